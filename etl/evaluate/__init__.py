@@ -1,0 +1,1 @@
+"""Evaluation of pipeline stages against the shared gold data."""

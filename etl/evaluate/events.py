@@ -1,0 +1,166 @@
+"""Evaluate PLOVER event extraction on gold sentences, cased and degraded.
+
+Each gold record (``plover_dev.jsonl``) is one sentence with one gold event type and gold actor
+and recipient spans. The pipeline runs on the sentence twice: as written (``text``) and degraded
+(``lower_text``, first restored by ``etl.normalize.normalize`` when that module exists).
+
+Metrics, per form:
+
+* event type: for every sentence, the set of predicted event types is compared with the gold
+  type. A sentence whose set holds the gold type is a true positive; every other predicted type
+  is a false positive; a sentence whose set lacks the gold type is a false negative.
+  precision = TP / (TP + FP), recall = TP / sentences, F1 their harmonic mean.
+* actor / recipient match rate: among the sentences where an event of the gold type is
+  predicted, the share where one such event's actor (recipient) text shares a content word
+  with a gold actor (recipient) span. Sentences without a gold recipient are left out of the
+  recipient rate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+
+from etl.extract.events import extract_events_with_rules
+from etl.extract.mentions import extract_mentions
+from etl.extract.sentences import extract_sentences
+
+FORMS = ("cased", "degraded")
+STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    """One gold record: the sentence in both forms, its event type, actor and recipient texts."""
+
+    record_id: str
+    text: str
+    lower_text: str
+    event_type: str
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+
+
+def read_gold(gold_path: Path) -> list[GoldSentence]:
+    """Gold sentences from a PLOVER JSON-lines file."""
+    records = []
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        spans = row.get("spans", [])
+        records.append(
+            GoldSentence(
+                record_id=row["id"],
+                text=row["text"].strip(),
+                lower_text=row["lower_text"].strip(),
+                event_type=row["event"],
+                actors=tuple(s["text"] for s in spans if s["role"] == "actor")
+                or tuple(a["text"] for a in row.get("actors", [])),
+                recipients=tuple(s["text"] for s in spans if s["role"] == "recipient")
+                or tuple(r["text"] for r in row.get("recipients", [])),
+            )
+        )
+    return records
+
+
+def degraded_restorer() -> Callable[[str], str]:
+    """``etl.normalize.normalize(raw).text`` when that module exists, else the raw text."""
+    try:
+        from etl.normalize import normalize
+    except ImportError:
+        return lambda raw: raw
+    return lambda raw: normalize(raw).text
+
+
+def content_words(text: str | None) -> set[str]:
+    """Lowercased words of a text without function words, for overlap tests."""
+    if not text:
+        return set()
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def overlaps(predicted: str | None, gold: tuple[str, ...]) -> bool:
+    """True when the predicted argument text shares a content word with a gold span."""
+    words = content_words(predicted)
+    return any(words & content_words(g) for g in gold)
+
+
+def predict(nlp: Language, text: str, doc_id: str) -> list[tuple[dict, str]]:
+    """Run sentences, mentions and events on one text; rows with their rule names."""
+    doc = nlp(text)
+    sentences = extract_sentences(doc, doc_id)
+    mentions = extract_mentions(doc, doc_id, [s["start_char"] for s in sentences])
+    return extract_events_with_rules(doc, mentions, doc_id=doc_id, published_at=None)
+
+
+def predictions(
+    gold: list[GoldSentence], nlp: Language
+) -> Iterator[tuple[str, GoldSentence, list[tuple[dict, str]]]]:
+    """(form, gold sentence, predicted rows with rules) for every sentence in both forms."""
+    restore = degraded_restorer()
+    for record in gold:
+        yield "cased", record, predict(nlp, record.text, record.record_id)
+        yield "degraded", record, predict(nlp, restore(record.lower_text), record.record_id)
+
+
+def _score(pairs: list[tuple[GoldSentence, list[dict]]]) -> dict:
+    true_pos = false_pos = 0
+    with_type = actor_hits = recipient_total = recipient_hits = 0
+    for record, rows in pairs:
+        types = {row["event_type"] for row in rows}
+        false_pos += len(types - {record.event_type})
+        if record.event_type not in types:
+            continue
+        true_pos += 1
+        matching = [row for row in rows if row["event_type"] == record.event_type]
+        with_type += 1
+        actor_hits += any(overlaps(row["actor_text"], record.actors) for row in matching)
+        if record.recipients:
+            recipient_total += 1
+            recipient_hits += any(
+                overlaps(row["recipient_text"], record.recipients) for row in matching
+            )
+    n = len(pairs)
+    precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 0.0
+    recall = true_pos / n if n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "sentences": n,
+        "true_positives": true_pos,
+        "false_positives": false_pos,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "actor_match_rate": actor_hits / with_type if with_type else 0.0,
+        "recipient_match_rate": recipient_hits / recipient_total if recipient_total else 0.0,
+        "recipient_sentences": recipient_total,
+    }
+
+
+def evaluate_events(gold_path: Path, nlp: Language) -> dict:
+    """Event-type precision/recall/F1 and actor/recipient match rates, cased and degraded."""
+    gold = read_gold(gold_path)
+    by_form: dict[str, list[tuple[GoldSentence, list[dict]]]] = {form: [] for form in FORMS}
+    for form, record, rows in predictions(gold, nlp):
+        by_form[form].append((record, [row for row, _ in rows]))
+    return {form: _score(pairs) for form, pairs in by_form.items()}
+
+
+def format_events_report(metrics: dict) -> str:
+    """A plain-text table of the metrics returned by :func:`evaluate_events`."""
+    header = f"{'form':<10}{'n':>5}{'P':>8}{'R':>8}{'F1':>8}{'actor':>8}{'recip.':>8}"
+    lines = [header, "-" * len(header)]
+    for form in FORMS:
+        m = metrics[form]
+        lines.append(
+            f"{form:<10}{m['sentences']:>5}{m['precision']:>8.3f}{m['recall']:>8.3f}"
+            f"{m['f1']:>8.3f}{m['actor_match_rate']:>8.3f}{m['recipient_match_rate']:>8.3f}"
+        )
+    return "\n".join(lines)

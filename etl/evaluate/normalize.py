@@ -1,0 +1,232 @@
+"""Evaluate the text normalizer on GUM news gold: restore the degraded (``lower``) texts and
+compare casing, apostrophes and spaCy NER against the original cased texts.
+
+Metrics (all over the documents of the gold file):
+
+* ``casing_accuracy``: share of gold words (GUM non-punctuation tokens present in the degraded
+  text) whose restored spelling equals the gold spelling, letters compared case-sensitively
+  (apostrophes and other non-word characters ignored).
+* ``casing_precision`` / ``casing_recall`` / ``casing_f1``: over words with a capital letter. A
+  restored word with a capital is a true positive when it equals the gold word exactly;
+  precision divides by restored words with a capital, recall by gold words with a capital.
+* ``apostrophe_precision`` / ``apostrophe_recall``: gold apostrophes are those of the cased text
+  standing between two word characters (``Kazakhstan's``, ``don't``), which degradation turned
+  into a space; a restored apostrophe is correct when it sits at that same raw position.
+* ``ner_f1_cased`` / ``ner_f1_degraded`` / ``ner_f1_restored`` and ``ner_ratio``
+  (restored / cased): overlap F1 of spaCy entities against gold names. Predictions are spaCy
+  PERSON, GPE, LOC, ORG, NORP and FAC entities; gold spans are the ``name_start``/``name_end``
+  spans of gold person, place and organization mentions (``lower_name_*`` for degraded and
+  restored text; restored predictions are mapped back to raw offsets with ``raw_span``). A
+  prediction is a true positive when it overlaps any gold span (precision); a gold span is found
+  when any prediction overlaps it (recall); F1 is their harmonic mean.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections import defaultdict
+from pathlib import Path
+
+from etl.normalize import CaseEvidence, build_case_evidence, normalize
+
+PREDICTED_LABELS = frozenset({"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC"})
+GOLD_TYPES = frozenset({"person", "place", "organization"})
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_APOSTROPHE_RE = re.compile(r"(?<=\w)['’`](?=\w)")
+
+
+def _letters(text: str) -> str:
+    return _NON_WORD_RE.sub("", text)
+
+
+def _has_capital(text: str) -> bool:
+    return text.lower() != text
+
+
+def raw_to_normalized(offsets: list[int] | tuple[int, ...], raw_index: int) -> int:
+    """First normalized index whose raw index is at least ``raw_index``."""
+    return bisect_left(offsets, raw_index)
+
+
+def _overlap_counts(predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> tuple:
+    def overlaps(span, others):
+        return any(span[0] < other[1] and other[0] < span[1] for other in others)
+
+    true_predictions = sum(1 for span in predicted if overlaps(span, gold))
+    found_gold = sum(1 for span in gold if overlaps(span, predicted))
+    return true_predictions, len(predicted), found_gold, len(gold)
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def _entity_spans(doc) -> list[tuple[int, int]]:
+    return [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ in PREDICTED_LABELS]
+
+
+def _gold_apostrophes(record: dict) -> set[int]:
+    """Raw (degraded) positions of the spaces that replaced apostrophes between word chars."""
+    text, lower = record["text"], record["lower_text"]
+    tokens = record["tokens"]
+    starts = [token[0] for token in tokens]
+    positions = set()
+    for match in _APOSTROPHE_RE.finditer(text):
+        apostrophe = match.start()
+        index = bisect_left(starts, apostrophe + 1) - 1
+        if index < 0:
+            continue
+        start, end, lower_start, _ = tokens[index]
+        if lower_start is None or not start <= apostrophe < end:
+            continue
+        # "'s" lost its apostrophe before the token; inside a token ("n't", "d'affaires")
+        # the apostrophe became a space in place.
+        space = lower_start - 1 if apostrophe == start else lower_start + apostrophe - start
+        if 0 <= space < len(lower) and lower[space] == " ":
+            positions.add(space)
+    return positions
+
+
+def _score_casing(record: dict, result, totals: dict) -> None:
+    text = record["text"]
+    for start, end, lower_start, lower_end in record["tokens"]:
+        gold = _letters(text[start:end])
+        if lower_start is None or not gold:
+            continue
+        begin = raw_to_normalized(result.offsets, lower_start)
+        finish = raw_to_normalized(result.offsets, lower_end)
+        predicted = _letters(result.text[begin:finish])
+        totals["words"] += 1
+        totals["correct"] += predicted == gold
+        if _has_capital(predicted):
+            totals["predicted_caps"] += 1
+            totals["true_caps"] += predicted == gold and _has_capital(gold)
+        if _has_capital(gold):
+            totals["gold_caps"] += 1
+
+
+def _score_apostrophes(record: dict, result, totals: dict) -> None:
+    gold = _gold_apostrophes(record)
+    lower = record["lower_text"]
+    predicted = {
+        result.offsets[index]
+        for index, char in enumerate(result.text)
+        if char in "'’" and lower[result.offsets[index] : result.offsets[index] + 1] == " "
+    }
+    totals["apostrophe_gold"] += len(gold)
+    totals["apostrophe_predicted"] += len(predicted)
+    totals["apostrophe_true"] += len(gold & predicted)
+
+
+def _add_ner(totals: dict, key: str, counts: tuple) -> None:
+    for name, value in zip(("tp", "pred", "found", "gold"), counts, strict=True):
+        totals[f"{key}_{name}"] += value
+
+
+def _ner_f1(totals: dict, key: str) -> float:
+    precision = _ratio(totals[f"{key}_tp"], totals[f"{key}_pred"])
+    recall = _ratio(totals[f"{key}_found"], totals[f"{key}_gold"])
+    return _f1(precision, recall)
+
+
+def _leave_one_out_evidence(records: list[dict]) -> list[CaseEvidence]:
+    """Per document, case evidence from the cased texts of all OTHER documents (never its own)."""
+    texts = [record["text"] for record in records]
+    return [build_case_evidence(texts[:index] + texts[index + 1 :]) for index in range(len(texts))]
+
+
+def _restored_metrics(records: list[dict], results: list, nlp) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    restored_docs = nlp.pipe(result.text for result in results)
+    for record, result, restored in zip(records, results, restored_docs, strict=True):
+        _score_casing(record, result, totals)
+        _score_apostrophes(record, result, totals)
+        restored_spans = [result.raw_span(s, e) for s, e in _entity_spans(restored)]
+        _add_ner(totals, "restored", _overlap_counts(restored_spans, _gold_spans(record, True)))
+    precision = _ratio(totals["true_caps"], totals["predicted_caps"])
+    recall = _ratio(totals["true_caps"], totals["gold_caps"])
+    return {
+        "words": totals["words"],
+        "casing_accuracy": _ratio(totals["correct"], totals["words"]),
+        "casing_precision": precision,
+        "casing_recall": recall,
+        "casing_f1": _f1(precision, recall),
+        "apostrophe_precision": _ratio(totals["apostrophe_true"], totals["apostrophe_predicted"]),
+        "apostrophe_recall": _ratio(totals["apostrophe_true"], totals["apostrophe_gold"]),
+        "ner_f1_restored": _ner_f1(totals, "restored"),
+    }
+
+
+def _gold_spans(record: dict, degraded: bool) -> list[tuple[int, int]]:
+    names = [e for e in record["entities"] if e["type"] in GOLD_TYPES]
+    if not degraded:
+        return [(e["name_start"], e["name_end"]) for e in names]
+    return [
+        (e["lower_name_start"], e["lower_name_end"])
+        for e in names
+        if e["lower_name_start"] is not None
+    ]
+
+
+def evaluate_normalization(gold_path: Path, nlp) -> dict[str, float]:
+    """Run the normalizer on every degraded gold text and return the metrics described above.
+
+    The headline metrics restore each text without corpus evidence; the ``loo_`` metrics
+    restore it with leave-one-out evidence (``build_case_evidence`` over the other documents'
+    cased texts), the setting of a pipeline run that also sees well-formed articles.
+    """
+    records = [json.loads(line) for line in Path(gold_path).read_text("utf8").splitlines() if line]
+    totals: dict[str, float] = defaultdict(float)
+    cased_docs = nlp.pipe(record["text"] for record in records)
+    degraded_docs = nlp.pipe(record["lower_text"] for record in records)
+    for record, cased, degraded in zip(records, cased_docs, degraded_docs, strict=True):
+        _add_ner(totals, "cased", _overlap_counts(_entity_spans(cased), _gold_spans(record, False)))
+        _add_ner(
+            totals, "degraded", _overlap_counts(_entity_spans(degraded), _gold_spans(record, True))
+        )
+    plain = [normalize(record["lower_text"]) for record in records]
+    with_evidence = [
+        normalize(record["lower_text"], evidence)
+        for record, evidence in zip(records, _leave_one_out_evidence(records), strict=True)
+    ]
+    metrics = {"documents": float(len(records))}
+    metrics["ner_f1_cased"] = _ner_f1(totals, "cased")
+    metrics["ner_f1_degraded"] = _ner_f1(totals, "degraded")
+    metrics.update(_restored_metrics(records, plain, nlp))
+    metrics["ner_ratio"] = _ratio(metrics["ner_f1_restored"], metrics["ner_f1_cased"])
+    loo = _restored_metrics(records, with_evidence, nlp)
+    loo["ner_ratio"] = _ratio(loo["ner_f1_restored"], metrics["ner_f1_cased"])
+    metrics.update({f"loo_{key}": value for key, value in loo.items() if key != "words"})
+    return metrics
+
+
+def format_normalization_report(metrics: dict[str, float]) -> str:
+    """Human-readable table of ``evaluate_normalization`` metrics: no evidence (headline) and
+    leave-one-out corpus evidence side by side."""
+
+    def row(label: str, key: str) -> str:
+        loo = metrics.get(f"loo_{key}")
+        extra = f"   {loo:.3f}" if loo is not None else ""
+        return f"{label:<30}{metrics[key]:.3f}{extra}"
+
+    lines = [
+        f"documents: {int(metrics['documents'])}, words: {int(metrics['words'])}",
+        f"{'':<30}no evidence / leave-one-out evidence",
+        row("word casing accuracy:", "casing_accuracy"),
+        row("casing precision (capitals):", "casing_precision"),
+        row("casing recall (capitals):", "casing_recall"),
+        row("casing F1 (capitals):", "casing_f1"),
+        row("apostrophe precision:", "apostrophe_precision"),
+        row("apostrophe recall:", "apostrophe_recall"),
+        f"{'NER overlap F1 cased:':<30}{metrics['ner_f1_cased']:.3f}",
+        f"{'NER overlap F1 degraded:':<30}{metrics['ner_f1_degraded']:.3f}",
+        row("NER overlap F1 restored:", "ner_f1_restored"),
+        row("NER restored / cased:", "ner_ratio"),
+    ]
+    return "\n".join(lines)

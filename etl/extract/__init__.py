@@ -1,0 +1,1 @@
+"""Extraction stage: sentences, entity mentions and events from a parsed spaCy Doc."""

@@ -1,0 +1,92 @@
+"""Named-entity mentions from a parsed Doc: spaCy's entities, trimmed to the name itself."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span
+
+from etl.ids import stable_id
+
+# Labels that name a thing; numeric and temporal labels are handled by the date extractor.
+NAME_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
+
+RawSpan = Callable[[int, int], tuple[int, int]]
+
+
+def _identity_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+_POSSESSIVE_MARKERS = frozenset({"'s", "’s", "'", "’", "s"})
+
+
+def _is_possessive(token) -> bool:
+    return token.tag_ == "POS" or (token.lower_ in _POSSESSIVE_MARKERS and token.i > 0)
+
+
+def _owner_end(span: Span) -> int:
+    """End of the owner in ``Nazarbayev's office``: the tagger often swallows ``'s`` + a noun.
+
+    A possessive inside the entity followed only by common nouns means the entity is the owner;
+    a proper name after it (``Kazakhstan's Foreign Ministry``) keeps the whole span.
+    """
+    doc = span.doc
+    for index in range(span.start + 1, span.end - 1):
+        if not _is_possessive(doc[index]):
+            continue
+        rest = doc[index + 1 : span.end]
+        if not any(token.pos_ == "PROPN" or token.is_title for token in rest):
+            return index
+    return span.end
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop a leading determiner, a possessed common noun, a trailing possessive or punctuation."""
+    start, end = span.start, _owner_end(span)
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start:end]
+
+
+def extract_mentions(
+    doc: Doc,
+    doc_id: str,
+    sentence_starts: list[int],
+    to_raw: RawSpan = _identity_span,
+) -> list[dict]:
+    """One row per named mention (schema ``etl.schema.MENTIONS``, without ``entity_id``).
+
+    ``sentence_starts`` are the sorted start offsets of the document's sentences;
+    ``to_raw`` maps a normalized span to the raw-text span of the same words.
+    """
+    rows = []
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        span = _trim(ent)
+        if span is None:
+            continue
+        raw_start, raw_end = to_raw(span.start_char, span.end_char)
+        rows.append(
+            {
+                "mention_id": stable_id(doc_id, span.start_char, span.end_char),
+                "doc_id": doc_id,
+                "sentence_idx": max(0, bisect_right(sentence_starts, span.start_char) - 1),
+                "start_char": span.start_char,
+                "end_char": span.end_char,
+                "raw_start_char": raw_start,
+                "raw_end_char": raw_end,
+                "text": span.text,
+                "label": ent.label_,
+            }
+        )
+    return rows

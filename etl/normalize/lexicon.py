@@ -1,0 +1,90 @@
+"""Loaders (cached per process) for the packaged casing model and the lexicons in ``data/``."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class CasingLexicon:
+    """Everything the restorer looks up, loaded once per process."""
+
+    forms: dict[str, str]  # lower word -> preferred capitalized form (every known word)
+    cap_probability: dict[str, float]  # lower word -> P(capitalized mid-sentence)
+    phrases: dict[str, str]  # lower multi-word name -> cased name
+    phrase_starts: frozenset[str]
+    max_phrase_words: int
+    abbreviations: dict[str, str]  # lower abbreviation with period -> cased form
+    lowercase_abbreviations: frozenset[str]
+    titles: dict[str, tuple[str, ...]]  # first title word -> full lower titles starting with it
+    clitics: dict[str, tuple[frozenset[str], str]]  # clitic -> (allowed previous words, spelling)
+    elisions: dict[str, frozenset[str]]  # letter -> allowed next words ("*v": vowel-initial)
+    agencies: dict[str, str]
+    months: dict[str, str]  # ambiguous month word -> cased form
+    month_cues: frozenset[str]
+    organization_heads: frozenset[str]
+    name_run_heads: frozenset[str]  # heads that pull name-like modifiers into the name
+    generic_modifiers: frozenset[str]  # modifiers that never join an organization name
+    hyphen_prefixes: frozenset[str]  # "re-", "pro-": hyphenated words that are not given names
+    title_blockers: frozenset[str]  # words after which a title stays lower case
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA_DIR / name).read_text(encoding="utf8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _gz_rows(name: str) -> list[list[str]]:
+    with gzip.open(DATA_DIR / name, "rt", encoding="utf8") as handle:
+        return [line.rstrip("\n").split("\t") for line in handle]
+
+
+def _titles() -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for title in _lines("titles.txt"):
+        grouped.setdefault(title.split()[0], []).append(title)
+    # Longest title first so "prime minister" wins over "prime".
+    return {first: tuple(sorted(t, key=len, reverse=True)) for first, t in grouped.items()}
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> CasingLexicon:
+    """Read all packaged data files (about a second); later calls return the cached lexicon."""
+    forms: dict[str, str] = {}
+    cap_probability: dict[str, float] = {}
+    for lower, form, probability in _gz_rows("casing_model.tsv.gz"):
+        forms[lower] = form or lower
+        cap_probability[lower] = float(probability)
+    phrases = dict(_gz_rows("phrases.tsv.gz"))
+    clitics = {}
+    for clitic, previous, spelling in (line.split("\t") for line in _lines("contractions.tsv")):
+        clitics[clitic] = (frozenset(previous.split()), spelling)
+    elisions = {
+        letter: frozenset(following.split())
+        for letter, following in (line.split("\t") for line in _lines("elisions.tsv"))
+    }
+    return CasingLexicon(
+        forms=forms,
+        cap_probability=cap_probability,
+        phrases=phrases,
+        phrase_starts=frozenset(phrase.split()[0] for phrase in phrases),
+        max_phrase_words=max((len(p.split()) for p in phrases), default=1),
+        abbreviations=dict(line.split("\t") for line in _lines("abbreviations.tsv")),
+        lowercase_abbreviations=frozenset(_lines("lowercase_abbreviations.txt")),
+        titles=_titles(),
+        clitics=clitics,
+        elisions=elisions,
+        agencies=dict(line.split("\t") for line in _lines("agencies.tsv")),
+        months=dict(line.split("\t") for line in _lines("calendar.tsv")),
+        month_cues=frozenset(_lines("month_cues.txt")),
+        organization_heads=frozenset(_lines("org_heads.txt") + _lines("name_run_heads.txt")),
+        name_run_heads=frozenset(_lines("name_run_heads.txt")),
+        generic_modifiers=frozenset(_lines("generic_modifiers.txt")),
+        hyphen_prefixes=frozenset(_lines("hyphen_prefixes.txt")),
+        title_blockers=frozenset(_lines("title_blockers.txt")),
+    )

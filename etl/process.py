@@ -1,0 +1,86 @@
+"""Per-batch document processing: normalize -> spaCy -> sentences, mentions and events.
+
+This is the only stage that needs the spaCy model; it turns a batch of articles into plain row
+dicts for the per-document tables. It touches no storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+
+from etl.extract.events import extract_events
+from etl.extract.mentions import extract_mentions
+from etl.extract.sentences import extract_sentences
+from etl.normalize import CaseEvidence, NormalizedText, normalize
+from etl.records import Article
+
+
+@dataclass
+class BatchRows:
+    """Rows of the per-document tables for one batch (schemas in ``etl.schema``)."""
+
+    documents: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+
+def document_row(
+    article: Article, normalized: NormalizedText, run_id: str, load_date: date, n_words: int
+) -> dict:
+    return {
+        "doc_id": article.doc_id,
+        "source_uri": article.source_uri,
+        "publisher": article.publisher,
+        "url": article.url,
+        "title": article.title,
+        "published_at": article.published_at,
+        "raw_text": article.raw_text,
+        "text": normalized.text,
+        "case_restored": normalized.case_restored,
+        "content_sha256": article.content_sha256,
+        "run_id": run_id,
+        "encoding": article.encoding,
+        "n_words": n_words,
+        "load_date": load_date,
+    }
+
+
+def process_articles(
+    articles: Sequence[Article],
+    nlp: Language,
+    *,
+    run_id: str,
+    load_date: date,
+    evidence: CaseEvidence | None = None,
+    nlp_batch_size: int = 64,
+    n_process: int = 1,
+) -> BatchRows:
+    """Normalize, parse and extract every article of a batch, in input order."""
+    normalized = [normalize(article.raw_text, evidence) for article in articles]
+    rows = BatchRows()
+    docs = nlp.pipe(
+        (item.text for item in normalized), batch_size=nlp_batch_size, n_process=n_process
+    )
+    for article, norm, doc in zip(articles, normalized, docs, strict=True):
+        sentences = extract_sentences(doc, article.doc_id)
+        mentions = extract_mentions(
+            doc, article.doc_id, [row["start_char"] for row in sentences], norm.raw_span
+        )
+        events = extract_events(
+            doc,
+            mentions,
+            doc_id=article.doc_id,
+            published_at=article.published_at,
+            to_raw=norm.raw_span,
+        )
+        n_words = sum(1 for token in doc if not (token.is_punct or token.is_space))
+        rows.documents.append(document_row(article, norm, run_id, load_date, n_words))
+        rows.sentences.extend(sentences)
+        rows.mentions.extend(mentions)
+        rows.events.extend(events)
+    return rows

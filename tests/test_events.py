@@ -1,0 +1,198 @@
+"""PLOVER event extraction: triggers, arguments, modality, dates, places, seeds and dev scores."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from etl.extract.events import extract_events, load_lexicon
+from etl.extract.mentions import extract_mentions
+from etl.extract.sentences import extract_sentences
+from etl.schema import EXTRACTED_EVENTS
+
+PLOVER_TYPES = {
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+}  # fmt: skip
+PUBLISHED = date(2017, 9, 20)
+REPO = Path(__file__).resolve().parents[1]
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "plover_dev.jsonl"
+
+
+def run(nlp, text: str, published: date | None = PUBLISHED) -> list[dict]:
+    doc = nlp(text)
+    sentences = extract_sentences(doc, "doc")
+    mentions = extract_mentions(doc, "doc", [s["start_char"] for s in sentences])
+    return extract_events(doc, mentions, doc_id="doc", published_at=published)
+
+
+def test_lexicon_uses_only_plover_types():
+    lexicon = load_lexicon()
+    types = {t.event_type for t in [*lexicon.words.values(), *lexicon.pairs.values()]}
+    assert types <= PLOVER_TYPES
+    assert len(types) == 16
+
+
+def test_rows_have_exactly_the_schema_columns(nlp):
+    rows = run(nlp, "Kyrgyzstan accused Kazakhstan on Wednesday of interfering in its election.")
+    assert rows
+    assert all(list(row) == EXTRACTED_EVENTS.names for row in rows)
+
+
+def test_accusation_with_actor_recipient_trigger_and_date(nlp):
+    text = "Kyrgyzstan accused Kazakhstan on Wednesday of interfering in its election."
+    (row,) = run(nlp, text)
+    assert (row["event_type"], row["actor_text"], row["recipient_text"]) == (
+        "ACCUSE",
+        "Kyrgyzstan",
+        "Kazakhstan",
+    )
+    assert text[row["start_char"] : row["end_char"]] == row["trigger_text"] == "accused"
+    assert row["actor_mention_id"] and row["recipient_mention_id"]
+    assert (row["event_date"], row["date_text"], row["date_source"]) == (
+        PUBLISHED,
+        "Wednesday",
+        "sentence",
+    )
+    assert row["factuality"] == "asserted" and row["negated"] is False
+    assert 0.0 <= row["confidence"] <= 1.0
+
+
+def test_event_ids_are_deterministic(nlp):
+    text = "Kyrgyzstan accused Kazakhstan on Wednesday of interfering in its election."
+    assert [r["event_id"] for r in run(nlp, text)] == [r["event_id"] for r in run(nlp, text)]
+
+
+def test_reporting_verb_alone_is_no_event(nlp):
+    assert run(nlp, "The minister said the weather was fine on Tuesday.") == []
+
+
+def test_reported_content_can_be_an_event(nlp):
+    rows = run(nlp, "The ministry said it considers the meeting an interference.")
+    assert {r["event_type"] for r in rows} == {"ACCUSE"}
+
+
+def test_negated_support(nlp):
+    rows = run(nlp, "It said Nazarbayev had not expressed support for any particular candidate.")
+    (row,) = [r for r in rows if r["event_type"] == "SUPPORT"]
+    assert row["negated"] is True and row["factuality"] == "negated"
+    assert row["actor_text"] == "Nazarbayev"
+
+
+def test_future_statement_is_marked(nlp):
+    rows = run(nlp, "The Central Election Commission will examine the meeting in Almaty.")
+    (row,) = rows
+    assert row["event_type"] == "ACCUSE" and row["factuality"] == "future"
+
+
+def test_compound_actors_exchanging_accusations_give_both_directions(nlp):
+    rows = run(nlp, "Kyrgyzstan and Kazakhstan exchanged pointed accusations.")
+    pairs = {(r["actor_text"], r["recipient_text"]) for r in rows if r["event_type"] == "ACCUSE"}
+    assert pairs == {("Kyrgyzstan", "Kazakhstan"), ("Kazakhstan", "Kyrgyzstan")}
+
+
+def test_location_gets_country_code(nlp):
+    rows = run(nlp, "Nazarbayev met Babanov in Almaty on Tuesday.")
+    assert rows
+    assert {r["location_country_code"] for r in rows} == {"KAZ"}
+    assert {r["event_date"] for r in rows} == {date(2017, 9, 19)}
+
+
+def test_publication_date_is_the_fallback(nlp):
+    rows = run(nlp, "Kyrgyzstan accused Kazakhstan of interference.")
+    assert {(r["event_date"], r["date_source"]) for r in rows} == {(PUBLISHED, "publication")}
+    rows = run(nlp, "Kyrgyzstan accused Kazakhstan of interference.", published=None)
+    assert {(r["event_date"], r["date_source"]) for r in rows} == {(None, None)}
+
+
+def test_a_day_after_shifts_the_date(nlp):
+    rows = run(
+        nlp,
+        "The dispute between the two Central Asian neighbors deepened on September 20, a day "
+        "after Kazakh leader Nursultan Nazarbaev held a meeting with Omurbek Babanov.",
+    )
+    consult = [r for r in rows if r["event_type"] == "CONSULT"]
+    assert consult and {r["event_date"] for r in consult} == {date(2017, 9, 19)}
+
+
+def test_future_cooperation_is_an_intention(nlp):
+    rows = run(nlp, "The United Nations will provide food aid to refugees in Liberia.")
+    assert {r["event_type"] for r in rows} == {"AGREE"}
+
+
+def test_demand_reported_with_must(nlp):
+    (row,) = run(nlp, "Russia said on Tuesday that Sudan must return the helicopter.")
+    assert (row["event_type"], row["actor_text"], row["recipient_text"]) == (
+        "REQUEST",
+        "Russia",
+        "Sudan",
+    )
+
+
+def _seed_events(nlp, name: str) -> list[dict]:
+    text = (REPO / "seeds" / name).read_text(encoding="utf-8")
+    try:
+        from etl.normalize import normalize
+    except ImportError:
+        normalize = None
+    if normalize is not None and "( reuters )" in text[:40]:
+        text = normalize(text).text
+    return run(nlp, text)
+
+
+@pytest.fixture(scope="module")
+def seed_rows(nlp):
+    return {
+        "rferl": _seed_events(nlp, "000_ee074c9f644e6634.txt"),
+        "reuters": _seed_events(nlp, "004_fb51ec9794fbacba.txt"),
+    }
+
+
+def _has(rows, event_type, when=None, actor=None, recipient=None, **extra):
+    for row in rows:
+        if row["event_type"] != event_type or (when and row["event_date"] != when):
+            continue
+        if actor and actor not in (row["actor_text"] or "").lower():
+            continue
+        if recipient and recipient not in (row["recipient_text"] or "").lower():
+            continue
+        if all(row[key] == value for key, value in extra.items()):
+            return True
+    return False
+
+
+def test_seed_accusation_in_both_reports(seed_rows):
+    for rows in seed_rows.values():
+        assert _has(rows, "ACCUSE", date(2017, 9, 20), "kyrgyzstan", "kazakhstan")
+
+
+def test_seed_meeting_on_tuesday(seed_rows):
+    assert _has(seed_rows["rferl"], "CONSULT", date(2017, 9, 19), "nazarba", "babanov")
+    assert _has(seed_rows["reuters"], "CONSULT", date(2017, 9, 19), "nazarba")
+
+
+def test_seed_kazakh_reply(seed_rows):
+    for rows in seed_rows.values():
+        assert _has(rows, "ACCUSE", date(2017, 9, 20), "kazakhstan", "bishkek")
+
+
+def test_seed_jeenbekov_stepped_down_last_month(seed_rows):
+    assert _has(
+        seed_rows["reuters"], "RETREAT", date(2017, 8, 1), "jeenbekov", date_text="last month"
+    )
+
+
+def test_seed_negated_support(seed_rows):
+    assert _has(seed_rows["reuters"], "SUPPORT", actor="nazarbayev", negated=True)
+
+
+def test_dev_scores_meet_goals(nlp):
+    if not GOLD.exists():
+        pytest.skip("shared PLOVER gold data not available")
+    from etl.evaluate.events import evaluate_events
+
+    metrics = evaluate_events(GOLD, nlp)
+    assert metrics["cased"]["f1"] >= 0.80
+    assert metrics["degraded"]["f1"] >= 0.75
+    assert metrics["cased"]["actor_match_rate"] >= 0.75
+    assert metrics["cased"]["recipient_match_rate"] >= 0.70

@@ -1,0 +1,232 @@
+"""The whole flow on the seeds: content the analysts rely on, and idempotent re-runs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from flows.pipeline import newsetl_run
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.flow
+
+TABLES = (
+    "documents",
+    "sentences",
+    "entities",
+    "entity_aliases",
+    "entity_mentions",
+    "events",
+    "event_clusters",
+    "quarantine",
+)
+
+
+def squash(text: str) -> str:
+    """Lowercase without spaces or apostrophes: what restoration may change."""
+    return re.sub(r"[\s'’]", "", text.lower())
+
+
+def rows(connect, sql, *params):
+    with connect() as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def table_fingerprints(db_path) -> dict[str, tuple[int, int]]:
+    """Row count and an order-independent checksum of every table but runs."""
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return {
+            table: con.execute(
+                f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} AS t"
+            ).fetchone()
+            for table in TABLES
+        }
+
+
+def test_both_documents_loaded_and_reuters_restored(seed_db):
+    docs = dict(rows(seed_db, "SELECT publisher, case_restored FROM documents"))
+    assert docs == {"RFE/RL": False, "Reuters": True}
+    (text,) = rows(seed_db, "SELECT text FROM documents WHERE publisher = 'Reuters'")[0]
+    assert text.startswith("BISHKEK (Reuters) - Kyrgyzstan accused Kazakhstan")
+    assert "Kazakhstan's Foreign Ministry" in text
+    assert "Nursultan Nazarbayev" in text
+    assert " ," not in text and " ." not in text
+    for line in text.splitlines():
+        assert line[:1].isupper(), line
+
+
+def test_rfe_rl_text_is_unchanged(seed_db, seeds_dir):
+    (raw, text) = rows(seed_db, "SELECT raw_text, text FROM documents WHERE publisher='RFE/RL'")[0]
+    assert text == raw.rstrip("\n")
+    assert raw == (seeds_dir / "000_ee074c9f644e6634.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("label", "spellings"),
+    [
+        ("PERSON", ("Nazarbaev", "Nazarbayev")),
+        ("PERSON", ("Babanov",)),
+        ("PERSON", ("Atambaev", "Atambayev")),
+        ("PERSON", ("Jeenbekov",)),
+        ("GPE", ("Kyrgyzstan",)),
+        ("GPE", ("Kazakhstan",)),
+    ],
+)
+def test_mentions_in_both_documents(seed_db, label, spellings):
+    found = rows(
+        seed_db,
+        """
+        SELECT d.publisher, count(*)
+        FROM entity_mentions m JOIN documents d USING (doc_id)
+        WHERE m.label = ? AND list_has_any(
+            regexp_extract_all(m.text, '[A-Za-z]+'), ?::VARCHAR[])
+        GROUP BY 1
+        """,
+        label,
+        list(spellings),
+    )
+    assert {publisher for publisher, _ in found} == {"RFE/RL", "Reuters"}
+
+
+def test_mention_offsets_point_at_the_same_words(seed_db):
+    for text, start, end, raw_start, raw_end, doc_text, raw_text in rows(
+        seed_db,
+        """
+        SELECT m.text, m.start_char, m.end_char, m.raw_start_char, m.raw_end_char, d.text,
+               d.raw_text
+        FROM entity_mentions m JOIN documents d USING (doc_id)
+        """,
+    ):
+        assert doc_text[start:end] == text
+        assert squash(raw_text[raw_start:raw_end]) == squash(text)
+
+
+def test_seed_people_are_one_entity_each(seed_db):
+    for spellings in (("Nazarbaev", "Nazarbayev"), ("Atambaev", "Atambayev"), ("Babanov",)):
+        found = rows(
+            seed_db,
+            """
+            SELECT DISTINCT m.entity_id, count(DISTINCT m.doc_id) OVER (PARTITION BY m.entity_id)
+            FROM entity_mentions m
+            WHERE list_has_any(regexp_extract_all(m.text, '[A-Za-z]+'), ?::VARCHAR[])
+              AND m.label = 'PERSON'
+            """,
+            list(spellings),
+        )
+        assert len(found) == 1, (spellings, found)
+        assert found[0][1] == 2
+
+
+def test_meeting_and_accusation_events(seed_db):
+    def events(event_type, actor, recipient):
+        return rows(
+            seed_db,
+            """
+            SELECT DISTINCT d.publisher, e.event_date
+            FROM events e
+            JOIN documents d USING (doc_id)
+            JOIN entities a ON a.entity_id = e.actor_entity_id
+            JOIN entities r ON r.entity_id = e.recipient_entity_id
+            WHERE e.event_type = ? AND a.name ILIKE ? AND r.name ILIKE ?
+            """,
+            event_type,
+            actor,
+            recipient,
+        )
+
+    meeting = events("CONSULT", "%Nazarba%", "%Babanov%")
+    assert {p for p, _ in meeting} == {"RFE/RL", "Reuters"}
+    assert {str(d) for _, d in meeting} == {"2017-09-19"}
+    accusation = events("ACCUSE", "Kyrgyzstan", "Kazakhstan")
+    assert {p for p, _ in accusation} == {"RFE/RL", "Reuters"}
+    assert {str(d) for _, d in accusation} == {"2017-09-20"}
+
+
+def test_same_event_reported_twice_is_one_cluster(seed_db):
+    clusters = rows(
+        seed_db,
+        """
+        SELECT c.event_type, c.n_publishers
+        FROM event_clusters c
+        JOIN entities a ON a.entity_id = c.actor_entity_id
+        JOIN entities r ON r.entity_id = c.recipient_entity_id
+        WHERE (c.event_type = 'ACCUSE' AND a.name = 'Kyrgyzstan' AND r.name = 'Kazakhstan')
+           OR (c.event_type = 'CONSULT' AND a.name ILIKE '%Nazarba%' AND r.name ILIKE '%Babanov%')
+           OR (c.event_type = 'CONSULT' AND r.name ILIKE '%Nazarba%' AND a.name ILIKE '%Babanov%')
+        """,
+    )
+    assert sorted(clusters) == [("ACCUSE", 2), ("CONSULT", 2)]
+
+
+def test_run_is_recorded(seed_run, seed_db):
+    _, summary = seed_run
+    run = rows(
+        seed_db,
+        "SELECT status, docs_seen, docs_loaded, docs_unchanged, docs_quarantined FROM runs "
+        "WHERE run_id = ?",
+        summary["run_id"],
+    )
+    assert run == [("succeeded", 2, 2, 0, 0)]
+
+
+def test_lake_has_every_table(seed_run):
+    import pyarrow.dataset as ds
+
+    settings, summary = seed_run
+    for table in (*TABLES, "runs"):
+        dataset = ds.dataset(settings.lake_dir / table, format="parquet", partitioning="hive")
+        assert dataset.count_rows() == (summary["table_counts"].get(table) or dataset.count_rows())
+    assert not (settings.lake_dir / "_staging").exists() or not any(
+        (settings.lake_dir / "_staging").iterdir()
+    )
+
+
+def test_rerun_changes_nothing_and_changed_file_replaces_its_rows(
+    prefect_harness, seeds_dir, tmp_path
+):
+    source = tmp_path / "source"
+    shutil.copytree(seeds_dir, source)
+    settings = make_settings(tmp_path / "out", source)
+    first = newsetl_run(settings=settings)
+    before = table_fingerprints(settings.db_path)
+
+    again = newsetl_run(settings=settings)
+    assert again["docs_unchanged"] == 2 and again["docs_loaded"] == 0
+    assert table_fingerprints(settings.db_path) == before
+
+    reuters = source / "004_fb51ec9794fbacba.txt"
+    reuters.write_text(reuters.read_text() + "kazakhstan denied the accusation on thursday .\n")
+    changed = newsetl_run(settings=settings)
+    assert changed["docs_loaded"] == 1 and changed["docs_unchanged"] == 1
+    import duckdb
+
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+        assert con.execute(
+            "SELECT count(*) FROM documents WHERE text LIKE '%denied the accusation%'"
+        ).fetchone() == (1,)
+        orphans = con.execute(
+            "SELECT count(*) FROM entity_mentions "
+            "WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+        ).fetchone()
+        assert orphans == (0,)
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (3,)
+    assert first["run_id"] != changed["run_id"]
+
+
+def test_unreadable_file_is_quarantined_and_the_rest_loads(prefect_harness, seeds_dir, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(seeds_dir, source)
+    (source / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    settings = make_settings(tmp_path / "out", source)
+    summary = newsetl_run(settings=settings)
+    assert summary["docs_quarantined"] == 1 and summary["docs_loaded"] == 2
+    import duckdb
+
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        ((uri, reason),) = con.execute("SELECT source_uri, reason FROM quarantine").fetchall()
+    assert uri.endswith("broken.txt") and reason
