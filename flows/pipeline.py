@@ -146,13 +146,15 @@ def newsetl_run(
             load_plan = plan(quote(articles), settings)
             count_inputs(stats, len(articles), len(quarantined), load_plan.unchanged)
             evidence = case_evidence(quote(load_plan.to_process), settings)
+            # Batches are passed bare, not quote()d: Dask flattens quote's namedtuple into a
+            # plain tuple on its way to a worker, and the task would get a tuple, not a list.
             futures = [
                 process_batch.submit(
-                    quote(batch),
+                    batch,
                     f"{i:05d}",
                     stats.run_id,
                     started.date(),
-                    quote(evidence),
+                    evidence,
                     settings,
                 )
                 for i, batch in enumerate(batches(load_plan.to_process, settings.batch_size))

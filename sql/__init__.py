@@ -1,1 +1,1 @@
-"""SQL files of newsetl (DDL, load statements, views, macros, analyst queries), installed as ``etl.sql``."""
+"""SQL files of newsetl (DDL, load, export, views, macros, queries); installed as etl.sql."""

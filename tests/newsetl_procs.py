@@ -26,6 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 _SCRIPT = Path(sys.executable).with_name("newsetl")
 NEWSETL = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "etl.cli"]
+PREFECT_SERVER = [sys.executable, "-m", "prefect", "server", "start"]
 # Tables whose content is the warehouse's data; ``runs`` and ``quarantine`` record history.
 DATA_TABLES = (
     "documents",
@@ -68,8 +69,7 @@ def prefect_server(home: Path, timeout_s: float = 120.0) -> Iterator[str]:
     home.mkdir(parents=True, exist_ok=True)
     log = open(home / "server.log", "wb")  # noqa: SIM115 (closed in finally)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
-        + ["--port", str(port)],
+        [*PREFECT_SERVER, "--host", "127.0.0.1", "--port", str(port)],
         env=base_env(home),
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -227,6 +227,8 @@ def test_gum_dev_goals(nlp):
     print(format_normalization_report(metrics))
     assert metrics["apostrophe_recall"] >= 0.95
     assert metrics["apostrophe_precision"] >= 0.95
-    assert metrics["casing_f1"] >= 0.82
+    assert metrics["casing_f1"] >= 0.855
+    assert metrics["loo_casing_f1"] >= 0.855  # leave-one-out corpus evidence must not hurt
     assert metrics["ner_f1_restored"] > metrics["ner_f1_degraded"]
-    assert metrics["ner_ratio"] >= 0.93
+    assert metrics["ner_ratio"] >= 0.955
+    assert metrics["loo_ner_ratio"] >= 0.955

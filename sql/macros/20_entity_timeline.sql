@@ -23,11 +23,14 @@ roles AS (
         doc_id,
         list(DISTINCT event_type ORDER BY event_type) AS event_types
     FROM (
-        SELECT actor_entity_id AS entity_id, doc_id, event_type FROM events
+        SELECT actor_entity_id AS entity_id, doc_id, event_type
+        FROM events
+        WHERE actor_entity_id IN (SELECT entity_id FROM target)
         UNION ALL
-        SELECT recipient_entity_id AS entity_id, doc_id, event_type FROM events
+        SELECT recipient_entity_id AS entity_id, doc_id, event_type
+        FROM events
+        WHERE recipient_entity_id IN (SELECT entity_id FROM target)
     )
-    WHERE entity_id IN (SELECT entity_id FROM target)
     GROUP BY entity_id, doc_id
 )
 SELECT

@@ -1,21 +1,34 @@
 -- who_reported(event_type, q): for each real-world event (cluster) of that PLOVER type in which
 -- the entity called q (name or alias) is the actor or the recipient, one row per publisher that
--- reported it: how many event mentions, in which documents, with which trigger words, first
--- reported when, and one sentence as evidence.
+-- reported it: how many event mentions, in which documents, with which trigger words and
+-- participants, and first reported when.
 CREATE OR REPLACE MACRO who_reported(kind, q) AS TABLE
 WITH target AS (
     SELECT entity_id FROM entity_matches(q)
 ),
+hit_ids AS (
+    SELECT event_id FROM events
+    WHERE actor_entity_id IN (SELECT entity_id FROM target)
+    UNION
+    SELECT event_id FROM events
+    WHERE recipient_entity_id IN (SELECT entity_id FROM target)
+),
 reports AS (
-    SELECT *
-    FROM event_facts()
-    WHERE
-        event_type = upper(kind)
-        AND cluster_id IS NOT NULL
-        AND (
-            actor_entity_id IN (SELECT entity_id FROM target)
-            OR recipient_entity_id IN (SELECT entity_id FROM target)
-        )
+    SELECT
+        ev.cluster_id,
+        ev.event_type,
+        ev.doc_id,
+        ev.trigger_text,
+        actor.name AS actor_name,
+        recipient.name AS recipient_name,
+        d.publisher,
+        coalesce(d.published_at, d.load_date) AS report_date
+    FROM events AS ev
+    JOIN hit_ids AS h ON h.event_id = ev.event_id
+    JOIN documents AS d ON d.doc_id = ev.doc_id
+    LEFT JOIN entities AS actor ON actor.entity_id = ev.actor_entity_id
+    LEFT JOIN entities AS recipient ON recipient.entity_id = ev.recipient_entity_id
+    WHERE ev.event_type = upper(kind) AND ev.cluster_id IS NOT NULL
 )
 SELECT
     r.cluster_id,
@@ -28,8 +41,7 @@ SELECT
     list(DISTINCT r.actor_name ORDER BY r.actor_name) AS actors,
     list(DISTINCT r.recipient_name ORDER BY r.recipient_name) AS recipients,
     list(DISTINCT lower(r.trigger_text) ORDER BY lower(r.trigger_text)) AS triggers,
-    min(r.report_date) AS first_reported,
-    min(r.sentence_text) AS example_sentence
+    min(r.report_date) AS first_reported
 FROM reports AS r
 LEFT JOIN event_clusters AS c ON c.cluster_id = r.cluster_id
 GROUP BY r.cluster_id, r.event_type, c.event_date, c.n_publishers, r.publisher

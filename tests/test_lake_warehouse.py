@@ -1,0 +1,99 @@
+"""Lake and warehouse steps as plain functions: atomic files, schema agreement, swap semantics."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from etl import lake, schema
+from etl.warehouse import load
+from etl.warehouse.engine import create_empty_warehouse, make_engine
+from etl.warehouse.sqlfiles import params_for, split_statements
+
+TABLE_SCHEMAS = {
+    "documents": schema.DOCUMENTS,
+    "sentences": schema.SENTENCES,
+    "entity_mentions": schema.ENTITY_MENTIONS,
+    "entities": schema.ENTITIES,
+    "entity_aliases": schema.ENTITY_ALIASES,
+    "events": schema.EVENTS,
+    "event_clusters": schema.EVENT_CLUSTERS,
+    "runs": schema.RUNS,
+    "quarantine": schema.QUARANTINE,
+}
+
+
+def test_staged_file_is_zstd_with_schema_version(tmp_path):
+    path = lake.stage(tmp_path, "r1", "sentences", "00000", [], schema.SENTENCES)
+    meta = pq.ParquetFile(path).metadata
+    assert meta.metadata[lake.SCHEMA_VERSION_KEY] == schema.SCHEMA_VERSION.encode()
+    assert pq.read_schema(path).names == schema.SENTENCES.names
+    assert [p.name for p in (tmp_path / "_staging" / "r1" / "sentences").iterdir()] == [
+        "00000.parquet"
+    ]
+
+
+def test_ddl_matches_arrow_schemas(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table, arrow_schema in TABLE_SCHEMAS.items():
+            columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+            assert columns == arrow_schema.names, table
+
+
+def test_new_warehouse_uses_the_v1_storage_format(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    with duckdb.connect() as con:
+        con.execute("ATTACH ? AS w (READ_ONLY)", [str(db)])
+        (version,) = con.execute(
+            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'w'"
+        ).fetchone()
+    assert version.startswith("v1.2.0")
+
+
+def test_reader_keeps_old_state_until_reconnect(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        next_db = load.begin(db, "run2")
+        with load.connect(next_db) as conn:
+            conn.exec_driver_sql("INSERT INTO quarantine VALUES ('file:///x', 'bad', 'run2')")
+        load.commit(next_db, db)
+        assert reader.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+    finally:
+        reader.close()
+    with duckdb.connect(str(db), read_only=True) as fresh:
+        assert fresh.execute("SELECT count(*) FROM quarantine").fetchone() == (1,)
+
+
+def test_abandoned_copy_never_becomes_live(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    next_db = load.begin(db, "crashed")
+    with pytest.raises(RuntimeError), load.connect(next_db) as conn:
+        conn.exec_driver_sql("INSERT INTO quarantine VALUES ('file:///x', 'bad', 'r')")
+        raise RuntimeError("killed")
+    load.remove_abandoned_copies(db)
+    assert not next_db.exists()
+    engine = make_engine(db, read_only=True)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM quarantine").scalar() == 0
+    engine.dispose()
+
+
+def test_second_writer_is_refused_while_the_lock_is_held(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with load.write_lock(db), pytest.raises(load.WarehouseLocked), load.write_lock(db, 0.3):
+        pass
+
+
+def test_sql_script_helpers():
+    script = "-- c\nDELETE FROM a WHERE x = $x;\nINSERT INTO b SELECT 1;\n"
+    statements = split_statements(script)
+    assert statements == ["DELETE FROM a WHERE x = $x", "INSERT INTO b SELECT 1"]
+    assert params_for(statements[0], {"x": 1, "y": 2}) == {"x": 1}
+    assert params_for(statements[1], {"x": 1}) == {}
