@@ -122,8 +122,16 @@ def seed_warehouse(work: Path) -> Path:
     """Load the seeds with the real pipeline into ``work`` and return the warehouse path."""
     db = work / "seed.duckdb"
     subprocess.run(
-        ["newsetl", "run", "--source", str(REPO / "seeds"), "--db", str(db), "--lake",
-         str(work / "lake")],
+        [
+            "newsetl",
+            "run",
+            "--source",
+            str(REPO / "seeds"),
+            "--db",
+            str(db),
+            "--lake",
+            str(work / "lake"),
+        ],
         check=True,
         capture_output=True,
     )
@@ -145,12 +153,16 @@ def build_synthetic(sources: list[Path], target: Path, n_docs: int) -> None:
                 f"SELECT i, CASE WHEN i % {KEEP_EVERY} = 0 THEN NULL ELSE i % {VARIANTS} END AS v "
                 f"FROM range({start}, {start + per_source}) AS r(i)"
             )
-            con.execute("CREATE OR REPLACE TEMP TABLE variants AS SELECT DISTINCT v FROM copies "
-                        "WHERE v IS NOT NULL")
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE variants AS SELECT DISTINCT v FROM copies "
+                "WHERE v IS NOT NULL"
+            )
             con.execute(SHIFTS)
-            tables = REPLICATE if number == 0 else {
-                k: v for k, v in REPLICATE.items() if k not in ("entities", "entity_aliases")
-            }
+            tables = (
+                REPLICATE
+                if number == 0
+                else {k: v for k, v in REPLICATE.items() if k not in ("entities", "entity_aliases")}
+            )
             for statement in tables.values():
                 con.execute(statement)
             con.execute("DETACH src")
@@ -195,9 +207,11 @@ def main(argv: list[str] | None = None) -> int:
             for t in ("documents", "sentences", "entity_mentions", "events", "entities")
         }
         con.close()
-        print(f"synthetic warehouse built in {built_s:.1f} s: "
-              + ", ".join(f"{n:,} {t}" for t, n in sizes.items())
-              + f" ({target.stat().st_size / 1e6:.0f} MB)")
+        print(
+            f"synthetic warehouse built in {built_s:.1f} s: "
+            + ", ".join(f"{n:,} {t}" for t, n in sizes.items())
+            + f" ({target.stat().st_size / 1e6:.0f} MB)"
+        )
         print(f"{'query':42} {'rows':>8} {'median s':>9} {'max s':>7}  goal < {GOAL_S} s")
         failures = 0
         for path in QUERIES:
@@ -205,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
             median = statistics.median(timings)
             ok = median < GOAL_S
             failures += not ok
-            print(f"{path.name:42} {n_rows:>8,} {median:>9.3f} {max(timings):>7.3f}  "
-                  + ("ok" if ok else "SLOW"))
+            print(
+                f"{path.name:42} {n_rows:>8,} {median:>9.3f} {max(timings):>7.3f}  "
+                + ("ok" if ok else "SLOW")
+            )
     return 1 if failures else 0
 
 

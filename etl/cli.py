@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -87,6 +88,43 @@ def prepare_prefect(settings: Settings, verbose: bool = False) -> None:
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 
 
+def unwritable_output(settings: Settings) -> str | None:
+    """Why the run could not write its warehouse or lake (None when it can), checked up front.
+
+    Creating the folders and the warehouse's lock file is what the run does first anyway; doing
+    it here turns a path under a file, a read-only mount or /proc into one clear line.
+    """
+    db_path = settings.db_path
+    try:
+        if db_path.is_dir():
+            return f"cannot write the warehouse {db_path}: it is a folder"
+        blocking_file = next((p for p in db_path.parents if p.is_file()), None)
+        if blocking_file is not None:
+            return f"cannot write the warehouse {db_path}: {blocking_file} is a file"
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(db_path.with_name(db_path.name + ".lock"), "a"):
+            pass
+        if db_path.exists() and not os.access(db_path, os.W_OK):
+            return f"cannot write the warehouse {db_path}: permission denied"
+    except OSError as exc:
+        return f"cannot write the warehouse {db_path}: {exc.strerror or exc}"
+    try:
+        settings.lake_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot write the lake {settings.lake_dir}: {exc.strerror or exc}"
+    return None
+
+
+def quiet_failure_logs() -> None:
+    """Leave a failed run's report to the one-line error.
+
+    Prefect would log the failure's traceback too, and its events worker warns while it drains
+    at exit ("EventsWorker - Still processing items"), after our last line.
+    """
+    for name in ("prefect.flow_runs", "prefect.task_runs", "EventsWorker"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def print_summary(summary: dict) -> None:
     counts = summary["table_counts"]
     typer.echo(f"warehouse: {summary['db_path']}  lake: {summary['lake_dir']}")
@@ -133,15 +171,23 @@ def run(
     check_task_runner(settings)
     if not settings.source_dir.is_dir():
         raise fail(f"source folder {settings.source_dir} does not exist or is not a folder")
+    problem = unwritable_output(settings)
+    if problem:
+        raise fail(problem)
     prepare_prefect(settings, verbose)
     from etl.warehouse.load import WarehouseLocked
     from flows.pipeline import run_pipeline
+
+    if not verbose:
+        quiet_failure_logs()
 
     try:
         summary = run_pipeline(settings)
     except WarehouseLocked as exc:
         raise fail(str(exc), 75) from None
-    except (OSError, RuntimeError, ValueError) as exc:
+    except Exception as exc:  # e.g. a file at --db that is not a DuckDB database: one line
+        if verbose:
+            raise
         raise fail(f"{type(exc).__name__}: {exc}") from None
     print_summary(summary)
     if (strict or settings.strict) and summary["docs_quarantined"]:

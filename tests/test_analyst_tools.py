@@ -135,6 +135,7 @@ def test_pandas_read_sql_returns_contract_tables(engine, counts, table):
     assert len(frame.columns) > 1
 
 
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result")
 @pytest.mark.parametrize("table", CONTRACT_TABLES)
 def test_polars_read_database_returns_contract_tables(engine, counts, table):
     with engine.connect() as conn:

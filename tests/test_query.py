@@ -90,7 +90,7 @@ def test_cli_refuses_with_a_one_line_reason_and_changes_nothing(db_path, sql):
 
 
 def test_refusal_names_the_statement_kind():
-    with pytest.raises(QueryRefused, match="only reads are allowed.*DELETE"):
+    with pytest.raises(QueryRefused, match=r"only reads are allowed.*DELETE"):
         check_read_only("DELETE FROM documents")
     with pytest.raises(QueryRefused, match="exactly one statement"):
         check_read_only("SELECT 1; SELECT 2")

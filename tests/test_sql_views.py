@@ -168,9 +168,7 @@ def test_who_reported_the_meeting(seed_db):
         assert r["n_publishers"] == len(by_cluster[r["cluster_id"]])
         assert r["n_event_mentions"] >= 1 and r["doc_ids"]
     with seed_db() as conn:
-        types = {
-            r["event_type"] for r in rows(conn, "FROM who_reported('consult', 'Nazarbaev')")
-        }
+        types = {r["event_type"] for r in rows(conn, "FROM who_reported('consult', 'Nazarbaev')")}
         assert types == {"CONSULT"}
         assert rows(conn, "FROM who_reported('CONSULT', 'no such entity anywhere')") == []
 

@@ -23,4 +23,3 @@ def extract_sentences(doc: Doc, doc_id: str) -> list[dict]:
             }
         )
     return rows
-

@@ -6,12 +6,16 @@ CREATE OR REPLACE MACRO who_reported(kind, q) AS TABLE
 WITH target AS (
     SELECT entity_id FROM entity_matches(q)
 ),
-hit_ids AS (
-    SELECT event_id FROM events
+hits AS (
+    -- two filtered scans beat one scan with OR: each uses the small target list as a filter,
+    -- the second skips events already found by the first
+    SELECT * FROM events
     WHERE actor_entity_id IN (SELECT entity_id FROM target)
-    UNION
-    SELECT event_id FROM events
-    WHERE recipient_entity_id IN (SELECT entity_id FROM target)
+    UNION ALL
+    SELECT * FROM events
+    WHERE
+        recipient_entity_id IN (SELECT entity_id FROM target)
+        AND (actor_entity_id IS NULL OR actor_entity_id NOT IN (SELECT entity_id FROM target))
 ),
 reports AS (
     SELECT
@@ -23,8 +27,7 @@ reports AS (
         recipient.name AS recipient_name,
         d.publisher,
         coalesce(d.published_at, d.load_date) AS report_date
-    FROM events AS ev
-    JOIN hit_ids AS h ON h.event_id = ev.event_id
+    FROM hits AS ev
     JOIN documents AS d ON d.doc_id = ev.doc_id
     LEFT JOIN entities AS actor ON actor.entity_id = ev.actor_entity_id
     LEFT JOIN entities AS recipient ON recipient.entity_id = ev.recipient_entity_id
