@@ -8,6 +8,10 @@ each batch to a Dask worker: an existing cluster at ``dask_address``, or a local
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
+
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from etl.settings import Settings
@@ -33,3 +37,37 @@ def build_task_runner(settings: Settings) -> TaskRunner:
             return DaskTaskRunner(address=settings.dask_address)
         return DaskTaskRunner(cluster_kwargs=dask_cluster_kwargs(settings.dask_workers))
     return ThreadPoolTaskRunner(max_workers=1)
+
+
+@contextlib.contextmanager
+def workers_share_prefect_api(settings: Settings) -> Iterator[None]:
+    """Let local Dask workers report to this process's Prefect API instead of starting their own.
+
+    Without ``PREFECT_API_URL`` every worker process would start a temporary Prefect server of
+    its own (about 10 s of CPU and 150 MB each). Worker processes inherit the environment, so
+    the API in use (or this process's temporary server, started now rather than at the first
+    flow call) is exported to it for the run. A remote cluster's workers need
+    ``PREFECT_API_URL`` set where they run (docs/operations.md).
+    """
+    if settings.task_runner != "dask":
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL
+
+    api_url = PREFECT_API_URL.value()
+    if not api_url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        # The same instance Prefect's client would start for the flow: one server, not two.
+        server = SubprocessASGIServer()
+        server.start()
+        api_url = server.api_url
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api_url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous

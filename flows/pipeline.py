@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
@@ -23,7 +24,7 @@ from etl.process import process_articles
 from etl.records import Article, Quarantined, SourceFile
 from etl.runs import RunStats, count_inputs, new_run_id
 from etl.settings import Settings
-from etl.task_runners import build_task_runner
+from etl.task_runners import build_task_runner, workers_share_prefect_api
 from etl.warehouse import load
 
 
@@ -125,7 +126,7 @@ def newsetl_run(
     """Ingest, normalize, extract and load every input file under ``source_dir``."""
     settings = (settings or Settings()).model_copy(
         update={
-            key: value
+            key: Path(value)
             for key, value in {
                 "source_dir": source_dir,
                 "lake_dir": lake_dir,
@@ -182,4 +183,5 @@ def newsetl_run(
 
 def run_pipeline(settings: Settings) -> dict:
     """Run ``newsetl_run`` with the task runner ``settings.task_runner`` names."""
-    return newsetl_run.with_options(task_runner=build_task_runner(settings))(settings=settings)
+    with workers_share_prefect_api(settings):
+        return newsetl_run.with_options(task_runner=build_task_runner(settings))(settings=settings)

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newsetl_procs import NEWSETL, base_env, prefect_server, run, run_args, warehouse_state
+from newsetl_procs import (
+    NEWSETL,
+    REPO_ROOT,
+    base_env,
+    prefect_server,
+    run,
+    run_args,
+    warehouse_state,
+)
 
 from etl.warehouse.query import QueryRefused, run_query
 
@@ -101,6 +109,8 @@ def test_hostile_file_names_and_metadata_are_stored_verbatim(loaded):
         assert title == HOSTILE_METADATA["title"]
         assert url == HOSTILE_METADATA["url"]
     assert not Path("/tmp/evil.duckdb").exists()
+    assert any((db.parent / "lake'" / "documents").rglob("*.parquet"))
+    assert not (REPO_ROOT / "leak.csv").exists() and not (db.parent / "leak.csv").exists()
 
 
 @pytest.mark.parametrize("sql", WRITES_IN_DISGUISE)
