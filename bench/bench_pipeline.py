@@ -7,7 +7,7 @@ times, in one go:
   (b) ``newsetl run`` end to end in a fresh process (Prefect start-up and every stage included),
   (c) the unchanged re-run of (b),
 and prints words/s, the (b)/(a) throughput ratio, the re-run's time as a fraction of (b), and
-the peak RSS of each (measured with ``/usr/bin/time -v``, else getrusage of the child).
+the peak RSS of each (the whole process tree's resident memory, summed, sampled every 0.2 s).
 
 Run: ``python bench/bench_pipeline.py [--n 2000] [--n 10000 --no-baseline] [--task-runner dask]``
 """
@@ -15,18 +15,19 @@ Run: ``python bench/bench_pipeline.py [--n 2000] [--n 10000 --no-baseline] [--ta
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import re
-import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -94,25 +95,33 @@ def bare_spacy(texts: list[str], model: str, batch_size: int, n_process: int) ->
     return time.perf_counter() - started, words
 
 
+def tree_rss_bytes(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants (spaCy children, Prefect server)."""
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
 def timed_command(args: list[str], env: dict) -> Timing:
-    """Run a command; wall seconds and its peak RSS (``/usr/bin/time -v`` when available)."""
-    gnu_time = shutil.which("time") or "/usr/bin/time"
-    use_gnu_time = Path(gnu_time).exists()
-    with tempfile.NamedTemporaryFile(suffix=".time") as report:
-        prefix = [gnu_time, "-v", "-o", report.name] if use_gnu_time else []
-        started = time.perf_counter()
-        result = subprocess.run([*prefix, *args], env=env, capture_output=True, text=True)
+    """Run a command; wall seconds and the peak of its whole process tree's summed RSS.
+
+    Summing the tree matters: the run's spaCy child process and Prefect's temporary server are
+    separate processes, and ``/usr/bin/time`` would report only the largest single one.
+    """
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out:
+        process = psutil.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, tree_rss_bytes(process))
+            time.sleep(0.2)
         seconds = time.perf_counter() - started
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        if use_gnu_time:
-            match = re.search(
-                r"Maximum resident set size \(kbytes\): (\d+)", Path(report.name).read_text()
-            )
-            peak_kib = int(match.group(1)) if match else 0
-        else:
-            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return Timing(seconds, peak_kib / 1024)
+        if process.returncode != 0:
+            out.seek(0)
+            raise RuntimeError(f"{' '.join(args)} failed:\n{out.read()}")
+    return Timing(seconds, peak / 2**20)
 
 
 def run_newsetl(workdir: Path, corpus: Path, extra: list[str], env: dict) -> Timing:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from etl.quiet_exit import silence_stderr_at_exit
 from etl.settings import Settings
@@ -33,8 +34,13 @@ DbOpt = Annotated[
     ),
 ]
 LakeOpt = Annotated[
-    Path | None,
-    typer.Option("--lake", help="Parquet lake (default: data/lake/).", show_default=False),
+    str | None,
+    typer.Option(
+        "--lake",
+        help="Parquet lake: a folder or an fsspec URL, e.g. s3://bucket/lake with s3fs "
+        "installed (default: data/lake/).",
+        show_default=False,
+    ),
 ]
 
 TaskRunnerOpt = Annotated[
@@ -68,14 +74,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def settings_from(**overrides: object) -> Settings:
-    """Settings from NEWSETL_* variables, with the command line's options on top."""
-    return Settings().model_copy(update={k: v for k, v in overrides.items() if v is not None})
-
-
-def check_task_runner(settings: Settings) -> None:
-    """Refuse an unknown --task-runner (model_copy does not re-validate the settings)."""
-    if settings.task_runner not in ("default", "dask"):
-        raise fail(f"unknown task runner {settings.task_runner!r}; choose default or dask", 2)
+    """Settings from NEWSETL_* variables, with the command line's options on top (validated)."""
+    task_runner = overrides.get("task_runner")
+    if task_runner is not None and task_runner not in ("default", "dask"):
+        raise fail(f"unknown task runner {task_runner!r}; choose default or dask", 2)
+    try:
+        return Settings().updated(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        raise fail(f"invalid setting: {problems}", 2) from None
 
 
 def prepare_prefect(settings: Settings, verbose: bool = False) -> None:
@@ -108,10 +117,13 @@ def unwritable_output(settings: Settings) -> str | None:
             return f"cannot write the warehouse {db_path}: permission denied"
     except OSError as exc:
         return f"cannot write the warehouse {db_path}: {exc.strerror or exc}"
+    from etl.lake import prepare_root
+
     try:
-        settings.lake_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return f"cannot write the lake {settings.lake_dir}: {exc.strerror or exc}"
+        prepare_root(settings.lake_dir)
+    except (OSError, ImportError, ValueError) as exc:  # ImportError: s3:// without s3fs
+        reason = getattr(exc, "strerror", None) or exc
+        return f"cannot write the lake {settings.lake_dir}: {reason}"
     return None
 
 
@@ -168,15 +180,19 @@ def run(
         dask_address=dask_address,
         batch_size=batch_size,
     )
-    check_task_runner(settings)
     if not settings.source_dir.is_dir():
         raise fail(f"source folder {settings.source_dir} does not exist or is not a folder")
     problem = unwritable_output(settings)
     if problem:
         raise fail(problem)
     prepare_prefect(settings, verbose)
+    from etl.prefect_api import start_prefect_api_in_background
+
+    prefect_api = start_prefect_api_in_background()
     from etl.warehouse.load import WarehouseLocked
     from flows.pipeline import run_pipeline
+
+    prefect_api.join()
 
     if not verbose:
         quiet_failure_logs()
@@ -223,7 +239,6 @@ def backfill(
         dask_address=dask_address,
         batch_size=batch_size,
     )
-    check_task_runner(settings)
     root = source or settings.source_dir
     if not root.is_dir():
         raise fail(f"source folder {root} does not exist or is not a folder")

@@ -26,6 +26,7 @@ from etl.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_ta
 BATCH_TABLES = {
     "documents": schema.DOCUMENTS,
     "sentences": schema.SENTENCES,
+    "date_mentions": schema.DATE_MENTIONS,
     "mentions": schema.MENTIONS,
     "events": schema.EXTRACTED_EVENTS,
 }
@@ -109,7 +110,8 @@ def commit_run(
 ) -> None:
     """Apply a finished run to a copy of the warehouse and swap it in (all or nothing)."""
     next_db = load.begin(settings.db_path, stats.run_id)
-    with load.connect(next_db) as conn:
+    with load.connect(next_db, lake.duckdb_filesystem(settings.lake_dir)) as conn:
+        load.upgrade_schema(conn)
         load.remove_documents(conn, plan.superseded_doc_ids)
         load.insert_documents(conn, {t: [files[t] for files in staged] for t in BATCH_TABLES})
         if plan.changes_anything:
@@ -121,7 +123,8 @@ def commit_run(
 def record_failed_run(settings: Settings, stats: RunStats, error: str) -> None:
     """Leave the previous state as it was, plus a ``runs`` row saying this run failed."""
     next_db = load.begin(settings.db_path, stats.run_id)
-    with load.connect(next_db) as conn:
+    with load.connect(next_db, lake.duckdb_filesystem(settings.lake_dir)) as conn:
+        load.upgrade_schema(conn)
         _record(conn, settings, stats.row("failed", datetime.now(UTC), error), [])
     load.commit(next_db, settings.db_path)
 
@@ -138,7 +141,7 @@ def publish_lake(settings: Settings, run_id: str) -> None:
     else:
         tables = PUBLISHED_TABLES
     out_dir = lake.new_publish_dir(settings.lake_dir, run_id)
-    export_tables(settings.db_path, out_dir, tables)
+    export_tables(settings.db_path, out_dir, tables, lake.duckdb_filesystem(settings.lake_dir))
     lake.swap_in_published(settings.lake_dir, out_dir, tables)
     lake.write_published_state(settings.lake_dir, state)
     lake.remove_staging(settings.lake_dir, run_id)

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.language import Language
-
+from etl.extract.dates import extract_date_mentions
 from etl.extract.events import extract_events
 from etl.extract.mentions import extract_mentions
 from etl.extract.sentences import extract_sentences
+from etl.nlp import Parser
 from etl.normalize import CaseEvidence, NormalizedText, normalize
 from etl.records import Article
 
@@ -25,6 +25,7 @@ class BatchRows:
 
     documents: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
+    date_mentions: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
 
@@ -52,20 +53,16 @@ def document_row(
 
 def process_articles(
     articles: Sequence[Article],
-    nlp: Language,
+    parser: Parser,
     *,
     run_id: str,
     load_date: date,
     evidence: CaseEvidence | None = None,
-    nlp_batch_size: int = 64,
-    n_process: int = 1,
 ) -> BatchRows:
     """Normalize, parse and extract every article of a batch, in input order."""
     normalized = [normalize(article.raw_text, evidence) for article in articles]
     rows = BatchRows()
-    docs = nlp.pipe(
-        (item.text for item in normalized), batch_size=nlp_batch_size, n_process=n_process
-    )
+    docs = parser.parse([item.text for item in normalized])
     for article, norm, doc in zip(articles, normalized, docs, strict=True):
         sentences = extract_sentences(doc, article.doc_id)
         mentions = extract_mentions(
@@ -78,9 +75,18 @@ def process_articles(
             published_at=article.published_at,
             to_raw=norm.raw_span,
         )
+        date_mentions = extract_date_mentions(
+            doc,
+            article.doc_id,
+            article.published_at,
+            [row["start_char"] for row in sentences],
+            norm.raw_span,
+            events,
+        )
         n_words = sum(1 for token in doc if not (token.is_punct or token.is_space))
         rows.documents.append(document_row(article, norm, run_id, load_date, n_words))
         rows.sentences.extend(sentences)
+        rows.date_mentions.extend(date_mentions)
         rows.mentions.extend(mentions)
         rows.events.extend(events)
     return rows

@@ -40,6 +40,24 @@ SENTENCES = pa.schema(
     ]
 )
 
+# Date expressions of a sentence, resolved against the publication date; event_id names the
+# (first) event whose event_date came from the expression.
+DATE_MENTIONS = pa.schema(
+    [
+        ("date_mention_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("sentence_idx", pa.int32()),
+        ("text", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("raw_start_char", pa.int32()),
+        ("raw_end_char", pa.int32()),
+        ("resolved_date", pa.date32()),
+        ("granularity", pa.string()),
+        ("event_id", pa.string()),
+    ]
+)
+
 # Mentions as extracted, before entity resolution fills in entity_id.
 MENTIONS = pa.schema(
     [

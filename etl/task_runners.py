@@ -1,9 +1,14 @@
-"""Build the Prefect task runner a run uses, from settings: in-process threads or a Dask cluster.
+"""Build what executes a run's batches, from settings: the Prefect task runner and the parser.
 
-``default`` runs batches one after another in the flow's process (one worker thread): spaCy is
-CPU-bound and holds the GIL for most of a batch, so more threads only add memory. ``dask`` sends
-each batch to a Dask worker: an existing cluster at ``dask_address``, or a local cluster of
-``dask_workers`` processes with one thread each (each worker loads the spaCy model once).
+``default`` runs batch tasks in the flow's process. With ``parse_in_subprocess`` (the default)
+spaCy runs in ``n_process`` child processes (``etl.nlp.SubprocessParser``) and two task threads
+keep them fed: while one batch's texts are being parsed, the other thread normalizes, extracts
+and stages, so the Python work overlaps spaCy instead of adding to it. Without it, one thread
+parses in-process (spaCy holds the GIL, so more threads would only add memory).
+
+``dask`` sends each batch to a Dask worker, which parses in its own process: an existing
+cluster at ``dask_address``, or a local cluster of ``dask_workers`` single-threaded processes
+(each worker loads the spaCy model once).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from collections.abc import Iterator
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from etl.nlp import InProcessParser, Parser, SubprocessParser
+from etl.prefect_api import ensure_prefect_api
 from etl.settings import Settings
 
 
@@ -36,7 +43,28 @@ def build_task_runner(settings: Settings) -> TaskRunner:
         if settings.dask_address:
             return DaskTaskRunner(address=settings.dask_address)
         return DaskTaskRunner(cluster_kwargs=dask_cluster_kwargs(settings.dask_workers))
-    return ThreadPoolTaskRunner(max_workers=1)
+    return ThreadPoolTaskRunner(max_workers=2 if parses_in_subprocess(settings) else 1)
+
+
+def parses_in_subprocess(settings: Settings) -> bool:
+    return settings.task_runner == "default" and settings.parse_in_subprocess
+
+
+def open_parser(settings: Settings, documents: int) -> contextlib.AbstractContextManager[Parser]:
+    """The parser for ``documents`` texts, as a context manager that ends its child processes.
+
+    Child processes are started only when there is something to parse: an unchanged re-run
+    should not pay for loading the model.
+    """
+    if parses_in_subprocess(settings) and documents > 0:
+        return SubprocessParser(
+            settings.spacy_model, batch_size=settings.nlp_batch_size, n_process=settings.n_process
+        )
+    return contextlib.nullcontext(
+        InProcessParser(
+            settings.spacy_model, batch_size=settings.nlp_batch_size, n_process=settings.n_process
+        )
+    )
 
 
 @contextlib.contextmanager
@@ -52,16 +80,7 @@ def workers_share_prefect_api(settings: Settings) -> Iterator[None]:
     if settings.task_runner != "dask":
         yield
         return
-    from prefect.settings import PREFECT_API_URL
-
-    api_url = PREFECT_API_URL.value()
-    if not api_url:
-        from prefect.server.api.server import SubprocessASGIServer
-
-        # The same instance Prefect's client would start for the flow: one server, not two.
-        server = SubprocessASGIServer()
-        server.start()
-        api_url = server.api_url
+    api_url = ensure_prefect_api()
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = api_url
     try:

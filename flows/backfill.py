@@ -48,7 +48,7 @@ def run_days(
     """Run every pending day in order; ``on_day_done`` reports each finished day (progress)."""
     results = []
     for plan in pending(plans):
-        day_settings = settings.model_copy(update={"source_dir": plan.folder.resolve()})
+        day_settings = settings.updated(source_dir=plan.folder.resolve())
         summary = run_pipeline(day_settings)
         results.append(DayResult(plan.day, summary))
         if on_day_done is not None:
@@ -131,13 +131,7 @@ def newsetl_backfill(
     settings: Settings | None = None,
 ) -> list[dict]:
     """Run every day folder from ``start`` to ``end`` (YYYY-MM-DD) not yet loaded."""
-    settings = (settings or Settings()).model_copy(
-        update={
-            key: Path(value)
-            for key, value in {"lake_dir": lake_dir, "db_path": db_path}.items()
-            if value is not None
-        }
-    )
+    settings = (settings or Settings()).updated(lake_dir=lake_dir, db_path=db_path)
     logger = get_run_logger()
     plans = plan_backfill(
         settings.db_path, Path(source_root), parse_day(start), parse_day(end), force

@@ -42,12 +42,11 @@ def newsetl_nightly(
     folder = day_folder(Path(source_root), the_day)
     if not folder.is_dir():
         raise FileNotFoundError(f"no input folder for {the_day}: {folder}")
-    overrides = {
-        "source_dir": folder.resolve(),
-        "lake_dir": Path(lake_dir) if lake_dir else None,
-        "db_path": Path(db_path) if db_path else None,
-        "task_runner": task_runner,
-    }
-    settings = Settings().model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    settings = Settings().updated(
+        source_dir=folder.resolve(),
+        lake_dir=lake_dir or None,
+        db_path=db_path or None,
+        task_runner=task_runner,
+    )
     get_run_logger().info("loading %s from %s into %s", the_day, folder, settings.db_path)
     return run_pipeline(settings)

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from etl import commit
 from etl.ingest import discover_sources, read_articles
-from etl.nlp import load_pipeline
+from etl.nlp import Parser
 from etl.normalize import CaseEvidence, build_case_evidence, is_degraded
 from etl.plan import LoadPlan, batches, plan_load
 from etl.process import process_articles
 from etl.records import Article, Quarantined, SourceFile
 from etl.runs import RunStats, count_inputs, new_run_id
 from etl.settings import Settings
-from etl.task_runners import build_task_runner, workers_share_prefect_api
+from etl.task_runners import build_task_runner, open_parser, workers_share_prefect_api
 from etl.warehouse import load
 
 
@@ -70,24 +70,19 @@ def case_evidence(articles: list[Article], settings: Settings) -> CaseEvidence:
     return build_case_evidence(cased_texts, load.known_names(settings.db_path))
 
 
-@task(retries=2, retry_delay_seconds=1)
+# No cache policy: the load plan decides what is new, and hashing a batch's texts (or the
+# parser's process pool) for a cache key would only cost time.
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def process_batch(
     batch: list[Article],
     part: str,
     run_id: str,
     load_date: date,
     evidence: CaseEvidence,
+    parser: Parser,
     settings: Settings,
 ) -> dict[str, str]:
-    rows = process_articles(
-        batch,
-        load_pipeline(settings.spacy_model),
-        run_id=run_id,
-        load_date=load_date,
-        evidence=evidence,
-        nlp_batch_size=settings.nlp_batch_size,
-        n_process=settings.n_process,
-    )
+    rows = process_articles(batch, parser, run_id=run_id, load_date=load_date, evidence=evidence)
     return commit.stage_batch(settings, run_id, part, rows)
 
 
@@ -114,9 +109,9 @@ def publish_counts_artifact(summary: RunSummary) -> None:
     )
 
 
-# Batches run one at a time in-process by default (see etl.task_runners); run_pipeline swaps in
-# the runner the settings name.
-@flow(name="newsetl-run", task_runner=ThreadPoolTaskRunner(max_workers=1))
+# Two batch threads feed the spaCy child process by default (see etl.task_runners);
+# run_pipeline swaps in the runner the settings name.
+@flow(name="newsetl-run", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def newsetl_run(
     source_dir: str | None = None,
     lake_dir: str | None = None,
@@ -124,16 +119,8 @@ def newsetl_run(
     settings: Settings | None = None,
 ) -> dict:
     """Ingest, normalize, extract and load every input file under ``source_dir``."""
-    settings = (settings or Settings()).model_copy(
-        update={
-            key: Path(value)
-            for key, value in {
-                "source_dir": source_dir,
-                "lake_dir": lake_dir,
-                "db_path": db_path,
-            }.items()
-            if value is not None
-        }
+    settings = (settings or Settings()).updated(
+        source_dir=source_dir, lake_dir=lake_dir, db_path=db_path
     )
     started = datetime.now(UTC)
     stats = RunStats(new_run_id(started), started, str(settings.source_dir))
@@ -146,21 +133,23 @@ def newsetl_run(
             quarantined = refused + [item for item in items if isinstance(item, Quarantined)]
             load_plan = plan(quote(articles), settings)
             count_inputs(stats, len(articles), len(quarantined), load_plan.unchanged)
-            evidence = case_evidence(quote(load_plan.to_process), settings)
-            # Batches are passed bare, not quote()d: Dask flattens quote's namedtuple into a
-            # plain tuple on its way to a worker, and the task would get a tuple, not a list.
-            futures = [
-                process_batch.submit(
-                    batch,
-                    f"{i:05d}",
-                    stats.run_id,
-                    started.date(),
-                    evidence,
-                    settings,
-                )
-                for i, batch in enumerate(batches(load_plan.to_process, settings.batch_size))
-            ]
-            staged = [future.result() for future in futures]
+            with open_parser(settings, len(load_plan.to_process)) as parser:
+                evidence = case_evidence(quote(load_plan.to_process), settings)
+                # Batches are passed bare, not quote()d: Dask flattens quote's namedtuple into
+                # a plain tuple on its way to a worker, and the task would get a tuple.
+                futures = [
+                    process_batch.submit(
+                        batch,
+                        f"{i:05d}",
+                        stats.run_id,
+                        started.date(),
+                        evidence,
+                        parser,
+                        settings,
+                    )
+                    for i, batch in enumerate(batches(load_plan.to_process, settings.batch_size))
+                ]
+                staged = [future.result() for future in futures]
             commit_run(settings, stats, quote(load_plan), staged, quarantined)
         except Exception as exc:
             commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")

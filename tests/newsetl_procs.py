@@ -31,6 +31,7 @@ PREFECT_SERVER = [sys.executable, "-m", "prefect", "server", "start"]
 DATA_TABLES = (
     "documents",
     "sentences",
+    "date_mentions",
     "entity_mentions",
     "entities",
     "entity_aliases",

@@ -24,6 +24,7 @@ SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 CONTRACT_TABLES = (
     "documents",
     "sentences",
+    "date_mentions",
     "entities",
     "entity_aliases",
     "entity_mentions",

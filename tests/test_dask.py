@@ -44,8 +44,15 @@ def warehouse_tables(db_path: Path) -> dict[str, list[tuple]]:
     return tables
 
 
-def test_default_runner_runs_one_batch_at_a_time():
+def test_default_runner_feeds_the_spacy_child_from_two_threads():
     runner = build_task_runner(Settings())
+    assert isinstance(runner, ThreadPoolTaskRunner)
+    assert runner._max_workers == 2
+
+
+def test_in_process_parsing_runs_one_batch_at_a_time():
+    # spaCy in the task's own thread holds the GIL: a second thread would only add memory.
+    runner = build_task_runner(Settings(parse_in_subprocess=False))
     assert isinstance(runner, ThreadPoolTaskRunner)
     assert runner._max_workers == 1
 

@@ -98,6 +98,41 @@ def test_location_gets_country_code(nlp):
     assert {r["event_date"] for r in rows} == {date(2017, 9, 19)}
 
 
+def test_place_set_off_by_a_comma_after_a_long_object(nlp):
+    rows = run(
+        nlp,
+        "Macron met the opposition leader, Alexei Navalny, a founder of the Russia of the Future "
+        "party, in Paris on Monday.",
+    )
+    assert rows
+    assert {(r["location_text"], r["location_country_code"]) for r in rows} == {("Paris", "FRA")}
+
+
+def test_place_of_the_object_itself_beats_its_apposition(nlp):
+    rows = run(
+        nlp, "The French president met his Italian counterpart in Rome, the capital of Italy."
+    )
+    assert {(r["location_text"], r["location_country_code"]) for r in rows} == {("Rome", "ITA")}
+
+
+def test_definite_reference_places_an_earlier_event(nlp):
+    rows = run(
+        nlp,
+        "Germany's chancellor held talks with the Polish prime minister. "
+        "The talks in Warsaw focused on energy.",
+    )
+    consult = [r for r in rows if r["event_type"] == "CONSULT"]
+    assert consult
+    assert {(r["location_text"], r["location_country_code"]) for r in consult} == {
+        ("Warsaw", "POL")
+    }
+
+
+def test_no_place_without_a_place_phrase(nlp):
+    rows = run(nlp, "Germany's chancellor held talks with the Polish prime minister.")
+    assert rows and {r["location_text"] for r in rows} == {None}
+
+
 def test_publication_date_is_the_fallback(nlp):
     rows = run(nlp, "Kyrgyzstan accused Kazakhstan of interference.")
     assert {(r["event_date"], r["date_source"]) for r in rows} == {(PUBLISHED, "publication")}
@@ -171,6 +206,21 @@ def test_seed_meeting_on_tuesday(seed_rows):
     assert _has(seed_rows["reuters"], "CONSULT", date(2017, 9, 19), "nazarba")
 
 
+def test_seed_meeting_place(seed_rows):
+    assert _has(
+        seed_rows["rferl"],
+        "CONSULT",
+        date(2017, 9, 19),
+        "nazarba",
+        "babanov",
+        location_text="Almaty",
+        location_country_code="KAZ",
+    )
+    assert _has(
+        seed_rows["reuters"], "CONSULT", date(2017, 9, 19), "nazarba", location_country_code="KAZ"
+    )
+
+
 def test_seed_kazakh_reply(seed_rows):
     for rows in seed_rows.values():
         assert _has(rows, "ACCUSE", date(2017, 9, 20), "kazakhstan", "bishkek")
@@ -196,3 +246,61 @@ def test_dev_scores_meet_goals(nlp):
     assert metrics["degraded"]["f1"] >= 0.75
     assert metrics["cased"]["actor_match_rate"] >= 0.75
     assert metrics["cased"]["recipient_match_rate"] >= 0.70
+
+
+def test_calibration_shrinks_rare_rules_toward_the_overall_precision():
+    from etl.evaluate.calibrate_events import Outcome, fit
+
+    events = [Outcome(f"s{i}", "verb", True, i % 4 != 0) for i in range(40)]
+    events += [Outcome("r1", "adjective", False, False), Outcome("r2", "adjective", False, False)]
+    table = fit(events, shrinkage=8.0)
+    overall = table.fallback
+    assert 0.6 < overall < 0.8
+    assert 0.0 < table(("adjective", False)) < overall  # two misses pull it down, not to zero
+    assert abs(table(("verb", True)) - 0.75) < 0.02
+    assert table(("never-seen", True)) == overall
+
+
+def test_held_out_calibration_never_scores_a_sentence_with_its_own_fold():
+    from etl.evaluate.calibrate_events import Outcome, fold_of, held_out
+
+    # Every sentence has a rule of its own, right or wrong: a table that had seen the held-out
+    # sentence would score its right events higher than its wrong ones; a held-out one cannot.
+    events = [Outcome(f"s{i}", f"rule{i}", True, i % 2 == 0) for i in range(40)]
+    scored = held_out(events, shrinkage=1.0, folds=5)
+    assert len(scored) == 40
+    by_fold: dict[int, set[float]] = {}
+    for event, (confidence, correct) in zip(
+        sorted(events, key=lambda e: fold_of(e.record_id, 5)), scored, strict=True
+    ):
+        assert correct == event.correct
+        by_fold.setdefault(fold_of(event.record_id, 5), set()).add(round(confidence, 9))
+    assert set(by_fold) == set(range(5))
+    assert all(len(values) == 1 for values in by_fold.values())
+
+
+def test_shipped_confidence_table_says_how_it_was_built():
+    from etl.extract.events import DATA_DIR, load_confidence
+
+    header = [
+        line
+        for line in (DATA_DIR / "event_confidence.tsv").read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    ]
+    assert any("calibrate_events" in line for line in header)
+    assert any("held-out" in line for line in header)
+    table = load_confidence()
+    assert ("*", False) in table and ("verb", True) in table
+    assert all(0.0 < value < 1.0 for value in table.values())
+
+
+def test_stative_participle_keeps_its_subject_as_actor(nlp):
+    rows = run(nlp, "Israel is opposed to French mediation in the talks with Syria.")
+    reject = [r for r in rows if r["event_type"] == "REJECT"]
+    assert reject and reject[0]["actor_text"] == "Israel"
+    assert "French" in reject[0]["recipient_text"]
+
+
+def test_quantity_is_no_recipient(nlp):
+    rows = run(nlp, "Swiss doctors handed over 700 kg of medicine to the Red Crescent.")
+    assert {r["recipient_text"] for r in rows if r["event_type"] == "AID"} == {"Red Crescent"}

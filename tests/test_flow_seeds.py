@@ -15,6 +15,7 @@ pytestmark = pytest.mark.flow
 TABLES = (
     "documents",
     "sentences",
+    "date_mentions",
     "entities",
     "entity_aliases",
     "entity_mentions",
@@ -146,6 +147,84 @@ def test_meeting_and_accusation_events(seed_db):
     assert {str(d) for _, d in accusation} == {"2017-09-20"}
 
 
+def test_meeting_place_reply_resignation_and_negated_support(seed_db):
+    meeting_places = rows(
+        seed_db,
+        """
+        SELECT DISTINCT d.publisher, e.location_text, e.location_country_code
+        FROM events e JOIN documents d USING (doc_id)
+        JOIN entities a ON a.entity_id = e.actor_entity_id
+        JOIN entities r ON r.entity_id = e.recipient_entity_id
+        WHERE e.event_type = 'CONSULT' AND e.event_date = DATE '2017-09-19'
+          AND a.name ILIKE '%Nazarba%' AND r.name ILIKE '%Babanov%'
+          AND e.location_country_code IS NOT NULL
+        """,
+    )
+    assert ("RFE/RL", "Almaty", "KAZ") in meeting_places
+    assert {p for p, _, _ in meeting_places} == {"RFE/RL", "Reuters"}
+    replies = rows(
+        seed_db,
+        """
+        SELECT DISTINCT d.publisher FROM events e JOIN documents d USING (doc_id)
+        WHERE e.event_type IN ('REJECT', 'ACCUSE') AND e.event_date = DATE '2017-09-20'
+          AND e.actor_text ILIKE '%Kazakhstan%' AND e.recipient_text ILIKE '%Bishkek%'
+        """,
+    )
+    assert {p for (p,) in replies} == {"RFE/RL", "Reuters"}
+    stepped_down = rows(
+        seed_db,
+        """
+        SELECT e.event_date FROM events e JOIN entities a ON a.entity_id = e.actor_entity_id
+        WHERE e.event_type = 'RETREAT' AND a.name ILIKE '%Jeenbekov%'
+        """,
+    )
+    assert stepped_down and {str(d)[:7] for (d,) in stepped_down} == {"2017-08"}
+    support = rows(
+        seed_db,
+        """
+        SELECT e.negated, e.factuality FROM events e
+        JOIN entities a ON a.entity_id = e.actor_entity_id
+        WHERE e.event_type = 'SUPPORT' AND a.name ILIKE '%Nazarba%'
+        """,
+    )
+    assert (True, "negated") in support
+
+
+def test_election_date_is_a_date_mention(seed_db):
+    found = rows(
+        seed_db,
+        """
+        SELECT d.publisher, m.text, m.granularity, m.sentence_idx,
+               substr(d.text, m.start_char + 1, m.end_char - m.start_char),
+               substr(d.raw_text, m.raw_start_char + 1, m.raw_end_char - m.raw_start_char)
+        FROM date_mentions m JOIN documents d USING (doc_id)
+        WHERE m.resolved_date = DATE '2017-10-15'
+        """,
+    )
+    # Only Reuters names the day; RFE/RL says "just over three weeks before" the election.
+    assert [(p, t.lower(), g, i, normalized, raw) for p, t, g, i, normalized, raw in found] == [
+        ("Reuters", "oct. 15", "day", 0, "Oct. 15", "oct. 15")
+    ]
+
+
+def test_date_mentions_name_the_dates_events_use(seed_db):
+    linked = rows(
+        seed_db,
+        """
+        SELECT DISTINCT d.publisher, e.event_type, m.resolved_date = e.event_date
+        FROM date_mentions m JOIN events e USING (event_id) JOIN documents d ON d.doc_id = m.doc_id
+        """,
+    )
+    assert ("Reuters", "ACCUSE", True) in linked and ("RFE/RL", "CONSULT", True) in linked
+    assert all(same for _, _, same in linked)
+    dangling = rows(
+        seed_db,
+        "SELECT count(*) FROM date_mentions m WHERE m.event_id IS NOT NULL "
+        "AND m.event_id NOT IN (SELECT event_id FROM events)",
+    )
+    assert dangling == [(0,)]
+
+
 def test_same_event_reported_twice_is_one_cluster(seed_db):
     clusters = rows(
         seed_db,
@@ -209,11 +288,16 @@ def test_rerun_changes_nothing_and_changed_file_replaces_its_rows(
         assert con.execute(
             "SELECT count(*) FROM documents WHERE text LIKE '%denied the accusation%'"
         ).fetchone() == (1,)
-        orphans = con.execute(
-            "SELECT count(*) FROM entity_mentions "
-            "WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
-        ).fetchone()
-        assert orphans == (0,)
+        for table in ("entity_mentions", "date_mentions", "sentences", "events"):
+            orphans = con.execute(
+                f"SELECT count(*) FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+            ).fetchone()
+            assert orphans == (0,), table
+        # The changed document's date mentions are replaced, not added to.
+        assert con.execute(
+            "SELECT count(*) FILTER (text = 'Thursday'), count(*) FILTER (text = 'Wednesday') "
+            "FROM date_mentions"
+        ).fetchone() == (1, 1)
         assert con.execute("SELECT count(*) FROM runs").fetchone() == (3,)
     assert first["run_id"] != changed["run_id"]
 

@@ -14,6 +14,7 @@ from etl.warehouse.sqlfiles import params_for, split_statements
 TABLE_SCHEMAS = {
     "documents": schema.DOCUMENTS,
     "sentences": schema.SENTENCES,
+    "date_mentions": schema.DATE_MENTIONS,
     "entity_mentions": schema.ENTITY_MENTIONS,
     "entities": schema.ENTITIES,
     "entity_aliases": schema.ENTITY_ALIASES,
@@ -68,6 +69,21 @@ def test_reader_keeps_old_state_until_reconnect(tmp_path):
         reader.close()
     with duckdb.connect(str(db), read_only=True) as fresh:
         assert fresh.execute("SELECT count(*) FROM quarantine").fetchone() == (1,)
+
+
+def test_warehouse_of_an_older_release_gains_the_new_tables(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP TABLE date_mentions")  # as a warehouse made before that table
+    next_db = load.begin(db, "upgrade")
+    with load.connect(next_db) as conn:
+        load.upgrade_schema(conn)
+        load.upgrade_schema(conn)  # repeatable: every statement is IF NOT EXISTS
+    load.commit(next_db, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = [row[0] for row in con.execute("DESCRIBE date_mentions").fetchall()]
+    assert columns == schema.DATE_MENTIONS.names
 
 
 def test_abandoned_copy_never_becomes_live(tmp_path):

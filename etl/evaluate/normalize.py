@@ -12,6 +12,9 @@ Metrics (all over the documents of the gold file):
 * ``apostrophe_precision`` / ``apostrophe_recall``: gold apostrophes are those of the cased text
   standing between two word characters (``Kazakhstan's``, ``don't``), which degradation turned
   into a space; a restored apostrophe is correct when it sits at that same raw position.
+* PLOVER check (``evaluate_plover_casing``): the same casing precision / recall / F1 on the
+  PLOVER gold sentences (``lower_text`` restored, ``text`` as gold), words aligned by their
+  letters; an independent check that casing changes are not fitted to the GUM documents.
 * ``ner_f1_cased`` / ``ner_f1_degraded`` / ``ner_f1_restored`` and ``ner_ratio``
   (restored / cased): overlap F1 of spaCy entities against gold names. Predictions are spaCy
   PERSON, GPE, LOC, ORG, NORP and FAC entities; gold spans are the ``name_start``/``name_end``
@@ -23,10 +26,12 @@ Metrics (all over the documents of the gold file):
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from etl.normalize import CaseEvidence, build_case_evidence, normalize
@@ -230,3 +235,122 @@ def format_normalization_report(metrics: dict[str, float]) -> str:
         row("NER restored / cased:", "ner_ratio"),
     ]
     return "\n".join(lines)
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in re.finditer(r"\S+", text)]
+
+
+def _aligned_words(cased: str, lower: str) -> Iterator[tuple[str, int, int]] | None:
+    """Per whitespace token of ``lower`` holding letters: its gold letters from ``cased`` and its
+    span in ``lower``. Word characters are aligned in order (degradation only lower-cases them
+    and changes what lies between them); None when they do not correspond."""
+    cased_chars = [index for index, char in enumerate(cased) if _letters(char)]
+    lower_chars = [index for index, char in enumerate(lower) if _letters(char)]
+    if len(cased_chars) != len(lower_chars):
+        return None
+    if any(cased[c].lower() != lower[w] for c, w in zip(cased_chars, lower_chars, strict=True)):
+        return None
+    gold_at = dict(zip(lower_chars, cased_chars, strict=True))
+
+    def words() -> Iterator[tuple[str, int, int]]:
+        for start, end in _word_spans(lower):
+            gold = "".join(cased[gold_at[i]] for i in range(start, end) if i in gold_at)
+            if gold:
+                yield gold, start, end
+
+    return words()
+
+
+def _score_aligned(cased: str, lower: str, result, totals: dict, errors: list) -> bool:
+    words = _aligned_words(cased, lower)
+    if words is None:
+        return False
+    for gold, start, end in words:
+        begin = raw_to_normalized(result.offsets, start)
+        finish = raw_to_normalized(result.offsets, end)
+        predicted = _letters(result.text[begin:finish])
+        totals["words"] += 1
+        if _has_capital(predicted):
+            totals["predicted_caps"] += 1
+            totals["true_caps"] += predicted == gold and _has_capital(gold)
+        if _has_capital(gold):
+            totals["gold_caps"] += 1
+        if predicted != gold and (_has_capital(gold) or _has_capital(predicted)):
+            context = result.text[max(0, begin - 40) : finish + 40].replace("\n", " ")
+            errors.append((gold, predicted, context))
+    return True
+
+
+def _casing_scores(totals: dict) -> dict[str, float]:
+    precision = _ratio(totals["true_caps"], totals["predicted_caps"])
+    recall = _ratio(totals["true_caps"], totals["gold_caps"])
+    return {
+        "casing_precision": precision,
+        "casing_recall": recall,
+        "casing_f1": _f1(precision, recall),
+    }
+
+
+def evaluate_plover_casing(plover_path: Path) -> tuple[dict[str, float], list[tuple]]:
+    """Casing precision / recall / F1 (capitals) of ``normalize`` on the PLOVER sentences'
+    ``lower_text`` against their ``text``, plus the list of (gold, predicted, context) errors.
+    Sentences whose words cannot be aligned by letters are skipped (counted in ``skipped``)."""
+    records = [json.loads(line) for line in Path(plover_path).read_text("utf8").splitlines()]
+    totals: dict[str, float] = defaultdict(float)
+    errors: list[tuple] = []
+    for record in records:
+        result = normalize(record["lower_text"])
+        if not _score_aligned(record["text"], record["lower_text"], result, totals, errors):
+            totals["skipped"] += 1
+    metrics = {"sentences": float(len(records)), "skipped": totals["skipped"]}
+    metrics.update({"words": totals["words"], **_casing_scores(totals)})
+    return metrics, errors
+
+
+def gum_casing_errors(gold_path: Path, with_evidence: bool = False) -> list[tuple]:
+    """(gold, predicted, context) for every GUM word whose restored casing is wrong and either
+    side has a capital: the error list behind the casing precision / recall figures."""
+    records = [json.loads(line) for line in Path(gold_path).read_text("utf8").splitlines() if line]
+    evidence = _leave_one_out_evidence(records) if with_evidence else [None] * len(records)
+    errors: list[tuple] = []
+    totals: dict[str, float] = defaultdict(float)
+    for record, document_evidence in zip(records, evidence, strict=True):
+        result = normalize(record["lower_text"], document_evidence)
+        _score_aligned(record["text"], record["lower_text"], result, totals, errors)
+    return errors
+
+
+def _print_errors(errors: list[tuple]) -> None:
+    for gold, predicted, context in errors:
+        kind = "FN" if gold.lower() != gold and predicted != gold else "FP"
+        if _has_capital(predicted) and _has_capital(gold):
+            kind = "WRONG"
+        print(f"{kind:<6}{gold:<18}{predicted:<18}{context}")
+
+
+def main() -> None:
+    """``python -m etl.evaluate.normalize [--gum GOLD] [--plover FILE] [--errors] [--loo]``:
+    casing check on PLOVER sentences and casing error lists (no spaCy needed)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--gum", type=Path, help="GUM gold.jsonl: list its casing errors")
+    parser.add_argument("--plover", type=Path, help="plover_dev.jsonl: casing F1 there")
+    parser.add_argument("--errors", action="store_true", help="print PLOVER errors too")
+    parser.add_argument("--loo", action="store_true", help="GUM with leave-one-out evidence")
+    args = parser.parse_args()
+    if args.gum:
+        _print_errors(gum_casing_errors(args.gum, args.loo))
+    if args.plover:
+        metrics, errors = evaluate_plover_casing(args.plover)
+        if args.errors:
+            _print_errors(errors)
+        print(
+            f"PLOVER casing: sentences {int(metrics['sentences'])} "
+            f"(skipped {int(metrics['skipped'])}), words {int(metrics['words'])}, "
+            f"precision {metrics['casing_precision']:.3f}, recall {metrics['casing_recall']:.3f}, "
+            f"F1 {metrics['casing_f1']:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

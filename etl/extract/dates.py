@@ -7,15 +7,25 @@ publication year. :func:`resolve_date` handles these with small rules and falls 
 first day; a bare year or a vague span ("over the past 14 years") resolves to nothing.
 :func:`offset_days` reads the size of an offset such as ``a day`` or ``two weeks`` (for "a day
 after ...").
+
+:func:`date_spans` finds a document's date expressions in a parsed Doc (spaCy DATE entities split
+at commas, plus bare weekday and month names), and :func:`extract_date_mentions` turns every one
+of a document into a ``date_mentions`` row with its resolved date and granularity (where a bare
+year or "last year" stands for the year's first day, with granularity ``year``).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import dateparser
+from spacy.tokens import Doc, Span
+
+from etl.ids import stable_id
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -62,6 +72,10 @@ VAGUE_WORDS = frozenset(
 FILLER_WORDS = frozenset({"on", "the", "of", "in", "this", "earlier", "late", "early", "by", "at"})
 _TOKEN = re.compile(r"[a-z]+|\d+")
 _YEAR_RANGE = re.compile(r"\d{4}\s*[-–/]\s*\d")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Only all-numeric dates ("9/20/2017", "2017-09-20") need dateparser: the rules read every
+# expression with a month or weekday name, and dateparser misreads the rest ("the 1990s").
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?\b")
 
 
 def _tokens(text: str) -> list[str]:
@@ -118,6 +132,8 @@ def _by_rule(words: list[str], published: date) -> date | None:
         return published
     if content == ["yesterday"]:
         return published - timedelta(days=1)
+    if content == ["tomorrow"]:
+        return published + timedelta(days=1)
     if content[0] == "last" and len(content) == 2:
         unit = content[1]
         if unit == "month":
@@ -139,8 +155,6 @@ def _by_rule(words: list[str], published: date) -> date | None:
 
 @lru_cache(maxsize=4096)
 def _by_dateparser(text: str, published: date) -> date | None:
-    from datetime import datetime
-
     base = datetime(published.year, published.month, published.day)
     parsed = dateparser.parse(
         text,
@@ -160,6 +174,9 @@ def resolve_date(text: str, published: date | None) -> date | None:
     """The calendar date a date expression names, relative to the publication date, or None."""
     if published is None:
         return None
+    iso = _ISO_DATE.search(text)
+    if iso is not None:
+        return _safe_date(*(int(part) for part in iso.groups()))
     if _YEAR_RANGE.search(text):
         return None
     words = _tokens(text)
@@ -170,9 +187,9 @@ def resolve_date(text: str, published: date | None) -> date | None:
     resolved = _by_rule(words, published)
     if resolved is not None:
         return resolved
-    if any(w in VAGUE_WORDS for w in words) or any(w in UNIT_DAYS for w in words):
+    if not _NUMERIC_DATE.search(text):
         return None
-    return _by_dateparser(" ".join(words), published)
+    return _by_dateparser(text.strip(), published)
 
 
 def offset_days(text: str) -> int | None:
@@ -189,4 +206,156 @@ def offset_days(text: str) -> int | None:
 def is_date_word(word: str) -> bool:
     """True for weekday and month names and relative day words, which may head a date phrase."""
     lowered = word.lower().rstrip(".")
-    return lowered in WEEKDAYS or lowered in MONTHS or lowered in {"today", "yesterday"}
+    return lowered in WEEKDAYS or lowered in MONTHS or lowered in {"today", "yesterday", "tomorrow"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Date mentions of a parsed document
+
+RawSpan = Callable[[int, int], tuple[int, int]]
+DAY_WORDS = frozenset({"today", "tonight", "yesterday", "tomorrow"})
+OFFSET_LINKS = (" after ", " before ")
+
+
+def _identity_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+def _is_year(word: str) -> bool:
+    return word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2100
+
+
+def _is_stray_number(span: Span) -> bool:
+    """A lone number the tagger called a date ("Babanov, 47,"): an age or count, not a date."""
+    words = _tokens(span.text)
+    return len(words) == 1 and words[0].isdigit() and not _is_year(words[0])
+
+
+def date_spans(doc: Doc) -> list[Span]:
+    """Date expressions of a document in text order: spaCy DATE entities split at commas
+    ("September 20, a day" is two), plus weekday and month names the tagger left outside any
+    entity. One pass over the document (``Span.ents`` per sentence would rescan every entity)."""
+    pieces: list[Span] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        covered.update(range(ent.start, ent.end))
+        begin = ent.start
+        for token in ent:
+            if token.text == ",":
+                if token.i > begin:
+                    pieces.append(doc[begin : token.i])
+                begin = token.i + 1
+        if begin < ent.end:
+            pieces.append(doc[begin : ent.end])
+    for token in doc:
+        if token.i not in covered and token.pos_ in {"PROPN", "NOUN"} and is_date_word(token.text):
+            pieces.append(doc[token.i : token.i + 1])
+    pieces.sort(key=lambda piece: piece.start)
+    return [piece for piece in pieces if not _is_stray_number(piece)]
+
+
+def spans_within(spans: Sequence[Span], starts: Sequence[int], sent: Span) -> list[Span]:
+    """The spans (sorted, with their token ``starts``) that begin inside a sentence."""
+    return list(spans[bisect_left(starts, sent.start) : bisect_left(starts, sent.end)])
+
+
+def _year_of(words: list[str], published: date | None) -> date | None:
+    """First day of the year a bare year, "this year" or "last year" names; else None."""
+    content = [w for w in words if w not in FILLER_WORDS]
+    if len(content) == 1 and _is_year(content[0]):
+        return date(int(content[0]), 1, 1)
+    if published is None:
+        return None
+    if content == ["year"]:
+        return date(published.year, 1, 1)
+    if content == ["last", "year"]:
+        return date(published.year - 1, 1, 1)
+    return None
+
+
+def resolve_with_granularity(text: str, published: date | None) -> tuple[date | None, str | None]:
+    """(date, granularity) of a date expression: granularity is ``day``, ``week``, ``month`` or
+    ``year`` (a month or a year resolves to its first day), ``offset`` for "a day" or "two
+    weeks" (a distance from another date, no date of its own), None when nothing resolves."""
+    if offset_days(text) is not None:
+        return None, "offset"
+    if _YEAR_RANGE.search(text) and not _ISO_DATE.search(text):
+        return None, None
+    words = _tokens(text)
+    year = _year_of(words, published)
+    if year is not None:
+        return year, "year"
+    resolved = resolve_date(text, published)
+    if resolved is None:
+        return None, None
+    has_day = any(w.isdigit() and 1 <= int(w) <= 31 for w in words)
+    if has_day or any(w in WEEKDAYS or w in DAY_WORDS for w in words):
+        return resolved, "day"
+    if "week" in words:
+        return resolved, "week"
+    return resolved, "month"
+
+
+def _event_using(text: str, sentence_idx: int, events: Sequence[dict]) -> dict | None:
+    """The first event of the sentence that took its date from this expression (the whole
+    ``date_text``, or the offset part of "a day after September 20")."""
+    for event in events:
+        if event["sentence_idx"] != sentence_idx or event.get("date_source") != "sentence":
+            continue
+        used = event.get("date_text") or ""
+        if used == text or any(used.startswith(text + link) for link in OFFSET_LINKS):
+            return event
+    return None
+
+
+def _offset_base(event: dict) -> str:
+    used = event.get("date_text") or ""
+    for link in OFFSET_LINKS:
+        if link in used:
+            return used.split(link, 1)[1]
+    return used
+
+
+def extract_date_mentions(
+    doc: Doc,
+    doc_id: str,
+    published_at: date | None,
+    sentence_starts: list[int],
+    to_raw: RawSpan = _identity_span,
+    events: Sequence[dict] = (),
+) -> list[dict]:
+    """One row per date expression (schema ``etl.schema.DATE_MENTIONS``).
+
+    ``sentence_starts`` are the sorted start offsets of the document's sentences; ``to_raw``
+    maps a normalized span to the raw-text span of the same words; ``events`` are the
+    document's event rows, whose ``date_text`` says which expression dated each event. An
+    offset that dated an event takes that event's date (and its base's granularity).
+    """
+    rows = []
+    for span in date_spans(doc):
+        start, end = span.start_char, span.end_char
+        sentence_idx = max(0, bisect_right(sentence_starts, start) - 1)
+        resolved, granularity = resolve_with_granularity(span.text, published_at)
+        event = _event_using(span.text, sentence_idx, events)
+        if event is not None and granularity == "offset":
+            resolved = event["event_date"]
+            granularity = resolve_with_granularity(_offset_base(event), published_at)[1]
+        raw_start, raw_end = to_raw(start, end)
+        rows.append(
+            {
+                "date_mention_id": stable_id(doc_id, "date", start, end),
+                "doc_id": doc_id,
+                "sentence_idx": sentence_idx,
+                "text": span.text,
+                "start_char": start,
+                "end_char": end,
+                "raw_start_char": raw_start,
+                "raw_end_char": raw_end,
+                "resolved_date": resolved,
+                "granularity": granularity,
+                "event_id": event["event_id"] if event is not None else None,
+            }
+        )
+    return rows

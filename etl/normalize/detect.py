@@ -7,8 +7,10 @@ import re
 
 # A punctuation mark standing alone between spaces or at a line end, as tokenized wire copy has.
 _SPACED_PUNCT_RE = re.compile(r"(?<=\S) [,.;:?!)](?= |$|\n)|\( (?=\S)", re.MULTILINE)
-# Punctuation glued to the previous word, as running text has.
-_ATTACHED_PUNCT_RE = re.compile(r"[^\W_][,;:?!)]|[^\W_]\.(?=\s|$)")
+# Punctuation glued to the previous word, as running text has. A period counts only after a
+# word of two or more characters with no period inside: initials ("u.n.", "u.s.") keep their
+# periods in tokenized wire copy too.
+_ATTACHED_PUNCT_RE = re.compile(r"[^\W_][,;:?!)]|(?<![\w.])[^\W_]{2,}\.(?=\s|$)")
 # "kazakhstan s", "don t", "we ll": a clitic left alone after apostrophe stripping.
 _STRIPPED_CLITIC_RE = re.compile(r"[^\W\d_] (?:s|t|ll|re|ve|m|d) (?=[^\W\d_])")
 
@@ -23,6 +25,17 @@ def _capitalizable(char: str) -> bool:
     return len(upper) == 1 and upper != char
 
 
+def _has_min_letters(raw: str) -> bool:
+    """True once ``MIN_LETTERS`` capitalizable letters are seen (stops there: O(1) per doc)."""
+    letters = 0
+    for char in raw:
+        if _capitalizable(char):
+            letters += 1
+            if letters >= MIN_LETTERS:
+                return True
+    return False
+
+
 def is_degraded(raw: str) -> bool:
     """True when the text has no capital letter and looks like tokenized or stripped wire copy.
 
@@ -32,9 +45,7 @@ def is_degraded(raw: str) -> bool:
     """
     if raw.lower() != raw:
         return False
-    # Counting over a prefix is enough to pass the threshold and keeps detection O(1) per doc.
-    letters = sum(1 for char in raw[:4000] if _capitalizable(char))
-    if letters < MIN_LETTERS:
+    if not _has_min_letters(raw):
         return False
     spaced = len(_SPACED_PUNCT_RE.findall(raw))
     attached = len(_ATTACHED_PUNCT_RE.findall(raw))

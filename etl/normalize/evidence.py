@@ -56,7 +56,13 @@ def _count_line(line: str, counts: dict, spelled: dict, phrases: dict) -> None:
     matches = list(_WORD_RE.finditer(line))
     if _is_headline([m.group() for m in matches]):
         return
-    at_break = [bool(_SENTENCE_BREAK_RE.search(line, 0, m.start())) for m in matches]
+    # Only the gap since the previous word can hold the break; searching the whole prefix of
+    # every word would be quadratic in the line (wire copy often has one line per article).
+    ends = [0] + [m.end() for m in matches[:-1]]
+    at_break = [
+        bool(_SENTENCE_BREAK_RE.search(line, end, m.start()))
+        for end, m in zip(ends, matches, strict=False)
+    ]
     in_run: set[int] = set()
     for run in _capital_runs(line, matches):
         if at_break[run[0]]:

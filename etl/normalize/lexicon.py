@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -25,6 +27,7 @@ class CasingLexicon:
     clitics: dict[str, tuple[frozenset[str], str]]  # clitic -> (allowed previous words, spelling)
     elisions: dict[str, frozenset[str]]  # letter -> allowed next words ("*v": vowel-initial)
     agencies: dict[str, str]
+    domain_suffixes: frozenset[str]  # "com", "org", "ca": endings of web addresses
     months: dict[str, str]  # ambiguous month word -> cased form
     month_cues: frozenset[str]
     organization_heads: frozenset[str]
@@ -32,6 +35,13 @@ class CasingLexicon:
     generic_modifiers: frozenset[str]  # modifiers that never join an organization name
     hyphen_prefixes: frozenset[str]  # "re-", "pro-": hyphenated words that are not given names
     title_blockers: frozenset[str]  # words after which a title stays lower case
+    acronym_connectors: frozenset[str]  # words skipped in the name an acronym abbreviates
+    generic_heads: frozenset[str]  # common nouns ending a name read after "<person> of"
+    # suffix -> stem endings to restore ("ized" -> "", "e", "y"): derived common words
+    derivational_suffixes: dict[str, tuple[str, ...]]
+    given_names: frozenset[str]  # lower-case given names ("nathan", "gary")
+    # spaCy's stop words and irregular verb forms: never a surname by position ("Ahmed said").
+    function_words: frozenset[str]
 
 
 def _lines(name: str) -> list[str]:
@@ -80,6 +90,7 @@ def load_lexicon() -> CasingLexicon:
         clitics=clitics,
         elisions=elisions,
         agencies=dict(line.split("\t") for line in _lines("agencies.tsv")),
+        domain_suffixes=frozenset(_lines("domain_suffixes.txt")),
         months=dict(line.split("\t") for line in _lines("calendar.tsv")),
         month_cues=frozenset(_lines("month_cues.txt")),
         organization_heads=frozenset(_lines("org_heads.txt") + _lines("name_run_heads.txt")),
@@ -87,4 +98,14 @@ def load_lexicon() -> CasingLexicon:
         generic_modifiers=frozenset(_lines("generic_modifiers.txt")),
         hyphen_prefixes=frozenset(_lines("hyphen_prefixes.txt")),
         title_blockers=frozenset(_lines("title_blockers.txt")),
+        acronym_connectors=frozenset(_lines("acronym_connectors.txt")),
+        generic_heads=frozenset(_lines("generic_heads.txt")),
+        derivational_suffixes={
+            suffix: tuple("" if e == "-" else e for e in endings.split())
+            for suffix, endings in (
+                line.split("\t") for line in _lines("derivational_suffixes.tsv")
+            )
+        },
+        given_names=frozenset(_lines("given_names.txt")),
+        function_words=frozenset(STOP_WORDS) | frozenset(_lines("irregular_verbs.txt")),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from etl.normalize.acronyms import acronym_overrides
 from etl.normalize.evidence import CaseEvidence
 from etl.normalize.lexicon import CasingLexicon
 
@@ -16,6 +17,19 @@ _INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’]*$")
 _WORDLIKE_RE = re.compile(r"\w")
 _DIGITS_RE = re.compile(r"^\d")
+# A web address written as one token ("gawker.com", "cbc.ca"): its stem is cased like a word.
+_DOMAIN_RE = re.compile(r"^(?P<stem>[^\W_][\w-]*)(?P<suffix>\.[a-z]{2,4})$")
+# A social-media handle ("@potus"): the name after the sign is cased like a word.
+HANDLE_SIGN = "@"
+# An unknown short word without a vowel can only be read letter by letter: an acronym.
+_ACRONYM_SHAPE_RE = re.compile(r"^[bcdfghjklmnpqrstvwxz]{2,5}$")
+# Endings of verb forms and plurals, which follow a bare given name far more often than surnames.
+_INFLECTION_ENDINGS = ("ed", "ing", "s")
+# One syllable of romanized Chinese or Korean ("wai", "ching", "cheung", "ki", "moon"): an
+# optional onset, a vowel cluster, an optional nasal or stop coda.
+_ROMANIZED_SYLLABLE_RE = re.compile(
+    r"^(?:ch|sh|zh|ts|hs|ng|kw|gw|[bcdfghjklmnpqrstwxyz])?h?[aeiouy]{1,3}(?:ng|n|m|k|p|t)?$"
+)
 
 NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "?", "!", ")", "]", "}", "...", "%"})
 NO_SPACE_AFTER = frozenset({"(", "[", "{"})
@@ -41,6 +55,11 @@ NAME_WORD_EVIDENCE_AT = 0.3
 # Modifiers before an organization head join its name when this often capitalized on their own.
 HEAD_MODIFIER_AT = 0.02
 MAX_HEAD_MODIFIERS = 3
+# A word after a prefix ("pro-", "pan-") keeps its capital only when it is clearly a name.
+PREFIXED_NAME_AT = 0.7
+# Longest organization name read after "<person> of"; a lone word this short there is an acronym.
+MAX_AFFILIATION_WORDS = 4
+MAX_AFFILIATION_ACRONYM = 4
 # A lower-case object of an organization head ("Ministry of culture") needs at least this length.
 MIN_OBJECT_LETTERS = 4
 # A short word takes its acronym form from context only if it is sometimes capitalized anyway.
@@ -80,6 +99,8 @@ class LineRestorer:
         self.lex = lexicon
         self.evidence = evidence or CaseEvidence()
         self.evidence_starts = self.evidence.phrase_starts
+        # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
+        self.context_acronyms: dict[str, str] = {}
         self.titles = frozenset(title for titles in lexicon.titles.values() for title in titles)
         self.title_words = frozenset(
             word for titles in lexicon.titles.values() for title in titles for word in title.split()
@@ -91,6 +112,11 @@ class LineRestorer:
         lex = self.lex
         if token.endswith(".") and len(token) > 1:
             return self._abbreviation_form(token)
+        domain = _DOMAIN_RE.match(token) if "." in token else None
+        if domain and domain["suffix"][1:] in lex.domain_suffixes:
+            return self._prefixed_form(domain["stem"], "", domain["suffix"])
+        if token.startswith(HANDLE_SIGN) and len(token) > 2:
+            return self._prefixed_form(token[1:], HANDLE_SIGN, "")
         probability = lex.cap_probability.get(token)
         evidence_form = self.evidence.forms.get(token)
         if evidence_form and (probability is None or probability >= COMMON_WORD_BELOW):
@@ -104,12 +130,34 @@ class LineRestorer:
         if "-" in token.strip("-"):
             return self._hyphenated_form(token)
         if probability is None:
-            if len(token) > 1 and _NAME_WORD_RE.match(token):
+            if _ACRONYM_SHAPE_RE.match(token):  # no vowel: "nwsc", "bjp"
+                return token.upper(), NAME, 1.0
+            if len(token) > 1 and _NAME_WORD_RE.match(token) and not self._derived(token):
                 return _capitalize_first(token), NAME, 1.0
             return token, LOWER, 0.0
         if probability >= CAPITALIZE_AT:
             return _apply_form(token, lex.forms[token]), NAME, probability
         return token, LOWER, probability
+
+    def _prefixed_form(self, stem: str, before: str, after: str) -> tuple[str, int, float]:
+        """A name inside a handle or web address keeps its casing only when it is a name; the
+        sign and the domain suffix stay as written ("@POTUS", "Gawker.com")."""
+        form, kind, probability = self.word_form(stem)
+        if kind == NAME:
+            return before + form + after, CAPITAL, probability
+        return before + stem + after, LOWER, probability
+
+    def _derived(self, token: str) -> bool:
+        """True for an unknown word derived from a common word by a suffix ("localist")."""
+        cap_probability = self.lex.cap_probability
+        for suffix, endings in self.lex.derivational_suffixes.items():
+            if len(token) > len(suffix) + 2 and token.endswith(suffix):
+                stem = token[: -len(suffix)]
+                for ending in endings:
+                    probability = cap_probability.get(stem + ending)
+                    if probability is not None and probability < COMMON_WORD_BELOW:
+                        return True
+        return False
 
     def _abbreviation_form(self, token: str) -> tuple[str, int, float]:
         lex = self.lex
@@ -124,24 +172,43 @@ class LineRestorer:
         return stem + ".", kind, probability
 
     def _hyphenated_form(self, token: str) -> tuple[str, int, float]:
+        whole = self.lex.cap_probability.get(token)
+        if whole is not None and whole >= CAPITALIZE_AT:  # "Coca-Cola", "Jean-Pierre"
+            return _apply_form(token, self.lex.forms[token]), NAME, whole
         parts = token.split("-")
         decided = [self.word_form(part) if part else (part, LOWER, 0.0) for part in parts]
         if not any(kind == NAME for _, kind, _ in decided):
             return token, LOWER, 0.0
-        cased = [decided[0][0]]
+        if parts[0] in self.lex.hyphen_prefixes or not _NAME_WORD_RE.match(parts[0]):
+            # "pro-Beijing", "non-Muslim", "ex-Soviet": the prefix stays, a clear name keeps its
+            # case, a word only sometimes capitalized does not ("pan-democrat").
+            cased = [parts[0]]
+            cased += [
+                form if kind == NAME and probability >= PREFIXED_NAME_AT else part
+                for part, (form, kind, probability) in zip(parts[1:], decided[1:], strict=True)
+            ]
+            if cased == parts:
+                return token, LOWER, 0.0
+            return "-".join(cased), NAME, max(p for _, _, p in decided)
+        syllables = all(_ROMANIZED_SYLLABLE_RE.match(part) for part in parts)
+        # A romanized syllable is a name part, not an acronym ("Siu-lai", not "SIU-lai").
+        cased = [_capitalize_first(parts[0] if syllables else decided[0][0])]
         for part, (form, _, probability) in zip(parts[1:], decided[1:], strict=True):
-            # Later parts keep their own known casing ("ex-Soviet"); unknown ones stay lower,
-            # as in romanized given names ("Wai-ching").
+            # Later parts keep their own known casing ("Kazakh-Kyrgyz"); unknown ones and the
+            # syllables of romanized given names stay lower ("Wai-ching", "Ban Ki-moon").
             known_capital = probability >= CAPITALIZE_AT and part in self.lex.cap_probability
-            cased.append(form if known_capital else part)
+            cased.append(form if known_capital and not syllables else part)
         return "-".join(cased), NAME, max(p for _, _, p in decided)
 
     # --- a line ----------------------------------------------------------------------------
-    def case_line(self, tokens: list[str], joints: list[str]) -> list[str]:
+    def case_line(
+        self, tokens: list[str], joints: list[str], overrides: dict[int, str] | None = None
+    ) -> list[str]:
         """Cased output for every token of one line (punctuation tokens unchanged).
 
         ``joints[i]`` is what precedes token ``i``; tokens glued by an apostrophe (clitics,
-        elided letters) keep their case and are not words for the casing rules.
+        elided letters) keep their case and are not words for the casing rules. ``overrides``
+        are document-level decisions (acronyms and their names) that win over the word model.
         """
         count = len(tokens)
         out = list(tokens)
@@ -150,7 +217,8 @@ class LineRestorer:
         is_word = [
             _is_word(token)
             and joints[index] != "'"
-            and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1)
+            # A lone letter before an apostrophe is an elision ("l'"), except the pronoun "I'm".
+            and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1 or token == "i")
             for index, token in enumerate(tokens)
         ]
         index = 0
@@ -169,8 +237,16 @@ class LineRestorer:
                 continue
             out[index], kinds[index], scores[index] = self.word_form(tokens[index])
             index += 1
+        for position, form in (overrides or {}).items():
+            if is_word[position]:
+                out[position] = _apply_form(tokens[position], form)
+                capitalized = out[position] != tokens[position]
+                kinds[position] = NAME if capitalized else LOWER
+                scores[position] = 1.0 if capitalized else 0.0
         self._extend_names(tokens, out, kinds, scores, is_word)
         self._hyphenated_given_names(tokens, out, kinds, is_word)
+        self._surnames_after_given_names(tokens, out, kinds, is_word)
+        self._organization_after_person(tokens, out, kinds, is_word)
         self._organization_heads(tokens, out, kinds, is_word)
         self._head_of_object(tokens, out, kinds, is_word)
         self._titles_and_months(tokens, out, kinds, is_word)
@@ -229,6 +305,84 @@ class LineRestorer:
                 out[index] = _capitalize_first(tokens[index])
                 kinds[index] = NAME
 
+    def _surnames_after_given_names(self, tokens, out, kinds, is_word) -> None:
+        """The word right after a capitalized given name is its surname even when it is also a
+        common word ("Nathan Law", "Gary Fan", "Regina Ip" rather than "Regina IP"). Function
+        words and inflected-looking words ("said", "earned", "wins") are left alone."""
+        lex = self.lex
+        for index in range(1, len(tokens)):
+            previous, token = tokens[index - 1], tokens[index]
+            if (
+                previous in lex.given_names
+                and kinds[index - 1] == NAME
+                and is_word[index - 1]
+                and is_word[index]
+                and (kinds[index] == LOWER or (out[index].isupper() and len(token) <= 3))
+                and token.isalpha()
+                and len(token) > 1
+                and token not in lex.function_words
+                and token not in self.title_words
+                and token not in lex.months
+                and not token.endswith(_INFLECTION_ENDINGS)
+            ):
+                out[index] = _capitalize_first(token)
+                kinds[index] = NAME
+
+    def _person_before(self, tokens, out, kinds, is_word, index: int) -> bool:
+        """True when the two words before ``index`` are a capitalized personal name (not an
+        organization head such as "Church" of "Church of Scientology", not an acronym)."""
+        if index < 2 or not all(is_word[index - 2 : index]):
+            return False
+        if any(kinds[position] == LOWER for position in (index - 2, index - 1)):
+            return False
+        last = tokens[index - 1]
+        return last not in self.lex.organization_heads and not out[index - 1].isupper()
+
+    def _organization_after_person(self, tokens, out, kinds, is_word) -> None:
+        """ "<person> of [the] <words>" names the person's organization ("Alvin Yeung of Civic
+        Party", "Raymond Wong of the Proletariat Political Institute"): its words are
+        capitalized up to punctuation, a function word, a verb form or a generic noun
+        ("constituency"). A lone short word there is an acronym ("Gary Chan of DAB")."""
+        lex = self.lex
+        count = len(tokens)
+        for index, token in enumerate(tokens):
+            if token != "of" or not self._person_before(tokens, out, kinds, is_word, index):
+                continue
+            position = index + 1
+            if position < count and tokens[position] == "the":
+                position += 1
+            run: list[int] = []
+            while position < count and len(run) < MAX_AFFILIATION_WORDS:
+                word = tokens[position]
+                if not is_word[position]:
+                    if word == "s" and run:  # the clitic of "New People's Party"
+                        position += 1
+                        continue
+                    break
+                if (
+                    not _NAME_WORD_RE.match(word.replace("-", ""))
+                    or word in lex.function_words
+                    or word in lex.generic_heads
+                    or word in lex.months
+                    or word.endswith(("ed", "ly"))
+                ):
+                    break
+                run.append(position)
+                position += 1
+            if not run:
+                continue
+            unknown = len(run) == 1 and tokens[run[0]] not in lex.cap_probability
+            lone = len(run) == 1 and (kinds[run[0]] == LOWER or unknown)
+            for place in run:
+                if kinds[place] != LOWER and not lone:
+                    continue
+                word = tokens[place]
+                short = lone and len(word) <= MAX_AFFILIATION_ACRONYM and word.isalpha()
+                out[place] = word.upper() if short else _capitalize_first(word)
+                if short:
+                    self.context_acronyms[word] = out[place]
+                kinds[place] = CAPITAL
+
     def _name_modifiers(self, tokens, kinds, is_word, head: int) -> int:
         """Start of the run of name-like modifiers before an organization head ("legislative
         council", "google science fair"); ``head`` itself when there is none."""
@@ -236,14 +390,28 @@ class LineRestorer:
         start = head
         while start > 0 and head - start < MAX_HEAD_MODIFIERS and is_word[start - 1]:
             word = tokens[start - 1]
-            if kinds[start - 1] == LOWER and not (
-                cap_probability.get(word, 0.0) >= HEAD_MODIFIER_AT
-                and word not in self.lex.organization_heads
+            plain = (
+                word not in self.lex.organization_heads
                 and word not in self.lex.generic_modifiers
                 and word not in self.title_words
+                and word not in self.lex.function_words
                 and _NAME_WORD_RE.match(word)
+            )
+            if kinds[start - 1] == LOWER and not (
+                plain and cap_probability.get(word, 0.0) >= HEAD_MODIFIER_AT
             ):
-                break
+                # A plain noun between a name and the head belongs to the name ("Muslim
+                # student association" -> "Muslim Student Association").
+                bridged = (
+                    plain
+                    and start > 1
+                    and is_word[start - 2]
+                    and kinds[start - 2] != LOWER
+                    and head - start + 2 <= MAX_HEAD_MODIFIERS
+                )
+                if not bridged:
+                    break
+                start -= 1
             start -= 1
         return start
 
@@ -314,9 +482,11 @@ class LineRestorer:
     def _title_may_open(self, tokens, out, is_word, index) -> bool:
         """A title before a name is capitalized unless a determiner or a name-like common noun
         modifies it ("the mayor Luca Pastorino", "city mayor Hau Lung-bin")."""
+        previous = tokens[index - 1] if index else ""
+        if previous in self.lex.organization_heads:
+            return False  # "Muslim Student Association president Sehar Memon"
         if index == 0 or not is_word[index - 1] or out[index - 1] != tokens[index - 1]:
             return True
-        previous = tokens[index - 1]
         if previous in self.lex.title_blockers:
             return False
         return self.lex.cap_probability.get(previous, 0.0) < TITLE_MODIFIER_AT
@@ -370,6 +540,16 @@ class LineRestorer:
                 if after < len(tokens) and tokens[after] in {"-", "--"}:
                     after += 1
                 return {after}
+        return self._place_dateline(tokens, out)
+
+    def _place_dateline(self, tokens: list[str], out: list[str]) -> set[int]:
+        """``taipei , taiwan - the city ...``: a line opening with capitalized place words and
+        commas, then a dash, starts its sentence after the dash."""
+        for index, token in enumerate(tokens[: 2 * MAX_DATELINE_WORDS]):
+            if token in {"-", "--"}:
+                return {index + 1} if index and tokens[index - 1] != "," else set()
+            if token != "," and out[index] == token:
+                return set()
         return set()
 
     def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
@@ -409,23 +589,48 @@ def restore_text(
 ) -> tuple[str, list[int]]:
     """Restore a cleaned degraded text; returns the new text and offsets into ``text``."""
     restorer = LineRestorer(lexicon, evidence)
-    pieces: list[str] = []
-    offsets: list[int] = []
+    lines: list[tuple[list[str], list[tuple[int, int]], int]] = []
     line_start = 0
     for line in text.split("\n"):
-        if line_start:
-            pieces.append("\n")
-            offsets.append(line_start - 1)
         matches = list(_TOKEN_RE.finditer(line))
         tokens = [match.group() for match in matches]
         spans = [(line_start + m.start(), line_start + m.end()) for m in matches]
         _drop_repeated_final_period(tokens, spans)
-        joints = [""] + [
+        lines.append((tokens, spans, line_start))
+        line_start += len(line) + 1
+    overrides: dict[int, dict[int, str]] = {}
+    found = acronym_overrides(
+        [tokens for tokens, _, _ in lines],
+        lexicon.cap_probability,
+        lexicon.forms,
+        lexicon.acronym_connectors,
+        lexicon.organization_heads,
+    )
+    for (line_index, token_index), form in found.items():
+        overrides.setdefault(line_index, {})[token_index] = form
+    all_joints = [
+        [""]
+        + [
             _join_decision(tokens[i - 1], tokens[i], lexicon, tokens[i - 2] if i > 1 else "")
             for i in range(1, len(tokens))
         ]
-        cased = restorer.case_line(tokens, joints)
-        for index, (form, (start, end)) in enumerate(zip(cased, spans, strict=True)):
+        for tokens, _, _ in lines
+    ]
+    cased_lines = [
+        restorer.case_line(tokens, joints, overrides.get(line_index))
+        for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
+    ]
+    _propagate_context_acronyms(restorer, lines, all_joints, overrides, cased_lines)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for line_index, (_, spans, line_start) in enumerate(lines):
+        if line_index:
+            pieces.append("\n")
+            offsets.append(line_start - 1)
+        joints = all_joints[line_index]
+        for index, (form, (start, end)) in enumerate(
+            zip(cased_lines[line_index], spans, strict=True)
+        ):
             if index:
                 joint = joints[index]
                 if joint:
@@ -433,9 +638,27 @@ def restore_text(
                     offsets.append(spans[index - 1][1])
             pieces.append(form)
             offsets.extend(range(start, end))
-        line_start += len(line) + 1
     offsets.append(len(text))
     return "".join(pieces), offsets
+
+
+def _propagate_context_acronyms(restorer, lines, all_joints, overrides, cased_lines) -> None:
+    """An acronym read from context in one place ("Gary Chan of DAB") is the same acronym at
+    the document's other occurrences of the word ("dab's Ben Chan"): re-case those lines."""
+    acronyms = restorer.context_acronyms
+    if not acronyms:
+        return
+    for line_index, (tokens, _, _) in enumerate(lines):
+        places = {
+            index: acronyms[token]
+            for index, token in enumerate(tokens)
+            if token in acronyms and cased_lines[line_index][index] != acronyms[token]
+        }
+        if places:
+            line_overrides = {**places, **overrides.get(line_index, {})}
+            cased_lines[line_index] = restorer.case_line(
+                tokens, all_joints[line_index], line_overrides
+            )
 
 
 def _drop_repeated_final_period(tokens: list[str], spans: list[tuple[int, int]]) -> None:

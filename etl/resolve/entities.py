@@ -57,8 +57,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import pyarrow as pa
 from rapidfuzz import fuzz
@@ -101,7 +102,7 @@ class EntityResolution:
     mention_entities: pa.Table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One name mention, with the forms resolution compares."""
 
@@ -492,14 +493,19 @@ def _majority(values: Iterable[str | None]) -> str | None:
 # ----------------------------------------------------------------------------- entry point
 
 
-def _table_rows(mentions: pa.Table) -> list[dict]:
-    columns = ["mention_id", "doc_id", "start_char", "end_char", "text", "label"]
-    data = {name: mentions.column(name).to_pylist() for name in columns}
-    rows = [dict(zip(columns, values, strict=True)) for values in zip(*data.values(), strict=True)]
-    rows.sort(
-        key=lambda row: (row["doc_id"], row["start_char"], row["end_char"], row["mention_id"])
-    )
-    return rows
+_ROW_COLUMNS = ["mention_id", "doc_id", "start_char", "end_char", "text", "label"]
+_ROW_ORDER = [("doc_id", "ascending"), ("start_char", "ascending"), ("end_char", "ascending")]
+
+
+def _table_rows(mentions: pa.Table) -> Iterator[dict]:
+    """Mention rows in document and text order, a record batch at a time.
+
+    Only one batch of row dicts exists at once: a warehouse holds hundreds of thousands of
+    mentions, and resolution keeps just the compact ``Mention`` of each.
+    """
+    ordered = mentions.select(_ROW_COLUMNS).sort_by([*_ROW_ORDER, ("mention_id", "ascending")])
+    for batch in ordered.to_batches(max_chunksize=65_536):
+        yield from batch.to_pylist()
 
 
 def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
@@ -539,7 +545,10 @@ def _build_tables(
     iso_by_entity: dict[tuple[str, str], list[str | None]],
     texts: dict[str, str],
 ) -> EntityResolution:
-    entity_rows, alias_rows, map_rows = [], [], []
+    entity_rows, alias_rows = [], []
+    # Two flat columns rather than a dict per mention: this table has a row per mention.
+    mapped_mentions: list[str] = []
+    mapped_entities: list[str] = []
     for entity_key in sorted(members):
         kind, anchor = entity_key
         mentions = members[entity_key]
@@ -569,13 +578,16 @@ def _build_tables(
             alias_rows.append(
                 {"entity_id": entity_id, "alias": alias, "n_mentions": alias_counts[alias]}
             )
-        for mention in mentions:
-            map_rows.append({"mention_id": mention.mention_id, "entity_id": entity_id})
-    map_rows.sort(key=lambda row: row["mention_id"])
+        mapped_mentions.extend(mention.mention_id for mention in mentions)
+        mapped_entities.extend(repeat(entity_id, len(mentions)))
+    mention_entities = pa.table(
+        {"mention_id": mapped_mentions, "entity_id": mapped_entities},
+        schema=schema.MENTION_ENTITIES,
+    ).sort_by("mention_id")
     return EntityResolution(
         entities=pa.Table.from_pylist(entity_rows, schema=schema.ENTITIES),
         aliases=pa.Table.from_pylist(alias_rows, schema=schema.ENTITY_ALIASES),
-        mention_entities=pa.Table.from_pylist(map_rows, schema=schema.MENTION_ENTITIES),
+        mention_entities=mention_entities,
     )
 
 

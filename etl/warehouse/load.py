@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
+from fsspec import AbstractFileSystem
 from sqlalchemy.engine import Connection
 
 from etl.warehouse.engine import (
@@ -94,11 +95,17 @@ def commit(next_db: Path, db_path: Path) -> None:
 
 
 @contextlib.contextmanager
-def connect(db_path: Path) -> Iterator[Connection]:
-    """A read-write transaction on a (next-state) warehouse file; checkpointed on success."""
+def connect(db_path: Path, filesystem: AbstractFileSystem | None = None) -> Iterator[Connection]:
+    """A read-write transaction on a (next-state) warehouse file; checkpointed on success.
+
+    ``filesystem``: the fsspec filesystem of an object-store lake, registered on the connection
+    so the load's ``read_parquet`` reaches its staged files (see ``etl.lake``).
+    """
     engine = make_engine(db_path)
     try:
         with engine.begin() as conn:
+            if filesystem is not None:
+                conn.connection.driver_connection.register_filesystem(filesystem)
             yield conn
         with engine.connect() as conn:
             conn.exec_driver_sql("CHECKPOINT")
@@ -179,3 +186,12 @@ def data_state(db_path: Path) -> str:
     """Id of the last run that changed documents ('' for none)."""
     table = _read_live(db_path, "load/data_state.sql")
     return "" if table is None else table.column(0)[0].as_py()
+
+
+def upgrade_schema(conn: Connection) -> None:
+    """Add the tables a newer release introduced to a warehouse made by an older one.
+
+    The next state is a copy of the live file, which may predate a table (``date_mentions``);
+    every DDL statement is ``CREATE ... IF NOT EXISTS``, so this is a no-op when up to date.
+    """
+    run_script(conn, "ddl/tables.sql")

@@ -26,6 +26,20 @@ CREATE TABLE IF NOT EXISTS sentences (
     text          VARCHAR NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS date_mentions (
+    date_mention_id  VARCHAR NOT NULL,
+    doc_id           VARCHAR NOT NULL,
+    sentence_idx     INTEGER,
+    text             VARCHAR NOT NULL,
+    start_char       INTEGER NOT NULL,
+    end_char         INTEGER NOT NULL,
+    raw_start_char   INTEGER,
+    raw_end_char     INTEGER,
+    resolved_date    DATE,
+    granularity      VARCHAR,
+    event_id         VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS entity_mentions (
     mention_id      VARCHAR NOT NULL,
     doc_id          VARCHAR NOT NULL,

@@ -1,0 +1,119 @@
+"""Tests for the casing rules added for issue #3: romanized hyphenated given names, prefixed
+names, acronym definitions, surnames after given names, organizations after "<person> of",
+vowel-less acronyms and derived common words. Examples are invented, not taken from gold data."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.normalize import is_degraded, normalize
+from etl.normalize.acronyms import acronym_overrides
+from etl.normalize.build_model import estimate_casing
+from etl.normalize.lexicon import load_lexicon
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("the winner was chan tai-man on sunday .", "The winner was Chan Tai-man on Sunday."),
+        ("the pro-beijing camp met .", "The pro-Beijing camp met."),
+        ("the pan-democrat camp met .", "The pan-democrat camp met."),
+        (
+            "the union of concerned scientists and engineers ( ucse ) launched a petition .",
+            "The Union of Concerned Scientists and Engineers (UCSE) launched a petition.",
+        ),
+        (
+            "the fobis database was described as the federal organized biometric information "
+            "system in the report .",
+            "The FOBIS database was described as the Federal Organized Biometric Information "
+            "System in the report.",
+        ),
+        (
+            "the party s brian law earned a seat , and karen fan said she was pleased .",
+            "The party's Brian Law earned a seat, and Karen Fan said she was pleased.",
+        ),
+        ("ahmed said he was tired .", "Ahmed said he was tired."),
+        (
+            "lawmaker peter chan of civic league won , as did mary wong of the rural welfare "
+            "constituency .",
+            "Lawmaker Peter Chan of Civic League won, as did Mary Wong of the Rural Welfare "
+            "constituency.",
+        ),
+        (
+            "i m told the localist camp was ideologized , said tom lee of kmt .",
+            "I'm told the localist camp was ideologized, said Tom Lee of KMT.",
+        ),
+        ("the muslim student association met .", "The Muslim Student Association met."),
+        # Round 2: web addresses, handles, acronyms, document-level acronyms, datelines.
+        ("readers of reuters.com and @nasa wrote .", "Readers of Reuters.com and @NASA wrote."),
+        ("see example.com and alt.religion.misc .", "See example.com and alt.religion.misc."),
+        (
+            "the head of fnc ( national council of firefighters ) said .",
+            "The head of FNC (National Council of Firefighters) said.",
+        ),
+        (
+            "the ulp won .\nthe united labour party s leader spoke .",
+            "The ULP won.\nThe United Labour Party's leader spoke.",
+        ),
+        (
+            "ado s peter lee lost .\nmary wong of ado won .",
+            "ADO's Peter Lee lost.\nMary Wong of ADO won.",
+        ),
+        ("lyon , france - the talks began .", "Lyon, France - The talks began."),
+        ("we said - the talks began .", "We said - the talks began."),
+        ("the old lantern was lit .", "The old lantern was lit."),
+    ],
+)
+def test_casing_rules(raw, expected):
+    assert normalize(raw).text == expected
+
+
+def test_acronym_needs_matching_initials():
+    lexicon = load_lexicon()
+    lines = [["the", "ucsx", "said"], ["the", "union", "of", "concerned", "scientists", "."]]
+    found = acronym_overrides(
+        lines, lexicon.cap_probability, lexicon.forms, lexicon.acronym_connectors
+    )
+    assert found == {}  # "union of concerned scientists" spells UCS, not UCSX
+    lines[0][1] = "ucs"
+    found = acronym_overrides(
+        lines, lexicon.cap_probability, lexicon.forms, lexicon.acronym_connectors
+    )
+    assert found == {}  # three letters defined far away could match by chance
+    lines[0][1:1] = ["ucsa"]
+    lines[1][5:5] = ["of", "america"]
+    found = acronym_overrides(
+        lines, lexicon.cap_probability, lexicon.forms, lexicon.acronym_connectors
+    )
+    assert found[(0, 1)] == "UCSA"
+    assert found[(1, 1)] == "Union" and found[(1, 2)] == "of" and found[(1, 6)] == "America"
+
+
+def test_short_common_words_are_not_acronyms():
+    text = normalize("it was the work of the agency and was widely seen .").text
+    assert text == "It was the work of the agency and was widely seen."
+
+
+def test_three_letter_acronym_far_away_needs_an_organization_head():
+    lexicon = load_lexicon()
+    lines = [["the", "ulp", "won"], ["the", "united", "labour", "pay", "rose", "."]]
+    args = (lexicon.cap_probability, lexicon.forms, lexicon.acronym_connectors)
+    assert acronym_overrides(lines, *args, lexicon.organization_heads) == {}
+    lines[1][3] = "party"
+    found = acronym_overrides(lines, *args, lexicon.organization_heads)
+    assert found[(0, 1)] == "ULP" and found[(1, 1)] == "United" and found[(1, 3)] == "Party"
+    assert acronym_overrides(lines, *args) == {}  # without heads: no remote 3-letter match
+
+
+def test_initials_with_periods_do_not_hide_degradation():
+    assert is_degraded("hungary will support a u.n. security council resolution on serbia .")
+    assert not is_degraded("hungary said. then it left, and serbia said. fine, it said.")
+
+
+def test_truecase_unigrams_lower_an_estimate_without_bigrams():
+    lexeme = {"lamp": {"Lamp": 2.0, "lamp": 1.0}}
+    assert estimate_casing(lexeme, {})["lamp"][1] > 0.5
+    unigrams = {"lamp": {"lamp": 30, "Lamp": 1}}
+    assert estimate_casing(lexeme, {}, unigrams)["lamp"] == ("Lamp", 0.0)
+    few = {"lamp": {"lamp": 3}}
+    assert estimate_casing(lexeme, {}, few)["lamp"][1] > 0.5  # too few sightings to count
