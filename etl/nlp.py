@@ -12,9 +12,10 @@ Two parsers share one interface (``parse(texts) -> Docs in input order``):
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
+from itertools import islice
 from typing import Protocol
 
 import spacy
@@ -39,8 +40,8 @@ def parse_texts(
 
 
 class Parser(Protocol):
-    def parse(self, texts: Sequence[str]) -> Iterator[Doc]:
-        """One parsed Doc per text, in input order."""
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
+        """One parsed Doc per text, in input order (``texts`` may be consumed lazily)."""
         ...
 
 
@@ -52,7 +53,7 @@ class InProcessParser:
         self.batch_size = batch_size
         self.n_process = n_process
 
-    def parse(self, texts: Sequence[str]) -> Iterator[Doc]:
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
         nlp = load_pipeline(self.model)
         yield from parse_texts(nlp, texts, batch_size=self.batch_size, n_process=self.n_process)
 
@@ -102,11 +103,12 @@ class SubprocessParser:
     def _submit(self, texts: list[str]) -> Future[bytes]:
         return self._pool.submit(parse_to_bytes, self.model, texts, self.batch_size)
 
-    def parse(self, texts: Sequence[str]) -> Iterator[Doc]:
-        chunks = [
-            list(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)
-        ]
-        futures = [self._submit(chunk) for chunk in chunks]
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
+        # Each chunk is submitted as soon as it is complete, so the child starts early.
+        remaining = iter(texts)
+        futures = []
+        while chunk := list(islice(remaining, self.batch_size)):
+            futures.append(self._submit(chunk))
         try:
             for future in futures:
                 yield from DocBin().from_bytes(future.result()).get_docs(self._vocab)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from etl.normalize import needs_case_evidence
 from etl.records import Article
 
 
@@ -55,3 +56,15 @@ def plan_load(articles: Iterable[Article], loaded: pa.Table) -> LoadPlan:
 def batches(items: Sequence[Article], size: int) -> list[list[Article]]:
     """Consecutive batches of at most ``size`` articles."""
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def split_by_case_evidence(items: Sequence[Article]) -> tuple[list[Article], list[Article]]:
+    """(articles normalized without case evidence, articles whose restoration uses it).
+
+    Well-formed articles can be parsed while the evidence is still being gathered.
+    """
+    needing = [needs_case_evidence(article.raw_text) for article in items]
+    return (
+        [article for article, needs in zip(items, needing, strict=True) if not needs],
+        [article for article, needs in zip(items, needing, strict=True) if needs],
+    )

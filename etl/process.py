@@ -6,7 +6,7 @@ dicts for the per-document tables. It touches no storage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,10 +60,18 @@ def process_articles(
     evidence: CaseEvidence | None = None,
 ) -> BatchRows:
     """Normalize, parse and extract every article of a batch, in input order."""
-    normalized = [normalize(article.raw_text, evidence) for article in articles]
+    normalized: list[NormalizedText] = []
+
+    def normalized_texts() -> Iterator[str]:
+        # Lazily, so a parser in another process starts on the first texts while later ones
+        # are still being normalized; text i is always normalized before Doc i comes back.
+        for article in articles:
+            normalized.append(normalize(article.raw_text, evidence))
+            yield normalized[-1].text
+
     rows = BatchRows()
-    docs = parser.parse([item.text for item in normalized])
-    for article, norm, doc in zip(articles, normalized, docs, strict=True):
+    for index, doc in enumerate(parser.parse(normalized_texts())):
+        article, norm = articles[index], normalized[index]
         sentences = extract_sentences(doc, article.doc_id)
         mentions = extract_mentions(
             doc, article.doc_id, [row["start_char"] for row in sentences], norm.raw_span

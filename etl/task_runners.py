@@ -50,13 +50,9 @@ def parses_in_subprocess(settings: Settings) -> bool:
     return settings.task_runner == "default" and settings.parse_in_subprocess
 
 
-def open_parser(settings: Settings, documents: int) -> contextlib.AbstractContextManager[Parser]:
-    """The parser for ``documents`` texts, as a context manager that ends its child processes.
-
-    Child processes are started only when there is something to parse: an unchanged re-run
-    should not pay for loading the model.
-    """
-    if parses_in_subprocess(settings) and documents > 0:
+def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]:
+    """The parser batch tasks use, as a context manager that ends its child processes."""
+    if parses_in_subprocess(settings):
         return SubprocessParser(
             settings.spacy_model, batch_size=settings.nlp_batch_size, n_process=settings.n_process
         )

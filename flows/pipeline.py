@@ -19,7 +19,7 @@ from etl import commit
 from etl.ingest import discover_sources, read_articles
 from etl.nlp import Parser
 from etl.normalize import CaseEvidence, build_case_evidence, is_degraded
-from etl.plan import LoadPlan, batches, plan_load
+from etl.plan import LoadPlan, batches, plan_load, split_by_case_evidence
 from etl.process import process_articles
 from etl.records import Article, Quarantined, SourceFile
 from etl.runs import RunStats, count_inputs, new_run_id
@@ -78,7 +78,7 @@ def process_batch(
     part: str,
     run_id: str,
     load_date: date,
-    evidence: CaseEvidence,
+    evidence: CaseEvidence | None,
     parser: Parser,
     settings: Settings,
 ) -> dict[str, str]:
@@ -127,27 +127,33 @@ def newsetl_run(
     with load.write_lock(settings.db_path, settings.lock_timeout_s):
         commit.clean_abandoned(settings)
         try:
-            sources, refused = discover(settings)
-            items = read_inputs(sources, settings)
-            articles = [item for item in items if isinstance(item, Article)]
-            quarantined = refused + [item for item in items if isinstance(item, Quarantined)]
-            load_plan = plan(quote(articles), settings)
-            count_inputs(stats, len(articles), len(quarantined), load_plan.unchanged)
-            with open_parser(settings, len(load_plan.to_process)) as parser:
-                evidence = case_evidence(quote(load_plan.to_process), settings)
-                # Batches are passed bare, not quote()d: Dask flattens quote's namedtuple into
+            # The parser starts first: its model loads while the inputs are read and planned.
+            with open_parser(settings) as parser:
+                sources, refused = discover(settings)
+                items = read_inputs(sources, settings)
+                articles = [item for item in items if isinstance(item, Article)]
+                quarantined = refused + [item for item in items if isinstance(item, Quarantined)]
+                load_plan = plan(quote(articles), settings)
+                count_inputs(stats, len(articles), len(quarantined), load_plan.unchanged)
+                # Well-formed articles need no case evidence: their batches go first and are
+                # parsed while the evidence is gathered; degraded ones wait for it. Submitted
+                # arguments are passed bare, not quote()d: Dask flattens quote's namedtuple into
                 # a plain tuple on its way to a worker, and the task would get a tuple.
+                evidence = case_evidence.submit(load_plan.to_process, settings)
+                well_formed, degraded = split_by_case_evidence(load_plan.to_process)
+                jobs = [(batch, None) for batch in batches(well_formed, settings.batch_size)]
+                jobs += [(batch, evidence) for batch in batches(degraded, settings.batch_size)]
                 futures = [
                     process_batch.submit(
                         batch,
                         f"{i:05d}",
                         stats.run_id,
                         started.date(),
-                        evidence,
+                        batch_evidence,
                         parser,
                         settings,
                     )
-                    for i, batch in enumerate(batches(load_plan.to_process, settings.batch_size))
+                    for i, (batch, batch_evidence) in enumerate(jobs)
                 ]
                 staged = [future.result() for future in futures]
             commit_run(settings, stats, quote(load_plan), staged, quarantined)

@@ -18,8 +18,14 @@ __all__ = [
     "NormalizedText",
     "build_case_evidence",
     "is_degraded",
+    "needs_case_evidence",
     "normalize",
 ]
+
+
+def needs_case_evidence(raw: str) -> bool:
+    """Whether ``normalize(raw, evidence)`` depends on ``evidence`` (the text gets restored)."""
+    return is_degraded(clean_text(raw)[0])
 
 
 def normalize(raw: str, evidence: CaseEvidence | None = None) -> NormalizedText:
