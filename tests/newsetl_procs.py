@@ -42,6 +42,13 @@ DATA_TABLES = (
 RUN_COLUMNS = ("run_id", "load_date")
 
 
+@contextlib.contextmanager
+def client_env_with_own_server(home: Path) -> Iterator[dict[str, str]]:
+    """A Prefect server of its own under ``home``, and the environment of CLI runs using it."""
+    with prefect_server(home / "server") as api_url:
+        yield base_env(home / "client", api_url)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -145,8 +152,8 @@ def make_source(folder: Path, seeds_dir: Path, gum_names: tuple[str, ...]) -> Pa
     return folder
 
 
-def _table_digest(conn: duckdb.DuckDBPyConnection, table: str) -> str:
-    """Order-independent digest of a table's rows, leaving out the per-run columns."""
+def rows_without_run_columns(conn: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """A table's rows (in no particular order), leaving out the per-run columns."""
     columns = [
         row[0]
         for row in conn.execute(
@@ -157,7 +164,12 @@ def _table_digest(conn: duckdb.DuckDBPyConnection, table: str) -> str:
         if row[0] not in RUN_COLUMNS
     ]
     select = ", ".join(f'"{c}"' for c in columns)
-    rows = sorted(repr(row) for row in conn.execute(f'SELECT {select} FROM "{table}"').fetchall())
+    return conn.execute(f'SELECT {select} FROM "{table}"').fetchall()
+
+
+def _table_digest(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Order-independent digest of a table's rows, leaving out the per-run columns."""
+    rows = sorted(repr(row) for row in rows_without_run_columns(conn, table))
     digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
     return f"{len(rows)}:{digest}"
 

@@ -8,16 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from newsetl_procs import base_env, prefect_server, run, run_args
+from newsetl_procs import client_env_with_own_server, run, run_args
 
 BINARY_INPUT = b"\x00\x01\x02\xff" * 256
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    home = tmp_path_factory.mktemp("exit-codes-prefect")
-    with prefect_server(home / "server") as api_url:
-        yield base_env(home / "client", api_url)
+    with client_env_with_own_server(tmp_path_factory.mktemp("exit-codes-prefect")) as client_env:
+        yield client_env
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from newsetl_procs import base_env, make_source, prefect_server, run, run_args, spawn
+from newsetl_procs import (
+    client_env_with_own_server,
+    make_source,
+    run,
+    run_args,
+    spawn,
+)
 
 pytestmark = [pytest.mark.flow, pytest.mark.slow]
 
@@ -24,9 +30,8 @@ NEW_ARTICLES = ("clock", "election", "hackers")
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    home = tmp_path_factory.mktemp("concurrency-prefect")
-    with prefect_server(home / "server") as api_url:
-        yield base_env(home / "client", api_url)
+    with client_env_with_own_server(tmp_path_factory.mktemp("concurrency-prefect")) as client_env:
+        yield client_env
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from newsetl_procs import rows_without_run_columns
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from etl.settings import Settings
@@ -14,7 +15,6 @@ from etl.task_runners import build_task_runner, dask_cluster_kwargs
 from tests.conftest import make_settings
 
 # Columns that name the run or its day, which differ between any two runs by design.
-RUN_COLUMNS = {"run_id", "load_date", "started_at", "finished_at"}
 
 
 def warehouse_tables(db_path: Path) -> dict[str, list[tuple]]:
@@ -27,21 +27,7 @@ def warehouse_tables(db_path: Path) -> dict[str, list[tuple]]:
                 "WHERE table_type = 'BASE TABLE' AND table_name <> 'runs' ORDER BY 1"
             ).fetchall()
         ]
-        tables = {}
-        for name in names:
-            columns = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = ? ORDER BY ordinal_position",
-                    [name],
-                ).fetchall()
-                if row[0] not in RUN_COLUMNS
-            ]
-            select = ", ".join(f'"{c}"' for c in columns)
-            rows = conn.execute(f'SELECT {select} FROM "{name}"').fetchall()
-            tables[name] = sorted(rows, key=repr)
-    return tables
+        return {name: sorted(rows_without_run_columns(conn, name), key=repr) for name in names}
 
 
 def test_default_runner_feeds_the_spacy_child_from_two_threads():

@@ -17,24 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from fsspec.implementations.memory import MemoryFileSystem
+from newsetl_procs import DATA_TABLES, RUN_COLUMNS
 
 from etl import lake, schema
 from etl.settings import Settings
 from etl.warehouse.export import PUBLISHED_TABLES
 from tests.conftest import make_settings
 
-# Tables whose rows do not depend on the run (``runs`` and ``quarantine`` record history).
-DATA_TABLES = (
-    "documents",
-    "sentences",
-    "date_mentions",
-    "entity_mentions",
-    "entities",
-    "entity_aliases",
-    "events",
-    "event_clusters",
-)
-RUN_COLUMNS = ("run_id", "load_date")
 MEMORY = fsspec.filesystem("memory")
 
 
