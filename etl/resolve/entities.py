@@ -60,6 +60,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
+from sys import intern
 
 import pyarrow as pa
 from rapidfuzz import fuzz
@@ -163,16 +164,18 @@ def _make_mention(row: dict) -> Mention | None:
     key = exact_key(surface)
     if not key:
         return None
+    # Resolution holds every mention of the warehouse at once, and the same names, words,
+    # labels and document ids recur across thousands of them: one shared copy of each string.
     return Mention(
         mention_id=row["mention_id"],
-        doc_id=row["doc_id"],
+        doc_id=intern(row["doc_id"]),
         start=row["start_char"],
         end=row["end_char"],
-        text=row["text"],
-        label=row["label"],
-        surface=surface,
-        tokens=tokens,
-        key=key,
+        text=intern(row["text"]),
+        label=intern(row["label"]),
+        surface=intern(surface),
+        tokens=tuple(intern(token) for token in tokens),
+        key=intern(key),
     )
 
 
