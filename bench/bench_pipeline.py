@@ -124,10 +124,14 @@ def timed_command(args: list[str], env: dict) -> Timing:
     return Timing(seconds, peak / 2**20)
 
 
-def run_newsetl(workdir: Path, corpus: Path, extra: list[str], env: dict) -> Timing:
+def run_newsetl(
+    workdir: Path, corpus: Path, extra: list[str], env: dict, warehouse: str = "w"
+) -> Timing:
+    """``newsetl run`` of ``corpus`` into ``workdir/<warehouse>.duckdb`` and its lake."""
     newsetl = str(Path(sys.executable).with_name("newsetl"))
-    args = [newsetl, "run", "--source", str(corpus), "--db", str(workdir / "w.duckdb")]
-    return timed_command([*args, "--lake", str(workdir / "lake"), *extra], env)
+    db = workdir / f"{warehouse}.duckdb"
+    args = [newsetl, "run", "--source", str(corpus), "--db", str(db)]
+    return timed_command([*args, "--lake", str(workdir / f"{warehouse}-lake"), *extra], env)
 
 
 def bench_size(n_docs: int, args: argparse.Namespace) -> None:
@@ -164,19 +168,7 @@ def bench_size(n_docs: int, args: argparse.Namespace) -> None:
         # newsetl nightly has it already, so initialize it before timing (start-up of Prefect's
         # temporary server is still timed in every run below).
         (workdir / "empty").mkdir()
-        timed_command(
-            [
-                str(Path(sys.executable).with_name("newsetl")),
-                "run",
-                "--source",
-                str(workdir / "empty"),
-                "--db",
-                str(workdir / "init.duckdb"),
-                "--lake",
-                str(workdir / "init-lake"),
-            ],
-            env,
-        )
+        run_newsetl(workdir, workdir / "empty", [], env, warehouse="init")
         first = run_newsetl(workdir, workdir / "corpus", extra, env)
         rerun = run_newsetl(workdir, workdir / "corpus", extra, env)
         line_b = f"(b) newsetl run end to end ({args.task_runner}): {first.seconds:.1f} s"

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from etl.prefect_api import TemporaryServer, launch_temporary_server, wait_until_ready
 from etl.quiet_exit import silence_stderr_at_exit
-from etl.settings import Settings
+from etl.settings import TASK_RUNNERS, Settings
 
 app = typer.Typer(
     help="newsetl: raw news articles -> entities and PLOVER events -> Parquet -> DuckDB.",
@@ -78,8 +78,9 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def settings_from(**overrides: object) -> Settings:
     """Settings from NEWSETL_* variables, with the command line's options on top (validated)."""
     task_runner = overrides.get("task_runner")
-    if task_runner is not None and task_runner not in ("default", "dask"):
-        raise fail(f"unknown task runner {task_runner!r}; choose default or dask", 2)
+    if task_runner is not None and task_runner not in TASK_RUNNERS:
+        choices = " or ".join(TASK_RUNNERS)
+        raise fail(f"unknown task runner {task_runner!r}; choose {choices}", 2)
     try:
         return Settings().updated(**overrides)
     except ValidationError as exc:

@@ -8,7 +8,8 @@ lake's published tables are then exported from the new state.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Connection
@@ -101,6 +102,17 @@ def _record(
     )
 
 
+@contextlib.contextmanager
+def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
+    """A transaction on a copy of the live warehouse, its schema brought up to date; the copy is
+    swapped in when the block ends without an error, and never otherwise."""
+    next_db = load.begin(settings.db_path, run_id)
+    with load.connect(next_db, lake.duckdb_filesystem(settings.lake_dir)) as conn:
+        load.upgrade_schema(conn)
+        yield conn
+    load.commit(next_db, settings.db_path)
+
+
 def commit_run(
     settings: Settings,
     stats: RunStats,
@@ -109,24 +121,18 @@ def commit_run(
     quarantined: Sequence[Quarantined],
 ) -> None:
     """Apply a finished run to a copy of the warehouse and swap it in (all or nothing)."""
-    next_db = load.begin(settings.db_path, stats.run_id)
-    with load.connect(next_db, lake.duckdb_filesystem(settings.lake_dir)) as conn:
-        load.upgrade_schema(conn)
+    with _next_state(settings, stats.run_id) as conn:
         load.remove_documents(conn, plan.superseded_doc_ids)
         load.insert_documents(conn, {t: [files[t] for files in staged] for t in BATCH_TABLES})
         if plan.changes_anything:
             _resolve(conn, settings, stats.run_id)
         _record(conn, settings, stats.row("succeeded", datetime.now(UTC)), quarantined)
-    load.commit(next_db, settings.db_path)
 
 
 def record_failed_run(settings: Settings, stats: RunStats, error: str) -> None:
     """Leave the previous state as it was, plus a ``runs`` row saying this run failed."""
-    next_db = load.begin(settings.db_path, stats.run_id)
-    with load.connect(next_db, lake.duckdb_filesystem(settings.lake_dir)) as conn:
-        load.upgrade_schema(conn)
+    with _next_state(settings, stats.run_id) as conn:
         _record(conn, settings, stats.row("failed", datetime.now(UTC), error), [])
-    load.commit(next_db, settings.db_path)
 
 
 def publish_lake(settings: Settings, run_id: str) -> None:

@@ -79,9 +79,9 @@ def _vocab_for(model: str) -> Vocab:
 class SubprocessParser:
     """``nlp.pipe`` in ``n_process`` child processes; a context manager, so the children end.
 
-    ``parse`` submits every chunk of ``batch_size`` texts at once and yields Docs as chunks come
-    back, so parsing of later chunks (and of later calls, from other threads) queues up behind
-    and the child never waits for the caller's work.
+    ``parse`` submits each chunk of ``batch_size`` texts as soon as the caller has produced it
+    and yields Docs as chunks come back, so parsing of later chunks (and of later calls, from
+    other threads) queues up behind and the child never waits for the caller's work.
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, n_process: int = 1):

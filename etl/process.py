@@ -73,9 +73,8 @@ def process_articles(
     for index, doc in enumerate(parser.parse(normalized_texts())):
         article, norm = articles[index], normalized[index]
         sentences = extract_sentences(doc, article.doc_id)
-        mentions = extract_mentions(
-            doc, article.doc_id, [row["start_char"] for row in sentences], norm.raw_span
-        )
+        sentence_starts = [row["start_char"] for row in sentences]
+        mentions = extract_mentions(doc, article.doc_id, sentence_starts, norm.raw_span)
         events = extract_events(
             doc,
             mentions,
@@ -87,7 +86,7 @@ def process_articles(
             doc,
             article.doc_id,
             article.published_at,
-            [row["start_char"] for row in sentences],
+            sentence_starts,
             norm.raw_span,
             events,
         )

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+TASK_RUNNERS = ("default", "dask")
+
 
 def lake_location(value: str | Path) -> Path | str:
     """A lake location: a URL (``s3://bucket/lake``, ``file:///srv/lake``, ``a::b://...``) stays
@@ -47,7 +49,7 @@ class Settings(BaseSettings):
         description="Default runner: spaCy parses in child processes while the flow's process "
         "normalizes, extracts and stages, so the two overlap. False: spaCy in the task's thread.",
     )
-    task_runner: str = Field("default", pattern="^(default|dask)$")
+    task_runner: str = Field("default", pattern=f"^({'|'.join(TASK_RUNNERS)})$")
     dask_address: str | None = None
     dask_workers: int = Field(2, ge=1)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger .txt files are quarantined.")

@@ -52,15 +52,10 @@ def parses_in_subprocess(settings: Settings) -> bool:
 
 def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]:
     """The parser batch tasks use, as a context manager that ends its child processes."""
+    options = {"batch_size": settings.nlp_batch_size, "n_process": settings.n_process}
     if parses_in_subprocess(settings):
-        return SubprocessParser(
-            settings.spacy_model, batch_size=settings.nlp_batch_size, n_process=settings.n_process
-        )
-    return contextlib.nullcontext(
-        InProcessParser(
-            settings.spacy_model, batch_size=settings.nlp_batch_size, n_process=settings.n_process
-        )
-    )
+        return SubprocessParser(settings.spacy_model, **options)
+    return contextlib.nullcontext(InProcessParser(settings.spacy_model, **options))
 
 
 @contextlib.contextmanager
