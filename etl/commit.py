@@ -1,7 +1,8 @@
 """Commit stage: turn one run's staged Parquet files into the next warehouse state and swap it in.
 
 Order inside the next-state copy: remove superseded documents, insert the run's documents,
-resolve entities globally and relink mentions and events, cluster events, record the run.
+resolve entities globally (reading the warehouse a chunk of documents at a time) and relink
+mentions and events, cluster events, record the run.
 Nothing is visible to analysts until ``load.commit`` renames the copy over the live file; the
 lake's published tables are then exported from the new state.
 """
@@ -18,7 +19,7 @@ from etl import lake, schema
 from etl.plan import LoadPlan
 from etl.process import BatchRows
 from etl.records import Quarantined
-from etl.resolve import cluster_events, resolve_entities
+from etl.resolve import cluster_events, full_person_name_keys, resolve_in_chunks, table_rows
 from etl.runs import RunStats
 from etl.settings import Settings
 from etl.warehouse import load
@@ -44,8 +45,9 @@ def stage_batch(settings: Settings, run_id: str, part: str, rows: BatchRows) -> 
 
 
 def _resolve(conn: Connection, settings: Settings, run_id: str) -> None:
-    mentions, documents = load.resolution_inputs(conn)
-    resolved = resolve_entities(mentions, documents)
+    person_names = full_person_name_keys(table_rows(load.person_mentions(conn)))
+    chunks = load.resolution_chunks(conn, settings.resolution_chunk_docs)
+    resolved = resolve_in_chunks(person_names, chunks)
     load.apply_entities(
         conn,
         {
@@ -65,7 +67,9 @@ def _resolve(conn: Connection, settings: Settings, run_id: str) -> None:
             ),
         },
     )
-    cluster_map, clusters = cluster_events(load.events_for_clustering(conn), documents)
+    cluster_map, clusters = cluster_events(
+        load.events_for_clustering(conn), load.documents_for_clustering(conn)
+    )
     load.apply_clusters(
         conn,
         {
@@ -107,7 +111,8 @@ def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
     """A transaction on a copy of the live warehouse, its schema brought up to date; the copy is
     swapped in when the block ends without an error, and never otherwise."""
     next_db = load.begin(settings.db_path, run_id)
-    with load.connect(next_db, lake.duckdb_filesystem(settings.lake_dir)) as conn:
+    filesystem = lake.duckdb_filesystem(settings.lake_dir)
+    with load.connect(next_db, filesystem, settings.warehouse_memory_limit) as conn:
         load.upgrade_schema(conn)
         yield conn
     load.commit(next_db, settings.db_path)
@@ -147,7 +152,13 @@ def publish_lake(settings: Settings, run_id: str) -> None:
     else:
         tables = PUBLISHED_TABLES
     out_dir = lake.new_publish_dir(settings.lake_dir, run_id)
-    export_tables(settings.db_path, out_dir, tables, lake.duckdb_filesystem(settings.lake_dir))
+    export_tables(
+        settings.db_path,
+        out_dir,
+        tables,
+        lake.duckdb_filesystem(settings.lake_dir),
+        settings.warehouse_memory_limit,
+    )
     lake.swap_in_published(settings.lake_dir, out_dir, tables)
     lake.write_published_state(settings.lake_dir, state)
     lake.remove_staging(settings.lake_dir, run_id)

@@ -79,14 +79,25 @@ def _vocab_for(model: str) -> Vocab:
 class SubprocessParser:
     """``nlp.pipe`` in ``n_process`` child processes; a context manager, so the children end.
 
-    ``parse`` submits each chunk of ``batch_size`` texts as soon as the caller has produced it
-    and yields Docs as chunks come back, so parsing of later chunks (and of later calls, from
-    other threads) queues up behind and the child never waits for the caller's work.
+    ``parse`` submits each chunk of ``chunk_size`` texts (``nlp.pipe`` batches of ``batch_size``
+    in the child) as soon as the caller has produced it and yields Docs as chunks come back, so
+    parsing of later chunks (and of later calls, from other threads) queues up behind and the
+    child never waits for the caller's work.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, n_process: int = 1):
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        batch_size: int = 64,
+        n_process: int = 1,
+        chunk_size: int | None = None,
+    ):
         self.model = model
         self.batch_size = batch_size
+        # Texts per request to a child: a few nlp.pipe batches, so the per-request cost (pickling,
+        # the DocBin, the round trip) is paid less often than once per batch.
+        self.chunk_size = chunk_size or batch_size
         # spawn, not fork: the parent runs threads (Prefect), which a forked child must not
         # inherit mid-lock.
         self._pool = ProcessPoolExecutor(
@@ -107,7 +118,7 @@ class SubprocessParser:
         # Each chunk is submitted as soon as it is complete, so the child starts early.
         remaining = iter(texts)
         futures = []
-        while chunk := list(islice(remaining, self.batch_size)):
+        while chunk := list(islice(remaining, self.chunk_size)):
             futures.append(self._submit(chunk))
         try:
             for future in futures:

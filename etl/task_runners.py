@@ -54,7 +54,9 @@ def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]
     """The parser batch tasks use, as a context manager that ends its child processes."""
     options = {"batch_size": settings.nlp_batch_size, "n_process": settings.n_process}
     if parses_in_subprocess(settings):
-        return SubprocessParser(settings.spacy_model, **options)
+        return SubprocessParser(
+            settings.spacy_model, **options, chunk_size=settings.parse_chunk_size
+        )
     return contextlib.nullcontext(InProcessParser(settings.spacy_model, **options))
 
 

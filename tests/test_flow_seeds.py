@@ -9,6 +9,7 @@ import pytest
 
 from flows.pipeline import newsetl_run
 from tests.conftest import make_settings
+from tests.newsetl_procs import warehouse_state
 
 pytestmark = pytest.mark.flow
 
@@ -314,3 +315,10 @@ def test_unreadable_file_is_quarantined_and_the_rest_loads(prefect_harness, seed
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
         ((uri, reason),) = con.execute("SELECT source_uri, reason FROM quarantine").fetchall()
     assert uri.endswith("broken.txt") and reason
+
+
+def test_resolution_one_document_at_a_time_gives_the_same_warehouse(seed_run, seeds_dir, tmp_path):
+    reference, _ = seed_run
+    settings = make_settings(tmp_path, seeds_dir, resolution_chunk_docs=1)
+    newsetl_run(settings=settings)
+    assert warehouse_state(settings.db_path) == warehouse_state(reference.db_path)

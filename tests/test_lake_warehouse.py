@@ -93,8 +93,11 @@ def test_abandoned_copy_never_becomes_live(tmp_path):
     with pytest.raises(RuntimeError), load.connect(next_db) as conn:
         conn.exec_driver_sql("INSERT INTO quarantine VALUES ('file:///x', 'bad', 'r')")
         raise RuntimeError("killed")
+    spill_folder = next_db.with_name(next_db.name + ".tmp")  # DuckDB's, had it spilled
+    spill_folder.mkdir()
+    (spill_folder / "duckdb_temp_block-1.block").write_bytes(b"x")
     load.remove_abandoned_copies(db)
-    assert not next_db.exists()
+    assert not next_db.exists() and not spill_folder.exists()
     engine = make_engine(db, read_only=True)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM quarantine").scalar() == 0
@@ -113,3 +116,21 @@ def test_sql_script_helpers():
     assert statements == ["DELETE FROM a WHERE x = $x", "INSERT INTO b SELECT 1"]
     assert params_for(statements[0], {"x": 1, "y": 2}) == {"x": 1}
     assert params_for(statements[1], {"x": 1}) == {}
+
+
+def test_load_connection_caps_duckdb_memory(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    with load.connect(db, None, "64MB") as conn:
+        limit = conn.exec_driver_sql("SELECT current_setting('memory_limit')").scalar()
+    assert limit == "61.0 MiB"  # 64 MB in DuckDB's binary units
+
+
+def test_memory_limit_setting_must_be_a_duckdb_size():
+    from pydantic import ValidationError
+
+    from etl.settings import Settings
+
+    assert Settings(warehouse_memory_limit="1.5GB").warehouse_memory_limit == "1.5GB"
+    with pytest.raises(ValidationError):
+        Settings(warehouse_memory_limit="256MB'; DROP TABLE documents; --")

@@ -8,7 +8,7 @@ import pytest
 
 from etl.normalize import is_degraded, normalize
 from etl.normalize.acronyms import acronym_overrides
-from etl.normalize.build_model import estimate_casing
+from etl.normalize.build_model import cluster_members, estimate_casing
 from etl.normalize.lexicon import load_lexicon
 
 
@@ -117,3 +117,49 @@ def test_truecase_unigrams_lower_an_estimate_without_bigrams():
     assert estimate_casing(lexeme, {}, unigrams)["lamp"] == ("Lamp", 0.0)
     few = {"lamp": {"lamp": 3}}
     assert estimate_casing(lexeme, {}, few)["lamp"][1] > 0.5  # too few sightings to count
+
+
+# Round 3: portfolio titles, nationality adjectives before generic heads, indefinite articles,
+# street heads. Invented sentences.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "yesterday minister of health maria rossi visited .",
+            "Yesterday Minister of Health Maria Rossi visited.",
+        ),
+        (
+            "the minister of health said the plan was ready .",
+            "The minister of health said the plan was ready.",
+        ),
+        ("the israeli army left the town .", "The Israeli army left the town."),
+        ("turkish police closed the road .", "Turkish police closed the road."),
+        ("the greek court ruled .", "The Greek court ruled."),
+        ("the greek court of cassation ruled .", "The Greek Court of Cassation ruled."),
+        (
+            "it was found on an ottawa street by a man .",
+            "It was found on an Ottawa street by a man.",
+        ),
+        ("it was found on lisgar street by a man .", "It was found on Lisgar Street by a man."),
+        ("she lives on castlegate road in kanata .", "She lives on Castlegate Road in Kanata."),
+    ],
+)
+def test_casing_rules_round_three(raw, expected):
+    assert normalize(raw).text == expected
+
+
+def test_demonyms_come_from_nationality_clusters():
+    lexicon = load_lexicon()
+    assert {"israeli", "greek", "turkish", "chinese"} <= lexicon.demonyms
+    assert not {"john", "the", "church", "london"} & lexicon.demonyms
+
+
+def test_cluster_members_keeps_capitalized_members_of_seed_clusters():
+    clusters = {"Greek": 1, "French": 1, "Table": 1, "greek": 1, "Paris": 2, "Rare": 1}
+    model = {
+        "greek": ("Greek", 0.9),
+        "french": ("French", 0.8),
+        "table": ("Table", 0.01),
+        "paris": ("Paris", 0.99),
+    }
+    assert cluster_members(clusters, ("Greek",), model) == ["french", "greek"]

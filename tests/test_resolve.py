@@ -6,11 +6,19 @@ import random
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from etl import schema
 from etl.ids import stable_id
-from etl.resolve.entities import canonical_name, resolve_entities, same_person_name
+from etl.resolve.entities import (
+    canonical_name,
+    full_person_name_keys,
+    resolve_entities,
+    resolve_in_chunks,
+    same_person_name,
+    table_rows,
+)
 from etl.resolve.names import exact_key, lookup_place, translit_key
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gum_news_dev" / "gold.jsonl"
@@ -250,3 +258,31 @@ def test_gum_entity_grouping_scores(nlp):
     degraded = metrics["variants"]["degraded"]["scores"]["all"]
     assert degraded["precision"] >= 0.90, report
     assert degraded["recall"] >= 0.83, report
+
+
+def test_resolving_a_chunk_of_documents_at_a_time_gives_the_same_tables():
+    docs = {f"{name}-{copy}": SEED_LIKE[name] for name in SEED_LIKE for copy in range(3)}
+    rows = [
+        row for doc_id, (text, spans) in docs.items() for row in mention_rows(doc_id, text, spans)
+    ]
+    mentions = pa.Table.from_pylist(rows, schema=schema.MENTIONS)
+    documents = pa.Table.from_pylist(
+        [{"doc_id": doc_id, "text": text} for doc_id, (text, _) in docs.items()]
+    )
+    whole = resolve_entities(mentions, documents)
+    person_names = full_person_name_keys(table_rows(mentions))
+
+    def chunks_of(size: int):
+        doc_ids = sorted(docs)
+        for start in range(0, len(doc_ids), size):
+            chunk = pa.array(doc_ids[start : start + size])
+            yield (
+                mentions.filter(pc.is_in(mentions["doc_id"], chunk)),
+                documents.filter(pc.is_in(documents["doc_id"], chunk)),
+            )
+
+    assert whole.entities.num_rows < len(rows)  # documents share entities across chunks
+    for size in (1, 2, 4):
+        chunked = resolve_in_chunks(person_names, chunks_of(size))
+        for table in ("entities", "aliases", "mention_entities"):
+            assert getattr(chunked, table).equals(getattr(whole, table)), (size, table)

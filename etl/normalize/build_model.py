@@ -15,6 +15,8 @@ Run ``python -m etl.normalize.build_model``. Sources, all read locally, nothing 
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
   ("John", "Mary"), restricted to words the casing model capitalizes (``data/given_names.txt``);
+  nationality adjectives likewise from the clusters of "British" and "Israeli", among others
+  (``data/demonyms.txt``);
 * spacy-lookups-data ``en_lemma_exc``: irregular verb forms ("said", "brought"), which never
   count as a surname after a given name (``data/irregular_verbs.txt``).
 
@@ -37,6 +39,7 @@ MODEL_FILE = DATA_DIR / "casing_model.tsv.gz"
 PHRASES_FILE = DATA_DIR / "phrases.tsv.gz"
 ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.tsv"
 GIVEN_NAMES_FILE = DATA_DIR / "given_names.txt"
+DEMONYMS_FILE = DATA_DIR / "demonyms.txt"
 IRREGULAR_VERBS_FILE = DATA_DIR / "irregular_verbs.txt"
 
 # Words rarer than this (natural log probability) in en_lexeme_prob are left out of the model:
@@ -56,6 +59,9 @@ MIN_CITY_POPULATION = 100_000
 GIVEN_NAME_SEEDS = ("John", "Mary", "David", "Maria", "Elizabeth", "James", "Michael")
 # A given name must be capitalized mid-sentence this often ("Mark", "Bill", "Will" are not).
 GIVEN_NAME_MIN_CAP = 0.5
+# Common nationality adjectives that locate the Brown clusters of nationality adjectives; their
+# capitalized members that the model capitalizes at least as often as given names are kept.
+DEMONYM_SEEDS = ("British", "Israeli", "Chinese", "Canadian", "Korean", "Russian", "German")
 
 
 def _package_file(module: str, *parts: str) -> Path:
@@ -211,14 +217,19 @@ def spacy_abbreviations() -> dict[str, str]:
     return found
 
 
-def given_names(model: dict[str, tuple[str, float]]) -> list[str]:
-    """Lower-case given names: capitalized members of the seeds' Brown clusters that the casing
-    model capitalizes mid-sentence."""
+def _load_clusters() -> dict[str, int]:
     path = _package_file("spacy_lookups_data", "data", "en_lexeme_cluster.json.gz")
     with gzip.open(path, "rt", encoding="utf8") as handle:
-        clusters: dict[str, int] = json.load(handle)
-    seed_clusters = {clusters[seed] for seed in GIVEN_NAME_SEEDS if seed in clusters}
-    names = {
+        return json.load(handle)
+
+
+def cluster_members(
+    clusters: dict[str, int], seeds: tuple[str, ...], model: dict[str, tuple[str, float]]
+) -> list[str]:
+    """Lower-case forms of the Title-case members of the seeds' Brown clusters that the casing
+    model capitalizes mid-sentence at least ``GIVEN_NAME_MIN_CAP`` of the time."""
+    seed_clusters = {clusters[seed] for seed in seeds if seed in clusters}
+    members = {
         form.lower()
         for form, cluster in clusters.items()
         if cluster in seed_clusters
@@ -227,7 +238,7 @@ def given_names(model: dict[str, tuple[str, float]]) -> list[str]:
         and form[1:].islower()
         and model.get(form.lower(), ("", 0.0))[1] >= GIVEN_NAME_MIN_CAP
     }
-    return sorted(names)
+    return sorted(members)
 
 
 def irregular_verb_forms() -> list[str]:
@@ -265,10 +276,18 @@ def main() -> None:
         "".join(f"{lower}\t{form}\n" for lower, form in sorted(abbreviations.items())),
         encoding="utf8",
     )
-    names = given_names(model)
+    clusters = _load_clusters()
+    names = cluster_members(clusters, GIVEN_NAME_SEEDS, model)
     GIVEN_NAMES_FILE.write_text(
         "# Given names from Brown clusters (spacy-lookups-data); built by build_model.py.\n"
         + "".join(f"{name}\n" for name in names),
+        encoding="utf8",
+    )
+    demonyms = cluster_members(clusters, DEMONYM_SEEDS, model)
+    DEMONYMS_FILE.write_text(
+        "# Nationality adjectives (and other Title-case words of their Brown clusters) from\n"
+        "# spacy-lookups-data en_lexeme_cluster; built by build_model.py.\n"
+        + "".join(f"{word}\n" for word in demonyms),
         encoding="utf8",
     )
     verbs = irregular_verb_forms()
@@ -279,7 +298,8 @@ def main() -> None:
     )
     print(
         f"casing model: {len(rows)} words; phrases: {len(phrases)}; "
-        f"abbreviations: {len(abbreviations)}; given names: {len(names)} -> {DATA_DIR}"
+        f"abbreviations: {len(abbreviations)}; given names: {len(names)}; "
+        f"demonyms: {len(demonyms)} -> {DATA_DIR}"
     )
 
 

@@ -40,6 +40,9 @@ class CasingLexicon:
     # suffix -> stem endings to restore ("ized" -> "", "e", "y"): derived common words
     derivational_suffixes: dict[str, tuple[str, ...]]
     given_names: frozenset[str]  # lower-case given names ("nathan", "gary")
+    demonyms: frozenset[str]  # lower-case nationality adjectives ("israeli", "greek")
+    # heads that stay lower case after a lone nationality adjective ("Israeli army")
+    nationality_generic_heads: frozenset[str]
     # spaCy's stop words and irregular verb forms: never a surname by position ("Ahmed said").
     function_words: frozenset[str]
 
@@ -107,5 +110,7 @@ def load_lexicon() -> CasingLexicon:
             )
         },
         given_names=frozenset(_lines("given_names.txt")),
+        demonyms=frozenset(_lines("demonyms.txt")),
+        nationality_generic_heads=frozenset(_lines("nationality_generic_heads.txt")),
         function_words=frozenset(STOP_WORDS) | frozenset(_lines("irregular_verbs.txt")),
     )

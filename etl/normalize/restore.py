@@ -64,6 +64,11 @@ MAX_AFFILIATION_ACRONYM = 4
 MIN_OBJECT_LETTERS = 4
 # A short word takes its acronym form from context only if it is sometimes capitalized anyway.
 ACRONYM_MIN_CAP = 0.01
+# Longest portfolio between a title and a name ("Minister of Foreign Affairs Jane Doe").
+MAX_PORTFOLIO_WORDS = 2
+PORTFOLIO_CONNECTORS = frozenset({"of", "for"})
+# An indefinite article before "<name> <head>" makes the head a common noun ("an Ottawa street").
+INDEFINITE_ARTICLES = frozenset({"a", "an"})
 
 # Decision kinds for a word: capitalized as a name (can pull neighbours), or not.
 NAME = 2
@@ -249,6 +254,7 @@ class LineRestorer:
         self._organization_after_person(tokens, out, kinds, is_word)
         self._organization_heads(tokens, out, kinds, is_word)
         self._head_of_object(tokens, out, kinds, is_word)
+        self._titles_with_portfolio(tokens, out, kinds, is_word)
         self._titles_and_months(tokens, out, kinds, is_word)
         starts = self._dateline(tokens, out)
         self._sentence_starts(tokens, out, is_word, starts)
@@ -282,6 +288,10 @@ class LineRestorer:
                     continue
                 if tokens[neighbour] in self.title_words:
                     continue  # titles are capitalized only by the title rule
+                if neighbour > index and self._nationality_generic(
+                    tokens, kinds, is_word, neighbour
+                ):
+                    continue  # "the Israeli army": the adjective does not make "army" a name
                 if kinds[neighbour] == LOWER and scores[neighbour] >= NAME_NEIGHBOUR_AT:
                     form = lex.forms.get(tokens[neighbour], tokens[neighbour])
                     out[neighbour] = _apply_form(tokens[neighbour], form)
@@ -436,9 +446,42 @@ class LineRestorer:
             before_name = (
                 index + 2 < count and tokens[index + 1] == "of" and kinds[index + 2] == NAME
             )
+            if after_name and not before_name:
+                after_name = not (
+                    self._nationality_generic(tokens, kinds, is_word, index)
+                    or self._after_indefinite_article(tokens, kinds, is_word, index)
+                )
             if after_name or before_name:
                 out[index] = _capitalize_first(token)
                 kinds[index] = CAPITAL
+
+    def _nationality_generic(self, tokens, kinds, is_word, head: int) -> bool:
+        """True for a generic head after a lone nationality adjective ("the Israeli army",
+        "a Greek court"), unless more name words precede it or "of" follows it."""
+        lex = self.lex
+        if tokens[head] not in lex.nationality_generic_heads or head < 1:
+            return False
+        if tokens[head - 1] not in lex.demonyms:
+            return False
+        if head > 1 and is_word[head - 2] and kinds[head - 2] != LOWER:
+            return False  # "Irish Republican Army"-like longer names
+        return not (head + 1 < len(tokens) and tokens[head + 1] == "of")
+
+    def _after_indefinite_article(self, tokens, kinds, is_word, head: int) -> bool:
+        """True when "a" / "an" opens the capitalized words before ``head`` and the head ends
+        its noun phrase ("on an Ottawa street by ..."): a common noun, not part of a name
+        ("a Labour Party official" keeps its capitals, the head modifies "official")."""
+        following = head + 1
+        if (
+            following < len(tokens)
+            and is_word[following]
+            and tokens[following] not in self.lex.function_words
+        ):
+            return False
+        start = head - 1
+        while start >= 0 and is_word[start] and kinds[start] != LOWER:
+            start -= 1
+        return start < head - 1 and start >= 0 and tokens[start] in INDEFINITE_ARTICLES
 
     def _head_of_object(self, tokens, out, kinds, is_word) -> None:
         """A one-word object of a capitalized organization head joins the name ("Greek Ministry
@@ -456,6 +499,35 @@ class LineRestorer:
             ):
                 out[index + 2] = _capitalize_first(tokens[index + 2])
                 kinds[index + 2] = CAPITAL
+
+    def _titles_with_portfolio(self, tokens, out, kinds, is_word) -> None:
+        """A one-word title with its portfolio before a name is a full title ("minister of
+        education jane doe" -> "Minister of Education Jane Doe", "undersecretary for health
+        mr. doe"): the title and the portfolio words are capitalized, the connector is not."""
+        count = len(tokens)
+        for index, token in enumerate(tokens[: count - 3]):
+            if token not in self.titles or tokens[index + 1] not in PORTFOLIO_CONNECTORS:
+                continue
+            portfolio: list[int] = []
+            position = index + 2
+            while (
+                position < count
+                and len(portfolio) < MAX_PORTFOLIO_WORDS
+                and is_word[position]
+                and kinds[position] == LOWER
+                and tokens[position].isalpha()
+                and tokens[position] not in self.lex.function_words
+            ):
+                portfolio.append(position)
+                position += 1
+            if position < count - 1 and tokens[position] in self.titles:
+                position += 1  # an honorific before the name ("Mr.")
+            if not portfolio or position >= count:
+                continue
+            if kinds[position] == NAME and tokens[position].isalpha():
+                for place in [index, *portfolio]:
+                    out[place] = _capitalize_first(tokens[place])
+                    kinds[place] = CAPITAL
 
     def _acronym_before_title(self, tokens, out, kinds, index) -> None:
         """A short word whose capital form is an acronym ("us" / "US") takes that form before a

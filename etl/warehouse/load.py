@@ -66,9 +66,13 @@ def next_path(db_path: Path, run_id: str) -> Path:
 
 
 def remove_abandoned_copies(db_path: Path) -> None:
-    """Delete copies left by runs that crashed before their swap (call under the write lock)."""
+    """Delete copies left by runs that crashed before their swap (call under the write lock),
+    with the spill folders (``<copy>.tmp``) DuckDB may have left beside them."""
     for path in db_path.parent.glob(f"{db_path.name}{TMP_MARKER}*"):
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def begin(db_path: Path, run_id: str) -> Path:
@@ -95,13 +99,18 @@ def commit(next_db: Path, db_path: Path) -> None:
 
 
 @contextlib.contextmanager
-def connect(db_path: Path, filesystem: AbstractFileSystem | None = None) -> Iterator[Connection]:
+def connect(
+    db_path: Path,
+    filesystem: AbstractFileSystem | None = None,
+    memory_limit: str | None = None,
+) -> Iterator[Connection]:
     """A read-write transaction on a (next-state) warehouse file; checkpointed on success.
 
     ``filesystem``: the fsspec filesystem of an object-store lake, registered on the connection
     so the load's ``read_parquet`` reaches its staged files (see ``etl.lake``).
+    ``memory_limit``: DuckDB's memory cap for the load (see ``make_engine``).
     """
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, memory_limit=memory_limit)
     try:
         with engine.begin() as conn:
             if filesystem is not None:
@@ -132,11 +141,29 @@ def insert_documents(conn: Connection, files: dict[str, list[str]]) -> None:
         run_script(conn, "load/insert_documents.sql", files)
 
 
-def resolution_inputs(conn: Connection) -> tuple[pa.Table, pa.Table]:
-    return (
-        fetch_arrow(conn, "load/mentions_for_resolution.sql"),
-        fetch_arrow(conn, "load/documents_for_resolution.sql"),
-    )
+def person_mentions(conn: Connection) -> pa.Table:
+    """Every PERSON mention (the columns entity resolution reads)."""
+    return fetch_arrow(conn, "load/person_mentions.sql")
+
+
+def resolution_chunks(conn: Connection, docs_per_chunk: int) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """(mentions, documents) of ``docs_per_chunk`` documents at a time, in doc_id order.
+
+    A generator: each chunk is read when the previous one has been used, so memory holds one.
+    """
+    bounds = fetch_arrow(conn, "load/resolution_chunks.sql", {"docs_per_chunk": docs_per_chunk})
+    after = ""
+    for through in bounds.column("last_doc_id").to_pylist():
+        params = {"after": after, "through": through}
+        yield (
+            fetch_arrow(conn, "load/mentions_for_resolution.sql", params),
+            fetch_arrow(conn, "load/documents_for_resolution.sql", params),
+        )
+        after = through
+
+
+def documents_for_clustering(conn: Connection) -> pa.Table:
+    return fetch_arrow(conn, "load/documents_for_clustering.sql")
 
 
 def events_for_clustering(conn: Connection) -> pa.Table:

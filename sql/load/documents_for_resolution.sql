@@ -1,4 +1,5 @@
--- Document context for entity resolution and event clustering.
-SELECT doc_id, text, publisher, published_at
+-- Texts of one chunk of documents (doc_id in ($after, $through]): context for entity resolution.
+SELECT doc_id, text
 FROM documents
+WHERE doc_id > $after AND doc_id <= $through
 ORDER BY doc_id;

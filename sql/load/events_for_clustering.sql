@@ -1,4 +1,4 @@
--- Every event with its resolved arguments, for clustering reports of the same real-world event.
-SELECT * EXCLUDE (cluster_id)
+-- Every event with its resolved arguments and date: what clustering compares.
+SELECT event_id, doc_id, event_type, actor_entity_id, recipient_entity_id, event_date
 FROM events
 ORDER BY event_id;

@@ -1,4 +1,5 @@
--- Every mention in the warehouse: global entity resolution works on all of them at once.
-SELECT mention_id, doc_id, sentence_idx, start_char, end_char, raw_start_char, raw_end_char, text, label
+-- Mentions of one chunk of documents (doc_id in ($after, $through]), in document and text order.
+SELECT mention_id, doc_id, start_char, end_char, text, label
 FROM entity_mentions
-ORDER BY mention_id;
+WHERE doc_id > $after AND doc_id <= $through
+ORDER BY doc_id, start_char, end_char, mention_id;

@@ -1,0 +1,5 @@
+-- Every PERSON mention: entity resolution links full person names across the whole warehouse
+-- before it reads the documents chunk by chunk.
+SELECT mention_id, doc_id, start_char, end_char, text, label
+FROM entity_mentions
+WHERE label = 'PERSON';
