@@ -326,6 +326,15 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
 
 
+def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
+    """Each word -> the groups whose name holds it (each group once per word)."""
+    index: dict[str, list[Group]] = defaultdict(list)
+    for group in groups:
+        for word in dict.fromkeys(group.tokens):
+            index[word].append(group)
+    return index
+
+
 def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Group]:
     """Local groups of one document's mentions (see module docstring, pass 1)."""
     groups: dict[tuple[str, str], Group] = {}
@@ -355,9 +364,14 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
+    # A run of a longer name's words starts with one of its words: look only at the names that
+    # hold the short form's first word (or, for an acronym, whose initials it is).
+    persons_by_word = _by_word(persons)
     for group in names:
         candidates = [
-            person for person in persons if _contains_run(person.tokens, group.tokens) >= 0
+            person
+            for person in persons_by_word.get(group.tokens[0], ())
+            if _contains_run(person.tokens, group.tokens) >= 0
         ]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
             group.parent = _choose(candidates)
@@ -367,10 +381,18 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         if group.parent is None and group.majority_label() not in {PERSON, "NORP"}
     ]
     organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
+    organisations_by_word = _by_word(organisations)
+    organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
+    for full in organisations:
+        organisations_by_acronym[acronym(full.tokens)].append(full)
     for group in unattached:
+        first_word = group.tokens[0]
+        pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
+        if len(group.tokens) == 1:
+            pool.update((id(full), full) for full in organisations_by_acronym.get(first_word, ()))
         candidates = [
             full
-            for full in organisations
+            for full in pool.values()
             if full is not group and full.parent is None and _org_short_form_of(group, full)
         ]
         group.parent = _choose(candidates)
