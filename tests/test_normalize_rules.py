@@ -62,6 +62,26 @@ from etl.normalize.lexicon import load_lexicon
         ("lyon , france - the talks began .", "Lyon, France - The talks began."),
         ("we said - the talks began .", "We said - the talks began."),
         ("the old lantern was lit .", "The old lantern was lit."),
+        # portfolio titles, nationality adjectives before generic heads, indefinite articles,
+        # street heads
+        (
+            "yesterday minister of health maria rossi visited .",
+            "Yesterday Minister of Health Maria Rossi visited.",
+        ),
+        (
+            "the minister of health said the plan was ready .",
+            "The minister of health said the plan was ready.",
+        ),
+        ("the israeli army left the town .", "The Israeli army left the town."),
+        ("turkish police closed the road .", "Turkish police closed the road."),
+        ("the greek court ruled .", "The Greek court ruled."),
+        ("the greek court of cassation ruled .", "The Greek Court of Cassation ruled."),
+        (
+            "it was found on an ottawa street by a man .",
+            "It was found on an Ottawa street by a man.",
+        ),
+        ("it was found on lisgar street by a man .", "It was found on Lisgar Street by a man."),
+        ("she lives on castlegate road in kanata .", "She lives on Castlegate Road in Kanata."),
     ],
 )
 def test_casing_rules(raw, expected):
@@ -117,35 +137,6 @@ def test_truecase_unigrams_lower_an_estimate_without_bigrams():
     assert estimate_casing(lexeme, {}, unigrams)["lamp"] == ("Lamp", 0.0)
     few = {"lamp": {"lamp": 3}}
     assert estimate_casing(lexeme, {}, few)["lamp"][1] > 0.5  # too few sightings to count
-
-
-# Round 3: portfolio titles, nationality adjectives before generic heads, indefinite articles,
-# street heads. Invented sentences.
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        (
-            "yesterday minister of health maria rossi visited .",
-            "Yesterday Minister of Health Maria Rossi visited.",
-        ),
-        (
-            "the minister of health said the plan was ready .",
-            "The minister of health said the plan was ready.",
-        ),
-        ("the israeli army left the town .", "The Israeli army left the town."),
-        ("turkish police closed the road .", "Turkish police closed the road."),
-        ("the greek court ruled .", "The Greek court ruled."),
-        ("the greek court of cassation ruled .", "The Greek Court of Cassation ruled."),
-        (
-            "it was found on an ottawa street by a man .",
-            "It was found on an Ottawa street by a man.",
-        ),
-        ("it was found on lisgar street by a man .", "It was found on Lisgar Street by a man."),
-        ("she lives on castlegate road in kanata .", "She lives on Castlegate Road in Kanata."),
-    ],
-)
-def test_casing_rules_round_three(raw, expected):
-    assert normalize(raw).text == expected
 
 
 def test_demonyms_come_from_nationality_clusters():
