@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.normalize import is_degraded, normalize
+from etl.normalize import build_case_evidence, is_degraded, normalize
 from etl.normalize.acronyms import acronym_overrides
 from etl.normalize.build_model import cluster_members, estimate_casing
 from etl.normalize.lexicon import load_lexicon
@@ -82,6 +82,32 @@ from etl.normalize.lexicon import load_lexicon
         ),
         ("it was found on lisgar street by a man .", "It was found on Lisgar Street by a man."),
         ("she lives on castlegate road in kanata .", "She lives on Castlegate Road in Kanata."),
+        # Round 4: online services, named New Year, hyphenated titles, abbreviated ranks,
+        # surnames repeated alone
+        (
+            "the clip spread on twitter and reddit , then across the internet .",
+            "The clip spread on Twitter and Reddit, then across the Internet.",
+        ),
+        (
+            "crowds marked the vietnamese new year ; the new year began quietly .",
+            "Crowds marked the Vietnamese New Year; the new year began quietly.",
+        ),
+        (
+            "yesterday un secretary-general maria rossi arrived .",
+            "Yesterday UN Secretary-General Maria Rossi arrived.",
+        ),
+        (
+            "lt. gen. maria rossi resigned , an aide s note said .",
+            "Lt. Gen. Maria Rossi resigned, an aide's note said.",
+        ),
+        (
+            "a film with tom cruise opened .\nthe cruise film , critics said , was long .",
+            "A film with Tom Cruise opened.\nThe Cruise film, critics said, was long.",
+        ),
+        (
+            "the party s brian law won .\nthe law was passed .",
+            "The party's Brian Law won.\nThe law was passed.",
+        ),
     ],
 )
 def test_casing_rules(raw, expected):
@@ -154,3 +180,11 @@ def test_cluster_members_keeps_capitalized_members_of_seed_clusters():
         "paris": ("Paris", 0.99),
     }
     assert cluster_members(clusters, ("Greek",), model) == ["french", "greek"]
+
+
+def test_evidence_of_a_head_or_title_alone_does_not_carry_over():
+    evidence = build_case_evidence(
+        ["Lawyers said the Court ruled and the President agreed, and Babanov spoke."]
+    )
+    restored = normalize("the court met , the president spoke and babanov left .", evidence)
+    assert restored.text == "The court met, the president spoke and Babanov left."

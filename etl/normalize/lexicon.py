@@ -73,6 +73,9 @@ def load_lexicon() -> CasingLexicon:
     for lower, form, probability in _gz_rows("casing_model.tsv.gz"):
         forms[lower] = form or lower
         cap_probability[lower] = float(probability)
+    for name in _lines("online_names.txt"):
+        forms[name.lower()] = name
+        cap_probability[name.lower()] = 1.0
     phrases = dict(_gz_rows("phrases.tsv.gz"))
     clitics = {}
     for clitic, previous, spelling in (line.split("\t") for line in _lines("contractions.tsv")):
@@ -87,7 +90,10 @@ def load_lexicon() -> CasingLexicon:
         phrases=phrases,
         phrase_starts=frozenset(phrase.split()[0] for phrase in phrases),
         max_phrase_words=max((len(p.split()) for p in phrases), default=1),
-        abbreviations=dict(line.split("\t") for line in _lines("abbreviations.tsv")),
+        abbreviations=dict(
+            line.split("\t")
+            for line in _lines("abbreviations.tsv") + _lines("rank_abbreviations.tsv")
+        ),
         lowercase_abbreviations=frozenset(_lines("lowercase_abbreviations.txt")),
         titles=_titles(),
         clitics=clitics,

@@ -69,6 +69,12 @@ MAX_PORTFOLIO_WORDS = 2
 PORTFOLIO_CONNECTORS = frozenset({"of", "for"})
 # An indefinite article before "<name> <head>" makes the head a common noun ("an Ottawa street").
 INDEFINITE_ARTICLES = frozenset({"a", "an"})
+# A surname read after a given name is capitalized alone elsewhere in the document when the
+# model capitalizes its word at least this often ("Cruise" 0.37, "Brown" 0.39; not "Law" 0.03).
+SURNAME_ECHO_AT = 0.3
+# Words before "new year" that make it the named festival ("Chinese New Year"), besides the
+# nationality adjectives.
+NEW_YEAR_CUES = frozenset({"lunar"})
 
 # Decision kinds for a word: capitalized as a name (can pull neighbours), or not.
 NAME = 2
@@ -91,6 +97,11 @@ def _capitalize_first(token: str) -> str:
                 return token
             return token[:index] + upper + token[index + 1 :]
     return token
+
+
+def _capitalize_title(token: str) -> str:
+    """Every part of a hyphenated title is capitalized ("Secretary-General", "Vice-President")."""
+    return "-".join(_capitalize_first(part) for part in token.split("-"))
 
 
 def _is_word(token: str) -> bool:
@@ -123,10 +134,13 @@ class LineRestorer:
         if token.startswith(HANDLE_SIGN) and len(token) > 2:
             return self._prefixed_form(token[1:], HANDLE_SIGN, "")
         probability = lex.cap_probability.get(token)
-        evidence_form = self.evidence.forms.get(token)
+        # A head or a title capitalized on its own elsewhere ("the Church", "the Court") refers
+        # to that document's own institution; it says nothing of this one's.
+        referring = token in lex.organization_heads or token in self.title_words
+        evidence_form = None if referring else self.evidence.forms.get(token)
         if evidence_form and (probability is None or probability >= COMMON_WORD_BELOW):
             return _apply_form(token, evidence_form), NAME, 1.0
-        name_word = self.evidence.name_words.get(token)
+        name_word = None if referring else self.evidence.name_words.get(token)
         if name_word and (probability is None or probability >= NAME_WORD_EVIDENCE_AT):
             return _apply_form(token, name_word), NAME, 1.0
         if token in self.evidence.lowercase and (probability is None or probability < 0.9):
@@ -256,6 +270,7 @@ class LineRestorer:
         self._head_of_object(tokens, out, kinds, is_word)
         self._titles_with_portfolio(tokens, out, kinds, is_word)
         self._titles_and_months(tokens, out, kinds, is_word)
+        self._named_new_year(tokens, out, kinds)
         starts = self._dateline(tokens, out)
         self._sentence_starts(tokens, out, is_word, starts)
         return out
@@ -526,7 +541,7 @@ class LineRestorer:
                 continue
             if kinds[position] == NAME and tokens[position].isalpha():
                 for place in [index, *portfolio]:
-                    out[place] = _capitalize_first(tokens[place])
+                    out[place] = _capitalize_title(tokens[place])
                     kinds[place] = CAPITAL
 
     def _acronym_before_title(self, tokens, out, kinds, index) -> None:
@@ -580,7 +595,7 @@ class LineRestorer:
                         and not _DIGITS_RE.match(tokens[end])
                     ):
                         for position in range(index, end):
-                            out[position] = _capitalize_first(tokens[position])
+                            out[position] = _capitalize_title(tokens[position])
                             kinds[position] = CAPITAL
                         break
             if is_word[index]:
@@ -592,6 +607,20 @@ class LineRestorer:
                 if _DIGITS_RE.match(following) or previous in lex.month_cues:
                     out[index] = _apply_form(token, month)
                     kinds[index] = CAPITAL
+
+    def _named_new_year(self, tokens, out, kinds) -> None:
+        """ "new year" after a nationality or "lunar" is a festival ("the Chinese New Year"); on
+        its own it stays a common noun ("in the new year")."""
+        for index in range(1, len(tokens) - 1):
+            previous = tokens[index - 1]
+            if (
+                tokens[index] == "new"
+                and tokens[index + 1] == "year"
+                and (previous in self.lex.demonyms or previous in NEW_YEAR_CUES)
+            ):
+                for position in (index - 1, index, index + 1):
+                    out[position] = _capitalize_first(out[position])
+                    kinds[position] = CAPITAL
 
     def _dateline(self, tokens: list[str], out: list[str]) -> set[int]:
         """``bishkek ( reuters ) -`` -> ``BISHKEK (Reuters) -``; returns extra sentence starts."""
@@ -692,7 +721,11 @@ def restore_text(
         restorer.case_line(tokens, joints, overrides.get(line_index))
         for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
     ]
-    _propagate_context_acronyms(restorer, lines, all_joints, overrides, cased_lines)
+    document_names = {
+        **_surnames_in_full_names(lexicon, lines, cased_lines),
+        **restorer.context_acronyms,
+    }
+    _propagate_document_names(document_names, restorer, lines, all_joints, overrides, cased_lines)
     pieces: list[str] = []
     offsets: list[int] = []
     for line_index, (_, spans, line_start) in enumerate(lines):
@@ -714,17 +747,39 @@ def restore_text(
     return "".join(pieces), offsets
 
 
-def _propagate_context_acronyms(restorer, lines, all_joints, overrides, cased_lines) -> None:
-    """An acronym read from context in one place ("Gary Chan of DAB") is the same acronym at
-    the document's other occurrences of the word ("dab's Ben Chan"): re-case those lines."""
-    acronyms = restorer.context_acronyms
-    if not acronyms:
+def _surnames_in_full_names(lexicon: CasingLexicon, lines, cased_lines) -> dict[str, str]:
+    """Surnames this document spells after a given name ("Tom Cruise") whose word is a name
+    often enough elsewhere (``SURNAME_ECHO_AT``) to be the same person when it stands alone
+    ("the cruise video"); common words that are also surnames ("Nathan Law") are left out."""
+    surnames: dict[str, str] = {}
+    for (tokens, _, _), cased in zip(lines, cased_lines, strict=True):
+        for index in range(1, len(tokens)):
+            token, previous = tokens[index], tokens[index - 1]
+            probability = lexicon.cap_probability.get(token)
+            if (
+                previous in lexicon.given_names
+                and cased[index - 1] != previous
+                and cased[index] != token
+                and probability is not None
+                and SURNAME_ECHO_AT <= probability < CAPITALIZE_AT
+            ):
+                surnames[token] = cased[index]
+    return surnames
+
+
+def _propagate_document_names(
+    names: dict[str, str], restorer, lines, all_joints, overrides, cased_lines
+) -> None:
+    """A name read from context in one place (the acronym of "Gary Chan of DAB", the surname
+    of "Tom Cruise") is the same name at the document's other occurrences of the word ("dab's
+    Ben Chan", "the cruise video"): re-case those lines."""
+    if not names:
         return
     for line_index, (tokens, _, _) in enumerate(lines):
         places = {
-            index: acronyms[token]
+            index: names[token]
             for index, token in enumerate(tokens)
-            if token in acronyms and cased_lines[line_index][index] != acronyms[token]
+            if token in names and cased_lines[line_index][index] != names[token]
         }
         if places:
             line_overrides = {**places, **overrides.get(line_index, {})}
