@@ -108,6 +108,14 @@ from etl.normalize.lexicon import load_lexicon
             "the party s brian law won .\nthe law was passed .",
             "The party's Brian Law won.\nThe law was passed.",
         ),
+        (
+            "troops left the gaza strip and crossed the jordan river , near a lake .",
+            "Troops left the Gaza Strip and crossed the Jordan River, near a lake.",
+        ),
+        (
+            "they reached the greek island of lesbos and the gulf of mexico .",
+            "They reached the Greek island of Lesbos and the Gulf of Mexico.",
+        ),
     ],
 )
 def test_casing_rules(raw, expected):

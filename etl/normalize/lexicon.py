@@ -32,6 +32,7 @@ class CasingLexicon:
     month_cues: frozenset[str]
     organization_heads: frozenset[str]
     name_run_heads: frozenset[str]  # heads that pull name-like modifiers into the name
+    place_heads: frozenset[str]  # landform heads: after a name only ("Gaza Strip")
     generic_modifiers: frozenset[str]  # modifiers that never join an organization name
     hyphen_prefixes: frozenset[str]  # "re-", "pro-": hyphenated words that are not given names
     title_blockers: frozenset[str]  # words after which a title stays lower case
@@ -102,7 +103,10 @@ def load_lexicon() -> CasingLexicon:
         domain_suffixes=frozenset(_lines("domain_suffixes.txt")),
         months=dict(line.split("\t") for line in _lines("calendar.tsv")),
         month_cues=frozenset(_lines("month_cues.txt")),
-        organization_heads=frozenset(_lines("org_heads.txt") + _lines("name_run_heads.txt")),
+        organization_heads=frozenset(
+            _lines("org_heads.txt") + _lines("name_run_heads.txt") + _lines("place_heads.txt")
+        ),
+        place_heads=frozenset(_lines("place_heads.txt")),
         name_run_heads=frozenset(_lines("name_run_heads.txt")),
         generic_modifiers=frozenset(_lines("generic_modifiers.txt")),
         hyphen_prefixes=frozenset(_lines("hyphen_prefixes.txt")),

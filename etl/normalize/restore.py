@@ -458,9 +458,10 @@ class LineRestorer:
             if kinds[index] != LOWER:
                 continue
             after_name = index > 0 and is_word[index - 1] and kinds[index - 1] != LOWER
-            before_name = (
-                index + 2 < count and tokens[index + 1] == "of" and kinds[index + 2] == NAME
-            )
+            followed_by_of = index + 1 < count and tokens[index + 1] == "of"
+            if followed_by_of and token in self.lex.place_heads:
+                continue  # "the Greek island of Lesbos": the name is the place after "of"
+            before_name = followed_by_of and index + 2 < count and kinds[index + 2] == NAME
             if after_name and not before_name:
                 after_name = not (
                     self._nationality_generic(tokens, kinds, is_word, index)
