@@ -109,6 +109,10 @@ from etl.normalize.lexicon import load_lexicon
             "The party's Brian Law won.\nThe law was passed.",
         ),
         (
+            "rebels said that president maria rossi must resign .",
+            "Rebels said that President Maria Rossi must resign.",
+        ),
+        (
             "troops left the gaza strip and crossed the jordan river , near a lake .",
             "Troops left the Gaza Strip and crossed the Jordan River, near a lake.",
         ),
