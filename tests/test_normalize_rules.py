@@ -109,6 +109,10 @@ from etl.normalize.lexicon import load_lexicon
             "The party's Brian Law won.\nThe law was passed.",
         ),
         (
+            "police raided a hells angels clubhouse , a spokesman said .",
+            "Police raided a Hells Angels clubhouse, a spokesman said.",
+        ),
+        (
             "rebels said that president maria rossi must resign .",
             "Rebels said that President Maria Rossi must resign.",
         ),

@@ -40,8 +40,11 @@ VOWELS = frozenset("aeiouyàâäéèêëîïôöûüæœ")
 CAPITALIZE_AT = 0.5
 # Weaker evidence that suffices next to another name ("mark zuckerberg", "respublika-ata zhurt").
 NAME_NEIGHBOUR_AT = 0.15
-# A name-like neighbour must be at least this strongly capitalized (or unknown) to pull others.
+# A name-like neighbour must be at least this strongly capitalized (or unknown) to pull a word
+# as weak as NAME_NEIGHBOUR_AT.
 STRONG_NAME_AT = 0.8
+# A neighbour of a name below STRONG_NAME_AT joins it from this probability on.
+NAME_PAIR_AT = 0.4
 # Very common words need context before corpus evidence may capitalize them ("will", "us").
 COMMON_WORD_BELOW = 0.02
 MAX_DATELINE_WORDS = 5
@@ -292,11 +295,11 @@ class LineRestorer:
         return None
 
     def _extend_names(self, tokens, out, kinds, scores, is_word) -> None:
-        """Capitalize weak name words next to strong names ("mark zuckerberg" -> both)."""
+        """Capitalize weak name words next to names ("mark zuckerberg" -> both)."""
         count = len(tokens)
         lex = self.lex
         for index in range(count):
-            if kinds[index] != NAME or scores[index] < STRONG_NAME_AT:
+            if kinds[index] != NAME or scores[index] < CAPITALIZE_AT:
                 continue
             for neighbour in (index - 1, index + 1):
                 if not 0 <= neighbour < count or not is_word[neighbour]:
@@ -307,7 +310,10 @@ class LineRestorer:
                     tokens, kinds, is_word, neighbour
                 ):
                     continue  # "the Israeli army": the adjective does not make "army" a name
-                if kinds[neighbour] == LOWER and scores[neighbour] >= NAME_NEIGHBOUR_AT:
+                # A strong name pulls a weak neighbour; a name the model only just capitalizes
+                # pulls a neighbour that is nearly one itself ("Hells Angels").
+                needed = NAME_NEIGHBOUR_AT if scores[index] >= STRONG_NAME_AT else NAME_PAIR_AT
+                if kinds[neighbour] == LOWER and scores[neighbour] >= needed:
                     form = lex.forms.get(tokens[neighbour], tokens[neighbour])
                     out[neighbour] = _apply_form(tokens[neighbour], form)
                     if out[neighbour] == tokens[neighbour]:
