@@ -109,6 +109,10 @@ from etl.normalize.lexicon import load_lexicon
             "The party's Brian Law won.\nThe law was passed.",
         ),
         (
+            "the respublika-ata zhurt party and the russia-nato council met .",
+            "The Respublika-Ata Zhurt Party and the Russia-NATO Council met.",
+        ),
+        (
             "police raided a hells angels clubhouse , a spokesman said .",
             "Police raided a Hells Angels clubhouse, a spokesman said.",
         ),

@@ -219,6 +219,10 @@ class LineRestorer:
             # Later parts keep their own known casing ("Kazakh-Kyrgyz"); unknown ones and the
             # syllables of romanized given names stay lower ("Wai-ching", "Ban Ki-moon").
             known_capital = probability >= CAPITALIZE_AT and part in self.lex.cap_probability
+            if known_capital and form.isupper() and probability < STRONG_NAME_AT:
+                # A word only sometimes an acronym is a name part here ("Respublika-Ata
+                # Zhurt"); clear acronyms keep their capitals ("Russia-NATO").
+                form = _capitalize_first(part)
             cased.append(form if known_capital and not syllables else part)
         return "-".join(cased), NAME, max(p for _, _, p in decided)
 
