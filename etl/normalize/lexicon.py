@@ -78,6 +78,8 @@ def load_lexicon() -> CasingLexicon:
         forms[name.lower()] = name
         cap_probability[name.lower()] = 1.0
     phrases = dict(_gz_rows("phrases.tsv.gz"))
+    name_run_heads = frozenset(_lines("name_run_heads.txt"))
+    place_heads = frozenset(_lines("place_heads.txt"))
     clitics = {}
     for clitic, previous, spelling in (line.split("\t") for line in _lines("contractions.tsv")):
         clitics[clitic] = (frozenset(previous.split()), spelling)
@@ -103,11 +105,9 @@ def load_lexicon() -> CasingLexicon:
         domain_suffixes=frozenset(_lines("domain_suffixes.txt")),
         months=dict(line.split("\t") for line in _lines("calendar.tsv")),
         month_cues=frozenset(_lines("month_cues.txt")),
-        organization_heads=frozenset(
-            _lines("org_heads.txt") + _lines("name_run_heads.txt") + _lines("place_heads.txt")
-        ),
-        place_heads=frozenset(_lines("place_heads.txt")),
-        name_run_heads=frozenset(_lines("name_run_heads.txt")),
+        organization_heads=frozenset(_lines("org_heads.txt")) | name_run_heads | place_heads,
+        place_heads=place_heads,
+        name_run_heads=name_run_heads,
         generic_modifiers=frozenset(_lines("generic_modifiers.txt")),
         hyphen_prefixes=frozenset(_lines("hyphen_prefixes.txt")),
         title_blockers=frozenset(_lines("title_blockers.txt")),

@@ -170,8 +170,8 @@ def _make_mention(row: dict) -> Mention | None:
     key = exact_key(surface)
     if not key:
         return None
-    # Resolution holds every mention of the warehouse at once, and the same names, words,
-    # labels and document ids recur across thousands of them: one shared copy of each string.
+    # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
+    # and the entity tallies keep the surfaces: one shared copy of each string.
     return Mention(
         mention_id=row["mention_id"],
         doc_id=intern(row["doc_id"]),
