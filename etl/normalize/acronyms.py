@@ -102,23 +102,44 @@ def acronym_overrides(
             places.append((line_index, token_index))
     candidates = {
         token
-        for token in flat
+        for token in set(flat)
         if token not in connectors and _candidate(token, cap_probability, forms)
     }
-    if not candidates:
+    # A common word in parentheses right after words whose initials spell it, in order, is an
+    # acronym too ("nigerian union of teachers ( nut )"); it is matched nowhere else.
+    bracketed = {
+        token
+        for index, token in enumerate(flat[1:-1], 1)
+        if flat[index - 1] == "("
+        and flat[index + 1] == ")"
+        and token.isalpha()
+        and MIN_ACRONYM <= len(token) <= MAX_ACRONYM
+        and token not in candidates
+        and token not in connectors
+    }
+    if not candidates and not bracketed:
         return {}
     by_initial: dict[str, list[int]] = {}
     occurrences: dict[str, list[int]] = {}
     for index, token in enumerate(flat):
         if token[:1].isalnum():
             by_initial.setdefault(token[0], []).append(index)
-        if token in candidates:
+        if token in candidates or token in bracketed:
             occurrences.setdefault(token, []).append(index)
     head_positions: dict[str, list[int]] = {}
     for index, token in enumerate(flat):
         if token in organization_heads:
             head_positions.setdefault(token[0], []).append(index)
     overrides: dict[int, str] = {}
+    for acronym in bracketed:
+        runs = [
+            (start, end)
+            for start, end in _adjacent_definitions(flat, acronym, occurrences[acronym], connectors)
+            if _initial_run(flat, start, acronym, connectors) == end
+        ]
+        for start, end in runs:
+            overrides.update(_cased_run(flat, start, end, connectors))
+            overrides[end + 1] = acronym.upper()
     for acronym in candidates:
         runs = _adjacent_definitions(flat, acronym, occurrences[acronym], connectors)
         # Matching far away is costlier and riskier: only for words that look like names or

@@ -15,6 +15,7 @@ Run ``python -m etl.normalize.build_model``. Sources, all read locally, nothing 
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
   ("John", "Mary"), restricted to words the casing model capitalizes (``data/given_names.txt``);
+  surnames likewise from the cluster of "Smith" and "Johnson" (``data/surnames.txt``);
   nationality adjectives likewise from the clusters of "British" and "Israeli", among others
   (``data/demonyms.txt``);
 * spacy-lookups-data ``en_lemma_exc``: irregular verb forms ("said", "brought"), which never
@@ -39,6 +40,7 @@ MODEL_FILE = DATA_DIR / "casing_model.tsv.gz"
 PHRASES_FILE = DATA_DIR / "phrases.tsv.gz"
 ABBREVIATIONS_FILE = DATA_DIR / "abbreviations.tsv"
 GIVEN_NAMES_FILE = DATA_DIR / "given_names.txt"
+SURNAMES_FILE = DATA_DIR / "surnames.txt"
 DEMONYMS_FILE = DATA_DIR / "demonyms.txt"
 IRREGULAR_VERBS_FILE = DATA_DIR / "irregular_verbs.txt"
 
@@ -59,6 +61,11 @@ MIN_CITY_POPULATION = 100_000
 GIVEN_NAME_SEEDS = ("John", "Mary", "David", "Maria", "Elizabeth", "James", "Michael")
 # A given name must be capitalized mid-sentence this often ("Mark", "Bill", "Will" are not).
 GIVEN_NAME_MIN_CAP = 0.5
+# Common surnames that locate the Brown cluster of English surnames ("Hill", "Young").
+SURNAME_SEEDS = ("Smith", "Johnson", "Williams", "Miller", "Davis")
+# Surnames are often common words ("hill"): a lower bar than given names; the list is used only
+# after a given name and another name word ("Marc Lamont hill").
+SURNAME_MIN_CAP = 0.1
 # Common nationality adjectives that locate the Brown clusters of nationality adjectives; their
 # capitalized members that the model capitalizes at least as often as given names are kept.
 DEMONYM_SEEDS = ("British", "Israeli", "Chinese", "Canadian", "Korean", "Russian", "German")
@@ -224,10 +231,13 @@ def _load_clusters() -> dict[str, int]:
 
 
 def cluster_members(
-    clusters: dict[str, int], seeds: tuple[str, ...], model: dict[str, tuple[str, float]]
+    clusters: dict[str, int],
+    seeds: tuple[str, ...],
+    model: dict[str, tuple[str, float]],
+    min_cap: float = GIVEN_NAME_MIN_CAP,
 ) -> list[str]:
     """Lower-case forms of the Title-case members of the seeds' Brown clusters that the casing
-    model capitalizes mid-sentence at least ``GIVEN_NAME_MIN_CAP`` of the time."""
+    model capitalizes mid-sentence at least ``min_cap`` of the time."""
     seed_clusters = {clusters[seed] for seed in seeds if seed in clusters}
     members = {
         form.lower()
@@ -236,7 +246,7 @@ def cluster_members(
         and form.isalpha()
         and form[0].isupper()
         and form[1:].islower()
-        and model.get(form.lower(), ("", 0.0))[1] >= GIVEN_NAME_MIN_CAP
+        and model.get(form.lower(), ("", 0.0))[1] >= min_cap
     }
     return sorted(members)
 
@@ -283,6 +293,12 @@ def main() -> None:
         + "".join(f"{name}\n" for name in names),
         encoding="utf8",
     )
+    surnames = cluster_members(clusters, SURNAME_SEEDS, model, SURNAME_MIN_CAP)
+    SURNAMES_FILE.write_text(
+        "# Surnames from the Brown cluster of common English surnames (spacy-lookups-data);\n"
+        "# built by build_model.py.\n" + "".join(f"{name}\n" for name in surnames),
+        encoding="utf8",
+    )
     demonyms = cluster_members(clusters, DEMONYM_SEEDS, model)
     DEMONYMS_FILE.write_text(
         "# Nationality adjectives (and other Title-case words of their Brown clusters) from\n"
@@ -299,6 +315,7 @@ def main() -> None:
     print(
         f"casing model: {len(rows)} words; phrases: {len(phrases)}; "
         f"abbreviations: {len(abbreviations)}; given names: {len(names)}; "
+        f"surnames: {len(surnames)}; "
         f"demonyms: {len(demonyms)} -> {DATA_DIR}"
     )
 

@@ -38,9 +38,12 @@ class CasingLexicon:
     title_blockers: frozenset[str]  # words after which a title stays lower case
     acronym_connectors: frozenset[str]  # words skipped in the name an acronym abbreviates
     generic_heads: frozenset[str]  # common nouns ending a name read after "<person> of"
+    field_nouns: frozenset[str]  # fields a body works on ("Agency for Development")
     # suffix -> stem endings to restore ("ized" -> "", "e", "y"): derived common words
     derivational_suffixes: dict[str, tuple[str, ...]]
     given_names: frozenset[str]  # lower-case given names ("nathan", "gary")
+    function_word_surnames: frozenset[str]  # "to", "or": surnames after a given name
+    surnames: frozenset[str]  # lower-case surnames that are also common words ("hill")
     demonyms: frozenset[str]  # lower-case nationality adjectives ("israeli", "greek")
     # heads that stay lower case after a lone nationality adjective ("Israeli army")
     nationality_generic_heads: frozenset[str]
@@ -113,6 +116,7 @@ def load_lexicon() -> CasingLexicon:
         title_blockers=frozenset(_lines("title_blockers.txt")),
         acronym_connectors=frozenset(_lines("acronym_connectors.txt")),
         generic_heads=frozenset(_lines("generic_heads.txt")),
+        field_nouns=frozenset(_lines("field_nouns.txt")),
         derivational_suffixes={
             suffix: tuple("" if e == "-" else e for e in endings.split())
             for suffix, endings in (
@@ -120,6 +124,8 @@ def load_lexicon() -> CasingLexicon:
             )
         },
         given_names=frozenset(_lines("given_names.txt")),
+        function_word_surnames=frozenset(_lines("function_word_surnames.txt")),
+        surnames=frozenset(_lines("surnames.txt")),
         demonyms=frozenset(_lines("demonyms.txt")),
         nationality_generic_heads=frozenset(_lines("nationality_generic_heads.txt")),
         function_words=frozenset(STOP_WORDS) | frozenset(_lines("irregular_verbs.txt")),

@@ -70,11 +70,19 @@ ACRONYM_MIN_CAP = 0.01
 # Longest portfolio between a title and a name ("Minister of Foreign Affairs Jane Doe").
 MAX_PORTFOLIO_WORDS = 2
 PORTFOLIO_CONNECTORS = frozenset({"of", "for"})
+# Connectors between an organization head and the fields it works on ("Council on ...").
+FIELD_CONNECTORS = frozenset({"of", "for", "on"})
 # An indefinite article before "<name> <head>" makes the head a common noun ("an Ottawa street").
 INDEFINITE_ARTICLES = frozenset({"a", "an"})
 # A surname read after a given name is capitalized alone elsewhere in the document when the
 # model capitalizes its word at least this often ("Cruise" 0.37, "Brown" 0.39; not "Law" 0.03).
 SURNAME_ECHO_AT = 0.3
+# A word this often capitalized, coordinated with a strong name, is a name too ("Iran and
+# turkey" -> "Turkey").
+COORDINATED_NAME_AT = 0.4
+COORDINATORS = frozenset({"and", "or"})
+# Words that cannot follow "to" or "or" themselves: after "James to" they show "To" is a surname.
+AFTER_SURNAME_ONLY = frozenset({"of", "was", "is", "has", "had", "said", "says", "who"})
 # Words before "new year" that make it the named festival ("Chinese New Year"), besides the
 # nationality adjectives.
 NEW_YEAR_CUES = frozenset({"lunar"})
@@ -272,9 +280,15 @@ class LineRestorer:
         self._extend_names(tokens, out, kinds, scores, is_word)
         self._hyphenated_given_names(tokens, out, kinds, is_word)
         self._surnames_after_given_names(tokens, out, kinds, is_word)
+        self._given_names_after_titles(tokens, out, kinds, is_word)
+        self._function_word_surnames(tokens, out, kinds, is_word)
+        self._surnames_after_middle_names(tokens, out, kinds, is_word)
+        self._coordinated_names(tokens, out, kinds, scores, is_word)
         self._organization_after_person(tokens, out, kinds, is_word)
+        self._near_names_before_heads(tokens, out, kinds, scores, is_word)
         self._organization_heads(tokens, out, kinds, is_word)
         self._head_of_object(tokens, out, kinds, is_word)
+        self._head_of_fields(tokens, out, kinds, is_word)
         self._titles_with_portfolio(tokens, out, kinds, is_word)
         self._titles_and_months(tokens, out, kinds, is_word)
         self._named_new_year(tokens, out, kinds)
@@ -353,15 +367,105 @@ class LineRestorer:
                 and is_word[index - 1]
                 and is_word[index]
                 and (kinds[index] == LOWER or (out[index].isupper() and len(token) <= 3))
-                and token.isalpha()
-                and len(token) > 1
-                and token not in lex.function_words
-                and token not in self.title_words
-                and token not in lex.months
-                and not token.endswith(_INFLECTION_ENDINGS)
+                and self._name_by_position(token)
             ):
                 out[index] = _capitalize_first(token)
                 kinds[index] = NAME
+
+    def _name_by_position(self, token: str) -> bool:
+        """True for a word that may be a name part when its position says so: a plain word,
+        not a function word, title, month or inflected-looking verb ("said", "earned")."""
+        lex = self.lex
+        return (
+            token.isalpha()
+            and len(token) > 1
+            and token not in lex.function_words
+            and token not in self.title_words
+            and token not in lex.months
+            and not token.endswith(_INFLECTION_ENDINGS)
+        )
+
+    def _given_names_after_titles(self, tokens, out, kinds, is_word) -> None:
+        """A word between a title and a name is a given name even when it is also a common word
+        ("lt. gen. prosper Avril" -> "Prosper"); function words and inflected-looking words
+        ("the minister thanks Smith", "the judge told Smith") are left alone."""
+        for index in range(1, len(tokens) - 1):
+            token = tokens[index]
+            if (
+                kinds[index] == LOWER
+                and tokens[index - 1] in self.titles
+                and is_word[index]
+                and kinds[index + 1] == NAME
+                and is_word[index + 1]
+                and self._name_by_position(token)
+            ):
+                out[index] = _capitalize_first(token)
+                kinds[index] = NAME
+
+    def _surnames_after_middle_names(self, tokens, out, kinds, is_word) -> None:
+        """A known surname after a given name and a second name word ends the full name even
+        when it is a common word ("Marc Lamont hill" -> "Hill")."""
+        lex = self.lex
+        for index in range(2, len(tokens)):
+            token = tokens[index]
+            if (
+                kinds[index] == LOWER
+                and token in lex.surnames
+                and tokens[index - 2] in lex.given_names
+                and kinds[index - 2] == NAME
+                and kinds[index - 1] != LOWER
+                and all(is_word[index - 2 : index + 1])
+                and token not in lex.function_words
+                and token not in self.title_words
+            ):
+                out[index] = _capitalize_first(token)
+                kinds[index] = NAME
+
+    def _function_word_surnames(self, tokens, out, kinds, is_word) -> None:
+        """A function word that is also a surname is one right after a name when the next word
+        could not follow the function word ("James to of the Democratic Party", "Wilson or was
+        elected")."""
+        lex = self.lex
+        for index in range(1, len(tokens) - 1):
+            if (
+                tokens[index] in lex.function_word_surnames
+                and kinds[index - 1] == NAME
+                and is_word[index - 1]
+                and tokens[index - 1] not in lex.organization_heads
+                and is_word[index]
+                and tokens[index + 1] in AFTER_SURNAME_ONLY
+            ):
+                out[index] = _capitalize_first(tokens[index])
+                kinds[index] = NAME
+
+    def _coordinated_names(self, tokens, out, kinds, scores, is_word) -> None:
+        """A one-word conjunct beside a strong name is a name when the model capitalizes it
+        often ("Iran and turkey", "turkey and Iran"); it must stand alone, not modify a noun."""
+        count = len(tokens)
+        for index in range(count):
+            if kinds[index] != LOWER or scores[index] < COORDINATED_NAME_AT or not is_word[index]:
+                continue
+            alone = (index + 1 >= count or not is_word[index + 1]) or tokens[
+                index + 1
+            ] in self.lex.function_words
+            if not alone:
+                continue
+            for partner, between in ((index - 2, index - 1), (index + 2, index + 1)):
+                if (
+                    0 <= partner < count
+                    and tokens[between] in COORDINATORS
+                    and kinds[partner] == NAME
+                    and scores[partner] >= STRONG_NAME_AT
+                    and (
+                        partner < index
+                        or partner + 1 >= count
+                        or not is_word[partner + 1]
+                        or kinds[partner + 1] == LOWER
+                    )
+                ):
+                    out[index] = _apply_form(tokens[index], self.lex.forms[tokens[index]])
+                    kinds[index] = NAME
+                    break
 
     def _person_before(self, tokens, out, kinds, is_word, index: int) -> bool:
         """True when the two words before ``index`` are a capitalized personal name (not an
@@ -406,6 +510,8 @@ class LineRestorer:
                 position += 1
             if not run:
                 continue
+            if len(run) == 1 and self._name_conjunct(tokens, is_word, position):
+                run.append(position + 1)  # "the Globe and mail dubbed" -> "Globe and Mail"
             unknown = len(run) == 1 and tokens[run[0]] not in lex.cap_probability
             lone = len(run) == 1 and (kinds[run[0]] == LOWER or unknown)
             for place in run:
@@ -417,6 +523,27 @@ class LineRestorer:
                 if short:
                     self.context_acronyms[word] = out[place]
                 kinds[place] = CAPITAL
+
+    def _name_conjunct(self, tokens, is_word, position: int) -> bool:
+        """True when ``position`` holds "and" and one singular word that ends the phrase (a
+        verb, a function word or punctuation follows): the second half of a one-word name
+        pair ("the Globe and mail dubbed"), not a second subject ("and reporters said")."""
+        lex = self.lex
+        conjunct, after = position + 1, position + 2
+        return (
+            conjunct < len(tokens)
+            and tokens[position] == "and"
+            and is_word[conjunct]
+            and tokens[conjunct].isalpha()
+            and tokens[conjunct] not in lex.function_words
+            and not tokens[conjunct].endswith("s")
+            and (
+                after >= len(tokens)
+                or not is_word[after]
+                or tokens[after] in lex.function_words
+                or tokens[after].endswith("ed")
+            )
+        )
 
     def _name_modifiers(self, tokens, kinds, is_word, head: int) -> int:
         """Start of the run of name-like modifiers before an organization head ("legislative
@@ -449,6 +576,27 @@ class LineRestorer:
                 start -= 1
             start -= 1
         return start
+
+    def _near_names_before_heads(self, tokens, out, kinds, scores, is_word) -> None:
+        """A word the model capitalizes nearly half the time is a name before an organization
+        head ("the straits times" -> "Straits Times"); the head rule then takes the head."""
+        lex = self.lex
+        for index in range(len(tokens) - 1):
+            token = tokens[index]
+            if (
+                kinds[index] == LOWER
+                and is_word[index]
+                and scores[index] >= NAME_PAIR_AT
+                and tokens[index + 1] in lex.organization_heads
+                and kinds[index + 1] == LOWER
+                and token not in lex.organization_heads
+                and token not in lex.generic_modifiers
+                and token not in lex.function_words
+                and token not in self.title_words
+                and _NAME_WORD_RE.match(token)
+            ):
+                out[index] = _apply_form(token, lex.forms[token])
+                kinds[index] = NAME
 
     def _organization_heads(self, tokens, out, kinds, is_word) -> None:
         heads = self.lex.organization_heads
@@ -525,6 +673,45 @@ class LineRestorer:
             ):
                 out[index + 2] = _capitalize_first(tokens[index + 2])
                 kinds[index + 2] = CAPITAL
+
+    def _head_of_fields(self, tokens, out, kinds, is_word) -> None:
+        """The fields after a capitalized organization head and its connector belong to the
+        name ("Swiss Agency for development and cooperation" -> "Agency for Development and
+        Cooperation"): a run of field nouns, name words, dashes and "and" that ends in a field
+        noun and is not followed by a lower-case noun it would modify ("rights abuses")."""
+        count = len(tokens)
+        fields = self.lex.field_nouns
+        for index in range(count - 2):
+            if (
+                tokens[index] not in self.lex.name_run_heads
+                or kinds[index] == LOWER
+                or tokens[index + 1] not in FIELD_CONNECTORS
+            ):
+                continue
+            run_end = None  # one past the last field noun of the run
+            position = index + 2
+            while position < count:
+                token = tokens[position]
+                if is_word[position] and kinds[position] == LOWER and token in fields:
+                    run_end = position + 1
+                elif not (
+                    (is_word[position] and kinds[position] != LOWER)
+                    or (token == "and" and run_end == position)
+                    or token == "-"
+                ):
+                    break
+                position += 1
+            if run_end is None or (
+                run_end < count
+                and is_word[run_end]
+                and kinds[run_end] == LOWER
+                and tokens[run_end] not in self.lex.function_words
+            ):
+                continue
+            for place in range(index + 2, run_end):
+                if kinds[place] == LOWER and tokens[place] in fields:
+                    out[place] = _capitalize_first(tokens[place])
+                    kinds[place] = CAPITAL
 
     def _titles_with_portfolio(self, tokens, out, kinds, is_word) -> None:
         """A one-word title with its portfolio before a name is a full title ("minister of
@@ -734,6 +921,7 @@ def restore_text(
     ]
     document_names = {
         **_surnames_in_full_names(lexicon, lines, cased_lines),
+        **_function_word_surname_pairs(lexicon, lines, cased_lines),
         **restorer.context_acronyms,
     }
     _propagate_document_names(document_names, restorer, lines, all_joints, overrides, cased_lines)
@@ -778,20 +966,35 @@ def _surnames_in_full_names(lexicon: CasingLexicon, lines, cased_lines) -> dict[
     return surnames
 
 
+def _function_word_surname_pairs(
+    lexicon: CasingLexicon, lines, cased_lines
+) -> dict[tuple[str, str], str]:
+    """Names whose surname is a function word, as this document spells them once context has
+    shown it ("James to of ..." -> ("james", "to"): "To"), for the same pair elsewhere ("by
+    James to.")."""
+    pairs: dict[tuple[str, str], str] = {}
+    for (tokens, _, _), cased in zip(lines, cased_lines, strict=True):
+        for index in range(1, len(tokens)):
+            if tokens[index] in lexicon.function_word_surnames and cased[index] != tokens[index]:
+                pairs[(tokens[index - 1], tokens[index])] = cased[index]
+    return pairs
+
+
 def _propagate_document_names(
-    names: dict[str, str], restorer, lines, all_joints, overrides, cased_lines
+    names: dict, restorer, lines, all_joints, overrides, cased_lines
 ) -> None:
     """A name read from context in one place (the acronym of "Gary Chan of DAB", the surname
     of "Tom Cruise") is the same name at the document's other occurrences of the word ("dab's
-    Ben Chan", "the cruise video"): re-case those lines."""
+    Ben Chan", "the cruise video"), or of the word after the same word when the key is a pair
+    ("James To"): re-case those lines."""
     if not names:
         return
     for line_index, (tokens, _, _) in enumerate(lines):
-        places = {
-            index: names[token]
-            for index, token in enumerate(tokens)
-            if token in names and cased_lines[line_index][index] != names[token]
-        }
+        places = {}
+        for index, token in enumerate(tokens):
+            form = names.get(token) or (index and names.get((tokens[index - 1], token)))
+            if form and cased_lines[line_index][index] != form:
+                places[index] = form
         if places:
             line_overrides = {**places, **overrides.get(line_index, {})}
             cased_lines[line_index] = restorer.case_line(
