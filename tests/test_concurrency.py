@@ -39,6 +39,12 @@ def source(tmp_path_factory, seeds_dir) -> Path:
     return make_source(tmp_path_factory.mktemp("concurrency-src"), seeds_dir, NEW_ARTICLES)
 
 
+def _articles(folder: Path) -> int:
+    """How many articles a source folder holds: the GUM texts join the seeds only where the
+    shared data is present."""
+    return len(list(folder.glob("*.txt")))
+
+
 def _fetch(db: Path, sql: str) -> list[tuple]:
     conn = duckdb.connect(str(db), read_only=True)
     try:
@@ -102,7 +108,7 @@ def test_run_waits_for_the_lock_then_loads(env, source, tmp_path):
     [(status, started_at, docs_loaded)] = _fetch(
         db, "SELECT status, started_at, docs_loaded FROM runs"
     )
-    assert status == "succeeded" and docs_loaded == 2 + len(NEW_ARTICLES)
+    assert status == "succeeded" and docs_loaded == _articles(source)
     assert started_at < released, "the run should have started before the lock was freed"
 
 
@@ -112,8 +118,9 @@ def test_two_simultaneous_runs_one_loads_one_is_refused(env, source, tmp_path):
     outcomes = sorted((proc.wait(timeout=300), proc.communicate()[1]) for proc in procs)
     assert [code for code, _ in outcomes] == [0, 75], outcomes
     assert len(outcomes[1][1].strip().splitlines()) == 1
-    assert _fetch(db, "SELECT status, docs_loaded FROM runs") == [("succeeded", 5)]
-    assert _fetch(db, "SELECT count(*) FROM documents") == [(5,)]
+    loaded = _articles(source)
+    assert _fetch(db, "SELECT status, docs_loaded FROM runs") == [("succeeded", loaded)]
+    assert _fetch(db, "SELECT count(*) FROM documents") == [(loaded,)]
 
 
 def test_two_waiting_runs_are_serialized(env, source, tmp_path):
@@ -125,8 +132,11 @@ def test_two_waiting_runs_are_serialized(env, source, tmp_path):
         proc.communicate()
     runs = _fetch(db, "SELECT status, docs_loaded, docs_unchanged FROM runs ORDER BY finished_at")
     # Serialized: the second run found every document already loaded by the first.
-    assert runs == [("succeeded", 5, 0), ("succeeded", 0, 5)]
-    assert _fetch(db, "SELECT count(*), count(DISTINCT doc_id) FROM documents") == [(5, 5)]
+    loaded = _articles(source)
+    assert runs == [("succeeded", loaded, 0), ("succeeded", 0, loaded)]
+    assert _fetch(db, "SELECT count(*), count(DISTINCT doc_id) FROM documents") == [
+        (loaded, loaded)
+    ]
     assert list(tmp_path.glob("w.duckdb.next-*")) == []
 
 
@@ -144,4 +154,6 @@ def test_open_reader_keeps_old_state_until_it_reconnects(env, source, seeds_dir,
         assert still.fetchall() == [(1, 2)], "an open reader must keep its snapshot"
     finally:
         analyst.close()
-    assert _fetch(db, "SELECT (SELECT count(*) FROM runs), count(*) FROM documents") == [(2, 5)]
+    assert _fetch(db, "SELECT (SELECT count(*) FROM runs), count(*) FROM documents") == [
+        (2, _articles(source))
+    ]
