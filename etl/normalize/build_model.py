@@ -266,6 +266,11 @@ def write_tsv_gz(path: Path, rows) -> None:
         handle.write(text.encode("utf8"))
 
 
+def write_word_list(path: Path, header: str, words: list[str]) -> None:
+    """A packaged word list: its ``#`` header lines, then one word per line."""
+    path.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf8")
+
+
 def main() -> None:
     from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -288,29 +293,30 @@ def main() -> None:
     )
     clusters = _load_clusters()
     names = cluster_members(clusters, GIVEN_NAME_SEEDS, model)
-    GIVEN_NAMES_FILE.write_text(
-        "# Given names from Brown clusters (spacy-lookups-data); built by build_model.py.\n"
-        + "".join(f"{name}\n" for name in names),
-        encoding="utf8",
+    write_word_list(
+        GIVEN_NAMES_FILE,
+        "# Given names from Brown clusters (spacy-lookups-data); built by build_model.py.\n",
+        names,
     )
     surnames = cluster_members(clusters, SURNAME_SEEDS, model, SURNAME_MIN_CAP)
-    SURNAMES_FILE.write_text(
+    write_word_list(
+        SURNAMES_FILE,
         "# Surnames from the Brown cluster of common English surnames (spacy-lookups-data);\n"
-        "# built by build_model.py.\n" + "".join(f"{name}\n" for name in surnames),
-        encoding="utf8",
+        "# built by build_model.py.\n",
+        surnames,
     )
     demonyms = cluster_members(clusters, DEMONYM_SEEDS, model)
-    DEMONYMS_FILE.write_text(
+    write_word_list(
+        DEMONYMS_FILE,
         "# Nationality adjectives (and other Title-case words of their Brown clusters) from\n"
-        "# spacy-lookups-data en_lexeme_cluster; built by build_model.py.\n"
-        + "".join(f"{word}\n" for word in demonyms),
-        encoding="utf8",
+        "# spacy-lookups-data en_lexeme_cluster; built by build_model.py.\n",
+        demonyms,
     )
     verbs = irregular_verb_forms()
-    IRREGULAR_VERBS_FILE.write_text(
-        "# Irregular verb forms from spacy-lookups-data en_lemma_exc; built by build_model.py.\n"
-        + "".join(f"{verb}\n" for verb in verbs),
-        encoding="utf8",
+    write_word_list(
+        IRREGULAR_VERBS_FILE,
+        "# Irregular verb forms from spacy-lookups-data en_lemma_exc; built by build_model.py.\n",
+        verbs,
     )
     print(
         f"casing model: {len(rows)} words; phrases: {len(phrases)}; "

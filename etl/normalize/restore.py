@@ -438,6 +438,15 @@ class LineRestorer:
                 out[index] = _capitalize_first(tokens[index])
                 kinds[index] = NAME
 
+    def _ends_phrase(self, tokens, is_word, position: int) -> bool:
+        """True when nothing at ``position`` continues a noun phrase: the line ends there, or
+        punctuation or a function word stands there."""
+        return (
+            position >= len(tokens)
+            or not is_word[position]
+            or tokens[position] in self.lex.function_words
+        )
+
     def _coordinated_names(self, tokens, out, kinds, scores, is_word) -> None:
         """A one-word conjunct beside a strong name is a name when the model capitalizes it
         often ("Iran and turkey", "turkey and Iran"); it must stand alone, not modify a noun."""
@@ -445,11 +454,8 @@ class LineRestorer:
         for index in range(count):
             if kinds[index] != LOWER or scores[index] < COORDINATED_NAME_AT or not is_word[index]:
                 continue
-            alone = (index + 1 >= count or not is_word[index + 1]) or tokens[
-                index + 1
-            ] in self.lex.function_words
-            if not alone:
-                continue
+            if not self._ends_phrase(tokens, is_word, index + 1):
+                continue  # "turkey farms": the word modifies a noun
             for partner, between in ((index - 2, index - 1), (index + 2, index + 1)):
                 if (
                     0 <= partner < count
@@ -537,12 +543,20 @@ class LineRestorer:
             and tokens[conjunct].isalpha()
             and tokens[conjunct] not in lex.function_words
             and not tokens[conjunct].endswith("s")
-            and (
-                after >= len(tokens)
-                or not is_word[after]
-                or tokens[after] in lex.function_words
-                or tokens[after].endswith("ed")
-            )
+            and (self._ends_phrase(tokens, is_word, after) or tokens[after].endswith("ed"))
+        )
+
+    def _plain_modifier(self, word: str) -> bool:
+        """True for a word that may name what an organization head heads: a plain name-shaped
+        word, not itself a head, a generic modifier ("new", "local"), a title or a function
+        word."""
+        lex = self.lex
+        return bool(
+            word not in lex.organization_heads
+            and word not in lex.generic_modifiers
+            and word not in self.title_words
+            and word not in lex.function_words
+            and _NAME_WORD_RE.match(word)
         )
 
     def _name_modifiers(self, tokens, kinds, is_word, head: int) -> int:
@@ -552,13 +566,7 @@ class LineRestorer:
         start = head
         while start > 0 and head - start < MAX_HEAD_MODIFIERS and is_word[start - 1]:
             word = tokens[start - 1]
-            plain = (
-                word not in self.lex.organization_heads
-                and word not in self.lex.generic_modifiers
-                and word not in self.title_words
-                and word not in self.lex.function_words
-                and _NAME_WORD_RE.match(word)
-            )
+            plain = self._plain_modifier(word)
             if kinds[start - 1] == LOWER and not (
                 plain and cap_probability.get(word, 0.0) >= HEAD_MODIFIER_AT
             ):
@@ -589,11 +597,7 @@ class LineRestorer:
                 and scores[index] >= NAME_PAIR_AT
                 and tokens[index + 1] in lex.organization_heads
                 and kinds[index + 1] == LOWER
-                and token not in lex.organization_heads
-                and token not in lex.generic_modifiers
-                and token not in lex.function_words
-                and token not in self.title_words
-                and _NAME_WORD_RE.match(token)
+                and self._plain_modifier(token)
             ):
                 out[index] = _apply_form(token, lex.forms[token])
                 kinds[index] = NAME
@@ -645,12 +649,7 @@ class LineRestorer:
         """True when "a" / "an" opens the capitalized words before ``head`` and the head ends
         its noun phrase ("on an Ottawa street by ..."): a common noun, not part of a name
         ("a Labour Party official" keeps its capitals, the head modifies "official")."""
-        following = head + 1
-        if (
-            following < len(tokens)
-            and is_word[following]
-            and tokens[following] not in self.lex.function_words
-        ):
+        if not self._ends_phrase(tokens, is_word, head + 1):
             return False
         start = head - 1
         while start >= 0 and is_word[start] and kinds[start] != LOWER:
@@ -702,10 +701,7 @@ class LineRestorer:
                     break
                 position += 1
             if run_end is None or (
-                run_end < count
-                and is_word[run_end]
-                and kinds[run_end] == LOWER
-                and tokens[run_end] not in self.lex.function_words
+                not self._ends_phrase(tokens, is_word, run_end) and kinds[run_end] == LOWER
             ):
                 continue
             for place in range(index + 2, run_end):
