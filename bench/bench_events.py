@@ -13,12 +13,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from etl.extract.dates import extract_date_mentions
-from etl.extract.events import extract_events
-from etl.extract.locations import country_code
-from etl.extract.mentions import extract_mentions
-from etl.extract.sentences import extract_sentences
-from etl.nlp import load_pipeline, parse_texts
+from etl.stages.extract.dates import extract_date_mentions
+from etl.stages.extract.events import extract_events
+from etl.stages.extract.locations import country_code
+from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.sentences import extract_sentences
+from etl.stages.nlp import load_pipeline, parse_texts
 
 PUBLISHED = date(2017, 9, 20)
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gum_news_dev"

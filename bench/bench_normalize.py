@@ -8,9 +8,9 @@ import argparse
 import time
 from pathlib import Path
 
-from etl.nlp import load_pipeline
-from etl.normalize import normalize
-from etl.normalize.lexicon import load_lexicon
+from etl.stages.nlp import load_pipeline
+from etl.stages.normalize import normalize
+from etl.stages.normalize.lexicon import load_lexicon
 
 REPO = Path(__file__).resolve().parents[1]
 GUM_DIR = REPO.parent / "shared" / "data" / "gum_news_dev"

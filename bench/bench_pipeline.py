@@ -84,7 +84,7 @@ def build_corpus(folder: Path, n_docs: int, seed: int = 13) -> list[str]:
 
 def bare_spacy(texts: list[str], model: str, batch_size: int, n_process: int) -> tuple[float, int]:
     """Seconds of ``nlp.pipe`` over the texts (model already loaded) and the words it found."""
-    from etl.nlp import load_pipeline
+    from etl.stages.nlp import load_pipeline
 
     nlp = load_pipeline(model)
     started = time.perf_counter()
@@ -152,7 +152,7 @@ def bench_size(n_docs: int, args: argparse.Namespace) -> None:
         print(f"N = {n_docs} documents, {sum(len(t.split()) for t in texts):,} whitespace words")
         if args.baseline:
             load_started = time.perf_counter()
-            from etl.nlp import load_pipeline
+            from etl.stages.nlp import load_pipeline
 
             load_pipeline(settings.spacy_model)
             load_s = time.perf_counter() - load_started

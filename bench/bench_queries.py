@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse.engine import create_empty_warehouse
+from etl.storage.warehouse.engine import create_empty_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = sorted((REPO / "sql" / "queries").glob("*.sql"))

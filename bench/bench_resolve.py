@@ -14,8 +14,8 @@ import pyarrow as pa
 
 from etl import schema
 from etl.ids import stable_id
-from etl.resolve.clusters import cluster_events
-from etl.resolve.entities import resolve_entities
+from etl.stages.resolve.clusters import cluster_events
+from etl.stages.resolve.entities import resolve_entities
 
 GIVEN = ["Nursultan", "Omurbek", "Almazbek", "Sooronbai", "Vladimir", "Angela", "John", "Mary"]
 FAMILY = ["Nazarbaev", "Nazarbayev", "Babanov", "Atambaev", "Jeenbekov", "Putin", "Smith", "Lee"]

@@ -29,7 +29,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from etl.backfill import DayPlan, parse_day, pending, plan_backfill
+from etl.run.backfill import DayPlan, parse_day, pending, plan_backfill
 from etl.settings import Settings
 from flows.pipeline import run_pipeline
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from etl.backfill import day_folder, parse_day
+from etl.run.backfill import day_folder, parse_day
 from etl.settings import Settings
 from flows.pipeline import run_pipeline
 

@@ -15,17 +15,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from etl import commit
-from etl.ingest import discover_sources, read_articles
-from etl.nlp import Parser
-from etl.normalize import CaseEvidence, build_case_evidence, is_degraded
-from etl.plan import LoadPlan, batches, plan_load, split_by_case_evidence
-from etl.process import process_articles
 from etl.records import Article, Quarantined, SourceFile
-from etl.runs import RunStats, count_inputs, new_run_id
+from etl.run import commit
+from etl.run.plan import LoadPlan, batches, plan_load, split_by_case_evidence
+from etl.run.stats import RunStats, count_inputs, new_run_id
+from etl.runtime.task_runners import build_task_runner, open_parser, workers_share_prefect_api
 from etl.settings import Settings
-from etl.task_runners import build_task_runner, open_parser, workers_share_prefect_api
-from etl.warehouse import load
+from etl.stages.document import process_articles
+from etl.stages.ingest import discover_sources, read_articles
+from etl.stages.nlp import Parser
+from etl.stages.normalize import CaseEvidence, build_case_evidence, is_degraded
+from etl.storage.warehouse import load
 
 
 @dataclass
@@ -109,7 +109,7 @@ def publish_counts_artifact(summary: RunSummary) -> None:
     )
 
 
-# Two batch threads feed the spaCy child process by default (see etl.task_runners);
+# Two batch threads feed the spaCy child process by default (see etl.runtime.task_runners);
 # run_pipeline swaps in the runner the settings name.
 @flow(name="newsetl-run", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def newsetl_run(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.quiet_exit import silence_stderr_at_exit
+from etl.runtime.quiet_exit import silence_stderr_at_exit
 
 # Prefect reads these at import time: keep its state out of the user's home and quiet.
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="newsetl-prefect-test-"))
@@ -26,7 +26,7 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def nlp():
     """The English pipeline, loaded once for the whole test session."""
-    from etl.nlp import load_pipeline
+    from etl.stages.nlp import load_pipeline
 
     return load_pipeline()
 

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from etl.warehouse.export import PARTITIONED_TABLES, PUBLISHED_TABLES
+from etl.storage.warehouse.export import PARTITIONED_TABLES, PUBLISHED_TABLES
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 CONTRACT_TABLES = (

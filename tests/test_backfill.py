@@ -11,7 +11,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from etl.backfill import (
+from etl.cli.main import app
+from etl.run.backfill import (
     DayPlan,
     count_inputs,
     day_range,
@@ -22,7 +23,6 @@ from etl.backfill import (
     same_folder,
     succeeded_sources,
 )
-from etl.cli import app
 from flows.backfill import backfill_progress, format_eta, progress_line
 from flows.deploy import nightly_day
 from tests.conftest import make_settings

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from etl import schema
 from etl.ids import stable_id
-from etl.resolve.clusters import cluster_events
+from etl.stages.resolve.clusters import cluster_events
 
 EVENT_COLUMNS = schema.EXTRACTED_EVENTS.append(pa.field("actor_entity_id", pa.string())).append(
     pa.field("recipient_entity_id", pa.string())

@@ -10,8 +10,8 @@ import pytest
 from newsetl_procs import rows_without_run_columns
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from etl.runtime.task_runners import build_task_runner, dask_cluster_kwargs
 from etl.settings import Settings
-from etl.task_runners import build_task_runner, dask_cluster_kwargs
 from tests.conftest import make_settings
 
 # Columns that name the run or its day, which differ between any two runs by design.

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.dates import (
+from etl.schema import DATE_MENTIONS
+from etl.stages.extract.dates import (
     extract_date_mentions,
     is_date_word,
     offset_days,
     resolve_date,
     resolve_with_granularity,
 )
-from etl.extract.events import extract_events
-from etl.extract.mentions import extract_mentions
-from etl.extract.sentences import extract_sentences
-from etl.normalize import normalize
-from etl.schema import DATE_MENTIONS
+from etl.stages.extract.events import extract_events
+from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.sentences import extract_sentences
+from etl.stages.normalize import normalize
 
 PUBLISHED = date(2017, 9, 20)
 

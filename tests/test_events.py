@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from etl.extract.events import extract_events, load_lexicon
-from etl.extract.mentions import extract_mentions
-from etl.extract.sentences import extract_sentences
 from etl.schema import EXTRACTED_EVENTS
+from etl.stages.extract.events import extract_events, load_lexicon
+from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.sentences import extract_sentences
 
 PLOVER_TYPES = {
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -167,7 +167,7 @@ def test_demand_reported_with_must(nlp):
 def _seed_events(nlp, name: str) -> list[dict]:
     text = (REPO / "seeds" / name).read_text(encoding="utf-8")
     try:
-        from etl.normalize import normalize
+        from etl.stages.normalize import normalize
     except ImportError:
         normalize = None
     if normalize is not None and "( reuters )" in text[:40]:
@@ -280,7 +280,7 @@ def test_held_out_calibration_never_scores_a_sentence_with_its_own_fold():
 
 
 def test_shipped_confidence_table_says_how_it_was_built():
-    from etl.extract.events import DATA_DIR, load_confidence
+    from etl.stages.extract.events import DATA_DIR, load_confidence
 
     header = [
         line

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from etl.ids import content_sha256, stable_id
-from etl.ingest import (
+from etl.records import Article, Quarantined, SourceFile
+from etl.stages.ingest import (
     DecodeError,
     MetadataError,
     decode_text,
@@ -19,9 +20,8 @@ from etl.ingest import (
     load_metadata,
     read_articles,
 )
-from etl.ingest.decode import binary_signatures, sniff_binary
-from etl.ingest.metadata import describe, sidecar_metadata_path, validate_metadata
-from etl.records import Article, Quarantined, SourceFile
+from etl.stages.ingest.decode import binary_signatures, sniff_binary
+from etl.stages.ingest.metadata import describe, sidecar_metadata_path, validate_metadata
 
 TEXT = "Kyrgyzstan protested. Kazakhstan’s president met a candidate.\n"
 
@@ -326,7 +326,7 @@ def test_huge_jsonl_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
 def test_read_error_mid_jsonl_keeps_earlier_lines(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path / "a.jsonl", '{"text": "one"}\n{"text": "two"}\n')
     (source,) = discover_sources(tmp_path)[0]
-    from etl.ingest import readers
+    from etl.stages.ingest import readers
 
     real_iter = readers.iter_bounded_lines
 

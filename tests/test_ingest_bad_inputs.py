@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.ingest import discover_sources, read_articles
 from etl.records import Article, Quarantined
+from etl.stages.ingest import discover_sources, read_articles
 
 SOURCE = "src"
 OUTSIDE = "outside"

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.ids import content_sha256, stable_id
-from etl.ingest import DecodeError, MetadataError, decode_text, load_metadata, read_articles
-from etl.ingest.metadata import validate_metadata
 from etl.records import Article, Quarantined, SourceFile
+from etl.stages.ingest import DecodeError, MetadataError, decode_text, load_metadata, read_articles
+from etl.stages.ingest.metadata import validate_metadata
 
 PROPERTY_SETTINGS = settings(
     max_examples=150,

@@ -19,9 +19,10 @@ import pytest
 from fsspec.implementations.memory import MemoryFileSystem
 from newsetl_procs import DATA_TABLES, RUN_COLUMNS
 
-from etl import lake, schema
+from etl import schema
 from etl.settings import Settings
-from etl.warehouse.export import PUBLISHED_TABLES
+from etl.storage import lake
+from etl.storage.warehouse.export import PUBLISHED_TABLES
 from tests.conftest import make_settings
 
 MEMORY = fsspec.filesystem("memory")
@@ -208,7 +209,7 @@ def test_duckdb_reads_and_writes_s3_urls_through_the_registered_filesystem(monke
 
 @pytest.mark.skipif(importlib.util.find_spec("s3fs") is not None, reason="s3fs is installed")
 def test_cli_refuses_an_s3_lake_without_s3fs_in_one_line(tmp_path):
-    from etl.cli import unwritable_output
+    from etl.cli.main import unwritable_output
 
     settings = make_settings(tmp_path, tmp_path).model_copy(update={"lake_dir": "s3://b/lake"})
     problem = unwritable_output(settings)

@@ -6,10 +6,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from etl import lake, schema
-from etl.warehouse import load
-from etl.warehouse.engine import create_empty_warehouse, make_engine
-from etl.warehouse.sqlfiles import params_for, split_statements
+from etl import schema
+from etl.storage import lake
+from etl.storage.warehouse import load
+from etl.storage.warehouse.engine import create_empty_warehouse, make_engine
+from etl.storage.warehouse.sqlfiles import params_for, split_statements
 
 TABLE_SCHEMAS = {
     "documents": schema.DOCUMENTS,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from etl.extract.locations import country_code
+from etl.stages.extract.locations import country_code
 
 
 @pytest.mark.parametrize(

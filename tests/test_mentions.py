@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from etl.extract.mentions import extract_mentions
 from etl.ids import stable_id
+from etl.stages.extract.mentions import extract_mentions
 
 
 def mentions_of(nlp, text: str) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.nlp import DEFAULT_MODEL, SubprocessParser
+from etl.stages.nlp import DEFAULT_MODEL, SubprocessParser
 
 
 def _summary(doc) -> list[tuple]:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.normalize import build_case_evidence, is_degraded, normalize
-from etl.normalize.offsets import clean_text
+from etl.stages.normalize import build_case_evidence, is_degraded, normalize
+from etl.stages.normalize.offsets import clean_text
 
 REPO = Path(__file__).resolve().parents[1]
 REUTERS = REPO / "seeds" / "004_fb51ec9794fbacba.txt"

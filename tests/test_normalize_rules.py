@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from etl.normalize import build_case_evidence, is_degraded, normalize
-from etl.normalize.acronyms import acronym_overrides
-from etl.normalize.build_model import cluster_members, estimate_casing
-from etl.normalize.lexicon import load_lexicon
+from etl.stages.normalize import build_case_evidence, is_degraded, normalize
+from etl.stages.normalize.acronyms import acronym_overrides
+from etl.stages.normalize.build_model import cluster_members, estimate_casing
+from etl.stages.normalize.lexicon import load_lexicon
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from etl.ids import content_sha256, stable_id
-from etl.plan import batches, plan_load
 from etl.records import Article
+from etl.run.plan import batches, plan_load
 
 
 def article(text: str, uri: str) -> Article:

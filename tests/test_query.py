@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from etl.cli import app
-from etl.warehouse.query import QueryRefused, check_read_only, format_result, run_query
+from etl.cli.main import app
+from etl.storage.warehouse.query import QueryRefused, check_read_only, format_result, run_query
 
 REFUSED = {
     "create table": "CREATE TABLE t AS SELECT 1 AS x",

@@ -11,7 +11,7 @@ import pytest
 
 from etl import schema
 from etl.ids import stable_id
-from etl.resolve.entities import (
+from etl.stages.resolve.entities import (
     canonical_name,
     full_person_name_keys,
     resolve_entities,
@@ -19,7 +19,7 @@ from etl.resolve.entities import (
     same_person_name,
     table_rows,
 )
-from etl.resolve.names import exact_key, lookup_place, translit_key
+from etl.stages.resolve.names import exact_key, lookup_place, translit_key
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gum_news_dev" / "gold.jsonl"
 

@@ -24,7 +24,7 @@ from newsetl_procs import (
     warehouse_state,
 )
 
-from etl.warehouse.query import QueryRefused, run_query
+from etl.storage.warehouse.query import QueryRefused, run_query
 
 HOSTILE_NAMES = (
     "x'; DROP TABLE documents; --.txt",

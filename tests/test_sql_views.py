@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.warehouse.query import check_read_only
+from etl.storage.warehouse.query import check_read_only
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 QUERY_FILES = sorted((SQL_DIR / "queries").glob("*.sql"))

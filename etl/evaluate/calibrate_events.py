@@ -33,8 +33,8 @@ from pathlib import Path
 from spacy.language import Language
 
 from etl.evaluate.events import predictions, read_gold
-from etl.extract.events import DATA_DIR
 from etl.ids import stable_id
+from etl.stages.extract.events import DATA_DIR
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "plover_dev.jsonl"
 DEFAULT_FOLDS = 5
@@ -228,7 +228,7 @@ def write_table(calibration: Calibration, gold_path: Path, out_path: Path) -> No
 
 
 def main(argv: list[str]) -> int:
-    from etl.nlp import load_pipeline
+    from etl.stages.nlp import load_pipeline
 
     folds = DEFAULT_FOLDS
     if "--folds" in argv:

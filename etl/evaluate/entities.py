@@ -21,9 +21,9 @@ import pyarrow as pa
 from spacy.language import Language
 
 from etl import schema
-from etl.extract.mentions import extract_mentions
-from etl.extract.sentences import extract_sentences
-from etl.resolve.entities import resolve_entities
+from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.sentences import extract_sentences
+from etl.stages.resolve.entities import resolve_entities
 
 SCOPES = ("within", "across", "all")
 
@@ -41,7 +41,7 @@ def read_gold(gold_path: Path) -> list[dict]:
 def _normalizer() -> Callable[[str], tuple[str, RawSpan]] | None:
     """``text -> (normalized text, normalized->raw span map)`` when the normalize stage exists."""
     try:
-        from etl.normalize import normalize
+        from etl.stages.normalize import normalize
     except ImportError:
         return None
 

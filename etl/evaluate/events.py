@@ -2,7 +2,7 @@
 
 Each gold record (``plover_dev.jsonl``) is one sentence with one gold event type and gold actor
 and recipient spans. The pipeline runs on the sentence twice: as written (``text``) and degraded
-(``lower_text``, first restored by ``etl.normalize.normalize`` when that module exists).
+(``lower_text``, first restored by ``etl.stages.normalize.normalize`` when that module exists).
 
 Metrics, per form:
 
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from etl.extract.events import extract_events_with_rules
-from etl.extract.mentions import extract_mentions
-from etl.extract.sentences import extract_sentences
+from etl.stages.extract.events import extract_events_with_rules
+from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.sentences import extract_sentences
 
 FORMS = ("cased", "degraded")
 STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
@@ -71,9 +71,9 @@ def read_gold(gold_path: Path) -> list[GoldSentence]:
 
 
 def degraded_restorer() -> Callable[[str], str]:
-    """``etl.normalize.normalize(raw).text`` when that module exists, else the raw text."""
+    """``etl.stages.normalize.normalize(raw).text`` when that module exists, else the raw text."""
     try:
-        from etl.normalize import normalize
+        from etl.stages.normalize import normalize
     except ImportError:
         return lambda raw: raw
     return lambda raw: normalize(raw).text

@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from etl.normalize import CaseEvidence, build_case_evidence, normalize
+from etl.stages.normalize import CaseEvidence, build_case_evidence, normalize
 
 PREDICTED_LABELS = frozenset({"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC"})
 GOLD_TYPES = frozenset({"person", "place", "organization"})

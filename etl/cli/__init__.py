@@ -1,0 +1,1 @@
+"""The ``newsetl`` command line (``main``). It may import ``flows``; the library never does."""

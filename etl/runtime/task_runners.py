@@ -1,0 +1,85 @@
+"""Build what executes a run's batches, from settings: the Prefect task runner and the parser.
+
+``default`` runs batch tasks in the flow's process. With ``parse_in_subprocess`` (the default)
+spaCy runs in ``n_process`` child processes (``etl.stages.nlp.SubprocessParser``) and two task
+threads keep them fed: while one batch's texts are being parsed, the other thread normalizes,
+extracts and stages, so the Python work overlaps spaCy instead of adding to it. Without it, one thread
+parses in-process (spaCy holds the GIL, so more threads would only add memory).
+
+``dask`` sends each batch to a Dask worker, which parses in its own process: an existing
+cluster at ``dask_address``, or a local cluster of ``dask_workers`` single-threaded processes
+(each worker loads the spaCy model once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from etl.runtime.prefect_api import ensure_prefect_api
+from etl.settings import Settings
+from etl.stages.nlp import InProcessParser, Parser, SubprocessParser
+
+
+def dask_cluster_kwargs(n_workers: int) -> dict[str, object]:
+    """``LocalCluster`` arguments: one single-threaded worker process per core we were given."""
+    return {
+        "n_workers": n_workers,
+        "threads_per_worker": 1,
+        "processes": True,
+        # The dashboard needs bokeh and a port; batch runs have no use for it.
+        "dashboard_address": None,
+    }
+
+
+def build_task_runner(settings: Settings) -> TaskRunner:
+    """The task runner named by ``settings.task_runner``."""
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs=dask_cluster_kwargs(settings.dask_workers))
+    return ThreadPoolTaskRunner(max_workers=2 if parses_in_subprocess(settings) else 1)
+
+
+def parses_in_subprocess(settings: Settings) -> bool:
+    return settings.task_runner == "default" and settings.parse_in_subprocess
+
+
+def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]:
+    """The parser batch tasks use, as a context manager that ends its child processes."""
+    options = {"batch_size": settings.nlp_batch_size, "n_process": settings.n_process}
+    if parses_in_subprocess(settings):
+        return SubprocessParser(
+            settings.spacy_model, **options, chunk_size=settings.parse_chunk_size
+        )
+    return contextlib.nullcontext(InProcessParser(settings.spacy_model, **options))
+
+
+@contextlib.contextmanager
+def workers_share_prefect_api(settings: Settings) -> Iterator[None]:
+    """Let local Dask workers report to this process's Prefect API instead of starting their own.
+
+    Without ``PREFECT_API_URL`` every worker process would start a temporary Prefect server of
+    its own (about 10 s of CPU and 150 MB each). Worker processes inherit the environment, so
+    the API in use (or this process's temporary server, started now rather than at the first
+    flow call) is exported to it for the run. A remote cluster's workers need
+    ``PREFECT_API_URL`` set where they run (docs/operations.md).
+    """
+    if settings.task_runner != "dask":
+        yield
+        return
+    api_url = ensure_prefect_api()
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api_url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous

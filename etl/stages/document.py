@@ -1,0 +1,99 @@
+"""Per-batch document processing: normalize -> spaCy -> sentences, mentions and events.
+
+This is the only stage that needs the spaCy model; it turns a batch of articles into plain row
+dicts for the per-document tables. It touches no storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from etl.records import Article
+from etl.stages.extract.dates import extract_date_mentions
+from etl.stages.extract.events import extract_events
+from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.sentences import extract_sentences
+from etl.stages.nlp import Parser
+from etl.stages.normalize import CaseEvidence, NormalizedText, normalize
+
+
+@dataclass
+class BatchRows:
+    """Rows of the per-document tables for one batch (schemas in ``etl.schema``)."""
+
+    documents: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    date_mentions: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+
+def document_row(
+    article: Article, normalized: NormalizedText, run_id: str, load_date: date, n_words: int
+) -> dict:
+    return {
+        "doc_id": article.doc_id,
+        "source_uri": article.source_uri,
+        "publisher": article.publisher,
+        "url": article.url,
+        "title": article.title,
+        "published_at": article.published_at,
+        "raw_text": article.raw_text,
+        "text": normalized.text,
+        "case_restored": normalized.case_restored,
+        "content_sha256": article.content_sha256,
+        "run_id": run_id,
+        "encoding": article.encoding,
+        "n_words": n_words,
+        "load_date": load_date,
+    }
+
+
+def process_articles(
+    articles: Sequence[Article],
+    parser: Parser,
+    *,
+    run_id: str,
+    load_date: date,
+    evidence: CaseEvidence | None = None,
+) -> BatchRows:
+    """Normalize, parse and extract every article of a batch, in input order."""
+    normalized: list[NormalizedText] = []
+
+    def normalized_texts() -> Iterator[str]:
+        # Lazily, so a parser in another process starts on the first texts while later ones
+        # are still being normalized; text i is always normalized before Doc i comes back.
+        for article in articles:
+            normalized.append(normalize(article.raw_text, evidence))
+            yield normalized[-1].text
+
+    rows = BatchRows()
+    for index, doc in enumerate(parser.parse(normalized_texts())):
+        article, norm = articles[index], normalized[index]
+        sentences = extract_sentences(doc, article.doc_id)
+        sentence_starts = [row["start_char"] for row in sentences]
+        mentions = extract_mentions(doc, article.doc_id, sentence_starts, norm.raw_span)
+        events = extract_events(
+            doc,
+            mentions,
+            doc_id=article.doc_id,
+            published_at=article.published_at,
+            to_raw=norm.raw_span,
+        )
+        date_mentions = extract_date_mentions(
+            doc,
+            article.doc_id,
+            article.published_at,
+            sentence_starts,
+            norm.raw_span,
+            events,
+        )
+        n_words = sum(1 for token in doc if not (token.is_punct or token.is_space))
+        rows.documents.append(document_row(article, norm, run_id, load_date, n_words))
+        rows.sentences.extend(sentences)
+        rows.date_mentions.extend(date_mentions)
+        rows.mentions.extend(mentions)
+        rows.events.extend(events)
+    return rows

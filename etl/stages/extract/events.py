@@ -1,0 +1,1065 @@
+"""PLOVER events from a parsed Doc: who did what to whom, when and where, one row per event.
+
+Rules read the dependency parse spaCy already made; the words come from data files in
+``etl/stages/extract/data`` (``plover_lexicon.tsv`` and friends), so the code holds no vocabulary.
+
+How a sentence becomes events:
+
+* A **trigger** is a verb of the lexicon ("accused", "stepped down", "opened fire"), a noun of
+  the lexicon that is the object of a support verb ("held a *meeting*", "expressed *surprise*"),
+  an adjective complement ("is *willing* to"), an accusation noun in an evaluative frame ("the
+  ministry *considers* the meeting an *interference*"), or a clause with ``must`` (a demand by
+  whoever reports it). Reporting verbs ("said", "told") are never events; what they report can be.
+* A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
+  is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
+  ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
+* Cooperative actions stated as future ("will provide aid") are intentions: AGREE; material
+  conflict stated as future ("would boycott") is THREATEN (PLOVER manual).
+* Actor = subject (agent of a passive), inherited up through xcomp/conj/adjuncts; recipient =
+  object, else a prepositional object. Conjoined arguments give one row each; reciprocal
+  triggers ("met", "exchanged accusations") give both directions. Pronouns and definite common
+  nouns ("the ministry") are resolved within the document when the evidence is clear.
+* ``factuality`` is negated / future / hypothetical / asserted from the clause's auxiliaries,
+  negators and conditional marks. ``event_date`` comes from a date phrase attached to the
+  event's clause (or to the verb reporting it), "a day after" shifts it, else the publication
+  date; ``date_source`` says which.
+
+``confidence`` is the probability that the event type is right: the precision of the rule that
+produced the event (split by whether the actor is a named mention), measured on the PLOVER
+developer sentences, cased and degraded, shrunk toward the overall precision by a strength
+chosen by cross-validation, and stored in ``data/event_confidence.tsv`` by
+``python -m etl.evaluate.calibrate_events`` (the file's header holds the held-out calibration).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from etl.ids import stable_id
+from etl.stages.extract.dates import date_spans, offset_days, resolve_date, spans_within
+from etl.stages.extract.locations import country_code
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_CONFIDENCE = 0.5
+MAX_ROWS_PER_TRIGGER = 6
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+ARGUMENT_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+NAMED_PARTY_ENTS = ARGUMENT_ENTS | {"LOC", "FAC"}
+NP_MODIFIER_DEPS = frozenset(
+    {"compound", "amod", "nmod", "poss", "nummod", "quantmod", "det", "case", "advmod", "npadvmod"}
+)
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NON_ARGUMENT_ENTS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+)
+VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+# Dependents that open a clause of their own, with its own place and time.
+CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
+
+RawSpan = Callable[[int, int], tuple[int, int]]
+
+
+def _identity_span(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry: the PLOVER type and mode a trigger word gives."""
+
+    event_type: str
+    mode: str | None
+    reciprocal: bool = False
+    reports_clause: bool = False
+    active_only: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the rules look up, loaded from the data files."""
+
+    words: dict[tuple[str, str], Trigger]
+    pairs: dict[tuple[str, str, str], Trigger]
+    support_verbs: frozenset[str]
+    reporting_verbs: frozenset[str]
+    evaluative_verbs: frozenset[str]
+    grammar: dict
+
+
+def _word_list(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """Read (once per process) the trigger lexicon and word lists from ``data_dir``."""
+    words: dict[tuple[str, str], Trigger] = {}
+    pairs: dict[tuple[str, str, str], Trigger] = {}
+    with (data_dir / "plover_lexicon.tsv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            notes = row.get("notes") or ""
+            trigger = Trigger(
+                event_type=row["event_type"],
+                mode=None if row["mode"] in {"", "-"} else row["mode"],
+                reciprocal="reciprocal" in notes,
+                reports_clause="ccomp=report" in notes,
+                active_only="active" in notes,
+            )
+            parts = row["lemma"].lower().split()
+            if len(parts) == 1:
+                words[(parts[0], row["pos"])] = trigger
+            else:
+                pairs[(parts[0], parts[1], row["pos"])] = trigger
+    grammar = json.loads((data_dir / "event_grammar.json").read_text(encoding="utf-8"))
+    grammar = {
+        key: value if key == "future_conversion" else frozenset(value)
+        for key, value in grammar.items()
+        if key != "_doc"
+    }
+    return Lexicon(
+        words=words,
+        pairs=pairs,
+        support_verbs=_word_list(data_dir / "support_verbs.txt"),
+        reporting_verbs=_word_list(data_dir / "reporting_verbs.txt"),
+        evaluative_verbs=_word_list(data_dir / "evaluative_verbs.txt"),
+        grammar=grammar,
+    )
+
+
+@lru_cache(maxsize=4)
+def load_confidence(data_dir: Path = DATA_DIR) -> dict[tuple[str, bool], float]:
+    """Calibrated confidence per (rule, actor is a named mention); empty before calibration.
+    The row of rule ``*`` (stored under ``("*", False)``) is the fallback for unseen keys."""
+    path = data_dir / "event_confidence.tsv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return {
+            (row["rule"], row["has_actor_mention"] == "true"): float(row["confidence"])
+            for row in rows
+        }
+
+
+def _confidence(calibration: dict[tuple[str, bool], float], rule: str, has_actor: bool) -> float:
+    fallback = calibration.get(("*", False), DEFAULT_CONFIDENCE)
+    return calibration.get((rule, has_actor), fallback)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trigger matching
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _is_verb(token: Token) -> bool:
+    return token.pos_ == "VERB" or token.tag_ in VERB_TAGS
+
+
+def _is_noun(token: Token) -> bool:
+    return token.pos_ in {"NOUN", "PROPN"} and token.tag_ not in VERB_TAGS
+
+
+def match_trigger(token: Token, lexicon: Lexicon) -> tuple[Trigger, list[Token]] | None:
+    """The lexicon entry a token starts (with the tokens it spans), or None."""
+    lemma = _lemma(token)
+    if _is_verb(token):
+        for child in token.children:
+            if child.dep_ in {"prt", "dobj", "prep"}:
+                pair = lexicon.pairs.get((lemma, _lemma(child), "VERB"))
+                if pair is not None:
+                    return pair, sorted([token, child], key=lambda t: t.i)
+        trigger = lexicon.words.get((lemma, "VERB"))
+        return (trigger, [token]) if trigger else None
+    if _is_noun(token):
+        for child in token.children:
+            if child.dep_ in {"compound", "amod", "nmod"}:
+                pair = lexicon.pairs.get((_lemma(child), lemma, "NOUN"))
+                if pair is not None:
+                    return pair, sorted([token, child], key=lambda t: t.i)
+        trigger = lexicon.words.get((lemma, "NOUN"))
+        return (trigger, [token]) if trigger else None
+    if token.pos_ == "ADJ" and token.dep_ == "acomp":
+        trigger = lexicon.words.get((lemma, "ADJ"))
+        return (trigger, [token]) if trigger else None
+    return None
+
+
+@dataclass
+class Candidate:
+    """A trigger found in a sentence, before arguments are attached."""
+
+    trigger: Trigger
+    tokens: list[Token]
+    clause: Token  # the verb whose subject, modality and date the event takes
+    rule: str
+    subsidiary: bool = False
+    explicit_actor: Token | None = None
+    explicit_recipient: Token | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def _children(token: Token, deps: Iterable[str]) -> list[Token]:
+    wanted = set(deps)
+    return [child for child in token.children if child.dep_ in wanted]
+
+
+def _first_child(token: Token, deps: Iterable[str]) -> Token | None:
+    found = _children(token, deps)
+    return found[0] if found else None
+
+
+def _evaluative_complement(verb: Token, lexicon: Lexicon) -> tuple[Trigger, Token] | None:
+    """The accusation word in an evaluative verb's complement: "considers X (as) an
+    *interference*", "amounted to *meddling*", "regards X as an attempt to *interfere*"."""
+    for child in verb.children:
+        in_frame = child.dep_ in {"oprd", "attr", "xcomp", "ccomp"} or (
+            child.dep_ == "prep" and child.lower_ in {"as", "to"}
+        )
+        if not in_frame:
+            continue
+        for token in child.subtree:
+            pos = "NOUN" if _is_noun(token) else "EVAL"
+            trigger = lexicon.words.get((_lemma(token), pos))
+            if trigger is not None and trigger.event_type == "ACCUSE":
+                return trigger, token
+    return None
+
+
+def _reporting_clause(verb: Token, lexicon: Lexicon) -> bool:
+    return _lemma(verb) in lexicon.reporting_verbs
+
+
+def _stative_participle(token: Token, lexicon: Lexicon) -> Trigger | None:
+    """The adjective entry of a participle read as a passive ("Israel is *opposed* to X" is
+    Israel opposing, not being opposed): a passive without an agent whose form the lexicon
+    lists as an adjective trigger."""
+    if token.tag_ != "VBN" or not _children(token, {"auxpass"}) or _children(token, {"agent"}):
+        return None
+    return lexicon.words.get((token.lower_, "ADJ"))
+
+
+def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
+    grammar = lexicon.grammar
+    found: list[Candidate] = []
+    for token in sent:
+        obligation = [
+            c for c in token.children if c.dep_ == "aux" and c.lower_ in grammar["obligation_aux"]
+        ]
+        if obligation and _is_verb(token):
+            found.append(
+                Candidate(Trigger("REQUEST", None), [obligation[0], token], token, "obligation")
+            )
+            continue
+        if _is_verb(token) and _lemma(token) in lexicon.evaluative_verbs:
+            evaluated = _evaluative_complement(token, lexicon)
+            if evaluated is not None:
+                found.append(Candidate(evaluated[0], [evaluated[1]], token, "evaluative"))
+                continue
+        stative = _stative_participle(token, lexicon)
+        if stative is not None:
+            found.append(Candidate(stative, [token], token, "stative"))
+            continue
+        matched = match_trigger(token, lexicon)
+        if matched is None:
+            continue
+        trigger, tokens = matched
+        if _is_verb(token):
+            if _lemma(token) in lexicon.support_verbs and any(
+                match_trigger(obj, lexicon) for obj in _children(token, {"dobj"})
+            ):
+                continue  # the object noun names the event
+            if trigger.active_only and _children(token, {"nsubjpass", "auxpass"}):
+                continue  # "demands are met" is no meeting
+            if (
+                trigger.reports_clause
+                and _children(token, {"ccomp"})
+                and not _children(token, {"dobj"})
+            ):
+                continue
+            found.append(Candidate(trigger, tokens, token, "verb"))
+        elif _is_noun(token):
+            head = token.head
+            if (
+                token.dep_ in {"dobj", "attr", "nsubjpass"}
+                and _lemma(head) in lexicon.support_verbs
+            ):
+                found.append(Candidate(trigger, tokens, head, "support_noun"))
+            elif token.dep_ == "conj" and token.head.dep_ == "dobj":
+                continue  # "accusations and protests": one event for the coordinated objects
+        else:
+            found.append(Candidate(trigger, tokens, token.head, "adjective"))
+    return found
+
+
+def _clause_root_dep(clause: Token, grammar: dict) -> str:
+    """How the clause attaches: 'main', 'independent' (own event) or 'subsidiary' adjunct."""
+    if clause.dep_ == "advcl":
+        marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+        if marks & grammar["independent_marks"]:
+            return "independent"
+        if clause.tag_ == "VBG" or any(
+            c.lower_ == "to" for c in clause.children if c.dep_ == "aux"
+        ):
+            return "subsidiary"
+    if clause.dep_ == "acl":
+        return "subsidiary"
+    return "main"
+
+
+def _governed_by_trigger(clause: Token, trigger_clauses: set[int], lexicon: Lexicon) -> bool:
+    """True when the clause is the content of another trigger ("threatened to impose ...",
+    "rejected a call for forces to be deployed")."""
+    current = clause
+    for _ in range(12):
+        if current.dep_ in {"ROOT", "conj", "relcl", "parataxis"}:
+            return False
+        if current.dep_ == "advcl" and _clause_root_dep(current, lexicon.grammar) == "independent":
+            return False
+        current = current.head
+        if current.i in trigger_clauses:
+            return True
+        if _is_noun(current) and match_trigger(current, lexicon) is not None:
+            return True
+    return False
+
+
+def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
+    """The triggers of a sentence that stand for events of their own."""
+    candidates = _find_candidates(sent, lexicon)
+    seen_clauses: set[int] = set()
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.clause.i in seen_clauses:
+            continue
+        seen_clauses.add(candidate.clause.i)
+        kept.append(candidate)
+    clause_ids = {c.clause.i for c in kept}
+    result = []
+    for candidate in kept:
+        others = clause_ids - {candidate.clause.i}
+        if _governed_by_trigger(candidate.clause, others, lexicon):
+            continue
+        candidate.subsidiary = _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
+        result.append(candidate)
+    if any(not c.subsidiary for c in result):
+        result = [c for c in result if not c.subsidiary]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An actor or recipient: its text and the named mention it resolves to, if any."""
+
+    text: str
+    mention: dict | None
+    start_char: int = -1
+
+
+class MentionIndex:
+    """Mentions of one document, searchable by character span and by head word."""
+
+    def __init__(self, mentions: Sequence[dict]):
+        self.rows = sorted(mentions, key=lambda m: (m["start_char"], m["end_char"]))
+        self.starts = [m["start_char"] for m in self.rows]
+
+    def overlapping(self, start: int, end: int) -> list[dict]:
+        """Mentions overlapping [start, end)."""
+        index = bisect_left(self.starts, start)
+        result = []
+        back = index - 1
+        while back >= 0 and self.rows[back]["end_char"] > start:
+            result.append(self.rows[back])
+            back -= 1
+        while index < len(self.rows) and self.rows[index]["start_char"] < end:
+            result.append(self.rows[index])
+            index += 1
+        return sorted(result, key=lambda m: m["start_char"])
+
+    def last_with_label(self, label: str, before: int) -> dict | None:
+        """The last mention with this label ending before an offset."""
+        index = bisect_left(self.starts, before) - 1
+        while index >= 0:
+            if self.rows[index]["label"] == label and self.rows[index]["end_char"] <= before:
+                return self.rows[index]
+            index -= 1
+        return None
+
+    def last_headed_by(self, word: str, before: int) -> dict | None:
+        """The last mention before an offset whose last word is ``word`` ("... Ministry")."""
+        index = bisect_left(self.starts, before) - 1
+        while index >= 0:
+            text = self.rows[index]["text"].lower().split()
+            if text and text[-1] == word:
+                return self.rows[index]
+            index -= 1
+        return None
+
+
+def _core_span(head: Token, grammar: dict, mentions: MentionIndex) -> tuple[int, int]:
+    """Token range [start, end) of an argument's noun phrase without clauses and conjuncts."""
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        if child.dep_ not in NP_MODIFIER_DEPS or child.right_edge.i != start - 1:
+            break
+        start = child.left_edge.i
+    doc = head.doc
+    while start < head.i and (doc[start].dep_ in {"det", "punct", "cc"} or doc[start].is_punct):
+        start += 1
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in {"flat", "compound", "nummod"} and child.i == end:
+            end = child.right_edge.i + 1
+    head_named = bool(mentions.overlapping(head.idx, head.idx + len(head)))
+    if not head_named and _lemma(head) in grammar["group_heads"]:
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                end = max(end, child.right_edge.i + 1)
+                break
+    return start, end
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    found = [head]
+    for child in head.children:
+        if child.dep_ == "conj" and child.pos_ in {"PROPN", "NOUN", "PRON"}:
+            found.extend(_conjuncts(child))
+    return found
+
+
+class ArgumentResolver:
+    """Turns argument tokens into Arguments, resolving pronouns and "the ministry" in the doc."""
+
+    def __init__(self, doc: Doc, mentions: MentionIndex, lexicon: Lexicon):
+        self.doc = doc
+        self.mentions = mentions
+        self.lexicon = lexicon
+        self.recent_subjects: list[Argument] = []  # main-clause subjects, in document order
+
+    def resolve(self, head: Token | None) -> list[Argument]:
+        if head is None or head.ent_type_ in NON_ARGUMENT_ENTS:
+            return []
+        return [arg for conjunct in _conjuncts(head) if (arg := self._one(conjunct))]
+
+    def _one(self, head: Token) -> Argument | None:
+        grammar = self.lexicon.grammar
+        lowered = head.lower_
+        if head.pos_ == "PRON" or lowered in grammar["relative_pronouns"]:
+            if lowered in grammar["relative_pronouns"] and head.head.dep_ == "relcl":
+                return self._one(head.head.head)
+            return self._pronoun(head)
+        start, end = _core_span(head, grammar, self.mentions)
+        span = self.doc[start:end]
+        found = self.mentions.overlapping(span.start_char, span.end_char)
+        mention = next(
+            (m for m in found if m["start_char"] <= head.idx < m["end_char"]),
+            found[0] if found else None,
+        )
+        if mention is None:
+            for child in head.children:
+                if child.dep_ == "appos":
+                    inner = self.mentions.overlapping(child.idx, child.idx + len(child))
+                    if inner:
+                        mention = inner[0]
+                        break
+        if (
+            mention is None
+            and head.pos_ == "NOUN"
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+        ):
+            mention = self.mentions.last_headed_by(lowered, span.start_char)
+        return Argument(span.text, mention, span.start_char)
+
+    def _pronoun(self, pronoun: Token) -> Argument | None:
+        grammar = self.lexicon.grammar
+        reporter = self._reporting_subject(pronoun)
+        if (
+            reporter is not None
+            and reporter.pos_ != "PRON"
+            and (pronoun.lower_ not in grammar["person_pronouns"] or reporter.ent_type_ == "PERSON")
+        ):
+            resolved = self._one(reporter)
+            if resolved is not None:
+                return Argument(resolved.text, resolved.mention, resolved.start_char)
+        wanted: set[str]
+        if pronoun.lower_ in grammar["person_pronouns"]:
+            wanted = {"PERSON"}
+        elif pronoun.lower_ in grammar["thing_pronouns"] | grammar["plural_pronouns"]:
+            wanted = {"ORG", "GPE", "NORP"}
+        else:
+            return Argument(pronoun.text, None, pronoun.idx)
+        if wanted == {"PERSON"}:
+            before = self.mentions.last_with_label("PERSON", pronoun.idx)
+            if before is not None:
+                return Argument(before["text"], before, before["start_char"])
+        for previous in reversed(self.recent_subjects):
+            if previous.mention is not None and previous.mention["label"] in wanted:
+                return previous
+        return Argument(pronoun.text, None, pronoun.idx)
+
+    def _reporting_subject(self, token: Token) -> Token | None:
+        """Subject of the reporting verb whose reported clause contains this token."""
+        current = token.head
+        for _ in range(8):
+            if current.dep_ in {"ccomp", "xcomp", "conj"} and _reporting_clause(
+                current.head, self.lexicon
+            ):
+                return _first_child(current.head, SUBJECT_DEPS)
+            if current.dep_ == "ROOT":
+                return None
+            current = current.head
+        return None
+
+    def remember_subject(self, sent: Span) -> None:
+        """Record the sentence's main subject for later pronouns."""
+        root = sent.root
+        subject = _first_child(root, SUBJECT_DEPS)
+        if subject is None:
+            return
+        resolved = self.resolve(subject)
+        if resolved:
+            self.recent_subjects.append(resolved[0])
+            del self.recent_subjects[:-20]
+
+
+def _subject_and_voice(verb: Token) -> tuple[Token | None, Token | None]:
+    """(actor token, passive-subject token) of a verb, inherited up the clause chain."""
+    current = verb
+    for _ in range(6):
+        subject = _first_child(current, {"nsubj", "csubj"})
+        passive = _first_child(current, {"nsubjpass"})
+        if passive is not None:
+            agent = _first_child(current, {"agent"})
+            actor = _first_child(agent, {"pobj"}) if agent is not None else None
+            return actor, passive
+        if subject is not None:
+            return subject, None
+        if current.dep_ in {"xcomp", "conj", "advcl", "acl", "pcomp", "prep", "pobj", "dobj"}:
+            current = current.head
+            continue
+        if current.dep_ == "relcl":
+            return current.head, None
+        return None, None
+    return None, None
+
+
+def _prepositional_object(token: Token, preps: frozenset[str], skip: set[int]) -> Token | None:
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in preps and child.i not in skip:
+            pobj = _first_child(child, {"pobj"})
+            if pobj is not None and pobj.ent_type_ not in NON_ARGUMENT_ENTS and pobj.i not in skip:
+                return pobj
+    return None
+
+
+def _arguments_of(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None, Token | None]:
+    grammar = lexicon.grammar
+    clause = candidate.clause
+    trigger_ids = {t.i for t in candidate.tokens}
+    actor, passive_subject = _subject_and_voice(clause)
+    recipient = passive_subject
+    if candidate.rule == "obligation":
+        reporter = None
+        head = clause.head
+        if clause.dep_ in {"ccomp", "conj"} and _is_verb(head):
+            reporter = _first_child(head, SUBJECT_DEPS)
+        return reporter, _first_child(clause, SUBJECT_DEPS)
+    if candidate.rule == "stative":
+        recipient = _prepositional_object(clause, grammar["recipient_preps"], trigger_ids)
+        return _first_child(clause, {"nsubjpass"}), _named_inside(recipient, trigger_ids)
+    if candidate.rule == "evaluative":
+        objects = [c for c in _children(clause, {"dobj"}) if c.i not in trigger_ids]
+        excluded = {t.i for t in actor.subtree} if actor is not None else set()
+        target = objects[0] if objects else None
+        return actor, _named_inside(target, excluded | trigger_ids, whole=True)
+    if recipient is None:
+        if candidate.rule == "support_noun":
+            noun = candidate.tokens[-1]
+            recipient = _prepositional_object(noun, grammar["noun_recipient_preps"], trigger_ids)
+            if recipient is None:
+                recipient = _first_child(clause, {"dative"}) or _prepositional_object(
+                    clause, frozenset({"to", "with", "between", "against"}), trigger_ids
+                )
+        elif candidate.rule == "adjective":
+            recipient = _prepositional_object(
+                candidate.tokens[0], grammar["recipient_preps"], trigger_ids
+            )
+        else:
+            options = [c for c in _children(clause, {"dobj", "dative"}) if c.i not in trigger_ids]
+            for prep in _children(clause, {"prep"}):
+                if prep.lower_ in grammar["recipient_preps"] and prep.i not in trigger_ids:
+                    options.extend(
+                        p for p in _children(prep, {"pobj"}) if p.ent_type_ not in NON_ARGUMENT_ENTS
+                    )
+            named = [o for o in options if o.ent_type_ in NAMED_PARTY_ENTS]
+            recipient = named[0] if named else (options[0] if options else None)
+    actor_ids = {t.i for t in actor.subtree} if actor is not None else set()
+    recipient = _named_inside(recipient, actor_ids | trigger_ids)
+    if recipient is None and candidate.rule != "evaluative":
+        recipient = _named_in_content(clause, actor, lexicon)
+    return actor, recipient
+
+
+def _named_in_content(clause: Token, actor: Token | None, lexicon: Lexicon) -> Token | None:
+    """The first named party in the clause outside its actor and any reporting frame: the
+    affected party of "threatened to institute a curfew in Algiers" or "began a hunger strike
+    to protest against Sweden's decision"."""
+    excluded = {t.i for t in actor.subtree} if actor is not None else set()
+    for child in clause.children:
+        reporting = (
+            child.dep_ in {"ccomp", "parataxis"} and _lemma(child) in lexicon.reporting_verbs
+        )
+        independent = child.dep_ in {"relcl", "conj", "parataxis"} or (
+            child.dep_ == "advcl" and _clause_root_dep(child, lexicon.grammar) == "independent"
+        )
+        if (
+            reporting
+            or independent
+            or child.dep_ in SUBJECT_DEPS
+            or (child.dep_ == "prep" and child.lower_ == "according")
+        ):
+            excluded.update(t.i for t in child.subtree)
+    for token in clause.subtree:
+        if token.i not in excluded and token.i != clause.i and _is_name_token(token):
+            return _name_head(token)
+    return None
+
+
+def _named_inside(token: Token | None, skip: set[int], whole: bool = False) -> Token | None:
+    """A named party inside an unnamed argument ("the withdrawal of Serbian forces"); a name
+    among the argument's own modifiers ("a Kyrgyz candidate") already links via its span."""
+    if token is None or token.ent_type_ in NAMED_PARTY_ENTS:
+        return token
+    owners = [c for c in token.children if c.dep_ == "poss"]
+    if not owners and any(
+        _is_name_token(left) for left in token.lefts if left.dep_ in {"amod", "compound"}
+    ):
+        return token  # "French mediation": the modifier names the party, and links via the span
+    inner_tokens = (
+        token.subtree if whole else (t for r in owners + list(token.rights) for t in r.subtree)
+    )
+    for inner in inner_tokens:
+        if inner.i not in skip and _is_name_token(inner):
+            return _name_head(inner)
+    return token
+
+
+def _is_name_token(token: Token) -> bool:
+    return token.ent_type_ in NAMED_PARTY_ENTS and token.pos_ not in {"DET", "ADP", "PUNCT", "PART"}
+
+
+def _name_head(token: Token) -> Token:
+    """The head word of the name a token belongs to ("Gaza" -> "Strip")."""
+    while token.dep_ in {"compound", "flat"} and token.head.ent_type_ == token.ent_type_:
+        token = token.head
+    return token
+
+
+# ---------------------------------------------------------------------------------------------
+# Modality
+
+
+def factuality(candidate: Candidate, lexicon: Lexicon) -> str:
+    """'negated', 'future', 'hypothetical' or 'asserted' for the event's clause."""
+    grammar = lexicon.grammar
+    clause = candidate.clause
+    scope = [clause, *candidate.tokens]
+    for token in scope:
+        for child in token.children:
+            if child.dep_ == "neg" or (
+                child.dep_ == "det" and child.lower_ in grammar["negating_dets"]
+            ):
+                return "negated"
+    aux = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
+    head = clause
+    while head.dep_ == "xcomp":
+        head = head.head
+        aux |= {c.lower_ for c in head.children if c.dep_ in {"aux", "auxpass"}}
+    if candidate.rule == "obligation":
+        return "asserted"
+    if aux & grammar["future_aux"] or _going_to(clause):
+        return "future"
+    if aux & grammar["hypothetical_aux"]:
+        reported = clause.dep_ == "ccomp" and _lemma(clause.head) in lexicon.reporting_verbs
+        return "future" if reported and "would" in aux else "hypothetical"
+    current = clause
+    for _ in range(4):
+        if any(
+            c.dep_ == "mark" and c.lower_ in grammar["hypothetical_marks"] for c in current.children
+        ):
+            return "hypothetical"
+        if current.dep_ in {"ROOT", "relcl"}:
+            break
+        current = current.head
+    return "asserted"
+
+
+def _going_to(clause: Token) -> bool:
+    head = clause.head
+    return clause.dep_ == "xcomp" and _lemma(head) == "go" and head.tag_ == "VBG"
+
+
+def converted_type(event_type: str, fact: str, rule: str, lexicon: Lexicon) -> str:
+    """Future cooperation is AGREE, future material conflict THREATEN (PLOVER manual)."""
+    if fact not in {"future", "hypothetical"} or rule == "obligation":
+        return event_type
+    return lexicon.grammar["future_conversion"].get(event_type, event_type)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates and places
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    """A date expression of a sentence and the verb it modifies."""
+
+    text: str
+    anchor: Token | None
+    is_offset: bool
+
+
+def _date_phrases(pieces: Iterable[Span]) -> list[DatePhrase]:
+    """Date expressions of a sentence, each with the verb it modifies."""
+    return [
+        DatePhrase(piece.text, _date_anchor(piece), offset_days(piece.text) is not None)
+        for piece in pieces
+    ]
+
+
+def _date_anchor(piece: Span) -> Token | None:
+    """The verb a date phrase modifies directly ("met on Tuesday"), or None (a noun's date)."""
+    root = piece.root
+    steps = 0
+    current = root
+    while steps < 3 and current.dep_ != "ROOT":
+        if current.dep_ not in {"pobj", "prep", "npadvmod", "tmod", "nmod", "appos", "advmod"}:
+            return None
+        current = current.head
+        steps += 1
+        if _is_verb(current) or current.dep_ == "ROOT":
+            return current
+    return current if _is_verb(current) else None
+
+
+def event_date(
+    candidate: Candidate, phrases: list[DatePhrase], published: date | None, lexicon: Lexicon
+) -> tuple[date | None, str | None, str | None]:
+    """(event_date, date_text, date_source) for one event."""
+    clause = candidate.clause
+    current = clause
+    for _ in range(6):
+        own = [p for p in phrases if p.anchor is not None and p.anchor.i == current.i]
+        offsets = [p for p in own if p.is_offset]
+        dated = [p for p in own if not p.is_offset]
+        if offsets and current.dep_ == "advcl":
+            marks = {c.lower_ for c in current.children if c.dep_ == "mark"}
+            base = _phrase_date(_dates_of(current.head, phrases), published)
+            days = offset_days(offsets[0].text) or 0
+            sign = -1 if "after" in marks else 1 if "before" in marks else 0
+            if base is not None and sign:
+                resolved, text = base
+                return (
+                    resolved + timedelta(days=sign * days),
+                    f"{offsets[0].text} after {text}"
+                    if sign < 0
+                    else f"{offsets[0].text} before {text}",
+                    "sentence",
+                )
+        found = _phrase_date(dated, published)
+        if found is not None:
+            return found[0], found[1], "sentence"
+        reported = current.dep_ == "ccomp" and _lemma(current.head) in lexicon.reporting_verbs
+        if current.dep_ in {"conj", "xcomp"} or reported:
+            current = current.head
+            continue
+        break
+    if published is not None:
+        return published, None, "publication"
+    return None, None, None
+
+
+def _dates_of(verb: Token, phrases: list[DatePhrase]) -> list[DatePhrase]:
+    return [p for p in phrases if p.anchor is not None and p.anchor.i == verb.i and not p.is_offset]
+
+
+def _phrase_date(phrases: list[DatePhrase], published: date | None) -> tuple[date, str] | None:
+    for phrase in phrases:
+        resolved = resolve_date(phrase.text, published)
+        if resolved is not None:
+            return resolved, phrase.text
+    return None
+
+
+def _place_after(prep: Token, mentions: MentionIndex) -> tuple[str, str | None] | None:
+    """(place text, ISO alpha-3) named by a preposition's object, or None when it names none."""
+    pobj = _first_child(prep, {"pobj"})
+    if pobj is None or pobj.ent_type_ in NON_ARGUMENT_ENTS:
+        return None
+    places = [
+        m
+        for m in mentions.overlapping(
+            pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge)
+        )
+        if m["label"] in PLACE_LABELS
+    ]
+    if not places:
+        return None
+    # The object's own name first ("in Rome, the capital of Italy"), then an apposition that
+    # names the place ("in Kazakhstan's largest city, Almaty"), then the rest, last first.
+    head = [m for m in places if m["start_char"] <= pobj.idx < m["end_char"]]
+    appositions = {t.i for a in _children(pobj, {"appos"}) for t in a.subtree}
+    appos_starts = {pobj.doc[i].idx for i in appositions}
+    named = [m for m in places if m["start_char"] in appos_starts]
+    places = head + named + sorted(places, key=lambda m: -m["start_char"])
+    for place in places:
+        code = country_code(place["text"])
+        if code is not None:
+            return place["text"], code
+    return places[0]["text"], None
+
+
+def _set_off_preps(phrase: Token, preps: frozenset[str]) -> Iterator[Token]:
+    """Place prepositions set off by a comma inside a long object ("met the candidate, X, a
+    leader of the Y party, in Kazakhstan"): the parser hangs such an adjunct of the verb on the
+    object's last noun. Clauses inside the object keep their own places."""
+    queue = list(phrase.children)
+    while queue:
+        token = queue.pop(0)
+        if token.dep_ in CLAUSE_DEPS:
+            continue
+        if token.dep_ == "prep" and token.lower_ in preps and token.nbor(-1).text == ",":
+            yield token
+        queue.extend(token.children)
+
+
+def _own_place(holders: Iterable[Token], preps: frozenset[str], mentions: MentionIndex):
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                found = _place_after(child, mentions)
+                if found is not None:
+                    return found
+    return None
+
+
+def event_location(
+    candidate: Candidate, mentions: MentionIndex, lexicon: Lexicon
+) -> tuple[str | None, str | None]:
+    """(location_text, ISO alpha-3) from an "in/at/during PLACE" phrase of the event."""
+    preps = lexicon.grammar["location_preps"]
+    objects = _children(candidate.clause, {"dobj"})
+    # The parser often hangs "in PLACE" on the object ("met Babanov in Almaty").
+    found = _own_place([*candidate.tokens, candidate.clause, *objects], preps, mentions)
+    if found is None:
+        for phrase in objects:
+            for prep in _set_off_preps(phrase, preps):
+                found = _place_after(prep, mentions)
+                if found is not None:
+                    break
+            if found is not None:
+                break
+    return found if found is not None else (None, None)
+
+
+def _definite_references(sent: Span, lexicon: Lexicon) -> Iterator[tuple[str, Token]]:
+    """(event type, noun) for every definite event noun of the sentence ("the meeting")."""
+    definite = lexicon.grammar["definite_dets"]
+    for token in sent:
+        if not _is_noun(token) or not any(
+            c.dep_ == "det" and c.lower_ in definite for c in token.children
+        ):
+            continue
+        matched = match_trigger(token, lexicon)
+        if matched is not None:
+            yield matched[0].event_type, token
+
+
+def locate_by_reference(
+    rows: list[dict], sentences: Sequence[Span], mentions: MentionIndex, lexicon: Lexicon
+) -> None:
+    """Give placeless events the place a later definite mention of them names: "X held a meeting
+    with Y. ... During the meeting in Almaty, ..." puts the meeting in Almaty. The reference goes
+    to the latest earlier event of its type (all rows of that trigger); rows change in place."""
+    preps = lexicon.grammar["location_preps"]
+    for sentence_idx, sent in enumerate(sentences):
+        for event_type, noun in _definite_references(sent, lexicon):
+            place = _own_place([noun], preps, mentions)
+            if place is None:
+                continue
+            earlier = [
+                row
+                for row in rows
+                if row["event_type"] == event_type
+                and row["sentence_idx"] < sentence_idx
+                and row["factuality"] == "asserted"
+            ]
+            if not earlier:
+                continue
+            latest = max(earlier, key=lambda row: row["start_char"])
+            if latest["location_text"] is not None:
+                continue
+            for row in rows:
+                if (row["start_char"], row["end_char"]) == (
+                    latest["start_char"],
+                    latest["end_char"],
+                ):
+                    row["location_text"], row["location_country_code"] = place
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+
+def _trigger_span(candidate: Candidate) -> tuple[int, int, str]:
+    first, last = candidate.tokens[0], candidate.tokens[-1]
+    start, end = first.idx, last.idx + len(last)
+    # Span.text reads only the span's tokens; Doc.text would rebuild the whole document.
+    return start, end, first.doc[first.i : last.i + 1].text
+
+
+def _pairs(
+    actors: list[Argument], recipients: list[Argument], reciprocal: bool, mutual: bool
+) -> list[tuple[Argument | None, Argument | None]]:
+    """Actor/recipient pairs of one trigger; reciprocal triggers give both directions and
+    conjoined actors of a mutual event type ("X and Y agreed") are each other's recipients."""
+    if reciprocal and actors and recipients:
+        forth = [(a, r) for a in actors for r in recipients if not _same_party(a, r)]
+        return (forth + [(r, a) for a, r in forth])[:MAX_ROWS_PER_TRIGGER]
+    if (reciprocal or mutual) and len(actors) >= 2:
+        # "Israel and the Palestinians reached a consensus": each other first, then any object.
+        each_other = [(a, b) for a in actors for b in actors if a is not b]
+        return (each_other + [(a, r) for a in actors for r in recipients])[:MAX_ROWS_PER_TRIGGER]
+    pairs = [
+        (a, r)
+        for a in actors or [None]
+        for r in recipients or [None]
+        if a is None or r is None or not _same_party(a, r)
+    ]
+    return pairs[:MAX_ROWS_PER_TRIGGER]
+
+
+def _same_party(first: Argument, second: Argument) -> bool:
+    if first.mention is not None and second.mention is not None:
+        return first.mention["text"].lower() == second.mention["text"].lower()
+    return first.text.lower() == second.text.lower()
+
+
+def extract_events(
+    doc: Doc,
+    mentions: Sequence[dict],
+    *,
+    doc_id: str,
+    published_at: date | None,
+    to_raw: RawSpan = _identity_span,
+    data_dir: Path = DATA_DIR,
+) -> list[dict]:
+    """One row per event (schema ``etl.schema.EXTRACTED_EVENTS``) found in a parsed document."""
+    return [
+        row
+        for row, _ in extract_events_with_rules(
+            doc,
+            mentions,
+            doc_id=doc_id,
+            published_at=published_at,
+            to_raw=to_raw,
+            data_dir=data_dir,
+        )
+    ]
+
+
+def extract_events_with_rules(
+    doc: Doc,
+    mentions: Sequence[dict],
+    *,
+    doc_id: str,
+    published_at: date | None,
+    to_raw: RawSpan = _identity_span,
+    data_dir: Path = DATA_DIR,
+) -> list[tuple[dict, str]]:
+    """Event rows each with the name of the rule that produced it (for calibration)."""
+    lexicon = load_lexicon(data_dir)
+    calibration = load_confidence(data_dir)
+    index = MentionIndex(mentions)
+    resolver = ArgumentResolver(doc, index, lexicon)
+    reciprocal_support = lexicon.grammar.get("reciprocal_support_verbs", frozenset())
+    rows: list[tuple[dict, str]] = []
+    seen_ids: set[str] = set()
+    sentences = [s for s in doc.sents if s.text.strip()]
+    all_dates = date_spans(doc)
+    date_starts = [span.start for span in all_dates]
+    for sentence_idx, sent in enumerate(sentences):
+        candidates = select_candidates(sent, lexicon)
+        phrases = _date_phrases(spans_within(all_dates, date_starts, sent)) if candidates else []
+        for candidate in candidates:
+            fact = factuality(candidate, lexicon)
+            event_type = converted_type(candidate.trigger.event_type, fact, candidate.rule, lexicon)
+            mode = candidate.trigger.mode if event_type == candidate.trigger.event_type else None
+            actor_token, recipient_token = _arguments_of(candidate, lexicon)
+            actors = resolver.resolve(actor_token)
+            recipients = resolver.resolve(recipient_token)
+            reciprocal = candidate.trigger.reciprocal or (
+                candidate.rule == "support_noun" and _lemma(candidate.clause) in reciprocal_support
+            )
+            when, date_text, date_source = event_date(candidate, phrases, published_at, lexicon)
+            place, place_code = event_location(candidate, index, lexicon)
+            start, end, trigger_text = _trigger_span(candidate)
+            raw_start, raw_end = to_raw(start, end)
+            for actor, recipient in _pairs(
+                actors, recipients, reciprocal, event_type in lexicon.grammar["mutual_types"]
+            ):
+                actor_id = actor.mention["mention_id"] if actor and actor.mention else None
+                recipient_id = (
+                    recipient.mention["mention_id"] if recipient and recipient.mention else None
+                )
+                event_id = stable_id(doc_id, start, end, event_type, actor_id, recipient_id)
+                if event_id in seen_ids:
+                    continue  # same trigger, type and linked mentions: one row
+                seen_ids.add(event_id)
+                row = {
+                    "event_id": event_id,
+                    "doc_id": doc_id,
+                    "sentence_idx": sentence_idx,
+                    "event_type": event_type,
+                    "mode": mode,
+                    "actor_mention_id": actor_id,
+                    "actor_text": actor.text if actor else None,
+                    "recipient_mention_id": recipient_id,
+                    "recipient_text": recipient.text if recipient else None,
+                    "trigger_text": trigger_text,
+                    "start_char": start,
+                    "end_char": end,
+                    "raw_start_char": raw_start,
+                    "raw_end_char": raw_end,
+                    "event_date": when,
+                    "date_text": date_text,
+                    "date_source": date_source,
+                    "location_text": place,
+                    "location_country_code": place_code,
+                    "negated": fact == "negated",
+                    "factuality": fact,
+                    "confidence": _confidence(calibration, candidate.rule, actor_id is not None),
+                }
+                rows.append((row, candidate.rule))
+        resolver.remember_subject(sent)
+    locate_by_reference([row for row, _ in rows], sentences, index, lexicon)
+    return rows

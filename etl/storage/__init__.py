@@ -1,0 +1,1 @@
+"""Where data lives: the Parquet lake (``lake``) and the DuckDB warehouse (``warehouse``)."""

@@ -1,0 +1,224 @@
+"""Atomic warehouse loads: build the next state in a copy of the file, then swap it in.
+
+DuckDB allows one writer or many readers per file, never both. A run therefore never writes to
+the live warehouse: it copies it (or creates an empty one), applies the run to the copy, and
+replaces the live file with ``os.replace``. Analysts' read-only connections keep the file they
+opened (the old state) until they reconnect; a crash before the swap leaves the previous state
+untouched, and the abandoned copy is removed by the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+from fsspec import AbstractFileSystem
+from sqlalchemy.engine import Connection
+
+from etl.storage.warehouse.engine import (
+    apply_views_and_macros,
+    create_empty_warehouse,
+    fetch_arrow,
+    make_engine,
+    run_script,
+)
+
+TMP_MARKER = ".next-"
+LOADED_COLUMNS = ("doc_id", "source_uri", "content_sha256")
+
+
+class WarehouseLocked(RuntimeError):
+    """Another run holds the warehouse's write lock."""
+
+
+@contextlib.contextmanager
+def write_lock(db_path: Path, timeout_s: float = 0.0) -> Iterator[None]:
+    """Hold the warehouse's run lock (an flock on ``<db>.lock``), waiting up to ``timeout_s``."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseLocked(
+                        f"another newsetl run is loading {db_path} (lock {lock_path}); "
+                        "try again later or raise --lock-timeout"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def next_path(db_path: Path, run_id: str) -> Path:
+    return db_path.with_name(f"{db_path.name}{TMP_MARKER}{run_id}")
+
+
+def remove_abandoned_copies(db_path: Path) -> None:
+    """Delete copies left by runs that crashed before their swap (call under the write lock),
+    with the spill folders (``<copy>.tmp``) DuckDB may have left beside them."""
+    for path in db_path.parent.glob(f"{db_path.name}{TMP_MARKER}*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def begin(db_path: Path, run_id: str) -> Path:
+    """Start the next state: a copy of the live warehouse, or a new empty one."""
+    target = next_path(db_path, run_id)
+    target.unlink(missing_ok=True)
+    if db_path.exists():
+        shutil.copyfile(db_path, target)
+    else:
+        create_empty_warehouse(target)
+    return target
+
+
+def commit(next_db: Path, db_path: Path) -> None:
+    """Make the next state live: durable on disk first, then one atomic rename."""
+    with open(next_db, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(next_db, db_path)
+    dir_fd = os.open(db_path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def connect(
+    db_path: Path,
+    filesystem: AbstractFileSystem | None = None,
+    memory_limit: str | None = None,
+) -> Iterator[Connection]:
+    """A read-write transaction on a (next-state) warehouse file; checkpointed on success.
+
+    ``filesystem``: the fsspec filesystem of an object-store lake, registered on the connection
+    so the load's ``read_parquet`` reaches its staged files (see ``etl.storage.lake``).
+    ``memory_limit``: DuckDB's memory cap for the load (see ``make_engine``).
+    """
+    engine = make_engine(db_path, memory_limit=memory_limit)
+    try:
+        with engine.begin() as conn:
+            if filesystem is not None:
+                conn.connection.driver_connection.register_filesystem(filesystem)
+            yield conn
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CHECKPOINT")
+    finally:
+        engine.dispose()
+
+
+def loaded_documents(db_path: Path) -> pa.Table:
+    """doc_id, source_uri, content_sha256 of every loaded document (empty if no warehouse)."""
+    table = _read_live(db_path, "load/loaded_documents.sql")
+    if table is None:
+        return pa.table({name: pa.array([], pa.string()) for name in LOADED_COLUMNS})
+    return table
+
+
+def remove_documents(conn: Connection, doc_ids: list[str]) -> None:
+    if doc_ids:
+        run_script(conn, "load/remove_documents.sql", {"doc_ids": doc_ids})
+
+
+def insert_documents(conn: Connection, files: dict[str, list[str]]) -> None:
+    """Load staged per-document tables: keys documents, sentences, mentions, events."""
+    if files.get("documents"):
+        run_script(conn, "load/insert_documents.sql", files)
+
+
+def person_mentions(conn: Connection) -> pa.Table:
+    """Every PERSON mention (the columns entity resolution reads)."""
+    return fetch_arrow(conn, "load/person_mentions.sql")
+
+
+def resolution_chunks(conn: Connection, docs_per_chunk: int) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """(mentions, documents) of ``docs_per_chunk`` documents at a time, in doc_id order.
+
+    A generator: each chunk is read when the previous one has been used, so memory holds one.
+    """
+    bounds = fetch_arrow(conn, "load/resolution_chunks.sql", {"docs_per_chunk": docs_per_chunk})
+    after = ""
+    for through in bounds.column("last_doc_id").to_pylist():
+        params = {"after": after, "through": through}
+        yield (
+            fetch_arrow(conn, "load/mentions_for_resolution.sql", params),
+            fetch_arrow(conn, "load/documents_for_resolution.sql", params),
+        )
+        after = through
+
+
+def documents_for_clustering(conn: Connection) -> pa.Table:
+    return fetch_arrow(conn, "load/documents_for_clustering.sql")
+
+
+def events_for_clustering(conn: Connection) -> pa.Table:
+    return fetch_arrow(conn, "load/events_for_clustering.sql")
+
+
+def apply_entities(conn: Connection, files: dict[str, str]) -> None:
+    """Load a resolution: keys entities, aliases, mention_entities (one Parquet file each)."""
+    run_script(conn, "load/apply_entities.sql", files)
+
+
+def apply_clusters(conn: Connection, files: dict[str, str]) -> None:
+    """Load a clustering: keys event_cluster_map, event_clusters."""
+    run_script(conn, "load/apply_clusters.sql", files)
+
+
+def record_run(conn: Connection, files: dict[str, str]) -> None:
+    """Load the run's row and its quarantined inputs: keys runs, quarantine."""
+    run_script(conn, "load/record_run.sql", files)
+    apply_views_and_macros(conn)
+
+
+def _read_live(db_path: Path, relative_path: str) -> pa.Table | None:
+    """Run one query against the live warehouse read-only; None when there is no warehouse."""
+    if not db_path.exists():
+        return None
+    engine = make_engine(db_path, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return fetch_arrow(conn, relative_path)
+    finally:
+        engine.dispose()
+
+
+def known_names(db_path: Path) -> list[str]:
+    """Entity names and aliases of the live warehouse (empty when there is none)."""
+    table = _read_live(db_path, "load/known_names.sql")
+    return [] if table is None else [n for n in table.column(0).to_pylist() if n]
+
+
+def table_counts(db_path: Path) -> dict[str, int]:
+    table = _read_live(db_path, "load/table_counts.sql")
+    return {} if table is None else dict(zip(*table.to_pydict().values(), strict=True))
+
+
+def data_state(db_path: Path) -> str:
+    """Id of the last run that changed documents ('' for none)."""
+    table = _read_live(db_path, "load/data_state.sql")
+    return "" if table is None else table.column(0)[0].as_py()
+
+
+def upgrade_schema(conn: Connection) -> None:
+    """Add the tables a newer release introduced to a warehouse made by an older one.
+
+    The next state is a copy of the live file, which may predate a table (``date_mentions``);
+    every DDL statement is ``CREATE ... IF NOT EXISTS``, so this is a no-op when up to date.
+    """
+    run_script(conn, "ddl/tables.sql")
