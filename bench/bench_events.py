@@ -13,24 +13,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from etl.stages.extract.dates import extract_date_mentions
-from etl.stages.extract.events import extract_events
+from etl.stages.document import extract_document
 from etl.stages.extract.locations import country_code
-from etl.stages.extract.mentions import extract_mentions
-from etl.stages.extract.sentences import extract_sentences
 from etl.stages.nlp import load_pipeline, parse_texts
 
 PUBLISHED = date(2017, 9, 20)
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gum_news_dev"
-
-
-def extract_all(doc, doc_id: str) -> tuple[list[dict], list[dict]]:
-    """Sentences, mentions, events and date mentions of one parsed Doc, as the pipeline does."""
-    sentences = extract_sentences(doc, doc_id)
-    starts = [s["start_char"] for s in sentences]
-    mentions = extract_mentions(doc, doc_id, starts)
-    events = extract_events(doc, mentions, doc_id=doc_id, published_at=PUBLISHED)
-    return events, extract_date_mentions(doc, doc_id, PUBLISHED, starts, events=events)
 
 
 def main(argv: list[str]) -> int:
@@ -49,9 +37,9 @@ def main(argv: list[str]) -> int:
     n_events = n_dates = 0
     cold_seconds = 0.0
     for i, doc in enumerate(docs):
-        events, dates = extract_all(doc, str(i))
-        n_events += len(events)
-        n_dates += len(dates)
+        extracted = extract_document(doc, str(i), published_at=PUBLISHED)
+        n_events += len(extracted.events)
+        n_dates += len(extracted.date_mentions)
         if i == unique - 1:
             cold_seconds = time.perf_counter() - started
     extract_seconds = time.perf_counter() - started

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
+
+# Maps a span of the normalized text to the same span of the raw text (``raw_*`` columns).
+RawSpan = Callable[[int, int], tuple[int, int]]
+
+
+def identity_span(start: int, end: int) -> tuple[int, int]:
+    """The span map of a text that normalization left unchanged."""
+    return start, end
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,14 @@ import pyarrow as pa
 from spacy.language import Language
 
 from etl import schema
-from etl.stages.extract.mentions import extract_mentions
-from etl.stages.extract.sentences import extract_sentences
+from etl.records import RawSpan, identity_span
+from etl.stages.document import extract_document
 from etl.stages.resolve.entities import resolve_entities
 
 SCOPES = ("within", "across", "all")
 
 # A gold/predicted pair: (doc_id, wikidata id, entity_id).
 Matched = tuple[str, str, str]
-RawSpan = Callable[[int, int], tuple[int, int]]
 
 
 def read_gold(gold_path: Path) -> list[dict]:
@@ -52,10 +51,6 @@ def _normalizer() -> Callable[[str], tuple[str, RawSpan]] | None:
     return run
 
 
-def _identity(start: int, end: int) -> tuple[int, int]:
-    return start, end
-
-
 def predict(
     texts: dict[str, str], nlp: Language, normalizer: Callable | None
 ) -> tuple[dict[str, list[tuple[int, int]]], dict[tuple[str, int, int], str]]:
@@ -63,11 +58,8 @@ def predict(
     mention_rows: list[dict] = []
     document_rows: list[dict] = []
     for doc_id in sorted(texts):
-        text, to_raw = normalizer(texts[doc_id]) if normalizer else (texts[doc_id], _identity)
-        doc = nlp(text)
-        sentences = extract_sentences(doc, doc_id)
-        starts = [row["start_char"] for row in sentences]
-        mention_rows.extend(extract_mentions(doc, doc_id, starts, to_raw))
+        text, to_raw = normalizer(texts[doc_id]) if normalizer else (texts[doc_id], identity_span)
+        mention_rows.extend(extract_document(nlp(text), doc_id, to_raw=to_raw).mentions)
         document_rows.append({"doc_id": doc_id, "text": text, "publisher": None})
     mentions = pa.Table.from_pylist(mention_rows, schema=schema.MENTIONS)
     resolution = resolve_entities(mentions, pa.Table.from_pylist(document_rows))

@@ -26,9 +26,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from etl.stages.extract.events import extract_events_with_rules
-from etl.stages.extract.mentions import extract_mentions
-from etl.stages.extract.sentences import extract_sentences
+from etl.stages.document import extract_document
 
 FORMS = ("cased", "degraded")
 STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
@@ -94,10 +92,8 @@ def overlaps(predicted: str | None, gold: tuple[str, ...]) -> bool:
 
 def predict(nlp: Language, text: str, doc_id: str) -> list[tuple[dict, str]]:
     """Run sentences, mentions and events on one text; rows with their rule names."""
-    doc = nlp(text)
-    sentences = extract_sentences(doc, doc_id)
-    mentions = extract_mentions(doc, doc_id, [s["start_char"] for s in sentences])
-    return extract_events_with_rules(doc, mentions, doc_id=doc_id, published_at=None)
+    extracted = extract_document(nlp(text), doc_id)
+    return list(zip(extracted.events, extracted.event_rules, strict=True))
 
 
 def predictions(

@@ -2,9 +2,10 @@
 
 ``default`` runs batch tasks in the flow's process. With ``parse_in_subprocess`` (the default)
 spaCy runs in ``n_process`` child processes (``etl.stages.nlp.SubprocessParser``) and two task
-threads keep them fed: while one batch's texts are being parsed, the other thread normalizes,
-extracts and stages, so the Python work overlaps spaCy instead of adding to it. Without it, one thread
-parses in-process (spaCy holds the GIL, so more threads would only add memory).
+threads keep them fed: while one batch's texts are being parsed, the other thread
+normalizes, extracts and stages, so the Python work overlaps spaCy instead of adding to it.
+Without it, one thread parses in-process (spaCy holds the GIL, so more threads would only add
+memory).
 
 ``dask`` sends each batch to a Dask worker, which parses in its own process: an existing
 cluster at ``dask_address``, or a local cluster of ``dask_workers`` single-threaded processes

@@ -1,7 +1,9 @@
-"""Per-batch document processing: normalize -> spaCy -> sentences, mentions and events.
+"""One document through the per-document stages: normalize -> spaCy -> sentences, mentions,
+events and date mentions.
 
-This is the only stage that needs the spaCy model; it turns a batch of articles into plain row
-dicts for the per-document tables. It touches no storage.
+``extract_document`` is the one place that turns a parsed document into rows: the pipeline
+(``process_articles``), every evaluation command and the benchmarks call it, so what is measured
+is what runs. It touches no storage.
 """
 
 from __future__ import annotations
@@ -10,13 +12,55 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from etl.records import Article
+from spacy.tokens import Doc
+
+from etl.records import Article, RawSpan, identity_span
 from etl.stages.extract.dates import extract_date_mentions
-from etl.stages.extract.events import extract_events
+from etl.stages.extract.events import extract_events_with_rules
 from etl.stages.extract.mentions import extract_mentions
 from etl.stages.extract.sentences import extract_sentences
 from etl.stages.nlp import Parser
 from etl.stages.normalize import CaseEvidence, NormalizedText, normalize
+
+
+@dataclass
+class ExtractedDocument:
+    """The per-document rows of one parsed document (schemas in ``etl.schema``)."""
+
+    sentences: list[dict]
+    mentions: list[dict]
+    events: list[dict]
+    event_rules: list[str]  # the extraction rule behind each event, for calibration
+    date_mentions: list[dict]
+    n_words: int
+
+
+def extract_document(
+    doc: Doc,
+    doc_id: str,
+    *,
+    published_at: date | None = None,
+    to_raw: RawSpan = identity_span,
+) -> ExtractedDocument:
+    """Sentences, entity mentions, events and date mentions of one parsed document."""
+    sentences = extract_sentences(doc, doc_id)
+    sentence_starts = [row["start_char"] for row in sentences]
+    mentions = extract_mentions(doc, doc_id, sentence_starts, to_raw)
+    with_rules = extract_events_with_rules(
+        doc, mentions, doc_id=doc_id, published_at=published_at, to_raw=to_raw
+    )
+    events = [row for row, _ in with_rules]
+    date_mentions = extract_date_mentions(
+        doc, doc_id, published_at, sentence_starts, to_raw, events
+    )
+    return ExtractedDocument(
+        sentences=sentences,
+        mentions=mentions,
+        events=events,
+        event_rules=[rule for _, rule in with_rules],
+        date_mentions=date_mentions,
+        n_words=sum(1 for token in doc if not (token.is_punct or token.is_space)),
+    )
 
 
 @dataclass
@@ -72,28 +116,12 @@ def process_articles(
     rows = BatchRows()
     for index, doc in enumerate(parser.parse(normalized_texts())):
         article, norm = articles[index], normalized[index]
-        sentences = extract_sentences(doc, article.doc_id)
-        sentence_starts = [row["start_char"] for row in sentences]
-        mentions = extract_mentions(doc, article.doc_id, sentence_starts, norm.raw_span)
-        events = extract_events(
-            doc,
-            mentions,
-            doc_id=article.doc_id,
-            published_at=article.published_at,
-            to_raw=norm.raw_span,
+        extracted = extract_document(
+            doc, article.doc_id, published_at=article.published_at, to_raw=norm.raw_span
         )
-        date_mentions = extract_date_mentions(
-            doc,
-            article.doc_id,
-            article.published_at,
-            sentence_starts,
-            norm.raw_span,
-            events,
-        )
-        n_words = sum(1 for token in doc if not (token.is_punct or token.is_space))
-        rows.documents.append(document_row(article, norm, run_id, load_date, n_words))
-        rows.sentences.extend(sentences)
-        rows.date_mentions.extend(date_mentions)
-        rows.mentions.extend(mentions)
-        rows.events.extend(events)
+        rows.documents.append(document_row(article, norm, run_id, load_date, extracted.n_words))
+        rows.sentences.extend(extracted.sentences)
+        rows.date_mentions.extend(extracted.date_mentions)
+        rows.mentions.extend(extracted.mentions)
+        rows.events.extend(extracted.events)
     return rows

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -26,6 +26,7 @@ import dateparser
 from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
+from etl.records import RawSpan, identity_span
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -212,13 +213,8 @@ def is_date_word(word: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Date mentions of a parsed document
 
-RawSpan = Callable[[int, int], tuple[int, int]]
 DAY_WORDS = frozenset({"today", "tonight", "yesterday", "tomorrow"})
 OFFSET_LINKS = (" after ", " before ")
-
-
-def _identity_span(start: int, end: int) -> tuple[int, int]:
-    return start, end
 
 
 def _is_year(word: str) -> bool:
@@ -323,7 +319,7 @@ def extract_date_mentions(
     doc_id: str,
     published_at: date | None,
     sentence_starts: list[int],
-    to_raw: RawSpan = _identity_span,
+    to_raw: RawSpan = identity_span,
     events: Sequence[dict] = (),
 ) -> list[dict]:
     """One row per date expression (schema ``etl.schema.DATE_MENTIONS``).

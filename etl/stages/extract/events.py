@@ -36,7 +36,7 @@ from __future__ import annotations
 import csv
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -45,6 +45,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from etl.ids import stable_id
+from etl.records import RawSpan, identity_span
 from etl.stages.extract.dates import date_spans, offset_days, resolve_date, spans_within
 from etl.stages.extract.locations import country_code
 
@@ -64,12 +65,6 @@ NON_ARGUMENT_ENTS = frozenset(
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Dependents that open a clause of their own, with its own place and time.
 CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
-
-RawSpan = Callable[[int, int], tuple[int, int]]
-
-
-def _identity_span(start: int, end: int) -> tuple[int, int]:
-    return start, end
 
 
 @dataclass(frozen=True)
@@ -970,7 +965,7 @@ def extract_events(
     *,
     doc_id: str,
     published_at: date | None,
-    to_raw: RawSpan = _identity_span,
+    to_raw: RawSpan = identity_span,
     data_dir: Path = DATA_DIR,
 ) -> list[dict]:
     """One row per event (schema ``etl.schema.EXTRACTED_EVENTS``) found in a parsed document."""
@@ -993,7 +988,7 @@ def extract_events_with_rules(
     *,
     doc_id: str,
     published_at: date | None,
-    to_raw: RawSpan = _identity_span,
+    to_raw: RawSpan = identity_span,
     data_dir: Path = DATA_DIR,
 ) -> list[tuple[dict, str]]:
     """Event rows each with the name of the rule that produced it (for calibration)."""

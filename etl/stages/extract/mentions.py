@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 
 from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
+from etl.records import RawSpan, identity_span
 
 # Labels that name a thing; numeric and temporal labels are handled by the date extractor.
 NAME_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 )
-
-RawSpan = Callable[[int, int], tuple[int, int]]
-
-
-def _identity_span(start: int, end: int) -> tuple[int, int]:
-    return start, end
 
 
 _POSSESSIVE_MARKERS = frozenset({"'s", "’s", "'", "’", "s"})
@@ -61,7 +55,7 @@ def extract_mentions(
     doc: Doc,
     doc_id: str,
     sentence_starts: list[int],
-    to_raw: RawSpan = _identity_span,
+    to_raw: RawSpan = identity_span,
 ) -> list[dict]:
     """One row per named mention (schema ``etl.schema.MENTIONS``, without ``entity_id``).
 
