@@ -337,14 +337,24 @@ def eval_normalize(gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl"
 
 
 @eval_app.command("events")
-def eval_events(gold: GoldOpt = Path("../shared/data/plover_dev.jsonl")) -> None:
+def eval_events(
+    gold: GoldOpt = Path("../shared/data/plover_dev.jsonl"),
+    folds: Annotated[
+        int,
+        typer.Option("--folds", help="Also cross-validate what is learned: K folds by record."),
+    ] = 0,
+) -> None:
     """PLOVER event type precision/recall/F1 and actor/recipient match, cased and degraded."""
     _gold_exists(gold)
-    from etl.evaluate.events import evaluate_events, format_events_report
+    from etl.evaluate import events as evaluation
     from etl.stages.nlp import load_pipeline
 
-    settings = Settings()
-    typer.echo(format_events_report(evaluate_events(gold, load_pipeline(settings.spacy_model))))
+    nlp = load_pipeline(Settings().spacy_model)
+    typer.echo(evaluation.format_events_report(evaluation.evaluate_events(gold, nlp)))
+    if folds > 1:
+        scored = evaluation.score_all(gold, nlp)
+        result = evaluation.cross_validate(scored, folds)
+        typer.echo(evaluation.format_cross_validation(result))
 
 
 @eval_app.command("entities")

@@ -32,8 +32,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from etl.evaluate.events import predictions, read_gold
-from etl.ids import stable_id
+from etl.evaluate.events import fold_of, predictions, read_gold
 from etl.stages.extract.events import DATA_DIR
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "plover_dev.jsonl"
@@ -87,11 +86,6 @@ def fit(events: Sequence[Outcome], shrinkage: float) -> Table:
         {key: (correct[key] + shrinkage * prior) / (totals[key] + shrinkage) for key in totals},
         prior,
     )
-
-
-def fold_of(record_id: str, folds: int) -> int:
-    """The fold of a gold sentence: a stable hash of its id, the same on every machine."""
-    return int(stable_id("calibration-fold", record_id), 16) % folds
 
 
 def held_out(events: Sequence[Outcome], shrinkage: float, folds: int) -> list[tuple[float, bool]]:

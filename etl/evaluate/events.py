@@ -14,6 +14,13 @@ Metrics, per form:
   predicted, the share where one such event's actor (recipient) text shares a content word
   with a gold actor (recipient) span. Sentences without a gold recipient are left out of the
   recipient rate.
+
+Cross-validated mode (``newsetl eval events --folds K``): what is learned from these sentences
+(the event scorer's weights and threshold, ``etl.stages.extract.event_scoring``) is fitted
+``K`` times, each time without one fold of gold sentences (folds by a stable hash of the record
+id; a sentence's cased and degraded forms stay together), and scores only that fold; the
+report prints the fitted figures (scorer fitted on every sentence) and the held-out ones side
+by side, with the gap. ``python -m etl.evaluate.fit_event_scorer`` writes the shipped scorer.
 """
 
 from __future__ import annotations
@@ -26,7 +33,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from etl.ids import stable_id
 from etl.stages.document import extract_document
+from etl.stages.extract.event_scoring import (
+    KEEP_ALL,
+    EventScorer,
+    choose_threshold,
+    fit_weights,
+)
 
 FORMS = ("cased", "degraded")
 STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
@@ -90,20 +104,50 @@ def overlaps(predicted: str | None, gold: tuple[str, ...]) -> bool:
     return any(words & content_words(g) for g in gold)
 
 
+@dataclass(frozen=True)
+class Predicted:
+    """One predicted event: its row, the rule behind it and its scorer features."""
+
+    row: dict
+    rule: str
+    features: tuple[str, ...]
+
+
+def predict_events(
+    nlp: Language, text: str, doc_id: str, scorer: EventScorer | None = None
+) -> list[Predicted]:
+    """Run sentences, mentions and events on one text (``scorer``: which events to keep)."""
+    extracted = extract_document(nlp(text), doc_id, event_scorer=scorer)
+    return [
+        Predicted(row, rule, features)
+        for row, rule, features in zip(
+            extracted.events, extracted.event_rules, extracted.event_features, strict=True
+        )
+    ]
+
+
 def predict(nlp: Language, text: str, doc_id: str) -> list[tuple[dict, str]]:
     """Run sentences, mentions and events on one text; rows with their rule names."""
-    extracted = extract_document(nlp(text), doc_id)
-    return list(zip(extracted.events, extracted.event_rules, strict=True))
+    return [(p.row, p.rule) for p in predict_events(nlp, text, doc_id)]
+
+
+def predicted_forms(
+    gold: list[GoldSentence], nlp: Language, scorer: EventScorer | None = None
+) -> Iterator[tuple[str, GoldSentence, list[Predicted]]]:
+    """(form, gold sentence, predicted events) for every sentence in both forms."""
+    restore = degraded_restorer()
+    for record in gold:
+        yield "cased", record, predict_events(nlp, record.text, record.record_id, scorer)
+        degraded = restore(record.lower_text)
+        yield "degraded", record, predict_events(nlp, degraded, record.record_id, scorer)
 
 
 def predictions(
     gold: list[GoldSentence], nlp: Language
 ) -> Iterator[tuple[str, GoldSentence, list[tuple[dict, str]]]]:
     """(form, gold sentence, predicted rows with rules) for every sentence in both forms."""
-    restore = degraded_restorer()
-    for record in gold:
-        yield "cased", record, predict(nlp, record.text, record.record_id)
-        yield "degraded", record, predict(nlp, restore(record.lower_text), record.record_id)
+    for form, record, predicted in predicted_forms(gold, nlp):
+        yield form, record, [(p.row, p.rule) for p in predicted]
 
 
 def _score(pairs: list[tuple[GoldSentence, list[dict]]]) -> dict:
@@ -159,4 +203,92 @@ def format_events_report(metrics: dict) -> str:
             f"{form:<10}{m['sentences']:>5}{m['precision']:>8.3f}{m['recall']:>8.3f}"
             f"{m['f1']:>8.3f}{m['actor_match_rate']:>8.3f}{m['recipient_match_rate']:>8.3f}"
         )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-validation of what is learned (the event scorer)
+
+DEFAULT_FOLDS = 5
+Scored = tuple[str, GoldSentence, list[Predicted]]
+
+
+def fold_of(record_id: str, folds: int) -> int:
+    """The fold of a gold sentence: a stable hash of its id, the same on every machine."""
+    return int(stable_id("calibration-fold", record_id), 16) % folds
+
+
+Pairs = list[tuple[GoldSentence, list[dict]]]
+
+
+def _kept(scored: list[Scored], scorer: EventScorer) -> dict[str, Pairs]:
+    by_form: dict[str, Pairs] = {form: [] for form in FORMS}
+    for form, record, predicted in scored:
+        by_form[form].append((record, [p.row for p in predicted if scorer.keeps(p.features)]))
+    return by_form
+
+
+def _pooled_f1(scored: list[Scored], scorer: EventScorer) -> float:
+    return _score([pair for pairs in _kept(scored, scorer).values() for pair in pairs])["f1"]
+
+
+def fit_scorer(scored: list[Scored]) -> EventScorer:
+    """Scorer weights fitted on these predictions (an event is right when its type is the gold
+    type), and the threshold that maximizes their event-type F1, both forms pooled."""
+    examples = [
+        (p.features, p.row["event_type"] == record.event_type)
+        for _, record, predicted in scored
+        for p in predicted
+    ]
+    weights, bias = fit_weights(examples)
+    threshold = choose_threshold(weights, bias, lambda scorer: _pooled_f1(scored, scorer))
+    return EventScorer(weights, bias, threshold)
+
+
+def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS) -> dict:
+    """Fitted and held-out metrics per form: fitted with a scorer learned on every sentence,
+    held out with, for each fold, a scorer learned without that fold's sentences."""
+    fitted = fit_scorer(scored)
+    held_out: dict[str, Pairs] = {form: [] for form in FORMS}
+    thresholds = []
+    for fold in range(folds):
+        train = [s for s in scored if fold_of(s[1].record_id, folds) != fold]
+        test = [s for s in scored if fold_of(s[1].record_id, folds) == fold]
+        scorer = fit_scorer(train)
+        thresholds.append(scorer.threshold)
+        for form, pairs in _kept(test, scorer).items():
+            held_out[form] += pairs
+    return {
+        "folds": folds,
+        "scorer": fitted,
+        "fold_thresholds": thresholds,
+        "unscored": {form: _score(pairs) for form, pairs in _kept(scored, KEEP_ALL).items()},
+        "fitted": {form: _score(pairs) for form, pairs in _kept(scored, fitted).items()},
+        "held_out": {form: _score(pairs) for form, pairs in held_out.items()},
+    }
+
+
+def score_all(gold_path: Path, nlp: Language) -> list[Scored]:
+    """Every candidate event on the gold sentences (nothing dropped), both forms."""
+    return list(predicted_forms(read_gold(gold_path), nlp, KEEP_ALL))
+
+
+def format_cross_validation(result: dict) -> str:
+    """Fitted and held-out figures side by side, per form, with the fitted - held-out gap."""
+    header = f"{'form':<10}{'figure':<10}{'P':>8}{'R':>8}{'F1':>8}{'actor':>8}{'recip.':>8}"
+    lines = [
+        f"{result['folds']}-fold cross-validation by gold sentence; learned: event scorer "
+        f"(threshold {result['scorer'].threshold:.2f} fitted on all, per fold "
+        + ", ".join(f"{t:.2f}" for t in result["fold_thresholds"])
+        + ")",
+        header,
+        "-" * len(header),
+    ]
+    keys = ("precision", "recall", "f1", "actor_match_rate", "recipient_match_rate")
+    for form in FORMS:
+        rows = [(name, result[name][form]) for name in ("unscored", "fitted", "held_out")]
+        for name, m in rows:
+            lines.append(f"{form:<10}{name:<10}" + "".join(f"{m[k]:>8.3f}" for k in keys))
+        gap = [result["fitted"][form][k] - result["held_out"][form][k] for k in keys]
+        lines.append(f"{form:<10}{'gap':<10}" + "".join(f"{g:>8.3f}" for g in gap))
     return "\n".join(lines)

@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 from etl.records import Article, RawSpan, identity_span
 from etl.stages.extract.dates import extract_date_mentions
-from etl.stages.extract.events import extract_events_with_rules
+from etl.stages.extract.event_scoring import EventScorer
+from etl.stages.extract.events import extract_event_findings
 from etl.stages.extract.mentions import extract_mentions
 from etl.stages.extract.sentences import extract_sentences
 from etl.stages.nlp import Parser
@@ -33,6 +34,7 @@ class ExtractedDocument:
     event_rules: list[str]  # the extraction rule behind each event, for calibration
     date_mentions: list[dict]
     n_words: int
+    event_features: list[tuple[str, ...]] = field(default_factory=list)  # for the event scorer
 
 
 def extract_document(
@@ -41,15 +43,17 @@ def extract_document(
     *,
     published_at: date | None = None,
     to_raw: RawSpan = identity_span,
+    event_scorer: EventScorer | None = None,
 ) -> ExtractedDocument:
-    """Sentences, entity mentions, events and date mentions of one parsed document."""
+    """Sentences, entity mentions, events and date mentions of one parsed document
+    (``event_scorer``: which events to keep; default the fitted one)."""
     sentences = extract_sentences(doc, doc_id)
     sentence_starts = [row["start_char"] for row in sentences]
     mentions = extract_mentions(doc, doc_id, sentence_starts, to_raw)
-    with_rules = extract_events_with_rules(
-        doc, mentions, doc_id=doc_id, published_at=published_at, to_raw=to_raw
+    findings = extract_event_findings(
+        doc, mentions, doc_id=doc_id, published_at=published_at, to_raw=to_raw, scorer=event_scorer
     )
-    events = [row for row, _ in with_rules]
+    events = [finding.row for finding in findings]
     date_mentions = extract_date_mentions(
         doc, doc_id, published_at, sentence_starts, to_raw, events
     )
@@ -57,9 +61,10 @@ def extract_document(
         sentences=sentences,
         mentions=mentions,
         events=events,
-        event_rules=[rule for _, rule in with_rules],
+        event_rules=[finding.rule for finding in findings],
         date_mentions=date_mentions,
         n_words=sum(1 for token in doc if not (token.is_punct or token.is_space)),
+        event_features=[finding.features for finding in findings],
     )
 
 

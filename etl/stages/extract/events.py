@@ -47,6 +47,7 @@ from spacy.tokens import Doc, Span, Token
 from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
 from etl.stages.extract.dates import date_spans, offset_days, resolve_date, spans_within
+from etl.stages.extract.event_scoring import EventScorer, load_scorer
 from etl.stages.extract.locations import country_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -62,6 +63,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NON_ARGUMENT_ENTS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 )
+PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "us", "them", "him", "her"})
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Dependents that open a clause of their own, with its own place and time.
 CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
@@ -76,6 +78,8 @@ class Trigger:
     reciprocal: bool = False
     reports_clause: bool = False
     active_only: bool = False
+    source: str = "seed"  # how the lexicon derived it: seed, synonym, hyponym, nominalization
+    lemma: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
                 reciprocal="reciprocal" in notes,
                 reports_clause="ccomp=report" in notes,
                 active_only="active" in notes,
+                source=row.get("source") or "seed",
+                lemma=row["lemma"].lower(),
             )
             parts = row["lemma"].lower().split()
             if len(parts) == 1:
@@ -132,6 +138,15 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         evaluative_verbs=_word_list(data_dir / "evaluative_verbs.txt"),
         grammar=grammar,
     )
+
+
+@lru_cache(maxsize=4)
+def load_word_classes(data_dir: Path = DATA_DIR) -> dict[tuple[str, str], str]:
+    """WordNet class of a word's most frequent sense, for the classes the rules read
+    (``data/word_classes.tsv``, built by ``python -m etl.stages.extract.build_lexicon``)."""
+    with (data_dir / "word_classes.tsv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return {(row["lemma"], row["pos"]): row["class"] for row in rows}
 
 
 @lru_cache(maxsize=4)
@@ -162,6 +177,27 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
+INFLECTED_TAGS = {"VBD": ("ed", "d"), "VBN": ("ed", "d"), "VBG": ("ing",), "VBZ": ("es", "s")}
+
+
+def verb_lemmas(token: Token) -> list[str]:
+    """spaCy's lemma first, then the stems regular English inflection allows for the verb's
+    tag ("staged" -> "stage" where the lookup lemmatizer says "stag"), for lexicon lookups."""
+    forms = [_lemma(token)]
+    word = token.lower_
+    for suffix in INFLECTED_TAGS.get(token.tag_, ()):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            forms += [stem, stem + "e"]
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                forms.append(stem[:-1])  # "planned" -> "plan"
+    return list(dict.fromkeys(forms))
+
+
+def _is_support_verb(token: Token, lexicon: Lexicon) -> bool:
+    return any(form in lexicon.support_verbs for form in verb_lemmas(token))
+
+
 def _is_verb(token: Token) -> bool:
     return token.pos_ == "VERB" or token.tag_ in VERB_TAGS
 
@@ -174,13 +210,18 @@ def match_trigger(token: Token, lexicon: Lexicon) -> tuple[Trigger, list[Token]]
     """The lexicon entry a token starts (with the tokens it spans), or None."""
     lemma = _lemma(token)
     if _is_verb(token):
+        forms = verb_lemmas(token)
         for child in token.children:
             if child.dep_ in {"prt", "dobj", "prep"}:
-                pair = lexicon.pairs.get((lemma, _lemma(child), "VERB"))
-                if pair is not None:
-                    return pair, sorted([token, child], key=lambda t: t.i)
-        trigger = lexicon.words.get((lemma, "VERB"))
-        return (trigger, [token]) if trigger else None
+                for form in forms:
+                    pair = lexicon.pairs.get((form, _lemma(child), "VERB"))
+                    if pair is not None:
+                        return pair, sorted([token, child], key=lambda t: t.i)
+        for form in forms:
+            trigger = lexicon.words.get((form, "VERB"))
+            if trigger is not None:
+                return trigger, [token]
+        return None
     if _is_noun(token):
         for child in token.children:
             if child.dep_ in {"compound", "amod", "nmod"}:
@@ -275,8 +316,10 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
             continue
         trigger, tokens = matched
         if _is_verb(token):
-            if _lemma(token) in lexicon.support_verbs and any(
-                match_trigger(obj, lexicon) for obj in _children(token, {"dobj"})
+            if (
+                len(tokens) == 1
+                and _is_support_verb(token, lexicon)
+                and any(match_trigger(obj, lexicon) for obj in _children(token, {"dobj"}))
             ):
                 continue  # the object noun names the event
             if trigger.active_only and _children(token, {"nsubjpass", "auxpass"}):
@@ -290,16 +333,34 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
             found.append(Candidate(trigger, tokens, token, "verb"))
         elif _is_noun(token):
             head = token.head
-            if (
-                token.dep_ in {"dobj", "attr", "nsubjpass"}
-                and _lemma(head) in lexicon.support_verbs
-            ):
+            if token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon):
                 found.append(Candidate(trigger, tokens, head, "support_noun"))
+            elif (measure := _measured_object(token, lexicon)) is not None:
+                found.append(Candidate(trigger, tokens, measure.head, "support_noun"))
             elif token.dep_ == "conj" and token.head.dep_ == "dobj":
                 continue  # "accusations and protests": one event for the coordinated objects
         else:
             found.append(Candidate(trigger, tokens, token.head, "adjective"))
     return found
+
+
+def _measured_object(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The measure phrase an event noun is counted by when that phrase is the support verb's
+    object ("gave 5 million dollars *of aid*", "will provide 25,000 tons of food *aid*")."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "of":
+        return None
+    measure = prep.head
+    counted = measure.ent_type_ in {"MONEY", "QUANTITY", "CARDINAL"} or any(
+        c.dep_ == "nummod" for c in measure.children
+    )
+    if (
+        counted
+        and measure.dep_ in {"dobj", "attr", "nsubjpass"}
+        and _is_support_verb(measure.head, lexicon)
+    ):
+        return measure
+    return None
 
 
 def _clause_root_dep(clause: Token, grammar: dict) -> str:
@@ -609,9 +670,29 @@ def _arguments_of(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None,
             recipient = named[0] if named else (options[0] if options else None)
     actor_ids = {t.i for t in actor.subtree} if actor is not None else set()
     recipient = _named_inside(recipient, actor_ids | trigger_ids)
+    if recipient is not None and _is_place(recipient, grammar):
+        recipient = None
     if recipient is None and candidate.rule != "evaluative":
         recipient = _named_in_content(clause, actor, lexicon)
     return actor, recipient
+
+
+def _is_place(token: Token, grammar: dict) -> bool:
+    """A place is where an event happens, never its recipient: a place name (GPE, LOC, FAC)
+    that is the object of a location preposition ("examine the meeting *in Almaty*"), or a
+    LOC / FAC name in any role (a mountain or an airport is not a party)."""
+    if token.ent_type_ in {"LOC", "FAC"}:
+        return True
+    if token.ent_type_ not in PLACE_LABELS:
+        return False
+    current = _name_head(token)
+    while current.dep_ in {"appos", "conj"} and current.head is not current:
+        current = current.head
+    return (
+        current.dep_ == "pobj"
+        and current.head.dep_ == "prep"
+        and current.head.lower_ in grammar["location_preps"]
+    )
 
 
 def _named_in_content(clause: Token, actor: Token | None, lexicon: Lexicon) -> Token | None:
@@ -634,7 +715,12 @@ def _named_in_content(clause: Token, actor: Token | None, lexicon: Lexicon) -> T
         ):
             excluded.update(t.i for t in child.subtree)
     for token in clause.subtree:
-        if token.i not in excluded and token.i != clause.i and _is_name_token(token):
+        if (
+            token.i not in excluded
+            and token.i != clause.i
+            and _is_name_token(token)
+            and not _is_place(token, lexicon.grammar)
+        ):
             return _name_head(token)
     return None
 
@@ -649,9 +735,11 @@ def _named_inside(token: Token | None, skip: set[int], whole: bool = False) -> T
         _is_name_token(left) for left in token.lefts if left.dep_ in {"amod", "compound"}
     ):
         return token  # "French mediation": the modifier names the party, and links via the span
-    inner_tokens = (
-        token.subtree if whole else (t for r in owners + list(token.rights) for t in r.subtree)
-    )
+    # A relative clause describes the argument ("a president the Kyrgyz nation will elect")
+    # with participants of its own, who do not name it; a complement clause ("a call for
+    # forces to be deployed in East Timor") states what the argument is about, and does.
+    phrase = owners + [r for r in token.rights if r.dep_ != "relcl"]
+    inner_tokens = token.subtree if whole else (t for r in phrase for t in r.subtree)
     for inner in inner_tokens:
         if inner.i not in skip and _is_name_token(inner):
             return _name_head(inner)
@@ -706,6 +794,23 @@ def factuality(candidate: Candidate, lexicon: Lexicon) -> str:
             break
         current = current.head
     return "asserted"
+
+
+def reports_attitude(candidate: Candidate, classes: dict[tuple[str, str], str]) -> bool:
+    """True when the clause states a feeling or a hope rather than a commitment: a manner
+    phrase naming a feeling ("we accept *with joy*") or a verb of emotion governing the clause
+    ("we *hope* to cooperate"), classes from WordNet (noun.feeling, verb.emotion)."""
+    clause = candidate.clause
+    for prep in _children(clause, {"prep"}):
+        for pobj in _children(prep, {"pobj"}):
+            if classes.get((_lemma(pobj), "NOUN")) == "noun.feeling":
+                return True
+    current = clause
+    while current.dep_ in {"xcomp", "ccomp", "conj"}:
+        current = current.head
+        if _is_verb(current) and classes.get((_lemma(current), "VERB")) == "verb.emotion":
+            return True
+    return False
 
 
 def _going_to(clause: Token) -> bool:
@@ -935,14 +1040,13 @@ def _trigger_span(candidate: Candidate) -> tuple[int, int, str]:
 def _pairs(
     actors: list[Argument], recipients: list[Argument], reciprocal: bool, mutual: bool
 ) -> list[tuple[Argument | None, Argument | None]]:
-    """Actor/recipient pairs of one trigger; reciprocal triggers give both directions and
-    conjoined actors of a mutual event type ("X and Y agreed") are each other's recipients."""
-    if reciprocal and actors and recipients:
-        forth = [(a, r) for a in actors for r in recipients if not _same_party(a, r)]
-        return (forth + [(r, a) for a, r in forth])[:MAX_ROWS_PER_TRIGGER]
+    """Actor/recipient pairs of one trigger. A reciprocal or joint event ("X met Y", "X and Y
+    agreed") is one event per pair of parties, not two mirrored rows: the subject is the actor,
+    the other party the recipient; conjoined subjects of a mutual type are each other's."""
     if (reciprocal or mutual) and len(actors) >= 2:
-        # "Israel and the Palestinians reached a consensus": each other first, then any object.
-        each_other = [(a, b) for a in actors for b in actors if a is not b]
+        # "Israel and the Palestinians reached a consensus": one row per pair of conjoined
+        # parties, in the order the sentence names them, then any object.
+        each_other = [(a, b) for i, a in enumerate(actors) for b in actors[i + 1 :]]
         return (each_other + [(a, r) for a in actors for r in recipients])[:MAX_ROWS_PER_TRIGGER]
     pairs = [
         (a, r)
@@ -970,8 +1074,8 @@ def extract_events(
 ) -> list[dict]:
     """One row per event (schema ``etl.schema.EXTRACTED_EVENTS``) found in a parsed document."""
     return [
-        row
-        for row, _ in extract_events_with_rules(
+        finding.row
+        for finding in extract_event_findings(
             doc,
             mentions,
             doc_id=doc_id,
@@ -982,7 +1086,16 @@ def extract_events(
     ]
 
 
-def extract_events_with_rules(
+@dataclass(frozen=True)
+class EventFinding:
+    """An event row with the rule that produced it (for calibration) and its scorer features."""
+
+    row: dict
+    rule: str
+    features: tuple[str, ...]
+
+
+def extract_event_findings(
     doc: Doc,
     mentions: Sequence[dict],
     *,
@@ -990,14 +1103,36 @@ def extract_events_with_rules(
     published_at: date | None,
     to_raw: RawSpan = identity_span,
     data_dir: Path = DATA_DIR,
-) -> list[tuple[dict, str]]:
-    """Event rows each with the name of the rule that produced it (for calibration)."""
+    scorer: EventScorer | None = None,
+) -> list[EventFinding]:
+    """The events of a document that the scorer keeps (default: the fitted
+    ``data/event_scorer.tsv``; ``KEEP_ALL`` keeps every candidate, for fitting it)."""
+    if scorer is None:
+        scorer = load_scorer(data_dir / "event_scorer.tsv")
+    findings = _all_findings(doc, mentions, doc_id, published_at, to_raw, data_dir)
+    return [finding for finding in findings if scorer.keeps(finding.features)]
+
+
+def _all_findings(
+    doc: Doc,
+    mentions: Sequence[dict],
+    doc_id: str,
+    published_at: date | None,
+    to_raw: RawSpan,
+    data_dir: Path,
+) -> list[EventFinding]:
     lexicon = load_lexicon(data_dir)
     calibration = load_confidence(data_dir)
     index = MentionIndex(mentions)
     resolver = ArgumentResolver(doc, index, lexicon)
     reciprocal_support = lexicon.grammar.get("reciprocal_support_verbs", frozenset())
-    rows: list[tuple[dict, str]] = []
+    classes = load_word_classes(data_dir)
+    cooperative = {
+        event_type
+        for event_type, future in lexicon.grammar["future_conversion"].items()
+        if future == "AGREE"
+    }
+    rows: list[EventFinding] = []
     seen_ids: set[str] = set()
     sentences = [s for s in doc.sents if s.text.strip()]
     all_dates = date_spans(doc)
@@ -1009,9 +1144,13 @@ def extract_events_with_rules(
             fact = factuality(candidate, lexicon)
             event_type = converted_type(candidate.trigger.event_type, fact, candidate.rule, lexicon)
             mode = candidate.trigger.mode if event_type == candidate.trigger.event_type else None
+            if event_type in cooperative and reports_attitude(candidate, classes):
+                continue  # praise, hopes and feelings are no commitment to cooperate
             actor_token, recipient_token = _arguments_of(candidate, lexicon)
             actors = resolver.resolve(actor_token)
             recipients = resolver.resolve(recipient_token)
+            if not actors and not recipients:
+                continue  # an event is a dyad: a trigger that names no party is not one
             reciprocal = candidate.trigger.reciprocal or (
                 candidate.rule == "support_noun" and _lemma(candidate.clause) in reciprocal_support
             )
@@ -1054,7 +1193,75 @@ def extract_events_with_rules(
                     "factuality": fact,
                     "confidence": _confidence(calibration, candidate.rule, actor_id is not None),
                 }
-                rows.append((row, candidate.rule))
+                features = event_features(candidate, fact, actor, recipient, classes)
+                rows.append(EventFinding(row, candidate.rule, features))
         resolver.remember_subject(sent)
-    locate_by_reference([row for row, _ in rows], sentences, index, lexicon)
+    locate_by_reference([finding.row for finding in rows], sentences, index, lexicon)
     return rows
+
+
+def _party_class(argument: Argument | None, classes: dict[tuple[str, str], str]) -> str:
+    """What kind of party an argument is: a named party, people or a group (WordNet class of
+    its head noun), a pronoun, a place, another thing, or none."""
+    if argument is None:
+        return "none"
+    if argument.mention is not None:
+        label = argument.mention["label"]
+        return "named" if label in ARGUMENT_ENTS else "place" if label in PLACE_LABELS else "other"
+    words = argument.text.lower().split()
+    if not words:
+        return "none"
+    head = words[-1]
+    if len(words) == 1 and head in PRONOUNS:
+        return "pronoun"
+    for form in (head, head[:-1] if head.endswith("s") else head):
+        found = classes.get((form, "NOUN"))
+        if found in {"noun.person", "noun.group"}:
+            return "people"
+        if found == "noun.location":
+            return "place"
+    return "thing"
+
+
+def event_features(
+    candidate: Candidate,
+    fact: str,
+    actor: Argument | None,
+    recipient: Argument | None,
+    classes: dict[tuple[str, str], str],
+) -> tuple[str, ...]:
+    """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
+    evidence (rule, how the lexicon derived the trigger, whether it is an adjunct, factuality)
+    and the argument structure (what kind of party the actor and the recipient are). Not the
+    event's position in its sentence: a news sentence can report several true events."""
+    return (
+        f"rule:{candidate.rule}",
+        f"source:{candidate.trigger.source}",
+        f"subsidiary:{candidate.subsidiary}",
+        f"fact:{fact}",
+        f"actor:{_party_class(actor, classes)}",
+        f"recipient:{_party_class(recipient, classes)}",
+    )
+
+
+def extract_events_with_rules(
+    doc: Doc,
+    mentions: Sequence[dict],
+    *,
+    doc_id: str,
+    published_at: date | None,
+    to_raw: RawSpan = identity_span,
+    data_dir: Path = DATA_DIR,
+) -> list[tuple[dict, str]]:
+    """Event rows each with the name of the rule that produced it (for calibration)."""
+    return [
+        (finding.row, finding.rule)
+        for finding in extract_event_findings(
+            doc,
+            mentions,
+            doc_id=doc_id,
+            published_at=published_at,
+            to_raw=to_raw,
+            data_dir=data_dir,
+        )
+    ]

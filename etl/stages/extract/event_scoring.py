@@ -1,0 +1,105 @@
+"""Score event candidates by sense and argument structure, and keep those likely to be right.
+
+Every event the rules find carries a few categorical features: the rule that found it, how
+the lexicon derived its trigger (seed word or a WordNet synonym, hyponym or nominalization),
+the clause it sits in, its factuality, and the semantic class of its actor and recipient (a
+named party, a common noun naming people or a group per WordNet, a pronoun, a thing, none).
+A logistic regression over these features estimates the probability that the event type is
+right; events below a threshold are dropped. Weights and threshold are learned from the PLOVER
+developer sentences by ``python -m etl.evaluate.fit_event_scorer`` (the threshold is the one
+that maximizes event-type F1 on the sentences the weights were fitted on), and judged by
+cross-validation: ``newsetl eval events --folds K`` fits them without each held-out fold.
+
+The fitted model lives in ``data/event_scorer.tsv``: one row per feature weight, plus the rows
+``(bias)`` and ``(threshold)``. Without the file every event is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+BIAS = "(bias)"
+THRESHOLD = "(threshold)"
+L2_PENALTY = 3.0  # Gaussian prior on the weights: features seen a few times stay near zero
+ITERATIONS = 400
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(0, 19))
+
+
+@dataclass(frozen=True)
+class EventScorer:
+    """Logistic weights per feature, a bias and the threshold below which events are dropped."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, features: Sequence[str]) -> float:
+        total = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+    def keeps(self, features: Sequence[str]) -> bool:
+        return self.threshold <= 0.0 or self.probability(features) >= self.threshold
+
+
+KEEP_ALL = EventScorer({}, 0.0, 0.0)
+
+
+def fit_weights(examples: Sequence[tuple[Sequence[str], bool]]) -> tuple[dict[str, float], float]:
+    """L2-regularized logistic regression over binary features, by gradient descent."""
+    names = sorted({f for features, _ in examples for f in features})
+    if not examples:
+        return {}, 0.0
+    index = {name: i for i, name in enumerate(names)}
+    x = np.zeros((len(examples), len(names)))
+    y = np.array([1.0 if label else 0.0 for _, label in examples])
+    for row, (features, _) in enumerate(examples):
+        for f in features:
+            x[row, index[f]] = 1.0
+    weights = np.zeros(len(names))
+    bias = 0.0
+    n = len(examples)
+    rate = 0.5
+    for _ in range(ITERATIONS):
+        p = 1.0 / (1.0 + np.exp(-(x @ weights + bias)))
+        error = p - y
+        weights -= rate * (x.T @ error / n + L2_PENALTY * weights / n)
+        bias -= rate * float(error.mean())
+    return {name: float(weights[index[name]]) for name in names}, bias
+
+
+def choose_threshold(
+    weights: dict[str, float], bias: float, f1_at: Callable[[EventScorer], float]
+) -> float:
+    """The threshold of the grid with the best F1 (``f1_at`` scores a scorer); ties go low."""
+    return max(THRESHOLD_GRID, key=lambda t: (f1_at(EventScorer(weights, bias, t)), -t))
+
+
+def write_scorer(scorer: EventScorer, path: Path, header: Sequence[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.writelines(f"# {line}\n" for line in header)
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["feature", "weight"])
+        writer.writerow([BIAS, f"{scorer.bias:.4f}"])
+        writer.writerow([THRESHOLD, f"{scorer.threshold:.2f}"])
+        for name, weight in sorted(scorer.weights.items()):
+            writer.writerow([name, f"{weight:.4f}"])
+
+
+@lru_cache(maxsize=4)
+def load_scorer(path: Path) -> EventScorer:
+    """The fitted scorer in ``path``, or one that keeps everything when there is none."""
+    if not path.exists():
+        return KEEP_ALL
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        values = {row["feature"]: float(row["weight"]) for row in rows}
+    bias = values.pop(BIAS, 0.0)
+    threshold = values.pop(THRESHOLD, 0.0)
+    return EventScorer(values, bias, threshold)
