@@ -1,7 +1,11 @@
 """PLOVER events from a parsed Doc: who did what to whom, when and where, one row per event.
 
 Rules read the dependency parse spaCy already made; the words come from data files in
-``etl/stages/extract/data`` (``plover_lexicon.tsv`` and friends), so the code holds no vocabulary.
+``etl/stages/extract/data``, so the code holds no vocabulary: ``plover_lexicon.tsv`` (PLOVER
+category seeds expanded through WordNet by ``python -m etl.stages.extract.build_lexicon``:
+synonyms, troponyms, nominalizations), ``word_classes.tsv`` (WordNet class of nouns naming
+people, groups, places and feelings, and of verbs of emotion) and closed word lists. Verbs are
+looked up by spaCy's lemma and, failing that, by the stems regular inflection allows.
 
 How a sentence becomes events:
 
@@ -16,9 +20,18 @@ How a sentence becomes events:
 * Cooperative actions stated as future ("will provide aid") are intentions: AGREE; material
   conflict stated as future ("would boycott") is THREATEN (PLOVER manual).
 * Actor = subject (agent of a passive), inherited up through xcomp/conj/adjuncts; recipient =
-  object, else a prepositional object. Conjoined arguments give one row each; reciprocal
-  triggers ("met", "exchanged accusations") give both directions. Pronouns and definite common
-  nouns ("the ministry") are resolved within the document when the evidence is clear.
+  object, else a prepositional object. Conjoined arguments give one row each; a reciprocal or
+  joint event ("met", "X and Y exchanged accusations") is one row per pair of parties, not two
+  mirrored ones. A place named in a location phrase ("the meeting *in Almaty*") is where the
+  event happened, never its recipient; a relative clause inside an argument does not name it.
+  Pronouns and definite common nouns ("the ministry") are resolved within the document when
+  the evidence is clear.
+* An event names at least one party: a trigger whose actor and recipient both resolve to
+  nothing is dropped. A cooperative event stated with a feeling ("accept *with joy*") or under a
+  verb of emotion ("*hope* to cooperate") is an attitude, not a commitment, and is dropped.
+* Every remaining event is scored by sense and argument structure (``event_scoring``: how the
+  lexicon derived its trigger, the rule, factuality, what kind of party actor and recipient
+  are); events below the learned threshold are dropped.
 * ``factuality`` is negated / future / hypothetical / asserted from the clause's auxiliaries,
   negators and conditional marks. ``event_date`` comes from a date phrase attached to the
   event's clause (or to the verb reporting it), "a day after" shifts it, else the publication
