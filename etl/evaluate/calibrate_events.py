@@ -32,11 +32,16 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from etl.evaluate.events import fold_of, predictions, read_gold
+from etl.evaluate.events import (
+    DEFAULT_FOLDS,
+    DEFAULT_GOLD,
+    fold_of,
+    folds_and_paths,
+    predictions,
+    read_gold,
+)
 from etl.stages.extract.events import DATA_DIR
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "plover_dev.jsonl"
-DEFAULT_FOLDS = 5
 SHRINKAGE_GRID = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 BUCKET_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 FALLBACK_RULE = "*"  # the row used for a (rule, actor) key the table has never seen
@@ -224,11 +229,7 @@ def write_table(calibration: Calibration, gold_path: Path, out_path: Path) -> No
 def main(argv: list[str]) -> int:
     from etl.stages.nlp import load_pipeline
 
-    folds = DEFAULT_FOLDS
-    if "--folds" in argv:
-        at = argv.index("--folds")
-        folds = int(argv[at + 1])
-        argv = argv[:at] + argv[at + 2 :]
+    folds, argv = folds_and_paths(argv)
     gold = Path(argv[0]) if argv else DEFAULT_GOLD
     out = Path(argv[1]) if len(argv) > 1 else DATA_DIR / "event_confidence.tsv"
     calibration = calibrate(outcomes(gold, load_pipeline()), folds)

@@ -210,6 +210,18 @@ def format_events_report(metrics: dict) -> str:
 # Cross-validation of what is learned (the event scorer)
 
 DEFAULT_FOLDS = 5
+DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "plover_dev.jsonl"
+
+
+def folds_and_paths(argv: list[str]) -> tuple[int, list[str]]:
+    """``--folds K`` (default DEFAULT_FOLDS) and the remaining positional arguments of a
+    command line of the fitting scripts."""
+    if "--folds" not in argv:
+        return DEFAULT_FOLDS, argv
+    at = argv.index("--folds")
+    return int(argv[at + 1]), argv[:at] + argv[at + 2 :]
+
+
 Scored = tuple[str, GoldSentence, list[Predicted]]
 
 

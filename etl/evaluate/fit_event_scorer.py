@@ -13,21 +13,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from etl.evaluate.events import DEFAULT_FOLDS, cross_validate, format_cross_validation, score_all
+from etl.evaluate.events import (
+    DEFAULT_GOLD,
+    cross_validate,
+    folds_and_paths,
+    format_cross_validation,
+    score_all,
+)
 from etl.stages.extract.event_scoring import write_scorer
 from etl.stages.extract.events import DATA_DIR
-
-DEFAULT_GOLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "plover_dev.jsonl"
 
 
 def main(argv: list[str]) -> int:
     from etl.stages.nlp import load_pipeline
 
-    folds = DEFAULT_FOLDS
-    if "--folds" in argv:
-        at = argv.index("--folds")
-        folds = int(argv[at + 1])
-        argv = argv[:at] + argv[at + 2 :]
+    folds, argv = folds_and_paths(argv)
     gold = Path(argv[0]) if argv else DEFAULT_GOLD
     result = cross_validate(score_all(gold, load_pipeline()), folds)
     report = format_cross_validation(result)

@@ -1255,26 +1255,3 @@ def event_features(
         f"actor:{_party_class(actor, classes)}",
         f"recipient:{_party_class(recipient, classes)}",
     )
-
-
-def extract_events_with_rules(
-    doc: Doc,
-    mentions: Sequence[dict],
-    *,
-    doc_id: str,
-    published_at: date | None,
-    to_raw: RawSpan = identity_span,
-    data_dir: Path = DATA_DIR,
-) -> list[tuple[dict, str]]:
-    """Event rows each with the name of the rule that produced it (for calibration)."""
-    return [
-        (finding.row, finding.rule)
-        for finding in extract_event_findings(
-            doc,
-            mentions,
-            doc_id=doc_id,
-            published_at=published_at,
-            to_raw=to_raw,
-            data_dir=data_dir,
-        )
-    ]
