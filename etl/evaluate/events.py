@@ -37,6 +37,7 @@ from etl.ids import stable_id
 from etl.stages.document import extract_document
 from etl.stages.extract.event_scoring import (
     KEEP_ALL,
+    L2_GRID,
     EventScorer,
     choose_threshold,
     fit_weights,
@@ -244,17 +245,37 @@ def _pooled_f1(scored: list[Scored], scorer: EventScorer) -> float:
     return _score([pair for pairs in _kept(scored, scorer).values() for pair in pairs])["f1"]
 
 
-def fit_scorer(scored: list[Scored]) -> EventScorer:
-    """Scorer weights fitted on these predictions (an event is right when its type is the gold
-    type), and the threshold that maximizes their event-type F1, both forms pooled."""
+INNER_FOLDS = 4
+
+
+def _fit_with(scored: list[Scored], l2_penalty: float) -> EventScorer:
     examples = [
         (p.features, p.row["event_type"] == record.event_type)
         for _, record, predicted in scored
         for p in predicted
     ]
-    weights, bias = fit_weights(examples)
+    weights, bias = fit_weights(examples, l2_penalty)
     threshold = choose_threshold(weights, bias, lambda scorer: _pooled_f1(scored, scorer))
     return EventScorer(weights, bias, threshold)
+
+
+def _inner_f1(scored: list[Scored], l2_penalty: float) -> float:
+    """Pooled F1 of ``l2_penalty`` by cross-validation within ``scored`` (inner folds)."""
+    pairs: Pairs = []
+    for fold in range(INNER_FOLDS):
+        train = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) != fold]
+        test = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) == fold]
+        for form_pairs in _kept(test, _fit_with(train, l2_penalty)).values():
+            pairs += form_pairs
+    return _score(pairs)["f1"]
+
+
+def fit_scorer(scored: list[Scored]) -> EventScorer:
+    """Scorer weights fitted on these predictions (an event is right when its type is the gold
+    type), with the prior strength that cross-validates best within them, and the threshold
+    that maximizes their event-type F1, both forms pooled."""
+    l2_penalty = max(L2_GRID, key=lambda l2: (_inner_f1(scored, l2), l2))
+    return _fit_with(scored, l2_penalty)
 
 
 def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS) -> dict:
