@@ -611,11 +611,16 @@ class ArgumentResolver:
 
 
 def _subject_and_voice(verb: Token) -> tuple[Token | None, Token | None]:
-    """(actor token, passive-subject token) of a verb, inherited up the clause chain."""
+    """(actor token, passive-subject token) of a verb, inherited up the clause chain. An active
+    verb that shares the subject of a passive clause ("X was indicted by Y and will *resign*")
+    takes that subject, not the passive's agent, as its actor; a participle conjoined to the
+    passive shares its voice."""
     current = verb
     for _ in range(6):
         subject = _first_child(current, {"nsubj", "csubj"})
         passive = _first_child(current, {"nsubjpass"})
+        if passive is not None and current is not verb and verb.tag_ != "VBN":
+            return passive, None  # a participle ("were killed and *wounded*") stays passive
         if passive is not None:
             agent = _first_child(current, {"agent"})
             actor = _first_child(agent, {"pobj"}) if agent is not None else None
