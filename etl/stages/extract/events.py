@@ -646,6 +646,14 @@ def _prepositional_object(token: Token, preps: frozenset[str], skip: set[int]) -
 
 
 def _arguments_of(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None, Token | None]:
+    """(actor, recipient) tokens of a candidate; whatever the rule, a place is no recipient."""
+    actor, recipient = _rule_arguments(candidate, lexicon)
+    if recipient is not None and _is_place(recipient, lexicon.grammar):
+        recipient = None
+    return actor, recipient
+
+
+def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None, Token | None]:
     grammar = lexicon.grammar
     clause = candidate.clause
     trigger_ids = {t.i for t in candidate.tokens}
