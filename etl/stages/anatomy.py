@@ -38,6 +38,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from etl.stages.extract.dates import MONTHS, WEEKDAYS
 
@@ -110,7 +112,10 @@ _DATE_LINE_WORDS = frozenset(
 _PUBLISHED_LABELS = ("published", "posted", "created")
 _UPDATED_LABELS = ("updated", "modified")
 
-_PLACE_CAPS = r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"
+_PLACE_CAPS = (
+    r"[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"  # WASHINGTON, NEW YORK
+    r"(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"  # , N.Y.
+)
 _PLACE_TITLE = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
 _DATELINE_DATE = rf",\s*(?P<date>(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+{_YEAR})?)"
 _AGENCY = r"\s*\(\s*[A-Za-z][\w .&/-]{0,30}?\s*\)"
@@ -146,13 +151,14 @@ class Anatomy:
     published_at: date | None
     published_at_source: str | None
 
-    def body_ranges(self) -> list[tuple[int, int]]:
-        """(start, end) of every part events and actors may be read from."""
-        return [(p.start, p.end) for p in self.parts if p.kind not in NON_BODY_KINDS]
+    def part_of(self, start: int, end: int) -> Part | None:
+        """The part holding the whole span, or None when it straddles parts or lies outside."""
+        return next((p for p in self.parts if p.start <= start and end <= p.end), None)
 
     def is_body(self, start: int, end: int) -> bool:
-        """True when the span lies inside one part that is neither header nor boilerplate."""
-        return any(lo <= start and end <= hi for lo, hi in self.body_ranges())
+        """True when the span lies inside one part events and actors may be read from."""
+        part = self.part_of(start, end)
+        return part is not None and part.kind not in NON_BODY_KINDS
 
 
 @dataclass(frozen=True)
@@ -227,15 +233,23 @@ def find_dateline(line: str) -> re.Match | None:
 def sentence_starts(text: str) -> list[int]:
     """Character offsets where a sentence must begin: every paragraph after the first, and the
     story after a dateline."""
-    starts = []
-    for index, (start, end) in enumerate(paragraphs_of(text)):
-        if index:
-            starts.append(start)
-        if index < HEADER_LINES:
-            dateline = find_dateline(text[start:end])
-            if dateline is not None:
-                starts.append(start + dateline.end())
-    return starts
+    paragraphs = paragraphs_of(text)
+    starts = [start for start, _ in paragraphs[1:]]
+    found = _first_dateline(text, paragraphs)
+    if found is not None:
+        starts.append(paragraphs[found[0]][0] + found[1].end())
+    return sorted(starts)
+
+
+def _first_dateline(
+    text: str, paragraphs: list[tuple[int, int]]
+) -> tuple[int, re.Match] | None:
+    """(paragraph index, match) of the first dateline among the first paragraphs."""
+    for index, (start, end) in enumerate(paragraphs[:HEADER_LINES]):
+        found = find_dateline(text[start:end])
+        if found is not None:
+            return index, found
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,7 +274,8 @@ def is_prose(line: str, thresholds: ProseThresholds) -> bool:
     """The line reads like running text (see :class:`ProseThresholds`)."""
     if line.endswith(_TERMINAL):
         return True
-    return len(_words(line)) >= thresholds.min_words and function_share(line) >= thresholds.min_share
+    words, share = len(_words(line)), function_share(line)
+    return words >= thresholds.min_words and share >= thresholds.min_share
 
 
 def is_boilerplate(line: str, thresholds: ProseThresholds) -> bool:
@@ -399,6 +414,7 @@ def read_anatomy(
     url_lines = [text[s:e] for s, e in paragraphs[:HEADER_LINES] if _is_url(text[s:e])]
     near = url_date(url) or next((url_date(line) for line in url_lines if url_date(line)), None)
 
+    dateline_at = _first_dateline(text, paragraphs)
     parts: list[tuple[str, int, int]] = []
     header_dates: dict[str, date] = {}
     headline = dateline_text = None
@@ -416,8 +432,8 @@ def read_anatomy(
             header_dates.setdefault(labelled[1], labelled[0])
             parts.append(("date_line", start, end))
             continue
-        dateline = find_dateline(line) if header_slot else None
-        if dateline is not None:
+        if dateline_at is not None and index == dateline_at[0]:
+            dateline = dateline_at[1]
             dateline_text = line[: dateline.end()].strip()
             dateline_day = _dateline_date(dateline, near)
             parts.append(("dateline", start, start + len(line[: dateline.end()].rstrip())))
@@ -461,3 +477,20 @@ def _publication_date(
     if near is not None:
         return near, "url"
     return None, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentence boundaries at parse time
+
+PARAGRAPH_COMPONENT = "paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_COMPONENT)
+def mark_paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence at every :func:`sentence_starts` offset (the parser keeps preset starts),
+    so no sentence crosses a paragraph break, even after a closing quotation mark."""
+    for offset in sentence_starts(doc.text):
+        token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if token is not None and token.start > 0:
+            doc[token.start].is_sent_start = True
+    return doc

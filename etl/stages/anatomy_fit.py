@@ -44,9 +44,9 @@ def news_lines(gold_path: Path) -> dict[int, list[str]]:
             with_events = {m["sentence"] for m in doc["mentions"] if m["kind"] == "event"}
             for sentence in doc["sentences"]:
                 line = doc["text"][sentence["start"] : sentence["end"]].strip()
-                if sentence["sentence"] in with_events and line not in header:
-                    if not (doc["subtopic"] == "ecbplus" and sentence["sentence"] == 0):
-                        by_topic[doc["topic"]].append(line)
+                is_url_line = doc["subtopic"] == "ecbplus" and sentence["sentence"] == 0
+                if sentence["sentence"] in with_events and line not in header and not is_url_line:
+                    by_topic[doc["topic"]].append(line)
     return by_topic
 
 
