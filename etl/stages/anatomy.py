@@ -241,9 +241,7 @@ def sentence_starts(text: str) -> list[int]:
     return sorted(starts)
 
 
-def _first_dateline(
-    text: str, paragraphs: list[tuple[int, int]]
-) -> tuple[int, re.Match] | None:
+def _first_dateline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, re.Match] | None:
     """(paragraph index, match) of the first dateline among the first paragraphs."""
     for index, (start, end) in enumerate(paragraphs[:HEADER_LINES]):
         found = find_dateline(text[start:end])
