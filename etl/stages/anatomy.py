@@ -55,7 +55,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 _URL_LINE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[|»•·›>]")
 _TERMINAL = tuple(".!?\"'”’)")
-_BYLINE = re.compile(r"^(?:by|posted by|written by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}")
+_NAME_WORD = r"[A-Z][\w.'’-]+"
+_BYLINE = re.compile(
+    rf"^(?:[Bb]y|[Pp]osted by|[Ww]ritten by)\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
+)
 
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
@@ -117,7 +120,7 @@ _PLACE_CAPS = (
     r"(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)?"  # , N.Y.
 )
 _PLACE_TITLE = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}"
-_DATELINE_DATE = rf",\s*(?P<date>(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+{_YEAR})?)"
+_DATELINE_DATE = rf",\s*(?P<date>(?i:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+{_YEAR})?)"
 _AGENCY = r"\s*\(\s*[A-Za-z][\w .&/-]{0,30}?\s*\)"
 _DASH = r"\s*(?:--?|–|—)\s+"
 _DATELINES = (
@@ -277,7 +280,10 @@ def is_prose(line: str, thresholds: ProseThresholds) -> bool:
 
 
 def is_boilerplate(line: str, thresholds: ProseThresholds) -> bool:
-    """Site furniture: menus and tickers (separators), bylines, lines that are not prose."""
+    """Site furniture: menus and tickers (separators), bylines, lines that are not prose. A line
+    that ends like a sentence never is ("By Tuesday, the talks had failed.")."""
+    if line.endswith(_TERMINAL):
+        return False
     if len(_SEPARATORS.findall(line)) >= 2 or _BYLINE.match(line):
         return True
     return not is_prose(line, thresholds)
