@@ -427,7 +427,7 @@ def read_anatomy(
     for index, (start, end) in enumerate(paragraphs):
         line = text[start:end]
         header_slot = in_header and index < HEADER_LINES
-        if header_slot and _is_url(line):
+        if _is_url(line):  # a link line anywhere ("Register at: <URL>")
             parts.append(("url", start, end))
             continue
         # Date lines may follow a standfirst sentence: looked for in every early line.
