@@ -258,3 +258,27 @@ def test_seed_actors_hold_no_dateline(nlp, seeds_dir):
         assert extracted.events
         for actor in actor_texts(extracted.events):
             assert "reuters" not in actor.lower() and "(" not in actor
+
+
+@pytest.mark.parametrize(
+    ("url", "line", "day"),
+    [
+        ("http://a.com/2009/04/28/story", "WASHINGTON-April 27 -", date(2009, 4, 27)),
+        ("http://a.com/news/20090105.htm", "Mumbai, Dec 30 -", date(2008, 12, 30)),
+    ],
+)
+def test_a_dateline_on_its_own_line(url, line, day):
+    # The dateline has no year: the URL's, or the year before for a late-December dateline.
+    text = f"{url}\n{line}\nThe navy said it had stopped an attack.\n"
+    anatomy = read_anatomy(text)
+    assert [part.kind for part in anatomy.parts] == ["url", "dateline", "body"]
+    assert (anatomy.dateline, anatomy.published_at, anatomy.published_at_source) == (
+        line,
+        day,
+        "dateline",
+    )
+
+
+@pytest.mark.parametrize("line", ["Statement:", "Reactions -", "PTI reports:"])
+def test_labels_are_no_datelines(line):
+    assert not any(part.kind == "dateline" for part in read_anatomy(f"{line}\nIt rained.\n").parts)

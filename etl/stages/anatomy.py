@@ -127,6 +127,13 @@ _DATELINES = (
     re.compile(rf"^(?P<place>{_PLACE_CAPS})(?:{_DATELINE_DATE})?(?:{_AGENCY})?(?:{_DASH}|:\s+)"),
     re.compile(rf"^(?P<place>{_PLACE_TITLE})(?:{_DATELINE_DATE})?{_AGENCY}{_DASH}"),
 )
+# A dateline on a line of its own ("WASHINGTON-April 27 -", "Mumbai, Nov 11 -"): a place in
+# capitals, or any place with a date or an agency, and a closing dash.
+_BARE_DATELINE = re.compile(
+    rf"^(?:(?P<caps>{_PLACE_CAPS})|{_PLACE_TITLE})"
+    rf"(?:\s*[,-]\s*(?P<date>(?i:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})(?:,?\s+{_YEAR})?))?"
+    rf"(?P<agency>{_AGENCY})?\s*(?:--?|–|—)$"
+)
 # A URL date: /2013/09/09/, 2007-04-11-, /20111111.htm (same separator on both sides or none).
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<year>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)"
@@ -231,6 +238,14 @@ def find_dateline(line: str) -> re.Match | None:
         if (rest[:1].isupper() or rest[:1] in "\"“'‘") and rest.endswith(_TERMINAL):
             return found
     return None
+
+
+def find_bare_dateline(line: str) -> re.Match | None:
+    """A line that is only a dateline, or None."""
+    found = _BARE_DATELINE.match(line)
+    if found is None or not (found["caps"] or found["date"] or found["agency"]):
+        return None
+    return found
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -443,6 +458,11 @@ def read_anatomy(
             parts.append(("dateline", start, start + len(line[: dateline.end()].rstrip())))
             parts.append(("body", start + dateline.end(), end))
             in_header = False
+            continue
+        bare = find_bare_dateline(line) if index < HEADER_LINES and not dateline_text else None
+        if bare is not None:
+            dateline_text, dateline_day = line, _dateline_date(bare, near)
+            parts.append(("dateline", start, end))
             continue
         if header_slot and index + 1 < len(paragraphs) and _is_heading(line, thresholds):
             # The first heading is the headline; later ones (a standfirst) are headings too.
