@@ -4,9 +4,11 @@ check that no actor holds a dateline, URL or menu)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
+from newsetl_procs import SHARED_DATA
 
 from etl.stages.anatomy import (
     ProseThresholds,
@@ -282,3 +284,32 @@ def test_a_dateline_on_its_own_line(url, line, day):
 @pytest.mark.parametrize("line", ["Statement:", "Reactions -", "PTI reports:"])
 def test_labels_are_no_datelines(line):
     assert not any(part.kind == "dateline" for part in read_anatomy(f"{line}\nIt rained.\n").parts)
+
+
+def scraped_ecb_documents(limit: int) -> list[tuple[str, str | None]]:
+    """(text, url) of the first ECB+ developer documents whose header has a URL and a date line."""
+    found = []
+    for path in sorted((SHARED_DATA / "ecb_dev" / "docs").glob("*/*ecbplus.txt")):
+        text = path.read_text(encoding="utf-8")
+        meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+        kinds = {part.kind for part in read_anatomy(text, url=meta.get("url")).parts}
+        if {"url", "date_line"} <= kinds:
+            found.append((text, meta.get("url")))
+        if len(found) == limit:
+            break
+    return found
+
+
+def test_ecb_actors_come_from_the_body_only(nlp):
+    documents = scraped_ecb_documents(6)
+    assert len(documents) == 6
+    for index, (text, url) in enumerate(documents):
+        extracted = extract_document(nlp(normalize(text).text), f"ecb{index}", url=url)
+        mentions = {row["mention_id"]: row for row in extracted.mentions}
+        for event in extracted.events:
+            for key in ("actor_mention_id", "recipient_mention_id"):
+                if event[key]:
+                    mention = mentions[event[key]]
+                    assert extracted.anatomy.is_body(mention["start_char"], mention["end_char"])
+        for actor in actor_texts(extracted.events):
+            assert "http" not in actor and "\n" not in actor
