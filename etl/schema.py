@@ -37,7 +37,8 @@ DOCUMENTS = pa.schema(
 )
 
 # The parts of a document's text (etl.stages.anatomy): kind is url, headline, date_line,
-# dateline, boilerplate or body; events and actors are read from headline and body parts only.
+# dateline, boilerplate, list_item or body; events and actors are read from headline and body
+# parts only.
 DOCUMENT_PARTS = pa.schema(
     [
         ("doc_id", pa.string()),

@@ -313,3 +313,14 @@ def test_ecb_actors_come_from_the_body_only(nlp):
                     assert extracted.anatomy.is_body(mention["start_char"], mention["end_char"])
         for actor in actor_texts(extracted.events):
             assert "http" not in actor and "\n" not in actor
+
+
+def test_lists_and_menus_past_the_header_are_list_items():
+    text = (
+        "The company released a new phone on Monday.\n"
+        "Dual-core 1.5GHz processor\n"
+        "Home News Sport Weather\n"
+        "It goes on sale in May.\n"
+    )
+    kinds = [part.kind for part in read_anatomy(text).parts]
+    assert kinds == ["body", "list_item", "list_item", "body"]

@@ -40,7 +40,8 @@ class ExtractedDocument:
     published_at_source: str | None
 
 
-# Mentions in these parts are no names of the story (a URL's words, a menu's "Home", "US").
+# Mentions in these parts are no names of the story (a URL's words, a menu's "Home", "US",
+# a footer's category tags); a mention straddling two parts is dropped too.
 NO_MENTION_KINDS = frozenset({"url", "boilerplate"})
 
 
