@@ -12,6 +12,7 @@ from newsetl_procs import SHARED_DATA
 
 from etl.stages.anatomy import (
     ProseThresholds,
+    contains_url,
     date_line_label,
     find_dateline,
     is_boilerplate,
@@ -324,3 +325,16 @@ def test_lists_and_menus_past_the_header_are_list_items():
     )
     kinds = [part.kind for part in read_anatomy(text).parts]
     assert kinds == ["body", "list_item", "list_item", "body"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("http://business.example.com/q10", True),
+        ("visit www.example.com today", True),
+        ("T-Mobile USA", False),
+        ("Dr. Smith", False),
+    ],
+)
+def test_contains_url(text, expected):
+    assert contains_url(text) is expected

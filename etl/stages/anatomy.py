@@ -54,7 +54,9 @@ NON_BODY_KINDS = frozenset({"url", "date_line", "dateline", "boilerplate", "list
 HEADER_LINES = 6
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
-_URL_LINE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$", re.IGNORECASE)
+_URL = r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
+_URL_LINE = re.compile(rf"^{_URL}$", re.IGNORECASE)
+_URL_INSIDE = re.compile(rf"(?<![\w.]){_URL}", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[|»•·›>]")
 _TERMINAL = tuple(".!?\"'”’)")
 _NAME_WORD = r"[A-Z][\w.'’-]+"
@@ -322,6 +324,11 @@ def _is_heading(line: str, thresholds: ProseThresholds) -> bool:
 
 def _is_url(line: str) -> bool:
     return bool(_URL_LINE.match(line))
+
+
+def contains_url(text: str) -> bool:
+    """True when a URL appears in the text ("visit http://example.com/q10")."""
+    return bool(_URL_INSIDE.search(text))
 
 
 def _read_numeric(a: int, b: int, year: int, near: date | None) -> date | None:

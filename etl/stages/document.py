@@ -15,7 +15,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from etl.records import Article, RawSpan, identity_span
-from etl.stages.anatomy import Anatomy, read_anatomy
+from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
 from etl.stages.extract.dates import extract_date_mentions
 from etl.stages.extract.events import extract_events_with_rules
 from etl.stages.extract.mentions import extract_mentions
@@ -84,8 +84,9 @@ def extract_document(
     """Anatomy, sentences, entity mentions, events and date mentions of one parsed document.
 
     Events are read from the body only: an event whose trigger, actor or recipient lies in a URL,
-    date line, dateline or boilerplate part is dropped, and no mention is taken from a URL or
-    boilerplate. Without ``published_at`` the date the text states (``anatomy``) dates it.
+    date line, dateline, boilerplate or list-item part, or whose actor or recipient is a link,
+    is dropped; no mention is taken from a URL or boilerplate part, across two parts, or from a
+    link. Without ``published_at`` the date the text states (``anatomy``) dates it.
     """
     anatomy = read_anatomy(doc.text, url=url)
     if published_at is not None:
@@ -99,6 +100,7 @@ def extract_document(
         for row in extract_mentions(doc, doc_id, sentence_starts, to_raw)
         if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
         and part.kind not in NO_MENTION_KINDS
+        and not contains_url(row["text"])  # a link inside a sentence is no name either
     ]
     mentions_by_id = {row["mention_id"]: row for row in mentions}
     with_rules = [
@@ -107,6 +109,7 @@ def extract_document(
             doc, mentions, doc_id=doc_id, published_at=published_at, to_raw=to_raw
         )
         if all(anatomy.is_body(*span) for span in _linked_spans(row, mentions_by_id))
+        and not any(contains_url(row[key] or "") for key in ("actor_text", "recipient_text"))
     ]
     events = [row for row, _ in with_rules]
     date_mentions = extract_date_mentions(
