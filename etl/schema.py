@@ -27,6 +27,27 @@ DOCUMENTS = pa.schema(
         ("encoding", pa.string()),
         ("n_words", pa.int32()),
         ("load_date", pa.date32()),
+        # Document anatomy (etl.stages.anatomy): the headline line, the dateline, and where
+        # published_at came from (metadata, published_line, updated_line, dateline, url; null
+        # when no date is known).
+        ("headline", pa.string()),
+        ("dateline", pa.string()),
+        ("published_at_source", pa.string()),
+    ]
+)
+
+# The parts of a document's text (etl.stages.anatomy): kind is url, headline, date_line,
+# dateline, boilerplate, list_item or body; events and actors are read from headline and body
+# parts only.
+DOCUMENT_PARTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("part_idx", pa.int32()),
+        ("kind", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("raw_start_char", pa.int32()),
+        ("raw_end_char", pa.int32()),
     ]
 )
 

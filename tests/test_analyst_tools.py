@@ -25,6 +25,7 @@ CONTRACT_TABLES = (
     "documents",
     "sentences",
     "date_mentions",
+    "document_parts",
     "entities",
     "entity_aliases",
     "entity_mentions",

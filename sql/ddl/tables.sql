@@ -15,7 +15,24 @@ CREATE TABLE IF NOT EXISTS documents (
     run_id          VARCHAR NOT NULL,
     encoding        VARCHAR,
     n_words         INTEGER,
-    load_date       DATE
+    load_date       DATE,
+    headline             VARCHAR,
+    dateline             VARCHAR,
+    published_at_source  VARCHAR
+);
+-- Warehouses made before document anatomy get its columns.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS headline VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS dateline VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS published_at_source VARCHAR;
+
+CREATE TABLE IF NOT EXISTS document_parts (
+    doc_id          VARCHAR NOT NULL,
+    part_idx        INTEGER NOT NULL,
+    kind            VARCHAR NOT NULL,
+    start_char      INTEGER NOT NULL,
+    end_char        INTEGER NOT NULL,
+    raw_start_char  INTEGER,
+    raw_end_char    INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS sentences (

@@ -5,5 +5,6 @@ UNION ALL SELECT 'entities', count(*) FROM entities
 UNION ALL SELECT 'entity_mentions', count(*) FROM entity_mentions
 UNION ALL SELECT 'events', count(*) FROM events
 UNION ALL SELECT 'date_mentions', count(*) FROM date_mentions
+UNION ALL SELECT 'document_parts', count(*) FROM document_parts
 UNION ALL SELECT 'event_clusters', count(*) FROM event_clusters
 UNION ALL SELECT 'quarantine', count(*) FROM quarantine;

@@ -39,12 +39,15 @@ def _owner_end(span: Span) -> int:
 
 
 def _trim(span: Span) -> Span | None:
-    """Drop a leading determiner, a possessed common noun, a trailing possessive or punctuation."""
+    """Drop a leading determiner, a possessed common noun, a trailing possessive, punctuation or
+    line break (spaCy lets an entity end on the newline token)."""
     start, end = span.start, _owner_end(span)
     doc = span.doc
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while end > start and (
+        doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
+    ):
         end -= 1
     if start >= end:
         return None

@@ -9,7 +9,14 @@ from fsspec.implementations.local import LocalFileSystem
 
 from etl.storage.warehouse.engine import make_engine, run_script
 
-PARTITIONED_TABLES = ("documents", "sentences", "date_mentions", "entity_mentions", "events")
+PARTITIONED_TABLES = (
+    "documents",
+    "sentences",
+    "date_mentions",
+    "entity_mentions",
+    "events",
+    "document_parts",
+)
 BOOKKEEPING_TABLES = ("runs", "quarantine")
 SINGLE_FILE_TABLES = ("entities", "entity_aliases", "event_clusters", *BOOKKEEPING_TABLES)
 PUBLISHED_TABLES = PARTITIONED_TABLES + SINGLE_FILE_TABLES
