@@ -1,12 +1,14 @@
 """One home for reference data: one place index and key for event locations and entity
-resolution, one city cutoff per purpose, one word-list loader."""
+resolution, one city cutoff per purpose, one word-list loader, the model name in settings."""
 
 import pytest
 
 from etl.reference import gazetteers, places
 from etl.reference.places import Purpose
 from etl.reference.word_lists import capitalized_titles, office_words, read_word_list
+from etl.settings import Settings
 from etl.stages.extract.locations import country_code
+from etl.stages.nlp import DEFAULT_MODEL
 from etl.stages.resolve.names import lookup_place
 
 
@@ -79,3 +81,7 @@ def test_word_lists_share_one_loader_and_differ_on_purpose():
     assert "prime minister" in capitalized_titles()
     assert not any(line.startswith("#") for line in read_word_list("office_words.txt"))
 
+
+def test_spacy_model_name_comes_from_settings(monkeypatch):
+    monkeypatch.delenv("NEWSETL_SPACY_MODEL", raising=False)
+    assert Settings().spacy_model == DEFAULT_MODEL

