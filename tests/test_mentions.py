@@ -25,3 +25,41 @@ def test_rows_follow_the_mentions_schema(nlp):
         assert text[row["start_char"] : row["end_char"]] == row["text"]
         assert row["mention_id"] == stable_id("doc", row["start_char"], row["end_char"])
         assert not row["text"].lower().startswith("the ")
+
+
+def _doc(nlp, words, spaces, pos, ents):
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=words, spaces=spaces, pos=pos, ents=ents)
+
+
+def test_a_name_never_crosses_a_line_break_or_keeps_a_url(nlp):
+    words = ["http://example.com/a", "\n", "Microsoft", "issued", "a", "patch"]
+    doc = _doc(
+        nlp,
+        words,
+        [False, False, True, True, True, False],
+        ["PROPN", "SPACE", "PROPN", "VERB", "DET", "NOUN"],
+        ["B-ORG", "I-ORG", "I-ORG", "O", "O", "O"],
+    )
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["Microsoft"]
+
+
+def test_a_headline_verb_after_a_name_is_cut_but_a_title_keeps_its_words(nlp):
+    doc = _doc(
+        nlp,
+        ["Driver", "Charged", "in", "The", "Thick", "of", "It"],
+        [True, True, True, True, True, True, False],
+        ["PROPN", "VERB", "ADP", "DET", "PROPN", "ADP", "PRON"],
+        [
+            "B-PERSON",
+            "I-PERSON",
+            "O",
+            "B-WORK_OF_ART",
+            "I-WORK_OF_ART",
+            "I-WORK_OF_ART",
+            "I-WORK_OF_ART",
+        ],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    assert texts == ["Driver", "Thick of It"]

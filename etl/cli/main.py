@@ -348,14 +348,21 @@ def eval_events(gold: GoldOpt = Path("../shared/data/plover_dev.jsonl")) -> None
 
 
 @eval_app.command("entities")
-def eval_entities(gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl")) -> None:
-    """Pairwise precision/recall of mentions grouped by entity_id vs gold Wikidata ids."""
+def eval_entities(
+    gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl"),
+    parse_cache: Annotated[
+        Path | None, typer.Option(help="folder caching parsed Docs between runs")
+    ] = None,
+) -> None:
+    """Pairwise precision/recall of mentions grouped by entity_id vs gold entity ids (GUM
+    Wikidata ids, or ECB+ coreference instances)."""
     _gold_exists(gold)
     from etl.evaluate.entities import evaluate_entities, format_entities_report
     from etl.stages.nlp import load_pipeline
 
     settings = Settings()
-    typer.echo(format_entities_report(evaluate_entities(gold, load_pipeline(settings.spacy_model))))
+    nlp = load_pipeline(settings.spacy_model)
+    typer.echo(format_entities_report(evaluate_entities(gold, nlp, parse_cache)))
 
 
 def main() -> None:

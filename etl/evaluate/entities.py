@@ -21,6 +21,7 @@ import pyarrow as pa
 from spacy.language import Language
 
 from etl import schema
+from etl.evaluate.parse_cache import parse_cached
 from etl.records import RawSpan, identity_span
 from etl.stages.document import extract_document
 from etl.stages.resolve.entities import resolve_entities
@@ -52,14 +53,22 @@ def _normalizer() -> Callable[[str], tuple[str, RawSpan]] | None:
 
 
 def predict(
-    texts: dict[str, str], nlp: Language, normalizer: Callable | None
+    texts: dict[str, str],
+    nlp: Language,
+    normalizer: Callable | None,
+    parse_cache: Path | None = None,
 ) -> tuple[dict[str, list[tuple[int, int]]], dict[tuple[str, int, int], str]]:
     """Run the pipeline over ``doc_id -> raw text``: raw mention spans and their entity ids."""
     mention_rows: list[dict] = []
     document_rows: list[dict] = []
-    for doc_id in sorted(texts):
-        text, to_raw = normalizer(texts[doc_id]) if normalizer else (texts[doc_id], identity_span)
-        mention_rows.extend(extract_document(nlp(text), doc_id, to_raw=to_raw).mentions)
+    doc_ids = sorted(texts)
+    normalized = [
+        normalizer(texts[doc_id]) if normalizer else (texts[doc_id], identity_span)
+        for doc_id in doc_ids
+    ]
+    parsed = parse_cached(nlp, [text for text, _ in normalized], parse_cache)
+    for doc_id, (text, to_raw), doc in zip(doc_ids, normalized, parsed, strict=True):
+        mention_rows.extend(extract_document(doc, doc_id, to_raw=to_raw).mentions)
         document_rows.append({"doc_id": doc_id, "text": text, "publisher": None})
     mentions = pa.Table.from_pylist(mention_rows, schema=schema.MENTIONS)
     resolution = resolve_entities(mentions, pa.Table.from_pylist(document_rows))
@@ -151,32 +160,94 @@ def pairwise_scores(matched: list[Matched]) -> dict[str, dict[str, float]]:
 
 
 def _evaluate_variant(
-    gold_docs: list[dict], nlp: Language, text_field: str, prefix: str, normalizer
+    gold_docs: list[dict],
+    nlp: Language,
+    text_field: str,
+    prefix: str,
+    normalizer,
+    parse_cache: Path | None = None,
 ) -> dict:
     texts = {doc["doc_id"]: doc[text_field] for doc in gold_docs}
-    spans, entities = predict(texts, nlp, normalizer)
-    matched: list[Matched] = []
-    n_gold = 0
-    for doc in gold_docs:
-        gold = sorted(
+    spans, entities = predict(texts, nlp, normalizer, parse_cache)
+    gold_by_doc = {
+        doc["doc_id"]: sorted(
             {
                 (ent[f"{prefix}name_start"], ent[f"{prefix}name_end"], ent["wikidata"])
                 for ent in doc["entities"]
                 if ent.get("wikidata") and ent.get(f"{prefix}name_start") is not None
             }
         )
-        n_gold += len(gold)
-        for wikidata, span in match_mentions(gold, spans.get(doc["doc_id"], [])):
-            matched.append((doc["doc_id"], wikidata, entities[(doc["doc_id"], *span)]))
+        for doc in gold_docs
+    }
+    return _score(gold_by_doc, spans, entities)
+
+
+def _score(
+    gold_by_doc: dict[str, list[tuple[int, int, str]]],
+    spans: dict[str, list[tuple[int, int]]],
+    entities: dict[tuple[str, int, int], str],
+) -> dict:
+    matched: list[Matched] = []
+    for doc_id, gold in gold_by_doc.items():
+        for key, span in match_mentions(gold, spans.get(doc_id, [])):
+            matched.append((doc_id, key, entities[(doc_id, *span)]))
+    n_gold = sum(len(gold) for gold in gold_by_doc.values())
     return {"n_gold": n_gold, "n_matched": len(matched), "scores": pairwise_scores(matched)}
 
 
-def evaluate_entities(gold_path: Path, nlp: Language) -> dict:
-    """Pairwise entity-grouping scores on the cased and the degraded GUM texts."""
-    gold_docs = read_gold(Path(gold_path))
+# ECB+ tags of the participants and places that can be named (issue 16's entity gold).
+ECB_NAME_TAGS = frozenset(
+    {"HUMAN_PART_PER", "HUMAN_PART_ORG", "HUMAN_PART_GPE", "LOC_GEO", "LOC_FAC", "LOC_OTHER"}
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _has_capitalized_word(text: str) -> bool:
+    words = text.split()
+    if words and words[0].lower() in _ARTICLES:
+        words = words[1:]
+    return any(word[:1].isupper() for word in words)
+
+
+def ecb_gold_mentions(doc: dict) -> list[tuple[int, int, str]]:
+    """(start, end, instance) of a document's ECB+ gold entity mentions: person, organization,
+    GPE and place mentions of the coreference sentences that contain a capitalized word."""
+    return sorted(
+        {
+            (mention["start"], mention["end"], mention["instance"])
+            for mention in doc["mentions"]
+            if mention["in_coref_sentence"]
+            and mention["tag"] in ECB_NAME_TAGS
+            and _has_capitalized_word(mention["text"])
+        }
+    )
+
+
+def is_ecb_gold(gold_docs: list[dict]) -> bool:
+    """ECB+ documents carry ``mentions`` with coreference instances; GUM documents ``entities``."""
+    return bool(gold_docs) and "mentions" in gold_docs[0] and "entities" not in gold_docs[0]
+
+
+def evaluate_ecb_entities(gold_docs: list[dict], nlp: Language, parse_cache: Path | None) -> dict:
+    """Pairwise entity-grouping scores on the ECB+ texts as they are (cased news)."""
     normalizer = _normalizer()
-    variants = {"cased": _evaluate_variant(gold_docs, nlp, "text", "", None)}
-    variants["degraded"] = _evaluate_variant(gold_docs, nlp, "lower_text", "lower_", normalizer)
+    texts = {doc["doc"]: doc["text"] for doc in gold_docs}
+    spans, entities = predict(texts, nlp, normalizer, parse_cache)
+    gold_by_doc = {doc["doc"]: ecb_gold_mentions(doc) for doc in gold_docs}
+    return {"cased": _score(gold_by_doc, spans, entities)}
+
+
+def evaluate_entities(gold_path: Path, nlp: Language, parse_cache: Path | None = None) -> dict:
+    """Pairwise entity-grouping scores: GUM cased and degraded texts, or ECB+ news."""
+    gold_docs = read_gold(Path(gold_path))
+    if is_ecb_gold(gold_docs):
+        variants = evaluate_ecb_entities(gold_docs, nlp, parse_cache)
+        return {"gold": str(gold_path), "n_documents": len(gold_docs), "variants": variants}
+    normalizer = _normalizer()
+    variants = {"cased": _evaluate_variant(gold_docs, nlp, "text", "", None, parse_cache)}
+    variants["degraded"] = _evaluate_variant(
+        gold_docs, nlp, "lower_text", "lower_", normalizer, parse_cache
+    )
     variants["degraded"]["normalized"] = normalizer is not None
     return {"gold": str(gold_path), "n_documents": len(gold_docs), "variants": variants}
 

@@ -38,13 +38,44 @@ def _owner_end(span: Span) -> int:
     return span.end
 
 
-def _trim(span: Span) -> Span | None:
-    """Drop a leading determiner, a possessed common noun, a trailing possessive or punctuation."""
-    start, end = span.start, _owner_end(span)
+# Parts of speech a name does not end with: the tagger running a name on into the verb or
+# preposition after it, mostly in title-cased headlines ("Driver Charged", "Biologists Call on").
+# Titles of works may end with anything ("The Thick of It"), so they keep their words.
+_NOT_NAME_END = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "SPACE"})
+_ANY_END_LABELS = frozenset({"WORK_OF_ART"})
+
+
+def _one_line(span: Span) -> tuple[int, int]:
+    """Token range of the span's first line that is not a URL: a name never crosses a line
+    break (headline, URL or date line above the text)."""
     doc = span.doc
+    pieces, start = [], span.start
+    for index in range(span.start, span.end):
+        if "\n" in doc[index].text or "\n" in doc[index].whitespace_:
+            end = index if "\n" in doc[index].text else index + 1
+            pieces.append((start, end))
+            start = index + 1
+    pieces.append((start, span.end))
+    for begin, end in pieces:
+        words = [token.text for token in doc[begin:end] if not token.is_space]
+        if words and not any("://" in word or word.startswith("www.") for word in words):
+            return begin, end
+    return span.start, span.start
+
+
+def _trim(span: Span) -> Span | None:
+    """Keep one line; drop a leading determiner, a possessed common noun, a trailing possessive,
+    punctuation, verb or preposition."""
+    doc = span.doc
+    start, end = _one_line(span)
+    end = min(end, _owner_end(doc[start:end])) if end > start else end
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while end > start and (
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].is_punct
+        or (span.label_ not in _ANY_END_LABELS and doc[end - 1].pos_ in _NOT_NAME_END)
+    ):
         end -= 1
     if start >= end:
         return None
