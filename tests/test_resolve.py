@@ -13,6 +13,7 @@ from etl import schema
 from etl.ids import stable_id
 from etl.stages.resolve.entities import (
     canonical_name,
+    compatible_names,
     full_person_name_keys,
     resolve_entities,
     resolve_in_chunks,
@@ -234,6 +235,62 @@ def test_name_folding_and_matching():
     assert exact_key("the Kyrgyz Foreign Ministry's") == "kyrgyz foreign ministry"
     assert lookup_place("Kyrgyz").iso3 == "KGZ"
     assert lookup_place("kazakhstan s").kind == "country"
+
+
+def test_romanizations_of_one_name_share_a_key_or_link():
+    def key(name: str) -> str:
+        return translit_key(exact_key(name))
+
+    for variants in (
+        ("Yeltsin", "Eltsin"),
+        ("Tchaikovsky", "Chaikovsky"),
+        ("Nazarbayev", "Nazarbaev"),
+        ("Qaddafi", "Kadhafi"),
+        ("Zhirinovsky", "Jirinovsky"),
+        ("Khrushchev", "Hrushchev"),
+    ):
+        assert len({key(name) for name in variants}) == 1, variants
+    assert same_person_name(key("Muammar Gaddafi"), key("Muammar Kadhafi"))
+    assert not same_person_name(key("Ben Chan"), key("Ben Chen"))
+
+
+def test_initials_and_middle_names_are_one_person_but_not_another():
+    assert compatible_names("v putin", "vladimir putin")
+    assert compatible_names("g w bush", "george bush")
+    assert compatible_names("arcade joseph comeaux jr", "arcade comeaux")
+    assert not compatible_names("george w bush", "george h w bush")
+    assert not compatible_names("laci peterson", "scott peterson")
+    docs = {
+        "a": ("V. Putin met G. W. Bush.", [("V. Putin", "PERSON", 0), ("G. W. Bush", "PERSON", 0)]),
+        "b": (
+            "Vladimir Putin met George Bush.",
+            [("Vladimir Putin", "PERSON", 0), ("George Bush", "PERSON", 0)],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "V. Putin", 0)] == ids[("b", "Vladimir Putin", 0)]
+    assert ids[("a", "G. W. Bush", 0)] == ids[("b", "George Bush", 0)]
+    smiths = {
+        "a": ("J. Smith spoke.", [("J. Smith", "PERSON", 0)]),
+        "b": ("John Smith spoke.", [("John Smith", "PERSON", 0)]),
+        "c": ("Jane Smith spoke.", [("Jane Smith", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(smiths), smiths)
+    assert (
+        len({ids[("a", "J. Smith", 0)], ids[("b", "John Smith", 0)], ids[("c", "Jane Smith", 0)]})
+        == 3
+    )
+
+
+def test_a_person_tagged_org_elsewhere_is_still_the_person():
+    docs = {
+        "a": ("Omurbek Babanov spoke.", [("Omurbek Babanov", "PERSON", 0)]),
+        "b": ("Babanov left for Astana.", [("Babanov", "ORG", 0)]),
+        "c": ("Omurbek Babanov's campaign.", [("Omurbek Babanov", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Omurbek Babanov", 0)] == ids[("b", "Babanov", 0)]
+    assert ids[("a", "Omurbek Babanov", 0)] == ids[("c", "Omurbek Babanov", 0)]
 
 
 def test_canonical_name_prefers_full_cased_frequent_forms():

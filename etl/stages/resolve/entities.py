@@ -92,6 +92,10 @@ PERSON = "PERSON"
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ORG_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
+# Labels spaCy gives a person's surname by mistake: with exactly one person of that surname in
+# the corpus, such a lone surname is that person.
+_PERSON_MISLABELS = frozenset({PERSON, "ORG", "NORP"})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _MIN_FUZZY_WORD = 5
 _WORD_SIMILARITY = 80.0
 _NAME_SIMILARITY = 88.0
@@ -421,6 +425,15 @@ class _UnionFind:
             self.parent[max(root_first, root_second)] = min(root_first, root_second)
 
 
+def _same_name_word(first: str, second: str) -> bool:
+    """Two translit-folded words of a name spelled two ways (``nazarbaev`` / ``nazarbaiev``)."""
+    if first == second:
+        return True
+    if min(len(first), len(second)) < _MIN_FUZZY_WORD or skeleton(first) != skeleton(second):
+        return False
+    return fuzz.ratio(first, second) >= _WORD_SIMILARITY
+
+
 def same_person_name(first: str, second: str) -> bool:
     """Whether two translit-folded full names are spellings of one name, word by word."""
     if first == second:
@@ -428,33 +441,86 @@ def same_person_name(first: str, second: str) -> bool:
     words_first, words_second = first.split(), second.split()
     if len(words_first) != len(words_second):
         return False
-    for word_first, word_second in zip(words_first, words_second, strict=True):
-        if word_first == word_second:
-            continue
-        if min(len(word_first), len(word_second)) < _MIN_FUZZY_WORD:
-            return False
-        if skeleton(word_first) != skeleton(word_second):
-            return False
-        if fuzz.ratio(word_first, word_second) < _WORD_SIMILARITY:
-            return False
+    if not all(map(_same_name_word, words_first, words_second)):
+        return False
     return fuzz.ratio(first, second) >= _NAME_SIMILARITY
 
 
+def name_parts(key: str) -> tuple[tuple[str, ...], str]:
+    """(given names, surname) of a full person-name key, generational suffixes dropped."""
+    words = key.split()
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    return tuple(words[:-1]), words[-1]
+
+
+def _same_given_name(first: str, second: str) -> bool:
+    """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways."""
+    if len(first) == 1 or len(second) == 1:
+        return first[0] == second[0]
+    return _same_name_word(first, second)
+
+
+def compatible_names(first: str, second: str) -> bool:
+    """Whether two full names can name one person: one surname, the first given names agree
+    (an initial matches a name), middle names agree where both have them (``G. W. Bush`` /
+    ``George Bush`` / ``George W. Bush``, not ``George H. W. Bush``)."""
+    given_first, surname_first = name_parts(first)
+    given_second, surname_second = name_parts(second)
+    if not (given_first and given_second and _same_name_word(surname_first, surname_second)):
+        return False
+    if not _same_given_name(given_first[0], given_second[0]):
+        return False
+    middle_first, middle_second = given_first[1:], given_second[1:]
+    if middle_first and middle_second:
+        return len(middle_first) == len(middle_second) and all(
+            map(_same_given_name, middle_first, middle_second)
+        )
+    return True
+
+
 def _link_person_names(keys: list[str]) -> dict[str, str]:
-    """Full person-name key -> anchor (smallest key of its fuzzy component), blocked by skeleton."""
+    """Full person-name key -> anchor (smallest key of its component).
+
+    Spellings of one name link first (blocked by skeleton). Then names that differ by initials
+    or a missing middle name link, blocked by the surname's skeleton, but only names whose
+    compatible names are all compatible with each other: ``George Bush`` beside both
+    ``George W. Bush`` and ``George H. W. Bush`` joins neither, and ``J. Smith`` beside ``John``
+    and ``Jane Smith`` neither.
+    """
+    ordered = sorted(set(keys))
+    position = {key: index for index, key in enumerate(ordered)}
+    links = _UnionFind(len(ordered))
     blocks: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(set(keys)):
+    for key in ordered:
         blocks[skeleton(key)].append(key)
-    anchors: dict[str, str] = {}
     for block in blocks.values():
-        links = _UnionFind(len(block))
         for i, first in enumerate(block):
-            for j in range(i + 1, len(block)):
-                if same_person_name(first, block[j]):
-                    links.union(i, j)
-        for i, key in enumerate(block):
-            anchors[key] = block[links.find(i)]
-    return anchors
+            for second in block[i + 1 :]:
+                if same_person_name(first, second):
+                    links.union(position[first], position[second])
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key in ordered:
+        by_surname[skeleton(name_parts(key)[1])].append(key)
+    for block in by_surname.values():
+        compatible = {
+            key: [other for other in block if other != key and compatible_names(key, other)]
+            for key in block
+        }
+        closed = {
+            key
+            for key, others in compatible.items()
+            if all(
+                compatible_names(one, other)
+                for index, one in enumerate(others)
+                for other in others[index + 1 :]
+            )
+        }
+        for key in sorted(closed):
+            for other in compatible[key]:
+                if other in closed:
+                    links.union(position[key], position[other])
+    return {key: ordered[links.find(position[key])] for key in ordered}
 
 
 @dataclass(frozen=True)
@@ -470,7 +536,7 @@ class PersonNames:
         anchors = _link_person_names(list(keys))
         owners: dict[str, set[str]] = defaultdict(set)
         for key, anchor in anchors.items():
-            owners[key.split()[-1]].add(anchor)
+            owners[name_parts(key)[1]].add(anchor)
         return cls(anchors, {surname: frozenset(found) for surname, found in owners.items()})
 
     def entity_key(self, root: Group) -> tuple[str, str]:
@@ -479,10 +545,15 @@ class PersonNames:
             return "person", self.anchors[root.key]
         if root.kind in {"country", "place"}:
             return root.kind, root.key
-        if root.majority_label() == PERSON and len(root.tokens) == 1:
+        if root.key in self.anchors:  # a full person name that spaCy tagged ORG or NORP here
+            return "person", self.anchors[root.key]
+        label = root.majority_label()
+        if len(root.tokens) == 1 and label in _PERSON_MISLABELS:
             owners = self.surname_owners.get(root.key, frozenset())
             if len(owners) == 1:
                 return "person", next(iter(owners))
+            if label != PERSON:
+                return "name", root.key
             if not owners:
                 return "person", root.key
             return "person", f"{root.key}\x1f{root.doc_id}"
