@@ -94,6 +94,33 @@ def test_mentions_in_both_documents(seed_db, label, spellings):
     assert {publisher for publisher, _ in found} == {"RFE/RL", "Reuters"}
 
 
+def test_mention_labels_are_their_entities_labels_and_spacy_labels_are_kept(seed_db):
+    mismatched = rows(
+        seed_db,
+        """
+        SELECT m.text, m.label, e.label
+        FROM entity_mentions m JOIN entities e USING (entity_id)
+        WHERE m.label <> e.label OR m.spacy_label IS NULL
+        """,
+    )
+    assert mismatched == []
+    people = rows(
+        seed_db,
+        """
+        SELECT DISTINCT m.label FROM entity_mentions m
+        WHERE list_has_any(regexp_extract_all(m.text, '[A-Za-z]+'),
+                           ['Babanov', 'Nazarbayev', 'Nazarbaev', 'Atambayev', 'Atambaev'])
+        """,
+    )
+    assert people == [("PERSON",)]
+    countries = rows(
+        seed_db,
+        "SELECT DISTINCT m.label FROM entity_mentions m JOIN entities e USING (entity_id) "
+        "WHERE e.country_code IS NOT NULL AND e.name IN ('Kazakhstan', 'Kyrgyzstan')",
+    )
+    assert countries == [("GPE",)]
+
+
 def test_mention_offsets_point_at_the_same_words(seed_db):
     for text, start, end, raw_start, raw_end, doc_text, raw_text in rows(
         seed_db,

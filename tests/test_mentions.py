@@ -63,3 +63,26 @@ def test_a_headline_verb_after_a_name_is_cut_but_a_title_keeps_its_words(nlp):
     )
     texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
     assert texts == ["Driver", "Thick of It"]
+
+
+def test_a_country_owning_a_name_is_its_own_mention_but_a_party_keeps_its_possessive(nlp):
+    doc = _doc(
+        nlp,
+        [
+            "Kyrgyzstan",
+            "’s",
+            "Central",
+            "Election",
+            "Commission",
+            "met",
+            "New",
+            "People",
+            "'s",
+            "Party",
+        ],
+        [False, True, True, True, True, True, True, False, True, False],
+        ["PROPN", "PART", "PROPN", "PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PART", "PROPN"],
+        ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    assert texts == ["Kyrgyzstan", "Central Election Commission", "New People's Party"]

@@ -293,6 +293,34 @@ def test_a_person_tagged_org_elsewhere_is_still_the_person():
     assert ids[("a", "Omurbek Babanov", 0)] == ids[("c", "Omurbek Babanov", 0)]
 
 
+def test_a_countrys_ministry_is_that_countrys_and_capitals_between_are_governments():
+    text = (
+        "The Kyrgyz Foreign Ministry protested. Kazakhstan's Foreign Ministry expressed surprise. "
+        "Relations between Bishkek and Astana have been rocky."
+    )
+    docs = {
+        "a": (
+            text,
+            [
+                ("Kyrgyz Foreign Ministry", "ORG", 0),
+                ("Kazakhstan", "GPE", 0),
+                ("Foreign Ministry", "ORG", 1),
+                ("Bishkek", "GPE", 0),
+                ("Astana", "GPE", 0),
+            ],
+        ),
+        "b": ("The Kazakh Foreign Ministry said.", [("Kazakh Foreign Ministry", "ORG", 0)]),
+    }
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    kazakh_ministry = ids[("a", "Foreign Ministry", 1)]
+    assert kazakh_ministry != ids[("a", "Kyrgyz Foreign Ministry", 0)]
+    assert kazakh_ministry == ids[("b", "Kazakh Foreign Ministry", 0)]
+    assert entity_row(result, kazakh_ministry)["country_code"] == "KAZ"
+    assert entity_row(result, ids[("a", "Bishkek", 0)])["name"] == "Kyrgyzstan"
+    assert entity_row(result, ids[("a", "Astana", 0)])["name"] == "Kazakhstan"
+
+
 def test_canonical_name_prefers_full_cased_frequent_forms():
     assert canonical_name(["Nazarbaev", "nursultan nazarbayev", "Nursultan Nazarbaev"]) == (
         "Nursultan Nazarbaev"

@@ -102,6 +102,7 @@ _NAME_SIMILARITY = 88.0
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+_OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
 @dataclass(frozen=True)
@@ -207,12 +208,12 @@ def _capital_means_government(mention: Mention, text: str) -> bool:
     possessive = _POSSESSIVE_AFTER.match(after)
     if possessive:
         return possessive.group(1).lower() in cues["nouns_after_possessive"]
+    if _between_capitals(mention, text):  # before the locative check: "between" is locative
+        return True
     if _word_before(text, mention.start) in cues["locative_before"]:
         return False
     word = _WORD_AFTER.match(after)
-    if word and word.group(1).lower() in cues["verbs_after"]:
-        return True
-    return _between_capitals(mention, text)
+    return bool(word and word.group(1).lower() in cues["verbs_after"])
 
 
 def _is_capital(phrase: str) -> bool:
@@ -224,9 +225,13 @@ def _between_capitals(mention: Mention, text: str) -> bool:
     window_before = text[max(0, mention.start - 60) : mention.start]
     window_after = text[mention.end : mention.end + 60]
     first = re.search(r"\bbetween\s+$", window_before, re.IGNORECASE)
-    other_after = re.match(r"^\s+and\s+([\w-]+(?:\s[A-Z][\w-]+)?)", window_after, re.IGNORECASE)
-    if first and other_after and _is_capital(other_after.group(1)):
-        return True
+    other_after = re.match(r"^\s+and\s+([\w-]+)(\s(?-i:[A-Z])[\w-]+)?", window_after, re.I)
+    if first and other_after:
+        one_word, two_words = (
+            other_after.group(1),
+            other_after.group(1) + (other_after.group(2) or ""),
+        )
+        return _is_capital(two_words) or _is_capital(one_word)
     second = re.search(r"\bbetween\s+([\w-]+)\s+and\s+$", window_before, re.IGNORECASE)
     return bool(second and _is_capital(second.group(1)))
 
@@ -255,6 +260,47 @@ def _title_phrase(mention: Mention, text: str) -> tuple[str | None, str | None]:
     if phrase_start is None or not has_title:
         return None, None
     return text[phrase_start : mention.end], country
+
+
+# ------------------------------------------------------------------------ country organisations
+
+
+def _country_of_words(words: list[str]) -> tuple[int, str | None]:
+    """(number of leading words, ISO3) when a name starts with a country or demonym."""
+    for width in range(min(3, len(words) - 1), 0, -1):
+        place = lookup_place(" ".join(words[:width]))
+        if place is not None and place.kind in {"country", "demonym"}:
+            return width, place.iso3
+    return 0, None
+
+
+def _possessive_owner(mention: Mention, text: str) -> str | None:
+    """ISO3 of the country whose possessive stands right before the mention (``Kazakhstan's``
+    ``Foreign Ministry``), if any."""
+    match = _OWNER_BEFORE.search(text[max(0, mention.start - 60) : mention.start])
+    if not match:
+        return None
+    place = lookup_place(match.group(1))
+    if place is None or place.kind not in {"country", "demonym", "capital"}:
+        return None
+    return place.iso3
+
+
+def country_qualified_key(mention: Mention, text: str) -> tuple[str, str | None]:
+    """(key, ISO3) of an organisation's name with its country spelled one way.
+
+    ``Kazakh Foreign Ministry``, ``Kazakhstan's Foreign Ministry`` and ``Kazakhstan Foreign
+    Ministry`` all key as ``kazakhstan foreign ministry``, and another country's Foreign Ministry
+    keys apart; a name with no country keeps its own key.
+    """
+    width, iso3 = _country_of_words(list(mention.tokens))
+    rest = mention.tokens[width:]
+    if iso3 is None:
+        iso3 = _possessive_owner(mention, text)
+        if iso3 is None:
+            return translit_key(mention.key), None
+    country = country_names().get(iso3, iso3)
+    return translit_key(exact_key(" ".join((country, *rest)))), iso3
 
 
 # ----------------------------------------------------------------------------- within a document
@@ -363,6 +409,10 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         if place is not None and not (is_person_word and tkey in person_words):
             kind, key, iso3 = _place_group_key(mention, place, text)
             group_for(kind, key, iso3).mentions.append(mention)
+            continue
+        if mention.label in _ORG_LABELS:
+            key, iso3 = country_qualified_key(mention, text)
+            group_for("name", key, iso3).mentions.append(mention)
             continue
         group_for("name", tkey).mentions.append(mention)
 
@@ -779,5 +829,6 @@ def _describe(kind: str, anchor: str, tally: _EntityTally) -> tuple[str, str, st
     if kind == "person":
         return name, PERSON, _majority(tally.title_countries)
     label = _majority(tally.labels) or "ORG"
-    country = _country_in_name(name) if label != "NORP" else None
-    return name, label, country
+    if label == "NORP":
+        return name, label, None
+    return name, label, _country_in_name(name) or _majority(tally.group_isos)
