@@ -321,6 +321,22 @@ def test_a_countrys_ministry_is_that_countrys_and_capitals_between_are_governmen
     assert entity_row(result, ids[("a", "Astana", 0)])["name"] == "Kazakhstan"
 
 
+def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_name():
+    docs = {
+        "a": (
+            "Microsoft Launches Emergency Browser Patch Today\nMicrosoft said it fixed the flaw.",
+            [("Microsoft Launches", "ORG", 0), ("Microsoft", "ORG", 1)],
+        ),
+        "b": (
+            "Fly American Airlines or American.",
+            [("American Airlines", "ORG", 0), ("American", "NORP", 1)],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Microsoft Launches", 0)] == ids[("a", "Microsoft", 1)]
+    assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
+
+
 def test_canonical_name_prefers_full_cased_frequent_forms():
     assert canonical_name(["Nazarbaev", "nursultan nazarbayev", "Nursultan Nazarbaev"]) == (
         "Nursultan Nazarbaev"

@@ -63,7 +63,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import repeat
 from sys import intern
@@ -73,6 +73,7 @@ from rapidfuzz import fuzz
 
 from etl import schema
 from etl.ids import stable_id
+from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve.names import (
     Place,
     acronym,
@@ -97,6 +98,11 @@ _ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
 _PERSON_MISLABELS = frozenset({PERSON, "ORG", "NORP"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _MIN_FUZZY_WORD = 5
+# A headline: at least this many words of four letters or more, nearly all capitalized.
+_MIN_HEADLINE_WORDS = 3
+_HEADLINE_SHARE = 0.8
+_NEVER_CAPITALIZED = 0.05  # P(capitalized mid-sentence) of a word that is no part of a name
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_SIMILARITY = 80.0
 _NAME_SIMILARITY = 88.0
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
@@ -324,6 +330,42 @@ def _place_of(mention: Mention) -> Place | None:
     return place if mention.label in _PLACE_LABELS else None
 
 
+def _is_title_cased_line(text: str, offset: int) -> bool:
+    """Whether the line holding ``offset`` is a headline: no sentence punctuation at its end and
+    nearly every longer word capitalized, so that capitals there say nothing about names."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    if line.endswith((".", "!", "?", ":", ";", ",")):
+        return False  # a sentence, not a headline
+    words = [word for word in _WORDS.findall(line) if len(word) > 3]
+    capitalized = sum(word[0].isupper() for word in words)
+    return len(words) >= _MIN_HEADLINE_WORDS and capitalized >= _HEADLINE_SHARE * len(words)
+
+
+def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]:
+    """``Microsoft Launches`` in a headline is the ``Microsoft`` named elsewhere in the document:
+    in a title-cased line, words after a name the document uses on its own are dropped when
+    they are words that are never capitalized mid-sentence (the casing lexicon's statistics)."""
+    keys = {mention.key for mention in mentions}
+    never_capitalized = load_lexicon().cap_probability
+    trimmed = []
+    for mention in mentions:
+        tokens = mention.tokens
+        for width in range(len(tokens) - 1, 0, -1):
+            prefix = exact_key(" ".join(tokens[:width]))
+            if prefix in keys and all(
+                never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED
+                for word in tokens[width:]
+            ):
+                if _is_title_cased_line(text, mention.start):
+                    surface = " ".join(tokens[:width])
+                    mention = replace(mention, surface=surface, tokens=tokens[:width], key=prefix)
+                break
+        trimmed.append(mention)
+    return trimmed
+
+
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
     """translit key -> mentions, for PERSON mentions of two or more words."""
     persons: dict[str, list[Mention]] = defaultdict(list)
@@ -395,6 +437,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             group = groups[(kind, key)] = Group(doc_id=doc_id, kind=kind, key=key, iso3=iso3)
         return group
 
+    mentions = _without_headline_words(mentions, text)
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     for mention in mentions:
