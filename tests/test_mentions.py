@@ -86,3 +86,15 @@ def test_a_country_owning_a_name_is_its_own_mention_but_a_party_keeps_its_posses
     )
     texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
     assert texts == ["Kyrgyzstan", "Central Election Commission", "New People's Party"]
+
+
+def test_a_capitalized_common_noun_in_an_indefinite_phrase_is_no_name(nlp):
+    doc = _doc(
+        nlp,
+        ["It", "is", "a", "parliamentary", "Republic", "and", "an", "American", "ally"],
+        [True, True, True, True, True, True, True, True, False],
+        ["PRON", "AUX", "DET", "ADJ", "PROPN", "CCONJ", "DET", "ADJ", "NOUN"],
+        ["O", "O", "O", "O", "B-GPE", "O", "O", "B-NORP", "O"],
+    )
+    doc[4].head, doc[2].head, doc[2].dep_ = doc[1], doc[4], "det"
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["American"]

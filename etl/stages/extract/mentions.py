@@ -118,8 +118,19 @@ def extract_mentions(
         if ent.label_ not in NAME_LABELS:
             continue
         for span in _trim(ent):
+            if _is_common_noun_phrase(span):
+                continue
             rows.append(_row(span, ent.label_, doc_id, sentence_starts, to_raw))
     return rows
+
+
+def _is_common_noun_phrase(span: Span) -> bool:
+    """``a parliamentary Republic``: one capitalized word heading an indefinite noun phrase is a
+    common noun whose capital came from casing restoration or a headline, not a name, unless the
+    gazetteer knows it (``an American``, ``a Kyrgyz``)."""
+    if len(span) != 1 or lookup_place(span.text) is not None:
+        return False
+    return any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in span[0].children)
 
 
 def _row(span: Span, label: str, doc_id: str, sentence_starts: list[int], to_raw: RawSpan) -> dict:
