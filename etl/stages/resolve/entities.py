@@ -60,11 +60,13 @@ ambiguous or unambiguous (see above).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import resources
 from itertools import repeat
 from sys import intern
 
@@ -103,8 +105,6 @@ _MIN_HEADLINE_WORDS = 3
 _HEADLINE_SHARE = 0.8
 _NEVER_CAPITALIZED = 0.05  # P(capitalized mid-sentence) of a word that is no part of a name
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
-_WORD_SIMILARITY = 80.0
-_NAME_SIMILARITY = 88.0
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
@@ -518,25 +518,49 @@ class _UnionFind:
             self.parent[max(root_first, root_second)] = min(root_first, root_second)
 
 
-def _same_name_word(first: str, second: str) -> bool:
+@dataclass(frozen=True)
+class NameMatching:
+    """How alike two spellings of a name must be (rapidfuzz ratio, 0-100), per word and for the
+    whole name. Learned on the developer data (``newsetl eval entities --cv``; the values are in
+    ``data/name_matching.json``)."""
+
+    word_similarity: float
+    name_similarity: float
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def learned(cls) -> NameMatching:
+        raw = json.loads(
+            resources.files("etl.stages.resolve")
+            .joinpath("data", "name_matching.json")
+            .read_text("utf-8")
+        )
+        return cls(float(raw["word_similarity"]), float(raw["name_similarity"]))
+
+
+def _same_name_word(first: str, second: str, matching: NameMatching) -> bool:
     """Two translit-folded words of a name spelled two ways (``nazarbaev`` / ``nazarbaiev``)."""
     if first == second:
         return True
     if min(len(first), len(second)) < _MIN_FUZZY_WORD or skeleton(first) != skeleton(second):
         return False
-    return fuzz.ratio(first, second) >= _WORD_SIMILARITY
+    return fuzz.ratio(first, second) >= matching.word_similarity
 
 
-def same_person_name(first: str, second: str) -> bool:
+def same_person_name(first: str, second: str, matching: NameMatching | None = None) -> bool:
     """Whether two translit-folded full names are spellings of one name, word by word."""
     if first == second:
         return True
+    matching = matching or NameMatching.learned()
     words_first, words_second = first.split(), second.split()
     if len(words_first) != len(words_second):
         return False
-    if not all(map(_same_name_word, words_first, words_second)):
+    if not all(
+        _same_name_word(one, other, matching)
+        for one, other in zip(words_first, words_second, strict=True)
+    ):
         return False
-    return fuzz.ratio(first, second) >= _NAME_SIMILARITY
+    return fuzz.ratio(first, second) >= matching.name_similarity
 
 
 def name_parts(key: str) -> tuple[tuple[str, ...], str]:
@@ -547,32 +571,36 @@ def name_parts(key: str) -> tuple[tuple[str, ...], str]:
     return tuple(words[:-1]), words[-1]
 
 
-def _same_given_name(first: str, second: str) -> bool:
+def _same_given_name(first: str, second: str, matching: NameMatching) -> bool:
     """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways."""
     if len(first) == 1 or len(second) == 1:
         return first[0] == second[0]
-    return _same_name_word(first, second)
+    return _same_name_word(first, second, matching)
 
 
-def compatible_names(first: str, second: str) -> bool:
+def compatible_names(first: str, second: str, matching: NameMatching | None = None) -> bool:
     """Whether two full names can name one person: one surname, the first given names agree
     (an initial matches a name), middle names agree where both have them (``G. W. Bush`` /
     ``George Bush`` / ``George W. Bush``, not ``George H. W. Bush``)."""
+    matching = matching or NameMatching.learned()
     given_first, surname_first = name_parts(first)
     given_second, surname_second = name_parts(second)
-    if not (given_first and given_second and _same_name_word(surname_first, surname_second)):
+    if not (given_first and given_second):
         return False
-    if not _same_given_name(given_first[0], given_second[0]):
+    if not _same_name_word(surname_first, surname_second, matching):
+        return False
+    if not _same_given_name(given_first[0], given_second[0], matching):
         return False
     middle_first, middle_second = given_first[1:], given_second[1:]
     if middle_first and middle_second:
         return len(middle_first) == len(middle_second) and all(
-            map(_same_given_name, middle_first, middle_second)
+            _same_given_name(one, other, matching)
+            for one, other in zip(middle_first, middle_second, strict=True)
         )
     return True
 
 
-def _link_person_names(keys: list[str]) -> dict[str, str]:
+def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str]:
     """Full person-name key -> anchor (smallest key of its component).
 
     Spellings of one name link first (blocked by skeleton). Then names that differ by initials
@@ -590,21 +618,23 @@ def _link_person_names(keys: list[str]) -> dict[str, str]:
     for block in blocks.values():
         for i, first in enumerate(block):
             for second in block[i + 1 :]:
-                if same_person_name(first, second):
+                if same_person_name(first, second, matching):
                     links.union(position[first], position[second])
     by_surname: dict[str, list[str]] = defaultdict(list)
     for key in ordered:
         by_surname[skeleton(name_parts(key)[1])].append(key)
     for block in by_surname.values():
         compatible = {
-            key: [other for other in block if other != key and compatible_names(key, other)]
+            key: [
+                other for other in block if other != key and compatible_names(key, other, matching)
+            ]
             for key in block
         }
         closed = {
             key
             for key, others in compatible.items()
             if all(
-                compatible_names(one, other)
+                compatible_names(one, other, matching)
                 for index, one in enumerate(others)
                 for other in others[index + 1 :]
             )
@@ -625,8 +655,8 @@ class PersonNames:
     surname_owners: dict[str, frozenset[str]]
 
     @classmethod
-    def from_keys(cls, keys: Iterable[str]) -> PersonNames:
-        anchors = _link_person_names(list(keys))
+    def from_keys(cls, keys: Iterable[str], matching: NameMatching | None = None) -> PersonNames:
+        anchors = _link_person_names(list(keys), matching or NameMatching.learned())
         owners: dict[str, set[str]] = defaultdict(set)
         for key, anchor in anchors.items():
             owners[name_parts(key)[1]].add(anchor)
@@ -785,7 +815,9 @@ def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tup
 
 
 def resolve_in_chunks(
-    person_name_keys: Iterable[str], chunks: Iterable[tuple[pa.Table, pa.Table]]
+    person_name_keys: Iterable[str],
+    chunks: Iterable[tuple[pa.Table, pa.Table]],
+    matching: NameMatching | None = None,
 ) -> EntityResolution:
     """Resolve mentions that arrive as (mentions, documents) chunks of whole documents.
 
@@ -793,7 +825,7 @@ def resolve_in_chunks(
     holds one chunk, one tally per entity and the mention -> entity columns, not every mention:
     the result equals ``resolve_entities`` over the chunks' union.
     """
-    persons = PersonNames.from_keys(person_name_keys)
+    persons = PersonNames.from_keys(person_name_keys, matching)
     tallies: dict[tuple[str, str], _EntityTally] = {}
     mapped: list[pa.Table] = []
     for mentions, documents in chunks:
@@ -820,9 +852,12 @@ def resolve_in_chunks(
     return _build_tables(tallies, mapped)
 
 
-def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
+def resolve_entities(
+    mentions: pa.Table, documents: pa.Table, matching: NameMatching | None = None
+) -> EntityResolution:
     """Resolve every mention of every document to an entity (see the module docstring)."""
-    return resolve_in_chunks(full_person_name_keys(table_rows(mentions)), [(mentions, documents)])
+    keys = full_person_name_keys(table_rows(mentions))
+    return resolve_in_chunks(keys, [(mentions, documents)], matching)
 
 
 def _build_tables(
