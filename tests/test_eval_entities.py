@@ -9,29 +9,7 @@ from etl.evaluate.entities import (
     ecb_gold_mentions,
     is_ecb_gold,
 )
-from etl.ids import stable_id
-
-
-def _rows(doc_id: str, text: str, names: list[tuple[str, str]]) -> list[dict]:
-    rows = []
-    for surface, label in names:
-        start = text.index(surface)
-        end = start + len(surface)
-        rows.append(
-            {
-                "mention_id": stable_id(doc_id, start, end),
-                "doc_id": doc_id,
-                "sentence_idx": 0,
-                "start_char": start,
-                "end_char": end,
-                "raw_start_char": start,
-                "raw_end_char": end,
-                "text": surface,
-                "label": label,
-                "spacy_label": label,
-            }
-        )
-    return rows
+from tests.test_resolve import mention_rows
 
 
 def test_ecb_gold_keeps_named_participants_and_places_of_coreference_sentences():
@@ -85,25 +63,25 @@ def test_cross_validation_reports_fitted_and_held_out_figures_per_group():
         "t2/b": "Almazbek Atambaev spoke.",
     }
     names = {
-        "t1/a": [("Nursultan Nazarbayev", "PERSON"), ("Omurbek Babanov", "PERSON")],
-        "t1/b": [("Nursultan Nazarbaev", "PERSON"), ("Omurbek Babanov", "PERSON")],
-        "t2/a": [("Almazbek Atambayev", "PERSON")],
-        "t2/b": [("Almazbek Atambaev", "PERSON")],
+        "t1/a": [("Nursultan Nazarbayev", "PERSON", 0), ("Omurbek Babanov", "PERSON", 0)],
+        "t1/b": [("Nursultan Nazarbaev", "PERSON", 0), ("Omurbek Babanov", "PERSON", 0)],
+        "t2/a": [("Almazbek Atambayev", "PERSON", 0)],
+        "t2/b": [("Almazbek Atambaev", "PERSON", 0)],
     }
-    mention_rows = [row for doc, text in texts.items() for row in _rows(doc, text, names[doc])]
+    rows = [row for doc, text in texts.items() for row in mention_rows(doc, text, names[doc])]
     document_rows = [
         {"doc_id": doc, "text": text, "publisher": None} for doc, text in texts.items()
     ]
     gold = {
         doc: [
             (row["start_char"], row["end_char"], row["text"].split()[0])
-            for row in mention_rows
+            for row in rows
             if row["doc_id"] == doc
         ]
         for doc in texts
     }
     variant = Variant(texts, gold, {doc: doc.split("/")[0] for doc in texts}, None)
-    result = cross_validate(variant, (mention_rows, document_rows))
+    result = cross_validate(variant, (rows, document_rows))
     assert result["fitted_matching"] in MATCHING_GRID
     assert result["n_groups"] == 2
     assert result["fitted"][2] == 1.0
