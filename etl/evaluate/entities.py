@@ -1,13 +1,21 @@
-"""Entity-resolution evaluation on GUM news: pairwise precision/recall of mentions per entity.
+"""Entity-resolution evaluation: pairwise precision/recall of mentions per entity.
+
+Gold sets: GUM (``gum_news_dev``, ``gum_more_dev``: proper-name mentions with Wikidata ids, cased
+and degraded text) and ECB+ (``ecb_dev``: named person, organization, GPE and place mentions of
+the coreference sentences, keyed by their coreference instance; cased news as it is).
 
 The pipeline (normalize when available -> spaCy -> sentences -> mentions -> ``resolve_entities``)
-runs over all gold documents together, once on the cased text and once on the degraded
-(lowercased, tokenized) text. Each gold proper-name mention that has a Wikidata id is matched
+runs over all gold documents together, once on the cased text and, for GUM, once on the degraded
+(lowercased, tokenized) text. Each gold mention that has an entity key is matched
 one-to-one to the predicted mention whose span overlaps its name span most (greedy by overlap
 ratio; degraded text is compared in raw offsets). Over every pair of matched mentions, a pair is
 *predicted* together when both got the same ``entity_id`` and *gold* together when both have the
 same Wikidata id: precision = both / predicted, recall = both / gold, reported for pairs inside one
 document, pairs across documents, and all pairs.
+
+``cv`` adds the cross-validated figures of what resolution learns from data (the name-matching
+thresholds, see ``cross_validate``): fitted and held out (leave one ECB+ topic or GUM document
+out), side by side.
 """
 
 from __future__ import annotations

@@ -16,7 +16,11 @@ first, so input order never matters):
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
    * other mentions group by their folded name (case, accents, punctuation, possessive and
-     leading article ignored), whatever spaCy's label;
+     leading article ignored), whatever spaCy's label; an organisation's country is spelled one
+     way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and ``Foreign Ministry``
+     after ``Kazakhstan's`` are one, another country's Foreign Ministry another);
+   * in a headline line (title-cased, no sentence punctuation), words after a name the document
+     uses alone that are never capitalized mid-sentence are dropped (``Microsoft Launches``);
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
@@ -28,11 +32,16 @@ first, so input order never matters):
      acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``).
 
 2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
-   other names by the transliteration-folded name (``kh``/``h``, ``y``/``i``, doubled letters).
-   Full person names are blocked by their consonant skeleton and linked when rapidfuzz finds
-   them near-identical word by word (``Nazarbaev`` / ``Nazarbayev``, ``Atambaev`` /
-   ``Atambayev``); words shorter than five letters must match exactly, so ``Chan`` and ``Chen``
-   stay apart.
+   other names by the romanization-folded name (``names.translit_key``: ``zh``/``j``, ``kh``/
+   ``h``, ``ye``/``e``, ``y``/``i``, doubled letters ...). Full person names are blocked by
+   their consonant skeleton and linked when rapidfuzz finds them near-identical word by word
+   (``Nazarbaev`` / ``Nazarbayev``, ``Gaddafi`` / ``Kadhafi``; thresholds learned,
+   ``data/name_matching.json``); words shorter than five letters must match exactly, so ``Chan``
+   and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
+   (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
+   two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
+   ``George H. W. Bush``). A full person name or a surname with one owner that spaCy tagged ORG
+   or NORP is still the person.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
@@ -43,7 +52,9 @@ when two or more are, it stays an entity of its own document.
 The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
 the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
 majority spaCy label of its mentions, except that countries are GPE and people are PERSON (a
-person-name group wins over spaCy's ORG / NORP mislabels).
+person-name group wins over spaCy's ORG / NORP mislabels). The warehouse then gives every mention
+its entity's label (``entity_mentions.label``; spaCy's stays in ``spacy_label``, which is what
+resolution reads, so resolving again gives the same result).
 
 **Memory.** Pass 2 needs only the corpus's full person names (a set of keys, read from the
 PERSON mentions first). Pass 1 and everything after it work one document at a time, so
