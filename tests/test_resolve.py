@@ -337,6 +337,17 @@ def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_nam
     assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
 
 
+def test_a_companys_legal_form_does_not_make_another_company():
+    docs = {
+        "a": ("Microsoft Corp. shares rose.", [("Microsoft Corp.", "ORG", 0)]),
+        "b": ("Microsoft released a patch.", [("Microsoft", "ORG", 0)]),
+        "c": ("Corp. is a word.", [("Corp.", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Microsoft Corp.", 0)] == ids[("b", "Microsoft", 0)]
+    assert ids[("c", "Corp.", 0)] != ids[("b", "Microsoft", 0)]
+
+
 def test_canonical_name_prefers_full_cased_frequent_forms():
     assert canonical_name(["Nazarbaev", "nursultan nazarbayev", "Nursultan Nazarbaev"]) == (
         "Nursultan Nazarbaev"

@@ -304,18 +304,22 @@ def _possessive_owner(mention: Mention, text: str) -> str | None:
 
 
 def country_qualified_key(mention: Mention, text: str) -> tuple[str, str | None]:
-    """(key, ISO3) of an organisation's name with its country spelled one way.
+    """(key, ISO3) of an organisation's name with its country spelled one way and no legal form.
 
     ``Kazakh Foreign Ministry``, ``Kazakhstan's Foreign Ministry`` and ``Kazakhstan Foreign
     Ministry`` all key as ``kazakhstan foreign ministry``, and another country's Foreign Ministry
     keys apart; a name with no country keeps its own key.
     """
-    width, iso3 = _country_of_words(list(mention.tokens))
-    rest = mention.tokens[width:]
+    tokens = mention.tokens
+    legal_forms = org_words()["legal_forms"]
+    while len(tokens) > 1 and tokens[-1].lower().strip(".,") in legal_forms:
+        tokens = tokens[:-1]  # "Microsoft Corp." is Microsoft
+    width, iso3 = _country_of_words(list(tokens))
+    rest = tokens[width:]
     if iso3 is None:
         iso3 = _possessive_owner(mention, text)
         if iso3 is None:
-            return translit_key(mention.key), None
+            return translit_key(exact_key(" ".join(tokens))), None
     country = country_names().get(iso3, iso3)
     return translit_key(exact_key(" ".join((country, *rest)))), iso3
 
