@@ -348,6 +348,19 @@ def test_a_companys_legal_form_does_not_make_another_company():
     assert ids[("c", "Corp.", 0)] != ids[("b", "Microsoft", 0)]
 
 
+def test_a_lone_given_name_is_the_one_person_with_it_unless_someone_bears_it_as_surname():
+    docs = {
+        "a": ("Laci Peterson vanished.", [("Laci Peterson", "PERSON", 0)]),
+        "b": ("Laci was pregnant.", [("Laci", "PERSON", 0)]),
+        "c": ("Tom Jordan and Jordan Smith met.", [("Tom Jordan", "PERSON", 0)]),
+        "d": ("Jordan Smith spoke.", [("Jordan Smith", "PERSON", 0)]),
+        "e": ("Jordan left.", [("Jordan", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("b", "Laci", 0)] == ids[("a", "Laci Peterson", 0)]
+    assert ids[("e", "Jordan", 0)] != ids[("d", "Jordan Smith", 0)]
+
+
 def test_canonical_name_prefers_full_cased_frequent_forms():
     assert canonical_name(["Nazarbaev", "nursultan nazarbayev", "Nursultan Nazarbaev"]) == (
         "Nursultan Nazarbaev"

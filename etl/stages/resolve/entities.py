@@ -47,7 +47,8 @@ first, so input order never matters):
 when their given names match too. A surname used alone in a document without its full name links
 to a full name elsewhere only when exactly one person with that surname is known in the whole
 corpus; when none is, it links to the same lone surname in other documents (``Putin``, ``Zeus``);
-when two or more are, it stays an entity of its own document.
+when two or more are, it stays an entity of its own document. A lone given name that nobody bears
+as a surname links to the one known person with that first name (``Laci`` -> ``Laci Peterson``).
 
 The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
 the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
@@ -664,18 +665,35 @@ def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str
 @dataclass(frozen=True)
 class PersonNames:
     """The corpus-wide facts cross-document linking needs: every full person name's anchor, and
-    which anchors each surname belongs to."""
+    which anchors each surname and each first given name belongs to."""
 
     anchors: dict[str, str]
     surname_owners: dict[str, frozenset[str]]
+    given_name_owners: dict[str, frozenset[str]]
 
     @classmethod
     def from_keys(cls, keys: Iterable[str], matching: NameMatching | None = None) -> PersonNames:
         anchors = _link_person_names(list(keys), matching or NameMatching.learned())
-        owners: dict[str, set[str]] = defaultdict(set)
+        surnames: dict[str, set[str]] = defaultdict(set)
+        given_names: dict[str, set[str]] = defaultdict(set)
         for key, anchor in anchors.items():
-            owners[name_parts(key)[1]].add(anchor)
-        return cls(anchors, {surname: frozenset(found) for surname, found in owners.items()})
+            given, surname = name_parts(key)
+            surnames[surname].add(anchor)
+            if given and len(given[0]) > 1:
+                given_names[given[0]].add(anchor)
+        return cls(
+            anchors,
+            {name: frozenset(found) for name, found in surnames.items()},
+            {name: frozenset(found) for name, found in given_names.items()},
+        )
+
+    def _lone_given_name_owner(self, key: str) -> str | None:
+        """The one person a lone given name can be (``Laci`` for ``Laci Peterson``): no one has
+        it as a surname and exactly one known person has it as a first name."""
+        owners = self.given_name_owners.get(key, frozenset())
+        if len(owners) == 1 and key not in self.surname_owners:
+            return next(iter(owners))
+        return None
 
     def entity_key(self, root: Group) -> tuple[str, str]:
         """(kind, anchor) that identifies a root group's entity across documents."""
@@ -693,7 +711,7 @@ class PersonNames:
             if label != PERSON:
                 return "name", root.key
             if not owners:
-                return "person", root.key
+                return "person", self._lone_given_name_owner(root.key) or root.key
             return "person", f"{root.key}\x1f{root.doc_id}"
         return "name", root.key
 
