@@ -361,6 +361,15 @@ def test_a_lone_given_name_is_the_one_person_with_it_unless_someone_bears_it_as_
     assert ids[("e", "Jordan", 0)] != ids[("d", "Jordan Smith", 0)]
 
 
+def test_a_city_tagged_org_beside_the_same_city_tagged_gpe_is_the_city():
+    text = "Police in Huntsville said Huntsville officials met."
+    docs = {"a": (text, [("Huntsville", "GPE", 0), ("Huntsville", "ORG", 1)])}
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    assert ids[("a", "Huntsville", 0)] == ids[("a", "Huntsville", 1)]
+    assert entity_row(result, ids[("a", "Huntsville", 1)])["label"] == "GPE"
+
+
 def test_canonical_name_prefers_full_cased_frequent_forms():
     assert canonical_name(["Nazarbaev", "nursultan nazarbayev", "Nursultan Nazarbaev"]) == (
         "Nursultan Nazarbaev"

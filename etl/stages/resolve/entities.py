@@ -477,10 +477,18 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
+    # A city that spaCy also tagged ORG or PERSON in this document ("Huntsville" as ORG beside
+    # "Huntsville" as GPE) is that city.
+    for group in names:
+        if group.majority_label() != PERSON or group.key not in person_words:
+            places = (groups.get(("place", mention.key)) for mention in group.mentions)
+            group.parent = next((place for place in places if place is not None), None)
     # A run of a longer name's words starts with one of its words: look only at the names that
     # hold the short form's first word (or, for an acronym, whose initials it is).
     persons_by_word = _by_word(persons)
     for group in names:
+        if group.parent is not None:
+            continue
         candidates = [
             person
             for person in persons_by_word.get(group.tokens[0], ())
