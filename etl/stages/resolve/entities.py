@@ -15,6 +15,7 @@ first, so input order never matters):
      Astana``); otherwise, and whenever a locative word stands right before it (``in``, ``at``,
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
+   * a city that spaCy also tagged ORG or PERSON in the same document is that city;
    * other mentions group by their folded name (case, accents, punctuation, possessive and
      leading article ignored), whatever spaCy's label; an organisation's country is spelled one
      way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and ``Foreign Ministry``
