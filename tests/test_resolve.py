@@ -370,6 +370,18 @@ def test_a_city_tagged_org_beside_the_same_city_tagged_gpe_is_the_city():
     assert entity_row(result, ids[("a", "Huntsville", 1)])["label"] == "GPE"
 
 
+def test_a_brands_national_arm_is_the_brand_but_generic_words_before_a_country_are_not():
+    docs = {
+        "a": ("T-Mobile USA, Inc. said.", [("T-Mobile USA, Inc.", "ORG", 0)]),
+        "b": ("T-Mobile said.", [("T-Mobile", "ORG", 0)]),
+        "c": ("Air France flew.", [("Air France", "ORG", 0)]),
+        "d": ("Air flew.", [("Air", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "T-Mobile USA, Inc.", 0)] == ids[("b", "T-Mobile", 0)]
+    assert ids[("c", "Air France", 0)] != ids[("d", "Air", 0)]
+
+
 def test_canonical_name_prefers_full_cased_frequent_forms():
     assert canonical_name(["Nazarbaev", "nursultan nazarbayev", "Nursultan Nazarbaev"]) == (
         "Nursultan Nazarbaev"

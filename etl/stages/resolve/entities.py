@@ -305,17 +305,30 @@ def _possessive_owner(mention: Mention, text: str) -> str | None:
     return place.iso3
 
 
+def _all_name_words(tokens: tuple[str, ...]) -> bool:
+    """Whether every word is one that is capitalized mid-sentence more often than not (or is not
+    a known common word at all): a brand, not generic words."""
+    capitalized = load_lexicon().cap_probability
+    return all(capitalized.get(token.lower(), 1.0) >= 0.5 for token in tokens)
+
+
 def country_qualified_key(mention: Mention, text: str) -> tuple[str, str | None]:
     """(key, ISO3) of an organisation's name with its country spelled one way and no legal form.
 
     ``Kazakh Foreign Ministry``, ``Kazakhstan's Foreign Ministry`` and ``Kazakhstan Foreign
     Ministry`` all key as ``kazakhstan foreign ministry``, and another country's Foreign Ministry
-    keys apart; a name with no country keeps its own key.
+    keys apart; a brand's national arm is the brand (``T-Mobile USA`` -> ``t mobile``); a name
+    with no country keeps its own key.
     """
     tokens = mention.tokens
     legal_forms = org_words()["legal_forms"]
-    while len(tokens) > 1 and tokens[-1].lower().strip(".,") in legal_forms:
+    while len(tokens) > 1 and tokens[-1].strip(".,").lower() in legal_forms:
         tokens = tokens[:-1]  # "Microsoft Corp." is Microsoft
+    trailing = lookup_place(tokens[-1]) if len(tokens) > 1 else None
+    if trailing is not None and trailing.kind == "country" and _all_name_words(tokens[:-1]):
+        # A brand's national arm ("T-Mobile USA") is the brand; generic words before a country
+        # ("Air France", "Team USA") make a name of their own.
+        return translit_key(exact_key(" ".join(tokens[:-1]))), trailing.iso3
     width, iso3 = _country_of_words(list(tokens))
     rest = tokens[width:]
     if iso3 is None:
