@@ -47,7 +47,8 @@ first, so input order never matters):
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
 to a full name elsewhere only when exactly one person with that surname is known in the whole
-corpus; when none is, it links to the same lone surname in other documents (``Putin``, ``Zeus``);
+corpus; when none is, it links to the same lone word in other documents whatever its label there
+(``Putin``, ``Zeus``, ``SEACOM`` tagged PERSON once and ORG elsewhere);
 when two or more are, it stays an entity of its own document. A lone given name that nobody bears
 as a surname links to the one known person with that first name (``Laci`` -> ``Laci Peterson``).
 
@@ -730,10 +731,15 @@ class PersonNames:
             owners = self.surname_owners.get(root.key, frozenset())
             if len(owners) == 1:
                 return "person", next(iter(owners))
+            if not owners:
+                given_name_owner = self._lone_given_name_owner(root.key)
+                if label == PERSON and given_name_owner:
+                    return "person", given_name_owner
+                # One key for the lone word whatever spaCy's label in each document
+                # ("SEACOM" tagged PERSON in one report and ORG in the others).
+                return "name", root.key
             if label != PERSON:
                 return "name", root.key
-            if not owners:
-                return "person", self._lone_given_name_owner(root.key) or root.key
             return "person", f"{root.key}\x1f{root.doc_id}"
         return "name", root.key
 
