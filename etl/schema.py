@@ -91,6 +91,7 @@ MENTIONS = pa.schema(
         ("raw_end_char", pa.int32()),
         ("text", pa.string()),
         ("label", pa.string()),
+        ("spacy_label", pa.string()),
     ]
 )
 

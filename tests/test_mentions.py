@@ -25,3 +25,76 @@ def test_rows_follow_the_mentions_schema(nlp):
         assert text[row["start_char"] : row["end_char"]] == row["text"]
         assert row["mention_id"] == stable_id("doc", row["start_char"], row["end_char"])
         assert not row["text"].lower().startswith("the ")
+
+
+def _doc(nlp, words, spaces, pos, ents):
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=words, spaces=spaces, pos=pos, ents=ents)
+
+
+def test_a_name_never_crosses_a_line_break_or_keeps_a_url(nlp):
+    words = ["http://example.com/a", "\n", "Microsoft", "issued", "a", "patch"]
+    doc = _doc(
+        nlp,
+        words,
+        [False, False, True, True, True, False],
+        ["PROPN", "SPACE", "PROPN", "VERB", "DET", "NOUN"],
+        ["B-ORG", "I-ORG", "I-ORG", "O", "O", "O"],
+    )
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["Microsoft"]
+
+
+def test_a_headline_verb_after_a_name_is_cut_but_a_title_keeps_its_words(nlp):
+    doc = _doc(
+        nlp,
+        ["Driver", "Charged", "in", "The", "Thick", "of", "It"],
+        [True, True, True, True, True, True, False],
+        ["PROPN", "VERB", "ADP", "DET", "PROPN", "ADP", "PRON"],
+        [
+            "B-PERSON",
+            "I-PERSON",
+            "O",
+            "B-WORK_OF_ART",
+            "I-WORK_OF_ART",
+            "I-WORK_OF_ART",
+            "I-WORK_OF_ART",
+        ],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    assert texts == ["Driver", "Thick of It"]
+
+
+def test_a_country_owning_a_name_is_its_own_mention_but_a_party_keeps_its_possessive(nlp):
+    doc = _doc(
+        nlp,
+        [
+            "Kyrgyzstan",
+            "’s",
+            "Central",
+            "Election",
+            "Commission",
+            "met",
+            "New",
+            "People",
+            "'s",
+            "Party",
+        ],
+        [False, True, True, True, True, True, True, False, True, False],
+        ["PROPN", "PART", "PROPN", "PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PART", "PROPN"],
+        ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG"],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    assert texts == ["Kyrgyzstan", "Central Election Commission", "New People's Party"]
+
+
+def test_a_capitalized_common_noun_in_an_indefinite_phrase_is_no_name(nlp):
+    doc = _doc(
+        nlp,
+        ["It", "is", "a", "parliamentary", "Republic", "and", "an", "American", "ally"],
+        [True, True, True, True, True, True, True, True, False],
+        ["PRON", "AUX", "DET", "ADJ", "PROPN", "CCONJ", "DET", "ADJ", "NOUN"],
+        ["O", "O", "O", "O", "B-GPE", "O", "O", "B-NORP", "O"],
+    )
+    doc[4].head, doc[2].head, doc[2].dep_ = doc[1], doc[4], "det"
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["American"]

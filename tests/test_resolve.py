@@ -13,6 +13,7 @@ from etl import schema
 from etl.ids import stable_id
 from etl.stages.resolve.entities import (
     canonical_name,
+    compatible_names,
     full_person_name_keys,
     resolve_entities,
     resolve_in_chunks,
@@ -234,6 +235,151 @@ def test_name_folding_and_matching():
     assert exact_key("the Kyrgyz Foreign Ministry's") == "kyrgyz foreign ministry"
     assert lookup_place("Kyrgyz").iso3 == "KGZ"
     assert lookup_place("kazakhstan s").kind == "country"
+
+
+def test_romanizations_of_one_name_share_a_key_or_link():
+    def key(name: str) -> str:
+        return translit_key(exact_key(name))
+
+    for variants in (
+        ("Yeltsin", "Eltsin"),
+        ("Tchaikovsky", "Chaikovsky"),
+        ("Nazarbayev", "Nazarbaev"),
+        ("Qaddafi", "Kadhafi"),
+        ("Zhirinovsky", "Jirinovsky"),
+        ("Khrushchev", "Hrushchev"),
+    ):
+        assert len({key(name) for name in variants}) == 1, variants
+    assert same_person_name(key("Muammar Gaddafi"), key("Muammar Kadhafi"))
+    assert not same_person_name(key("Ben Chan"), key("Ben Chen"))
+
+
+def test_initials_and_middle_names_are_one_person_but_not_another():
+    assert compatible_names("v putin", "vladimir putin")
+    assert compatible_names("g w bush", "george bush")
+    assert compatible_names("arcade joseph comeaux jr", "arcade comeaux")
+    assert not compatible_names("george w bush", "george h w bush")
+    assert not compatible_names("laci peterson", "scott peterson")
+    docs = {
+        "a": ("V. Putin met G. W. Bush.", [("V. Putin", "PERSON", 0), ("G. W. Bush", "PERSON", 0)]),
+        "b": (
+            "Vladimir Putin met George Bush.",
+            [("Vladimir Putin", "PERSON", 0), ("George Bush", "PERSON", 0)],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "V. Putin", 0)] == ids[("b", "Vladimir Putin", 0)]
+    assert ids[("a", "G. W. Bush", 0)] == ids[("b", "George Bush", 0)]
+    smiths = {
+        "a": ("J. Smith spoke.", [("J. Smith", "PERSON", 0)]),
+        "b": ("John Smith spoke.", [("John Smith", "PERSON", 0)]),
+        "c": ("Jane Smith spoke.", [("Jane Smith", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(smiths), smiths)
+    assert (
+        len({ids[("a", "J. Smith", 0)], ids[("b", "John Smith", 0)], ids[("c", "Jane Smith", 0)]})
+        == 3
+    )
+
+
+def test_a_person_tagged_org_elsewhere_is_still_the_person():
+    docs = {
+        "a": ("Omurbek Babanov spoke.", [("Omurbek Babanov", "PERSON", 0)]),
+        "b": ("Babanov left for Astana.", [("Babanov", "ORG", 0)]),
+        "c": ("Omurbek Babanov's campaign.", [("Omurbek Babanov", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Omurbek Babanov", 0)] == ids[("b", "Babanov", 0)]
+    assert ids[("a", "Omurbek Babanov", 0)] == ids[("c", "Omurbek Babanov", 0)]
+
+
+def test_a_countrys_ministry_is_that_countrys_and_capitals_between_are_governments():
+    text = (
+        "The Kyrgyz Foreign Ministry protested. Kazakhstan's Foreign Ministry expressed surprise. "
+        "Relations between Bishkek and Astana have been rocky."
+    )
+    docs = {
+        "a": (
+            text,
+            [
+                ("Kyrgyz Foreign Ministry", "ORG", 0),
+                ("Kazakhstan", "GPE", 0),
+                ("Foreign Ministry", "ORG", 1),
+                ("Bishkek", "GPE", 0),
+                ("Astana", "GPE", 0),
+            ],
+        ),
+        "b": ("The Kazakh Foreign Ministry said.", [("Kazakh Foreign Ministry", "ORG", 0)]),
+    }
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    kazakh_ministry = ids[("a", "Foreign Ministry", 1)]
+    assert kazakh_ministry != ids[("a", "Kyrgyz Foreign Ministry", 0)]
+    assert kazakh_ministry == ids[("b", "Kazakh Foreign Ministry", 0)]
+    assert entity_row(result, kazakh_ministry)["country_code"] == "KAZ"
+    assert entity_row(result, ids[("a", "Bishkek", 0)])["name"] == "Kyrgyzstan"
+    assert entity_row(result, ids[("a", "Astana", 0)])["name"] == "Kazakhstan"
+
+
+def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_name():
+    docs = {
+        "a": (
+            "Microsoft Launches Emergency Browser Patch Today\nMicrosoft said it fixed the flaw.",
+            [("Microsoft Launches", "ORG", 0), ("Microsoft", "ORG", 1)],
+        ),
+        "b": (
+            "Fly American Airlines or American.",
+            [("American Airlines", "ORG", 0), ("American", "NORP", 1)],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Microsoft Launches", 0)] == ids[("a", "Microsoft", 1)]
+    assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
+
+
+def test_a_companys_legal_form_does_not_make_another_company():
+    docs = {
+        "a": ("Microsoft Corp. shares rose.", [("Microsoft Corp.", "ORG", 0)]),
+        "b": ("Microsoft released a patch.", [("Microsoft", "ORG", 0)]),
+        "c": ("Corp. is a word.", [("Corp.", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Microsoft Corp.", 0)] == ids[("b", "Microsoft", 0)]
+    assert ids[("c", "Corp.", 0)] != ids[("b", "Microsoft", 0)]
+
+
+def test_a_lone_given_name_is_the_one_person_with_it_unless_someone_bears_it_as_surname():
+    docs = {
+        "a": ("Laci Peterson vanished.", [("Laci Peterson", "PERSON", 0)]),
+        "b": ("Laci was pregnant.", [("Laci", "PERSON", 0)]),
+        "c": ("Tom Jordan and Jordan Smith met.", [("Tom Jordan", "PERSON", 0)]),
+        "d": ("Jordan Smith spoke.", [("Jordan Smith", "PERSON", 0)]),
+        "e": ("Jordan left.", [("Jordan", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("b", "Laci", 0)] == ids[("a", "Laci Peterson", 0)]
+    assert ids[("e", "Jordan", 0)] != ids[("d", "Jordan Smith", 0)]
+
+
+def test_a_city_tagged_org_beside_the_same_city_tagged_gpe_is_the_city():
+    text = "Police in Huntsville said Huntsville officials met."
+    docs = {"a": (text, [("Huntsville", "GPE", 0), ("Huntsville", "ORG", 1)])}
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    assert ids[("a", "Huntsville", 0)] == ids[("a", "Huntsville", 1)]
+    assert entity_row(result, ids[("a", "Huntsville", 1)])["label"] == "GPE"
+
+
+def test_a_brands_national_arm_is_the_brand_but_generic_words_before_a_country_are_not():
+    docs = {
+        "a": ("T-Mobile USA, Inc. said.", [("T-Mobile USA, Inc.", "ORG", 0)]),
+        "b": ("T-Mobile said.", [("T-Mobile", "ORG", 0)]),
+        "c": ("Air France flew.", [("Air France", "ORG", 0)]),
+        "d": ("Air flew.", [("Air", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "T-Mobile USA, Inc.", 0)] == ids[("b", "T-Mobile", 0)]
+    assert ids[("c", "Air France", 0)] != ids[("d", "Air", 0)]
 
 
 def test_canonical_name_prefers_full_cased_frequent_forms():

@@ -358,14 +358,34 @@ def eval_events(
 
 
 @eval_app.command("entities")
-def eval_entities(gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl")) -> None:
-    """Pairwise precision/recall of mentions grouped by entity_id vs gold Wikidata ids."""
+def eval_entities(
+    gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl"),
+    parse_cache: Annotated[
+        Path | None, typer.Option(help="folder caching parsed Docs between runs")
+    ] = None,
+    cv: Annotated[
+        bool, typer.Option(help="fitted and held-out (leave one topic/document out) figures")
+    ] = False,
+    write_fitted: Annotated[
+        bool, typer.Option(help="with --cv: store the fitted name-matching thresholds")
+    ] = False,
+) -> None:
+    """Pairwise precision/recall of mentions grouped by entity_id vs gold entity ids (GUM
+    Wikidata ids, or ECB+ coreference instances)."""
     _gold_exists(gold)
-    from etl.evaluate.entities import evaluate_entities, format_entities_report
+    from etl.evaluate.entities import (
+        evaluate_entities,
+        format_entities_report,
+        write_fitted_matching,
+    )
     from etl.stages.nlp import load_pipeline
 
     settings = Settings()
-    typer.echo(format_entities_report(evaluate_entities(gold, load_pipeline(settings.spacy_model))))
+    nlp = load_pipeline(settings.spacy_model)
+    metrics = evaluate_entities(gold, nlp, parse_cache, cv or write_fitted)
+    typer.echo(format_entities_report(metrics))
+    if write_fitted:
+        typer.echo(f"fitted thresholds written to {write_fitted_matching(metrics)}")
 
 
 def main() -> None:

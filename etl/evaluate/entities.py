@@ -1,13 +1,21 @@
-"""Entity-resolution evaluation on GUM news: pairwise precision/recall of mentions per entity.
+"""Entity-resolution evaluation: pairwise precision/recall of mentions per entity.
+
+Gold sets: GUM (``gum_news_dev``, ``gum_more_dev``: proper-name mentions with Wikidata ids, cased
+and degraded text) and ECB+ (``ecb_dev``: named person, organization, GPE and place mentions of
+the coreference sentences, keyed by their coreference instance; cased news as it is).
 
 The pipeline (normalize when available -> spaCy -> sentences -> mentions -> ``resolve_entities``)
-runs over all gold documents together, once on the cased text and once on the degraded
-(lowercased, tokenized) text. Each gold proper-name mention that has a Wikidata id is matched
+runs over all gold documents together, once on the cased text and, for GUM, once on the degraded
+(lowercased, tokenized) text. Each gold mention that has an entity key is matched
 one-to-one to the predicted mention whose span overlaps its name span most (greedy by overlap
 ratio; degraded text is compared in raw offsets). Over every pair of matched mentions, a pair is
 *predicted* together when both got the same ``entity_id`` and *gold* together when both have the
 same Wikidata id: precision = both / predicted, recall = both / gold, reported for pairs inside one
 document, pairs across documents, and all pairs.
+
+``cv`` adds the cross-validated figures of what resolution learns from data (the name-matching
+thresholds, see ``cross_validate``): fitted and held out (leave one ECB+ topic or GUM document
+out), side by side.
 """
 
 from __future__ import annotations
@@ -15,15 +23,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
 from spacy.language import Language
 
 from etl import schema
+from etl.evaluate.parse_cache import parse_cached
 from etl.records import RawSpan, identity_span
 from etl.stages.document import extract_document
-from etl.stages.resolve.entities import resolve_entities
+from etl.stages.resolve.entities import NameMatching, resolve_entities
 
 SCOPES = ("within", "across", "all")
 
@@ -51,18 +62,33 @@ def _normalizer() -> Callable[[str], tuple[str, RawSpan]] | None:
     return run
 
 
-def predict(
-    texts: dict[str, str], nlp: Language, normalizer: Callable | None
-) -> tuple[dict[str, list[tuple[int, int]]], dict[tuple[str, int, int], str]]:
-    """Run the pipeline over ``doc_id -> raw text``: raw mention spans and their entity ids."""
+Rows = tuple[list[dict], list[dict]]  # (mention rows, document rows) of extracted documents
+Predicted = tuple[dict[str, list[tuple[int, int]]], dict[tuple[str, int, int], str]]
+
+
+def extract_rows(
+    texts: dict[str, str], nlp: Language, normalizer: Callable | None, parse_cache: Path | None
+) -> Rows:
+    """Normalize, parse and extract ``doc_id -> raw text``: mention rows and document rows."""
     mention_rows: list[dict] = []
     document_rows: list[dict] = []
-    for doc_id in sorted(texts):
-        text, to_raw = normalizer(texts[doc_id]) if normalizer else (texts[doc_id], identity_span)
-        mention_rows.extend(extract_document(nlp(text), doc_id, to_raw=to_raw).mentions)
+    doc_ids = sorted(texts)
+    normalized = [
+        normalizer(texts[doc_id]) if normalizer else (texts[doc_id], identity_span)
+        for doc_id in doc_ids
+    ]
+    parsed = parse_cached(nlp, [text for text, _ in normalized], parse_cache)
+    for doc_id, (text, to_raw), doc in zip(doc_ids, normalized, parsed, strict=True):
+        mention_rows.extend(extract_document(doc, doc_id, to_raw=to_raw).mentions)
         document_rows.append({"doc_id": doc_id, "text": text, "publisher": None})
+    return mention_rows, document_rows
+
+
+def resolve_rows(rows: Rows, matching: NameMatching | None = None) -> Predicted:
+    """Resolve extracted rows: raw mention spans per document and their entity ids."""
+    mention_rows, document_rows = rows
     mentions = pa.Table.from_pylist(mention_rows, schema=schema.MENTIONS)
-    resolution = resolve_entities(mentions, pa.Table.from_pylist(document_rows))
+    resolution = resolve_entities(mentions, pa.Table.from_pylist(document_rows), matching)
     entity_of = dict(
         zip(
             resolution.mention_entities.column("mention_id").to_pylist(),
@@ -79,6 +105,16 @@ def predict(
         spans.setdefault(row["doc_id"], []).append(span)
         entities[(row["doc_id"], *span)] = entity_of[row["mention_id"]]
     return spans, entities
+
+
+def predict(
+    texts: dict[str, str],
+    nlp: Language,
+    normalizer: Callable | None,
+    parse_cache: Path | None = None,
+) -> Predicted:
+    """Run the pipeline over ``doc_id -> raw text``: raw mention spans and their entity ids."""
+    return resolve_rows(extract_rows(texts, nlp, normalizer, parse_cache))
 
 
 def _overlap_ratio(first: tuple[int, int], second: tuple[int, int]) -> float:
@@ -150,35 +186,215 @@ def pairwise_scores(matched: list[Matched]) -> dict[str, dict[str, float]]:
     return scores
 
 
-def _evaluate_variant(
-    gold_docs: list[dict], nlp: Language, text_field: str, prefix: str, normalizer
-) -> dict:
-    texts = {doc["doc_id"]: doc[text_field] for doc in gold_docs}
-    spans, entities = predict(texts, nlp, normalizer)
-    matched: list[Matched] = []
-    n_gold = 0
-    for doc in gold_docs:
-        gold = sorted(
-            {
-                (ent[f"{prefix}name_start"], ent[f"{prefix}name_end"], ent["wikidata"])
-                for ent in doc["entities"]
-                if ent.get("wikidata") and ent.get(f"{prefix}name_start") is not None
-            }
-        )
-        n_gold += len(gold)
-        for wikidata, span in match_mentions(gold, spans.get(doc["doc_id"], [])):
-            matched.append((doc["doc_id"], wikidata, entities[(doc["doc_id"], *span)]))
+@dataclass(frozen=True)
+class Variant:
+    """One text form of a gold set: documents' texts, gold mentions and cross-validation groups."""
+
+    texts: dict[str, str]
+    gold: dict[str, list[tuple[int, int, str]]]  # doc -> (start, end, gold entity key)
+    group_of: dict[str, str]  # doc -> held-out group (ECB+ topic, GUM document)
+    normalizer: Callable | None
+
+
+def _gum_variant(gold_docs: list[dict], text_field: str, prefix: str, normalizer) -> Variant:
+    return Variant(
+        texts={doc["doc_id"]: doc[text_field] for doc in gold_docs},
+        gold={
+            doc["doc_id"]: sorted(
+                {
+                    (ent[f"{prefix}name_start"], ent[f"{prefix}name_end"], ent["wikidata"])
+                    for ent in doc["entities"]
+                    if ent.get("wikidata") and ent.get(f"{prefix}name_start") is not None
+                }
+            )
+            for doc in gold_docs
+        },
+        group_of={doc["doc_id"]: doc["doc_id"] for doc in gold_docs},
+        normalizer=normalizer,
+    )
+
+
+def _matched_spans(variant: Variant, spans: dict) -> list[tuple[str, str, tuple[int, int]]]:
+    """(doc, gold key, predicted span) of every gold mention matched by a predicted one."""
+    return [
+        (doc_id, key, span)
+        for doc_id, gold in variant.gold.items()
+        for key, span in match_mentions(gold, spans.get(doc_id, []))
+    ]
+
+
+def _score(variant: Variant, predicted: Predicted) -> dict:
+    spans, entities = predicted
+    matched = [
+        (doc_id, key, entities[(doc_id, *span)])
+        for doc_id, key, span in _matched_spans(variant, spans)
+    ]
+    n_gold = sum(len(gold) for gold in variant.gold.values())
     return {"n_gold": n_gold, "n_matched": len(matched), "scores": pairwise_scores(matched)}
 
 
-def evaluate_entities(gold_path: Path, nlp: Language) -> dict:
-    """Pairwise entity-grouping scores on the cased and the degraded GUM texts."""
+# Name-matching thresholds tried by cross-validation (rapidfuzz ratios: per word, whole name).
+MATCHING_GRID = tuple(
+    NameMatching(word, name) for word in (70, 75, 80, 85, 90, 95) for name in (80, 84, 88, 92, 96)
+)
+
+
+def _f1(counts: Counter) -> tuple[float, float, float]:
+    precision = counts["both"] / counts["predicted"] if counts["predicted"] else 1.0
+    recall = counts["both"] / counts["gold"] if counts["gold"] else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _pair_counts_by_group(variant: Variant, matched: list[Matched]) -> dict[str, Counter]:
+    """Gold, predicted and correct pairs among the matched mentions of each group."""
+    by_group: dict[str, list[Matched]] = {}
+    for item in matched:
+        by_group.setdefault(variant.group_of[item[0]], []).append(item)
+    return {
+        group: Counter(
+            gold=_pairs((wd,) for _, wd, _ in items),
+            predicted=_pairs((ent,) for _, _, ent in items),
+            both=_pairs((wd, ent) for _, wd, ent in items),
+        )
+        for group, items in by_group.items()
+    }
+
+
+def cross_validate(variant: Variant, rows: Rows) -> dict:
+    """Fitted and held-out pairwise F1 of the name-matching thresholds.
+
+    Every setting of ``MATCHING_GRID`` resolves the extracted rows once; pairs are counted within
+    each group (an ECB+ topic, a GUM document). *Fitted*: the setting with the best F1 over all
+    groups, and that F1. *Held out*: each group scored with the setting that is best on the
+    other groups (leave one group out), counts summed over the groups.
+    """
+    matched_spans = _matched_spans(variant, resolve_rows(rows)[0])
+    counts: dict[NameMatching, dict[str, Counter]] = {}
+    for matching in MATCHING_GRID:
+        entities = resolve_rows(rows, matching)[1]
+        matched = [(doc, key, entities[(doc, *span)]) for doc, key, span in matched_spans]
+        counts[matching] = _pair_counts_by_group(variant, matched)
+    groups = sorted({group for by_group in counts.values() for group in by_group})
+
+    def best(excluded: str | None) -> NameMatching:
+        def total(matching: NameMatching) -> float:
+            summed = sum((c for g, c in counts[matching].items() if g != excluded), start=Counter())
+            return _f1(summed)[2]
+
+        # Ties go to the setting nearest the stored one (data that cannot tell settings apart
+        # leaves them as they are), then to the stricter: the choice is deterministic.
+        stored = NameMatching.learned()
+
+        def distance(m: NameMatching) -> float:
+            return abs(m.word_similarity - stored.word_similarity) + abs(
+                m.name_similarity - stored.name_similarity
+            )
+
+        return max(
+            MATCHING_GRID,
+            key=lambda m: (round(total(m), 9), -distance(m), m.word_similarity, m.name_similarity),
+        )
+
+    fitted = best(None)
+    fitted_counts = sum(counts[fitted].values(), start=Counter())
+    held_out_counts: Counter = Counter()
+    choices: Counter = Counter()
+    for group in groups:
+        chosen = best(group)
+        choices[chosen] += 1
+        held_out_counts += counts[chosen].get(group, Counter())
+    return {
+        "fitted_matching": fitted,
+        "fitted": _f1(fitted_counts),
+        "held_out": _f1(held_out_counts),
+        "n_groups": len(groups),
+        "choices": choices,
+    }
+
+
+def _evaluate(variant: Variant, nlp: Language, parse_cache: Path | None, cv: bool) -> dict:
+    rows = extract_rows(variant.texts, nlp, variant.normalizer, parse_cache)
+    result = _score(variant, resolve_rows(rows))
+    if cv:
+        result["cv"] = cross_validate(variant, rows)
+    return result
+
+
+# ECB+ tags of the participants and places that can be named (issue 16's entity gold).
+ECB_NAME_TAGS = frozenset(
+    {"HUMAN_PART_PER", "HUMAN_PART_ORG", "HUMAN_PART_GPE", "LOC_GEO", "LOC_FAC", "LOC_OTHER"}
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _has_capitalized_word(text: str) -> bool:
+    words = text.split()
+    if words and words[0].lower() in _ARTICLES:
+        words = words[1:]
+    return any(word[:1].isupper() for word in words)
+
+
+def ecb_gold_mentions(doc: dict) -> list[tuple[int, int, str]]:
+    """(start, end, instance) of a document's ECB+ gold entity mentions: person, organization,
+    GPE and place mentions of the coreference sentences that contain a capitalized word."""
+    return sorted(
+        {
+            (mention["start"], mention["end"], mention["instance"])
+            for mention in doc["mentions"]
+            if mention["in_coref_sentence"]
+            and mention["tag"] in ECB_NAME_TAGS
+            and _has_capitalized_word(mention["text"])
+        }
+    )
+
+
+def is_ecb_gold(gold_docs: list[dict]) -> bool:
+    """ECB+ documents carry ``mentions`` with coreference instances; GUM documents ``entities``."""
+    return bool(gold_docs) and "mentions" in gold_docs[0] and "entities" not in gold_docs[0]
+
+
+def evaluate_ecb_entities(
+    gold_docs: list[dict], nlp: Language, parse_cache: Path | None, cv: bool = False
+) -> dict:
+    """Pairwise entity-grouping scores on the ECB+ texts as they are (cased news)."""
+    variant = Variant(
+        texts={doc["doc"]: doc["text"] for doc in gold_docs},
+        gold={doc["doc"]: ecb_gold_mentions(doc) for doc in gold_docs},
+        group_of={doc["doc"]: str(doc["topic"]) for doc in gold_docs},
+        normalizer=_normalizer(),
+    )
+    return {"cased": _evaluate(variant, nlp, parse_cache, cv)}
+
+
+def evaluate_entities(
+    gold_path: Path, nlp: Language, parse_cache: Path | None = None, cv: bool = False
+) -> dict:
+    """Pairwise entity-grouping scores: GUM cased and degraded texts, or ECB+ news; with ``cv``,
+    also fitted and held-out figures of the learned name-matching thresholds."""
     gold_docs = read_gold(Path(gold_path))
+    if is_ecb_gold(gold_docs):
+        variants = evaluate_ecb_entities(gold_docs, nlp, parse_cache, cv)
+        return {"gold": str(gold_path), "n_documents": len(gold_docs), "variants": variants}
     normalizer = _normalizer()
-    variants = {"cased": _evaluate_variant(gold_docs, nlp, "text", "", None)}
-    variants["degraded"] = _evaluate_variant(gold_docs, nlp, "lower_text", "lower_", normalizer)
+    cased = _gum_variant(gold_docs, "text", "", None)
+    degraded = _gum_variant(gold_docs, "lower_text", "lower_", normalizer)
+    variants = {
+        "cased": _evaluate(cased, nlp, parse_cache, cv),
+        "degraded": _evaluate(degraded, nlp, parse_cache, cv),
+    }
     variants["degraded"]["normalized"] = normalizer is not None
     return {"gold": str(gold_path), "n_documents": len(gold_docs), "variants": variants}
+
+
+def write_fitted_matching(metrics: dict) -> Path:
+    """Store the thresholds fitted on the first variant in the resolver's data file."""
+    fitted = next(iter(metrics["variants"].values()))["cv"]["fitted_matching"]
+    path = Path(str(resources.files("etl.stages.resolve").joinpath("data", "name_matching.json")))
+    raw = json.loads(path.read_text("utf-8"))
+    raw.update(word_similarity=fitted.word_similarity, name_similarity=fitted.name_similarity)
+    path.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def format_entities_report(metrics: dict) -> str:
@@ -200,4 +416,14 @@ def format_entities_report(metrics: dict) -> str:
         lines.append(
             f"{variant:<9} matched {result['n_matched']}/{result['n_gold']} gold mentions{note}"
         )
+        if "cv" in result:
+            cv = result["cv"]
+            fitted = cv["fitted_matching"]
+            lines.append(
+                f"{variant:<9} pairs within each of {cv['n_groups']} groups, name matching "
+                f"word>={fitted.word_similarity:g} name>={fitted.name_similarity:g}: "
+                "fitted P/R/F1 {:.3f}/{:.3f}/{:.3f}, held out {:.3f}/{:.3f}/{:.3f}".format(
+                    *cv["fitted"], *cv["held_out"]
+                )
+            )
     return "\n".join(lines)

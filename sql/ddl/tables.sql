@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS entity_mentions (
     raw_end_char    INTEGER,
     text            VARCHAR NOT NULL,
     label           VARCHAR NOT NULL,
+    spacy_label     VARCHAR,
     entity_id       VARCHAR
 );
 

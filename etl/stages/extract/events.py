@@ -60,6 +60,7 @@ from spacy.tokens import Doc, Span, Token
 from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
 from etl.stages.extract.dates import date_spans, offset_days, resolve_date, spans_within
+from etl.stages.extract.descriptions import DescriptionResolver
 from etl.stages.extract.event_scoring import EventScorer, load_scorer
 from etl.stages.extract.locations import country_code
 
@@ -523,6 +524,8 @@ class ArgumentResolver:
         self.mentions = mentions
         self.lexicon = lexicon
         self.recent_subjects: list[Argument] = []  # main-clause subjects, in document order
+        # Person descriptions ("Kazakhstan's president"): see etl.stages.extract.descriptions.
+        self.descriptions = DescriptionResolver(doc, mentions.rows)
 
     def resolve(self, head: Token | None) -> list[Argument]:
         if head is None or head.ent_type_ in NON_ARGUMENT_ENTS:
@@ -538,6 +541,9 @@ class ArgumentResolver:
             return self._pronoun(head)
         start, end = _core_span(head, grammar, self.mentions)
         span = self.doc[start:end]
+        description = self.descriptions.resolve(head)
+        if description is not None:  # a person by role: the named person, never the country
+            return Argument(span.text, description.mention, span.start_char)
         found = self.mentions.overlapping(span.start_char, span.end_char)
         mention = next(
             (m for m in found if m["start_char"] <= head.idx < m["end_char"]),

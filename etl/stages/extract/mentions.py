@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
+from etl.stages.resolve.names import lookup_place
 
 # Labels that name a thing; numeric and temporal labels are handled by the date extractor.
 NAME_LABELS = frozenset(
@@ -22,11 +23,15 @@ def _is_possessive(token) -> bool:
     return token.tag_ == "POS" or (token.lower_ in _POSSESSIVE_MARKERS and token.i > 0)
 
 
-def _owner_end(span: Span) -> int:
-    """End of the owner in ``Nazarbayev's office``: the tagger often swallows ``'s`` + a noun.
+def _owner_split(span: Span) -> list[tuple[int, int]]:
+    """Token ranges of the names in a span with a possessive inside: the tagger often swallows
+    ``'s`` + a noun.
 
-    A possessive inside the entity followed only by common nouns means the entity is the owner;
-    a proper name after it (``Kazakhstan's Foreign Ministry``) keeps the whole span.
+    A possessive followed only by common nouns means the entity is the owner (``Nazarbayev's
+    office`` -> ``Nazarbayev``). A country or its capital owning a proper name makes two
+    mentions (``Kyrgyzstan's Central Election Commission`` -> ``Kyrgyzstan`` and ``Central
+    Election Commission``, which resolution then knows as Kyrgyzstan's); other possessives
+    inside a name belong to it (``New People's Party``, ``Children's Hospital``).
     """
     doc = span.doc
     for index in range(span.start + 1, span.end - 1):
@@ -34,19 +39,63 @@ def _owner_end(span: Span) -> int:
             continue
         rest = doc[index + 1 : span.end]
         if not any(token.pos_ == "PROPN" or token.is_title for token in rest):
-            return index
-    return span.end
+            return [(span.start, index)]
+        if _is_country_or_capital(doc[span.start : index].text):
+            return [(span.start, index), (index + 1, span.end)]
+    return [(span.start, span.end)]
 
 
-def _trim(span: Span) -> Span | None:
-    """Drop a leading determiner, a possessed common noun, a trailing possessive, punctuation or
-    line break (spaCy lets an entity end on the newline token)."""
-    start, end = span.start, _owner_end(span)
+def _is_country_or_capital(text: str) -> bool:
+    place = lookup_place(text)
+    return place is not None and place.kind in {"country", "demonym", "capital"}
+
+
+# Parts of speech a name does not end with: the tagger running a name on into the verb or
+# preposition after it, mostly in title-cased headlines ("Driver Charged", "Biologists Call on").
+# Titles of works may end with anything ("The Thick of It"), so they keep their words.
+_NOT_NAME_END = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "SPACE"})
+_ANY_END_LABELS = frozenset({"WORK_OF_ART"})
+
+
+def _one_line(span: Span) -> tuple[int, int]:
+    """Token range of the span's first line that is not a URL: a name never crosses a line
+    break (headline, URL or date line above the text)."""
     doc = span.doc
+    pieces, start = [], span.start
+    for index in range(span.start, span.end):
+        if "\n" in doc[index].text or "\n" in doc[index].whitespace_:
+            end = index if "\n" in doc[index].text else index + 1
+            pieces.append((start, end))
+            start = index + 1
+    pieces.append((start, span.end))
+    for begin, end in pieces:
+        words = [token.text for token in doc[begin:end] if not token.is_space]
+        if words and not any("://" in word or word.startswith("www.") for word in words):
+            return begin, end
+    return span.start, span.start
+
+
+def _trim(span: Span) -> list[Span]:
+    """The names of an entity span: one line, owner and possessed name apart, without a leading
+    determiner, a possessed common noun, a trailing possessive, punctuation, verb or
+    preposition."""
+    doc = span.doc
+    start, end = _one_line(span)
+    if start >= end:
+        return []
+    parts = _owner_split(doc[start:end])
+    names = (_trim_ends(doc, begin, stop, span.label_) for begin, stop in parts)
+    return [name for name in names if name is not None]
+
+
+def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
         start += 1
     while end > start and (
-        doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].is_punct
+        or doc[end - 1].is_space
+        or (label not in _ANY_END_LABELS and doc[end - 1].pos_ in _NOT_NAME_END)
     ):
         end -= 1
     if start >= end:
@@ -69,21 +118,35 @@ def extract_mentions(
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
-        span = _trim(ent)
-        if span is None:
-            continue
-        raw_start, raw_end = to_raw(span.start_char, span.end_char)
-        rows.append(
-            {
-                "mention_id": stable_id(doc_id, span.start_char, span.end_char),
-                "doc_id": doc_id,
-                "sentence_idx": max(0, bisect_right(sentence_starts, span.start_char) - 1),
-                "start_char": span.start_char,
-                "end_char": span.end_char,
-                "raw_start_char": raw_start,
-                "raw_end_char": raw_end,
-                "text": span.text,
-                "label": ent.label_,
-            }
-        )
+        for span in _trim(ent):
+            if _is_common_noun_phrase(span):
+                continue
+            rows.append(_row(span, ent.label_, doc_id, sentence_starts, to_raw))
     return rows
+
+
+def _is_common_noun_phrase(span: Span) -> bool:
+    """``a parliamentary Republic``: one capitalized word heading an indefinite noun phrase is a
+    common noun whose capital came from casing restoration or a headline, not a name, unless the
+    gazetteer knows it (``an American``, ``a Kyrgyz``)."""
+    if len(span) != 1 or lookup_place(span.text) is not None:
+        return False
+    return any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in span[0].children)
+
+
+def _row(span: Span, label: str, doc_id: str, sentence_starts: list[int], to_raw: RawSpan) -> dict:
+    raw_start, raw_end = to_raw(span.start_char, span.end_char)
+    return {
+        "mention_id": stable_id(doc_id, span.start_char, span.end_char),
+        "doc_id": doc_id,
+        "sentence_idx": max(0, bisect_right(sentence_starts, span.start_char) - 1),
+        "start_char": span.start_char,
+        "end_char": span.end_char,
+        "raw_start_char": raw_start,
+        "raw_end_char": raw_end,
+        "text": span.text,
+        # The resolved entity's label replaces ``label`` when entities are applied; spaCy's own
+        # label stays in ``spacy_label``, which resolution reads.
+        "label": label,
+        "spacy_label": label,
+    }

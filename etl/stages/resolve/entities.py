@@ -15,8 +15,13 @@ first, so input order never matters):
      Astana``); otherwise, and whenever a locative word stands right before it (``in``, ``at``,
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
+   * a city that spaCy also tagged ORG or PERSON in the same document is that city;
    * other mentions group by their folded name (case, accents, punctuation, possessive and
-     leading article ignored), whatever spaCy's label;
+     leading article ignored), whatever spaCy's label; an organisation's country is spelled one
+     way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and ``Foreign Ministry``
+     after ``Kazakhstan's`` are one, another country's Foreign Ministry another);
+   * in a headline line (title-cased, no sentence punctuation), words after a name the document
+     uses alone that are never capitalized mid-sentence are dropped (``Microsoft Launches``);
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
@@ -28,22 +33,31 @@ first, so input order never matters):
      acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``).
 
 2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
-   other names by the transliteration-folded name (``kh``/``h``, ``y``/``i``, doubled letters).
-   Full person names are blocked by their consonant skeleton and linked when rapidfuzz finds
-   them near-identical word by word (``Nazarbaev`` / ``Nazarbayev``, ``Atambaev`` /
-   ``Atambayev``); words shorter than five letters must match exactly, so ``Chan`` and ``Chen``
-   stay apart.
+   other names by the romanization-folded name (``names.translit_key``: ``zh``/``j``, ``kh``/
+   ``h``, ``ye``/``e``, ``y``/``i``, doubled letters ...). Full person names are blocked by
+   their consonant skeleton and linked when rapidfuzz finds them near-identical word by word
+   (``Nazarbaev`` / ``Nazarbayev``, ``Gaddafi`` / ``Kadhafi``; thresholds learned,
+   ``data/name_matching.json``); words shorter than five letters must match exactly, so ``Chan``
+   and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
+   (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
+   two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
+   ``George H. W. Bush``). A full person name or a surname with one owner that spaCy tagged ORG
+   or NORP is still the person.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
 to a full name elsewhere only when exactly one person with that surname is known in the whole
-corpus; when none is, it links to the same lone surname in other documents (``Putin``, ``Zeus``);
-when two or more are, it stays an entity of its own document.
+corpus; when none is, it links to the same lone word in other documents whatever its label there
+(``Putin``, ``Zeus``, ``SEACOM`` tagged PERSON once and ORG elsewhere);
+when two or more are, it stays an entity of its own document. A lone given name that nobody bears
+as a surname links to the one known person with that first name (``Laci`` -> ``Laci Peterson``).
 
 The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
 the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
 majority spaCy label of its mentions, except that countries are GPE and people are PERSON (a
-person-name group wins over spaCy's ORG / NORP mislabels).
+person-name group wins over spaCy's ORG / NORP mislabels). The warehouse then gives every mention
+its entity's label (``entity_mentions.label``; spaCy's stays in ``spacy_label``, which is what
+resolution reads, so resolving again gives the same result).
 
 **Memory.** Pass 2 needs only the corpus's full person names (a set of keys, read from the
 PERSON mentions first). Pass 1 and everything after it work one document at a time, so
@@ -60,11 +74,13 @@ ambiguous or unambiguous (see above).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from importlib import resources
 from itertools import repeat
 from sys import intern
 
@@ -73,6 +89,7 @@ from rapidfuzz import fuzz
 
 from etl import schema
 from etl.ids import stable_id
+from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve.names import (
     Place,
     acronym,
@@ -92,12 +109,20 @@ PERSON = "PERSON"
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ORG_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
+# Labels spaCy gives a person's surname by mistake: with exactly one person of that surname in
+# the corpus, such a lone surname is that person.
+_PERSON_MISLABELS = frozenset({PERSON, "ORG", "NORP"})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _MIN_FUZZY_WORD = 5
-_WORD_SIMILARITY = 80.0
-_NAME_SIMILARITY = 88.0
+# A headline: at least this many words of four letters or more, nearly all capitalized.
+_MIN_HEADLINE_WORDS = 3
+_HEADLINE_SHARE = 0.8
+_NEVER_CAPITALIZED = 0.05  # P(capitalized mid-sentence) of a word that is no part of a name
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+_OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
 @dataclass(frozen=True)
@@ -203,12 +228,12 @@ def _capital_means_government(mention: Mention, text: str) -> bool:
     possessive = _POSSESSIVE_AFTER.match(after)
     if possessive:
         return possessive.group(1).lower() in cues["nouns_after_possessive"]
+    if _between_capitals(mention, text):  # before the locative check: "between" is locative
+        return True
     if _word_before(text, mention.start) in cues["locative_before"]:
         return False
     word = _WORD_AFTER.match(after)
-    if word and word.group(1).lower() in cues["verbs_after"]:
-        return True
-    return _between_capitals(mention, text)
+    return bool(word and word.group(1).lower() in cues["verbs_after"])
 
 
 def _is_capital(phrase: str) -> bool:
@@ -220,9 +245,13 @@ def _between_capitals(mention: Mention, text: str) -> bool:
     window_before = text[max(0, mention.start - 60) : mention.start]
     window_after = text[mention.end : mention.end + 60]
     first = re.search(r"\bbetween\s+$", window_before, re.IGNORECASE)
-    other_after = re.match(r"^\s+and\s+([\w-]+(?:\s[A-Z][\w-]+)?)", window_after, re.IGNORECASE)
-    if first and other_after and _is_capital(other_after.group(1)):
-        return True
+    other_after = re.match(r"^\s+and\s+([\w-]+)(\s(?-i:[A-Z])[\w-]+)?", window_after, re.I)
+    if first and other_after:
+        one_word, two_words = (
+            other_after.group(1),
+            other_after.group(1) + (other_after.group(2) or ""),
+        )
+        return _is_capital(two_words) or _is_capital(one_word)
     second = re.search(r"\bbetween\s+([\w-]+)\s+and\s+$", window_before, re.IGNORECASE)
     return bool(second and _is_capital(second.group(1)))
 
@@ -253,6 +282,64 @@ def _title_phrase(mention: Mention, text: str) -> tuple[str | None, str | None]:
     return text[phrase_start : mention.end], country
 
 
+# ------------------------------------------------------------------------ country organisations
+
+
+def _country_of_words(words: list[str]) -> tuple[int, str | None]:
+    """(number of leading words, ISO3) when a name starts with a country or demonym."""
+    for width in range(min(3, len(words) - 1), 0, -1):
+        place = lookup_place(" ".join(words[:width]))
+        if place is not None and place.kind in {"country", "demonym"}:
+            return width, place.iso3
+    return 0, None
+
+
+def _possessive_owner(mention: Mention, text: str) -> str | None:
+    """ISO3 of the country whose possessive stands right before the mention (``Kazakhstan's``
+    ``Foreign Ministry``), if any."""
+    match = _OWNER_BEFORE.search(text[max(0, mention.start - 60) : mention.start])
+    if not match:
+        return None
+    place = lookup_place(match.group(1))
+    if place is None or place.kind not in {"country", "demonym", "capital"}:
+        return None
+    return place.iso3
+
+
+def _all_name_words(tokens: tuple[str, ...]) -> bool:
+    """Whether every word is one that is capitalized mid-sentence more often than not (or is not
+    a known common word at all): a brand, not generic words."""
+    capitalized = load_lexicon().cap_probability
+    return all(capitalized.get(token.lower(), 1.0) >= 0.5 for token in tokens)
+
+
+def country_qualified_key(mention: Mention, text: str) -> tuple[str, str | None]:
+    """(key, ISO3) of an organisation's name with its country spelled one way and no legal form.
+
+    ``Kazakh Foreign Ministry``, ``Kazakhstan's Foreign Ministry`` and ``Kazakhstan Foreign
+    Ministry`` all key as ``kazakhstan foreign ministry``, and another country's Foreign Ministry
+    keys apart; a brand's national arm is the brand (``T-Mobile USA`` -> ``t mobile``); a name
+    with no country keeps its own key.
+    """
+    tokens = mention.tokens
+    legal_forms = org_words()["legal_forms"]
+    while len(tokens) > 1 and tokens[-1].strip(".,").lower() in legal_forms:
+        tokens = tokens[:-1]  # "Microsoft Corp." is Microsoft
+    trailing = lookup_place(tokens[-1]) if len(tokens) > 1 else None
+    if trailing is not None and trailing.kind == "country" and _all_name_words(tokens[:-1]):
+        # A brand's national arm ("T-Mobile USA") is the brand; generic words before a country
+        # ("Air France", "Team USA") make a name of their own.
+        return translit_key(exact_key(" ".join(tokens[:-1]))), trailing.iso3
+    width, iso3 = _country_of_words(list(tokens))
+    rest = tokens[width:]
+    if iso3 is None:
+        iso3 = _possessive_owner(mention, text)
+        if iso3 is None:
+            return translit_key(exact_key(" ".join(tokens))), None
+    country = country_names().get(iso3, iso3)
+    return translit_key(exact_key(" ".join((country, *rest)))), iso3
+
+
 # ----------------------------------------------------------------------------- within a document
 
 
@@ -272,6 +359,42 @@ def _place_of(mention: Mention) -> Place | None:
     if place is None or place.kind in {"country", "demonym", "capital"}:
         return place
     return place if mention.label in _PLACE_LABELS else None
+
+
+def _is_title_cased_line(text: str, offset: int) -> bool:
+    """Whether the line holding ``offset`` is a headline: no sentence punctuation at its end and
+    nearly every longer word capitalized, so that capitals there say nothing about names."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    if line.endswith((".", "!", "?", ":", ";", ",")):
+        return False  # a sentence, not a headline
+    words = [word for word in _WORDS.findall(line) if len(word) > 3]
+    capitalized = sum(word[0].isupper() for word in words)
+    return len(words) >= _MIN_HEADLINE_WORDS and capitalized >= _HEADLINE_SHARE * len(words)
+
+
+def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]:
+    """``Microsoft Launches`` in a headline is the ``Microsoft`` named elsewhere in the document:
+    in a title-cased line, words after a name the document uses on its own are dropped when
+    they are words that are never capitalized mid-sentence (the casing lexicon's statistics)."""
+    keys = {mention.key for mention in mentions}
+    never_capitalized = load_lexicon().cap_probability
+    trimmed = []
+    for mention in mentions:
+        tokens = mention.tokens
+        for width in range(len(tokens) - 1, 0, -1):
+            prefix = exact_key(" ".join(tokens[:width]))
+            if prefix in keys and all(
+                never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED
+                for word in tokens[width:]
+            ):
+                if _is_title_cased_line(text, mention.start):
+                    surface = " ".join(tokens[:width])
+                    mention = replace(mention, surface=surface, tokens=tokens[:width], key=prefix)
+                break
+        trimmed.append(mention)
+    return trimmed
 
 
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
@@ -345,6 +468,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             group = groups[(kind, key)] = Group(doc_id=doc_id, kind=kind, key=key, iso3=iso3)
         return group
 
+    mentions = _without_headline_words(mentions, text)
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     for mention in mentions:
@@ -360,14 +484,26 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             kind, key, iso3 = _place_group_key(mention, place, text)
             group_for(kind, key, iso3).mentions.append(mention)
             continue
+        if mention.label in _ORG_LABELS:
+            key, iso3 = country_qualified_key(mention, text)
+            group_for("name", key, iso3).mentions.append(mention)
+            continue
         group_for("name", tkey).mentions.append(mention)
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
+    # A city that spaCy also tagged ORG or PERSON in this document ("Huntsville" as ORG beside
+    # "Huntsville" as GPE) is that city.
+    for group in names:
+        if group.majority_label() != PERSON or group.key not in person_words:
+            places = (groups.get(("place", mention.key)) for mention in group.mentions)
+            group.parent = next((place for place in places if place is not None), None)
     # A run of a longer name's words starts with one of its words: look only at the names that
     # hold the short form's first word (or, for an acronym, whose initials it is).
     persons_by_word = _by_word(persons)
     for group in names:
+        if group.parent is not None:
+            continue
         candidates = [
             person
             for person in persons_by_word.get(group.tokens[0], ())
@@ -421,57 +557,166 @@ class _UnionFind:
             self.parent[max(root_first, root_second)] = min(root_first, root_second)
 
 
-def same_person_name(first: str, second: str) -> bool:
+@dataclass(frozen=True)
+class NameMatching:
+    """How alike two spellings of a name must be (rapidfuzz ratio, 0-100), per word and for the
+    whole name. Learned on the developer data (``newsetl eval entities --cv``; the values are in
+    ``data/name_matching.json``)."""
+
+    word_similarity: float
+    name_similarity: float
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def learned(cls) -> NameMatching:
+        raw = json.loads(
+            resources.files("etl.stages.resolve")
+            .joinpath("data", "name_matching.json")
+            .read_text("utf-8")
+        )
+        return cls(float(raw["word_similarity"]), float(raw["name_similarity"]))
+
+
+def _same_name_word(first: str, second: str, matching: NameMatching) -> bool:
+    """Two translit-folded words of a name spelled two ways (``nazarbaev`` / ``nazarbaiev``)."""
+    if first == second:
+        return True
+    if min(len(first), len(second)) < _MIN_FUZZY_WORD or skeleton(first) != skeleton(second):
+        return False
+    return fuzz.ratio(first, second) >= matching.word_similarity
+
+
+def same_person_name(first: str, second: str, matching: NameMatching | None = None) -> bool:
     """Whether two translit-folded full names are spellings of one name, word by word."""
     if first == second:
         return True
+    matching = matching or NameMatching.learned()
     words_first, words_second = first.split(), second.split()
     if len(words_first) != len(words_second):
         return False
-    for word_first, word_second in zip(words_first, words_second, strict=True):
-        if word_first == word_second:
-            continue
-        if min(len(word_first), len(word_second)) < _MIN_FUZZY_WORD:
-            return False
-        if skeleton(word_first) != skeleton(word_second):
-            return False
-        if fuzz.ratio(word_first, word_second) < _WORD_SIMILARITY:
-            return False
-    return fuzz.ratio(first, second) >= _NAME_SIMILARITY
+    if not all(
+        _same_name_word(one, other, matching)
+        for one, other in zip(words_first, words_second, strict=True)
+    ):
+        return False
+    return fuzz.ratio(first, second) >= matching.name_similarity
 
 
-def _link_person_names(keys: list[str]) -> dict[str, str]:
-    """Full person-name key -> anchor (smallest key of its fuzzy component), blocked by skeleton."""
+def name_parts(key: str) -> tuple[tuple[str, ...], str]:
+    """(given names, surname) of a full person-name key, generational suffixes dropped."""
+    words = key.split()
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    return tuple(words[:-1]), words[-1]
+
+
+def _same_given_name(first: str, second: str, matching: NameMatching) -> bool:
+    """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways."""
+    if len(first) == 1 or len(second) == 1:
+        return first[0] == second[0]
+    return _same_name_word(first, second, matching)
+
+
+def compatible_names(first: str, second: str, matching: NameMatching | None = None) -> bool:
+    """Whether two full names can name one person: one surname, the first given names agree
+    (an initial matches a name), middle names agree where both have them (``G. W. Bush`` /
+    ``George Bush`` / ``George W. Bush``, not ``George H. W. Bush``)."""
+    matching = matching or NameMatching.learned()
+    given_first, surname_first = name_parts(first)
+    given_second, surname_second = name_parts(second)
+    if not (given_first and given_second):
+        return False
+    if not _same_name_word(surname_first, surname_second, matching):
+        return False
+    if not _same_given_name(given_first[0], given_second[0], matching):
+        return False
+    middle_first, middle_second = given_first[1:], given_second[1:]
+    if middle_first and middle_second:
+        return len(middle_first) == len(middle_second) and all(
+            _same_given_name(one, other, matching)
+            for one, other in zip(middle_first, middle_second, strict=True)
+        )
+    return True
+
+
+def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str]:
+    """Full person-name key -> anchor (smallest key of its component).
+
+    Spellings of one name link first (blocked by skeleton). Then names that differ by initials
+    or a missing middle name link, blocked by the surname's skeleton, but only names whose
+    compatible names are all compatible with each other: ``George Bush`` beside both
+    ``George W. Bush`` and ``George H. W. Bush`` joins neither, and ``J. Smith`` beside ``John``
+    and ``Jane Smith`` neither.
+    """
+    ordered = sorted(set(keys))
+    position = {key: index for index, key in enumerate(ordered)}
+    links = _UnionFind(len(ordered))
     blocks: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(set(keys)):
+    for key in ordered:
         blocks[skeleton(key)].append(key)
-    anchors: dict[str, str] = {}
     for block in blocks.values():
-        links = _UnionFind(len(block))
         for i, first in enumerate(block):
-            for j in range(i + 1, len(block)):
-                if same_person_name(first, block[j]):
-                    links.union(i, j)
-        for i, key in enumerate(block):
-            anchors[key] = block[links.find(i)]
-    return anchors
+            for second in block[i + 1 :]:
+                if same_person_name(first, second, matching):
+                    links.union(position[first], position[second])
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key in ordered:
+        by_surname[skeleton(name_parts(key)[1])].append(key)
+    for block in by_surname.values():
+        compatible = {
+            key: [
+                other for other in block if other != key and compatible_names(key, other, matching)
+            ]
+            for key in block
+        }
+        closed = {
+            key
+            for key, others in compatible.items()
+            if all(
+                compatible_names(one, other, matching)
+                for index, one in enumerate(others)
+                for other in others[index + 1 :]
+            )
+        }
+        for key in sorted(closed):
+            for other in compatible[key]:
+                if other in closed:
+                    links.union(position[key], position[other])
+    return {key: ordered[links.find(position[key])] for key in ordered}
 
 
 @dataclass(frozen=True)
 class PersonNames:
     """The corpus-wide facts cross-document linking needs: every full person name's anchor, and
-    which anchors each surname belongs to."""
+    which anchors each surname and each first given name belongs to."""
 
     anchors: dict[str, str]
     surname_owners: dict[str, frozenset[str]]
+    given_name_owners: dict[str, frozenset[str]]
 
     @classmethod
-    def from_keys(cls, keys: Iterable[str]) -> PersonNames:
-        anchors = _link_person_names(list(keys))
-        owners: dict[str, set[str]] = defaultdict(set)
+    def from_keys(cls, keys: Iterable[str], matching: NameMatching | None = None) -> PersonNames:
+        anchors = _link_person_names(list(keys), matching or NameMatching.learned())
+        surnames: dict[str, set[str]] = defaultdict(set)
+        given_names: dict[str, set[str]] = defaultdict(set)
         for key, anchor in anchors.items():
-            owners[key.split()[-1]].add(anchor)
-        return cls(anchors, {surname: frozenset(found) for surname, found in owners.items()})
+            given, surname = name_parts(key)
+            surnames[surname].add(anchor)
+            if given and len(given[0]) > 1:
+                given_names[given[0]].add(anchor)
+        return cls(
+            anchors,
+            {name: frozenset(found) for name, found in surnames.items()},
+            {name: frozenset(found) for name, found in given_names.items()},
+        )
+
+    def _lone_given_name_owner(self, key: str) -> str | None:
+        """The one person a lone given name can be (``Laci`` for ``Laci Peterson``): no one has
+        it as a surname and exactly one known person has it as a first name."""
+        owners = self.given_name_owners.get(key, frozenset())
+        if len(owners) == 1 and key not in self.surname_owners:
+            return next(iter(owners))
+        return None
 
     def entity_key(self, root: Group) -> tuple[str, str]:
         """(kind, anchor) that identifies a root group's entity across documents."""
@@ -479,12 +724,22 @@ class PersonNames:
             return "person", self.anchors[root.key]
         if root.kind in {"country", "place"}:
             return root.kind, root.key
-        if root.majority_label() == PERSON and len(root.tokens) == 1:
+        if root.key in self.anchors:  # a full person name that spaCy tagged ORG or NORP here
+            return "person", self.anchors[root.key]
+        label = root.majority_label()
+        if len(root.tokens) == 1 and label in _PERSON_MISLABELS:
             owners = self.surname_owners.get(root.key, frozenset())
             if len(owners) == 1:
                 return "person", next(iter(owners))
             if not owners:
-                return "person", root.key
+                given_name_owner = self._lone_given_name_owner(root.key)
+                if label == PERSON and given_name_owner:
+                    return "person", given_name_owner
+                # One key for the lone word whatever spaCy's label in each document
+                # ("SEACOM" tagged PERSON in one report and ORG in the others).
+                return "name", root.key
+            if label != PERSON:
+                return "name", root.key
             return "person", f"{root.key}\x1f{root.doc_id}"
         return "name", root.key
 
@@ -621,7 +876,9 @@ def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tup
 
 
 def resolve_in_chunks(
-    person_name_keys: Iterable[str], chunks: Iterable[tuple[pa.Table, pa.Table]]
+    person_name_keys: Iterable[str],
+    chunks: Iterable[tuple[pa.Table, pa.Table]],
+    matching: NameMatching | None = None,
 ) -> EntityResolution:
     """Resolve mentions that arrive as (mentions, documents) chunks of whole documents.
 
@@ -629,7 +886,7 @@ def resolve_in_chunks(
     holds one chunk, one tally per entity and the mention -> entity columns, not every mention:
     the result equals ``resolve_entities`` over the chunks' union.
     """
-    persons = PersonNames.from_keys(person_name_keys)
+    persons = PersonNames.from_keys(person_name_keys, matching)
     tallies: dict[tuple[str, str], _EntityTally] = {}
     mapped: list[pa.Table] = []
     for mentions, documents in chunks:
@@ -656,9 +913,12 @@ def resolve_in_chunks(
     return _build_tables(tallies, mapped)
 
 
-def resolve_entities(mentions: pa.Table, documents: pa.Table) -> EntityResolution:
+def resolve_entities(
+    mentions: pa.Table, documents: pa.Table, matching: NameMatching | None = None
+) -> EntityResolution:
     """Resolve every mention of every document to an entity (see the module docstring)."""
-    return resolve_in_chunks(full_person_name_keys(table_rows(mentions)), [(mentions, documents)])
+    keys = full_person_name_keys(table_rows(mentions))
+    return resolve_in_chunks(keys, [(mentions, documents)], matching)
 
 
 def _build_tables(
@@ -708,5 +968,6 @@ def _describe(kind: str, anchor: str, tally: _EntityTally) -> tuple[str, str, st
     if kind == "person":
         return name, PERSON, _majority(tally.title_countries)
     label = _majority(tally.labels) or "ORG"
-    country = _country_in_name(name) if label != "NORP" else None
-    return name, label, country
+    if label == "NORP":
+        return name, label, None
+    return name, label, _country_in_name(name) or _majority(tally.group_isos)

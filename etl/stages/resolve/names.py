@@ -5,10 +5,16 @@ Folding turns a surface form into comparison keys:
 * ``exact_key``: unidecode, lowercase, punctuation dropped, possessive and leading article
   removed (``"the Kyrgyz Foreign Ministry's"`` -> ``"kyrgyz foreign ministry"``,
   ``"U.N."`` -> ``"un"``);
-* ``translit_key``: ``exact_key`` with transliteration variants folded (``kh``/``h``, ``y``/``i``,
-  ``j``/``dj``, doubled letters), so ``Nazarbaev``/``Nazarbayev`` differ by one vowel only;
-* ``skeleton``: consonants only (after ``translit_key``), used as the blocking key: two spellings
-  of one name that differ only in vowels share a skeleton.
+* ``translit_key``: ``exact_key`` with the spellings that romanization systems (and French,
+  German or English habits) give one Cyrillic or Arabic sound folded together: ``dzh``/``dj``/
+  ``zh``/``j``, ``kh``/``h``, ``tch``/``ch``, ``q``/``ck``/``k``, ``ph``/``f``, ``dh``/``d``,
+  ``ou``/``u``, ``ye``/``e`` at a word start or after a vowel (``Yeltsin``/``Eltsin``,
+  ``Nazarbayev``/``Nazarbaev``), ``y``/``i`` (and ``aie``/``ae``: ``Nazarbaiev``), doubled
+  letters (``Gaddafi``/``Qaddafi``/``Kadhafi`` -> ``gadafi``/``kadafi``/``kadafi``);
+* ``skeleton``: consonants only (after ``translit_key``) with voiced and voiceless pairs folded
+  (``g``/``k``, ``d``/``t``, ``b``/``p``, ``z``/``s``, ``v``/``f``), used as the blocking key: two
+  spellings of one name that differ only in vowels or voicing share a skeleton, and a string
+  similarity then decides.
 
 Places (countries, demonyms such as ``Kyrgyz``, capitals, cities) are looked up in the one place
 index of ``etl.reference.places``, with the entity-resolution city cutoff; ``exact_key`` is that
@@ -33,6 +39,20 @@ from etl.reference.word_lists import office_words
 
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLED = re.compile(r"(.)\1+")
+# One sound, several romanizations: applied in this order (longest spellings first).
+_TRANSLIT_FOLDS = (
+    (re.compile(r"dzh|dj|zh"), "j"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"tch"), "ch"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"dh"), "d"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"(?:(?<=\b)|(?<=[aeiou]))ye"), "e"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"(?<=[aeou])ie"), "e"),
+)
+_VOICING = str.maketrans("gdbzv", "ktpsf")
 
 
 def _read_lines(name: str) -> list[str]:
@@ -73,14 +93,17 @@ def org_words() -> dict[str, frozenset[str]]:
 
 @lru_cache(maxsize=262_144)
 def translit_key(key: str) -> str:
-    """Fold transliteration variants of an ``exact_key``: kh/h, dj/j, y/i, doubled letters."""
-    folded = key.replace("kh", "h").replace("dj", "j").replace("y", "i")
+    """Fold romanization variants of an ``exact_key`` (see the module docstring)."""
+    folded = key
+    for pattern, replacement in _TRANSLIT_FOLDS:
+        folded = pattern.sub(replacement, folded)
     return _DOUBLED.sub(r"\1", folded)
 
 
 def skeleton(key: str) -> str:
-    """Consonant skeleton of a ``translit_key`` (the blocking key for fuzzy name matching)."""
-    return _DOUBLED.sub(r"\1", _VOWELS.sub("", key.replace(" ", "")))
+    """Consonant skeleton of a ``translit_key``, voicing folded (the fuzzy-matching block)."""
+    consonants = _VOWELS.sub("", key.replace(" ", "")).translate(_VOICING)
+    return _DOUBLED.sub(r"\1", consonants)
 
 
 def strip_honorifics(tokens: list[str]) -> list[str]:

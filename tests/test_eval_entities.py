@@ -1,0 +1,88 @@
+"""Entity evaluation: ECB+ gold selection and the cross-validated name-matching thresholds."""
+
+from __future__ import annotations
+
+from etl.evaluate.entities import (
+    MATCHING_GRID,
+    Variant,
+    cross_validate,
+    ecb_gold_mentions,
+    is_ecb_gold,
+)
+from tests.test_resolve import mention_rows
+
+
+def test_ecb_gold_keeps_named_participants_and_places_of_coreference_sentences():
+    doc = {
+        "doc": "1/1_1ecb",
+        "mentions": [
+            {
+                "start": 0,
+                "end": 6,
+                "text": "Tara R",
+                "tag": "HUMAN_PART_PER",
+                "instance": "A",
+                "in_coref_sentence": True,
+            },
+            {
+                "start": 10,
+                "end": 13,
+                "text": "man",
+                "tag": "HUMAN_PART_PER",
+                "instance": "B",
+                "in_coref_sentence": True,
+            },
+            {
+                "start": 20,
+                "end": 25,
+                "text": "Paris",
+                "tag": "LOC_GEO",
+                "instance": "C",
+                "in_coref_sentence": False,
+            },
+            {
+                "start": 30,
+                "end": 36,
+                "text": "killed",
+                "tag": "ACTION_OCCURRENCE",
+                "instance": "D",
+                "in_coref_sentence": True,
+            },
+        ],
+    }
+    assert ecb_gold_mentions(doc) == [(0, 6, "A")]
+    assert is_ecb_gold([doc])
+    assert not is_ecb_gold([{"doc_id": "GUM_x", "entities": []}])
+
+
+def test_cross_validation_reports_fitted_and_held_out_figures_per_group():
+    texts = {
+        "t1/a": "Nursultan Nazarbayev met Omurbek Babanov.",
+        "t1/b": "Nursultan Nazarbaev met Omurbek Babanov.",
+        "t2/a": "Almazbek Atambayev spoke.",
+        "t2/b": "Almazbek Atambaev spoke.",
+    }
+    names = {
+        "t1/a": [("Nursultan Nazarbayev", "PERSON", 0), ("Omurbek Babanov", "PERSON", 0)],
+        "t1/b": [("Nursultan Nazarbaev", "PERSON", 0), ("Omurbek Babanov", "PERSON", 0)],
+        "t2/a": [("Almazbek Atambayev", "PERSON", 0)],
+        "t2/b": [("Almazbek Atambaev", "PERSON", 0)],
+    }
+    rows = [row for doc, text in texts.items() for row in mention_rows(doc, text, names[doc])]
+    document_rows = [
+        {"doc_id": doc, "text": text, "publisher": None} for doc, text in texts.items()
+    ]
+    gold = {
+        doc: [
+            (row["start_char"], row["end_char"], row["text"].split()[0])
+            for row in rows
+            if row["doc_id"] == doc
+        ]
+        for doc in texts
+    }
+    variant = Variant(texts, gold, {doc: doc.split("/")[0] for doc in texts}, None)
+    result = cross_validate(variant, (rows, document_rows))
+    assert result["fitted_matching"] in MATCHING_GRID
+    assert result["n_groups"] == 2
+    assert result["fitted"][2] == 1.0
+    assert result["held_out"][2] == 1.0
