@@ -104,7 +104,11 @@ CREATE TABLE IF NOT EXISTS event_clusters (
     event_date           DATE,
     n_mentions           INTEGER,
     n_documents          INTEGER,
-    n_publishers         INTEGER
+    n_publishers         INTEGER,
+    date_source          VARCHAR,
+    first_reported_at    DATE,
+    last_reported_at     DATE,
+    confidence           DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS runs (
