@@ -6,12 +6,11 @@ on a warehouse built from the gold documents (``newsetl run --source ../shared/d
 (each gold action mention matched to the event whose raw trigger span overlaps it most, as
 ``newsetl eval coref`` matches them), then fits on the labelled candidate pairs:
 
-* ``max_date_spread_days``: the 95th percentile of the date gap (``clusters.date_gap``: publication
-  days count a day of slack) over pairs of dated events of one gold instance;
 * the logistic weights of ``clusters.FEATURES`` by L2-regularized Newton steps on the candidate
   pairs whose two events are both labelled;
-* the merge threshold: the value on a grid that gives the best cross-document pairwise F1 of
-  average-link clustering on the fitting topics.
+* the merge threshold (a grid), then the widest spread of text dates in one cluster (1, 3 or 7
+  days), each the value giving the best cross-document pairwise F1 of average-link clustering on
+  the fitting topics.
 
 It prints the fitted figures (model fitted and scored on all topics) and the leave-one-topic-out
 figures (each topic clustered with a model fitted on the other topics) side by side.
@@ -209,6 +208,7 @@ def fit_and_report(gold_path: Path, db_path: Path, write: bool) -> dict:
         "max_date_spread_days": model.max_date_spread_days,
         "fitted_on": f"{gold_path.parent.name}: {len(labelled.topics())} topics, "
         f"{len(labelled.instance_of)} labelled events of {len(labelled.events)}",
+        "held_out_folds": held_out["folds"],
         "figures": {
             name: {
                 "across_f1": round(result["pairwise"]["across"]["f1"], 4),
