@@ -45,7 +45,7 @@ THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(2, 17))
 # would pick no limit (its reports' relative dates are often resolved against the wrong day), but
 # two meetings of the same people weeks apart must stay two events: at most a week.
 SPREADS = (1, 3, 7)
-L2 = 1.0
+L2 = 0.1
 SPREAD_QUANTILE = 0.95
 
 
