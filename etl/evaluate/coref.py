@@ -19,9 +19,10 @@ precision), CoNLL F1 (mean of MUC, B-cubed and CEAF-e) on the matched mentions, 
 cross-document instances spanning >= 2 documents were matched in >= 2 documents. Documents are
 tied to the warehouse by ``documents.source_uri`` (``file://.../docs/<topic>/<doc>.txt``).
 
-``--cv`` adds leave-one-topic-out figures for the learned event-coreference model
-(``etl.evaluate.fit_coref``): each topic's events are clustered with weights fitted on the other
-topics.
+Rows labelled ``warehouse`` score the warehouse's own clusters (with the committed model they
+are the fitted figures); ``--cv`` adds rows labelled ``held_out``, the leave-one-topic-out figures
+of the learned event-coreference model (``etl.evaluate.fit_coref``): each topic's events are
+clustered with a model fitted on the other topics.
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def evaluate_coref(
             "db": str(db_path),
             "n_documents": len(gold_docs),
             "n_loaded": len(set(prediction.doc_key_of.values()) & {d["doc"] for d in gold_docs}),
-            "fitted": score_prediction(gold_docs, prediction),
+            "warehouse": score_prediction(gold_docs, prediction),
         }
         if cross_validate:
             from etl.evaluate.fit_coref import leave_one_topic_out
@@ -231,10 +232,10 @@ def format_coref_report(metrics: dict) -> str:
     lines = [
         f"coreference on {metrics['n_loaded']}/{metrics['n_documents']} documents "
         f"({metrics['gold']}; warehouse {metrics['db']})",
-        f"{'mentions':<9} {'figures':<9} {'pairs':<7} {'precision':>9} {'recall':>7} {'f1':>6} "
+        f"{'mentions':<9} {'clusters':<9} {'pairs':<7} {'precision':>9} {'recall':>7} {'f1':>6} "
         f"{'gold':>7} {'pred':>7} {'correct':>7}",
     ]
-    for label in ("fitted", "held_out"):
+    for label in ("warehouse", "held_out"):
         if label not in metrics:
             continue
         for kind in KINDS:
