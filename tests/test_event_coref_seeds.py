@@ -1,8 +1,15 @@
-"""Event coreference on the seeds, through the real flow: each story's event is one cluster."""
+"""Event coreference on the seeds, through the real flow: each story's event is one cluster;
+older warehouses gain the new event_clusters columns."""
 
 from __future__ import annotations
 
 from datetime import date
+
+import duckdb
+
+from etl import schema
+from etl.storage.warehouse.engine import make_engine
+from etl.storage.warehouse.load import upgrade_schema
 
 
 def test_the_meeting_is_one_cluster_of_both_publishers_on_its_day(seed_db):
@@ -56,3 +63,23 @@ def test_an_earlier_meeting_of_the_same_leader_stays_its_own_event(seed_db):
         ).fetchone()[0]
     assert len(clusters) >= 2  # 2017-08-01 and 2017-09-19
     assert shared == 0
+
+
+def test_an_older_warehouse_gains_the_new_event_cluster_columns(tmp_path):
+    db_path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(
+            "CREATE TABLE event_clusters (cluster_id VARCHAR NOT NULL, event_type VARCHAR NOT NULL,"
+            " actor_entity_id VARCHAR, recipient_entity_id VARCHAR, event_date DATE,"
+            " n_mentions INTEGER, n_documents INTEGER, n_publishers INTEGER)"
+        )
+    engine = make_engine(db_path)
+    try:
+        with engine.connect() as conn:
+            upgrade_schema(conn)
+            upgrade_schema(conn)  # a no-op once up to date
+            conn.commit()
+            columns = [row[0] for row in conn.exec_driver_sql("DESCRIBE event_clusters")]
+    finally:
+        engine.dispose()
+    assert columns == schema.EVENT_CLUSTERS.names
