@@ -169,6 +169,10 @@ EVENT_CLUSTERS = pa.schema(
         ("n_mentions", pa.int32()),
         ("n_documents", pa.int32()),
         ("n_publishers", pa.int32()),
+        ("date_source", pa.string()),
+        ("first_reported_at", pa.date32()),
+        ("last_reported_at", pa.date32()),
+        ("confidence", pa.float64()),
     ]
 )
 

@@ -1,21 +1,40 @@
-"""Event clustering: same type, same entities, dates within a day -> one cluster."""
+"""Event coreference: reports of one event share a cluster; other events, dates and families stay
+apart; ids are deterministic; candidate pairs are blocked."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pyarrow as pa
+import pytest
 
 from etl import schema
 from etl.ids import stable_id
-from etl.stages.resolve.clusters import cluster_events
+from etl.stages.resolve import clusters as clustering
+from etl.stages.resolve.clusters import (
+    FEATURES,
+    CorefModel,
+    Event,
+    average_link,
+    candidate_pairs,
+    cluster_events,
+    document_profiles,
+    family_of,
+    same_predicate,
+    trigger_stem,
+)
 
 EVENT_COLUMNS = schema.EXTRACTED_EVENTS.append(pa.field("actor_entity_id", pa.string())).append(
     pa.field("recipient_entity_id", pa.string())
 )
+SALIENT = [
+    {"entity_id": "KGZ", "n_mentions": 5, "n_documents": 3},
+    {"entity_id": "KAZ", "n_mentions": 4, "n_documents": 3},
+    {"entity_id": "NAZ", "n_mentions": 3, "n_documents": 2},
+]
 
 
-def event(event_id, doc_id, event_type, actor, recipient, day) -> dict:
+def event(event_id, doc_id, event_type, actor, recipient, day, trigger="accused", source=None):
     row = dict.fromkeys(EVENT_COLUMNS.names)
     row.update(
         event_id=event_id,
@@ -24,22 +43,33 @@ def event(event_id, doc_id, event_type, actor, recipient, day) -> dict:
         actor_entity_id=actor,
         recipient_entity_id=recipient,
         event_date=day,
+        trigger_text=trigger,
+        date_source=source or ("sentence" if day else None),
     )
     return row
 
 
 DOCUMENTS = pa.Table.from_pylist(
     [
-        {"doc_id": "rferl", "publisher": "RFE/RL"},
-        {"doc_id": "reuters", "publisher": "Reuters"},
-        {"doc_id": "reuters2", "publisher": "Reuters"},
+        {
+            "doc_id": doc_id,
+            "publisher": publisher,
+            "published_at": published,
+            "n_corpus_documents": 100,
+            "salient_entities": SALIENT,
+        }
+        for doc_id, publisher, published in [
+            ("rferl", "RFE/RL", date(2017, 9, 20)),
+            ("reuters", "Reuters", date(2017, 9, 21)),
+            ("reuters2", "Reuters", None),
+        ]
     ]
 )
 
 
-def run(rows: list[dict]):
+def run(rows: list[dict], model: CorefModel | None = None):
     events = pa.Table.from_pylist(rows, schema=EVENT_COLUMNS)
-    cluster_map, clusters = cluster_events(events, DOCUMENTS)
+    cluster_map, clusters = cluster_events(events, DOCUMENTS, model)
     return dict(zip(*cluster_map.to_pydict().values(), strict=True)), {
         row["cluster_id"]: row for row in clusters.to_pylist()
     }
@@ -48,7 +78,7 @@ def run(rows: list[dict]):
 def test_same_event_reported_by_two_publishers_is_one_cluster():
     rows = [
         event("e1", "rferl", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
-        event("e2", "reuters", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
+        event("e2", "reuters", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20), "accusations"),
         event("e3", "reuters2", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 21)),
     ]
     cluster_of, clusters = run(rows)
@@ -56,48 +86,95 @@ def test_same_event_reported_by_two_publishers_is_one_cluster():
     cluster = clusters[cluster_of["e1"]]
     assert (cluster["n_mentions"], cluster["n_documents"], cluster["n_publishers"]) == (3, 3, 2)
     assert cluster["event_date"] == date(2017, 9, 20)
+    assert cluster["date_source"] == "sentence"
+    assert (cluster["first_reported_at"], cluster["last_reported_at"]) == (
+        date(2017, 9, 20),
+        date(2017, 9, 21),
+    )
+    assert (cluster["actor_entity_id"], cluster["recipient_entity_id"]) == ("KGZ", "KAZ")
+    assert 0.0 < cluster["confidence"] <= 1.0
 
 
-def test_reciprocal_types_ignore_order_but_others_do_not():
+def test_meetings_of_the_same_people_weeks_apart_stay_two_events():
     rows = [
-        event("m1", "rferl", "CONSULT", "NAZ", "BAB", date(2017, 9, 19)),
-        event("m2", "reuters", "CONSULT", "BAB", "NAZ", date(2017, 9, 19)),
-        event("a1", "rferl", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
-        event("a2", "reuters", "ACCUSE", "KAZ", "KGZ", date(2017, 9, 20)),
+        event("m1", "rferl", "CONSULT", "NAZ", "KGZ", date(2017, 9, 19), "met"),
+        event("m2", "reuters", "CONSULT", "KGZ", "NAZ", date(2017, 9, 19), "met"),
+        event("m3", "reuters2", "CONSULT", "NAZ", "KGZ", date(2017, 8, 1), "met"),
     ]
     cluster_of, clusters = run(rows)
-    assert cluster_of["m1"] == cluster_of["m2"]
+    assert cluster_of["m1"] == cluster_of["m2"] != cluster_of["m3"]
     assert clusters[cluster_of["m1"]]["n_publishers"] == 2
-    assert cluster_of["a1"] != cluster_of["a2"]
 
 
-def test_dates_more_than_a_day_apart_or_other_types_are_separate():
+def test_types_of_different_families_are_never_compared():
+    assert family_of("ACCUSE") == family_of("PROTEST") != family_of("ASSAULT")
+    rows = [
+        event("e1", "rferl", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20), "attacked"),
+        event("e2", "reuters", "ASSAULT", "KGZ", "KAZ", date(2017, 9, 20), "attacked"),
+    ]
+    cluster_of, clusters = run(rows)
+    assert cluster_of["e1"] != cluster_of["e2"]
+    assert len(clusters) == 2
+
+
+def test_related_types_of_one_family_may_corefer():
+    everything = CorefModel((-1.0, *[0.0] * (len(FEATURES) - 1), 0.0), 0.2, 1)
     rows = [
         event("e1", "rferl", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
-        event("e2", "reuters", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 23)),
-        event("e3", "reuters", "PROTEST", "KGZ", "KAZ", date(2017, 9, 20)),
+        event("e2", "reuters", "PROTEST", "KGZ", "KAZ", date(2017, 9, 20), "protest"),
     ]
-    cluster_of, clusters = run(rows)
-    assert len(set(cluster_of.values())) == 3
-    assert len(clusters) == 3
+    cluster_of, _ = run(rows, everything)
+    assert cluster_of["e1"] == cluster_of["e2"]
 
 
-def test_events_without_entities_or_dates_are_singletons():
-    rows = [
-        event("e1", "rferl", "ACCUSE", None, None, date(2017, 9, 20)),
-        event("e2", "reuters", "ACCUSE", None, None, date(2017, 9, 20)),
-        event("e3", "rferl", "ACCUSE", "KGZ", "KAZ", None),
-        event("e4", "reuters", "ACCUSE", "KGZ", "KAZ", None),
+def test_events_sharing_no_entity_or_document_are_not_candidates():
+    lonely = pa.Table.from_pylist(
+        [
+            {"doc_id": doc_id, "publisher": None, "published_at": None, "salient_entities": []}
+            for doc_id in ("a", "b")
+        ]
+    )
+    events = [
+        Event("e1", "a", "ACCUSE", None, None, date(2017, 9, 20), "sentence", trigger_text="x"),
+        Event("e2", "b", "ACCUSE", None, None, date(2017, 9, 20), "sentence", trigger_text="x"),
+        Event("e3", "b", "ACCUSE", None, None, None, trigger_text="y"),
     ]
-    cluster_of, clusters = run(rows)
-    assert len(set(cluster_of.values())) == 4
-    assert all(row["n_mentions"] == 1 for row in clusters.values())
+    assert candidate_pairs(events, document_profiles(lonely), 7) == [(1, 2)]
 
 
-def test_clustering_does_not_depend_on_row_order():
+def test_large_blocks_compare_only_events_dated_close_together(monkeypatch):
+    monkeypatch.setattr(clustering, "MAX_FULL_BLOCK", 2)
+    events = [
+        Event("e1", "a", "ACCUSE", "KGZ", None, date(2017, 9, 1), "sentence"),
+        Event("e2", "b", "ACCUSE", "KGZ", None, date(2017, 9, 2), "sentence"),
+        Event("e3", "c", "ACCUSE", "KGZ", None, date(2017, 12, 1), "sentence"),
+        Event("e4", "d", "ACCUSE", "KGZ", None, None),
+    ]
+    assert candidate_pairs(events, {}, 1) == [(0, 1)]
+
+
+def test_average_link_does_not_chain_through_one_event():
+    events = [Event(f"e{i}", f"d{i}", "ACCUSE", None, None, None) for i in range(3)]
+    model = CorefModel((0.0,) * (len(FEATURES) + 1), 0.6, 1)
+    # e0-e1 and e1-e2 are likely, e0-e2 was never compared: e2 would join at mean 0.85/2.
+    found = average_link(events, {(0, 1): 0.9, (1, 2): 0.85}, model)
+    assert sorted(sorted(cluster.members) for cluster in found) == [[0, 1], [2]]
+    joined = next(cluster for cluster in found if len(cluster.members) == 2)
+    assert joined.confidence == pytest.approx(0.9)
+
+
+def test_clustering_does_not_depend_on_row_order_and_reruns_identically():
     rows = [
         event("e2", "reuters", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
         event("e1", "rferl", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
         event("e3", "reuters", "ACCUSE", "KGZ", None, date(2017, 9, 20)),
+        event("e4", "reuters2", "ASSAULT", "KGZ", None, None, "shot"),
     ]
-    assert run(rows) == run(list(reversed(rows)))
+    assert run(rows) == run(list(reversed(rows))) == run(rows)
+
+
+def test_trigger_stems_meet_for_forms_of_one_predicate():
+    assert same_predicate(trigger_stem("accusations"), trigger_stem("accused"))
+    assert same_predicate(trigger_stem("killed"), trigger_stem("killing"))
+    assert not same_predicate(trigger_stem("met"), trigger_stem("accused"))
+    assert not same_predicate(None, trigger_stem("met"))

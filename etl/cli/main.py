@@ -419,3 +419,27 @@ def exit_status(code: object) -> int:
 
 if __name__ == "__main__":
     main()
+
+
+@eval_app.command("coref")
+def eval_coref(
+    gold: GoldOpt = Path("../shared/data/ecb_dev/gold.jsonl"),
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Re-score this warehouse instead of running the pipeline."),
+    ] = None,
+    cv: Annotated[
+        bool, typer.Option("--cv", help="Add leave-one-topic-out figures for event clustering.")
+    ] = False,
+) -> None:
+    """ECB+ event and entity coreference: pairwise within/across documents, CoNLL F1."""
+    _gold_exists(gold)
+    if db is not None and not db.is_file():
+        raise fail(f"warehouse {db} not found")
+    from etl.evaluate.coref import evaluate_coref, format_coref_report
+
+    settings = Settings()
+    if db is None:  # the pipeline runs as a Prefect flow, like `newsetl run`
+        wait_until_ready(prepare_prefect(settings, verbose=False))
+        quiet_failure_logs()
+    typer.echo(format_coref_report(evaluate_coref(gold, db, settings, cross_validate=cv)))

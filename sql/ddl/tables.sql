@@ -122,7 +122,11 @@ CREATE TABLE IF NOT EXISTS event_clusters (
     event_date           DATE,
     n_mentions           INTEGER,
     n_documents          INTEGER,
-    n_publishers         INTEGER
+    n_publishers         INTEGER,
+    date_source          VARCHAR,
+    first_reported_at    DATE,
+    last_reported_at     DATE,
+    confidence           DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS runs (
@@ -143,3 +147,9 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason      VARCHAR NOT NULL,
     run_id      VARCHAR NOT NULL
 );
+
+-- Columns later releases added to existing tables (warehouses made by older ones gain them here).
+ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS date_source VARCHAR;
+ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS first_reported_at DATE;
+ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS last_reported_at DATE;
+ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS confidence DOUBLE;

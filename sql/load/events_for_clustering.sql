@@ -1,4 +1,6 @@
--- Every event with its resolved arguments and date: what clustering compares.
-SELECT event_id, doc_id, event_type, actor_entity_id, recipient_entity_id, event_date
+-- Every event with what event coreference compares: type, resolved participants, date and its
+-- certainty, place and trigger.
+SELECT event_id, doc_id, event_type, actor_entity_id, recipient_entity_id, event_date,
+       date_source, location_text, location_country_code, trigger_text
 FROM events
 ORDER BY event_id;

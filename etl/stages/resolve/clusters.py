@@ -1,23 +1,39 @@
-"""Event clustering: event mentions that report the same real-world event share a ``cluster_id``.
+"""Event clustering as event coreference: event mentions reporting one real-world event share a
+``cluster_id``.
 
-Two event mentions are the same event when they have the same PLOVER type, the same actor entity
-and the same recipient entity (in either order for reciprocal types such as CONSULT, where "A met
-B" and "B met A" are one meeting), and dates within one day. Events of one key are taken in date
-order; a cluster starts at its earliest event and takes every later event dated at most one day
-after that start, so a cluster never spans more than two consecutive days.
+Two event mentions are compared only when they are *candidates*: their PLOVER types share a family
+(``data/event_families.json``: types different reports may give one act, from the PLOVER
+definitions) and they share an entity, either a resolved participant (actor or recipient) or one
+of their documents' most mentioned entities; within a large block only events dated close together
+are compared, so the work grows with the blocks, never with all pairs of the warehouse.
 
-An event with only one of the two entities matches only events missing the same side. Events
-with neither an actor nor a recipient entity, and events without a date, cannot be matched with
-confidence and get a cluster of their own. The ``cluster_id`` is ``stable_id`` of the
-cluster's earliest event id (by date, then id): deterministic for the same events, and it changes
-only when a new report of the event arrives with an earlier date or a smaller id on the same day.
+Each candidate pair gets a probability of being one event from a logistic model over pair
+features (``FEATURES``): same type, participant overlap and conflict, the documents' salient-entity
+similarity, same trigger stem, date agreement with its certainty (an ``event_date`` taken from the
+publication day is only known to within a day: reports of yesterday's event are dated today),
+place agreement and conflict. The weights, the merge threshold and the widest date spread of one
+event are fitted on ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
+``data/event_coref_model.json``.
+
+Clusters are formed by average-link agglomeration over the scored pairs (pairs never compared
+count as probability 0): the two clusters with the highest mean pair probability merge while it is
+at least the threshold and their dates stay within the learned spread, so two meetings of the same
+people weeks apart stay two events. The ``cluster_id`` is ``stable_id`` of the cluster's earliest
+event (by date, then id; undated events last): deterministic, independent of row order.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from functools import cache
+from itertools import combinations, repeat
+from pathlib import Path
 from typing import NamedTuple
 
 import pyarrow as pa
@@ -25,16 +41,50 @@ import pyarrow as pa
 from etl import schema
 from etl.ids import stable_id
 
-# Types whose actor and recipient play the same role: "A consulted B" is "B consulted A".
-RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE"})
-MAX_DAYS_APART = 1
-_COLUMNS = ["event_id", "doc_id", "event_type", "actor_entity_id", "recipient_entity_id"]
+DATA_DIR = Path(__file__).parent / "data"
+FAMILIES_PATH = DATA_DIR / "event_families.json"
+MODEL_PATH = DATA_DIR / "event_coref_model.json"
 
-ClusterKey = tuple[str, str | None, str | None]
+# Documents' most mentioned entities kept as their profile (and as blocking keys).
+MAX_SALIENT_ENTITIES = 8
+# Blocks larger than this compare only events dated within the learned spread of each other.
+MAX_FULL_BLOCK = 200
+# The date that only says when the report was published: the event may be a day or more earlier.
+UNCERTAIN_DATE_SOURCE = "publication"
+# Stems sharing this many first letters are one predicate ("accusation", "accused").
+SHARED_PREFIX = 5
+_TRIGGER_SUFFIXES = ("ings", "ing", "ions", "ion", "ed", "es", "s", "e")
+
+FEATURES = (
+    "same_type",
+    "same_document",
+    "participant_overlap",
+    "participant_conflict",
+    "document_similarity",
+    "same_trigger",
+    "dates_known",
+    "date_gap",
+    "certain_dates_agree",
+    "same_place",
+    "place_conflict",
+)
+
+_EVENT_COLUMNS = [
+    "event_id",
+    "doc_id",
+    "event_type",
+    "actor_entity_id",
+    "recipient_entity_id",
+    "event_date",
+    "date_source",
+    "location_text",
+    "location_country_code",
+    "trigger_text",
+]
 
 
 class Event(NamedTuple):
-    """What clustering compares of one event (a tuple: the warehouse holds many of them)."""
+    """What coreference compares of one event mention (a tuple: the warehouse holds many)."""
 
     event_id: str
     doc_id: str
@@ -42,76 +92,371 @@ class Event(NamedTuple):
     actor_entity_id: str | None
     recipient_entity_id: str | None
     event_date: date | None
+    date_source: str | None = None
+    location_text: str | None = None
+    location_country_code: str | None = None
+    trigger_text: str | None = None
 
 
-def cluster_key(event: Event) -> ClusterKey | None:
-    """(type, actor, recipient) identifying the event, or None when it cannot be matched."""
-    actor, recipient = event.actor_entity_id, event.recipient_entity_id
-    if (not actor and not recipient) or event.event_date is None:
+@dataclass(frozen=True)
+class DocumentProfile:
+    """What clustering knows of a document: publisher, publication day, salient entities."""
+
+    publisher: str | None
+    published_at: date | None
+    salient: dict[str, float]  # entity id -> tf-idf weight, unit length
+
+    def similarity(self, other: DocumentProfile) -> float:
+        small, large = sorted((self.salient, other.salient), key=len)
+        return sum(weight * large.get(entity, 0.0) for entity, weight in small.items())
+
+
+@dataclass(frozen=True)
+class CorefModel:
+    """Logistic weights over ``FEATURES`` (intercept first), merge threshold, widest date spread."""
+
+    weights: tuple[float, ...]
+    threshold: float
+    max_date_spread_days: int
+
+    def probability(self, features: Sequence[float]) -> float:
+        score = self.weights[0] + sum(
+            w * x for w, x in zip(self.weights[1:], features, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-score))
+
+    @classmethod
+    def from_json(cls, data: dict) -> CorefModel:
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"event coreference model features {data['features']} != {FEATURES}")
+        return cls(tuple(data["weights"]), data["threshold"], data["max_date_spread_days"])
+
+
+@cache
+def default_model() -> CorefModel:
+    """The committed model (``data/event_coref_model.json``)."""
+    return CorefModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+@cache
+def type_families() -> dict[str, str]:
+    """PLOVER type -> family of types that may report one act."""
+    families = json.loads(FAMILIES_PATH.read_text(encoding="utf-8"))["families"]
+    return {kind: name for name, family in families.items() for kind in family["types"]}
+
+
+def family_of(event_type: str) -> str:
+    return type_families().get(event_type, event_type)
+
+
+def trigger_stem(trigger: str | None) -> str | None:
+    """A crude stem of the trigger's last word ("shooting", "shot" stay apart; "killed",
+    "killing", "kills" meet), enough to tell a repeated predicate."""
+    if not trigger:
         return None
-    if event.event_type in RECIPROCAL_TYPES and (actor or "") > (recipient or ""):
-        actor, recipient = recipient, actor
-    return event.event_type, actor, recipient
+    word = trigger.lower().split()[-1]
+    for suffix in _TRIGGER_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
-def _order(event: Event) -> tuple[date, str]:
-    return event.event_date, event.event_id
+def same_predicate(first_stem: str | None, second_stem: str | None) -> bool:
+    """Stems equal, or sharing their first SHARED_PREFIX letters ("accusat-", "accus-")."""
+    if not first_stem or not second_stem:
+        return False
+    if first_stem == second_stem:
+        return True
+    return min(len(first_stem), len(second_stem)) >= SHARED_PREFIX and (
+        first_stem[:SHARED_PREFIX] == second_stem[:SHARED_PREFIX]
+    )
 
 
-def assign_clusters(events: list[Event]) -> dict[str, list[Event]]:
-    """cluster_id -> its events (each list sorted by date, then event id)."""
-    by_key: dict[ClusterKey, list[Event]] = defaultdict(list)
-    clusters: dict[str, list[Event]] = {}
-    for event in events:
-        key = cluster_key(event)
-        if key is None:
-            clusters[stable_id(event.event_id)] = [event]
-        else:
-            by_key[key].append(event)
-    for key in sorted(by_key, key=lambda item: tuple(part or "" for part in item)):
-        current: list[Event] = []
-        for event in sorted(by_key[key], key=_order):
-            if current and (event.event_date - current[0].event_date).days > MAX_DAYS_APART:
-                clusters[stable_id(current[0].event_id)] = current
-                current = []
-            current.append(event)
-        clusters[stable_id(current[0].event_id)] = current
+def document_profiles(documents: pa.Table) -> dict[str, DocumentProfile]:
+    """doc_id -> profile, from the rows of ``sql/load/documents_for_clustering.sql``."""
+    profiles = {}
+    names = set(documents.column_names)
+    for row in documents.to_pylist():
+        n_corpus = max(row.get("n_corpus_documents") or 1, 1)
+        weights = {}
+        for item in (row.get("salient_entities") or [])[:MAX_SALIENT_ENTITIES]:
+            idf = math.log((1 + n_corpus) / (1 + item["n_documents"])) + 1.0
+            weights[item["entity_id"]] = (1.0 + math.log(item["n_mentions"])) * idf
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        profiles[row["doc_id"]] = DocumentProfile(
+            row.get("publisher"),
+            row.get("published_at") if "published_at" in names else None,
+            {entity: w / norm for entity, w in weights.items()},
+        )
+    return profiles
+
+
+_EMPTY_PROFILE = DocumentProfile(None, None, {})
+
+
+def participants(event: Event) -> set[str]:
+    return {e for e in (event.actor_entity_id, event.recipient_entity_id) if e}
+
+
+def date_gap(first: Event, second: Event) -> int | None:
+    """Days between two events' dates, less a day for each date that is only a publication day."""
+    if first.event_date is None or second.event_date is None:
+        return None
+    slack = (first.date_source == UNCERTAIN_DATE_SOURCE) + (
+        second.date_source == UNCERTAIN_DATE_SOURCE
+    )
+    return max(0, abs((first.event_date - second.event_date).days) - slack)
+
+
+def _place(event: Event) -> str | None:
+    if event.location_country_code:
+        return event.location_country_code
+    return event.location_text.lower() if event.location_text else None
+
+
+def pair_features(
+    first: Event, second: Event, first_doc: DocumentProfile, second_doc: DocumentProfile
+) -> tuple[float, ...]:
+    """The values of ``FEATURES`` for one candidate pair."""
+    same_document = first.doc_id == second.doc_id
+    first_parts, second_parts = participants(first), participants(second)
+    union = first_parts | second_parts
+    overlap = len(first_parts & second_parts) / len(union) if union else 0.0
+    conflict = float(bool(first_parts) and bool(second_parts) and not first_parts & second_parts)
+    gap = date_gap(first, second)
+    certain = (
+        gap is not None
+        and first.date_source != UNCERTAIN_DATE_SOURCE
+        and second.date_source != UNCERTAIN_DATE_SOURCE
+    )
+    first_place, second_place = _place(first), _place(second)
+    stem = trigger_stem(first.trigger_text)
+    return (
+        float(first.event_type == second.event_type),
+        float(same_document),
+        # Participants mean more across documents: inside one, a story's steps share its people.
+        0.0 if same_document else overlap,
+        0.0 if same_document else conflict,
+        0.0 if same_document else first_doc.similarity(second_doc),
+        float(same_predicate(stem, trigger_stem(second.trigger_text))),
+        float(gap is not None),
+        math.log1p(gap) if gap is not None else 0.0,
+        float(certain and gap <= 1),
+        float(first_place is not None and first_place == second_place),
+        float(first_place is not None and second_place is not None and first_place != second_place),
+    )
+
+
+def _blocking_keys(event: Event, profile: DocumentProfile) -> set[tuple[str, str]]:
+    family = family_of(event.event_type)
+    keys = {(family, f"doc:{event.doc_id}")}
+    keys.update((family, entity) for entity in participants(event) | profile.salient.keys())
+    return keys
+
+
+def candidate_pairs(
+    events: Sequence[Event], profiles: dict[str, DocumentProfile], max_spread_days: int
+) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of events worth comparing: same type family and a shared entity or
+    document; in a block too large to compare fully, only dated events close in time."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, event in enumerate(events):
+        for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
+            blocks[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) <= MAX_FULL_BLOCK:
+            pairs.update(combinations(members, 2))
+            continue
+        dated = sorted(
+            (events[i].event_date, i) for i in members if events[i].event_date is not None
+        )
+        window = max_spread_days + 2  # publication-day slack of both dates
+        start = 0
+        for end, (day, index) in enumerate(dated):
+            while (day - dated[start][0]).days > window:
+                start += 1
+            pairs.update((min(i, index), max(i, index)) for _, i in dated[start:end])
+    return sorted(pairs)
+
+
+def scored_pairs(
+    events: Sequence[Event], profiles: dict[str, DocumentProfile], model: CorefModel
+) -> dict[tuple[int, int], float]:
+    """(i, j) -> probability that events i and j are one event, for every candidate pair."""
+    return {
+        (i, j): model.probability(
+            pair_features(
+                events[i],
+                events[j],
+                profiles.get(events[i].doc_id, _EMPTY_PROFILE),
+                profiles.get(events[j].doc_id, _EMPTY_PROFILE),
+            )
+        )
+        for i, j in candidate_pairs(events, profiles, model.max_date_spread_days)
+    }
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    first_day: date | None
+    last_day: date | None
+    confidence: float
+
+
+def _spread_ok(first: _Cluster, second: _Cluster, max_spread_days: int) -> bool:
+    days = [d for d in (first.first_day, first.last_day, second.first_day, second.last_day) if d]
+    return not days or (max(days) - min(days)).days <= max_spread_days
+
+
+def average_link(
+    events: Sequence[Event], scores: dict[tuple[int, int], float], model: CorefModel
+) -> list[_Cluster]:
+    """Agglomerate events: merge the pair of clusters with the highest mean pair probability
+    (unscored pairs count 0) while it reaches the threshold and the dates stay within spread."""
+    # Only dates read from the text bound a cluster: a publication day is just when a report
+    # appeared, and later reports of an event (a trial, an anniversary) appear weeks after it.
+    days = [
+        event.event_date if event.date_source != UNCERTAIN_DATE_SOURCE else None for event in events
+    ]
+    best_link = [0.0] * len(events)
+    for (i, j), probability in scores.items():
+        best_link[i] = max(best_link[i], probability)
+        best_link[j] = max(best_link[j], probability)
+    clusters = {i: _Cluster([i], days[i], days[i], 1.0) for i in range(len(events))}
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for (i, j), probability in scores.items():
+        links[i][j] = links[j][i] = probability
+    version = dict.fromkeys(clusters, 0)
+    heap = [(-p, i, j, 0, 0) for (i, j), p in scores.items() if p >= model.threshold]
+    heapq.heapify(heap)
+    while heap:
+        negative, i, j, version_i, version_j = heapq.heappop(heap)
+        if (
+            i not in clusters
+            or j not in clusters
+            or (version[i], version[j]) != (version_i, version_j)
+        ):
+            continue
+        first, second = clusters[i], clusters[j]
+        if not _spread_ok(first, second, model.max_date_spread_days):
+            continue
+        keep, gone = (i, j) if len(first.members) >= len(second.members) else (j, i)
+        kept, merged = clusters[keep], clusters.pop(gone)
+        kept.members.extend(merged.members)
+        known = [d for d in (kept.first_day, merged.first_day, kept.last_day, merged.last_day) if d]
+        kept.first_day, kept.last_day = (min(known), max(known)) if known else (None, None)
+        kept.confidence = min(kept.confidence, merged.confidence, -negative)
+        version[keep] += 1
+        del version[gone]
+        for other, total in links.pop(gone).items():
+            links[other].pop(gone, None)
+            if other != keep:
+                links[keep][other] = links[keep].get(other, 0.0) + total
+                links[other][keep] = links[keep][other]
+        links[keep].pop(gone, None)
+        size = len(kept.members)
+        for other, total in links[keep].items():
+            mean = total / (size * len(clusters[other].members))
+            if mean >= model.threshold:
+                low, high = min(keep, other), max(keep, other)
+                heapq.heappush(heap, (-mean, low, high, version[low], version[high]))
+    for index, cluster in clusters.items():
+        if len(cluster.members) == 1:  # how sure it is that it joins nothing
+            cluster.confidence = 1.0 - best_link[index]
+    return list(clusters.values())
+
+
+def _order(event: Event) -> tuple[bool, date, str]:
+    return event.event_date is None, event.event_date or date.min, event.event_id
+
+
+def assign_clusters(
+    events: Iterable[Event],
+    profiles: dict[str, DocumentProfile] | None = None,
+    model: CorefModel | None = None,
+) -> dict[str, tuple[list[Event], float]]:
+    """cluster_id -> (its events sorted by date then id, confidence)."""
+    ordered = sorted(events, key=lambda event: event.event_id)
+    model = model or default_model()
+    profiles = profiles or {}
+    clusters = {}
+    for cluster in average_link(ordered, scored_pairs(ordered, profiles, model), model):
+        members = sorted((ordered[i] for i in cluster.members), key=_order)
+        clusters[stable_id(members[0].event_id)] = (members, cluster.confidence)
     return clusters
 
 
-def cluster_events(events: pa.Table, documents: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """(event_cluster_map, event_clusters) for events with resolved actor/recipient entity ids."""
-    columns = [events.column(name).to_pylist() for name in [*_COLUMNS, "event_date"]]
-    rows = [Event(*values) for values in zip(*columns, strict=True)]
-    del columns
-    publisher_of = dict(
-        zip(
-            documents.column("doc_id").to_pylist(),
-            documents.column("publisher").to_pylist(),
-            strict=True,
-        )
+def _most_common(values: Iterable) -> object | None:
+    counts = Counter(value for value in values if value is not None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def cluster_row(
+    cluster_id: str,
+    members: list[Event],
+    confidence: float,
+    profiles: dict[str, DocumentProfile],
+) -> dict:
+    """One ``event_clusters`` row: most common type, participants and date (certain dates
+    first), report span, documents, publishers and confidence."""
+    doc_ids = sorted({event.doc_id for event in members})
+    documents = [profiles.get(doc_id, _EMPTY_PROFILE) for doc_id in doc_ids]
+    certain = [e.event_date for e in members if e.date_source != UNCERTAIN_DATE_SOURCE]
+    event_date = _most_common(certain) or _most_common(e.event_date for e in members)
+    reported = sorted(doc.published_at for doc in documents if doc.published_at)
+    # The participants as one pair, so that actor and recipient come from the same report.
+    both = [(e.actor_entity_id, e.recipient_entity_id) for e in members if participants(e)]
+    actor, recipient = (
+        _most_common(pair for pair in both if None not in pair)
+        or _most_common(both)
+        or (None, None)
     )
-    clusters = assign_clusters(rows)
+    return {
+        "cluster_id": cluster_id,
+        "event_type": _most_common(event.event_type for event in members),
+        "actor_entity_id": actor,
+        "recipient_entity_id": recipient,
+        "event_date": event_date,
+        "n_mentions": len(members),
+        "n_documents": len(doc_ids),
+        "n_publishers": len({doc.publisher for doc in documents} - {None}),
+        "date_source": (
+            None
+            if event_date is None
+            else "sentence"
+            if any(d is not None for d in certain)
+            else UNCERTAIN_DATE_SOURCE
+        ),
+        "first_reported_at": reported[0] if reported else None,
+        "last_reported_at": reported[-1] if reported else None,
+        "confidence": round(confidence, 6),
+    }
+
+
+def events_from_table(events: pa.Table) -> list[Event]:
+    """Event tuples from the rows of ``sql/load/events_for_clustering.sql``."""
+    names = set(events.column_names)
+    columns = [
+        events.column(name).to_pylist() if name in names else [None] * events.num_rows
+        for name in _EVENT_COLUMNS
+    ]
+    return [Event(*values) for values in zip(*columns, strict=True)]
+
+
+def cluster_events(
+    events: pa.Table, documents: pa.Table, model: CorefModel | None = None
+) -> tuple[pa.Table, pa.Table]:
+    """(event_cluster_map, event_clusters) for events with resolved actor/recipient entity ids."""
+    profiles = document_profiles(documents)
+    clusters = assign_clusters(events_from_table(events), profiles, model)
     mapped_events: list[str] = []
     mapped_clusters: list[str] = []
     cluster_rows = []
     for cluster_id in sorted(clusters):
-        members = clusters[cluster_id]
-        first = members[0]
-        doc_ids = {event.doc_id for event in members}
-        publishers = {publisher_of.get(doc_id) for doc_id in doc_ids} - {None}
-        cluster_rows.append(
-            {
-                "cluster_id": cluster_id,
-                "event_type": first.event_type,
-                "actor_entity_id": first.actor_entity_id,
-                "recipient_entity_id": first.recipient_entity_id,
-                "event_date": first.event_date,
-                "n_mentions": len(members),
-                "n_documents": len(doc_ids),
-                "n_publishers": len(publishers),
-            }
-        )
+        members, confidence = clusters[cluster_id]
+        cluster_rows.append(cluster_row(cluster_id, members, confidence, profiles))
         mapped_events.extend(event.event_id for event in members)
         mapped_clusters.extend(repeat(cluster_id, len(members)))
     cluster_map = pa.table(
