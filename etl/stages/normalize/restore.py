@@ -9,6 +9,14 @@ from __future__ import annotations
 import re
 
 from etl.stages.normalize.acronyms import acronym_overrides
+from etl.stages.normalize.casing_model import (
+    MAX_LENGTH_FEATURE,
+    PACKAGED_MODEL,
+    CasingModel,
+    load_casing_model,
+    probability_band,
+    scaled_logit,
+)
 from etl.stages.normalize.evidence import CaseEvidence
 from etl.stages.normalize.lexicon import CasingLexicon
 
@@ -91,6 +99,7 @@ NEW_YEAR_CUES = frozenset({"lunar"})
 NAME = 2
 CAPITAL = 1
 LOWER = 0
+_KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -122,8 +131,15 @@ def _is_word(token: str) -> bool:
 class LineRestorer:
     """Restores one line of tokens; holds the lexicon and the evidence for a document."""
 
-    def __init__(self, lexicon: CasingLexicon, evidence: CaseEvidence | None) -> None:
+    def __init__(
+        self,
+        lexicon: CasingLexicon,
+        evidence: CaseEvidence | None,
+        model: CasingModel | None = None,
+    ) -> None:
         self.lex = lexicon
+        self.model = model
+        self._phrase_positions: set[int] = set()
         self.evidence = evidence or CaseEvidence()
         self.evidence_starts = self.evidence.phrase_starts
         # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
@@ -236,13 +252,20 @@ class LineRestorer:
 
     # --- a line ----------------------------------------------------------------------------
     def case_line(
-        self, tokens: list[str], joints: list[str], overrides: dict[int, str] | None = None
+        self,
+        tokens: list[str],
+        joints: list[str],
+        overrides: dict[int, str] | None = None,
+        trace: list | None = None,
     ) -> list[str]:
         """Cased output for every token of one line (punctuation tokens unchanged).
 
         ``joints[i]`` is what precedes token ``i``; tokens glued by an apostrophe (clitics,
         elided letters) keep their case and are not words for the casing rules. ``overrides``
         are document-level decisions (acronyms and their names) that win over the word model.
+        The context rules' output and the evidence behind it become features of the learned
+        decision (``casing_model``); ``trace``, when given, receives ``(index, token,
+        features, log_odds)`` for every word the model decided.
         """
         count = len(tokens)
         out = list(tokens)
@@ -255,6 +278,7 @@ class LineRestorer:
             and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1 or token == "i")
             for index, token in enumerate(tokens)
         ]
+        self._phrase_positions = set()
         index = 0
         while index < count:
             if not is_word[index]:
@@ -267,6 +291,7 @@ class LineRestorer:
                     out[position] = _apply_form(tokens[position], form)
                     kinds[position] = NAME if out[position] != tokens[position] else LOWER
                     scores[position] = 1.0
+                    self._phrase_positions.add(position)
                 index += len(matched)
                 continue
             out[index], kinds[index], scores[index] = self.word_form(tokens[index])
@@ -277,23 +302,64 @@ class LineRestorer:
                 capitalized = out[position] != tokens[position]
                 kinds[position] = NAME if capitalized else LOWER
                 scores[position] = 1.0 if capitalized else 0.0
-        self._extend_names(tokens, out, kinds, scores, is_word)
-        self._hyphenated_given_names(tokens, out, kinds, is_word)
-        self._surnames_after_given_names(tokens, out, kinds, is_word)
-        self._given_names_after_titles(tokens, out, kinds, is_word)
-        self._function_word_surnames(tokens, out, kinds, is_word)
-        self._surnames_after_middle_names(tokens, out, kinds, is_word)
-        self._coordinated_names(tokens, out, kinds, scores, is_word)
-        self._organization_after_person(tokens, out, kinds, is_word)
-        self._near_names_before_heads(tokens, out, kinds, scores, is_word)
-        self._organization_heads(tokens, out, kinds, is_word)
-        self._head_of_object(tokens, out, kinds, is_word)
-        self._head_of_fields(tokens, out, kinds, is_word)
-        self._titles_with_portfolio(tokens, out, kinds, is_word)
-        self._titles_and_months(tokens, out, kinds, is_word)
-        self._named_new_year(tokens, out, kinds)
+        base_kinds = list(kinds)
+        fired: list[list[str]] = [[] for _ in range(count)]
+        context_rules = (
+            ("extend_names", lambda: self._extend_names(tokens, out, kinds, scores, is_word)),
+            ("hyphenated_given", lambda: self._hyphenated_given_names(tokens, out, kinds, is_word)),
+            (
+                "surname_after_given",
+                lambda: self._surnames_after_given_names(tokens, out, kinds, is_word),
+            ),
+            (
+                "given_after_title",
+                lambda: self._given_names_after_titles(tokens, out, kinds, is_word),
+            ),
+            (
+                "function_word_surname",
+                lambda: self._function_word_surnames(tokens, out, kinds, is_word),
+            ),
+            (
+                "surname_after_middle",
+                lambda: self._surnames_after_middle_names(tokens, out, kinds, is_word),
+            ),
+            ("coordinated", lambda: self._coordinated_names(tokens, out, kinds, scores, is_word)),
+            (
+                "organization_after_person",
+                lambda: self._organization_after_person(tokens, out, kinds, is_word),
+            ),
+            (
+                "near_name_before_head",
+                lambda: self._near_names_before_heads(tokens, out, kinds, scores, is_word),
+            ),
+            ("organization_head", lambda: self._organization_heads(tokens, out, kinds, is_word)),
+            ("head_of_object", lambda: self._head_of_object(tokens, out, kinds, is_word)),
+            ("head_of_fields", lambda: self._head_of_fields(tokens, out, kinds, is_word)),
+            ("title_portfolio", lambda: self._titles_with_portfolio(tokens, out, kinds, is_word)),
+            ("title_or_month", lambda: self._titles_and_months(tokens, out, kinds, is_word)),
+            ("new_year", lambda: self._named_new_year(tokens, out, kinds)),
+        )
+        for name, apply_rule in context_rules:
+            before = list(out)
+            apply_rule()
+            for position in range(count):
+                if out[position] != before[position]:
+                    fired[position].append(name)
+        before_dateline = list(out)
         starts = self._dateline(tokens, out)
+        start_positions = self._sentence_start_positions(tokens, is_word, starts)
+        positional = start_positions | {
+            position for position in range(count) if out[position] != before_dateline[position]
+        }
+        if trace is not None:
+            trace.clear()
+        decided = self._learned_decisions(
+            tokens, out, is_word, base_kinds, fired, positional, overrides or {}, trace
+        )
         self._sentence_starts(tokens, out, is_word, starts)
+        if trace is not None:
+            # Dateline words and sentence starts are cased by position, not by the model.
+            trace[:] = [item for item in trace if item[0] in decided]
         return out
 
     def _match_phrase(self, tokens: list[str], index: int) -> list[str] | None:
@@ -847,15 +913,180 @@ class LineRestorer:
                 return set()
         return set()
 
-    def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
+    def _sentence_start_positions(self, tokens, is_word, starts: set[int]) -> set[int]:
+        """Positions of the words that open a sentence (or follow a dateline)."""
+        positions = set()
         at_start = True
         for index, token in enumerate(tokens):
             if is_word[index]:
                 if at_start or index in starts:
-                    out[index] = _capitalize_first(out[index])
+                    positions.add(index)
                 at_start = False
             elif token in SENTENCE_END:
                 at_start = True
+        return positions
+
+    def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
+        for index in self._sentence_start_positions(tokens, is_word, starts):
+            out[index] = _capitalize_first(out[index])
+
+    # --- the learned decision --------------------------------------------------------------
+    def _learned_decisions(
+        self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, trace
+    ) -> set[int]:
+        """Let the casing model decide, for every word not cased by its position, whether it
+        carries a capital; returns the positions it decided. Without a model (before the first
+        training) the rules' output stands."""
+        model = self.model
+        decided = set()
+        for index, token in enumerate(tokens):
+            if not is_word[index] or index in start_positions or token.upper() == token:
+                continue
+            decided.add(index)
+            if model is None and trace is None:
+                continue
+            context = self._context_features(
+                tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
+            )
+            if model is None:
+                trace.append((index, token, self.features(tokens, is_word, index, context), 0.0))
+                continue
+            log_odds = (
+                model.word_score(token, self.word_features)
+                + model.word_score(
+                    self._side_key("prev", tokens, is_word, index - 1), self._side_features
+                )
+                + model.word_score(
+                    self._side_key("next", tokens, is_word, index + 1), self._side_features
+                )
+                + model.score(context)
+            )
+            if trace is not None:
+                trace.append(
+                    (index, token, self.features(tokens, is_word, index, context), log_odds)
+                )
+            capitalized = out[index] != token
+            if log_odds >= 0 and not capitalized:
+                out[index] = self._capital_form(token)
+            elif log_odds < 0 and capitalized:
+                out[index] = token
+        return decided
+
+    def _capital_form(self, token: str) -> str:
+        """The spelling of a word the model capitalizes against the rules: the lexicon's own
+        capital form (an acronym, "McDonald"), otherwise a capital first letter."""
+        form = _apply_form(token, self.lex.forms.get(token, token))
+        return form if form != token else _capitalize_first(token)
+
+    def features(self, tokens, is_word, index, context) -> dict[str, float]:
+        """Every feature of the word at ``index``: its own, its neighbours', its context's."""
+        return {
+            **self.word_features(tokens[index]),
+            **self._side_features(self._side_key("prev", tokens, is_word, index - 1)),
+            **self._side_features(self._side_key("next", tokens, is_word, index + 1)),
+            **context,
+        }
+
+    def word_features(self, token: str) -> dict[str, float]:
+        """Context-free features of a word: its capitalization statistics, the lists holding
+        it, its shape and ending."""
+        lex = self.lex
+        probability = lex.cap_probability.get(token)
+        features = {
+            "bias": 1.0,
+            f"band={probability_band(probability)}": 1.0,
+            "logit": scaled_logit(probability),
+        }
+        memberships = (
+            ("given_name", lex.given_names),
+            ("surname", lex.surnames),
+            ("function_word", lex.function_words),
+            ("title_word", self.title_words),
+            ("organization_head", lex.organization_heads),
+            ("place_head", lex.place_heads),
+            ("demonym", lex.demonyms),
+            ("month", lex.months),
+            ("field_noun", lex.field_nouns),
+            ("generic_modifier", lex.generic_modifiers),
+        )
+        for name, members in memberships:
+            if token in members:
+                features[f"in={name}"] = 1.0
+        form = lex.forms.get(token, token)
+        if len(form) == len(token) and form.isupper() and len(token) > 1:
+            features["form=acronym"] = 1.0
+        if "-" in token.strip("-"):
+            features["shape=hyphenated"] = 1.0
+        if any(char.isdigit() for char in token):
+            features["shape=digit"] = 1.0
+        if token.endswith("."):
+            features["shape=period"] = 1.0
+        features[f"length={min(len(token), MAX_LENGTH_FEATURE)}"] = 1.0
+        return features
+
+    @staticmethod
+    def _side_key(side: str, tokens, is_word, position: int) -> str:
+        if not 0 <= position < len(tokens):
+            return f"{side}\t"
+        return f"{side}\t{tokens[position]}\t{'w' if is_word[position] else ''}"
+
+    def _side_features(self, key: str) -> dict[str, float]:
+        """Context-free features of a neighbour (``key`` from ``_side_key``)."""
+        side, *rest = key.split("\t")
+        if not rest or not rest[0]:
+            return {f"{side}=edge": 1.0}
+        token, word = rest
+        if not word or token.upper() == token:
+            shown = token if len(token) <= 3 and not token.isalnum() else "other"
+            return {f"{side}=punct:{shown}": 1.0}
+        lex = self.lex
+        features = {f"{side}.band={probability_band(lex.cap_probability.get(token))}": 1.0}
+        if token in lex.function_words:
+            features[f"{side}.in=function_word"] = 1.0
+        for name, members in (
+            ("title_word", self.title_words),
+            ("given_name", lex.given_names),
+            ("organization_head", lex.organization_heads),
+            ("demonym", lex.demonyms),
+        ):
+            if token in members:
+                features[f"{side}.in={name}"] = 1.0
+        return features
+
+    def _context_features(
+        self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
+    ) -> dict[str, float]:
+        """Features that depend on this line's decisions: the word model's and the context
+        rules' verdicts on the word and its neighbours, the phrase and corpus evidence."""
+        token = tokens[index]
+        features = {f"base={_KIND_NAMES[base_kinds[index]]}": 1.0}
+        ruled_capital = out[index] != token
+        features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
+        for rule in fired[index]:
+            features[f"rule={rule}"] = 1.0
+        if index in self._phrase_positions:
+            features["phrase"] = 1.0
+        if index in overrides:
+            features["document_name"] = 1.0
+        evidence = self.evidence
+        if token in evidence.forms:
+            features["evidence=form"] = 1.0
+        elif token in evidence.name_words:
+            features["evidence=name_word"] = 1.0
+        elif token in evidence.lowercase:
+            features["evidence=lower"] = 1.0
+        band = probability_band(self.lex.cap_probability.get(token))
+        for side, position in (("prev", index - 1), ("next", index + 1)):
+            if not 0 <= position < len(tokens) or not is_word[position]:
+                continue
+            verdict = "capital" if out[position] != tokens[position] else "lower"
+            if position in start_positions:
+                verdict = "start"
+            features[f"{side}.rules={verdict}"] = 1.0
+            features[f"band={band}&{side}.rules={verdict}"] = 1.0
+        if index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2]:
+            features["prev2.rules=capital"] = 1.0
+        return features
 
 
 def _join_decision(previous: str, token: str, lex: CasingLexicon, before_previous: str) -> str:
@@ -880,10 +1111,21 @@ def _join_decision(previous: str, token: str, lex: CasingLexicon, before_previou
 
 
 def restore_text(
-    text: str, lexicon: CasingLexicon, evidence: CaseEvidence | None
+    text: str,
+    lexicon: CasingLexicon,
+    evidence: CaseEvidence | None,
+    model: CasingModel | str | None = PACKAGED_MODEL,
+    traces: list[list] | None = None,
 ) -> tuple[str, list[int]]:
-    """Restore a cleaned degraded text; returns the new text and offsets into ``text``."""
-    restorer = LineRestorer(lexicon, evidence)
+    """Restore a cleaned degraded text; returns the new text and offsets into ``text``.
+
+    ``model`` decides the casing of each word (the packaged weights by default; None leaves
+    it to the rules alone, which is how training data is read); ``traces``, when given,
+    receives one list per line of the model's decisions (see ``LineRestorer.case_line``).
+    """
+    if model == PACKAGED_MODEL:
+        model = load_casing_model()
+    restorer = LineRestorer(lexicon, evidence, model)
     lines: list[tuple[list[str], list[tuple[int, int]], int]] = []
     line_start = 0
     for line in text.split("\n"):
@@ -911,8 +1153,9 @@ def restore_text(
         ]
         for tokens, _, _ in lines
     ]
+    line_traces = [[] for _ in lines] if traces is not None else [None] * len(lines)
     cased_lines = [
-        restorer.case_line(tokens, joints, overrides.get(line_index))
+        restorer.case_line(tokens, joints, overrides.get(line_index), line_traces[line_index])
         for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
     ]
     document_names = {
@@ -920,7 +1163,11 @@ def restore_text(
         **_function_word_surname_pairs(lexicon, lines, cased_lines),
         **restorer.context_acronyms,
     }
-    _propagate_document_names(document_names, restorer, lines, all_joints, overrides, cased_lines)
+    _propagate_document_names(
+        document_names, restorer, lines, all_joints, overrides, cased_lines, line_traces
+    )
+    if traces is not None:
+        traces[:] = line_traces
     pieces: list[str] = []
     offsets: list[int] = []
     for line_index, (_, spans, line_start) in enumerate(lines):
@@ -977,7 +1224,7 @@ def _function_word_surname_pairs(
 
 
 def _propagate_document_names(
-    names: dict, restorer, lines, all_joints, overrides, cased_lines
+    names: dict, restorer, lines, all_joints, overrides, cased_lines, line_traces
 ) -> None:
     """A name read from context in one place (the acronym of "Gary Chan of DAB", the surname
     of "Tom Cruise") is the same name at the document's other occurrences of the word ("dab's
@@ -994,7 +1241,7 @@ def _propagate_document_names(
         if places:
             line_overrides = {**places, **overrides.get(line_index, {})}
             cased_lines[line_index] = restorer.case_line(
-                tokens, all_joints[line_index], line_overrides
+                tokens, all_joints[line_index], line_overrides, line_traces[line_index]
             )
 
 
