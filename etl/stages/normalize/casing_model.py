@@ -65,10 +65,16 @@ class CasingModel:
     def score(self, features: dict[str, float]) -> float:
         """Log-odds that the word is capitalized."""
         weights = self.weights
-        return sum(weights.get(name, 0.0) * value for name, value in features.items())
+        total = 0.0
+        for name, value in features.items():
+            weight = weights.get(name)
+            if weight is not None:
+                total += weight * value
+        return total
 
-    def word_score(self, word: str, features) -> float:
-        """Cached score of a word's context-free features (``features(word)`` computes them)."""
+    def word_score(self, word, features) -> float:
+        """Cached score of a word's (or a neighbour key's) context-free features
+        (``features(word)`` computes them)."""
         cached = self._word_scores.get(word)
         if cached is None:
             cached = self.score(features(word))

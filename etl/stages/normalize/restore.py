@@ -342,9 +342,10 @@ class LineRestorer:
         for name, apply_rule in context_rules:
             before = list(out)
             apply_rule()
-            for position in range(count):
-                if out[position] != before[position]:
-                    fired[position].append(name)
+            if out != before:  # most rules change nothing on most lines
+                for position in range(count):
+                    if out[position] != before[position]:
+                        fired[position].append(name)
         before_dateline = list(out)
         starts = self._dateline(tokens, out)
         start_positions = self._sentence_start_positions(tokens, is_word, starts)
@@ -1025,17 +1026,17 @@ class LineRestorer:
         return features
 
     @staticmethod
-    def _side_key(side: str, tokens, is_word, position: int) -> str:
+    def _side_key(side: str, tokens, is_word, position: int) -> tuple[str, str, bool]:
+        """The neighbour at ``position`` as a cache key: (side, token, is it a word)."""
         if not 0 <= position < len(tokens):
-            return f"{side}\t"
-        return f"{side}\t{tokens[position]}\t{'w' if is_word[position] else ''}"
+            return (side, "", False)
+        return (side, tokens[position], is_word[position])
 
-    def _side_features(self, key: str) -> dict[str, float]:
+    def _side_features(self, key: tuple[str, str, bool]) -> dict[str, float]:
         """Context-free features of a neighbour (``key`` from ``_side_key``)."""
-        side, *rest = key.split("\t")
-        if not rest or not rest[0]:
+        side, token, word = key
+        if not token:
             return {f"{side}=edge": 1.0}
-        token, word = rest
         if not word or token.upper() == token:
             shown = token if len(token) <= 3 and not token.isalnum() else "other"
             return {f"{side}=punct:{shown}": 1.0}
