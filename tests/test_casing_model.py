@@ -37,7 +37,8 @@ def test_the_model_decides_mid_sentence_words_and_position_decides_starts():
     never = normalize(raw, model=CasingModel({"bias": -20.0}))
     assert never.text == "Kazakhstan said the talks ended.\nThen mark spoke."
     always = normalize(raw, model=CasingModel({"bias": 20.0}))
-    assert always.text == "Kazakhstan Said The Talks Ended.\nThen Mark Spoke."
+    # Function words ("said", "the", "spoke") keep the rules' verdict.
+    assert always.text == "Kazakhstan said the Talks Ended.\nThen Mark spoke."
 
 
 def test_rules_alone_and_the_packaged_model_agree_on_clear_names():
@@ -49,12 +50,13 @@ def test_rules_alone_and_the_packaged_model_agree_on_clear_names():
 
 def test_traces_hold_the_features_behind_each_decided_word():
     traces: list[list] = []
-    cleaned, _ = clean_text("officials in kazakhstan said so .")
+    cleaned, _ = clean_text("officials in kazakhstan reported so .")
     restore_text(cleaned, load_lexicon(), None, None, traces)
     decided = {token: features for _, token, features, _ in traces[0]}
     assert "officials" not in decided  # a sentence start is cased by position
+    assert "in" not in decided  # a function word keeps the rules' verdict
     assert decided["kazakhstan"]["rules=capital"] == 1.0
-    assert decided["said"]["rules=lower"] == 1.0
+    assert decided["reported"]["rules=lower"] == 1.0
     assert decided["kazakhstan"]["prev.in=function_word"] == 1.0
 
 
@@ -75,12 +77,12 @@ def test_document_examples_are_labelled_from_the_cased_original():
         "doc",
         "test",
         "group",
-        "Officials met Babanov in Bishkek.",
-        "officials met babanov in bishkek .",
+        "Officials visited Babanov and Bishkek.",
+        "officials visited babanov and bishkek .",
     )
     examples = document_examples(document)
     labels = [label for _, label in examples]
-    assert labels == [False, True, False, True]  # met, Babanov, in, Bishkek
+    assert labels == [False, True, True]  # visited, Babanov, Bishkek ("and" is a function word)
 
 
 def test_folds_leave_out_whole_groups_or_single_documents():

@@ -931,10 +931,19 @@ class LineRestorer:
     def _pending_decisions(
         self, tokens, out, is_word, base_kinds, fired, positional, overrides
     ) -> list[tuple]:
-        """(index, token, features) for every word of the line not cased by its position."""
+        """(index, token, features) for every word of the line not cased by its position.
+        Function words (spaCy's stop words, irregular verb forms) keep the rules' verdict: the
+        rules capitalize them only in narrow contexts ("US President", "James To"), and
+        leaving them out of the model halves its cost."""
         pending = []
+        function_words = self.lex.function_words
         for index, token in enumerate(tokens):
-            if not is_word[index] or index in positional or token.upper() == token:
+            if (
+                not is_word[index]
+                or index in positional
+                or token in function_words
+                or token.upper() == token
+            ):
                 continue
             context = self._context_features(
                 tokens, out, is_word, base_kinds, fired, positional, overrides, index
