@@ -6,11 +6,11 @@ becomes named features of each word and of its neighbours; the weights, learned 
 cased text by ``python -m etl.stages.normalize.train_casing``, decide whether the word carries a
 capital. The decision is ``sigmoid(sum of weights) >= 0.5``; ``explain`` lists the features
 behind it with their weights. The form of a capitalized word (title case, an acronym, a
-hyphenated name) comes from the lexicon and the rules, as before.
+hyphenated name) comes from the lexicon and the rules, as before. Words cased by their position
+(sentence starts, datelines) and function words keep the rules' verdict.
 
-Features are cheap string names; a word's context-free part (its probability band, lists, shape
-and ending) is summed once per distinct word and cached, so scoring stays well under the speed
-budget of normalization.
+Features are cheap string names; the context-free part of a word's score (its probability band,
+lists and shape) and of each neighbour's is summed once per distinct word and cached.
 """
 
 from __future__ import annotations
