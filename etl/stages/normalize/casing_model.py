@@ -23,6 +23,8 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = DATA_DIR / "casing_weights.json"
+# Distinct words (and neighbour keys) whose context-free score is kept per process.
+MAX_CACHED_SCORES = 200_000
 # Names the committed weights where a caller may pass its own model (or None: rules only).
 PACKAGED_MODEL = "packaged"
 
@@ -77,6 +79,8 @@ class CasingModel:
         (``features(word)`` computes them)."""
         cached = self._word_scores.get(word)
         if cached is None:
+            if len(self._word_scores) >= MAX_CACHED_SCORES:
+                self._word_scores.clear()  # a long backfill must not grow the cache forever
             cached = self.score(features(word))
             self._word_scores[word] = cached
         return cached
