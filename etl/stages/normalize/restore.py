@@ -931,12 +931,14 @@ class LineRestorer:
     def _pending_decisions(
         self, tokens, out, is_word, base_kinds, fired, positional, overrides
     ) -> list[tuple]:
-        """(index, token, features) for every word of the line not cased by its position.
+        """(index, token, log-odds, features) for every word of the line not cased by its
+        position; the log-odds is 0 without a model.
         Function words (spaCy's stop words, irregular verb forms) keep the rules' verdict: the
         rules capitalize them only in narrow contexts ("US President", "James To"), and
         leaving them out of the model halves its cost."""
         pending = []
         function_words = self.lex.function_words
+        model = self.model
         for index, token in enumerate(tokens):
             if (
                 not is_word[index]
@@ -948,12 +950,17 @@ class LineRestorer:
             context = self._context_features(
                 tokens, out, is_word, base_kinds, fired, positional, overrides, index
             )
-            features = (
-                self._side_key("prev", tokens, is_word, index - 1),
-                self._side_key("next", tokens, is_word, index + 1),
-                context,
-            )
-            pending.append((index, token, features))
+            previous = self._side_key("prev", tokens, is_word, index - 1)
+            following = self._side_key("next", tokens, is_word, index + 1)
+            log_odds = 0.0
+            if model is not None:
+                log_odds = (
+                    model.word_score(token, self.word_features)
+                    + model.word_score(previous, self._side_features)
+                    + model.word_score(following, self._side_features)
+                    + model.score(context)
+                )
+            pending.append((index, token, log_odds, (previous, following, context)))
         return pending
 
     def decide_document(
@@ -970,15 +977,8 @@ class LineRestorer:
         for line_index, pending in enumerate(pending_lines):
             out = cased_lines[line_index]
             trace = traces[line_index] if traces is not None else None
-            for index, token, (previous, following, context) in pending:
-                log_odds = 0.0
+            for index, token, log_odds, (previous, following, context) in pending:
                 if model is not None:
-                    log_odds = (
-                        model.word_score(token, self.word_features)
-                        + model.word_score(previous, self._side_features)
-                        + model.word_score(following, self._side_features)
-                        + model.score(context)
-                    )
                     if log_odds >= 0 and out[index] == token:
                         out[index] = self._capital_form(token)
                     elif log_odds < 0 and out[index] != token:
