@@ -246,8 +246,8 @@ def test_plover_casing_check():
 
 
 def test_aligned_words_pair_gold_and_degraded_tokens():
-    from etl.evaluate.normalize import _aligned_words
+    from etl.stages.normalize.train_casing import aligned_words
 
-    words = _aligned_words('The U.N. said: "Don\'t."', "the u.n. said : don t .")
+    words = aligned_words('The U.N. said: "Don\'t."', "the u.n. said : don t .")
     assert [gold for gold, _, _ in words] == ["The", "UN", "said", "Don", "t"]
-    assert _aligned_words("The cat", "the dog") is None
+    assert aligned_words("The cat", "the dog") is None

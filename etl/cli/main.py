@@ -322,9 +322,39 @@ def _gold_exists(gold: Path) -> None:
 
 
 @eval_app.command("normalize")
-def eval_normalize(gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl")) -> None:
-    """Casing, apostrophes and NER on restored degraded GUM text vs the cased original."""
+def eval_normalize(
+    gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl"),
+    cross_validate: Annotated[
+        bool,
+        typer.Option(
+            "--cross-validate", help="Casing fitted and held out (leave a document/topic out)."
+        ),
+    ] = False,
+    explain: Annotated[
+        str | None, typer.Option("--explain", help="Print the features behind DOC's casing.")
+    ] = None,
+) -> None:
+    """Casing, apostrophes and NER on restored degraded text vs the cased original
+    (gum_news_dev, gum_more_dev; ecb_dev: casing only, degraded with the shared tool)."""
     _gold_exists(gold)
+    from etl.evaluate import normalize as evaluate
+
+    corpus, shared = gold.parent.name, gold.parents[2]
+    if explain or cross_validate or corpus == "ecb_dev":
+        from etl.stages.normalize.train_casing import load_corpus
+
+        if explain:
+            documents = {document.doc_id: document for document in load_corpus(corpus, shared)}
+            if explain not in documents:
+                raise fail(f"no document {explain} in {corpus}")
+            typer.echo("\n".join(evaluate.explain_document(documents[explain].lower)))
+        elif cross_validate:
+            figures = evaluate.evaluate_casing_cross_validated(corpus, shared)
+            typer.echo(evaluate.format_cross_validated_report(corpus, figures))
+        else:
+            figures = {"packaged": evaluate.evaluate_casing_corpus(gold)}
+            typer.echo(evaluate.format_casing_figures(corpus, figures))
+        return
     from etl.evaluate.normalize import evaluate_normalization, format_normalization_report
     from etl.stages.nlp import load_pipeline
 

@@ -1,5 +1,11 @@
-"""Evaluate the text normalizer on GUM news gold: restore the degraded (``lower``) texts and
-compare casing, apostrophes and spaCy NER against the original cased texts.
+"""Evaluate the text normalizer: restore degraded (``lower``) texts and compare casing,
+apostrophes and spaCy NER against the original cased texts.
+
+Gold: a GUM gold file (``gum_news_dev``, ``gum_more_dev``) or the ECB+ documents
+(``ecb_dev``, casing only: the cased texts degraded with the shared ``tools/degrade.py``).
+The cross-validated mode (``evaluate_casing_cross_validated``) trains the casing model without
+each left-out document or topic and scores it there (held out), beside the model trained on
+everything (fitted); ``explain_document`` prints the features behind each changed word.
 
 Metrics (all over the documents of the gold file):
 
@@ -31,15 +37,23 @@ import json
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 from etl.stages.normalize import CaseEvidence, build_case_evidence, normalize
+from etl.stages.normalize.casing_model import PACKAGED_MODEL, load_casing_model, probability
+from etl.stages.normalize.lexicon import load_lexicon
+from etl.stages.normalize.offsets import clean_text
+from etl.stages.normalize.restore import restore_text
+from etl.stages.normalize.train_casing import aligned_words
 
 PREDICTED_LABELS = frozenset({"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC"})
 GOLD_TYPES = frozenset({"person", "place", "organization"})
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _APOSTROPHE_RE = re.compile(r"(?<=\w)['’`](?=\w)")
+# Folds of the cross-validated mode: each holds whole topics (ECB+), genres or documents.
+CV_FOLDS = 5
+# Features shown per explained word.
+EXPLAIN_TOP = 8
 
 
 def _letters(text: str) -> str:
@@ -237,33 +251,8 @@ def format_normalization_report(metrics: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-def _word_spans(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in re.finditer(r"\S+", text)]
-
-
-def _aligned_words(cased: str, lower: str) -> Iterator[tuple[str, int, int]] | None:
-    """Per whitespace token of ``lower`` holding letters: its gold letters from ``cased`` and its
-    span in ``lower``. Word characters are aligned in order (degradation only lower-cases them
-    and changes what lies between them); None when they do not correspond."""
-    cased_chars = [index for index, char in enumerate(cased) if _letters(char)]
-    lower_chars = [index for index, char in enumerate(lower) if _letters(char)]
-    if len(cased_chars) != len(lower_chars):
-        return None
-    if any(cased[c].lower() != lower[w] for c, w in zip(cased_chars, lower_chars, strict=True)):
-        return None
-    gold_at = dict(zip(lower_chars, cased_chars, strict=True))
-
-    def words() -> Iterator[tuple[str, int, int]]:
-        for start, end in _word_spans(lower):
-            gold = "".join(cased[gold_at[i]] for i in range(start, end) if i in gold_at)
-            if gold:
-                yield gold, start, end
-
-    return words()
-
-
 def _score_aligned(cased: str, lower: str, result, totals: dict, errors: list) -> bool:
-    words = _aligned_words(cased, lower)
+    words = aligned_words(cased, lower)
     if words is None:
         return False
     for gold, start, end in words:
@@ -327,6 +316,124 @@ def _print_errors(errors: list[tuple]) -> None:
         if _has_capital(predicted) and _has_capital(gold):
             kind = "WRONG"
         print(f"{kind:<6}{gold:<18}{predicted:<18}{context}")
+
+
+def _casing_totals(documents, model) -> dict[str, float]:
+    """Casing precision / recall / F1 of ``model`` restoring each document alone."""
+    totals: dict[str, float] = defaultdict(float)
+    for document in documents:
+        result = normalize(document.lower, None, model)
+        if not _score_aligned(document.cased, document.lower, result, totals, []):
+            totals["skipped"] += 1
+    return {"documents": float(len(documents)), "words": totals["words"], **_casing_scores(totals)}
+
+
+def _folds(documents) -> list[list[int]]:
+    """Indexes of the documents left out together: one topic or genre each (one document each
+    when the corpus has a single group, as GUM news), in at most ``CV_FOLDS`` folds."""
+    keys = [document.group for document in documents]
+    if len(set(keys)) == 1:
+        keys = [document.doc_id for document in documents]
+    ordered = sorted(set(keys))
+    fold_of = {key: position % CV_FOLDS for position, key in enumerate(ordered)}
+    folds: list[list[int]] = [[] for _ in range(min(CV_FOLDS, len(ordered)))]
+    for index, key in enumerate(keys):
+        folds[fold_of[key]].append(index)
+    return folds
+
+
+def evaluate_casing_corpus(gold_path: Path) -> dict[str, float]:
+    """Casing figures of the pipeline's normalizer (the rules; ``normalize``'s default) on the
+    documents of a gold folder (any corpus ``train_casing.load_corpus`` reads: ECB+ is degraded
+    with the shared tool)."""
+    from etl.stages.normalize.train_casing import load_corpus
+
+    gold_path = Path(gold_path)
+    return _casing_totals(load_corpus(gold_path.parent.name, gold_path.parents[2]), None)
+
+
+def evaluate_casing_cross_validated(corpus: str, shared: Path) -> dict[str, dict[str, float]]:
+    """Casing figures on ``corpus`` with the model trained on everything (``fitted``: the
+    training corpora plus this corpus) and with a model trained without each fold's documents
+    (``held_out``), the rest of training unchanged; ``packaged`` is the committed model."""
+    from etl.stages.normalize.train_casing import (
+        corpus_examples,
+        fit,
+        load_corpus,
+        training_corpora,
+    )
+
+    documents = load_corpus(corpus, shared)
+    pool = [document for document in training_corpora(shared) if document.corpus != corpus]
+    pool_examples = [example for doc in corpus_examples(pool) for example in doc]
+    own_examples = corpus_examples(documents)
+    fitted = fit(pool_examples + [example for doc in own_examples for example in doc])
+    held_totals: dict[str, float] = defaultdict(float)
+    for fold in _folds(documents):
+        left_out = set(fold)
+        model = fit(
+            pool_examples
+            + [
+                example
+                for index, doc in enumerate(own_examples)
+                if index not in left_out
+                for example in doc
+            ]
+        )
+        for index in fold:
+            document = documents[index]
+            result = normalize(document.lower, None, model)
+            _score_aligned(document.cased, document.lower, result, held_totals, [])
+    return {
+        "packaged": _casing_totals(documents, PACKAGED_MODEL),
+        "fitted": _casing_totals(documents, fitted),
+        "held_out": {"words": held_totals["words"], **_casing_scores(held_totals)},
+        "rules_only": _casing_totals(documents, None),
+    }
+
+
+def format_casing_figures(corpus: str, figures: dict[str, dict[str, float]]) -> str:
+    """One line of casing precision / recall / F1 per model."""
+    words = int(next(iter(figures.values()))["words"])
+    lines = [f"casing on {corpus} ({words} words), capitals:"]
+    for name, scores in figures.items():
+        lines.append(
+            f"  {name:<10} precision {scores['casing_precision']:.3f}  "
+            f"recall {scores['casing_recall']:.3f}  F1 {scores['casing_f1']:.3f}"
+        )
+    return "\n".join(lines)
+
+
+def format_cross_validated_report(corpus: str, figures: dict[str, dict[str, float]]) -> str:
+    """``format_casing_figures`` of ``evaluate_casing_cross_validated`` plus the F1 gap."""
+    lines = [format_casing_figures(corpus, figures)]
+    gap = figures["fitted"]["casing_f1"] - figures["held_out"]["casing_f1"]
+    lines.append(f"  fitted - held out F1 gap: {gap:+.3f}")
+    return "\n".join(lines)
+
+
+def explain_document(lower: str, evidence: CaseEvidence | None = None) -> list[str]:
+    """One line per word the casing model capitalized or the rules and the model disagree
+    on: the word, its restored form, the model's probability and the features behind it
+    (largest contributions first)."""
+    model = load_casing_model()
+    cleaned, _ = clean_text(lower)
+    traces: list[list] = []
+    restore_text(cleaned, load_lexicon(), evidence, model, traces)
+    lines = []
+    for line_number, trace in enumerate(traces, start=1):
+        for _index, token, features, log_odds in trace:
+            capitalized = log_odds >= 0
+            if not capitalized and "rules=capital" not in features:
+                continue
+            verdict = "capital" if capitalized else "lower"
+            shown = ", ".join(
+                f"{name} {weight:+.2f}" for name, weight in model.explain(features)[:EXPLAIN_TOP]
+            )
+            lines.append(
+                f"line {line_number}: {token} -> {verdict} (p={probability(log_odds):.2f}): {shown}"
+            )
+    return lines
 
 
 def main() -> None:

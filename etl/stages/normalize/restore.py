@@ -9,6 +9,14 @@ from __future__ import annotations
 import re
 
 from etl.stages.normalize.acronyms import acronym_overrides
+from etl.stages.normalize.casing_model import (
+    MAX_LENGTH_FEATURE,
+    PACKAGED_MODEL,
+    CasingModel,
+    load_casing_model,
+    probability_band,
+    scaled_logit,
+)
 from etl.stages.normalize.evidence import CaseEvidence
 from etl.stages.normalize.lexicon import CasingLexicon
 
@@ -91,6 +99,7 @@ NEW_YEAR_CUES = frozenset({"lunar"})
 NAME = 2
 CAPITAL = 1
 LOWER = 0
+_KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -122,8 +131,15 @@ def _is_word(token: str) -> bool:
 class LineRestorer:
     """Restores one line of tokens; holds the lexicon and the evidence for a document."""
 
-    def __init__(self, lexicon: CasingLexicon, evidence: CaseEvidence | None) -> None:
+    def __init__(
+        self,
+        lexicon: CasingLexicon,
+        evidence: CaseEvidence | None,
+        model: CasingModel | None = None,
+    ) -> None:
         self.lex = lexicon
+        self.model = model
+        self._phrase_positions: set[int] = set()
         self.evidence = evidence or CaseEvidence()
         self.evidence_starts = self.evidence.phrase_starts
         # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
@@ -236,13 +252,20 @@ class LineRestorer:
 
     # --- a line ----------------------------------------------------------------------------
     def case_line(
-        self, tokens: list[str], joints: list[str], overrides: dict[int, str] | None = None
+        self,
+        tokens: list[str],
+        joints: list[str],
+        overrides: dict[int, str] | None = None,
+        pending: list | None = None,
     ) -> list[str]:
         """Cased output for every token of one line (punctuation tokens unchanged).
 
         ``joints[i]`` is what precedes token ``i``; tokens glued by an apostrophe (clitics,
         elided letters) keep their case and are not words for the casing rules. ``overrides``
         are document-level decisions (acronyms and their names) that win over the word model.
+        The output is the rules' casing; ``pending``, when given, receives the words the
+        learned decision (``casing_model``) is to decide once the whole document is read
+        (``decide_document``), each with the features its line gives it.
         """
         count = len(tokens)
         out = list(tokens)
@@ -255,6 +278,7 @@ class LineRestorer:
             and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1 or token == "i")
             for index, token in enumerate(tokens)
         ]
+        self._phrase_positions = set()
         index = 0
         while index < count:
             if not is_word[index]:
@@ -267,6 +291,7 @@ class LineRestorer:
                     out[position] = _apply_form(tokens[position], form)
                     kinds[position] = NAME if out[position] != tokens[position] else LOWER
                     scores[position] = 1.0
+                    self._phrase_positions.add(position)
                 index += len(matched)
                 continue
             out[index], kinds[index], scores[index] = self.word_form(tokens[index])
@@ -277,22 +302,60 @@ class LineRestorer:
                 capitalized = out[position] != tokens[position]
                 kinds[position] = NAME if capitalized else LOWER
                 scores[position] = 1.0 if capitalized else 0.0
-        self._extend_names(tokens, out, kinds, scores, is_word)
-        self._hyphenated_given_names(tokens, out, kinds, is_word)
-        self._surnames_after_given_names(tokens, out, kinds, is_word)
-        self._given_names_after_titles(tokens, out, kinds, is_word)
-        self._function_word_surnames(tokens, out, kinds, is_word)
-        self._surnames_after_middle_names(tokens, out, kinds, is_word)
-        self._coordinated_names(tokens, out, kinds, scores, is_word)
-        self._organization_after_person(tokens, out, kinds, is_word)
-        self._near_names_before_heads(tokens, out, kinds, scores, is_word)
-        self._organization_heads(tokens, out, kinds, is_word)
-        self._head_of_object(tokens, out, kinds, is_word)
-        self._head_of_fields(tokens, out, kinds, is_word)
-        self._titles_with_portfolio(tokens, out, kinds, is_word)
-        self._titles_and_months(tokens, out, kinds, is_word)
-        self._named_new_year(tokens, out, kinds)
+        base_kinds = list(kinds)
+        fired: list[list[str]] = [[] for _ in range(count)]
+        context_rules = (
+            ("extend_names", lambda: self._extend_names(tokens, out, kinds, scores, is_word)),
+            ("hyphenated_given", lambda: self._hyphenated_given_names(tokens, out, kinds, is_word)),
+            (
+                "surname_after_given",
+                lambda: self._surnames_after_given_names(tokens, out, kinds, is_word),
+            ),
+            (
+                "given_after_title",
+                lambda: self._given_names_after_titles(tokens, out, kinds, is_word),
+            ),
+            (
+                "function_word_surname",
+                lambda: self._function_word_surnames(tokens, out, kinds, is_word),
+            ),
+            (
+                "surname_after_middle",
+                lambda: self._surnames_after_middle_names(tokens, out, kinds, is_word),
+            ),
+            ("coordinated", lambda: self._coordinated_names(tokens, out, kinds, scores, is_word)),
+            (
+                "organization_after_person",
+                lambda: self._organization_after_person(tokens, out, kinds, is_word),
+            ),
+            (
+                "near_name_before_head",
+                lambda: self._near_names_before_heads(tokens, out, kinds, scores, is_word),
+            ),
+            ("organization_head", lambda: self._organization_heads(tokens, out, kinds, is_word)),
+            ("head_of_object", lambda: self._head_of_object(tokens, out, kinds, is_word)),
+            ("head_of_fields", lambda: self._head_of_fields(tokens, out, kinds, is_word)),
+            ("title_portfolio", lambda: self._titles_with_portfolio(tokens, out, kinds, is_word)),
+            ("title_or_month", lambda: self._titles_and_months(tokens, out, kinds, is_word)),
+            ("new_year", lambda: self._named_new_year(tokens, out, kinds)),
+        )
+        for name, apply_rule in context_rules:
+            before = list(out)
+            apply_rule()
+            if out != before:  # most rules change nothing on most lines
+                for position in range(count):
+                    if out[position] != before[position]:
+                        fired[position].append(name)
+        before_dateline = list(out)
         starts = self._dateline(tokens, out)
+        start_positions = self._sentence_start_positions(tokens, is_word, starts)
+        positional = start_positions | {
+            position for position in range(count) if out[position] != before_dateline[position]
+        }
+        if pending is not None:
+            pending[:] = self._pending_decisions(
+                tokens, out, is_word, base_kinds, fired, positional, overrides or {}
+            )
         self._sentence_starts(tokens, out, is_word, starts)
         return out
 
@@ -847,15 +910,194 @@ class LineRestorer:
                 return set()
         return set()
 
-    def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
+    def _sentence_start_positions(self, tokens, is_word, starts: set[int]) -> set[int]:
+        """Positions of the words that open a sentence (or follow a dateline)."""
+        positions = set()
         at_start = True
         for index, token in enumerate(tokens):
             if is_word[index]:
                 if at_start or index in starts:
-                    out[index] = _capitalize_first(out[index])
+                    positions.add(index)
                 at_start = False
             elif token in SENTENCE_END:
                 at_start = True
+        return positions
+
+    def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
+        for index in self._sentence_start_positions(tokens, is_word, starts):
+            out[index] = _capitalize_first(out[index])
+
+    # --- the learned decision --------------------------------------------------------------
+    def _pending_decisions(
+        self, tokens, out, is_word, base_kinds, fired, positional, overrides
+    ) -> list[tuple]:
+        """(index, token, log-odds, features) for every word of the line not cased by its
+        position; the log-odds is 0 without a model.
+        Function words (spaCy's stop words, irregular verb forms) keep the rules' verdict: the
+        rules capitalize them only in narrow contexts ("US President", "James To"), and
+        leaving them out of the model halves its cost."""
+        pending = []
+        function_words = self.lex.function_words
+        model = self.model
+        for index, token in enumerate(tokens):
+            if (
+                not is_word[index]
+                or index in positional
+                or token in function_words
+                or token.upper() == token
+            ):
+                continue
+            context = self._context_features(
+                tokens, out, is_word, base_kinds, fired, positional, overrides, index
+            )
+            previous = self._side_key("prev", tokens, is_word, index - 1)
+            following = self._side_key("next", tokens, is_word, index + 1)
+            log_odds = 0.0
+            if model is not None:
+                log_odds = (
+                    model.word_score(token, self.word_features)
+                    + model.word_score(previous, self._side_features)
+                    + model.word_score(following, self._side_features)
+                    + model.score(context)
+                )
+            pending.append((index, token, log_odds, (previous, following, context)))
+        return pending
+
+    def decide_document(
+        self, cased_lines: list[list[str]], pending_lines: list[list], traces: list | None
+    ) -> None:
+        """Apply the learned decision to every pending word of the document once the rules
+        have cased all of it (so every word's features see the rules' verdicts on its
+        neighbours, as in training). Without a model the rules' casing stands. ``traces``
+        receives, per line, ``(index, token, features, log_odds)`` of every decided word.
+
+        A feature saying how the rules cased the word's other occurrences in the document was
+        tried and dropped: it lowered the held-out F1 on GUM news (0.889 against 0.900)."""
+        model = self.model
+        for line_index, pending in enumerate(pending_lines):
+            out = cased_lines[line_index]
+            trace = traces[line_index] if traces is not None else None
+            for index, token, log_odds, (previous, following, context) in pending:
+                if model is not None:
+                    if log_odds >= 0 and out[index] == token:
+                        out[index] = self._capital_form(token)
+                    elif log_odds < 0 and out[index] != token:
+                        out[index] = token
+                if trace is not None:
+                    features = {
+                        **self.word_features(token),
+                        **self._side_features(previous),
+                        **self._side_features(following),
+                        **context,
+                    }
+                    trace.append((index, token, features, log_odds))
+
+    def _capital_form(self, token: str) -> str:
+        """The spelling of a word the model capitalizes against the rules: the lexicon's own
+        capital form (an acronym, "McDonald"), otherwise a capital first letter."""
+        form = _apply_form(token, self.lex.forms.get(token, token))
+        return form if form != token else _capitalize_first(token)
+
+    def word_features(self, token: str) -> dict[str, float]:
+        """Context-free features of a word: its capitalization statistics, the lists holding
+        it, its shape and ending."""
+        lex = self.lex
+        probability = lex.cap_probability.get(token)
+        features = {
+            "bias": 1.0,
+            f"band={probability_band(probability)}": 1.0,
+            "logit": scaled_logit(probability),
+        }
+        memberships = (
+            ("given_name", lex.given_names),
+            ("surname", lex.surnames),
+            ("function_word", lex.function_words),
+            ("title_word", self.title_words),
+            ("organization_head", lex.organization_heads),
+            ("place_head", lex.place_heads),
+            ("demonym", lex.demonyms),
+            ("month", lex.months),
+            ("field_noun", lex.field_nouns),
+            ("generic_modifier", lex.generic_modifiers),
+        )
+        for name, members in memberships:
+            if token in members:
+                features[f"in={name}"] = 1.0
+        form = lex.forms.get(token, token)
+        if len(form) == len(token) and form.isupper() and len(token) > 1:
+            features["form=acronym"] = 1.0
+        if "-" in token.strip("-"):
+            features["shape=hyphenated"] = 1.0
+        if any(char.isdigit() for char in token):
+            features["shape=digit"] = 1.0
+        if token.endswith("."):
+            features["shape=period"] = 1.0
+        features[f"length={min(len(token), MAX_LENGTH_FEATURE)}"] = 1.0
+        return features
+
+    @staticmethod
+    def _side_key(side: str, tokens, is_word, position: int) -> tuple[str, str, bool]:
+        """The neighbour at ``position`` as a cache key: (side, token, is it a word)."""
+        if not 0 <= position < len(tokens):
+            return (side, "", False)
+        return (side, tokens[position], is_word[position])
+
+    def _side_features(self, key: tuple[str, str, bool]) -> dict[str, float]:
+        """Context-free features of a neighbour (``key`` from ``_side_key``)."""
+        side, token, word = key
+        if not token:
+            return {f"{side}=edge": 1.0}
+        if not word or token.upper() == token:
+            shown = token if len(token) <= 3 and not token.isalnum() else "other"
+            return {f"{side}=punct:{shown}": 1.0}
+        lex = self.lex
+        features = {f"{side}.band={probability_band(lex.cap_probability.get(token))}": 1.0}
+        if token in lex.function_words:
+            features[f"{side}.in=function_word"] = 1.0
+        for name, members in (
+            ("title_word", self.title_words),
+            ("given_name", lex.given_names),
+            ("organization_head", lex.organization_heads),
+            ("demonym", lex.demonyms),
+        ):
+            if token in members:
+                features[f"{side}.in={name}"] = 1.0
+        return features
+
+    def _context_features(
+        self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
+    ) -> dict[str, float]:
+        """Features that depend on this line's decisions: the word model's and the context
+        rules' verdicts on the word and its neighbours, the phrase and corpus evidence."""
+        token = tokens[index]
+        features = {f"base={_KIND_NAMES[base_kinds[index]]}": 1.0}
+        ruled_capital = out[index] != token
+        features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
+        for rule in fired[index]:
+            features[f"rule={rule}"] = 1.0
+        if index in self._phrase_positions:
+            features["phrase"] = 1.0
+        if index in overrides:
+            features["document_name"] = 1.0
+        evidence = self.evidence
+        if token in evidence.forms:
+            features["evidence=form"] = 1.0
+        elif token in evidence.name_words:
+            features["evidence=name_word"] = 1.0
+        elif token in evidence.lowercase:
+            features["evidence=lower"] = 1.0
+        band = probability_band(self.lex.cap_probability.get(token))
+        for side, position in (("prev", index - 1), ("next", index + 1)):
+            if not 0 <= position < len(tokens) or not is_word[position]:
+                continue
+            verdict = "capital" if out[position] != tokens[position] else "lower"
+            if position in start_positions:
+                verdict = "start"
+            features[f"{side}.rules={verdict}"] = 1.0
+            features[f"band={band}&{side}.rules={verdict}"] = 1.0
+        if index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2]:
+            features["prev2.rules=capital"] = 1.0
+        return features
 
 
 def _join_decision(previous: str, token: str, lex: CasingLexicon, before_previous: str) -> str:
@@ -880,10 +1122,21 @@ def _join_decision(previous: str, token: str, lex: CasingLexicon, before_previou
 
 
 def restore_text(
-    text: str, lexicon: CasingLexicon, evidence: CaseEvidence | None
+    text: str,
+    lexicon: CasingLexicon,
+    evidence: CaseEvidence | None,
+    model: CasingModel | str | None = None,
+    traces: list[list] | None = None,
 ) -> tuple[str, list[int]]:
-    """Restore a cleaned degraded text; returns the new text and offsets into ``text``."""
-    restorer = LineRestorer(lexicon, evidence)
+    """Restore a cleaned degraded text; returns the new text and offsets into ``text``.
+
+    ``model`` decides the casing of each word (the packaged weights by default; None leaves
+    it to the rules alone, which is how training data is read); ``traces``, when given,
+    receives one list per line of the model's decisions (see ``LineRestorer.case_line``).
+    """
+    if model == PACKAGED_MODEL:
+        model = load_casing_model()
+    restorer = LineRestorer(lexicon, evidence, model)
     lines: list[tuple[list[str], list[tuple[int, int]], int]] = []
     line_start = 0
     for line in text.split("\n"):
@@ -911,8 +1164,9 @@ def restore_text(
         ]
         for tokens, _, _ in lines
     ]
+    pending_lines: list[list] = [[] for _ in lines]
     cased_lines = [
-        restorer.case_line(tokens, joints, overrides.get(line_index))
+        restorer.case_line(tokens, joints, overrides.get(line_index), pending_lines[line_index])
         for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
     ]
     document_names = {
@@ -920,7 +1174,12 @@ def restore_text(
         **_function_word_surname_pairs(lexicon, lines, cased_lines),
         **restorer.context_acronyms,
     }
-    _propagate_document_names(document_names, restorer, lines, all_joints, overrides, cased_lines)
+    _propagate_document_names(
+        document_names, restorer, lines, all_joints, overrides, cased_lines, pending_lines
+    )
+    if traces is not None:
+        traces[:] = [[] for _ in lines]
+    restorer.decide_document(cased_lines, pending_lines, traces)
     pieces: list[str] = []
     offsets: list[int] = []
     for line_index, (_, spans, line_start) in enumerate(lines):
@@ -977,7 +1236,7 @@ def _function_word_surname_pairs(
 
 
 def _propagate_document_names(
-    names: dict, restorer, lines, all_joints, overrides, cased_lines
+    names: dict, restorer, lines, all_joints, overrides, cased_lines, pending_lines
 ) -> None:
     """A name read from context in one place (the acronym of "Gary Chan of DAB", the surname
     of "Tom Cruise") is the same name at the document's other occurrences of the word ("dab's
@@ -994,7 +1253,7 @@ def _propagate_document_names(
         if places:
             line_overrides = {**places, **overrides.get(line_index, {})}
             cased_lines[line_index] = restorer.case_line(
-                tokens, all_joints[line_index], line_overrides
+                tokens, all_joints[line_index], line_overrides, pending_lines[line_index]
             )
 
 

@@ -1,0 +1,110 @@
+"""Tests for the learned casing decision: its features, its training, its explanations and the
+cross-validation folds. Examples are invented, not taken from gold data."""
+
+from __future__ import annotations
+
+import json
+import math
+from itertools import pairwise
+
+from etl.evaluate.normalize import _folds, explain_document
+from etl.stages.normalize import normalize
+from etl.stages.normalize.casing_model import (
+    WEIGHTS_FILE,
+    CasingModel,
+    load_casing_model,
+    probability_band,
+    scaled_logit,
+)
+from etl.stages.normalize.lexicon import load_lexicon
+from etl.stages.normalize.offsets import clean_text
+from etl.stages.normalize.restore import restore_text
+from etl.stages.normalize.train_casing import CasedDocument, document_examples, fit
+
+
+def test_probability_bands_and_logit_scale():
+    assert probability_band(None) == "unknown"
+    assert probability_band(0.0) == "<0.001"
+    assert probability_band(0.6) == "<0.7"
+    assert probability_band(1.0) == "high"
+    assert scaled_logit(None) == 0.0
+    assert scaled_logit(0.5) == 0.0
+    assert -1.0 <= scaled_logit(0.0) < 0 < scaled_logit(1.0) <= 1.0
+
+
+def test_the_model_decides_mid_sentence_words_and_position_decides_starts():
+    raw = "kazakhstan said the talks ended .\nthen mark spoke ."
+    never = normalize(raw, model=CasingModel({"bias": -20.0}))
+    assert never.text == "Kazakhstan said the talks ended.\nThen mark spoke."
+    always = normalize(raw, model=CasingModel({"bias": 20.0}))
+    # Function words ("said", "the", "spoke") keep the rules' verdict.
+    assert always.text == "Kazakhstan said the Talks Ended.\nThen Mark spoke."
+
+
+def test_rules_alone_and_the_packaged_model_agree_on_clear_names():
+    raw = "the talks in kazakhstan ended , said nursultan nazarbayev ."
+    expected = "The talks in Kazakhstan ended, said Nursultan Nazarbayev."
+    assert normalize(raw, model=None).text == expected
+    assert normalize(raw).text == expected
+
+
+def test_traces_hold_the_features_behind_each_decided_word():
+    traces: list[list] = []
+    cleaned, _ = clean_text("officials in kazakhstan reported so .")
+    restore_text(cleaned, load_lexicon(), None, None, traces)
+    decided = {token: features for _, token, features, _ in traces[0]}
+    assert "officials" not in decided  # a sentence start is cased by position
+    assert "in" not in decided  # a function word keeps the rules' verdict
+    assert decided["kazakhstan"]["rules=capital"] == 1.0
+    assert decided["reported"]["rules=lower"] == 1.0
+    assert decided["kazakhstan"]["prev.in=function_word"] == 1.0
+
+
+def test_fit_learns_the_sign_of_separating_features():
+    examples = [({"bias": 1.0, "name": 1.0}, True)] * 20 + [
+        ({"bias": 1.0, "plain": 1.0}, False)
+    ] * 20
+    model = fit(examples)
+    assert model.score({"bias": 1.0, "name": 1.0}) > 1.0
+    assert model.score({"bias": 1.0, "plain": 1.0}) < -1.0
+    top = model.explain({"bias": 1.0, "name": 1.0})
+    assert top[0][0] == "name"
+    assert all(abs(a[1]) >= abs(b[1]) for a, b in pairwise(top))
+
+
+def test_document_examples_are_labelled_from_the_cased_original():
+    document = CasedDocument(
+        "doc",
+        "test",
+        "group",
+        "Officials visited Babanov and Bishkek.",
+        "officials visited babanov and bishkek .",
+    )
+    examples = document_examples(document)
+    labels = [label for _, label in examples]
+    assert labels == [False, True, True]  # visited, Babanov, Bishkek ("and" is a function word)
+
+
+def test_folds_leave_out_whole_groups_or_single_documents():
+    def document(doc_id, group):
+        return CasedDocument(doc_id, "test", group, "", "")
+
+    topics = [document(f"d{i}", f"t{i % 3}") for i in range(9)]
+    folds = _folds(topics)
+    assert len(folds) == 3
+    assert all(len({topics[i].group for i in fold}) == 1 for fold in folds)
+    single = [document(f"d{i}", "news") for i in range(4)]
+    assert sorted(len(fold) for fold in _folds(single)) == [1, 1, 1, 1]
+
+
+def test_packaged_weights_load_and_are_finite():
+    weights = json.loads(WEIGHTS_FILE.read_text("utf8"))
+    assert weights and all(math.isfinite(value) for value in weights.values())
+    model = load_casing_model()
+    assert model is not None and "rules=capital" in model.weights
+
+
+def test_explain_names_the_features_behind_a_capital():
+    lines = explain_document("officials met nursultan nazarbayev in astana .")
+    assert any(line.startswith("line 1: nazarbayev -> capital") for line in lines)
+    assert all("(p=" in line for line in lines)
