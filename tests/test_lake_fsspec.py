@@ -63,7 +63,7 @@ def local_digests(seed_run) -> dict[str, str]:
     return lake_digests(settings.lake_dir)
 
 
-def run_seeds(settings: Settings) -> dict:
+def run_seeds(settings: Settings):
     from flows.pipeline import newsetl_run
 
     return newsetl_run(settings=settings)
@@ -74,7 +74,7 @@ def test_memory_lake_run_publishes_the_local_lakes_tables(
 ):
     settings = make_settings(tmp_path, seeds_dir).model_copy(update={"lake_dir": memory_lake})
     first = run_seeds(settings)
-    assert first["docs_loaded"] == 2
+    assert first.docs_loaded == 2
     store = lake.resolve(memory_lake)
     assert isinstance(store, lake.ObjectStore)
 
@@ -89,7 +89,7 @@ def test_memory_lake_run_publishes_the_local_lakes_tables(
     assert table_digest(runs, MEMORY).startswith("1:")
 
     again = run_seeds(settings)
-    assert again["docs_unchanged"] == 2 and again["docs_loaded"] == 0
+    assert again.docs_unchanged == 2 and again.docs_loaded == 0
     assert lake_digests(memory_lake, MEMORY) == local_digests
     assert MEMORY.find(store.path(lake.STAGING)) == []
     manifest = json.loads(MEMORY.cat(store.path(lake.PUBLISHED_STATE)))

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -16,29 +16,76 @@ from etl.runtime.prefect_api import TemporaryServer, launch_temporary_server, wa
 from etl.runtime.quiet_exit import silence_stderr_at_exit
 from etl.settings import TASK_RUNNERS, Settings
 
+if TYPE_CHECKING:
+    from etl.run.stats import RunSummary
+
+# Plain (click) help: flags read as flags (``--strict``, not ``--strict <bool>``), options with
+# their value and default, in any terminal width.
+HELP_STYLE = {"rich_markup_mode": None, "add_completion": False}
+DEFAULTS = Settings.model_fields
+
 app = typer.Typer(
     help="newsetl: raw news articles -> entities and PLOVER events -> Parquet -> DuckDB.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    **HELP_STYLE,
 )
-eval_app = typer.Typer(help="Measure normalization, entities and events on gold data.")
+eval_app = typer.Typer(
+    help="Measure normalization, entities and events on gold data.", **HELP_STYLE
+)
 app.add_typer(eval_app, name="eval")
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsetl")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsetl {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=show_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """newsetl: raw news articles -> entities and PLOVER events -> Parquet -> DuckDB."""
+
 
 SourceOpt = Annotated[
     Path | None,
-    typer.Option("--source", help="Input folder (default: seeds/).", show_default=False),
+    typer.Option(
+        "--source", metavar="DIR", help="Input folder (default: seeds/).", show_default=False
+    ),
 ]
 DbOpt = Annotated[
     Path | None,
     typer.Option(
-        "--db", help="DuckDB warehouse (default: data/warehouse.duckdb).", show_default=False
+        "--db",
+        metavar="PATH",
+        help="DuckDB warehouse (default: data/warehouse.duckdb).",
+        show_default=False,
     ),
 ]
 LakeOpt = Annotated[
     str | None,
     typer.Option(
         "--lake",
+        metavar="DIR|URL",
         help="Parquet lake: a folder or an fsspec URL, e.g. s3://bucket/lake with s3fs "
         "installed (default: data/lake/).",
         show_default=False,
@@ -49,6 +96,7 @@ TaskRunnerOpt = Annotated[
     str | None,
     typer.Option(
         "--task-runner",
+        metavar="default|dask",
         help="default (batches in-process) or dask (batches on Dask workers).",
         show_default=False,
     ),
@@ -57,6 +105,7 @@ DaskAddressOpt = Annotated[
     str | None,
     typer.Option(
         "--dask-address",
+        metavar="tcp://HOST:PORT",
         help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (with dask).",
         show_default=False,
     ),
@@ -64,9 +113,29 @@ DaskAddressOpt = Annotated[
 BatchSizeOpt = Annotated[
     int | None,
     typer.Option(
-        "--batch-size", min=1, help="Documents per task (default 200).", show_default=False
+        "--batch-size",
+        metavar="N",
+        min=1,
+        help=f"Documents per task (default {DEFAULTS['batch_size'].default}).",
+        show_default=False,
     ),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 3 when any input was quarantined (default: off)."),
+]
+LockTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        min=0,
+        help="Seconds to wait for another run's warehouse lock before exit 75 "
+        f"(default {DEFAULTS['lock_timeout_s'].default:g}).",
+        show_default=False,
+    ),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -147,20 +216,17 @@ def quiet_failure_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def print_summary(summary: dict) -> None:
-    counts = summary["table_counts"]
-    typer.echo(f"warehouse: {summary['db_path']}  lake: {summary['lake_dir']}")
-    typer.echo(
-        f"run {summary['run_id']}: {summary['docs_seen']} inputs, {summary['docs_loaded']} loaded, "
-        f"{summary['docs_unchanged']} unchanged, {summary['docs_quarantined']} quarantined"
-    )
+def print_summary(summary: RunSummary) -> None:
+    counts = summary.table_counts
+    typer.echo(f"warehouse: {summary.db_path}  lake: {summary.lake_dir}")
+    typer.echo(f"run {summary.run_id}: {summary.counts_line()}")
     typer.echo(
         f"warehouse holds {counts.get('documents', 0)} documents, "
         f"{counts.get('entities', 0)} entities, {counts.get('entity_mentions', 0)} mentions, "
         f"{counts.get('events', 0)} events, {counts.get('event_clusters', 0)} event clusters"
     )
-    for item in summary["quarantined"]:
-        typer.echo(f"quarantined: {item['source_uri']}: {item['reason']}")
+    for item in summary.quarantined:
+        typer.echo(f"quarantined: {item.source_uri}: {item.reason}")
 
 
 @app.command()
@@ -168,14 +234,9 @@ def run(
     source: SourceOpt = None,
     db: DbOpt = None,
     lake: LakeOpt = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 3 when any input was quarantined.")
-    ] = False,
-    lock_timeout: Annotated[
-        float | None,
-        typer.Option("--lock-timeout", help="Seconds to wait for another run's lock."),
-    ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+    strict: StrictOpt = False,
+    lock_timeout: LockTimeoutOpt = None,
+    verbose: VerboseOpt = False,
     task_runner: TaskRunnerOpt = None,
     dask_address: DaskAddressOpt = None,
     batch_size: BatchSizeOpt = None,
@@ -213,35 +274,46 @@ def run(
             raise
         raise fail(f"{type(exc).__name__}: {exc}") from None
     print_summary(summary)
-    if (strict or settings.strict) and summary["docs_quarantined"]:
-        raise fail(f"{summary['docs_quarantined']} input(s) quarantined (--strict)", 3)
+    if (strict or settings.strict) and summary.docs_quarantined:
+        raise fail(f"{summary.docs_quarantined} input(s) quarantined (--strict)", 3)
 
 
 @app.command()
 def backfill(
-    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")],
+    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="First day.")],
+    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last day (inclusive).")],
     source: Annotated[
         Path | None,
-        typer.Option("--source", help="Folder of day folders YYYY-MM-DD/.", show_default=False),
+        typer.Option(
+            "--source",
+            metavar="DIR",
+            help="Folder of day folders YYYY-MM-DD/ (default: seeds/).",
+            show_default=False,
+        ),
     ] = None,
     db: DbOpt = None,
     lake: LakeOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List the days that would run, and stop.")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Re-run days already loaded.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-run days already loaded as they are now.")
+    ] = False,
+    strict: StrictOpt = False,
+    lock_timeout: LockTimeoutOpt = None,
     task_runner: TaskRunnerOpt = None,
     dask_address: DaskAddressOpt = None,
     batch_size: BatchSizeOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Run every day folder SOURCE/YYYY-MM-DD/ of the range in order, skipping loaded days."""
+    """Run every day folder SOURCE/YYYY-MM-DD/ of the range in order, skipping days loaded as
+    they are now (a day whose files changed or appeared since runs again)."""
     from etl.run.backfill import parse_day, plan_backfill
 
     settings = settings_from(
         db_path=db,
         lake_dir=lake,
+        lock_timeout_s=lock_timeout,
         task_runner=task_runner,
         dask_address=dask_address,
         batch_size=batch_size,
@@ -251,13 +323,19 @@ def backfill(
         raise fail(f"source folder {root} does not exist or is not a folder")
     try:
         first, last = parse_day(start), parse_day(end)
-        plans = plan_backfill(settings.db_path, root, first, last, force)
+        plans = plan_backfill(settings, root, first, last, force)
     except ValueError as exc:
         raise fail(str(exc), 2) from None
+    action = {
+        "pending": "run",
+        "changed": "run (changed)",
+        "done": "skip (loaded)",
+        "missing": "skip (no folder)",
+    }
     for plan in plans:
-        action = {"pending": "run", "done": "skip (loaded)", "missing": "skip (no folder)"}
         typer.echo(
-            f"{plan.day}  {action[plan.status]:<17} {plan.n_inputs:>6} inputs  {plan.folder}"
+            f"{plan.day}  {action[plan.status]:<17} {plan.n_files:>6} files "
+            f"{plan.n_documents:>7} documents  {plan.folder}"
         )
     if dry_run:
         return
@@ -274,16 +352,24 @@ def backfill(
         raise fail(str(exc), 75) from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise fail(f"{type(exc).__name__}: {exc}") from None
-    loaded = sum(r.summary["docs_loaded"] for r in results)
-    typer.echo(f"backfill: {len(results)} day(s) run, {loaded} documents loaded")
+    loaded = sum(r.summary.docs_loaded for r in results)
+    quarantined = sum(r.summary.docs_quarantined for r in results)
+    typer.echo(
+        f"backfill: {len(results)} day(s) run, {loaded} documents loaded, {quarantined} quarantined"
+    )
+    if (strict or settings.strict) and quarantined:
+        raise fail(f"{quarantined} input(s) quarantined (--strict)", 3)
 
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
+    sql: Annotated[str, typer.Argument(metavar="SQL", help="One read-only SQL statement.")],
     db: DbOpt = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, json (lines) or parquet.")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="table|csv|json|parquet", help="Output format (json: lines)."
+        ),
     ] = "table",
 ) -> None:
     """Run one read-only statement against the warehouse and print the result."""
@@ -313,7 +399,9 @@ def query(
         typer.echo(format_result(result, fmt), nl=False)
 
 
-GoldOpt = Annotated[Path, typer.Option("--gold", help="Gold file (see ../shared/data/README.md).")]
+GoldOpt = Annotated[
+    Path, typer.Option("--gold", metavar="FILE", help="Gold file (see ../shared/data/README.md).")
+]
 
 
 def _gold_exists(gold: Path) -> None:
