@@ -18,7 +18,8 @@ from etl.records import Article, Quarantined, SourceFile
 from etl.run import commit
 from etl.run.plan import LoadPlan, batches, plan_load, read_sources, split_by_case_evidence
 from etl.run.stats import RunStats, RunSummary, count_inputs, new_run_id
-from etl.runtime.task_runners import build_task_runner, open_parser, workers_share_prefect_api
+from etl.runtime.prefect_runtime import workers_share_prefect_api
+from etl.runtime.task_runners import build_task_runner, open_parser
 from etl.settings import Settings
 from etl.stages.document import process_articles
 from etl.stages.ingest import discover_sources

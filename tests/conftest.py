@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.runtime.quiet_exit import silence_stderr_at_exit
+from etl.runtime.prefect_runtime import silence_stderr_at_exit
 
 # Prefect reads these at import time: keep its state out of the user's home and quiet.
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="newsetl-prefect-test-"))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import atexit
+import inspect
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, get_type_hints
 
 import typer
 from pydantic import ValidationError
 
-from etl.runtime.prefect_api import TemporaryServer, launch_temporary_server, wait_until_ready
-from etl.runtime.quiet_exit import silence_stderr_at_exit
+from etl.build.registry import BuildStep
+from etl.build.steps import STEPS
+from etl.runtime import prefect_runtime
 from etl.settings import TASK_RUNNERS, Settings
 
 if TYPE_CHECKING:
@@ -34,6 +36,12 @@ eval_app = typer.Typer(
     help="Measure normalization, entities and events on gold data.", **HELP_STYLE
 )
 app.add_typer(eval_app, name="eval")
+build_app = typer.Typer(
+    help="Build the models and tables the pipeline ships; skipped when nothing changed.",
+    no_args_is_help=True,
+    **HELP_STYLE,
+)
+app.add_typer(build_app, name="build")
 
 
 def package_version() -> str:
@@ -159,23 +167,6 @@ def settings_from(**overrides: object) -> Settings:
         raise fail(f"invalid setting: {problems}", 2) from None
 
 
-def prepare_prefect(settings: Settings, verbose: bool = False) -> TemporaryServer | None:
-    """Point Prefect at a project-local home, quiet it and launch its API server.
-
-    Runs before prefect is first imported; the caller imports the pipeline while the server
-    starts and calls ``wait_until_ready`` on the result before the first flow call.
-    """
-    silence_stderr_at_exit()
-    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home.resolve()))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    # The flows use no blocks; registering Prefect's block types costs every start-up ~0.5 s.
-    os.environ.setdefault("PREFECT_API_BLOCKS_REGISTER_ON_START", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
-    return launch_temporary_server()
-
-
 def unwritable_output(settings: Settings) -> str | None:
     """Why the run could not write its warehouse or lake (None when it can), checked up front.
 
@@ -256,11 +247,11 @@ def run(
     problem = unwritable_output(settings)
     if problem:
         raise fail(problem)
-    prefect_server = prepare_prefect(settings, verbose)
+    runtime = prefect_runtime.start(settings, verbose)
     from etl.storage.warehouse.load import WarehouseLocked
     from flows.pipeline import run_pipeline
 
-    wait_until_ready(prefect_server)
+    runtime.ready()
 
     if not verbose:
         quiet_failure_logs()
@@ -339,11 +330,11 @@ def backfill(
         )
     if dry_run:
         return
-    prefect_server = prepare_prefect(settings, verbose)
+    runtime = prefect_runtime.start(settings, verbose)
     from etl.storage.warehouse.load import WarehouseLocked
     from flows.backfill import backfill_progress, run_days
 
-    wait_until_ready(prefect_server)
+    runtime.ready()
 
     try:
         with backfill_progress(plans) as on_day_done:
@@ -446,23 +437,59 @@ def eval_entities(gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl")
     typer.echo(format_entities_report(evaluate_entities(gold, load_pipeline(settings.spacy_model))))
 
 
-def main() -> None:
-    """The ``newsetl`` console script: run the command, then end the process at once.
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Build even when the inputs are unchanged.")
+]
 
-    After a run the heap holds every article and the loaded models; tearing it down object by
-    object takes seconds that buy nothing (the warehouse is fsynced, the Parquet files are
-    closed, the spaCy children have been joined). Exit handlers still run (Prefect stops its
-    temporary server, logging flushes); only the interpreter's final teardown is skipped.
-    """
+
+def build_command(describe: Callable[..., BuildStep]) -> Callable[..., None]:
+    """A ``newsetl build`` command from a step's typed function: its options, plus ``--force``."""
+
+    def command(force: bool = False, **options: object) -> None:
+        from etl.build.registry import run_step
+
+        try:
+            outcome = run_step(describe(**options), force)
+        except (FileNotFoundError, RuntimeError) as exc:
+            raise fail(str(exc)) from None
+        if outcome.built:
+            typer.echo(f"{outcome.name}: built {', '.join(str(p) for p in outcome.outputs)}")
+        else:
+            typer.echo(f"{outcome.name}: up to date (inputs {outcome.inputs_sha256[:12]})")
+
+    signature = inspect.signature(describe, eval_str=True)
+    force = inspect.Parameter(
+        "force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=ForceOpt
+    )
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()
+        ]
+        + [force],
+        return_annotation=None,
+    )
+    command.__annotations__ = {
+        **get_type_hints(describe, include_extras=True),
+        "force": ForceOpt,
+        "return": None,
+    }
+    command.__doc__ = describe.__doc__
+    return command
+
+
+for _name, _describe in STEPS.items():
+    build_app.command(_name)(build_command(_describe))
+
+
+def main() -> None:
+    """The ``newsetl`` console script: run the command, then end the process the way the
+    configured Prefect runtime does (``etl.runtime.prefect_runtime.exit_process``)."""
     try:
         app()
         code = 0
     except SystemExit as exc:
         code = exit_status(exc.code)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    atexit._run_exitfuncs()
-    os._exit(code)
+    prefect_runtime.exit_process(code, prefect_runtime.runtime_mode())
 
 
 def exit_status(code: object) -> int:
