@@ -81,6 +81,17 @@ def seed_db(seed_run):
     return connect
 
 
+# Fixtures that start a Prefect server or run the flow: a test using any of them (directly or
+# through another fixture) is a flow test, outside `make test-fast`.
+FLOW_FIXTURES = ("prefect_harness", "seed_run")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(name in item.fixturenames for name in FLOW_FIXTURES):
+            item.add_marker(pytest.mark.flow)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say how many distinct bad inputs the ingest suite exercised (issue 8 asks for the count)."""
     passed = [

@@ -22,7 +22,9 @@
 ``stock``
     Prefect's own behaviour: its temporary server at the first flow call, Dask workers on their
     own, a normal interpreter exit. Slower, and the fallback when a Prefect upgrade breaks one
-    of the workarounds above.
+    of the workarounds above. The normal exit tears down modules while Prefect's daemon threads
+    still hold DuckDB objects, so DuckDB's bindings print ``nanobind: leaked ...`` lines after
+    the summary (harmless; no ``gc.collect()`` at exit frees them).
 
 Either way ``configure_environment`` sets what our commands need from Prefect: a project-local
 ``PREFECT_HOME``, no usage-data telemetry (server and client), no block registration, quiet logs.
@@ -56,15 +58,22 @@ _SERVER_ENVIRONMENT = {
 DEFAULT_STARTUP_TIMEOUT_S = 120.0
 
 
+def disable_telemetry() -> None:
+    """No usage data, unless the environment says otherwise: the server's analytics (its
+    telemetry service also writes to the temporary server's SQLite database while the flow
+    does, and fails without network) and the client's (which honours DO_NOT_TRACK and otherwise
+    prints a notice on the first interactive run). Also applied when ``flows`` is imported, so
+    calling a flow from Python is as quiet as the CLI."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
 def configure_environment(prefect_home: Path, verbose: bool = False) -> None:
     """Prefect settings our commands need, unless the environment already sets them.
 
     Runs before prefect is first imported (Prefect reads its settings at import)."""
     os.environ.setdefault("PREFECT_HOME", str(prefect_home.resolve()))
-    # No usage data: the server's analytics and the client's (which honours DO_NOT_TRACK and
-    # otherwise prints a telemetry notice on the first interactive run).
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+    disable_telemetry()
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # The flows use no blocks; registering Prefect's block types costs every start-up ~0.5 s.
     os.environ.setdefault("PREFECT_API_BLOCKS_REGISTER_ON_START", "false")
