@@ -83,7 +83,7 @@ def test_memory_lake_run_publishes_the_local_lakes_tables(
     assert MEMORY.find(store.path(lake.STAGING)) == []
     manifest = json.loads(MEMORY.cat(store.path(lake.PUBLISHED_STATE)))
     assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
-    run_folder = f"{lake.VERSIONS}/{first['run_id']}"
+    run_folder = f"{lake.VERSIONS}/{first.run_id}"
     assert all(folder.startswith(run_folder) for folder in manifest["tables"].values())
     runs = lake.published_files(memory_lake, "runs")
     assert table_digest(runs, MEMORY).startswith("1:")
@@ -94,7 +94,7 @@ def test_memory_lake_run_publishes_the_local_lakes_tables(
     assert MEMORY.find(store.path(lake.STAGING)) == []
     manifest = json.loads(MEMORY.cat(store.path(lake.PUBLISHED_STATE)))
     # Only the bookkeeping tables were re-exported; the data tables keep the first version.
-    assert manifest["tables"]["runs"] == f"{lake.VERSIONS}/{again['run_id']}/runs"
+    assert manifest["tables"]["runs"] == f"{lake.VERSIONS}/{again.run_id}/runs"
     assert manifest["tables"]["documents"] == f"{run_folder}/documents"
     assert table_digest(lake.published_files(memory_lake, "runs"), MEMORY).startswith("2:")
     # Nothing but the versions the manifest names is left behind.
