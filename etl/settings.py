@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_RUNNERS = ("default", "dask")
+PREFECT_RUNTIMES = ("fast", "stock")
 
 
 def lake_location(value: str | Path) -> Path | str:
@@ -75,6 +76,12 @@ class Settings(BaseSettings):
         0.0, ge=0, description="How long a run waits for another run's warehouse lock."
     )
     strict: bool = Field(False, description="Exit non-zero when any input was quarantined.")
+    prefect_runtime: str = Field(
+        "fast",
+        pattern=f"^({'|'.join(PREFECT_RUNTIMES)})$",
+        description="fast: our Prefect start-up and exit workarounds (etl.runtime.prefect_runtime);"
+        " stock: Prefect's own behaviour.",
+    )
 
     @field_validator("lake_dir", mode="before")
     @classmethod

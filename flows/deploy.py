@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
 from etl.run.backfill import day_folder, parse_day
+from etl.run.stats import RunSummary
 from etl.settings import Settings
 from flows.pipeline import run_pipeline
 
@@ -34,7 +35,7 @@ def newsetl_nightly(
     timezone: str = "UTC",
     lag_days: int = 1,
     task_runner: str | None = None,
-) -> dict:
+) -> RunSummary:
     """Run the pipeline over the day folder of ``day`` (default: the scheduled night's day)."""
     the_day = (
         parse_day(day) if day else nightly_day(flow_run.scheduled_start_time, timezone, lag_days)
@@ -43,7 +44,7 @@ def newsetl_nightly(
     if not folder.is_dir():
         raise FileNotFoundError(f"no input folder for {the_day}: {folder}")
     settings = Settings().updated(
-        source_dir=folder.resolve(),
+        source_dir=folder,
         lake_dir=lake_dir or None,
         db_path=db_path or None,
         task_runner=task_runner,

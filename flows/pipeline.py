@@ -6,7 +6,6 @@ discover -> read -> plan -> per batch of documents: normalize + spaCy + extract 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 from prefect import flow, task
@@ -17,28 +16,16 @@ from prefect.utilities.annotations import quote
 
 from etl.records import Article, Quarantined, SourceFile
 from etl.run import commit
-from etl.run.plan import LoadPlan, batches, plan_load, split_by_case_evidence
-from etl.run.stats import RunStats, count_inputs, new_run_id
-from etl.runtime.task_runners import build_task_runner, open_parser, workers_share_prefect_api
+from etl.run.plan import LoadPlan, batches, plan_load, read_sources, split_by_case_evidence
+from etl.run.stats import RunStats, RunSummary, count_inputs, new_run_id
+from etl.runtime.prefect_runtime import workers_share_prefect_api
+from etl.runtime.task_runners import build_task_runner, open_parser
 from etl.settings import Settings
 from etl.stages.document import process_articles
-from etl.stages.ingest import discover_sources, read_articles
+from etl.stages.ingest import discover_sources
 from etl.stages.nlp import Parser
 from etl.stages.normalize import CaseEvidence, build_case_evidence, is_degraded
 from etl.storage.warehouse import load
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    db_path: str
-    lake_dir: str
-    docs_seen: int
-    docs_loaded: int
-    docs_unchanged: int
-    docs_quarantined: int
-    quarantined: list[dict]
-    table_counts: dict[str, int]
 
 
 @task
@@ -48,15 +35,7 @@ def discover(settings: Settings) -> tuple[list[SourceFile], list[Quarantined]]:
 
 @task(retries=2, retry_delay_seconds=1)
 def read_inputs(sources: list[SourceFile], settings: Settings) -> list[Article | Quarantined]:
-    return [
-        item
-        for source in sources
-        for item in read_articles(
-            source,
-            max_file_bytes=settings.max_file_bytes,
-            max_article_chars=settings.max_article_chars,
-        )
-    ]
+    return read_sources(sources, settings)
 
 
 @task
@@ -100,7 +79,7 @@ def publish_counts_artifact(summary: RunSummary) -> None:
     """A Prefect table artifact with the run's document counts and the warehouse's table sizes."""
     rows = [
         {"measure": name, "value": getattr(summary, name)}
-        for name in ("docs_seen", "docs_loaded", "docs_unchanged", "docs_quarantined")
+        for name in ("files_seen", "docs_seen", "docs_loaded", "docs_unchanged", "docs_quarantined")
     ] + [{"measure": f"rows in {table}", "value": n} for table, n in summary.table_counts.items()]
     create_table_artifact(
         key="newsetl-run-counts",
@@ -117,13 +96,14 @@ def newsetl_run(
     lake_dir: str | None = None,
     db_path: str | None = None,
     settings: Settings | None = None,
-) -> dict:
+) -> RunSummary:
     """Ingest, normalize, extract and load every input file under ``source_dir``."""
     settings = (settings or Settings()).updated(
         source_dir=source_dir, lake_dir=lake_dir, db_path=db_path
     )
     started = datetime.now(UTC)
-    stats = RunStats(new_run_id(started), started, str(settings.source_dir))
+    # The resolved path: the same folder typed two ways (or from another directory) is one source.
+    stats = RunStats(new_run_id(started), started, str(settings.source_dir.resolve()))
     with load.write_lock(settings.db_path, settings.lock_timeout_s):
         commit.clean_abandoned(settings)
         try:
@@ -161,22 +141,19 @@ def newsetl_run(
             commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")
             raise
         publish_lake(settings, stats.run_id)
-    summary = RunSummary(
-        run_id=stats.run_id,
+    summary = RunSummary.of(
+        stats,
         db_path=str(settings.db_path),
         lake_dir=str(settings.lake_dir),
-        docs_seen=stats.docs_seen,
-        docs_loaded=stats.docs_loaded,
-        docs_unchanged=stats.docs_unchanged,
-        docs_quarantined=stats.docs_quarantined,
-        quarantined=[asdict(q) for q in quarantined],
+        files_seen=len(sources) + len(refused),
+        quarantined=quarantined,
         table_counts=load.table_counts(settings.db_path),
     )
     publish_counts_artifact(summary)
-    return asdict(summary)
+    return summary
 
 
-def run_pipeline(settings: Settings) -> dict:
+def run_pipeline(settings: Settings) -> RunSummary:
     """Run ``newsetl_run`` with the task runner ``settings.task_runner`` names."""
     with workers_share_prefect_api(settings):
         return newsetl_run.with_options(task_runner=build_task_runner(settings))(settings=settings)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.runtime.quiet_exit import silence_stderr_at_exit
+from etl.runtime.prefect_runtime import silence_stderr_at_exit
 
 # Prefect reads these at import time: keep its state out of the user's home and quiet.
 _PREFECT_HOME = Path(tempfile.mkdtemp(prefix="newsetl-prefect-test-"))
@@ -79,6 +79,21 @@ def seed_db(seed_run):
         return duckdb.connect(str(settings.db_path), read_only=True)
 
     return connect
+
+
+# Fixtures that start a Prefect server or run the flow: a test using any of them (directly or
+# through another fixture) is a flow test, outside `make test-fast`.
+FLOW_FIXTURES = ("prefect_harness", "seed_run")
+# Whole-corpus evaluation goals (tens of seconds each): slow, kept out of `make test-fast`.
+SLOW_TESTS = ("test_normalize.py::test_gum_dev_goals", "test_events.py::test_dev_scores_meet_goals")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(name in item.fixturenames for name in FLOW_FIXTURES):
+            item.add_marker(pytest.mark.flow)
+        if item.nodeid.split("/")[-1].startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_terminal_summary(terminalreporter):

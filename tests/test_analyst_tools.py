@@ -187,3 +187,40 @@ def test_every_lake_file_reads_on_its_own(lake):
     assert files
     for path in files:
         assert pq.read_table(path).num_rows == pl.read_parquet(path).height
+
+
+DOCUMENTED_SNIPPETS = [
+    (Path(__file__).resolve().parents[1] / name, index)
+    for name in ("README.md", "docs/analyst_quickstart.md")
+    for index in range(
+        (Path(__file__).resolve().parents[1] / name).read_text(encoding="utf-8").count("```python")
+    )
+]
+
+
+def python_snippet(path: Path, index: int) -> str:
+    blocks = re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+    lines = blocks[index].splitlines()
+    indent = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return "\n".join(line[indent:] for line in lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "index"), DOCUMENTED_SNIPPETS, ids=lambda v: v.name if isinstance(v, Path) else str(v)
+)
+def test_documented_python_snippets_run_quietly(warehouse_copy, path, index):
+    """Each Python snippet of the README and the quickstart runs in a fresh interpreter (from a
+    folder whose data/warehouse.duckdb is the seed warehouse) with nothing on stderr: no
+    warnings, no DuckDB exit noise."""
+    workdir = warehouse_copy.parent / f"snippet-{path.stem}-{index}"
+    (workdir / "data").mkdir(parents=True)
+    shutil.copyfile(warehouse_copy, workdir / "data" / "warehouse.duckdb")
+    done = subprocess.run(
+        [sys.executable, "-c", python_snippet(path, index)],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr

@@ -12,17 +12,22 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from etl.cli.main import app
+from etl.records import Quarantined
 from etl.run.backfill import (
     DayPlan,
-    count_inputs,
+    FinishedSource,
+    day_folder,
     day_range,
+    finished_sources,
     parse_day,
     pending,
     plan_backfill,
-    plan_days,
-    same_folder,
-    succeeded_sources,
+    plan_day,
+    read_folder,
+    source_key,
 )
+from etl.run.stats import RunSummary
+from etl.storage.warehouse.load import loaded_documents
 from flows.backfill import backfill_progress, format_eta, progress_line
 from flows.deploy import nightly_day
 from tests.conftest import make_settings
@@ -55,51 +60,127 @@ def test_reversed_range_and_bad_day_are_refused():
         parse_day("20/09/2017")
 
 
-def test_same_folder_ignores_spelling(tmp_path, monkeypatch):
+def summary_of(files: int, docs: int, loaded: int, quarantined=()) -> RunSummary:
+    return RunSummary(
+        run_id="r",
+        source="s",
+        db_path="w.duckdb",
+        lake_dir="lake",
+        files_seen=files,
+        docs_seen=docs,
+        docs_loaded=loaded,
+        docs_unchanged=docs - loaded - len(quarantined),
+        docs_quarantined=len(quarantined),
+        quarantined=tuple(quarantined),
+    )
+
+
+def test_source_key_ignores_spelling(tmp_path, monkeypatch):
     (tmp_path / "a").mkdir()
     monkeypatch.chdir(tmp_path)
-    assert same_folder("a", tmp_path / "a")
-    assert same_folder(f"{tmp_path}/a/", "a")
-    assert not same_folder("a", tmp_path)
+    assert source_key("a") == source_key(tmp_path / "a") == source_key(f"{tmp_path}/a/")
+    assert source_key("a") != source_key(tmp_path)
+    assert day_folder(Path("."), D1) == (tmp_path / D1.isoformat()).resolve()
 
 
-def test_plan_marks_done_missing_and_pending_days(day_root):
-    finished = [str(day_root / D1.isoformat())]
-    plans = plan_days(day_root, [D1, D2, D3], finished)
-    assert [p.status for p in plans] == ["done", "missing", "pending"]
-    assert [p.n_inputs for p in plans] == [1, 0, 1]
-    assert [p.day for p in pending(plans)] == [D3]
-    forced = plan_days(day_root, [D1, D2, D3], finished, force=True)
-    assert [p.status for p in forced] == ["pending", "missing", "pending"]
+def plan_all(day_root, finished, loaded=None, force=False):
+    from etl.settings import Settings
+
+    settings = Settings()
+    loaded = loaded if loaded is not None else loaded_documents(day_root / "none.duckdb")
+    return [
+        plan_day(day, day_folder(day_root, day), settings, finished, loaded, force)
+        for day in (D1, D2, D3)
+    ]
 
 
-def test_sidecars_are_not_counted_as_inputs(day_root):
+def test_plan_marks_pending_missing_and_forced_days(day_root):
+    plans = plan_all(day_root, {})
+    assert [p.status for p in plans] == ["pending", "missing", "pending"]
+    assert [(p.n_files, p.n_documents) for p in plans] == [(1, 1), (0, 0), (1, 1)]
+    assert [p.day for p in pending(plans)] == [D1, D3]
+
+
+def test_plan_counts_files_and_documents_apart(day_root):
     folder = day_root / D1.isoformat()
-    assert len(list(folder.iterdir())) == 2
-    assert count_inputs(folder) == 1
+    (folder / "two.jsonl").write_text('{"text": "One article."}\n{"text": "Another article."}\n')
+    (folder / "empty.txt").write_bytes(b"")
+    from etl.settings import Settings
+
+    content = read_folder(folder, Settings())
+    # The seed's .txt (its .meta.json sidecar is not an input), the JSONL file, the empty file.
+    assert content.n_files == 3
+    assert content.n_documents == 4
+    assert [q.source_uri.rsplit("/", 1)[1] for q in content.quarantined] == ["empty.txt"]
+
+
+def test_day_loaded_as_it_is_is_done_and_a_changed_or_new_file_replans_it(day_root):
+    from etl.settings import Settings
+
+    folder = day_folder(day_root, D1)
+    content = read_folder(folder, Settings())
+    (article,) = content.articles
+    import pyarrow as pa
+
+    loaded = pa.table(
+        {
+            "doc_id": [article.doc_id],
+            "source_uri": [article.source_uri],
+            "content_sha256": [article.content_sha256],
+        }
+    )
+    finished = {source_key(folder): FinishedSource("run-1", frozenset())}
+    assert [p.status for p in plan_all(day_root, finished, loaded)] == [
+        "done",
+        "missing",
+        "pending",
+    ]
+    forced = plan_all(day_root, finished, loaded, force=True)
+    assert forced[0].status == "pending"
+
+    (folder / "late.txt").write_text("A story filed after the first load of the day.\n")
+    assert plan_all(day_root, finished, loaded)[0].status == "changed"
+    (folder / "late.txt").unlink()
+
+    # A bad file that the last run did not quarantine (it appeared since) replans the day;
+    # one it did quarantine, still bad, does not.
+    (folder / "bad.txt").write_bytes(b"")
+    assert plan_all(day_root, finished, loaded)[0].status == "changed"
+    bad_uri = (folder / "bad.txt").as_uri()
+    finished_bad = {source_key(folder): FinishedSource("run-1", frozenset({bad_uri}))}
+    assert plan_all(day_root, finished_bad, loaded)[0].status == "done"
+    # ...and fixing it replans the day.
+    (folder / "bad.txt").write_text("The file was fixed and now holds an article.\n")
+    assert plan_all(day_root, finished_bad, loaded)[0].status == "changed"
 
 
 def test_no_warehouse_means_nothing_finished(tmp_path):
-    assert succeeded_sources(tmp_path / "none.duckdb") == []
+    assert finished_sources(tmp_path / "none.duckdb") == {}
 
 
-def test_progress_line_reports_rate_and_eta():
-    plan = DayPlan(D1, Path("x"), 10, "pending")
-    line = progress_line(plan, {"docs_seen": 10, "docs_loaded": 9}, 10, 40, 5.0)
-    assert line == "2017-09-20: 10 inputs, 9 loaded; 10/40 inputs, 2.0 docs/s, eta 00:00:15"
+def test_progress_line_counts_files_and_documents():
+    plan = DayPlan(D1, Path("x"), 10, 12, "pending")
+    line = progress_line(plan, summary_of(10, 12, 11), 10, 40, 5.0)
+    assert line == (
+        "2017-09-20: 10 files, 12 documents: 11 loaded, 1 unchanged, 0 quarantined; "
+        "10/40 files, 2.0 files/s, eta 00:00:15"
+    )
     assert format_eta(None) == "--:--:--"
     assert format_eta(3725) == "01:02:05"
 
 
-def test_progress_prints_plain_lines_when_not_a_terminal():
+def test_progress_prints_plain_lines_and_quarantined_files_when_not_a_terminal():
     out = io.StringIO()
-    plans = [DayPlan(D1, Path("a"), 3, "pending"), DayPlan(D3, Path("b"), 1, "pending")]
+    plans = [DayPlan(D1, Path("a"), 3, 3, "pending"), DayPlan(D3, Path("b"), 1, 1, "changed")]
+    bad = Quarantined("file:///in/2017-09-20/empty.txt", "empty file")
     with backfill_progress(plans, Console(file=out, force_terminal=False)) as on_day_done:
-        on_day_done(plans[0], {"docs_seen": 3, "docs_loaded": 3})
-        on_day_done(plans[1], {"docs_seen": 1, "docs_loaded": 0})
+        on_day_done(plans[0], summary_of(3, 3, 2, [bad]))
+        on_day_done(plans[1], summary_of(1, 1, 0))
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("2017-09-20: 3 inputs, 3 loaded; 3/4 inputs")
-    assert lines[1].startswith("2017-09-22: 1 inputs, 0 loaded; 4/4 inputs")
+    assert lines[0].startswith("2017-09-20: 3 files, 3 documents: 2 loaded, 0 unchanged")
+    assert "3/4 files" in lines[0]
+    assert lines[1] == "2017-09-20: quarantined: file:///in/2017-09-20/empty.txt: empty file"
+    assert lines[2].startswith("2017-09-22: 1 files, 1 documents: 0 loaded") and "4/4" in lines[2]
 
 
 def test_nightly_loads_the_previous_local_day():
@@ -114,7 +195,7 @@ def test_cli_dry_run_lists_days_without_running(day_root, tmp_path):
     args = ["backfill", "--from", "2017-09-20", "--to", "2017-09-22", "--source", str(day_root)]
     result = CliRunner().invoke(app, [*args, "--db", str(db), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "2017-09-20  run" in result.output
+    assert "2017-09-20  run" in result.output and "1 files       1 documents" in result.output
     assert "2017-09-21  skip (no folder)" in result.output
     assert not db.exists()
 
@@ -132,18 +213,18 @@ def test_backfill_runs_pending_days_in_order_and_resumes(prefect_harness, day_ro
 
     settings = make_settings(tmp_path, day_root)
     # The first day was loaded before the backfill started (an interrupted earlier backfill).
-    first = plan_backfill(settings.db_path, day_root, D1, D1)
+    first = plan_backfill(settings, day_root, D1, D1)
     assert [r.day for r in run_days(first, settings)] == [D1]
 
-    plans = plan_backfill(settings.db_path, day_root, D1, D3)
+    plans = plan_backfill(settings, day_root, D1, D3)
     assert [p.status for p in plans] == ["done", "missing", "pending"]
     done: list[date] = []
     results = run_days(plans, settings, lambda plan, summary: done.append(plan.day))
     assert done == [D3]
-    assert results[0].summary["docs_loaded"] == 1
-    assert results[0].summary["table_counts"]["documents"] == 2
+    assert results[0].summary.docs_loaded == 1
+    assert results[0].summary.table_counts["documents"] == 2
 
-    sources = succeeded_sources(settings.db_path)
-    assert sorted(Path(s).name for s in sources) == [D1.isoformat(), D3.isoformat()]
-    again = plan_backfill(settings.db_path, day_root, D1, D3)
+    sources = finished_sources(settings.db_path)
+    assert sorted(sources) == [str(day_folder(day_root, d)) for d in (D1, D3)]
+    again = plan_backfill(settings, day_root, D1, D3)
     assert list(pending(again)) == []

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from newsetl_procs import client_env_with_own_server, run, run_args
 
+# Every test here drives `newsetl run` against a Prefect server of the module's own.
+pytestmark = pytest.mark.flow
+
 BINARY_INPUT = b"\x00\x01\x02\xff" * 256
 
 

@@ -71,8 +71,8 @@ def test_dask_tables_equal_default_runner_tables(seed_run, seeds_dir, tmp_path):
         tmp_path, seeds_dir, task_runner="dask", dask_workers=2, batch_size=1
     )
     summary = run_pipeline(dask_settings)
-    assert summary["docs_loaded"] == default_summary["docs_loaded"] == 2
-    assert summary["table_counts"] == default_summary["table_counts"]
+    assert summary.docs_loaded == default_summary.docs_loaded == 2
+    assert summary.table_counts == default_summary.table_counts
     dask_tables = warehouse_tables(dask_settings.db_path)
     default_tables = warehouse_tables(default_settings.db_path)
     assert dask_tables.keys() == default_tables.keys()

@@ -290,7 +290,7 @@ def test_run_is_recorded(seed_run, seed_db):
         seed_db,
         "SELECT status, docs_seen, docs_loaded, docs_unchanged, docs_quarantined FROM runs "
         "WHERE run_id = ?",
-        summary["run_id"],
+        summary.run_id,
     )
     assert run == [("succeeded", 2, 2, 0, 0)]
 
@@ -301,7 +301,7 @@ def test_lake_has_every_table(seed_run):
     settings, summary = seed_run
     for table in (*TABLES, "runs"):
         dataset = ds.dataset(settings.lake_dir / table, format="parquet", partitioning="hive")
-        assert dataset.count_rows() == (summary["table_counts"].get(table) or dataset.count_rows())
+        assert dataset.count_rows() == (summary.table_counts.get(table) or dataset.count_rows())
     assert not (settings.lake_dir / "_staging").exists() or not any(
         (settings.lake_dir / "_staging").iterdir()
     )
@@ -317,13 +317,13 @@ def test_rerun_changes_nothing_and_changed_file_replaces_its_rows(
     before = table_fingerprints(settings.db_path)
 
     again = newsetl_run(settings=settings)
-    assert again["docs_unchanged"] == 2 and again["docs_loaded"] == 0
+    assert again.docs_unchanged == 2 and again.docs_loaded == 0
     assert table_fingerprints(settings.db_path) == before
 
     reuters = source / "004_fb51ec9794fbacba.txt"
     reuters.write_text(reuters.read_text() + "kazakhstan denied the accusation on thursday .\n")
     changed = newsetl_run(settings=settings)
-    assert changed["docs_loaded"] == 1 and changed["docs_unchanged"] == 1
+    assert changed.docs_loaded == 1 and changed.docs_unchanged == 1
     import duckdb
 
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
@@ -342,21 +342,44 @@ def test_rerun_changes_nothing_and_changed_file_replaces_its_rows(
             "FROM date_mentions"
         ).fetchone() == (1, 1)
         assert con.execute("SELECT count(*) FROM runs").fetchone() == (3,)
-    assert first["run_id"] != changed["run_id"]
+    assert first.run_id != changed.run_id
 
 
-def test_unreadable_file_is_quarantined_and_the_rest_loads(prefect_harness, seeds_dir, tmp_path):
+def test_unreadable_file_is_quarantined_every_run_until_fixed(
+    prefect_harness, seeds_dir, tmp_path, monkeypatch
+):
     source = tmp_path / "source"
     shutil.copytree(seeds_dir, source)
     (source / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
-    settings = make_settings(tmp_path / "out", source)
+    # The source typed relative to the working directory is recorded resolved.
+    monkeypatch.chdir(tmp_path)
+    settings = make_settings(tmp_path / "out", source).updated(source_dir="source")
     summary = newsetl_run(settings=settings)
-    assert summary["docs_quarantined"] == 1 and summary["docs_loaded"] == 2
+    assert summary.docs_quarantined == 1 and summary.docs_loaded == 2
+    assert summary.files_seen == 3 and summary.source == str(source.resolve())
+    again = newsetl_run(settings=settings)
     import duckdb
 
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
-        ((uri, reason),) = con.execute("SELECT source_uri, reason FROM quarantine").fetchall()
-    assert uri.endswith("broken.txt") and reason
+        rows_by_run = con.execute(
+            "SELECT run_id, source_uri, reason FROM quarantine ORDER BY run_id"
+        ).fetchall()
+        current = con.execute(
+            "SELECT run_id, source_uri, source FROM quarantine_current"
+        ).fetchall()
+        sources = {s for (s,) in con.execute("SELECT source FROM runs").fetchall()}
+    # One row per run and file, the same reason each time.
+    assert [r[0] for r in rows_by_run] == [summary.run_id, again.run_id]
+    assert all(uri.endswith("broken.txt") and reason for _, uri, reason in rows_by_run)
+    assert current == [(again.run_id, rows_by_run[0][1], str(source.resolve()))]
+    assert sources == {str(source.resolve())}
+
+    (source / "broken.txt").write_text("The broken file was replaced by a readable article.\n")
+    fixed = newsetl_run(settings=settings)
+    assert fixed.docs_quarantined == 0
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM quarantine_current").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (2,)
 
 
 def test_resolution_one_document_at_a_time_gives_the_same_warehouse(seed_run, seeds_dir, tmp_path):

@@ -63,7 +63,7 @@ def local_digests(seed_run) -> dict[str, str]:
     return lake_digests(settings.lake_dir)
 
 
-def run_seeds(settings: Settings) -> dict:
+def run_seeds(settings: Settings):
     from flows.pipeline import newsetl_run
 
     return newsetl_run(settings=settings)
@@ -74,7 +74,7 @@ def test_memory_lake_run_publishes_the_local_lakes_tables(
 ):
     settings = make_settings(tmp_path, seeds_dir).model_copy(update={"lake_dir": memory_lake})
     first = run_seeds(settings)
-    assert first["docs_loaded"] == 2
+    assert first.docs_loaded == 2
     store = lake.resolve(memory_lake)
     assert isinstance(store, lake.ObjectStore)
 
@@ -83,18 +83,18 @@ def test_memory_lake_run_publishes_the_local_lakes_tables(
     assert MEMORY.find(store.path(lake.STAGING)) == []
     manifest = json.loads(MEMORY.cat(store.path(lake.PUBLISHED_STATE)))
     assert set(manifest["tables"]) == set(PUBLISHED_TABLES)
-    run_folder = f"{lake.VERSIONS}/{first['run_id']}"
+    run_folder = f"{lake.VERSIONS}/{first.run_id}"
     assert all(folder.startswith(run_folder) for folder in manifest["tables"].values())
     runs = lake.published_files(memory_lake, "runs")
     assert table_digest(runs, MEMORY).startswith("1:")
 
     again = run_seeds(settings)
-    assert again["docs_unchanged"] == 2 and again["docs_loaded"] == 0
+    assert again.docs_unchanged == 2 and again.docs_loaded == 0
     assert lake_digests(memory_lake, MEMORY) == local_digests
     assert MEMORY.find(store.path(lake.STAGING)) == []
     manifest = json.loads(MEMORY.cat(store.path(lake.PUBLISHED_STATE)))
     # Only the bookkeeping tables were re-exported; the data tables keep the first version.
-    assert manifest["tables"]["runs"] == f"{lake.VERSIONS}/{again['run_id']}/runs"
+    assert manifest["tables"]["runs"] == f"{lake.VERSIONS}/{again.run_id}/runs"
     assert manifest["tables"]["documents"] == f"{run_folder}/documents"
     assert table_digest(lake.published_files(memory_lake, "runs"), MEMORY).startswith("2:")
     # Nothing but the versions the manifest names is left behind.

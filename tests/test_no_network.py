@@ -79,6 +79,6 @@ def test_full_run_makes_no_outside_connection(
 
     settings = make_settings(tmp_path, seeds_dir)
     summary = newsetl_run(settings=settings)
-    assert summary["docs_loaded"] == 2
-    assert summary["table_counts"]["documents"] == 2
+    assert summary.docs_loaded == 2
+    assert summary.table_counts["documents"] == 2
     assert outside_attempts == []

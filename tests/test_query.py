@@ -171,3 +171,16 @@ def test_format_result_renders_nulls_and_unicode():
     assert "Kyrgyzstan’s" in lines[0]
     with pytest.raises(ValueError, match="unknown format"):
         format_result(table, "xml")
+
+
+@pytest.mark.parametrize(
+    ("sql", "refusal"),
+    [
+        ("ATTACH '/tmp/other.duckdb' AS other", "this is an ATTACH statement"),
+        ("EXPORT DATABASE '/tmp/export'", "this is an EXPORT statement"),
+        ("DROP TABLE documents", "this is a DROP statement"),
+    ],
+)
+def test_refusal_names_the_statement_with_its_article(sql, refusal):
+    with pytest.raises(QueryRefused, match=refusal):
+        check_read_only(sql)

@@ -89,6 +89,7 @@ def loaded(tmp_path_factory, seeds_dir):
     return source, out / "w'; DROP TABLE runs; --.duckdb", env
 
 
+@pytest.mark.flow  # the `loaded` fixture runs newsetl with its own Prefect server
 def test_hostile_file_names_and_metadata_are_stored_verbatim(loaded):
     source, db, _ = loaded
     conn = duckdb.connect(str(db), read_only=True)
@@ -113,6 +114,7 @@ def test_hostile_file_names_and_metadata_are_stored_verbatim(loaded):
     assert not (REPO_ROOT / "leak.csv").exists() and not (db.parent / "leak.csv").exists()
 
 
+@pytest.mark.flow  # the `loaded` fixture runs newsetl with its own Prefect server
 @pytest.mark.parametrize("sql", WRITES_IN_DISGUISE)
 def test_query_refuses_anything_but_one_read(loaded, tmp_path, sql):
     _, db, _ = loaded
@@ -123,6 +125,7 @@ def test_query_refuses_anything_but_one_read(loaded, tmp_path, sql):
     assert warehouse_state(db) == before
 
 
+@pytest.mark.flow  # the `loaded` fixture runs newsetl with its own Prefect server
 @pytest.mark.parametrize("sql", WRITES_INSIDE_READS)
 def test_writes_hidden_inside_a_read_fail_on_the_read_only_connection(loaded, sql):
     _, db, _ = loaded
@@ -132,6 +135,7 @@ def test_writes_hidden_inside_a_read_fail_on_the_read_only_connection(loaded, sq
     assert warehouse_state(db) == before
 
 
+@pytest.mark.flow  # the `loaded` fixture runs newsetl with its own Prefect server
 def test_a_read_cannot_reconfigure_the_connection(loaded):
     _, db, _ = loaded
     with pytest.raises(duckdb.Error):
@@ -139,6 +143,7 @@ def test_a_read_cannot_reconfigure_the_connection(loaded):
     assert run_query(db, "SELECT count(*) AS n FROM documents").column("n").to_pylist() == [2]
 
 
+@pytest.mark.flow  # the `loaded` fixture runs newsetl with its own Prefect server
 @pytest.mark.parametrize(
     "sql",
     ["/* read */ DROP TABLE documents", "SELECT 1; DELETE FROM runs", "ATTACH 'x.db' AS x"],

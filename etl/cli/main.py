@@ -2,43 +2,98 @@
 
 from __future__ import annotations
 
-import atexit
+import inspect
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, get_type_hints
 
 import typer
 from pydantic import ValidationError
 
-from etl.runtime.prefect_api import TemporaryServer, launch_temporary_server, wait_until_ready
-from etl.runtime.quiet_exit import silence_stderr_at_exit
+from etl.build.registry import BuildStep
+from etl.build.steps import STEPS
+from etl.runtime import prefect_runtime
 from etl.settings import TASK_RUNNERS, Settings
+
+if TYPE_CHECKING:
+    from etl.run.stats import RunSummary
+
+# Plain (click) help: flags read as flags (``--strict``, not ``--strict <bool>``), options with
+# their value and default, in any terminal width.
+HELP_STYLE = {"rich_markup_mode": None, "add_completion": False}
+DEFAULTS = Settings.model_fields
 
 app = typer.Typer(
     help="newsetl: raw news articles -> entities and PLOVER events -> Parquet -> DuckDB.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    **HELP_STYLE,
 )
-eval_app = typer.Typer(help="Measure normalization, entities and events on gold data.")
+eval_app = typer.Typer(
+    help="Measure normalization, entities and events on gold data.", **HELP_STYLE
+)
 app.add_typer(eval_app, name="eval")
+build_app = typer.Typer(
+    help="Build the models and tables the pipeline ships; skipped when nothing changed.",
+    no_args_is_help=True,
+    **HELP_STYLE,
+)
+app.add_typer(build_app, name="build")
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsetl")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsetl {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=show_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """newsetl: raw news articles -> entities and PLOVER events -> Parquet -> DuckDB."""
+
 
 SourceOpt = Annotated[
     Path | None,
-    typer.Option("--source", help="Input folder (default: seeds/).", show_default=False),
+    typer.Option(
+        "--source", metavar="DIR", help="Input folder (default: seeds/).", show_default=False
+    ),
 ]
 DbOpt = Annotated[
     Path | None,
     typer.Option(
-        "--db", help="DuckDB warehouse (default: data/warehouse.duckdb).", show_default=False
+        "--db",
+        metavar="PATH",
+        help="DuckDB warehouse (default: data/warehouse.duckdb).",
+        show_default=False,
     ),
 ]
 LakeOpt = Annotated[
     str | None,
     typer.Option(
         "--lake",
+        metavar="DIR|URL",
         help="Parquet lake: a folder or an fsspec URL, e.g. s3://bucket/lake with s3fs "
         "installed (default: data/lake/).",
         show_default=False,
@@ -49,6 +104,7 @@ TaskRunnerOpt = Annotated[
     str | None,
     typer.Option(
         "--task-runner",
+        metavar="default|dask",
         help="default (batches in-process) or dask (batches on Dask workers).",
         show_default=False,
     ),
@@ -57,6 +113,7 @@ DaskAddressOpt = Annotated[
     str | None,
     typer.Option(
         "--dask-address",
+        metavar="tcp://HOST:PORT",
         help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (with dask).",
         show_default=False,
     ),
@@ -64,9 +121,29 @@ DaskAddressOpt = Annotated[
 BatchSizeOpt = Annotated[
     int | None,
     typer.Option(
-        "--batch-size", min=1, help="Documents per task (default 200).", show_default=False
+        "--batch-size",
+        metavar="N",
+        min=1,
+        help=f"Documents per task (default {DEFAULTS['batch_size'].default}).",
+        show_default=False,
     ),
 ]
+StrictOpt = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 3 when any input was quarantined (default: off)."),
+]
+LockTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        min=0,
+        help="Seconds to wait for another run's warehouse lock before exit 75 "
+        f"(default {DEFAULTS['lock_timeout_s'].default:g}).",
+        show_default=False,
+    ),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -88,23 +165,6 @@ def settings_from(**overrides: object) -> Settings:
             f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
         )
         raise fail(f"invalid setting: {problems}", 2) from None
-
-
-def prepare_prefect(settings: Settings, verbose: bool = False) -> TemporaryServer | None:
-    """Point Prefect at a project-local home, quiet it and launch its API server.
-
-    Runs before prefect is first imported; the caller imports the pipeline while the server
-    starts and calls ``wait_until_ready`` on the result before the first flow call.
-    """
-    silence_stderr_at_exit()
-    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home.resolve()))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    # The flows use no blocks; registering Prefect's block types costs every start-up ~0.5 s.
-    os.environ.setdefault("PREFECT_API_BLOCKS_REGISTER_ON_START", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
-    return launch_temporary_server()
 
 
 def unwritable_output(settings: Settings) -> str | None:
@@ -147,20 +207,17 @@ def quiet_failure_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def print_summary(summary: dict) -> None:
-    counts = summary["table_counts"]
-    typer.echo(f"warehouse: {summary['db_path']}  lake: {summary['lake_dir']}")
-    typer.echo(
-        f"run {summary['run_id']}: {summary['docs_seen']} inputs, {summary['docs_loaded']} loaded, "
-        f"{summary['docs_unchanged']} unchanged, {summary['docs_quarantined']} quarantined"
-    )
+def print_summary(summary: RunSummary) -> None:
+    counts = summary.table_counts
+    typer.echo(f"warehouse: {summary.db_path}  lake: {summary.lake_dir}")
+    typer.echo(f"run {summary.run_id}: {summary.counts_line()}")
     typer.echo(
         f"warehouse holds {counts.get('documents', 0)} documents, "
         f"{counts.get('entities', 0)} entities, {counts.get('entity_mentions', 0)} mentions, "
         f"{counts.get('events', 0)} events, {counts.get('event_clusters', 0)} event clusters"
     )
-    for item in summary["quarantined"]:
-        typer.echo(f"quarantined: {item['source_uri']}: {item['reason']}")
+    for item in summary.quarantined:
+        typer.echo(f"quarantined: {item.source_uri}: {item.reason}")
 
 
 @app.command()
@@ -168,14 +225,9 @@ def run(
     source: SourceOpt = None,
     db: DbOpt = None,
     lake: LakeOpt = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 3 when any input was quarantined.")
-    ] = False,
-    lock_timeout: Annotated[
-        float | None,
-        typer.Option("--lock-timeout", help="Seconds to wait for another run's lock."),
-    ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+    strict: StrictOpt = False,
+    lock_timeout: LockTimeoutOpt = None,
+    verbose: VerboseOpt = False,
     task_runner: TaskRunnerOpt = None,
     dask_address: DaskAddressOpt = None,
     batch_size: BatchSizeOpt = None,
@@ -195,11 +247,11 @@ def run(
     problem = unwritable_output(settings)
     if problem:
         raise fail(problem)
-    prefect_server = prepare_prefect(settings, verbose)
+    runtime = prefect_runtime.start(settings, verbose)
     from etl.storage.warehouse.load import WarehouseLocked
     from flows.pipeline import run_pipeline
 
-    wait_until_ready(prefect_server)
+    runtime.ready()
 
     if not verbose:
         quiet_failure_logs()
@@ -213,35 +265,46 @@ def run(
             raise
         raise fail(f"{type(exc).__name__}: {exc}") from None
     print_summary(summary)
-    if (strict or settings.strict) and summary["docs_quarantined"]:
-        raise fail(f"{summary['docs_quarantined']} input(s) quarantined (--strict)", 3)
+    if (strict or settings.strict) and summary.docs_quarantined:
+        raise fail(f"{summary.docs_quarantined} input(s) quarantined (--strict)", 3)
 
 
 @app.command()
 def backfill(
-    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")],
+    start: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="First day.")],
+    end: Annotated[str, typer.Option("--to", metavar="YYYY-MM-DD", help="Last day (inclusive).")],
     source: Annotated[
         Path | None,
-        typer.Option("--source", help="Folder of day folders YYYY-MM-DD/.", show_default=False),
+        typer.Option(
+            "--source",
+            metavar="DIR",
+            help="Folder of day folders YYYY-MM-DD/ (default: seeds/).",
+            show_default=False,
+        ),
     ] = None,
     db: DbOpt = None,
     lake: LakeOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List the days that would run, and stop.")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Re-run days already loaded.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-run days already loaded as they are now.")
+    ] = False,
+    strict: StrictOpt = False,
+    lock_timeout: LockTimeoutOpt = None,
     task_runner: TaskRunnerOpt = None,
     dask_address: DaskAddressOpt = None,
     batch_size: BatchSizeOpt = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect logs.")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Run every day folder SOURCE/YYYY-MM-DD/ of the range in order, skipping loaded days."""
+    """Run every day folder SOURCE/YYYY-MM-DD/ of the range in order, skipping days loaded as
+    they are now (a day whose files changed or appeared since runs again)."""
     from etl.run.backfill import parse_day, plan_backfill
 
     settings = settings_from(
         db_path=db,
         lake_dir=lake,
+        lock_timeout_s=lock_timeout,
         task_runner=task_runner,
         dask_address=dask_address,
         batch_size=batch_size,
@@ -251,21 +314,27 @@ def backfill(
         raise fail(f"source folder {root} does not exist or is not a folder")
     try:
         first, last = parse_day(start), parse_day(end)
-        plans = plan_backfill(settings.db_path, root, first, last, force)
+        plans = plan_backfill(settings, root, first, last, force)
     except ValueError as exc:
         raise fail(str(exc), 2) from None
+    action = {
+        "pending": "run",
+        "changed": "run (changed)",
+        "done": "skip (loaded)",
+        "missing": "skip (no folder)",
+    }
     for plan in plans:
-        action = {"pending": "run", "done": "skip (loaded)", "missing": "skip (no folder)"}
         typer.echo(
-            f"{plan.day}  {action[plan.status]:<17} {plan.n_inputs:>6} inputs  {plan.folder}"
+            f"{plan.day}  {action[plan.status]:<17} {plan.n_files:>6} files "
+            f"{plan.n_documents:>7} documents  {plan.folder}"
         )
     if dry_run:
         return
-    prefect_server = prepare_prefect(settings, verbose)
+    runtime = prefect_runtime.start(settings, verbose)
     from etl.storage.warehouse.load import WarehouseLocked
     from flows.backfill import backfill_progress, run_days
 
-    wait_until_ready(prefect_server)
+    runtime.ready()
 
     try:
         with backfill_progress(plans) as on_day_done:
@@ -274,16 +343,24 @@ def backfill(
         raise fail(str(exc), 75) from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise fail(f"{type(exc).__name__}: {exc}") from None
-    loaded = sum(r.summary["docs_loaded"] for r in results)
-    typer.echo(f"backfill: {len(results)} day(s) run, {loaded} documents loaded")
+    loaded = sum(r.summary.docs_loaded for r in results)
+    quarantined = sum(r.summary.docs_quarantined for r in results)
+    typer.echo(
+        f"backfill: {len(results)} day(s) run, {loaded} documents loaded, {quarantined} quarantined"
+    )
+    if (strict or settings.strict) and quarantined:
+        raise fail(f"{quarantined} input(s) quarantined (--strict)", 3)
 
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
+    sql: Annotated[str, typer.Argument(metavar="SQL", help="One read-only SQL statement.")],
     db: DbOpt = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, json (lines) or parquet.")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="table|csv|json|parquet", help="Output format (json: lines)."
+        ),
     ] = "table",
 ) -> None:
     """Run one read-only statement against the warehouse and print the result."""
@@ -313,7 +390,9 @@ def query(
         typer.echo(format_result(result, fmt), nl=False)
 
 
-GoldOpt = Annotated[Path, typer.Option("--gold", help="Gold file (see ../shared/data/README.md).")]
+GoldOpt = Annotated[
+    Path, typer.Option("--gold", metavar="FILE", help="Gold file (see ../shared/data/README.md).")
+]
 
 
 def _gold_exists(gold: Path) -> None:
@@ -331,7 +410,8 @@ def eval_normalize(
         ),
     ] = False,
     explain: Annotated[
-        str | None, typer.Option("--explain", help="Print the features behind DOC's casing.")
+        str | None,
+        typer.Option("--explain", metavar="DOC", help="Print the features behind DOC's casing."),
     ] = None,
 ) -> None:
     """Casing, apostrophes and NER on restored degraded text vs the cased original
@@ -371,7 +451,9 @@ def eval_events(
     gold: GoldOpt = Path("../shared/data/plover_dev.jsonl"),
     folds: Annotated[
         int,
-        typer.Option("--folds", help="Also cross-validate what is learned: K folds by record."),
+        typer.Option(
+            "--folds", metavar="K", help="Also cross-validate what is learned: K folds by record."
+        ),
     ] = 0,
 ) -> None:
     """PLOVER event type precision/recall/F1 and actor/recipient match, cased and degraded."""
@@ -391,13 +473,20 @@ def eval_events(
 def eval_entities(
     gold: GoldOpt = Path("../shared/data/gum_news_dev/gold.jsonl"),
     parse_cache: Annotated[
-        Path | None, typer.Option(help="folder caching parsed Docs between runs")
+        Path | None,
+        typer.Option(
+            "--parse-cache", metavar="DIR", help="Folder caching parsed Docs between runs."
+        ),
     ] = None,
     cv: Annotated[
-        bool, typer.Option(help="fitted and held-out (leave one topic/document out) figures")
+        bool,
+        typer.Option("--cv", help="Fitted and held-out (leave one topic/document out) figures."),
     ] = False,
     write_fitted: Annotated[
-        bool, typer.Option(help="with --cv: store the fitted name-matching thresholds")
+        bool,
+        typer.Option(
+            "--write-fitted", help="With --cv: store the fitted name-matching thresholds."
+        ),
     ] = False,
 ) -> None:
     """Pairwise precision/recall of mentions grouped by entity_id vs gold entity ids (GUM
@@ -418,23 +507,85 @@ def eval_entities(
         typer.echo(f"fitted thresholds written to {write_fitted_matching(metrics)}")
 
 
-def main() -> None:
-    """The ``newsetl`` console script: run the command, then end the process at once.
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Build even when the inputs are unchanged.")
+]
 
-    After a run the heap holds every article and the loaded models; tearing it down object by
-    object takes seconds that buy nothing (the warehouse is fsynced, the Parquet files are
-    closed, the spaCy children have been joined). Exit handlers still run (Prefect stops its
-    temporary server, logging flushes); only the interpreter's final teardown is skipped.
-    """
+
+def build_command(describe: Callable[..., BuildStep]) -> Callable[..., None]:
+    """A ``newsetl build`` command from a step's typed function: its options, plus ``--force``."""
+
+    def command(force: bool = False, **options: object) -> None:
+        from etl.build.registry import run_step
+
+        try:
+            outcome = run_step(describe(**options), force)
+        except (FileNotFoundError, RuntimeError) as exc:
+            raise fail(str(exc)) from None
+        if outcome.built:
+            typer.echo(f"{outcome.name}: built {', '.join(str(p) for p in outcome.outputs)}")
+        else:
+            typer.echo(f"{outcome.name}: up to date (inputs {outcome.inputs_sha256[:12]})")
+
+    signature = inspect.signature(describe, eval_str=True)
+    force = inspect.Parameter(
+        "force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=ForceOpt
+    )
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()
+        ]
+        + [force],
+        return_annotation=None,
+    )
+    command.__annotations__ = {
+        **get_type_hints(describe, include_extras=True),
+        "force": ForceOpt,
+        "return": None,
+    }
+    command.__doc__ = describe.__doc__
+    return command
+
+
+for _name, _describe in STEPS.items():
+    build_app.command(_name)(build_command(_describe))
+
+
+@eval_app.command("coref")
+def eval_coref(
+    gold: GoldOpt = Path("../shared/data/ecb_dev/gold.jsonl"),
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", metavar="PATH", help="Re-score this warehouse instead of running the pipeline."
+        ),
+    ] = None,
+    cv: Annotated[
+        bool, typer.Option("--cv", help="Add leave-one-topic-out figures for event clustering.")
+    ] = False,
+) -> None:
+    """ECB+ event and entity coreference: pairwise within/across documents, CoNLL F1."""
+    _gold_exists(gold)
+    if db is not None and not db.is_file():
+        raise fail(f"warehouse {db} not found")
+    from etl.evaluate.coref import evaluate_coref, format_coref_report
+
+    settings = Settings()
+    if db is None:  # the pipeline runs as a Prefect flow, like `newsetl run`
+        prefect_runtime.start(settings, verbose=False).ready()
+        quiet_failure_logs()
+    typer.echo(format_coref_report(evaluate_coref(gold, db, settings, cross_validate=cv)))
+
+
+def main() -> None:
+    """The ``newsetl`` console script: run the command, then end the process the way the
+    configured Prefect runtime does (``etl.runtime.prefect_runtime.exit_process``)."""
     try:
         app()
         code = 0
     except SystemExit as exc:
         code = exit_status(exc.code)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    atexit._run_exitfuncs()
-    os._exit(code)
+    prefect_runtime.exit_process(code, prefect_runtime.runtime_mode())
 
 
 def exit_status(code: object) -> int:
@@ -449,27 +600,3 @@ def exit_status(code: object) -> int:
 
 if __name__ == "__main__":
     main()
-
-
-@eval_app.command("coref")
-def eval_coref(
-    gold: GoldOpt = Path("../shared/data/ecb_dev/gold.jsonl"),
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Re-score this warehouse instead of running the pipeline."),
-    ] = None,
-    cv: Annotated[
-        bool, typer.Option("--cv", help="Add leave-one-topic-out figures for event clustering.")
-    ] = False,
-) -> None:
-    """ECB+ event and entity coreference: pairwise within/across documents, CoNLL F1."""
-    _gold_exists(gold)
-    if db is not None and not db.is_file():
-        raise fail(f"warehouse {db} not found")
-    from etl.evaluate.coref import evaluate_coref, format_coref_report
-
-    settings = Settings()
-    if db is None:  # the pipeline runs as a Prefect flow, like `newsetl run`
-        wait_until_ready(prepare_prefect(settings, verbose=False))
-        quiet_failure_logs()
-    typer.echo(format_coref_report(evaluate_coref(gold, db, settings, cross_validate=cv)))

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from etl.records import Article
+from etl.records import Article, Quarantined, SourceFile
+from etl.settings import Settings
+from etl.stages.ingest import read_articles
 from etl.stages.normalize import needs_case_evidence
 
 
@@ -25,6 +27,20 @@ class LoadPlan:
     @property
     def changes_anything(self) -> bool:
         return bool(self.to_process or self.superseded_doc_ids)
+
+
+def read_sources(sources: Iterable[SourceFile], settings: Settings) -> list[Article | Quarantined]:
+    """Every article of the source files, or the reason it cannot be read, within the limits
+    ``settings`` sets: what a run reads and what backfill planning compares."""
+    return [
+        item
+        for source in sources
+        for item in read_articles(
+            source,
+            max_file_bytes=settings.max_file_bytes,
+            max_article_chars=settings.max_article_chars,
+        )
+    ]
 
 
 def plan_load(articles: Iterable[Article], loaded: pa.Table) -> LoadPlan:

@@ -1,10 +1,13 @@
-"""Run bookkeeping: run ids and the row each run leaves in the ``runs`` table."""
+"""Run bookkeeping: run ids, the row each run leaves in the ``runs`` table, and the typed summary
+a run returns to its caller (the CLI, backfill, deployments)."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+
+from etl.records import Quarantined
 
 
 def new_run_id(now: datetime) -> str:
@@ -33,3 +36,57 @@ def count_inputs(stats: RunStats, n_articles: int, n_quarantined: int, n_unchang
     stats.docs_quarantined = n_quarantined
     stats.docs_unchanged = n_unchanged
     stats.docs_loaded = n_articles - n_unchanged
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What one run did, as the flow returns it.
+
+    Counts say what they count: ``files_seen`` input files (a JSONL file is one file however many
+    articles it holds); the ``docs_*`` counters are documents (a JSONL line is one), as in
+    ``runs``; ``quarantined`` lists every input the run could not read (a file or a JSONL line).
+    """
+
+    run_id: str
+    source: str
+    db_path: str
+    lake_dir: str
+    files_seen: int
+    docs_seen: int
+    docs_loaded: int
+    docs_unchanged: int
+    docs_quarantined: int
+    quarantined: tuple[Quarantined, ...] = ()
+    table_counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        stats: RunStats,
+        *,
+        db_path: str,
+        lake_dir: str,
+        files_seen: int,
+        quarantined: list[Quarantined],
+        table_counts: dict[str, int],
+    ) -> RunSummary:
+        return cls(
+            run_id=stats.run_id,
+            source=stats.source,
+            db_path=db_path,
+            lake_dir=lake_dir,
+            files_seen=files_seen,
+            docs_seen=stats.docs_seen,
+            docs_loaded=stats.docs_loaded,
+            docs_unchanged=stats.docs_unchanged,
+            docs_quarantined=stats.docs_quarantined,
+            quarantined=tuple(quarantined),
+            table_counts=table_counts,
+        )
+
+    def counts_line(self) -> str:
+        """``N files, M documents: L loaded, U unchanged, Q quarantined``."""
+        return (
+            f"{self.files_seen} files, {self.docs_seen} documents: {self.docs_loaded} loaded, "
+            f"{self.docs_unchanged} unchanged, {self.docs_quarantined} quarantined"
+        )

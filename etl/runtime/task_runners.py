@@ -15,12 +15,9 @@ cluster at ``dask_address``, or a local cluster of ``dask_workers`` single-threa
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterator
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from etl.runtime.prefect_api import ensure_prefect_api
 from etl.settings import Settings
 from etl.stages.nlp import InProcessParser, Parser, SubprocessParser
 
@@ -59,28 +56,3 @@ def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]
             settings.spacy_model, **options, chunk_size=settings.parse_chunk_size
         )
     return contextlib.nullcontext(InProcessParser(settings.spacy_model, **options))
-
-
-@contextlib.contextmanager
-def workers_share_prefect_api(settings: Settings) -> Iterator[None]:
-    """Let local Dask workers report to this process's Prefect API instead of starting their own.
-
-    Without ``PREFECT_API_URL`` every worker process would start a temporary Prefect server of
-    its own (about 10 s of CPU and 150 MB each). Worker processes inherit the environment, so
-    the API in use (or this process's temporary server, started now rather than at the first
-    flow call) is exported to it for the run. A remote cluster's workers need
-    ``PREFECT_API_URL`` set where they run (docs/operations.md).
-    """
-    if settings.task_runner != "dask":
-        yield
-        return
-    api_url = ensure_prefect_api()
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = api_url
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous

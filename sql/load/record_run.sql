@@ -1,9 +1,5 @@
--- Record a run and the inputs it quarantined. A file quarantined for the same reason before keeps
--- its first row, so re-running on unchanged input adds nothing to quarantine.
+-- Record a run and every input it quarantined: one quarantine row per run and file, even when the
+-- file was quarantined before for the same reason, so each run's rows say what was bad in it
+-- (view quarantine_current reads the latest run of each source).
 INSERT INTO runs BY NAME SELECT * FROM read_parquet($runs);
-INSERT INTO quarantine BY NAME
-SELECT q.*
-FROM read_parquet($quarantine) AS q
-WHERE NOT EXISTS (
-    SELECT 1 FROM quarantine AS o WHERE o.source_uri = q.source_uri AND o.reason = q.reason
-);
+INSERT INTO quarantine BY NAME SELECT DISTINCT * FROM read_parquet($quarantine);

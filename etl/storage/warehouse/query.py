@@ -37,7 +37,10 @@ def check_read_only(sql: str) -> str:
     statement = statements[0]
     if statement.type not in READ_STATEMENTS:
         kind = statement.type.name
-        raise QueryRefused(f"only reads are allowed (SELECT, EXPLAIN); this is a {kind} statement")
+        article = "an" if kind[:1] in "AEIOU" else "a"
+        raise QueryRefused(
+            f"only reads are allowed (SELECT, EXPLAIN); this is {article} {kind} statement"
+        )
     return statement.query
 
 

@@ -1,0 +1,119 @@
+"""``newsetl build``: steps declare inputs and outputs, build once, skip when nothing changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.testing import CliRunner
+
+from etl.build.registry import BuildStep, inputs_sha256, run_step
+from etl.build.steps import STEPS
+from etl.cli.main import app, build_command
+
+
+def counting_step(tmp_path: Path, calls: list[str], scale: int = 1) -> BuildStep:
+    source = tmp_path / "in" / "words.txt"
+    out = tmp_path / "out" / "model.txt"
+
+    def build() -> None:
+        calls.append("built")
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(source.read_text().upper() * scale)
+
+    return BuildStep(
+        name="toy",
+        inputs=(source.parent,),
+        outputs=(out,),
+        build=build,
+        packages=("pyarrow",),
+        params={"scale": str(scale)},
+    )
+
+
+def make_inputs(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "words.txt").write_text("kazakhstan\n")
+    (tmp_path / "out").mkdir()
+
+
+def test_step_builds_once_then_skips_until_something_changes(tmp_path):
+    make_inputs(tmp_path)
+    calls: list[str] = []
+    step = counting_step(tmp_path, calls)
+    assert run_step(step).built and step.outputs[0].read_text() == "KAZAKHSTAN\n"
+    assert not run_step(step).built
+    assert step.manifest_path.is_file() and calls == ["built"]
+
+    # A changed input, a new file in an input folder, a changed parameter, a tampered output
+    # and --force each build again.
+    (tmp_path / "in" / "words.txt").write_text("kyrgyzstan\n")
+    assert run_step(step).built and not run_step(step).built
+    (tmp_path / "in" / "more.txt").write_text("x\n")
+    assert run_step(step).built
+    assert run_step(counting_step(tmp_path, calls, scale=2)).built
+    step.outputs[0].write_text("edited by hand\n")
+    assert run_step(step).built
+    assert run_step(step, force=True).built
+    assert len(calls) == 6
+
+
+def test_outputs_and_caches_are_not_inputs(tmp_path):
+    make_inputs(tmp_path)
+    step = counting_step(tmp_path, [])
+    before = inputs_sha256(step)
+    (tmp_path / "in" / "__pycache__").mkdir()
+    (tmp_path / "in" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    (tmp_path / "in" / ".toy.build.json").write_text("{}")
+    assert inputs_sha256(step) == before
+
+
+def test_missing_output_after_build_is_an_error(tmp_path):
+    make_inputs(tmp_path)
+    step = BuildStep("bad", (tmp_path / "in",), (tmp_path / "out" / "never.txt",), lambda: None)
+    try:
+        run_step(step)
+    except RuntimeError as exc:
+        assert "did not write" in str(exc)
+    else:
+        raise AssertionError("expected RuntimeError")
+
+
+def test_build_command_takes_the_steps_typed_options_and_force(tmp_path):
+    make_inputs(tmp_path)
+    calls: list[str] = []
+
+    def toy(
+        scale: Annotated[int, typer.Option("--scale", metavar="N", help="Repeat.")] = 1,
+    ) -> BuildStep:
+        """A toy step."""
+        return counting_step(tmp_path, calls, scale)
+
+    toy_app = typer.Typer(rich_markup_mode=None)
+    toy_app.command("toy")(build_command(toy))
+    toy_app.command("other")(lambda: None)  # two commands: "toy" stays a subcommand
+    runner = CliRunner()
+    assert "--scale N" in runner.invoke(toy_app, ["toy", "--help"]).output
+    first = runner.invoke(toy_app, ["toy", "--scale", "3"])
+    assert first.exit_code == 0 and "toy: built" in first.output
+    again = runner.invoke(toy_app, ["toy", "--scale", "3"])
+    assert "toy: up to date" in again.output
+    forced = runner.invoke(toy_app, ["toy", "--scale", "3", "--force"])
+    assert "toy: built" in forced.output and len(calls) == 2
+
+
+def test_every_registered_step_is_a_command_with_declared_outputs():
+    listed = CliRunner().invoke(app, ["build", "--help"]).output
+    for name, describe in STEPS.items():
+        assert name in listed
+        step = describe()
+        assert step.name == name and step.outputs and step.inputs
+        assert all(path.exists() for path in step.inputs)
+
+
+def test_packaged_casing_model_is_up_to_date_with_its_manifest():
+    from etl.build.registry import is_up_to_date
+
+    step = STEPS["casing-model"]()
+    assert is_up_to_date(step, inputs_sha256(step))
