@@ -74,8 +74,130 @@ def event_confidence(
     )
 
 
+WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
+ECB_DEV = REPO_ROOT.parent / "shared" / "data" / "ecb_dev" / "gold.jsonl"
+SHARED = REPO_ROOT.parent / "shared"
+
+
+def event_lexicon(
+    wordnet: Annotated[
+        Path, typer.Option("--wordnet", metavar="DIR", help="WordNet 3.0 dictionary folder.")
+    ] = WORDNET,
+) -> BuildStep:
+    """Derive the PLOVER trigger lexicon and word classes from the category seeds and WordNet
+    3.0 (etl/stages/extract/data; python -m etl.stages.extract.build_lexicon)."""
+    from etl.stages.extract import build_lexicon
+
+    def build() -> None:
+        if build_lexicon.main([str(wordnet)]) != 0:
+            raise RuntimeError(f"no WordNet 3.0 files under {wordnet}")
+
+    data = build_lexicon.DATA_DIR
+    return BuildStep(
+        name="event-lexicon",
+        inputs=(
+            Path(build_lexicon.__file__),
+            data / "plover_categories.tsv",
+            data / "reporting_verbs.txt",
+            data / "support_verbs.txt",
+            wordnet,
+        ),
+        outputs=(data / "plover_lexicon.tsv", data / "word_classes.tsv"),
+        build=build,
+    )
+
+
+def person_nouns(
+    wordnet: Annotated[
+        Path, typer.Option("--wordnet", metavar="DIR", help="WordNet 3.0 dictionary folder.")
+    ] = WORDNET,
+) -> BuildStep:
+    """List the nouns whose first WordNet sense is a person, for descriptions of participants
+    (python -m etl.stages.extract.build_person_nouns)."""
+    from etl.stages.extract import build_person_nouns
+
+    return BuildStep(
+        name="person-nouns",
+        inputs=(Path(build_person_nouns.__file__), wordnet),
+        outputs=(build_person_nouns.OUTPUT,),
+        build=lambda: build_person_nouns.write_person_nouns(wordnet),
+    )
+
+
+def event_scorer(
+    gold: Annotated[
+        Path, typer.Option("--gold", metavar="FILE", help="PLOVER gold sentences (JSONL).")
+    ] = PLOVER_DEV,
+    folds: Annotated[
+        int, typer.Option("--folds", metavar="K", min=2, help="Cross-validation folds.")
+    ] = 5,
+) -> BuildStep:
+    """Fit the event scorer (which candidate events are kept) with its held-out check
+    (etl/stages/extract/data/event_scorer.tsv; python -m etl.evaluate.fit_event_scorer).
+    Build it before event-confidence, which calibrates the kept events."""
+    from etl.evaluate import fit_event_scorer
+    from etl.stages.extract.events import DATA_DIR
+
+    def build() -> None:
+        fit_event_scorer.main([str(gold), "--folds", str(folds)])
+
+    output = DATA_DIR / "event_scorer.tsv"
+    return BuildStep(
+        name="event-scorer",
+        inputs=(gold, ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "records.py"),
+        outputs=(output,),
+        build=build,
+        packages=SPACY_PACKAGES,
+        params={"folds": str(folds)},
+    )
+
+
+def anatomy_thresholds(
+    gold: Annotated[
+        Path, typer.Option("--gold", metavar="FILE", help="ECB+ gold documents (JSONL).")
+    ] = ECB_DEV,
+) -> BuildStep:
+    """Fit the document anatomy's prose thresholds on ECB+ news lines, with a held-out check by
+    topic (python -m etl.stages.anatomy_fit)."""
+    from etl.stages import anatomy, anatomy_fit
+
+    return BuildStep(
+        name="anatomy-thresholds",
+        inputs=(gold, Path(anatomy.__file__), Path(anatomy_fit.__file__)),
+        outputs=(anatomy.DATA_PATH,),
+        build=lambda: anatomy_fit.main(["--gold", str(gold), "--out", str(anatomy.DATA_PATH)]),
+    )
+
+
+def casing_weights(
+    shared: Annotated[
+        Path, typer.Option("--shared", metavar="DIR", help="The shared data folder.")
+    ] = SHARED,
+) -> BuildStep:
+    """Train the optional per-word casing decision on GUM's other genres and ECB+ degraded with
+    the shared tool (python -m etl.stages.normalize.train_casing)."""
+    from etl.stages.normalize import casing_model, train_casing
+
+    return BuildStep(
+        name="casing-weights",
+        inputs=(
+            shared / "data" / "gum_more_dev",
+            shared / "data" / "ecb_dev" / "docs",
+            shared / "tools" / "degrade.py",
+            ETL / "stages" / "normalize",
+        ),
+        outputs=(casing_model.WEIGHTS_FILE,),
+        build=lambda: train_casing.train_casing(shared, casing_model.WEIGHTS_FILE),
+    )
+
+
 # Command name -> the function that describes the step (its parameters become the options).
 STEPS: dict[str, Callable[..., BuildStep]] = {
     "casing-model": casing_model,
+    "casing-weights": casing_weights,
+    "event-lexicon": event_lexicon,
+    "person-nouns": person_nouns,
+    "event-scorer": event_scorer,
     "event-confidence": event_confidence,
+    "anatomy-thresholds": anatomy_thresholds,
 }

@@ -45,12 +45,17 @@ def person_nouns(wordnet: Path) -> list[str]:
     return sorted(found)
 
 
-def main() -> None:
-    wordnet = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/usr/share/wordnet")
+def write_person_nouns(wordnet: Path) -> int:
+    """Write the person-noun list (``OUTPUT``) from the WordNet files; returns its length."""
     nouns = person_nouns(wordnet)
     header = "# Nouns whose most frequent WordNet 3.0 sense is a person (build_person_nouns.py)\n"
     OUTPUT.write_text(header + "\n".join(nouns) + "\n", encoding="utf-8")
-    print(f"{len(nouns)} person nouns -> {OUTPUT}")
+    return len(nouns)
+
+
+def main() -> None:
+    wordnet = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/usr/share/wordnet")
+    print(f"{write_person_nouns(wordnet)} person nouns -> {OUTPUT}")
 
 
 if __name__ == "__main__":
