@@ -178,3 +178,17 @@ def test_trigger_stems_meet_for_forms_of_one_predicate():
     assert same_predicate(trigger_stem("killed"), trigger_stem("killing"))
     assert not same_predicate(trigger_stem("met"), trigger_stem("accused"))
     assert not same_predicate(None, trigger_stem("met"))
+
+
+def test_irregular_forms_of_one_predicate_meet_through_the_lemma_table():
+    assert same_predicate(trigger_stem("shot"), trigger_stem("shooting"))
+    assert same_predicate(trigger_stem("struck"), trigger_stem("strikes"))
+    assert same_predicate(trigger_stem("opened fire"), trigger_stem("fired"))
+    assert not same_predicate(trigger_stem("shot"), trigger_stem("struck"))
+
+
+def test_trigger_lemma_table_keeps_only_inflections_of_lexicon_heads():
+    from etl.stages.resolve.build_trigger_lemmas import trigger_lemmas
+
+    lookup = {"shot": "shoot", "Shooting": "shoot", "shoot": "shoot", "cats": "cat", "a b": "shoot"}
+    assert trigger_lemmas(lookup, {"shoot"}) == {"shot": "shoot", "shooting": "shoot"}

@@ -191,11 +191,27 @@ def casing_weights(
     )
 
 
+def trigger_lemmas() -> BuildStep:
+    """Map inflected trigger forms to their lemma for event coreference ("shot" -> "shoot"),
+    from spacy-lookups-data's English lemma table restricted to the trigger lexicon
+    (python -m etl.stages.resolve.build_trigger_lemmas). Build it after event-lexicon."""
+    from etl.stages.resolve import build_trigger_lemmas
+
+    return BuildStep(
+        name="trigger-lemmas",
+        inputs=(Path(build_trigger_lemmas.__file__), build_trigger_lemmas.LEXICON),
+        outputs=(build_trigger_lemmas.OUTPUT,),
+        build=build_trigger_lemmas.main,
+        packages=("spacy-lookups-data",),
+    )
+
+
 # Command name -> the function that describes the step (its parameters become the options).
 STEPS: dict[str, Callable[..., BuildStep]] = {
     "casing-model": casing_model,
     "casing-weights": casing_weights,
     "event-lexicon": event_lexicon,
+    "trigger-lemmas": trigger_lemmas,
     "person-nouns": person_nouns,
     "event-scorer": event_scorer,
     "event-confidence": event_confidence,

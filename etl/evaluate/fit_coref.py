@@ -7,7 +7,8 @@ on a warehouse built from the gold documents (``newsetl run --source ../shared/d
 ``newsetl eval coref`` matches them), then fits on the labelled candidate pairs:
 
 * the logistic weights of ``clusters.FEATURES`` by L2-regularized Newton steps on the candidate
-  pairs whose two events are both labelled;
+  pairs whose two events are both labelled, the ridge strength (``L2_GRID``) being the one with the
+  lowest leave-one-topic-out log loss on the fitting topics' labelled pairs;
 * the merge threshold (a grid), then the widest spread of text dates in one cluster (1, 3 or 7
   days), each the value giving the best cross-document pairwise F1 of average-link clustering on
   the fitting topics.
@@ -45,7 +46,10 @@ THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(2, 17))
 # would pick no limit (its reports' relative dates are often resolved against the wrong day), but
 # two meetings of the same people weeks apart must stay two events: at most a week.
 SPREADS = (1, 3, 7)
-L2 = 0.1
+# Ridge strengths tried for the pair model; ``fit`` picks the one with the lowest log loss on
+# the labelled pairs of each fitting topic when fitted on the other fitting topics, so the
+# strength is learned without looking at a held-out topic.
+L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 SPREAD_QUANTILE = 0.95
 
 
@@ -126,11 +130,29 @@ class Labelled:
         f1 = self.across_f1(keep, self.clusters(keep, model))
         return (f1, model) if best is None or f1 > best[0] + 1e-9 else best
 
+    def ridge_strength(self, rows: np.ndarray) -> float:
+        """The ``L2_GRID`` strength with the lowest leave-one-topic-out log loss on ``rows``."""
+        pair_topics = self.topic_of[self.pairs[:, 0]]
+        labels = self.same.astype(float)
+        losses = {}
+        for l2 in L2_GRID:
+            loss = 0.0
+            for topic in np.unique(pair_topics[rows]):
+                test = rows & (pair_topics == topic)
+                train = rows & (pair_topics != topic)
+                weights = fit_logistic(self.features[train], labels[train], l2)
+                score = weights[0] + self.features[test] @ weights[1:]
+                # -log p(label): log(1 + exp(-score)) for positives, log(1 + exp(score)) otherwise
+                loss += float(np.logaddexp(0.0, np.where(labels[test] > 0, -score, score)).sum())
+            losses[l2] = loss
+        return min(losses, key=losses.get)
+
     def fit(self, keep: np.ndarray) -> CorefModel:
         """Weights, then the (spread, threshold) with the best cross-document F1, on ``keep``."""
         rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]] & self.labelled
+        l2 = self.ridge_strength(rows)
         weights = tuple(
-            float(w) for w in fit_logistic(self.features[rows], self.same[rows].astype(float))
+            float(w) for w in fit_logistic(self.features[rows], self.same[rows].astype(float), l2)
         )
         # Coordinate search: the threshold at the widest spread, then the spread at that threshold.
         best = None
@@ -141,7 +163,7 @@ class Labelled:
         return best[1]
 
 
-def fit_logistic(features: np.ndarray, labels: np.ndarray, l2: float = L2) -> np.ndarray:
+def fit_logistic(features: np.ndarray, labels: np.ndarray, l2: float) -> np.ndarray:
     """Intercept and weights maximizing the L2-penalized log likelihood (Newton's method)."""
     design = np.hstack([np.ones((len(features), 1)), features])
     weights = np.zeros(design.shape[1])

@@ -9,9 +9,11 @@ are compared, so the work grows with the blocks, never with all pairs of the war
 
 Each candidate pair gets a probability of being one event from a logistic model over pair
 features (``FEATURES``): same type, participant overlap and conflict, the documents' salient-entity
-similarity, same trigger stem, date agreement with its certainty (an ``event_date`` taken from the
-publication day is only known to within a day: reports of yesterday's event are dated today),
-place agreement and conflict. The weights, the merge threshold and the widest date spread of one
+similarity, same trigger predicate (the trigger's last word lemmatized by the committed table
+``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``, then stemmed: "shot" and
+"shooting" meet), date agreement with its certainty (an ``event_date`` taken from the publication
+day is only known to within a day: reports of yesterday's event are dated today), place agreement
+and conflict. The weights, the merge threshold and the widest date spread of one
 event are fitted on ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
 ``data/event_coref_model.json``.
 
@@ -44,6 +46,7 @@ from etl.ids import stable_id
 DATA_DIR = Path(__file__).parent / "data"
 FAMILIES_PATH = DATA_DIR / "event_families.json"
 MODEL_PATH = DATA_DIR / "event_coref_model.json"
+TRIGGER_LEMMAS_PATH = DATA_DIR / "trigger_lemmas.tsv"
 
 # Documents' most mentioned entities kept as their profile (and as blocking keys).
 MAX_SALIENT_ENTITIES = 8
@@ -149,12 +152,20 @@ def family_of(event_type: str) -> str:
     return type_families().get(event_type, event_type)
 
 
+@cache
+def trigger_lemmas() -> dict[str, str]:
+    """Inflected form -> lemma for trigger words (``data/trigger_lemmas.tsv``)."""
+    lines = TRIGGER_LEMMAS_PATH.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+
+
 def trigger_stem(trigger: str | None) -> str | None:
-    """A crude stem of the trigger's last word ("shooting", "shot" stay apart; "killed",
-    "killing", "kills" meet), enough to tell a repeated predicate."""
+    """A crude stem of the lemma of the trigger's last word ("shooting" and "shot" both give
+    "shoot"; "killed", "killing", "kills" meet), enough to tell a repeated predicate."""
     if not trigger:
         return None
     word = trigger.lower().split()[-1]
+    word = trigger_lemmas().get(word, word)
     for suffix in _TRIGGER_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
