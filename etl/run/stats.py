@@ -33,3 +33,9 @@ def count_inputs(stats: RunStats, n_articles: int, n_quarantined: int, n_unchang
     stats.docs_quarantined = n_quarantined
     stats.docs_unchanged = n_unchanged
     stats.docs_loaded = n_articles - n_unchanged
+
+
+def count_failed(stats: RunStats, n_failed: int) -> None:
+    """Move documents that failed a per-document stage from loaded to quarantined."""
+    stats.docs_loaded -= n_failed
+    stats.docs_quarantined += n_failed
