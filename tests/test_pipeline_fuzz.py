@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from case_tally import tally_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsetl_procs import base_env, run, run_args
@@ -46,17 +47,7 @@ documents = st.one_of(
 @pytest.fixture(scope="module")
 def tally(request: pytest.FixtureRequest):
     """Counts the pipeline-level cases that passed; prints the count when the module ends."""
-    passed: list[str] = []
-    yield passed
-    line = f"pipeline-level cases: {len(passed)} passed"
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    if capture is None or reporter is None:
-        print(line)
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line(line)
+    yield from tally_cases(request, lambda n: f"pipeline-level cases: {n} passed")
 
 
 def check_rows_point_at_their_text(rows) -> None:
