@@ -64,7 +64,7 @@ class Settings(BaseSettings):
         "the cores this process may use, so the model keeps every core busy.",
     )
     nlp_part_chars: int = Field(
-        100_000,
+        20_000,
         ge=1_000,
         le=1_000_000,
         description="Longer texts are parsed in parts of at most this many characters, cut on "
