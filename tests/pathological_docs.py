@@ -34,7 +34,8 @@ def refused(name: str, data: bytes, *words: str) -> Doc:
 
 
 def pathological_docs() -> list[Doc]:
-    """At least 30 inputs: huge, degenerate, multilingual, malformed, next to good ones."""
+    """At least 30 inputs: huge, degenerate, multilingual, malformed, next to good ones. Every
+    text differs (the same text under two names is loaded once, under one of them)."""
     rtl = "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd " + "\u0645\u0631\u062d\u0628\u0627 "
     return [
         # Size and shape
@@ -79,8 +80,8 @@ def pathological_docs() -> list[Doc]:
         text("repeated-name.txt", "Nursultan " * 10_000),
         text("all-caps-wire.txt", NEWS.upper() * 40),
         text("lowercase-no-punctuation.txt", NEWS.lower().replace(".", "").replace(",", "") * 40),
-        Doc("bom-utf8.txt", b"\xef\xbb\xbf" + NEWS.encode("utf-8")),
-        Doc("utf16-with-bom.txt", NEWS.encode("utf-16")),
+        Doc("bom-utf8.txt", b"\xef\xbb\xbf" + (NEWS + "(UTF-8 with a BOM)").encode("utf-8")),
+        Doc("utf16-with-bom.txt", (NEWS + "(UTF-16)").encode("utf-16")),
         Doc(
             "latin1-accent-apostrophe.txt",
             NEWS.replace("Kazakhstan", "Kazakhstan\u00b4s").encode("latin-1"),
@@ -101,7 +102,7 @@ def pathological_docs() -> list[Doc]:
             "mixed-lines.jsonl",
             b"\n".join(
                 [
-                    json.dumps({"id": "ok", "text": NEWS}).encode(),
+                    json.dumps({"id": "ok", "text": NEWS + "(JSONL)"}).encode(),
                     b"{not json",
                     json.dumps({"id": "rtl", "text": rtl * 200}).encode(),
                     json.dumps({"id": 3, "text": "\ud800 lone surrogate"}).encode(),
