@@ -3,11 +3,19 @@
 Builds a corpus of N documents from real text (the seeds and ../shared/data: GUM news, cased
 and degraded, and the PLOVER sentences), recombining sentences so every document differs; then
 times, in one go:
-  (a) bare spaCy ``nlp.pipe`` over the texts (same model, batch size and process count),
+  (a) the baseline a spaCy user would run: bare ``nlp.pipe`` of the model's full pipeline (every
+      component enabled, spaCy's default batch size) with ``n_process`` = the cores this machine
+      gives us, in a fresh process, model loading included,
   (b) ``newsetl run`` end to end in a fresh process (Prefect start-up and every stage included),
   (c) the unchanged re-run of (b),
 and prints words/s, the (b)/(a) throughput ratio, the re-run's time as a fraction of (b), and
 the peak RSS of each (the whole process tree's resident memory, summed, sampled every 0.2 s).
+
+Then where (b)'s time goes: Prefect start-up and shutdown (the process's wall time outside the
+flow run), and each task's wall time from the run's own Prefect database (batches: normalize +
+parse + extract + stage, overlapped; commit: load + resolve + cluster; publish: lake export);
+and the CPU seconds per 1,000 documents of normalize, parse and extract, each run alone on one
+core over a sample of the corpus.
 
 Run: ``python bench/bench_pipeline.py [--n 2000] [--n 10000 --no-baseline] [--task-runner dask]``
 """
@@ -25,6 +33,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -32,6 +41,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+STAGE_SAMPLE_DOCS = 200  # documents the per-stage CPU figures are measured on
 DEGRADED_SHARE = 0.3  # about the share of lower-cased wire copy the pipeline must restore
 
 
@@ -82,17 +92,83 @@ def build_corpus(folder: Path, n_docs: int, seed: int = 13) -> list[str]:
     return texts
 
 
-def bare_spacy(texts: list[str], model: str, batch_size: int, n_process: int) -> tuple[float, int]:
-    """Seconds of ``nlp.pipe`` over the texts (model already loaded) and the words it found."""
-    from etl.stages.nlp import load_pipeline
+# The baseline in a fresh process: load the full model, pipe the corpus, print the word count.
+BARE_SPACY = """
+import pathlib, sys, spacy
+texts = [p.read_text("utf8") for p in sorted(pathlib.Path(sys.argv[1]).glob("*.txt"))]
+nlp = spacy.load(sys.argv[2])
+docs = nlp.pipe(texts, n_process=int(sys.argv[3]))
+print(sum(sum(1 for t in doc if not (t.is_punct or t.is_space)) for doc in docs))
+"""
+
+
+def bare_spacy(corpus: Path, model: str, n_process: int, env: dict) -> tuple[Timing, int]:
+    """The baseline (a) over the corpus: its timing and the words spaCy found."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".out") as out:
+        args = [sys.executable, "-c", BARE_SPACY, str(corpus), model, str(n_process)]
+        timing = timed_command(args, env, stdout=out)
+        out.seek(0)
+        return timing, int(out.read().split()[-1])
+
+
+def prefect_task_times(
+    prefect_home: Path, after: datetime, before: datetime
+) -> tuple[float, dict[str, tuple[int, float]]]:
+    """From the Prefect database, for the runs between ``after`` and ``before`` (UTC): the
+    longest flow run's seconds and, per task name, the number of task runs and their wall span
+    (first start to last end)."""
+    import sqlite3
+
+    window = [f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"]
+    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
+    try:
+        flows = conn.execute(
+            "select start_time, end_time from flow_run where start_time between ? and ? "
+            "and end_time is not null",
+            window,
+        ).fetchall()
+        tasks = conn.execute(
+            "select name, start_time, end_time from task_run where start_time between ? and ? "
+            "and end_time is not null",
+            window,
+        ).fetchall()
+    finally:
+        conn.close()
+
+    def seconds(start: str, end: str) -> float:
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+    spans: dict[str, tuple[str, str]] = {}
+    counts: dict[str, int] = {}
+    for name, start, end in tasks:
+        task = name.rsplit("-", 1)[0]
+        first, last = spans.get(task, (start, end))
+        spans[task] = (min(first, start), max(last, end))
+        counts[task] = counts.get(task, 0) + 1
+    flow_s = max((seconds(start, end) for start, end in flows), default=0.0)
+    return flow_s, {task: (counts[task], seconds(*span)) for task, span in spans.items()}
+
+
+def stage_cpu_seconds(texts: list[str], model: str) -> dict[str, float]:
+    """CPU seconds of normalize, parse (the pipeline's parser, one process) and extract."""
+    from etl.ids import content_sha256
+    from etl.stages.document import extract_document
+    from etl.stages.nlp import load_pipeline, parse_texts
+    from etl.stages.normalize import normalize
 
     nlp = load_pipeline(model)
-    started = time.perf_counter()
-    words = sum(
-        sum(1 for token in doc if not (token.is_punct or token.is_space))
-        for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-    )
-    return time.perf_counter() - started, words
+    list(parse_texts(nlp, texts[:4]))  # warm-up
+    started = time.process_time()
+    normalized = [normalize(text) for text in texts]
+    seconds = {"normalize": time.process_time() - started}
+    started = time.process_time()
+    docs = list(parse_texts(nlp, [n.text for n in normalized]))
+    seconds["parse"] = time.process_time() - started
+    started = time.process_time()
+    for doc, norm in zip(docs, normalized, strict=True):
+        extract_document(doc, content_sha256(norm.text), to_raw=norm.raw_span)
+    seconds["extract"] = time.process_time() - started
+    return seconds
 
 
 def tree_rss_bytes(process: psutil.Process) -> int:
@@ -104,14 +180,15 @@ def tree_rss_bytes(process: psutil.Process) -> int:
     return total
 
 
-def timed_command(args: list[str], env: dict) -> Timing:
+def timed_command(args: list[str], env: dict, stdout=None) -> Timing:
     """Run a command; wall seconds and the peak of its whole process tree's summed RSS.
 
     Summing the tree matters: the run's spaCy child process and Prefect's temporary server are
     separate processes, and ``/usr/bin/time`` would report only the largest single one.
     """
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out:
+    with tempfile.TemporaryFile("w+") as log:
+        out = stdout or log
         process = psutil.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
         peak = 0
         while process.poll() is None:
@@ -135,7 +212,7 @@ def run_newsetl(
 
 
 def bench_size(n_docs: int, args: argparse.Namespace) -> None:
-    from etl.settings import Settings
+    from etl.settings import Settings, available_cores
 
     settings = Settings()
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
@@ -150,26 +227,23 @@ def bench_size(n_docs: int, args: argparse.Namespace) -> None:
         if args.batch_size:
             extra += ["--batch-size", str(args.batch_size)]
         print(f"N = {n_docs} documents, {sum(len(t.split()) for t in texts):,} whitespace words")
+        cores = available_cores()
         if args.baseline:
-            load_started = time.perf_counter()
-            from etl.stages.nlp import load_pipeline
-
-            load_pipeline(settings.spacy_model)
-            load_s = time.perf_counter() - load_started
-            pipe_s, words = bare_spacy(
-                texts, settings.spacy_model, settings.nlp_batch_size, settings.n_process
-            )
+            baseline, words = bare_spacy(workdir / "corpus", settings.spacy_model, cores, env)
             print(
-                f"(a) bare spaCy nlp.pipe (n_process={settings.n_process}): {pipe_s:.1f} s, "
-                f"{words / pipe_s:,.0f} words/s ({words:,} words; model load {load_s:.1f} s "
-                "not counted)"
+                f"(a) bare spaCy nlp.pipe, full {settings.spacy_model} pipeline, "
+                f"n_process={cores} (the cores available): {baseline.seconds:.1f} s, "
+                f"{words / baseline.seconds:,.0f} words/s ({words:,} words; model load "
+                f"included), peak RSS {baseline.peak_rss_mib:,.0f} MiB"
             )
         # Prefect's database is created and migrated once per PREFECT_HOME; a machine that runs
         # newsetl nightly has it already, so initialize it before timing (start-up of Prefect's
         # temporary server is still timed in every run below).
         (workdir / "empty").mkdir()
         run_newsetl(workdir, workdir / "empty", [], env, warehouse="init")
+        first_started = datetime.now(UTC)
         first = run_newsetl(workdir, workdir / "corpus", extra, env)
+        first_ended = datetime.now(UTC)
         rerun = run_newsetl(workdir, workdir / "corpus", extra, env)
         line_b = f"(b) newsetl run end to end ({args.task_runner}): {first.seconds:.1f} s"
         if args.baseline:
@@ -179,8 +253,34 @@ def bench_size(n_docs: int, args: argparse.Namespace) -> None:
             f"(c) unchanged re-run: {rerun.seconds:.1f} s, peak RSS {rerun.peak_rss_mib:,.0f} MiB"
         )
         if args.baseline:
-            print(f"throughput ratio (b)/(a) = {pipe_s / first.seconds:.2f}  (goal >= 0.90)")
+            ratio = baseline.seconds / first.seconds
+            print(f"throughput ratio (b)/(a) = {ratio:.2f}  (goal >= 1.0)")
         print(f"re-run ratio (c)/(b) = {rerun.seconds / first.seconds:.2f}")
+        print_breakdown(workdir, first, first_started, first_ended, texts, settings.spacy_model)
+
+
+def print_breakdown(
+    workdir: Path,
+    first: Timing,
+    started: datetime,
+    ended: datetime,
+    texts: list[str],
+    model: str,
+) -> None:
+    """Where (b)'s time went: Prefect around the flow, each task's wall span, and the CPU cost
+    of each per-document stage alone."""
+    flow_s, tasks = prefect_task_times(workdir / "prefect", started, ended)
+    print("where (b)'s time goes (wall seconds):")
+    outside_s = first.seconds - flow_s
+    print(f"  Prefect start-up, process start and exit (outside the flow) {outside_s:6.1f}")
+    for task, (count, span_s) in sorted(tasks.items(), key=lambda item: -item[1][1]):
+        print(f"  task {task:<20s} x{count:<4d} {span_s:6.1f}")
+    sample = texts[:STAGE_SAMPLE_DOCS]
+    cpu = stage_cpu_seconds(sample, model)
+    per_1000 = 1000 / len(sample)
+    print(f"CPU seconds per 1,000 documents, each stage alone on one core ({len(sample)} docs):")
+    for stage, spent in cpu.items():
+        print(f"  {stage:<10s} {spent * per_1000:6.1f}")
 
 
 def main() -> None:

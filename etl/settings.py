@@ -7,6 +7,7 @@ environment itself. The CLI builds a ``Settings`` from its options, so
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -14,6 +15,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_RUNNERS = ("default", "dask")
 PREFECT_RUNTIMES = ("fast", "stock")
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, not the machine's total)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def lake_location(value: str | Path) -> Path | str:
@@ -50,7 +58,20 @@ class Settings(BaseSettings):
         description="Texts sent to the spaCy child process per request (several nlp.pipe "
         "batches): parsing in the child is 3 % slower with one request per batch of 16.",
     )
-    n_process: int = Field(1, ge=1, description="Processes that run spaCy (default runner).")
+    n_process: int = Field(
+        default_factory=available_cores,
+        ge=1,
+        description="Child processes that run spaCy (default runner with parse_in_subprocess): "
+        "the cores this process may use, so the model keeps every core busy.",
+    )
+    nlp_part_chars: int = Field(
+        20_000,
+        ge=1_000,
+        le=1_000_000,
+        description="Longer texts are parsed in parts of at most this many characters, cut on "
+        "paragraph, sentence or word boundaries, and joined into one Doc (spaCy's own limit is "
+        "1,000,000).",
+    )
     parse_in_subprocess: bool = Field(
         True,
         description="Default runner: spaCy parses in child processes while the flow's process "

@@ -17,7 +17,7 @@ from prefect.utilities.annotations import quote
 from etl.records import Article, Quarantined, SourceFile
 from etl.run import commit
 from etl.run.plan import LoadPlan, batches, plan_load, read_sources, split_by_case_evidence
-from etl.run.stats import RunStats, RunSummary, count_inputs, new_run_id
+from etl.run.stats import RunStats, RunSummary, count_failed, count_inputs, new_run_id
 from etl.runtime.prefect_runtime import workers_share_prefect_api
 from etl.runtime.task_runners import build_task_runner, open_parser
 from etl.settings import Settings
@@ -60,9 +60,10 @@ def process_batch(
     evidence: CaseEvidence | None,
     parser: Parser,
     settings: Settings,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], list[Quarantined]]:
+    """Stage one batch's rows; returns the staged files and the articles that failed a stage."""
     rows = process_articles(batch, parser, run_id=run_id, load_date=load_date, evidence=evidence)
-    return commit.stage_batch(settings, run_id, part, rows)
+    return commit.stage_batch(settings, run_id, part, rows), rows.quarantined
 
 
 @task
@@ -135,7 +136,11 @@ def newsetl_run(
                     )
                     for i, (batch, batch_evidence) in enumerate(jobs)
                 ]
-                staged = [future.result() for future in futures]
+                results = [future.result() for future in futures]
+                staged = [files for files, _ in results]
+                failed = [item for _, batch_failed in results for item in batch_failed]
+                count_failed(stats, len(failed))
+                quarantined += failed
             commit_run(settings, stats, quote(load_plan), staged, quarantined)
         except Exception as exc:
             commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")

@@ -142,6 +142,14 @@ def test_discovery_of_many_files_lists_each_once(tmp_path: Path) -> None:
         (TEXT.encode("utf-32"), TEXT, "utf-32-le"),
         (TEXT.encode("cp1252"), TEXT, "cp1252"),
         ("Außenminister Müller sprach über Grenzöffnung.".encode("latin-1"), None, "latin-1"),
+        # An acute accent typed as an apostrophe, three times in two sentences.
+        (
+            "ALMATY - President Nursultan Nazarbayev\u00b4s party won the election on Sunday, "
+            "officials said. The president\u00b4s office welcomed it and Kazakhstan\u00b4s "
+            "neighbours were told.".encode("latin-1"),
+            None,
+            "latin-1",
+        ),
         (b"a\r\nb\rc\n", "a\nb\nc\n", "utf-8"),
         ("BMW and Ölkonzern shares".encode(), "BMW and Ölkonzern shares", "utf-8"),
     ],

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from case_tally import tally_cases
 
 from etl.records import Article, Quarantined
 from etl.stages.ingest import discover_sources, read_articles
@@ -496,17 +497,9 @@ CASES = [
 @pytest.fixture(scope="module")
 def tally(request: pytest.FixtureRequest):
     """Collects the ids of passing cases; prints the count when the module ends."""
-    passed: list[str] = []
-    yield passed
-    line = f"bad-input cases: {len(passed)} passed (of {len(CASES)} distinct inputs)"
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    if capture is None or reporter is None:
-        print(line)
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        reporter.write_line(line)
+    yield from tally_cases(
+        request, lambda n: f"bad-input cases: {n} passed (of {len(CASES)} distinct inputs)"
+    )
 
 
 def ingest(root: Path, **limits) -> tuple[list[Article], list[Quarantined]]:

@@ -90,3 +90,9 @@ class RunSummary:
             f"{self.files_seen} files, {self.docs_seen} documents: {self.docs_loaded} loaded, "
             f"{self.docs_unchanged} unchanged, {self.docs_quarantined} quarantined"
         )
+
+
+def count_failed(stats: RunStats, n_failed: int) -> None:
+    """Move documents that failed a per-document stage from loaded to quarantined."""
+    stats.docs_loaded -= n_failed
+    stats.docs_quarantined += n_failed

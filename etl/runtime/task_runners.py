@@ -50,9 +50,14 @@ def parses_in_subprocess(settings: Settings) -> bool:
 
 def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]:
     """The parser batch tasks use, as a context manager that ends its child processes."""
-    options = {"batch_size": settings.nlp_batch_size, "n_process": settings.n_process}
+    options = {"batch_size": settings.nlp_batch_size, "part_chars": settings.nlp_part_chars}
     if parses_in_subprocess(settings):
         return SubprocessParser(
-            settings.spacy_model, **options, chunk_size=settings.parse_chunk_size
+            settings.spacy_model,
+            **options,
+            n_process=settings.n_process,
+            chunk_size=settings.parse_chunk_size,
         )
+    # In-thread and on Dask workers spaCy runs in the task's own process: the workers are the
+    # processes.
     return contextlib.nullcontext(InProcessParser(settings.spacy_model, **options))

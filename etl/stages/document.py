@@ -14,14 +14,14 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from etl.records import Article, RawSpan, identity_span
+from etl.records import Article, Quarantined, RawSpan, identity_span
 from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
 from etl.stages.extract.dates import extract_date_mentions
 from etl.stages.extract.event_scoring import EventScorer
 from etl.stages.extract.events import extract_event_findings
 from etl.stages.extract.mentions import extract_mentions
 from etl.stages.extract.sentences import extract_sentences
-from etl.stages.nlp import Parser
+from etl.stages.nlp import ParseFailure, Parser, failure_reason
 from etl.stages.normalize import CaseEvidence, NormalizedText, normalize
 
 
@@ -143,7 +143,8 @@ def extract_document(
 
 @dataclass
 class BatchRows:
-    """Rows of the per-document tables for one batch (schemas in ``etl.schema``)."""
+    """Rows of the per-document tables for one batch (schemas in ``etl.schema``), and the
+    articles of the batch that failed a stage (quarantined; the others still load)."""
 
     documents: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
@@ -151,6 +152,7 @@ class BatchRows:
     mentions: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     document_parts: list[dict] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 def document_row(
@@ -181,6 +183,11 @@ def document_row(
     }
 
 
+def stage_failure(article: Article, stage: str, reason: str) -> Quarantined:
+    """The quarantine record of an article that failed a per-document stage."""
+    return Quarantined(article.source_uri, f"{stage} failed: {reason}")
+
+
 def process_articles(
     articles: Sequence[Article],
     parser: Parser,
@@ -189,26 +196,42 @@ def process_articles(
     load_date: date,
     evidence: CaseEvidence | None = None,
 ) -> BatchRows:
-    """Normalize, parse and extract every article of a batch, in input order."""
-    normalized: list[NormalizedText] = []
+    """Normalize, parse and extract every article of a batch, in input order.
+
+    Each article is isolated: one that fails normalization, parsing or extraction (any error)
+    is quarantined with the stage and the reason, and the rest of the batch loads.
+    """
+    rows = BatchRows()
+    parsed_articles: list[tuple[Article, NormalizedText]] = []
 
     def normalized_texts() -> Iterator[str]:
         # Lazily, so a parser in another process starts on the first texts while later ones
         # are still being normalized; text i is always normalized before Doc i comes back.
         for article in articles:
-            normalized.append(normalize(article.raw_text, evidence))
-            yield normalized[-1].text
+            try:
+                norm = normalize(article.raw_text, evidence)
+            except Exception as error:
+                rows.quarantined.append(stage_failure(article, "normalize", failure_reason(error)))
+                continue
+            parsed_articles.append((article, norm))
+            yield norm.text
 
-    rows = BatchRows()
     for index, doc in enumerate(parser.parse(normalized_texts())):
-        article, norm = articles[index], normalized[index]
-        extracted = extract_document(
-            doc,
-            article.doc_id,
-            published_at=article.published_at,
-            url=article.url,
-            to_raw=norm.raw_span,
-        )
+        article, norm = parsed_articles[index]
+        if isinstance(doc, ParseFailure):
+            rows.quarantined.append(stage_failure(article, "nlp", doc.reason))
+            continue
+        try:
+            extracted = extract_document(
+                doc,
+                article.doc_id,
+                published_at=article.published_at,
+                url=article.url,
+                to_raw=norm.raw_span,
+            )
+        except Exception as error:
+            rows.quarantined.append(stage_failure(article, "extract", failure_reason(error)))
+            continue
         rows.documents.append(document_row(article, norm, run_id, load_date, extracted))
         rows.document_parts.extend(extracted.parts)
         rows.sentences.extend(extracted.sentences)

@@ -1,21 +1,30 @@
 """spaCy stage: load the English pipeline once per process and parse texts into Docs.
 
-Two parsers share one interface (``parse(texts) -> Docs in input order``):
+Two parsers share one interface (``parse(texts) -> a Doc or a ParseFailure per text, in input
+order``):
 
-* ``InProcessParser`` runs ``nlp.pipe`` in the calling process (Dask workers, evaluations).
-* ``SubprocessParser`` runs ``nlp.pipe`` in one child process and streams the Docs back in
+* ``InProcessParser`` parses in the calling process (Dask workers, in-thread runs).
+* ``SubprocessParser`` parses in ``n_process`` child processes and streams the Docs back in
   chunks (as ``DocBin`` bytes). The caller's own Python work (normalizing the next texts,
-  extracting and staging the parsed ones) then runs on another core while spaCy keeps parsing,
-  so the pipeline costs little more than spaCy itself.
+  extracting and staging the parsed ones) then runs on another core while spaCy keeps parsing.
+
+Both isolate documents: a text that makes spaCy fail becomes a ``ParseFailure`` with the reason
+and the texts beside it are parsed; a text longer than ``part_chars`` is parsed in parts cut on
+paragraph, line, sentence or word boundaries and joined into one Doc (``Doc.from_docs``), so its
+offsets are those of the whole text and no text is refused for the model's length limit.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Protocol
 
 import spacy
@@ -28,6 +37,32 @@ from etl.stages.anatomy import PARAGRAPH_COMPONENT
 
 # The model's name is written once, as the settings default (NEWSETL_SPACY_MODEL overrides it).
 DEFAULT_MODEL: str = Settings.model_fields["spacy_model"].default
+# Characters per part of a long text: far below spaCy's max_length (1,000,000). Parsing a
+# 300,000-character text raised peak memory by 92 MiB in parts of 20,000 and by 290 MiB in parts
+# of 100,000 (and took 8 % less CPU); news articles are rarely longer than 20,000 characters.
+DEFAULT_PART_CHARS = 20_000
+# Longest run without whitespace handed to the tokenizer at once: it strips prefixes and
+# suffixes one at a time, so its cost grows with the square of a run's length (10,000 quote
+# marks in a row take seconds, 30,000 punctuation marks minutes). Longer runs are cut into
+# pieces, which costs at most a split token in text that has no words there anyway.
+MAX_RUN_CHARS = 1_000
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
+
+# Where a long text may be cut, best first: the end of a paragraph, of a line, of a sentence
+# (closing quotes and brackets stay with it), after any whitespace.
+_CUT_PATTERNS = (
+    re.compile(r"\n[^\S\n]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"[.!?][\"'\u2019\u201d)\]]*\s+"),
+    re.compile(r"\s+"),
+)
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """A text spaCy could not parse; ``reason`` names the error."""
+
+    reason: str
 
 
 @lru_cache(maxsize=4)
@@ -42,41 +77,139 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
+def split_text(text: str, part_chars: int = DEFAULT_PART_CHARS) -> list[str]:
+    """Cut ``text`` into parts whose concatenation is ``text``: each at most ``part_chars``
+    characters, cut at the best boundary in the second half of its window (a hard cut only when
+    the window has no whitespace at all), and no run without whitespace over ``MAX_RUN_CHARS``."""
+    parts = []
+    start = 0
+    while len(text) - start > part_chars:
+        window_end = start + part_chars
+        cut = window_end
+        for pattern in _CUT_PATTERNS:
+            ends = [m.end() for m in pattern.finditer(text, start + part_chars // 2, window_end)]
+            if ends:
+                cut = ends[-1]
+                break
+        parts.extend(_cut_long_runs(text[start:cut]))
+        start = cut
+    parts.extend(_cut_long_runs(text[start:]))
+    return parts
+
+
+def _cut_long_runs(part: str) -> list[str]:
+    """``part`` cut inside every run without whitespace longer than ``MAX_RUN_CHARS``."""
+    cuts = [
+        cut
+        for run in _LONG_RUN.finditer(part)
+        for cut in range(run.start() + MAX_RUN_CHARS, run.end(), MAX_RUN_CHARS)
+    ]
+    edges = [0, *cuts, len(part)]
+    return [part[a:b] for a, b in pairwise(edges)]
+
+
+def needs_parts(text: str, part_chars: int = DEFAULT_PART_CHARS) -> bool:
+    """Whether ``text`` is parsed in parts: longer than ``part_chars``, or a run without
+    whitespace the tokenizer would take quadratic time over."""
+    return len(text) > part_chars or _LONG_RUN.search(text) is not None
+
+
+def parse_long(nlp: Language, text: str, part_chars: int = DEFAULT_PART_CHARS) -> Doc:
+    """One Doc for ``text``; a text that ``needs_parts`` is parsed part by part and joined."""
+    if not needs_parts(text, part_chars):
+        return nlp(text)
+    docs = list(nlp.pipe(split_text(text, part_chars), batch_size=1))
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def failure_reason(error: BaseException) -> str:
+    message = " ".join(str(error).split())[:300]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def parse_one(nlp: Language, text: str, part_chars: int = DEFAULT_PART_CHARS) -> Doc | ParseFailure:
+    """``parse_long``, with any error turned into a ``ParseFailure``."""
+    try:
+        return parse_long(nlp, text, part_chars)
+    except Exception as error:  # any spaCy failure costs this text only
+        return ParseFailure(failure_reason(error))
+
+
+def parse_batch(
+    nlp: Language, texts: Sequence[str], part_chars: int = DEFAULT_PART_CHARS
+) -> list[Doc | ParseFailure]:
+    """Parse a batch with one ``nlp.pipe`` (long texts in parts); if that fails, text by text,
+    so only the texts that fail alone become ``ParseFailure``."""
+    try:
+        in_parts = [needs_parts(text, part_chars) for text in texts]
+        whole_texts = [text for text, split in zip(texts, in_parts, strict=True) if not split]
+        whole_docs = iter(nlp.pipe(whole_texts, batch_size=len(texts)))
+        return [
+            parse_long(nlp, text, part_chars) if split else next(whole_docs)
+            for text, split in zip(texts, in_parts, strict=True)
+        ]
+    except Exception:
+        return [parse_one(nlp, text, part_chars) for text in texts]
+
+
 def parse_texts(
-    nlp: Language, texts: Iterable[str], *, batch_size: int = 64, n_process: int = 1
-) -> Iterator[Doc]:
-    """Parse texts with ``nlp.pipe`` in batches, yielding one Doc per text in input order."""
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+    nlp: Language,
+    texts: Iterable[str],
+    *,
+    batch_size: int = 64,
+    part_chars: int = DEFAULT_PART_CHARS,
+) -> Iterator[Doc | ParseFailure]:
+    """Parse texts in batches of ``batch_size``, one Doc or ``ParseFailure`` per text, in order."""
+    remaining = iter(texts)
+    while batch := list(islice(remaining, batch_size)):
+        yield from parse_batch(nlp, batch, part_chars)
 
 
 class Parser(Protocol):
-    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
-        """One parsed Doc per text, in input order (``texts`` may be consumed lazily)."""
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc | ParseFailure]:
+        """One parsed Doc (or ParseFailure) per text, in input order (``texts`` may be consumed
+        lazily)."""
         ...
 
 
 class InProcessParser:
-    """``nlp.pipe`` in this process."""
+    """``parse_texts`` in this process."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 64, n_process: int = 1):
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        batch_size: int = 64,
+        part_chars: int = DEFAULT_PART_CHARS,
+    ):
         self.model = model
         self.batch_size = batch_size
-        self.n_process = n_process
+        self.part_chars = part_chars
 
-    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc | ParseFailure]:
         nlp = load_pipeline(self.model)
-        yield from parse_texts(nlp, texts, batch_size=self.batch_size, n_process=self.n_process)
+        yield from parse_texts(nlp, texts, batch_size=self.batch_size, part_chars=self.part_chars)
 
 
 def _warm_up(model: str) -> None:
     load_pipeline(model)
 
 
-def parse_to_bytes(model: str, texts: list[str], batch_size: int) -> bytes:
-    """Parse ``texts`` in this (child) process and serialize the Docs as one ``DocBin``."""
+def parse_to_bytes(
+    model: str, texts: list[str], batch_size: int, part_chars: int = DEFAULT_PART_CHARS
+) -> tuple[bytes, dict[int, str]]:
+    """Parse ``texts`` in this (child) process: the Docs that parsed as one ``DocBin``, and the
+    reason of each text (by index) that did not."""
     nlp = load_pipeline(model)
-    docs = nlp.pipe(texts, batch_size=batch_size)
-    return DocBin(store_user_data=False, docs=docs).to_bytes()
+    docs, failures = [], {}
+    for index, parsed in enumerate(
+        parse_texts(nlp, texts, batch_size=batch_size, part_chars=part_chars)
+    ):
+        if isinstance(parsed, ParseFailure):
+            failures[index] = parsed.reason
+        else:
+            docs.append(parsed)
+    return DocBin(store_user_data=False, docs=docs).to_bytes(), failures
 
 
 @lru_cache(maxsize=4)
@@ -87,12 +220,14 @@ def _vocab_for(model: str) -> Vocab:
 
 
 class SubprocessParser:
-    """``nlp.pipe`` in ``n_process`` child processes; a context manager, so the children end.
+    """Parsing in ``n_process`` child processes; a context manager, so the children end.
 
     ``parse`` submits each chunk of ``chunk_size`` texts (``nlp.pipe`` batches of ``batch_size``
     in the child) as soon as the caller has produced it and yields Docs as chunks come back, so
     parsing of later chunks (and of later calls, from other threads) queues up behind and the
-    child never waits for the caller's work.
+    children never wait for the caller's work. A chunk whose child died (out of memory, a crash
+    in native code) is parsed again text by text in fresh children, so only the text that kills
+    a child is lost.
     """
 
     def __init__(
@@ -102,39 +237,77 @@ class SubprocessParser:
         batch_size: int = 64,
         n_process: int = 1,
         chunk_size: int | None = None,
+        part_chars: int = DEFAULT_PART_CHARS,
     ):
         self.model = model
         self.batch_size = batch_size
+        self.n_process = n_process
+        self.part_chars = part_chars
         # Texts per request to a child: a few nlp.pipe batches, so the per-request cost (pickling,
         # the DocBin, the round trip) is paid less often than once per batch.
         self.chunk_size = chunk_size or batch_size
+        self._vocab = _vocab_for(model)
+        self._restart_lock = threading.Lock()  # two batch threads may find the pool broken
+        self._pool = self._start_pool()
+
+    def _start_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent runs threads (Prefect), which a forked child must not
         # inherit mid-lock.
-        self._pool = ProcessPoolExecutor(
-            max_workers=n_process,
+        pool = ProcessPoolExecutor(
+            max_workers=self.n_process,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_warm_up,
-            initargs=(model,),
+            initargs=(self.model,),
         )
-        self._vocab = _vocab_for(model)
         # Start the children now, so loading the model overlaps the caller's preparations.
-        for _ in range(n_process):
-            self._pool.submit(_warm_up, model)
+        for _ in range(self.n_process):
+            pool.submit(_warm_up, self.model)
+        return pool
 
-    def _submit(self, texts: list[str]) -> Future[bytes]:
-        return self._pool.submit(parse_to_bytes, self.model, texts, self.batch_size)
-
-    def parse(self, texts: Iterable[str]) -> Iterator[Doc]:
-        # Each chunk is submitted as soon as it is complete, so the child starts early.
-        remaining = iter(texts)
-        futures = []
-        while chunk := list(islice(remaining, self.chunk_size)):
-            futures.append(self._submit(chunk))
+    def _submit(self, texts: list[str]) -> Future[tuple[bytes, dict[int, str]]]:
         try:
-            for future in futures:
-                yield from DocBin().from_bytes(future.result()).get_docs(self._vocab)
+            return self._pool.submit(
+                parse_to_bytes, self.model, texts, self.batch_size, self.part_chars
+            )
+        except BrokenProcessPool:
+            with self._restart_lock:
+                broken = self._pool
+                if broken._broken:  # not yet replaced by the other thread
+                    broken.shutdown(wait=False, cancel_futures=True)
+                    self._pool = self._start_pool()
+            return self._submit(texts)
+
+    def _docs(
+        self, texts: list[str], payload: tuple[bytes, dict[int, str]]
+    ) -> list[Doc | ParseFailure]:
+        data, failures = payload
+        docs = iter(DocBin().from_bytes(data).get_docs(self._vocab))
+        return [
+            ParseFailure(failures[i]) if i in failures else next(docs) for i in range(len(texts))
+        ]
+
+    def _parse_alone(self, text: str) -> Doc | ParseFailure:
+        """Parse one text in a child; a child that dies on it makes it a ``ParseFailure``."""
+        try:
+            return self._docs([text], self._submit([text]).result())[0]
+        except BrokenProcessPool:
+            return ParseFailure("the spaCy child process died parsing this text (out of memory?)")
+
+    def parse(self, texts: Iterable[str]) -> Iterator[Doc | ParseFailure]:
+        # Each chunk is submitted as soon as it is complete, so the children start early.
+        remaining = iter(texts)
+        chunks: list[tuple[list[str], Future]] = []
+        while chunk := list(islice(remaining, self.chunk_size)):
+            chunks.append((chunk, self._submit(chunk)))
+        try:
+            for chunk, future in chunks:
+                try:
+                    parsed = self._docs(chunk, future.result())
+                except BrokenProcessPool:
+                    parsed = [self._parse_alone(text) for text in chunk]
+                yield from parsed
         finally:
-            for future in futures:
+            for _, future in chunks:
                 future.cancel()
 
     def close(self) -> None:

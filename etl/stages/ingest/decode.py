@@ -40,6 +40,9 @@ _LINE_END = re.compile(r"\r\n?")
 # After a lenient UTF-8 decode, undecodable bytes are U+DC80..U+DCFF; other non-ASCII is real.
 _REAL_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+# A spacing acute or grave accent between two letters ("Nazarbayev\u00b4s", "don`t") is a
+# typewriter-era apostrophe, not mojibake; the mess detector counts it as a stray symbol.
+_ACCENT_AS_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[\u00b4`](?=[^\W\d_])")
 
 
 class DecodeError(ValueError):
@@ -206,7 +209,8 @@ def _decode_single_byte(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[st
     except UnicodeDecodeError:
         encoding = "latin-1"
         text = data.decode(encoding)
-    mess = mess_ratio(text[:MESS_SAMPLE_CHARS], maximum_threshold=MAX_MESS_RATIO)
+    sample = _ACCENT_AS_APOSTROPHE.sub("'", text[:MESS_SAMPLE_CHARS])
+    mess = mess_ratio(sample, maximum_threshold=MAX_MESS_RATIO)
     if mess >= MAX_MESS_RATIO:
         raise DecodeError(
             f"invalid UTF-8 at byte {utf8_error.start} and not plausible {encoding} text "
