@@ -27,7 +27,7 @@ TABLE_SCHEMAS = {
 
 
 def test_staged_file_is_zstd_with_schema_version(tmp_path):
-    path = lake.stage(tmp_path, "r1", "sentences", "00000", [], schema.SENTENCES)
+    path = lake.open_lake(tmp_path).stage("r1", "sentences", "00000", [], schema.SENTENCES)
     meta = pq.ParquetFile(path).metadata
     assert meta.metadata[lake.SCHEMA_VERSION_KEY] == schema.SCHEMA_VERSION.encode()
     assert pq.read_schema(path).names == schema.SENTENCES.names

@@ -1,9 +1,9 @@
--- Publish date_mentions to the lake, partitioned by the day its document was loaded.
-COPY (
-    SELECT t.*, d.load_date
-    FROM date_mentions AS t
-    JOIN documents AS d USING (doc_id)
-    ORDER BY ALL
-) TO $path
-    (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (load_date),
-     KV_METADATA {newsetl_schema_version: '1'});
+-- The published rows of date_mentions, with the month of the news of their document (publication date,
+-- else load date) as the lake partition: year=YYYY/month=MM.
+CREATE OR REPLACE TEMP VIEW published_rows AS
+SELECT
+    t.*,
+    strftime(coalesce(d.published_at, d.load_date), '%Y') AS year,
+    strftime(coalesce(d.published_at, d.load_date), '%m') AS month
+FROM date_mentions AS t
+JOIN documents AS d USING (doc_id);

@@ -1,4 +1,8 @@
--- Publish documents to the lake, partitioned by the day each document was loaded.
-COPY (SELECT * FROM documents ORDER BY doc_id) TO $path
-    (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (load_date),
-     KV_METADATA {newsetl_schema_version: '1'});
+-- The published rows of documents, with the month of the news (publication date, else load date)
+-- as the lake partition: year=YYYY/month=MM.
+CREATE OR REPLACE TEMP VIEW published_rows AS
+SELECT
+    *,
+    strftime(coalesce(published_at, load_date), '%Y') AS year,
+    strftime(coalesce(published_at, load_date), '%m') AS month
+FROM documents;
