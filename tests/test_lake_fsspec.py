@@ -159,8 +159,10 @@ def _publish_one_table(store: lake.Lake, run_id: str, table: str, partitions: li
         with store.fs.open(f"{folder}/data_0.parquet", "wb") as handle:
             pq.write_table(pa.table({"run_id": [run_id]}), handle)
     gone = sorted(set(manifest.digests(table)) - set(partitions))
-    changed = {table: {partition: run_id for partition in partitions}}
-    store.publish(out, manifest, changed, {table: gone}, run_id)
+    changes = lake.PartitionChanges(
+        {table: {partition: run_id for partition in partitions}}, {table: gone}
+    )
+    store.publish(out, manifest, changes, run_id)
 
 
 def test_object_store_publish_swaps_the_manifest_and_drops_orphans(memory_lake):

@@ -173,7 +173,7 @@ def publish_lake(settings: Settings, run_id: str) -> None:
         store.duckdb_filesystem,
         settings.warehouse_memory_limit,
     )
-    store.publish(out_dir, manifest, exported.changed, exported.removed, state)
+    store.publish(out_dir, manifest, exported, state)
     store.remove_staging(run_id)
 
 

@@ -46,7 +46,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +103,15 @@ class Manifest:
             old_style = isinstance(parts, str)
             tables[table] = {WHOLE_TABLE: {"digest": "", "folder": parts}} if old_style else parts
         return cls(data.get("state"), data.get("schema_version"), tables)
+
+
+@dataclass
+class PartitionChanges:
+    """What a publish changes: partitions written ({table: {partition: digest}}; a table
+    listed with no partitions was compared and is unchanged) and partitions left without rows."""
+
+    changed: dict[str, dict[str, str]] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _with_schema_version(table: pa.Table) -> pa.Table:
@@ -204,30 +213,28 @@ class Lake:
         self,
         publish_dir: str,
         manifest: Manifest,
-        changed: Mapping[str, Mapping[str, str]],
-        removed: Mapping[str, Sequence[str]],
+        changes: PartitionChanges,
         state: str,
     ) -> None:
-        """Make ``changed`` partitions ({table: {partition: digest}}) exported to ``publish_dir``
-        current, drop ``removed`` ones, and replace the manifest (``manifest``, the one read
-        before exporting, updated accordingly and with the warehouse data ``state``) last."""
+        """Make the changed partitions exported to ``publish_dir`` current, drop the removed
+        ones, and replace the manifest (``manifest``, the one read before exporting, updated
+        accordingly and with the warehouse data ``state``) last."""
         raise NotImplementedError
 
     def _updated(
         self,
         publish_dir: str,
         manifest: Manifest,
-        changed: Mapping[str, Mapping[str, str]],
-        removed: Mapping[str, Sequence[str]],
+        changes: PartitionChanges,
         state: str,
     ) -> Manifest:
         tables = {table: dict(parts) for table, parts in manifest.tables.items()}
-        for table, parts in changed.items():
+        for table, parts in changes.changed.items():
             entries = tables.setdefault(table, {})
             for partition, digest in parts.items():
                 folder = self.relative(self.partition_folder(publish_dir, table, partition))
                 entries[partition] = {"digest": digest, "folder": folder}
-        for table, partitions in removed.items():
+        for table, partitions in changes.removed.items():
             for partition in partitions:
                 tables.get(table, {}).pop(partition, None)
         return Manifest(state, SCHEMA_VERSION, tables)
@@ -291,9 +298,9 @@ class LocalLake(Lake):
     def partition_folder(self, publish_dir: str, table: str, partition: str) -> str:
         return self.path(table, partition)
 
-    def publish(self, publish_dir, manifest, changed, removed, state) -> None:
+    def publish(self, publish_dir, manifest, changes, state) -> None:
         run_name = Path(publish_dir).name
-        for table, parts in changed.items():
+        for table, parts in changes.changed.items():
             if table not in manifest.tables:
                 # First publish of the table (or of a lake laid out by an older release): every
                 # partition is new, so the whole table folder is swapped in at once.
@@ -301,10 +308,10 @@ class LocalLake(Lake):
                 continue
             for partition in parts:
                 self._swap(Path(publish_dir, table, partition), run_name, table, partition)
-        for table, partitions in removed.items():
+        for table, partitions in changes.removed.items():
             for partition in partitions:
                 self._swap(None, run_name, table, partition)
-        self._write_manifest(self._updated(publish_dir, manifest, changed, removed, state))
+        self._write_manifest(self._updated(publish_dir, manifest, changes, state))
         shutil.rmtree(publish_dir, ignore_errors=True)
 
     def _swap(self, new: Path | None, run_name: str, table: str, partition: str) -> None:
@@ -362,8 +369,8 @@ class ObjectStoreLake(Lake):
     def partition_folder(self, publish_dir: str, table: str, partition: str) -> str:
         return f"{publish_dir}/{table}/{partition}".rstrip("/")
 
-    def publish(self, publish_dir, manifest, changed, removed, state) -> None:
-        updated = self._updated(publish_dir, manifest, changed, removed, state)
+    def publish(self, publish_dir, manifest, changes, state) -> None:
+        updated = self._updated(publish_dir, manifest, changes, state)
         self._write_manifest(updated)
         self._remove_unpublished_versions(updated)
 

@@ -1,8 +1,5 @@
--- The published rows of documents, with the month of the news (publication date, else load date)
--- as the lake partition: year=YYYY/month=MM.
+-- The published rows of documents, partitioned by the month of the news of their document.
 CREATE OR REPLACE TEMP VIEW published_rows AS
-SELECT
-    *,
-    strftime(coalesce(published_at, load_date), '%Y') AS year,
-    strftime(coalesce(published_at, load_date), '%m') AS month
-FROM documents;
+SELECT t.*, m.year, m.month
+FROM documents AS t
+JOIN document_months AS m USING (doc_id);

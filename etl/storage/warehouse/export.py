@@ -10,31 +10,19 @@ longer have rows are reported as removed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fsspec import AbstractFileSystem
 from fsspec.implementations.local import LocalFileSystem
 
 from etl.schema import SCHEMA_VERSION
+from etl.storage.lake import PartitionChanges
 from etl.storage.warehouse.engine import fetch_arrow, make_engine, run_script
 
 PARTITIONED_TABLES = ("documents", "sentences", "date_mentions", "entity_mentions", "events")
 BOOKKEEPING_TABLES = ("runs", "quarantine")
 SINGLE_FILE_TABLES = ("entities", "entity_aliases", "event_clusters", *BOOKKEEPING_TABLES)
 PUBLISHED_TABLES = PARTITIONED_TABLES + SINGLE_FILE_TABLES
-
-
-@dataclass
-class ExportResult:
-    """Partitions written ({table: {partition: digest}}) and partitions left without rows."""
-
-    changed: dict[str, dict[str, str]] = field(default_factory=dict)
-    removed: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def n_written(self) -> int:
-        return sum(len(parts) for parts in self.changed.values())
 
 
 def export_changed(
@@ -44,7 +32,7 @@ def export_changed(
     published: Mapping[str, Mapping[str, str]],
     filesystem: AbstractFileSystem | None = None,
     memory_limit: str | None = None,
-) -> ExportResult:
+) -> PartitionChanges:
     """Write under ``out_dir/<table>/`` the partitions of ``tables`` whose digest differs from
     ``published`` ({table: {partition: digest}}, what the lake holds now).
 
@@ -52,12 +40,13 @@ def export_changed(
     DuckDB then writes through) a URL on that filesystem. ``memory_limit``: DuckDB's memory cap.
     """
     fs = filesystem or LocalFileSystem()
-    result = ExportResult()
+    result = PartitionChanges()
     engine = make_engine(db_path, read_only=True, memory_limit=memory_limit)
     try:
         with engine.connect() as conn:
             if filesystem is not None:
                 conn.connection.driver_connection.register_filesystem(filesystem)
+            run_script(conn, "export/document_months.sql")
             for table in tables:
                 partitioned = table in PARTITIONED_TABLES
                 run_script(conn, f"export/{table}.sql")
