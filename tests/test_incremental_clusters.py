@@ -9,19 +9,11 @@ import pyarrow as pa
 import pytest
 
 from etl import schema
-from etl.run.incremental import recluster
+from etl.run.incremental import EVENT_COLUMNS, recluster
 from etl.stages.resolve import cluster_events
 
 ENTITIES = [f"e{i}" for i in range(12)] + [None]
 TYPES = ["CONSULT", "ACCUSE", "AGREE"]
-_EVENT_FIELDS = (
-    "event_id",
-    "doc_id",
-    "event_type",
-    "actor_entity_id",
-    "recipient_entity_id",
-    "event_date",
-)
 
 
 def _events(rng: random.Random, doc_ids: list[str], prefix: str) -> list[dict]:
@@ -43,7 +35,7 @@ def _events(rng: random.Random, doc_ids: list[str], prefix: str) -> list[dict]:
 
 
 COLUMNS = [
-    *(schema.EVENTS.field(name) for name in list(_EVENT_FIELDS)),
+    *(schema.EVENTS.field(name) for name in list(EVENT_COLUMNS)),
     schema.EVENTS.field("cluster_id"),
 ]
 

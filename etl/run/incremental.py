@@ -30,7 +30,7 @@ from etl.ids import stable_id
 from etl.stages.resolve import cluster_events
 from etl.stages.resolve.clusters import Event, cluster_key
 
-_EVENT_COLUMNS = [
+EVENT_COLUMNS = [
     "event_id",
     "doc_id",
     "event_type",
@@ -94,9 +94,7 @@ def recluster(
     )
     rows = [
         (Event(*values), cluster_of.get(values[0]))
-        for values in zip(
-            *[events.column(name).to_pylist() for name in _EVENT_COLUMNS], strict=True
-        )
+        for values in zip(*[events.column(name).to_pylist() for name in EVENT_COLUMNS], strict=True)
     ]
     cluster_rows = {
         values[0]: _ClusterRow(*values)
