@@ -10,8 +10,12 @@ fresh process with Prefect's start-up included, and prints the night's seconds, 
 the night on the empty archive (goal <= 1.5 at 100,000) and the peak RSS of the whole process
 tree (goal <= 1.5 GiB at every size).
 
+With ``--publish-only`` it times just the lake publish, in this process: every partition of an
+archive of unresolved synthetic documents, then the publish after a night of 200 synthetic
+documents of one month (what a run that adds a night's news rewrites).
+
 Run: ``python bench/bench_nightly.py [--archive 0 --archive 10000 --archive 100000]
-[--night 200]`` from the repository root.
+[--night 200] [--publish-only]`` from the repository root.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench_pipeline import REPO, build_corpus, timed_command
@@ -41,6 +45,10 @@ ORG_HEADS = ("Ministry", "Party", "Bank", "Council", "Agency", "Union", "Institu
 PLACES = ("Paris", "Berlin", "Nairobi", "Lima", "Osaka", "Kyiv", "Quito", "Dhaka", "Accra")
 SYNTHETIC_DOCS_PER_CHUNK = 5_000
 NIGHT_DATE = "2026-11-28"
+# Run ids sort by time (the lake republishes when the last run that loaded documents changes):
+# the synthetic archive's sort before any real run, the synthetic night's after the archive's.
+ARCHIVE_RUN = "00000000T000000Z-archive"
+NIGHT_RUN = "00000000T000001Z-night"
 
 
 def _words(name: str) -> list[str]:
@@ -183,6 +191,61 @@ class SyntheticArchive:
         )
 
 
+def insert_synthetic(
+    settings: Settings, archive: SyntheticArchive, first: int, n_docs: int, run_id: str, **fixed
+) -> None:
+    """Load ``n_docs`` synthetic documents (``fixed``: document columns to override) and a
+    ``runs`` row, unresolved, in one transaction."""
+    rows = archive.chunk(first, n_docs)
+    for document in rows["documents"]:
+        document.update(fixed)
+    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
+        files = {
+            table: [
+                commit.stage_table(settings, run_id, table, f"{first:07d}", rows[table], schema_)
+            ]
+            for table, schema_ in commit.BATCH_TABLES.items()
+        }
+        load.insert_documents(conn, files)
+        run_row = {"run_id": run_id, "status": "succeeded", "docs_loaded": n_docs}
+        load.record_run(
+            conn,
+            {
+                "runs": commit.stage_table(settings, run_id, "runs", "0", [run_row], schema.RUNS),
+                "quarantine": commit.stage_table(
+                    settings, run_id, "quarantine", "0", [], schema.QUARANTINE
+                ),
+            },
+        )
+
+
+def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
+    """Seconds of a publish of every partition vs. the publish after a one-month night."""
+    archive = SyntheticArchive()
+    with tempfile.TemporaryDirectory(prefix="newsetl-publish-") as tmp:
+        for n_docs in archive_sizes:
+            where = Path(tmp) / f"archive-{n_docs}"
+            settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
+            where.mkdir()
+            create_empty_warehouse(settings.db_path)
+            for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
+                count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
+                insert_synthetic(settings, archive, first, count, f"{ARCHIVE_RUN}-{first:07d}")
+            started = time.perf_counter()
+            commit.publish_lake(settings, ARCHIVE_RUN)
+            full = time.perf_counter() - started
+            night = date.fromisoformat(NIGHT_DATE)
+            insert_synthetic(settings, archive, n_docs, night_docs, NIGHT_RUN, published_at=night)
+            started = time.perf_counter()
+            commit.publish_lake(settings, NIGHT_RUN)
+            nightly = time.perf_counter() - started
+            print(
+                f"archive N = {n_docs:,}: publish of every partition {full:.1f} s; publish after "
+                f"a {night_docs}-document night {nightly:.1f} s ({nightly / max(full, 1e-9):.2f})",
+                flush=True,
+            )
+
+
 def build_archive(settings: Settings, n_docs: int) -> None:
     """A warehouse and published lake holding ``n_docs`` synthetic documents, committed."""
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,44 +253,12 @@ def build_archive(settings: Settings, n_docs: int) -> None:
     if n_docs == 0:
         return
     archive = SyntheticArchive()
+    for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
+        count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
+        insert_synthetic(settings, archive, first, count, f"{ARCHIVE_RUN}-{first:07d}")
     with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
-        for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
-            rows = archive.chunk(first, min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first))
-            files = {
-                table: [
-                    commit.stage_table(
-                        settings, "archive", table, f"{first:07d}", rows[table], table_schema
-                    )
-                ]
-                for table, table_schema in commit.BATCH_TABLES.items()
-            }
-            load.insert_documents(conn, files)
-        commit.resolve_and_cluster(conn, settings, "archive")
-        now = datetime.now(UTC)
-        run_row = {
-            "run_id": "00000000T000000Z-archive",
-            "started_at": now,
-            "finished_at": now,
-            "status": "succeeded",
-            "docs_seen": n_docs,
-            "docs_loaded": n_docs,
-            "docs_unchanged": 0,
-            "docs_quarantined": 0,
-            "source": "synthetic",
-            "error": None,
-        }
-        load.record_run(
-            conn,
-            {
-                "runs": commit.stage_table(
-                    settings, "archive", "runs", "0", [run_row], schema.RUNS
-                ),
-                "quarantine": commit.stage_table(
-                    settings, "archive", "quarantine", "0", [], schema.QUARANTINE
-                ),
-            },
-        )
-    commit.publish_lake(settings, "archive")
+        commit.resolve_and_cluster(conn, settings, ARCHIVE_RUN)
+    commit.publish_lake(settings, ARCHIVE_RUN)
 
 
 def night_source(folder: Path, n_docs: int) -> Path:
@@ -288,8 +319,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archive", type=int, action="append", help="Archive size (repeatable).")
     parser.add_argument("--night", type=int, default=200, help="New documents in the night.")
+    parser.add_argument("--publish-only", action="store_true", help="Time the lake publish only.")
     args = parser.parse_args()
-    bench(args.archive or [0, 10_000, 100_000], args.night)
+    sizes = args.archive or [0, 10_000, 100_000]
+    if args.publish_only:
+        bench_publish(sizes, args.night)
+    else:
+        bench(sizes, args.night)
 
 
 if __name__ == "__main__":
