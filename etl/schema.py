@@ -14,8 +14,7 @@ import pyarrow as pa
 # Version of the warehouse and lake layout: written into every Parquet file and the lake's
 # manifest, recorded in the warehouse by its migrations (sql/migrations/NNNN_*.sql, NNNN being
 # the version each one brings a warehouse to), checked when either is opened for a run.
-# 2: lake partitioned by month of the news, partition digests, primary keys on entities,
-# entity_aliases and quarantine.
+# 2: lake partitioned by month of the news, partition digests, keys on every table.
 SCHEMA_VERSION = "2"
 
 DOCUMENTS = pa.schema(
@@ -183,20 +182,13 @@ QUARANTINE = pa.schema(
 
 @dataclass(frozen=True)
 class WarehouseTable:
-    """A warehouse table: its columns (the Arrow schema), its key (the contract's key column)
-    and the other columns that may not be NULL.
-
-    ``primary_key``: the key is a DuckDB primary key. Tables with a row per sentence, mention or
-    event leave it out: DuckDB keeps a primary key's index in memory, and at 100,000 documents
-    those indexes alone overflow the load's memory cap (``NEWSETL_WAREHOUSE_MEMORY_LIMIT``,
-    measured: the checkpoint fails). Their keys are checked by the data test
-    ``sql/tests/unique_keys.sql`` instead."""
+    """A warehouse table: its columns (the Arrow schema), its key (the contract's key column,
+    a primary key in DuckDB) and the other columns that may not be NULL."""
 
     name: str
     schema: pa.Schema
     key: tuple[str, ...]
     required: tuple[str, ...] = ()
-    primary_key: bool = True
 
 
 # The warehouse DDL is generated from these (etl/storage/warehouse/ddl.py): a column added to a
@@ -209,32 +201,24 @@ WAREHOUSE_TABLES = (
         ("source_uri", "raw_text", "text", "case_restored", "content_sha256", "run_id"),
     ),
     WarehouseTable(
-        "sentences",
-        SENTENCES,
-        ("doc_id", "sentence_idx"),
-        ("start_char", "end_char", "text"),
-        primary_key=False,
+        "sentences", SENTENCES, ("doc_id", "sentence_idx"), ("start_char", "end_char", "text")
     ),
     WarehouseTable(
         "date_mentions",
         DATE_MENTIONS,
         ("date_mention_id",),
         ("doc_id", "text", "start_char", "end_char"),
-        primary_key=False,
     ),
     WarehouseTable(
         "entity_mentions",
         ENTITY_MENTIONS,
         ("mention_id",),
         ("doc_id", "start_char", "end_char", "text", "label"),
-        primary_key=False,
     ),
     WarehouseTable("entities", ENTITIES, ("entity_id",), ("name", "label")),
     WarehouseTable("entity_aliases", ENTITY_ALIASES, ("entity_id", "alias")),
-    WarehouseTable("events", EVENTS, ("event_id",), ("doc_id", "event_type"), primary_key=False),
-    WarehouseTable(
-        "event_clusters", EVENT_CLUSTERS, ("cluster_id",), ("event_type",), primary_key=False
-    ),
+    WarehouseTable("events", EVENTS, ("event_id",), ("doc_id", "event_type")),
+    WarehouseTable("event_clusters", EVENT_CLUSTERS, ("cluster_id",), ("event_type",)),
     WarehouseTable("runs", RUNS, ("run_id",), ("status",)),
     WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
 )
