@@ -2,7 +2,7 @@
 
 Order inside the next-state copy: remove superseded documents, insert the run's documents,
 resolve entities globally (reading the warehouse a chunk of documents at a time) and relink
-mentions and events, recluster the events whose clusters changed, record the run.
+mentions and events, cluster events, record the run.
 Nothing is visible to analysts until ``load.commit`` renames the copy over the live file; the
 lake's published tables are then exported from the new state.
 """
@@ -18,12 +18,11 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.records import Quarantined
-from etl.run.incremental import recluster
 from etl.run.plan import LoadPlan
 from etl.run.stats import RunStats
 from etl.settings import Settings
 from etl.stages.document import BatchRows
-from etl.stages.resolve import full_person_name_keys, resolve_in_chunks, table_rows
+from etl.stages.resolve import cluster_events, full_person_name_keys, resolve_in_chunks, table_rows
 from etl.storage import lake
 from etl.storage.warehouse import load
 from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_changed
@@ -58,8 +57,7 @@ def stage_batch(settings: Settings, run_id: str, part: str, rows: BatchRows) -> 
 
 
 def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> None:
-    """Resolve every mention to an entity, then recluster the events whose clusters that or the
-    run's documents changed (``etl.run.incremental``), in the next state."""
+    """Resolve every mention to an entity and cluster every event, in the next state."""
     person_names = full_person_name_keys(table_rows(load.person_mentions(conn)))
     chunks = load.resolution_chunks(conn, settings.resolution_chunk_docs)
     resolved = resolve_in_chunks(person_names, chunks)
@@ -82,26 +80,22 @@ def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> No
             ),
         },
     )
-    update = recluster(
-        load.events_for_clustering(conn),
-        load.event_cluster_ids(conn),
-        load.current_clusters(conn),
-        load.documents_for_clustering(conn),
+    cluster_map, clusters = cluster_events(
+        load.events_for_clustering(conn), load.documents_for_clustering(conn)
     )
-    load.update_clusters(
+    load.apply_clusters(
         conn,
         {
-            "stale_cluster_ids": update.stale_cluster_ids,
             "event_cluster_map": stage_table(
                 settings,
                 run_id,
                 "event_cluster_map",
                 "0",
-                update.cluster_map,
+                cluster_map,
                 schema.EVENT_CLUSTER_MAP,
             ),
             "event_clusters": stage_table(
-                settings, run_id, "event_clusters", "0", update.clusters, schema.EVENT_CLUSTERS
+                settings, run_id, "event_clusters", "0", clusters, schema.EVENT_CLUSTERS
             ),
         },
     )

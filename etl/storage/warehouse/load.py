@@ -176,18 +176,9 @@ def apply_entities(conn: Connection, files: dict[str, str]) -> None:
     run_script(conn, "load/apply_entities.sql", files)
 
 
-def event_cluster_ids(conn: Connection) -> pa.Table:
-    return fetch_arrow(conn, "load/event_cluster_ids.sql")
-
-
-def current_clusters(conn: Connection) -> pa.Table:
-    return fetch_arrow(conn, "load/current_clusters.sql")
-
-
-def update_clusters(conn: Connection, params: dict) -> None:
-    """Apply a clustering change: keys stale_cluster_ids (a list), event_cluster_map and
-    event_clusters (Parquet files)."""
-    run_script(conn, "load/update_clusters.sql", params)
+def apply_clusters(conn: Connection, files: dict[str, str]) -> None:
+    """Load a clustering: keys event_cluster_map, event_clusters."""
+    run_script(conn, "load/apply_clusters.sql", files)
 
 
 def record_run(conn: Connection, files: dict[str, str]) -> None:
