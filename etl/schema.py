@@ -7,9 +7,15 @@ may be added at the end.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+# Version of the warehouse and lake layout: written into every Parquet file and the lake's
+# manifest, recorded in the warehouse by its migrations (sql/migrations/NNNN_*.sql, NNNN being
+# the version each one brings a warehouse to), checked when either is opened for a run.
+# 2: lake partitioned by month of the news, partition digests, keys on every table.
+SCHEMA_VERSION = "2"
 
 DOCUMENTS = pa.schema(
     [
@@ -197,4 +203,54 @@ QUARANTINE = pa.schema(
         ("reason", pa.string()),
         ("run_id", pa.string()),
     ]
+)
+
+
+@dataclass(frozen=True)
+class WarehouseTable:
+    """A warehouse table: its columns (the Arrow schema), its key (the contract's key column,
+    a primary key in DuckDB) and the other columns that may not be NULL."""
+
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+    required: tuple[str, ...] = ()
+
+
+# The warehouse DDL is generated from these (etl/storage/warehouse/ddl.py): a column added to a
+# schema above appears in new warehouses and is added to existing ones when a run opens them.
+WAREHOUSE_TABLES = (
+    WarehouseTable(
+        "documents",
+        DOCUMENTS,
+        ("doc_id",),
+        ("source_uri", "raw_text", "text", "case_restored", "content_sha256", "run_id"),
+    ),
+    WarehouseTable(
+        "sentences", SENTENCES, ("doc_id", "sentence_idx"), ("start_char", "end_char", "text")
+    ),
+    WarehouseTable(
+        "document_parts",
+        DOCUMENT_PARTS,
+        ("doc_id", "part_idx"),
+        ("kind", "start_char", "end_char"),
+    ),
+    WarehouseTable(
+        "date_mentions",
+        DATE_MENTIONS,
+        ("date_mention_id",),
+        ("doc_id", "text", "start_char", "end_char"),
+    ),
+    WarehouseTable(
+        "entity_mentions",
+        ENTITY_MENTIONS,
+        ("mention_id",),
+        ("doc_id", "start_char", "end_char", "text", "label"),
+    ),
+    WarehouseTable("entities", ENTITIES, ("entity_id",), ("name", "label")),
+    WarehouseTable("entity_aliases", ENTITY_ALIASES, ("entity_id", "alias")),
+    WarehouseTable("events", EVENTS, ("event_id",), ("doc_id", "event_type")),
+    WarehouseTable("event_clusters", EVENT_CLUSTERS, ("cluster_id",), ("event_type",)),
+    WarehouseTable("runs", RUNS, ("run_id",), ("status",)),
+    WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
 )

@@ -168,7 +168,8 @@ def test_lake_tables_read_with_pyarrow_and_polars(lake, counts, table):
     assert folder.is_dir(), f"{table} is not published in the lake"
     files = parquet_files(lake, table)
     if table in PARTITIONED_TABLES:
-        assert all(f.parent.name.startswith("load_date=") for f in files)
+        assert all(f.parent.name.startswith("month=") for f in files)
+        assert all(f.parent.parent.name.startswith("year=") for f in files)
     arrow = ds.dataset(folder, format="parquet", partitioning="hive")
     assert arrow.count_rows() == counts[table]
     per_file = sum(pq.read_table(f).num_rows for f in files)
@@ -177,7 +178,7 @@ def test_lake_tables_read_with_pyarrow_and_polars(lake, counts, table):
         frame = pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=True).collect()
         assert frame.height == counts[table]
         if table in PARTITIONED_TABLES:
-            assert "load_date" in frame.columns
+            assert {"year", "month"} <= set(frame.columns)
     else:
         assert counts[table] == 0
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from etl import schema
 from etl.storage import lake
-from etl.storage.warehouse import load
+from etl.storage.warehouse import ddl, load
 from etl.storage.warehouse.engine import create_empty_warehouse, make_engine
 from etl.storage.warehouse.sqlfiles import params_for, split_statements
 
@@ -27,7 +30,7 @@ TABLE_SCHEMAS = {
 
 
 def test_staged_file_is_zstd_with_schema_version(tmp_path):
-    path = lake.stage(tmp_path, "r1", "sentences", "00000", [], schema.SENTENCES)
+    path = lake.open_lake(tmp_path).stage("r1", "sentences", "00000", [], schema.SENTENCES)
     meta = pq.ParquetFile(path).metadata
     assert meta.metadata[lake.SCHEMA_VERSION_KEY] == schema.SCHEMA_VERSION.encode()
     assert pq.read_schema(path).names == schema.SENTENCES.names
@@ -135,3 +138,75 @@ def test_memory_limit_setting_must_be_a_duckdb_size():
     assert Settings(warehouse_memory_limit="1.5GB").warehouse_memory_limit == "1.5GB"
     with pytest.raises(ValidationError):
         Settings(warehouse_memory_limit="256MB'; DROP TABLE documents; --")
+
+
+def _version_1_warehouse(db) -> None:
+    """A warehouse as the release before schema version 2 created it (tests/warehouse_v1.sql),
+    holding one document and one sentence."""
+    script = (Path(__file__).parent / "warehouse_v1.sql").read_text()
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{db}' AS w (STORAGE_VERSION 'v1.2.0')")
+        con.execute("USE w")
+        con.execute(script)
+        con.execute(
+            "INSERT INTO documents (doc_id, source_uri, raw_text, text, case_restored, "
+            "content_sha256, run_id) VALUES ('d1', 'file:///a.txt', 'x', 'x', false, 'h', 'r1')"
+        )
+        con.execute("INSERT INTO sentences VALUES ('d1', 0, 0, 1, 'x')")
+        con.execute("ALTER TABLE documents DROP COLUMN n_words")  # as if added since
+
+
+def _upgraded(db):
+    next_db = load.begin(db, "upgrade")
+    with load.connect(next_db) as conn:
+        load.upgrade_schema(conn)
+        load.upgrade_schema(conn)  # repeatable: a no-op once up to date
+    load.commit(next_db, db)
+
+
+def test_warehouse_of_the_previous_release_gains_columns_keys_and_its_version(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _version_1_warehouse(db)
+    _upgraded(db)
+    with duckdb.connect(str(db)) as con:
+        for table in schema.WAREHOUSE_TABLES:
+            columns = [row[0] for row in con.execute(f"DESCRIBE {table.name}").fetchall()]
+            assert sorted(columns) == sorted(table.schema.names), table.name
+        assert con.execute("SELECT n_words FROM documents").fetchall() == [(None,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone() == (2,)
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("INSERT INTO sentences VALUES ('d1', 0, 5, 6, 'y')")
+
+
+def test_every_table_has_its_contract_key_as_primary_key(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        keys = {
+            table: tuple(columns)
+            for table, columns in con.execute(
+                "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                "WHERE constraint_type = 'PRIMARY KEY'"
+            ).fetchall()
+        }
+        (version,) = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    assert keys == {t.name: t.key for t in schema.WAREHOUSE_TABLES} | {
+        "schema_migrations": ("version",)
+    }
+    assert str(version) == schema.SCHEMA_VERSION
+
+
+def test_warehouse_of_a_newer_release_is_refused(tmp_path):
+    db = tmp_path / "w.duckdb"
+    create_empty_warehouse(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
+    with pytest.raises(ddl.WarehouseSchemaMismatch), load.connect(db) as conn:
+        load.upgrade_schema(conn)
+
+
+def test_generated_ddl_types():
+    assert ddl.duckdb_type(pa.list_(pa.string())) == "VARCHAR[]"
+    assert ddl.duckdb_type(pa.timestamp("us", tz="UTC")) == "TIMESTAMPTZ"
+    with pytest.raises(TypeError):
+        ddl.duckdb_type(pa.decimal128(5, 2))

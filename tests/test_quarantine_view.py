@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.schema import WAREHOUSE_TABLES
+from etl.storage.warehouse.ddl import create_table_statement
 from etl.storage.warehouse.sqlfiles import read_sql, split_statements
 
 
 def warehouse() -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
-    for path in ("ddl/tables.sql", "views/60_quarantine_current.sql"):
-        for statement in split_statements(read_sql(path)):
-            conn.execute(statement)
+    for table in WAREHOUSE_TABLES:
+        if table.name in ("runs", "quarantine"):
+            conn.execute(create_table_statement(table))
+    for statement in split_statements(read_sql("views/60_quarantine_current.sql")):
+        conn.execute(statement)
     return conn
 
 

@@ -187,10 +187,10 @@ def unwritable_output(settings: Settings) -> str | None:
             return f"cannot write the warehouse {db_path}: permission denied"
     except OSError as exc:
         return f"cannot write the warehouse {db_path}: {exc.strerror or exc}"
-    from etl.storage.lake import prepare_root
+    from etl.storage.lake import open_lake
 
     try:
-        prepare_root(settings.lake_dir)
+        open_lake(settings.lake_dir).prepare()
     except (OSError, ImportError, ValueError) as exc:  # ImportError: s3:// without s3fs
         reason = getattr(exc, "strerror", None) or exc
         return f"cannot write the lake {settings.lake_dir}: {reason}"

@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
+import pyarrow as pa
 from sqlalchemy.engine import Connection
 
 from etl import schema
@@ -24,7 +25,7 @@ from etl.stages.document import BatchRows
 from etl.stages.resolve import cluster_events, full_person_name_keys, resolve_in_chunks, table_rows
 from etl.storage import lake
 from etl.storage.warehouse import load
-from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_tables
+from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_changed
 
 BATCH_TABLES = {
     "documents": schema.DOCUMENTS,
@@ -36,31 +37,42 @@ BATCH_TABLES = {
 }
 
 
+def stage_table(
+    settings: Settings,
+    run_id: str,
+    table: str,
+    part: str,
+    data: pa.Table | Sequence[dict],
+    table_schema: pa.Schema,
+) -> str:
+    """Write one staging file of the run (rows or an Arrow table); returns its path or URL."""
+    return lake.open_lake(settings.lake_dir).stage(run_id, table, part, data, table_schema)
+
+
 def stage_batch(settings: Settings, run_id: str, part: str, rows: BatchRows) -> dict[str, str]:
     """Write one processed batch to the run's staging area; returns the file of each table."""
     return {
-        table: lake.stage(
-            settings.lake_dir, run_id, table, part, getattr(rows, table), table_schema
-        )
+        table: stage_table(settings, run_id, table, part, getattr(rows, table), table_schema)
         for table, table_schema in BATCH_TABLES.items()
     }
 
 
-def _resolve(conn: Connection, settings: Settings, run_id: str) -> None:
+def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> None:
+    """Resolve every mention to an entity and cluster every event, in the next state."""
     person_names = full_person_name_keys(table_rows(load.person_mentions(conn)))
     chunks = load.resolution_chunks(conn, settings.resolution_chunk_docs)
     resolved = resolve_in_chunks(person_names, chunks)
     load.apply_entities(
         conn,
         {
-            "entities": lake.stage(
-                settings.lake_dir, run_id, "entities", "0", resolved.entities, schema.ENTITIES
+            "entities": stage_table(
+                settings, run_id, "entities", "0", resolved.entities, schema.ENTITIES
             ),
-            "aliases": lake.stage(
-                settings.lake_dir, run_id, "aliases", "0", resolved.aliases, schema.ENTITY_ALIASES
+            "aliases": stage_table(
+                settings, run_id, "aliases", "0", resolved.aliases, schema.ENTITY_ALIASES
             ),
-            "mention_entities": lake.stage(
-                settings.lake_dir,
+            "mention_entities": stage_table(
+                settings,
                 run_id,
                 "mention_entities",
                 "0",
@@ -75,16 +87,16 @@ def _resolve(conn: Connection, settings: Settings, run_id: str) -> None:
     load.apply_clusters(
         conn,
         {
-            "event_cluster_map": lake.stage(
-                settings.lake_dir,
+            "event_cluster_map": stage_table(
+                settings,
                 run_id,
                 "event_cluster_map",
                 "0",
                 cluster_map,
                 schema.EVENT_CLUSTER_MAP,
             ),
-            "event_clusters": lake.stage(
-                settings.lake_dir, run_id, "event_clusters", "0", clusters, schema.EVENT_CLUSTERS
+            "event_clusters": stage_table(
+                settings, run_id, "event_clusters", "0", clusters, schema.EVENT_CLUSTERS
             ),
         },
     )
@@ -100,9 +112,9 @@ def _record(
     load.record_run(
         conn,
         {
-            "runs": lake.stage(settings.lake_dir, run_id, "runs", "0", [run_row], schema.RUNS),
-            "quarantine": lake.stage(
-                settings.lake_dir, run_id, "quarantine", "0", quarantine_rows, schema.QUARANTINE
+            "runs": stage_table(settings, run_id, "runs", "0", [run_row], schema.RUNS),
+            "quarantine": stage_table(
+                settings, run_id, "quarantine", "0", quarantine_rows, schema.QUARANTINE
             ),
         },
     )
@@ -113,7 +125,7 @@ def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
     """A transaction on a copy of the live warehouse, its schema brought up to date; the copy is
     swapped in when the block ends without an error, and never otherwise."""
     next_db = load.begin(settings.db_path, run_id)
-    filesystem = lake.duckdb_filesystem(settings.lake_dir)
+    filesystem = lake.open_lake(settings.lake_dir).duckdb_filesystem
     with load.connect(next_db, filesystem, settings.warehouse_memory_limit) as conn:
         load.upgrade_schema(conn)
         yield conn
@@ -132,7 +144,7 @@ def commit_run(
         load.remove_documents(conn, plan.superseded_doc_ids)
         load.insert_documents(conn, {t: [files[t] for files in staged] for t in BATCH_TABLES})
         if plan.changes_anything:
-            _resolve(conn, settings, stats.run_id)
+            resolve_and_cluster(conn, settings, stats.run_id)
         _record(conn, settings, stats.row("succeeded", datetime.now(UTC)), quarantined)
 
 
@@ -143,31 +155,34 @@ def record_failed_run(settings: Settings, stats: RunStats, error: str) -> None:
 
 
 def publish_lake(settings: Settings, run_id: str) -> None:
-    """Export the live warehouse to the lake and drop the run's staging files.
+    """Export the live warehouse's changed partitions to the lake and drop the run's staging.
 
-    Only ``runs`` and ``quarantine`` are re-exported when the documents are as the lake last
-    published them; after any data change (or a crash before publishing) every table is.
+    Only ``runs`` and ``quarantine`` are compared when the documents are as the lake last
+    published them; after any data change (or a crash before publishing) every table is, and
+    only the partitions whose digest changed are rewritten.
     """
+    store = lake.open_lake(settings.lake_dir)
+    manifest = store.manifest()
     state = load.data_state(settings.db_path)
-    if lake.published_state(settings.lake_dir) == state:
-        tables = BOOKKEEPING_TABLES
-    else:
-        tables = PUBLISHED_TABLES
-    out_dir = lake.new_publish_dir(settings.lake_dir, run_id)
-    export_tables(
+    tables = BOOKKEEPING_TABLES if manifest.state == state else PUBLISHED_TABLES
+    out_dir = store.new_publish_dir(run_id)
+    exported = export_changed(
         settings.db_path,
         out_dir,
         tables,
-        lake.duckdb_filesystem(settings.lake_dir),
+        {table: manifest.digests(table) for table in tables},
+        store.duckdb_filesystem,
         settings.warehouse_memory_limit,
     )
-    lake.swap_in_published(settings.lake_dir, out_dir, tables)
-    lake.write_published_state(settings.lake_dir, state)
-    lake.remove_staging(settings.lake_dir, run_id)
+    store.publish(out_dir, manifest, exported, state)
+    store.remove_staging(run_id)
 
 
 def clean_abandoned(settings: Settings) -> None:
-    """Remove what crashed runs left behind (call under the write lock, before a run)."""
+    """Remove what crashed runs left behind (call under the write lock, before a run), after
+    checking the lake was published with this release's schema version."""
+    store = lake.open_lake(settings.lake_dir)
+    store.check_schema_version()
     load.remove_abandoned_copies(settings.db_path)
-    lake.remove_staging(settings.lake_dir)
-    lake.remove_abandoned_publishes(settings.lake_dir)
+    store.remove_staging()
+    store.remove_abandoned_publishes()

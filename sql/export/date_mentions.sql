@@ -1,9 +1,5 @@
--- Publish date_mentions to the lake, partitioned by the day its document was loaded.
-COPY (
-    SELECT t.*, d.load_date
-    FROM date_mentions AS t
-    JOIN documents AS d USING (doc_id)
-    ORDER BY ALL
-) TO $path
-    (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (load_date),
-     KV_METADATA {newsetl_schema_version: '1'});
+-- The published rows of date_mentions, partitioned by the month of the news of their document.
+CREATE OR REPLACE TEMP VIEW published_rows AS
+SELECT t.*, m.year, m.month
+FROM date_mentions AS t
+JOIN document_months AS m USING (doc_id);

@@ -1,4 +1,5 @@
--- Publish documents to the lake, partitioned by the day each document was loaded.
-COPY (SELECT * FROM documents ORDER BY doc_id) TO $path
-    (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (load_date),
-     KV_METADATA {newsetl_schema_version: '1'});
+-- The published rows of documents, partitioned by the month of the news of their document.
+CREATE OR REPLACE TEMP VIEW published_rows AS
+SELECT t.*, m.year, m.month
+FROM documents AS t
+JOIN document_months AS m USING (doc_id);

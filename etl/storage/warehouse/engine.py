@@ -56,6 +56,8 @@ def apply_views_and_macros(conn: Connection) -> None:
 
 def create_empty_warehouse(db_path: Path) -> None:
     """Create a warehouse file in the v1.2.0 storage format with every table, view and macro."""
+    from etl.storage.warehouse.ddl import create_tables  # ddl builds on this module
+
     engine = sa.create_engine("duckdb:///:memory:", poolclass=sa.NullPool)
     try:
         with engine.connect() as conn:
@@ -63,7 +65,7 @@ def create_empty_warehouse(db_path: Path) -> None:
                 "ATTACH $path AS warehouse (STORAGE_VERSION 'v1.2.0')", {"path": str(db_path)}
             )
             conn.exec_driver_sql("USE warehouse")
-            run_script(conn, "ddl/tables.sql")
+            create_tables(conn)
             apply_views_and_macros(conn)
             conn.commit()  # closing the engine below checkpoints and closes the attached file
     finally:

@@ -1,13 +1,23 @@
-"""Publish every warehouse table to the lake as Parquet (DuckDB's writer, zstd, schema version)."""
+"""Publish warehouse tables to the lake as Parquet, rewriting only the partitions that changed.
+
+Each ``sql/export/<table>.sql`` defines the table's published rows (a temporary view, with the
+``year``/``month`` of the news for partitioned tables). Their per-partition digests are compared
+with the ones the lake's manifest holds; only partitions whose digest differs are written (by
+DuckDB's writer, zstd, the schema version in the key/value metadata), and partitions that no
+longer have rows are reported as removed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from fsspec import AbstractFileSystem
 from fsspec.implementations.local import LocalFileSystem
 
-from etl.storage.warehouse.engine import make_engine, run_script
+from etl.schema import SCHEMA_VERSION
+from etl.storage.lake import PartitionChanges
+from etl.storage.warehouse.engine import fetch_arrow, make_engine, run_script
 
 PARTITIONED_TABLES = (
     "documents",
@@ -22,32 +32,50 @@ SINGLE_FILE_TABLES = ("entities", "entity_aliases", "event_clusters", *BOOKKEEPI
 PUBLISHED_TABLES = PARTITIONED_TABLES + SINGLE_FILE_TABLES
 
 
-def export_tables(
+def export_changed(
     db_path: Path,
-    out_dir: Path | str,
+    out_dir: str,
     tables: tuple[str, ...],
+    published: Mapping[str, Mapping[str, str]],
     filesystem: AbstractFileSystem | None = None,
     memory_limit: str | None = None,
-) -> None:
-    """Write each of ``tables`` under ``out_dir/<table>/``.
+) -> PartitionChanges:
+    """Write under ``out_dir/<table>/`` the partitions of ``tables`` whose digest differs from
+    ``published`` ({table: {partition: digest}}, what the lake holds now).
 
     ``out_dir`` is a local folder, or (with ``filesystem``, the lake's fsspec filesystem, which
-    DuckDB then writes through) a URL on that filesystem. ``memory_limit``: DuckDB's memory cap
-    (the partitioned writes otherwise buffer a large share of each table).
+    DuckDB then writes through) a URL on that filesystem. ``memory_limit``: DuckDB's memory cap.
     """
     fs = filesystem or LocalFileSystem()
+    result = PartitionChanges()
     engine = make_engine(db_path, read_only=True, memory_limit=memory_limit)
     try:
         with engine.connect() as conn:
             if filesystem is not None:
                 conn.connection.driver_connection.register_filesystem(filesystem)
-            for table in (t for t in PARTITIONED_TABLES if t in tables):
-                run_script(conn, f"export/{table}.sql", {"path": f"{out_dir}/{table}"})
-                # An empty table writes no partition; publish an empty folder rather than none.
-                fs.makedirs(f"{out_dir}/{table}", exist_ok=True)
-            for table in (t for t in SINGLE_FILE_TABLES if t in tables):
-                fs.makedirs(f"{out_dir}/{table}", exist_ok=True)
-                path = f"{out_dir}/{table}/{table}.parquet"
-                run_script(conn, f"export/{table}.sql", {"path": path})
+            run_script(conn, "export/document_months.sql")
+            for table in tables:
+                partitioned = table in PARTITIONED_TABLES
+                run_script(conn, f"export/{table}.sql")
+                digest_sql = "partition_digests" if partitioned else "table_digest"
+                digests = fetch_arrow(conn, f"export/{digest_sql}.sql").to_pydict()
+                now = dict(zip(digests["partition"], digests["digest"], strict=True))
+                before = published.get(table, {})
+                changed = sorted(p for p, digest in now.items() if before.get(p) != digest)
+                result.changed[table] = {p: now[p] for p in changed}
+                result.removed[table] = sorted(set(before) - set(now))
+                folder = f"{out_dir}/{table}"
+                fs.makedirs(folder, exist_ok=True)
+                params = {"schema_version": SCHEMA_VERSION}
+                if partitioned and changed:
+                    run_script(
+                        conn,
+                        "export/copy_partitions.sql",
+                        {**params, "path": folder, "partitions": changed},
+                    )
+                elif changed:
+                    path = f"{folder}/{table}.parquet"
+                    run_script(conn, "export/copy_table.sql", {**params, "path": path})
     finally:
         engine.dispose()
+    return result

@@ -21,6 +21,7 @@ import pyarrow as pa
 from fsspec import AbstractFileSystem
 from sqlalchemy.engine import Connection
 
+from etl.storage.warehouse import ddl
 from etl.storage.warehouse.engine import (
     apply_views_and_macros,
     create_empty_warehouse,
@@ -216,9 +217,9 @@ def data_state(db_path: Path) -> str:
 
 
 def upgrade_schema(conn: Connection) -> None:
-    """Add the tables a newer release introduced to a warehouse made by an older one.
+    """Bring a warehouse made by an older release to the current schema (see ``ddl.upgrade``).
 
-    The next state is a copy of the live file, which may predate a table (``date_mentions``);
-    every DDL statement is ``CREATE ... IF NOT EXISTS``, so this is a no-op when up to date.
+    The next state is a copy of the live file, which may predate a table, a column or a key;
+    this is a no-op when it is up to date, and refuses a warehouse of a newer release.
     """
-    run_script(conn, "ddl/tables.sql")
+    ddl.upgrade(conn)

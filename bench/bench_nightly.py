@@ -1,0 +1,332 @@
+"""Benchmark: what one night of new articles costs as the archive grows.
+
+For each archive size N (default 0, 10,000 and 100,000 documents) it builds a warehouse and
+lake holding N synthetic documents (sentences, entity mentions drawn from a pool of person,
+organization and place names, events between them, date mentions; publication dates spread
+over 2010-2024), resolved, clustered and published as a previous run would have left them.
+Then it times one night: ``python -m etl.cli run`` over 200 new documents of real text (the
+seeds and ../shared/data, recombined as in ``bench_pipeline.py``, published the same day), in a
+fresh process with Prefect's start-up included, and prints the night's seconds, its ratio to
+the night on the empty archive (goal <= 1.5 at 100,000) and the peak RSS of the whole process
+tree (goal <= 1.5 GiB at every size).
+
+With ``--publish-only`` it times just the lake publish, in this process: every partition of an
+archive of unresolved synthetic documents, then the publish after a night of 200 synthetic
+documents of one month (what a run that adds a night's news rewrites).
+
+Run: ``python bench/bench_nightly.py [--archive 0 --archive 10000 --archive 100000]
+[--night 200] [--publish-only]`` from the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench_pipeline import REPO, build_corpus, timed_command
+
+from etl import schema
+from etl.ids import content_sha256, stable_id
+from etl.run import commit
+from etl.settings import Settings
+from etl.storage.warehouse import load
+from etl.storage.warehouse.engine import create_empty_warehouse
+
+NORMALIZE_DATA = REPO / "etl" / "stages" / "normalize" / "data"
+EVENT_TYPES = ("ACCUSE", "AGREE", "CONSULT", "COOPERATE", "PROTEST", "REJECT", "REQUEST")
+ORG_HEADS = ("Ministry", "Party", "Bank", "Council", "Agency", "Union", "Institute")
+PLACES = ("Paris", "Berlin", "Nairobi", "Lima", "Osaka", "Kyiv", "Quito", "Dhaka", "Accra")
+SYNTHETIC_DOCS_PER_CHUNK = 5_000
+NIGHT_DATE = "2026-11-28"
+# Run ids sort by time (the lake republishes when the last run that loaded documents changes):
+# the synthetic archive's sort before any real run, the synthetic night's after the archive's.
+ARCHIVE_RUN = "00000000T000000Z-archive"
+NIGHT_RUN = "00000000T000001Z-night"
+
+
+def _words(name: str) -> list[str]:
+    lines = (NORMALIZE_DATA / name).read_text("utf8").splitlines()
+    return [line.strip().title() for line in lines if line.strip() and not line.startswith("#")]
+
+
+class SyntheticArchive:
+    """Rows of synthetic documents: realistic shapes and name reuse, not real language."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        given, surnames = _words("given_names.txt"), _words("surnames.txt")
+        self.people = [
+            f"{self.rng.choice(given)} {self.rng.choice(surnames)}" for _ in range(20_000)
+        ]
+        self.orgs = [
+            f"{self.rng.choice(surnames)} {self.rng.choice(ORG_HEADS)}" for _ in range(5_000)
+        ]
+
+    def _name(self) -> tuple[str, str]:
+        roll = self.rng.random()
+        if roll < 0.5:
+            return self.rng.choice(self.people), "PERSON"
+        if roll < 0.8:
+            return self.rng.choice(self.orgs), "ORG"
+        return self.rng.choice(PLACES), "GPE"
+
+    def chunk(self, first: int, n_docs: int) -> dict[str, list[dict]]:
+        rows: dict[str, list[dict]] = {t: [] for t in ("documents", "sentences", "mentions")}
+        rows.update(events=[], date_mentions=[])
+        for number in range(first, first + n_docs):
+            self._document(number, rows)
+        return rows
+
+    def _document(self, number: int, rows: dict[str, list[dict]]) -> None:
+        rng = self.rng
+        published = date(2010, 1, 1) + timedelta(days=rng.randrange(15 * 365))
+        doc_id = stable_id("synthetic", number)
+        names = [self._name() for _ in range(rng.randint(4, 10))]
+        parts: list[str] = []
+        offset = 0
+        for sentence_idx in range(rng.randint(8, 20)):
+            (actor, actor_label), (other, other_label) = rng.sample(names, 2)
+            sentence = f"{actor} met {other} on Monday to discuss item {number}-{sentence_idx}."
+            start = offset
+            rows["sentences"].append(
+                {
+                    "doc_id": doc_id,
+                    "sentence_idx": sentence_idx,
+                    "start_char": start,
+                    "end_char": start + len(sentence),
+                    "text": sentence,
+                }
+            )
+            mention_ids = []
+            for text, label, at in (
+                (actor, actor_label, start),
+                (other, other_label, start + len(actor) + 5),
+            ):
+                mention_id = stable_id(doc_id, "m", at)
+                mention_ids.append(mention_id)
+                rows["mentions"].append(
+                    {
+                        "mention_id": mention_id,
+                        "doc_id": doc_id,
+                        "sentence_idx": sentence_idx,
+                        "start_char": at,
+                        "end_char": at + len(text),
+                        "raw_start_char": at,
+                        "raw_end_char": at + len(text),
+                        "text": text,
+                        "label": label,
+                    }
+                )
+            if sentence_idx % 2 == 0:
+                event_id = stable_id(doc_id, "e", sentence_idx)
+                rows["events"].append(
+                    {
+                        "event_id": event_id,
+                        "doc_id": doc_id,
+                        "sentence_idx": sentence_idx,
+                        "event_type": rng.choice(EVENT_TYPES),
+                        "mode": None,
+                        "actor_mention_id": mention_ids[0],
+                        "actor_text": actor,
+                        "recipient_mention_id": mention_ids[1],
+                        "recipient_text": other,
+                        "trigger_text": "met",
+                        "start_char": start + len(actor) + 1,
+                        "end_char": start + len(actor) + 4,
+                        "raw_start_char": start + len(actor) + 1,
+                        "raw_end_char": start + len(actor) + 4,
+                        "event_date": published,
+                        "date_text": "Monday",
+                        "date_source": "sentence",
+                        "location_text": None,
+                        "location_country_code": None,
+                        "negated": False,
+                        "factuality": "asserted",
+                        "confidence": 0.5,
+                    }
+                )
+                at = sentence.index("Monday") + start
+                rows["date_mentions"].append(
+                    {
+                        "date_mention_id": stable_id(doc_id, "d", at),
+                        "doc_id": doc_id,
+                        "sentence_idx": sentence_idx,
+                        "text": "Monday",
+                        "start_char": at,
+                        "end_char": at + 6,
+                        "raw_start_char": at,
+                        "raw_end_char": at + 6,
+                        "resolved_date": published,
+                        "granularity": "day",
+                        "event_id": event_id,
+                    }
+                )
+            parts.append(sentence)
+            offset += len(sentence) + 1
+        text = " ".join(parts)
+        rows["documents"].append(
+            {
+                "doc_id": doc_id,
+                "source_uri": f"file:///archive/{number:07d}.txt",
+                "publisher": rng.choice(("Reuters", "AP", "AFP", "BBC")),
+                "url": None,
+                "title": None,
+                "published_at": published,
+                "raw_text": text,
+                "text": text,
+                "case_restored": False,
+                "content_sha256": content_sha256(text),
+                "run_id": "archive",
+                "encoding": "utf-8",
+                "n_words": len(text.split()),
+                "load_date": published,
+            }
+        )
+
+
+def insert_synthetic(
+    settings: Settings, archive: SyntheticArchive, first: int, n_docs: int, run_id: str, **fixed
+) -> None:
+    """Load ``n_docs`` synthetic documents (``fixed``: document columns to override) and a
+    ``runs`` row, unresolved, in one transaction."""
+    rows = archive.chunk(first, n_docs)
+    for document in rows["documents"]:
+        document.update(fixed)
+    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
+        files = {
+            table: [
+                commit.stage_table(settings, run_id, table, f"{first:07d}", rows[table], schema_)
+            ]
+            for table, schema_ in commit.BATCH_TABLES.items()
+        }
+        load.insert_documents(conn, files)
+        run_row = {"run_id": run_id, "status": "succeeded", "docs_loaded": n_docs}
+        load.record_run(
+            conn,
+            {
+                "runs": commit.stage_table(settings, run_id, "runs", "0", [run_row], schema.RUNS),
+                "quarantine": commit.stage_table(
+                    settings, run_id, "quarantine", "0", [], schema.QUARANTINE
+                ),
+            },
+        )
+
+
+def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
+    """Seconds of a publish of every partition vs. the publish after a one-month night."""
+    archive = SyntheticArchive()
+    with tempfile.TemporaryDirectory(prefix="newsetl-publish-") as tmp:
+        for n_docs in archive_sizes:
+            where = Path(tmp) / f"archive-{n_docs}"
+            settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
+            where.mkdir()
+            create_empty_warehouse(settings.db_path)
+            for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
+                count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
+                insert_synthetic(settings, archive, first, count, f"{ARCHIVE_RUN}-{first:07d}")
+            started = time.perf_counter()
+            commit.publish_lake(settings, ARCHIVE_RUN)
+            full = time.perf_counter() - started
+            night = date.fromisoformat(NIGHT_DATE)
+            insert_synthetic(settings, archive, n_docs, night_docs, NIGHT_RUN, published_at=night)
+            started = time.perf_counter()
+            commit.publish_lake(settings, NIGHT_RUN)
+            nightly = time.perf_counter() - started
+            print(
+                f"archive N = {n_docs:,}: publish of every partition {full:.1f} s; publish after "
+                f"a {night_docs}-document night {nightly:.1f} s ({nightly / max(full, 1e-9):.2f})",
+                flush=True,
+            )
+
+
+def build_archive(settings: Settings, n_docs: int) -> None:
+    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed."""
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    create_empty_warehouse(settings.db_path)
+    if n_docs == 0:
+        return
+    archive = SyntheticArchive()
+    for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
+        count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
+        insert_synthetic(settings, archive, first, count, f"{ARCHIVE_RUN}-{first:07d}")
+    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
+        commit.resolve_and_cluster(conn, settings, ARCHIVE_RUN)
+    commit.publish_lake(settings, ARCHIVE_RUN)
+
+
+def night_source(folder: Path, n_docs: int) -> Path:
+    """``n_docs`` articles of real text, each with a ``.meta.json`` dating it to one night."""
+    build_corpus(folder, n_docs)
+    for text_file in folder.glob("*.txt"):
+        meta = {"published_at": NIGHT_DATE, "publisher": "Reuters"}
+        text_file.with_suffix(".meta.json").write_text(json.dumps(meta), "utf8")
+    return folder
+
+
+def bench(archive_sizes: list[int], night_docs: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
+        workdir = Path(tmp)
+        night = night_source(workdir / "night", night_docs)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "PREFECT_HOME": str(workdir / "prefect"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
+        cli = [sys.executable, "-m", "etl.cli", "run", "--source"]
+        # Prefect's database is created once per PREFECT_HOME, as on a machine that runs nightly.
+        (workdir / "empty").mkdir()
+        init = workdir / "init"
+        timed_command([*cli, str(workdir / "empty"), "--db", f"{init}.duckdb"], env)
+        baseline = None
+        for n_docs in archive_sizes:
+            where = workdir / f"archive-{n_docs}"
+            settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
+            started = time.perf_counter()
+            build_archive(settings, n_docs)
+            size_mib = settings.db_path.stat().st_size / 2**20
+            print(
+                f"archive N = {n_docs:,}: built in {time.perf_counter() - started:.1f} s, "
+                f"warehouse {size_mib:,.0f} MiB",
+                flush=True,
+            )
+            args = [*cli, str(night), "--db", str(settings.db_path)]
+            timing = timed_command([*args, "--lake", str(settings.lake_dir)], env)
+            baseline = baseline or timing.seconds
+            print(
+                f"  night of {night_docs} documents: {timing.seconds:.1f} s "
+                f"(ratio to the first archive size {timing.seconds / baseline:.2f}), "
+                f"peak RSS {timing.peak_rss_mib:,.0f} MiB",
+                flush=True,
+            )
+            rerun = timed_command([*args, "--lake", str(settings.lake_dir)], env)
+            print(
+                f"  unchanged re-run: {rerun.seconds:.1f} s "
+                f"({rerun.seconds / timing.seconds:.2f} of the night), "
+                f"peak RSS {rerun.peak_rss_mib:,.0f} MiB",
+                flush=True,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=int, action="append", help="Archive size (repeatable).")
+    parser.add_argument("--night", type=int, default=200, help="New documents in the night.")
+    parser.add_argument("--publish-only", action="store_true", help="Time the lake publish only.")
+    args = parser.parse_args()
+    sizes = args.archive or [0, 10_000, 100_000]
+    if args.publish_only:
+        bench_publish(sizes, args.night)
+    else:
+        bench(sizes, args.night)
+
+
+if __name__ == "__main__":
+    main()
