@@ -18,13 +18,15 @@ from tests.conftest import make_settings
 
 
 def warehouse_tables(db_path: Path) -> dict[str, list[tuple]]:
-    """Every base table except ``runs``, rows sorted, run-specific columns dropped."""
+    """Every base table except ``runs`` and ``schema_migrations`` (when each was applied), rows
+    sorted, run-specific columns dropped."""
     with duckdb.connect(str(db_path), read_only=True) as conn:
         names = [
             row[0]
             for row in conn.execute(
                 "SELECT table_name FROM information_schema.tables "
-                "WHERE table_type = 'BASE TABLE' AND table_name <> 'runs' ORDER BY 1"
+                "WHERE table_type = 'BASE TABLE' "
+                "AND table_name NOT IN ('runs', 'schema_migrations') ORDER BY 1"
             ).fetchall()
         ]
         return {name: sorted(rows_without_run_columns(conn, name), key=repr) for name in names}

@@ -4,6 +4,7 @@ older warehouses gain the new event_clusters columns."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -66,13 +67,13 @@ def test_an_earlier_meeting_of_the_same_leader_stays_its_own_event(seed_db):
 
 
 def test_an_older_warehouse_gains_the_new_event_cluster_columns(tmp_path):
+    """A warehouse of the release before event coreference (tests/warehouse_v1.sql) gains the
+    event_clusters columns when a run opens it."""
     db_path = tmp_path / "old.duckdb"
     with duckdb.connect(str(db_path)) as con:
-        con.execute(
-            "CREATE TABLE event_clusters (cluster_id VARCHAR NOT NULL, event_type VARCHAR NOT NULL,"
-            " actor_entity_id VARCHAR, recipient_entity_id VARCHAR, event_date DATE,"
-            " n_mentions INTEGER, n_documents INTEGER, n_publishers INTEGER)"
-        )
+        con.execute((Path(__file__).parent / "warehouse_v1.sql").read_text())
+        old_columns = [row[0] for row in con.execute("DESCRIBE event_clusters").fetchall()]
+    assert "confidence" not in old_columns
     engine = make_engine(db_path)
     try:
         with engine.connect() as conn:

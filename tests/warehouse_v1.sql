@@ -15,24 +15,7 @@ CREATE TABLE IF NOT EXISTS documents (
     run_id          VARCHAR NOT NULL,
     encoding        VARCHAR,
     n_words         INTEGER,
-    load_date       DATE,
-    headline             VARCHAR,
-    dateline             VARCHAR,
-    published_at_source  VARCHAR
-);
--- Warehouses made before document anatomy get its columns.
-ALTER TABLE documents ADD COLUMN IF NOT EXISTS headline VARCHAR;
-ALTER TABLE documents ADD COLUMN IF NOT EXISTS dateline VARCHAR;
-ALTER TABLE documents ADD COLUMN IF NOT EXISTS published_at_source VARCHAR;
-
-CREATE TABLE IF NOT EXISTS document_parts (
-    doc_id          VARCHAR NOT NULL,
-    part_idx        INTEGER NOT NULL,
-    kind            VARCHAR NOT NULL,
-    start_char      INTEGER NOT NULL,
-    end_char        INTEGER NOT NULL,
-    raw_start_char  INTEGER,
-    raw_end_char    INTEGER
+    load_date       DATE
 );
 
 CREATE TABLE IF NOT EXISTS sentences (
@@ -67,7 +50,6 @@ CREATE TABLE IF NOT EXISTS entity_mentions (
     raw_end_char    INTEGER,
     text            VARCHAR NOT NULL,
     label           VARCHAR NOT NULL,
-    spacy_label     VARCHAR,
     entity_id       VARCHAR
 );
 
@@ -122,11 +104,7 @@ CREATE TABLE IF NOT EXISTS event_clusters (
     event_date           DATE,
     n_mentions           INTEGER,
     n_documents          INTEGER,
-    n_publishers         INTEGER,
-    date_source          VARCHAR,
-    first_reported_at    DATE,
-    last_reported_at     DATE,
-    confidence           DOUBLE
+    n_publishers         INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS runs (
@@ -147,9 +125,3 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason      VARCHAR NOT NULL,
     run_id      VARCHAR NOT NULL
 );
-
--- Columns later releases added to existing tables (warehouses made by older ones gain them here).
-ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS date_source VARCHAR;
-ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS first_reported_at DATE;
-ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS last_reported_at DATE;
-ALTER TABLE event_clusters ADD COLUMN IF NOT EXISTS confidence DOUBLE;
