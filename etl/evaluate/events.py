@@ -42,6 +42,7 @@ from etl.stages.extract.event_scoring import (
     choose_threshold,
     fit_weights,
 )
+from etl.stages.extract.events import EventFinding
 
 FORMS = ("cased", "degraded")
 STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
@@ -105,26 +106,11 @@ def overlaps(predicted: str | None, gold: tuple[str, ...]) -> bool:
     return any(words & content_words(g) for g in gold)
 
 
-@dataclass(frozen=True)
-class Predicted:
-    """One predicted event: its row, the rule behind it and its scorer features."""
-
-    row: dict
-    rule: str
-    features: tuple[str, ...]
-
-
 def predict_events(
     nlp: Language, text: str, doc_id: str, scorer: EventScorer | None = None
-) -> list[Predicted]:
+) -> list[EventFinding]:
     """Run sentences, mentions and events on one text (``scorer``: which events to keep)."""
-    extracted = extract_document(nlp(text), doc_id, event_scorer=scorer)
-    return [
-        Predicted(row, rule, features)
-        for row, rule, features in zip(
-            extracted.events, extracted.event_rules, extracted.event_features, strict=True
-        )
-    ]
+    return extract_document(nlp(text), doc_id, event_scorer=scorer).event_findings
 
 
 def predict(nlp: Language, text: str, doc_id: str) -> list[tuple[dict, str]]:
@@ -134,7 +120,7 @@ def predict(nlp: Language, text: str, doc_id: str) -> list[tuple[dict, str]]:
 
 def predicted_forms(
     gold: list[GoldSentence], nlp: Language, scorer: EventScorer | None = None
-) -> Iterator[tuple[str, GoldSentence, list[Predicted]]]:
+) -> Iterator[tuple[str, GoldSentence, list[EventFinding]]]:
     """(form, gold sentence, predicted events) for every sentence in both forms."""
     restore = degraded_restorer()
     for record in gold:
@@ -223,7 +209,7 @@ def folds_and_paths(argv: list[str]) -> tuple[int, list[str]]:
     return int(argv[at + 1]), argv[:at] + argv[at + 2 :]
 
 
-Scored = tuple[str, GoldSentence, list[Predicted]]
+Scored = tuple[str, GoldSentence, list[EventFinding]]
 
 
 def fold_of(record_id: str, folds: int) -> int:

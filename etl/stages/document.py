@@ -18,7 +18,7 @@ from etl.records import Article, Quarantined, RawSpan, identity_span
 from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
 from etl.stages.extract.dates import extract_date_mentions
 from etl.stages.extract.event_scoring import EventScorer
-from etl.stages.extract.events import extract_event_findings
+from etl.stages.extract.events import EventFinding, extract_event_findings
 from etl.stages.extract.mentions import extract_mentions
 from etl.stages.extract.sentences import extract_sentences
 from etl.stages.nlp import ParseFailure, Parser, failure_reason
@@ -32,14 +32,14 @@ class ExtractedDocument:
     sentences: list[dict]
     mentions: list[dict]
     events: list[dict]
-    event_rules: list[str]  # the extraction rule behind each event, for calibration
+    # Each event with the rule behind it and its scorer features, for calibration and fitting.
+    event_findings: list[EventFinding]
     date_mentions: list[dict]
     n_words: int
     anatomy: Anatomy
     parts: list[dict]  # document_parts rows
     published_at: date | None  # the metadata date, else the one the text states
     published_at_source: str | None
-    event_features: list[tuple[str, ...]] = field(default_factory=list)  # for the event scorer
 
 
 # Mentions in these parts are no names of the story (a URL's words, a menu's "Home", "US",
@@ -130,14 +130,13 @@ def extract_document(
         sentences=sentences,
         mentions=mentions,
         events=events,
-        event_rules=[finding.rule for finding in findings],
+        event_findings=findings,
         date_mentions=date_mentions,
         n_words=sum(1 for token in doc if not (token.is_punct or token.is_space)),
         anatomy=anatomy,
         parts=part_rows(doc_id, anatomy, to_raw),
         published_at=published_at,
         published_at_source=published_source,
-        event_features=[finding.features for finding in findings],
     )
 
 

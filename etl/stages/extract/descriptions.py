@@ -30,7 +30,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from etl.stages.resolve.names import lookup_place
+from etl.reference.places import Purpose, lookup_place
 
 _COUNTRY_KINDS = frozenset({"country", "demonym", "capital"})
 _MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod"})
@@ -51,7 +51,7 @@ def is_person_noun(token: Token) -> bool:
 
 
 def _country(token: Token) -> str | None:
-    place = lookup_place(token.text)
+    place = lookup_place(token.text, Purpose.ENTITY_RESOLUTION)
     return place.iso3 if place is not None and place.kind in _COUNTRY_KINDS else None
 
 

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
-from etl.stages.resolve.names import lookup_place
+from etl.reference.places import Purpose, lookup_place
 
 # Labels that name a thing; numeric and temporal labels are handled by the date extractor.
 NAME_LABELS = frozenset(
@@ -46,7 +46,7 @@ def _owner_split(span: Span) -> list[tuple[int, int]]:
 
 
 def _is_country_or_capital(text: str) -> bool:
-    place = lookup_place(text)
+    place = lookup_place(text, Purpose.ENTITY_RESOLUTION)
     return place is not None and place.kind in {"country", "demonym", "capital"}
 
 
@@ -129,7 +129,7 @@ def _is_common_noun_phrase(span: Span) -> bool:
     """``a parliamentary Republic``: one capitalized word heading an indefinite noun phrase is a
     common noun whose capital came from casing restoration or a headline, not a name, unless the
     gazetteer knows it (``an American``, ``a Kyrgyz``)."""
-    if len(span) != 1 or lookup_place(span.text) is not None:
+    if len(span) != 1 or lookup_place(span.text, Purpose.ENTITY_RESOLUTION) is not None:
         return False
     return any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in span[0].children)
 
