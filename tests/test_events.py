@@ -306,7 +306,7 @@ def test_cross_validated_scores_hold_out(nlp):
     result = cross_validate(score_all(GOLD, nlp), folds=5)
     for form in ("cased", "degraded"):
         fitted, held_out = result["fitted"][form], result["held_out"][form]
-        assert held_out["f1"] >= 0.74
+        assert held_out["f1"] >= 0.79
         assert fitted["f1"] - held_out["f1"] < 0.03  # a larger gap means the scorer is fitting
         assert held_out["actor_match_rate"] >= 0.85
     assert "held_out" in format_cross_validation(result)
@@ -368,3 +368,16 @@ def test_stative_participle_keeps_its_subject_as_actor(nlp):
 def test_quantity_is_no_recipient(nlp):
     rows = run(nlp, "Swiss doctors handed over 700 kg of medicine to the Red Crescent.")
     assert {r["recipient_text"] for r in rows if r["event_type"] == "AID"} == {"Red Crescent"}
+
+
+def test_clause_role_reads_reported_content_as_main(nlp):
+    from etl.stages.extract.events import clause_role
+
+    lexicon = load_event_lexicon()
+    doc = nlp(
+        "Lebanon complained on Tuesday over Israeli raids in which 20 people were killed, "
+        "officials said."
+    )
+    by_word = {t.text: t for t in doc}
+    assert clause_role(by_word["complained"], lexicon) == "main"  # reported by "said"
+    assert clause_role(by_word["killed"], lexicon) == "relcl"  # background, not the news

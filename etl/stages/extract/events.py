@@ -1225,7 +1225,7 @@ def _all_findings(
                     "factuality": fact,
                     "confidence": _confidence(calibration, candidate.rule, actor_id is not None),
                 }
-                features = event_features(candidate, fact, actor, recipient, classes)
+                features = event_features(candidate, fact, actor, recipient, classes, lexicon)
                 rows.append(EventFinding(row, candidate.rule, features))
         resolver.remember_subject(sent)
     locate_by_reference([finding.row for finding in rows], sentences, index, lexicon)
@@ -1261,16 +1261,43 @@ def event_features(
     actor: Argument | None,
     recipient: Argument | None,
     classes: dict[tuple[str, str], str],
+    lexicon: Lexicon,
 ) -> tuple[str, ...]:
     """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
     evidence (rule, how the lexicon derived the trigger, whether it is an adjunct, factuality)
-    and the argument structure (what kind of party the actor and the recipient are). Not the
-    event's position in its sentence: a news sentence can report several true events."""
+    and the argument structure (what kind of party the actor and the recipient are), and how
+    its clause is embedded in the sentence (``clause_role``). Not the event's position in its
+    sentence: a news sentence can report several true events."""
     return (
         f"rule:{candidate.rule}",
         f"source:{candidate.trigger.source}",
         f"subsidiary:{candidate.subsidiary}",
+        f"clause:{clause_role(candidate.clause, lexicon)}",
         f"fact:{fact}",
         f"actor:{_party_class(actor, classes)}",
         f"recipient:{_party_class(recipient, classes)}",
     )
+
+
+# How a clause attaches to the one above it, as the scorer reads it; any other attachment
+# (prepositional, nominal) is "other".
+CLAUSE_ROLES = frozenset({"conj", "advcl", "relcl", "xcomp", "ccomp", "acl", "parataxis"})
+
+
+def clause_role(clause: Token, lexicon: Lexicon) -> str:
+    """How an event's clause sits in its sentence: "main" (the root, or the content a reporting
+    verb reports: "X attacked Y, officials said"), else the first dependency on the way up
+    that embeds it (conj, advcl, relcl, xcomp, ccomp, acl, parataxis, other). A news sentence
+    states its main event in the main clause; embedded clauses give background, reasons and
+    consequences, whose events a coder of the sentence's event does not code."""
+    current = clause
+    for _ in range(12):
+        if current.dep_ == "ROOT" or current.head is current:
+            return "main"
+        reported = current.dep_ in {"ccomp", "parataxis"} and _reporting_clause(
+            current.head, lexicon
+        )
+        if not reported:
+            return current.dep_ if current.dep_ in CLAUSE_ROLES else "other"
+        current = current.head
+    return "other"
