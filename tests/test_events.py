@@ -276,10 +276,23 @@ def test_seed_kazakh_reply(seed_rows):
         assert _has(rows, "ACCUSE", date(2017, 9, 20), "kazakhstan", "bishkek")
 
 
-def test_seed_jeenbekov_stepped_down_last_month(seed_rows):
-    assert _has(
-        seed_rows["reuters"], "RETREAT", date(2017, 8, 1), "jeenbekov", date_text="last month"
+def test_seed_jeenbekov_stepped_down_last_month(nlp):
+    # A relative clause beside the sentence's main event: the scorer drops it as background
+    # (the PLOVER coding reports a sentence's main event); its date is still resolved.
+    from etl.stages.extract.event_scoring import KEEP_ALL
+    from etl.stages.extract.events import extract_event_findings
+
+    text = (REPO / "seeds" / "004_fb51ec9794fbacba.txt").read_text(encoding="utf-8")
+    from etl.stages.normalize import normalize
+
+    doc = nlp(normalize(text).text)
+    sentences = extract_sentences(doc, "doc")
+    mentions = extract_mentions(doc, "doc", [s["start_char"] for s in sentences])
+    findings = extract_event_findings(
+        doc, mentions, doc_id="doc", published_at=PUBLISHED, scorer=KEEP_ALL
     )
+    rows = [f.row for f in findings]
+    assert _has(rows, "RETREAT", date(2017, 8, 1), "jeenbekov", date_text="last month")
 
 
 def test_seed_negated_support(seed_rows):
@@ -370,14 +383,30 @@ def test_quantity_is_no_recipient(nlp):
     assert {r["recipient_text"] for r in rows if r["event_type"] == "AID"} == {"Red Crescent"}
 
 
-def test_clause_role_reads_reported_content_as_main(nlp):
+def test_clause_role_main_background_and_embedded(nlp):
     from etl.stages.extract.events import clause_role
 
     lexicon = load_event_lexicon()
     doc = nlp(
         "Lebanon complained on Tuesday over Israeli raids in which 20 people were killed, "
-        "officials said."
+        "officials said, as the leaders sought to ease tensions."
     )
     by_word = {t.text: t for t in doc}
     assert clause_role(by_word["complained"], lexicon) == "main"  # reported by "said"
-    assert clause_role(by_word["killed"], lexicon) == "relcl"  # background, not the news
+    assert clause_role(by_word["killed"], lexicon) == "background"  # happened, not the news
+    assert clause_role(by_word["ease"], lexicon) == "embedded"  # an attempt, not a fact
+
+
+def test_background_event_is_the_news_when_the_main_clause_has_none(nlp):
+    from etl.stages.extract.events import select_candidates
+
+    lexicon = load_event_lexicon()
+    doc = nlp(
+        "The dispute between the two neighbors deepened on September 20, a day after Kazakh "
+        "leader Nursultan Nazarbaev held a meeting with Omurbek Babanov."
+    )
+    (candidate,) = select_candidates(next(doc.sents), lexicon)
+    assert candidate.role == "alone"
+    doc = nlp("Kyrgyzstan accused Kazakhstan on Wednesday after Nazarbaev met Babanov.")
+    roles = {c.tokens[0].text: c.role for c in select_candidates(next(doc.sents), lexicon)}
+    assert roles == {"accused": "main", "met": "background"}
