@@ -322,7 +322,9 @@ def test_cross_validated_scores_hold_out(nlp):
         assert held_out["f1"] >= 0.79
         assert fitted["f1"] - held_out["f1"] < 0.03  # a larger gap means the scorer is fitting
         assert held_out["actor_match_rate"] >= 0.85
-    assert "held_out" in format_cross_validation(result)
+    assert len(result["per_fold"]) == 5
+    report = format_cross_validation(result)
+    assert "held_out" in report and "held mean" in report and "fit 4" in report
 
 
 def test_calibration_shrinks_rare_rules_toward_the_overall_precision():
@@ -410,3 +412,11 @@ def test_background_event_is_the_news_when_the_main_clause_has_none(nlp):
     doc = nlp("Kyrgyzstan accused Kazakhstan on Wednesday after Nazarbaev met Babanov.")
     roles = {c.tokens[0].text: c.role for c in select_candidates(next(doc.sents), lexicon)}
     assert roles == {"accused": "main", "met": "background"}
+
+
+def test_a_country_hosting_a_base_is_not_consulting_it(nlp):
+    # The object of "host" names a facility (WordNet noun.artifact), not a party.
+    rows = run(nlp, "Kyrgyzstan hosts a Russian military air base.")
+    assert not [r for r in rows if r["event_type"] == "CONSULT"]
+    rows = run(nlp, "Kyrgyzstan hosted the Russian president on Tuesday.")
+    assert [r for r in rows if r["event_type"] == "CONSULT"]

@@ -270,17 +270,27 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS) -> dict:
     fitted = fit_scorer(scored)
     held_out: dict[str, Pairs] = {form: [] for form in FORMS}
     thresholds = []
+    per_fold = []
     for fold in range(folds):
         train = [s for s in scored if fold_of(s[1].record_id, folds) != fold]
         test = [s for s in scored if fold_of(s[1].record_id, folds) == fold]
         scorer = fit_scorer(train)
         thresholds.append(scorer.threshold)
-        for form, pairs in _kept(test, scorer).items():
+        test_pairs = _kept(test, scorer)
+        train_pairs = _kept(train, scorer)
+        per_fold.append(
+            {
+                form: {"fitted": _score(train_pairs[form]), "held_out": _score(test_pairs[form])}
+                for form in FORMS
+            }
+        )
+        for form, pairs in test_pairs.items():
             held_out[form] += pairs
     return {
         "folds": folds,
         "scorer": fitted,
         "fold_thresholds": thresholds,
+        "per_fold": per_fold,
         "unscored": {form: _score(pairs) for form, pairs in _kept(scored, KEEP_ALL).items()},
         "fitted": {form: _score(pairs) for form, pairs in _kept(scored, fitted).items()},
         "held_out": {form: _score(pairs) for form, pairs in held_out.items()},
@@ -310,4 +320,26 @@ def format_cross_validation(result: dict) -> str:
             lines.append(f"{form:<10}{name:<10}" + "".join(f"{m[k]:>8.3f}" for k in keys))
         gap = [result["fitted"][form][k] - result["held_out"][form][k] for k in keys]
         lines.append(f"{form:<10}{'gap':<10}" + "".join(f"{g:>8.3f}" for g in gap))
-    return "\n".join(lines)
+    return "\n".join(lines + format_folds(result, keys))
+
+
+def format_folds(result: dict, keys: tuple[str, ...]) -> list[str]:
+    """Per fold: the fold's scorer on its own training sentences (fitted) and on the fold
+    (held out), and the mean over folds of each."""
+    lines = [
+        "per fold: the scorer fitted without fold k, on its training sentences (fit k) and on",
+        "fold k (held k); the mean of each over folds",
+    ]
+    for form in FORMS:
+        for name, label in (("fitted", "fit"), ("held_out", "held")):
+            figures = [fold[form][name] for fold in result.get("per_fold", [])]
+            for number, m in enumerate(figures):
+                lines.append(
+                    f"{form:<10}{f'{label} {number}':<10}" + "".join(f"{m[k]:>8.3f}" for k in keys)
+                )
+            if figures:
+                means = [sum(m[k] for m in figures) / len(figures) for k in keys]
+                lines.append(
+                    f"{form:<10}{f'{label} mean':<10}" + "".join(f"{v:>8.3f}" for v in means)
+                )
+    return lines
