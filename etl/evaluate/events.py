@@ -38,8 +38,8 @@ from etl.stages.document import extract_document
 from etl.stages.extract.event_scoring import (
     KEEP_ALL,
     L2_GRID,
+    THRESHOLD_GRID,
     EventScorer,
-    choose_threshold,
     fit_weights,
 )
 from etl.stages.extract.events import EventFinding
@@ -227,41 +227,47 @@ def _kept(scored: list[Scored], scorer: EventScorer) -> dict[str, Pairs]:
     return by_form
 
 
-def _pooled_f1(scored: list[Scored], scorer: EventScorer) -> float:
-    return _score([pair for pairs in _kept(scored, scorer).values() for pair in pairs])["f1"]
-
-
 INNER_FOLDS = 4
 
 
-def _fit_with(scored: list[Scored], l2_penalty: float) -> EventScorer:
-    examples = [
+def _examples(scored: list[Scored]) -> list[tuple[tuple[str, ...], bool]]:
+    return [
         (p.features, p.row["event_type"] == record.event_type)
         for _, record, predicted in scored
         for p in predicted
     ]
-    weights, bias = fit_weights(examples, l2_penalty)
-    threshold = choose_threshold(weights, bias, lambda scorer: _pooled_f1(scored, scorer))
-    return EventScorer(weights, bias, threshold)
 
 
-def _inner_f1(scored: list[Scored], l2_penalty: float) -> float:
-    """Pooled F1 of ``l2_penalty`` by cross-validation within ``scored`` (inner folds)."""
-    pairs: Pairs = []
+def _inner_choice(scored: list[Scored], l2_penalty: float) -> tuple[float, float]:
+    """(pooled F1, threshold) of ``l2_penalty`` by cross-validation within ``scored``: each
+    inner fold is scored by weights fitted without it, and the threshold is the one whose F1
+    over these out-of-fold scores is best (ties go low), so that neither the prior strength
+    nor the threshold is chosen on scores of the sentences the weights were fitted on."""
+    models = []
     for fold in range(INNER_FOLDS):
         train = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) != fold]
         test = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) == fold]
-        for form_pairs in _kept(test, _fit_with(train, l2_penalty)).values():
-            pairs += form_pairs
-    return _score(pairs)["f1"]
+        models.append((test, fit_weights(_examples(train), l2_penalty)))
+
+    def f1_at(threshold: float) -> float:
+        pairs: Pairs = []
+        for test, (weights, bias) in models:
+            for form_pairs in _kept(test, EventScorer(weights, bias, threshold)).values():
+                pairs += form_pairs
+        return _score(pairs)["f1"]
+
+    threshold = max(THRESHOLD_GRID, key=lambda t: (f1_at(t), -t))
+    return f1_at(threshold), threshold
 
 
 def fit_scorer(scored: list[Scored]) -> EventScorer:
     """Scorer weights fitted on these predictions (an event is right when its type is the gold
-    type), with the prior strength that cross-validates best within them, and the threshold
-    that maximizes their event-type F1, both forms pooled."""
-    l2_penalty = max(L2_GRID, key=lambda l2: (_inner_f1(scored, l2), l2))
-    return _fit_with(scored, l2_penalty)
+    type), with the prior strength and the threshold that cross-validate best within them
+    (``_inner_choice``), both forms pooled."""
+    choices = {l2: _inner_choice(scored, l2) for l2 in L2_GRID}
+    l2_penalty = max(L2_GRID, key=lambda l2: (choices[l2][0], l2))
+    weights, bias = fit_weights(_examples(scored), l2_penalty)
+    return EventScorer(weights, bias, choices[l2_penalty][1])
 
 
 def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS) -> dict:

@@ -1301,7 +1301,7 @@ def event_features(
     classes: dict[tuple[str, str], str],
 ) -> tuple[str, ...]:
     """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
-    evidence (rule, how the lexicon derived the trigger, whether it is an adjunct, factuality),
+    evidence (rule, how the lexicon derived the trigger, factuality),
     the argument structure (what kind of party the actor and the recipient are) and how its
     clause sits in the sentence (``Candidate.role``: main, background beside a main event,
     background alone, embedded). Not the event's position in its sentence: a news sentence can
@@ -1309,7 +1309,6 @@ def event_features(
     return (
         f"rule:{candidate.rule}",
         f"source:{candidate.trigger.source}",
-        f"subsidiary:{candidate.subsidiary}",
         f"clause:{candidate.role}",
         f"fact:{fact}",
         f"actor:{_party_class(actor, classes)}",
