@@ -31,9 +31,12 @@ How a sentence becomes events:
   verb of emotion ("*hope* to cooperate") is an attitude, not a commitment, and is dropped.
 * Every remaining event is scored by sense and argument structure (``event_scoring``: how the
   lexicon derived its trigger, the rule, factuality, what kind of party actor and recipient
-  are, and whether its clause is the sentence's main clause, background (a relative or
-  adverbial clause beside a main-clause event), or embedded (an attempt, plan or purpose:
-  ``clause_role``)); events below the learned threshold are dropped.
+  are, and whether its clause is the sentence's main clause, background (an adverbial or
+  participial clause beside a main-clause event), or embedded (an attempt, plan or purpose:
+  ``clause_role``)); events below the learned threshold are dropped. An aside (a relative
+  clause beside the main event: "Jeenbekov, who *stepped down* last month") happened but is
+  not what the sentence reports; the gold coding of a sentence leaves it out, so it is kept
+  as found and the scorer is neither fitted nor judged on it (``event_scoring.ASIDE``).
 * A meeting or visit needs a party as its object: "hosts a Russian military air base" (a
   common noun naming a place or facility by WordNet) is no CONSULT.
 * ``factuality`` is negated / future / hypothetical / asserted from the clause's auxiliaries,
@@ -441,7 +444,7 @@ def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
         # the background clause is what the sentence reports; "alone" lets the scorer weigh
         # it apart from background beside a main-clause event.
         for candidate in result:
-            if candidate.role == "background":
+            if candidate.role in {"background", "aside"}:
                 candidate.role = "alone"
     return result
 
@@ -1303,8 +1306,8 @@ def event_features(
     """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
     evidence (rule, how the lexicon derived the trigger, factuality),
     the argument structure (what kind of party the actor and the recipient are) and how its
-    clause sits in the sentence (``Candidate.role``: main, background beside a main event,
-    background alone, embedded). Not the event's position in its sentence: a news sentence can
+    clause sits in the sentence (``Candidate.role``: main, aside or background beside a main
+    event, alone, embedded). Not the event's position in its sentence: a news sentence can
     report several true events, but the one a sentence reports sits in its main clause."""
     return (
         f"rule:{candidate.rule}",
@@ -1330,9 +1333,11 @@ def clause_role(clause: Token, lexicon: Lexicon) -> str:
       officials said") or an infinitival or conditional adjunct ("used his speech to *give*
       criticism", "a call for forces to be *deployed*", "so that marriages are *banned*"): an
       attempt, plan or purpose, not something that happened;
-    * "background": otherwise, a relative, participial or adverbial clause ("Jeenbekov, who
-      *stepped down*", "a message *expressing* surprise", "after X *met* Y"): it happened, but
-      it is not what the sentence reports;
+    * "aside": otherwise, a relative clause ("Jeenbekov, who *stepped down*"), and
+      "background": a participial or adverbial clause ("a message *expressing* surprise",
+      "after X *met* Y"), or a relative clause inside one: it happened, but it is not what the
+      sentence reports (``select_candidates`` calls either "alone" when the sentence has no
+      main-clause event);
     * "main": the root, what it reports, and clauses coordinated with them."""
     current = clause
     role = "main"
@@ -1345,7 +1350,7 @@ def clause_role(clause: Token, lexicon: Lexicon) -> str:
         if dep in {"advcl", "acl", "relcl"}:
             if _infinitival_or_marked(current, lexicon):
                 return "embedded"
-            role = "background"
+            role = "aside" if dep == "relcl" and role != "background" else "background"
         current = current.head
     return role
 
