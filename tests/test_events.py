@@ -277,6 +277,7 @@ def test_seed_kazakh_reply(seed_rows):
 
 
 def test_seed_jeenbekov_stepped_down_last_month(seed_rows):
+    # An aside (a relative clause beside the sentence's main event "is backing") is kept.
     assert _has(
         seed_rows["reuters"], "RETREAT", date(2017, 8, 1), "jeenbekov", date_text="last month"
     )
@@ -301,15 +302,25 @@ def test_dev_scores_meet_goals(nlp):
 def test_cross_validated_scores_hold_out(nlp):
     if not GOLD.exists():
         pytest.skip("shared PLOVER gold data not available")
-    from etl.evaluate.events import cross_validate, format_cross_validation, score_all
+    from etl.evaluate.events import (
+        format_cross_validation,
+        format_repeats,
+        repeated_cross_validation,
+        score_all,
+    )
 
-    result = cross_validate(score_all(GOLD, nlp), folds=5)
+    # Three partitions into folds: with ~100 sentences one partition moves by a sentence.
+    results = repeated_cross_validation(score_all(GOLD, nlp), folds=5, repeats=3)
     for form in ("cased", "degraded"):
-        fitted, held_out = result["fitted"][form], result["held_out"][form]
-        assert held_out["f1"] >= 0.74
-        assert fitted["f1"] - held_out["f1"] < 0.03  # a larger gap means the scorer is fitting
-        assert held_out["actor_match_rate"] >= 0.85
-    assert "held_out" in format_cross_validation(result)
+        fitted = sum(r["fitted"][form]["f1"] for r in results) / len(results)
+        held_out = sum(r["held_out"][form]["f1"] for r in results) / len(results)
+        assert held_out >= 0.78
+        assert fitted - held_out < 0.03  # a larger gap means the scorer is fitting
+        assert all(r["held_out"][form]["actor_match_rate"] >= 0.85 for r in results)
+    assert len(results[0]["per_fold"]) == 5
+    report = format_cross_validation(results[0])
+    assert "held_out" in report and "held mean" in report and "fit 4" in report
+    assert "mean" in format_repeats(results)
 
 
 def test_calibration_shrinks_rare_rules_toward_the_overall_precision():
@@ -368,3 +379,48 @@ def test_stative_participle_keeps_its_subject_as_actor(nlp):
 def test_quantity_is_no_recipient(nlp):
     rows = run(nlp, "Swiss doctors handed over 700 kg of medicine to the Red Crescent.")
     assert {r["recipient_text"] for r in rows if r["event_type"] == "AID"} == {"Red Crescent"}
+
+
+def test_clause_role_main_background_and_embedded(nlp):
+    from etl.stages.extract.events import clause_role
+
+    lexicon = load_event_lexicon()
+    doc = nlp(
+        "Lebanon complained on Tuesday over Israeli raids in which 20 people were killed, "
+        "officials said, as the leaders sought to ease tensions."
+    )
+    by_word = {t.text: t for t in doc}
+    assert clause_role(by_word["complained"], lexicon) == "main"  # reported by "said"
+    assert clause_role(by_word["killed"], lexicon) == "aside"  # happened, not the news
+    assert clause_role(by_word["ease"], lexicon) == "embedded"  # an attempt, not a fact
+
+
+def test_background_event_is_the_news_when_the_main_clause_has_none(nlp):
+    from etl.stages.extract.events import select_candidates
+
+    lexicon = load_event_lexicon()
+    doc = nlp(
+        "The dispute between the two neighbors deepened on September 20, a day after Kazakh "
+        "leader Nursultan Nazarbaev held a meeting with Omurbek Babanov."
+    )
+    (candidate,) = select_candidates(next(doc.sents), lexicon)
+    assert candidate.role == "alone"
+    doc = nlp("Kyrgyzstan accused Kazakhstan on Wednesday after Nazarbaev met Babanov.")
+    roles = {c.tokens[0].text: c.role for c in select_candidates(next(doc.sents), lexicon)}
+    assert roles == {"accused": "main", "met": "background"}
+
+
+def test_asides_are_kept_and_not_judged_by_the_scorer():
+    from etl.stages.extract.event_scoring import ASIDE, EventScorer
+
+    strict = EventScorer({"clause:main": 1.0}, -5.0, 0.5)
+    assert strict.keeps(("rule:verb", ASIDE))
+    assert not strict.keeps(("rule:verb", "clause:background"))
+
+
+def test_a_country_hosting_a_base_is_not_consulting_it(nlp):
+    # The object of "host" names a facility (WordNet noun.artifact), not a party.
+    rows = run(nlp, "Kyrgyzstan hosts a Russian military air base.")
+    assert not [r for r in rows if r["event_type"] == "CONSULT"]
+    rows = run(nlp, "Kyrgyzstan hosted the Russian president on Tuesday.")
+    assert [r for r in rows if r["event_type"] == "CONSULT"]

@@ -455,6 +455,14 @@ def eval_events(
             "--folds", metavar="K", help="Also cross-validate what is learned: K folds by record."
         ),
     ] = 0,
+    repeats: Annotated[
+        int,
+        typer.Option(
+            "--repeats",
+            metavar="R",
+            help="With --folds: also repeat the cross-validation over R partitions (means).",
+        ),
+    ] = 1,
 ) -> None:
     """PLOVER event type precision/recall/F1 and actor/recipient match, cased and degraded."""
     _gold_exists(gold)
@@ -467,6 +475,9 @@ def eval_events(
         scored = evaluation.score_all(gold, nlp)
         result = evaluation.cross_validate(scored, folds)
         typer.echo(evaluation.format_cross_validation(result))
+        if repeats > 1:
+            results = evaluation.repeated_cross_validation(scored, folds, repeats)
+            typer.echo(evaluation.format_repeats(results))
 
 
 @eval_app.command("entities")

@@ -36,10 +36,11 @@ from spacy.language import Language
 from etl.ids import stable_id
 from etl.stages.document import extract_document
 from etl.stages.extract.event_scoring import (
+    ASIDE,
     KEEP_ALL,
     L2_GRID,
+    THRESHOLD_GRID,
     EventScorer,
-    choose_threshold,
     fit_weights,
 )
 from etl.stages.extract.events import EventFinding
@@ -212,9 +213,11 @@ def folds_and_paths(argv: list[str]) -> tuple[int, list[str]]:
 Scored = tuple[str, GoldSentence, list[EventFinding]]
 
 
-def fold_of(record_id: str, folds: int) -> int:
-    """The fold of a gold sentence: a stable hash of its id, the same on every machine."""
-    return int(stable_id("calibration-fold", record_id), 16) % folds
+def fold_of(record_id: str, folds: int, repeat: int = 0) -> int:
+    """The fold of a gold sentence: a stable hash of its id, the same on every machine;
+    ``repeat`` > 0 draws another partition (repeated cross-validation)."""
+    salt = "calibration-fold" if repeat == 0 else f"calibration-fold-{repeat}"
+    return int(stable_id(salt, record_id), 16) % folds
 
 
 Pairs = list[tuple[GoldSentence, list[dict]]]
@@ -227,60 +230,80 @@ def _kept(scored: list[Scored], scorer: EventScorer) -> dict[str, Pairs]:
     return by_form
 
 
-def _pooled_f1(scored: list[Scored], scorer: EventScorer) -> float:
-    return _score([pair for pairs in _kept(scored, scorer).values() for pair in pairs])["f1"]
-
-
 INNER_FOLDS = 4
 
 
-def _fit_with(scored: list[Scored], l2_penalty: float) -> EventScorer:
-    examples = [
+def _examples(scored: list[Scored]) -> list[tuple[tuple[str, ...], bool]]:
+    """(features, type is right) of every candidate but asides (``ASIDE``): a sentence's gold
+    event is its main one, so an aside of another type is not wrong, only uncoded."""
+    return [
         (p.features, p.row["event_type"] == record.event_type)
         for _, record, predicted in scored
         for p in predicted
+        if ASIDE not in p.features
     ]
-    weights, bias = fit_weights(examples, l2_penalty)
-    threshold = choose_threshold(weights, bias, lambda scorer: _pooled_f1(scored, scorer))
-    return EventScorer(weights, bias, threshold)
 
 
-def _inner_f1(scored: list[Scored], l2_penalty: float) -> float:
-    """Pooled F1 of ``l2_penalty`` by cross-validation within ``scored`` (inner folds)."""
-    pairs: Pairs = []
+def _inner_choice(scored: list[Scored], l2_penalty: float) -> tuple[float, float]:
+    """(pooled F1, threshold) of ``l2_penalty`` by cross-validation within ``scored``: each
+    inner fold is scored by weights fitted without it, and the threshold is the one whose F1
+    over these out-of-fold scores is best (ties go low), so that neither the prior strength
+    nor the threshold is chosen on scores of the sentences the weights were fitted on."""
+    models = []
     for fold in range(INNER_FOLDS):
         train = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) != fold]
         test = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) == fold]
-        for form_pairs in _kept(test, _fit_with(train, l2_penalty)).values():
-            pairs += form_pairs
-    return _score(pairs)["f1"]
+        models.append((test, fit_weights(_examples(train), l2_penalty)))
+
+    def f1_at(threshold: float) -> float:
+        pairs: Pairs = []
+        for test, (weights, bias) in models:
+            for form_pairs in _kept(test, EventScorer(weights, bias, threshold)).values():
+                pairs += form_pairs
+        return _score(pairs)["f1"]
+
+    threshold = max(THRESHOLD_GRID, key=lambda t: (f1_at(t), -t))
+    return f1_at(threshold), threshold
 
 
 def fit_scorer(scored: list[Scored]) -> EventScorer:
     """Scorer weights fitted on these predictions (an event is right when its type is the gold
-    type), with the prior strength that cross-validates best within them, and the threshold
-    that maximizes their event-type F1, both forms pooled."""
-    l2_penalty = max(L2_GRID, key=lambda l2: (_inner_f1(scored, l2), l2))
-    return _fit_with(scored, l2_penalty)
+    type), with the prior strength and the threshold that cross-validate best within them
+    (``_inner_choice``), both forms pooled."""
+    choices = {l2: _inner_choice(scored, l2) for l2 in L2_GRID}
+    l2_penalty = max(L2_GRID, key=lambda l2: (choices[l2][0], l2))
+    weights, bias = fit_weights(_examples(scored), l2_penalty)
+    return EventScorer(weights, bias, choices[l2_penalty][1])
 
 
-def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS) -> dict:
+def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int = 0) -> dict:
     """Fitted and held-out metrics per form: fitted with a scorer learned on every sentence,
-    held out with, for each fold, a scorer learned without that fold's sentences."""
+    held out with, for each fold, a scorer learned without that fold's sentences (``repeat``:
+    which partition into folds, see ``fold_of``)."""
     fitted = fit_scorer(scored)
     held_out: dict[str, Pairs] = {form: [] for form in FORMS}
     thresholds = []
+    per_fold = []
     for fold in range(folds):
-        train = [s for s in scored if fold_of(s[1].record_id, folds) != fold]
-        test = [s for s in scored if fold_of(s[1].record_id, folds) == fold]
+        train = [s for s in scored if fold_of(s[1].record_id, folds, repeat) != fold]
+        test = [s for s in scored if fold_of(s[1].record_id, folds, repeat) == fold]
         scorer = fit_scorer(train)
         thresholds.append(scorer.threshold)
-        for form, pairs in _kept(test, scorer).items():
+        test_pairs = _kept(test, scorer)
+        train_pairs = _kept(train, scorer)
+        per_fold.append(
+            {
+                form: {"fitted": _score(train_pairs[form]), "held_out": _score(test_pairs[form])}
+                for form in FORMS
+            }
+        )
+        for form, pairs in test_pairs.items():
             held_out[form] += pairs
     return {
         "folds": folds,
         "scorer": fitted,
         "fold_thresholds": thresholds,
+        "per_fold": per_fold,
         "unscored": {form: _score(pairs) for form, pairs in _kept(scored, KEEP_ALL).items()},
         "fitted": {form: _score(pairs) for form, pairs in _kept(scored, fitted).items()},
         "held_out": {form: _score(pairs) for form, pairs in held_out.items()},
@@ -310,4 +333,48 @@ def format_cross_validation(result: dict) -> str:
             lines.append(f"{form:<10}{name:<10}" + "".join(f"{m[k]:>8.3f}" for k in keys))
         gap = [result["fitted"][form][k] - result["held_out"][form][k] for k in keys]
         lines.append(f"{form:<10}{'gap':<10}" + "".join(f"{g:>8.3f}" for g in gap))
+    return "\n".join(lines + format_folds(result, keys))
+
+
+def format_folds(result: dict, keys: tuple[str, ...]) -> list[str]:
+    """Per fold: the fold's scorer on its own training sentences (fitted) and on the fold
+    (held out), and the mean over folds of each."""
+    lines = [
+        "per fold: the scorer fitted without fold k, on its training sentences (fit k) and on",
+        "fold k (held k); the mean of each over folds",
+    ]
+    for form in FORMS:
+        for name, label in (("fitted", "fit"), ("held_out", "held")):
+            figures = [fold[form][name] for fold in result.get("per_fold", [])]
+            for number, m in enumerate(figures):
+                lines.append(
+                    f"{form:<10}{f'{label} {number}':<10}" + "".join(f"{m[k]:>8.3f}" for k in keys)
+                )
+            if figures:
+                means = [sum(m[k] for m in figures) / len(figures) for k in keys]
+                lines.append(
+                    f"{form:<10}{f'{label} mean':<10}" + "".join(f"{v:>8.3f}" for v in means)
+                )
+    return lines
+
+
+def repeated_cross_validation(scored: list[Scored], folds: int, repeats: int) -> list[dict]:
+    """``cross_validate`` over ``repeats`` partitions into folds: with a hundred sentences one
+    partition's held-out F1 moves by a sentence or two; the mean over partitions does less."""
+    return [cross_validate(scored, folds, repeat) for repeat in range(repeats)]
+
+
+def format_repeats(results: list[dict]) -> str:
+    """Event-type F1 fitted, held out and their gap per partition and form, and the means."""
+    lines = [
+        f"repeated cross-validation: {len(results)} partitions into {results[0]['folds']} folds"
+    ]
+    lines.append(f"{'form':<10}{'partition':<11}{'fitted':>8}{'held':>8}{'gap':>8}")
+    for form in FORMS:
+        rows = [(r["fitted"][form]["f1"], r["held_out"][form]["f1"]) for r in results]
+        for number, (fitted, held) in enumerate(rows):
+            lines.append(f"{form:<10}{number:<11}{fitted:>8.3f}{held:>8.3f}{fitted - held:>8.3f}")
+        fitted = sum(f for f, _ in rows) / len(rows)
+        held = sum(h for _, h in rows) / len(rows)
+        lines.append(f"{form:<10}{'mean':<11}{fitted:>8.3f}{held:>8.3f}{fitted - held:>8.3f}")
     return "\n".join(lines)

@@ -31,7 +31,14 @@ How a sentence becomes events:
   verb of emotion ("*hope* to cooperate") is an attitude, not a commitment, and is dropped.
 * Every remaining event is scored by sense and argument structure (``event_scoring``: how the
   lexicon derived its trigger, the rule, factuality, what kind of party actor and recipient
-  are); events below the learned threshold are dropped.
+  are, and whether its clause is the sentence's main clause, background (an adverbial or
+  participial clause beside a main-clause event), or embedded (an attempt, plan or purpose:
+  ``clause_role``)); events below the learned threshold are dropped. An aside (a relative
+  clause beside the main event: "Jeenbekov, who *stepped down* last month") happened but is
+  not what the sentence reports; the gold coding of a sentence leaves it out, so it is kept
+  as found and the scorer is neither fitted nor judged on it (``event_scoring.ASIDE``).
+* A meeting or visit needs a party as its object: "hosts a Russian military air base" (a
+  common noun naming a place or facility by WordNet) is no CONSULT.
 * ``factuality`` is negated / future / hypothetical / asserted from the clause's auxiliaries,
   negators and conditional marks. ``event_date`` comes from a date phrase attached to the
   event's clause (or to the verb reporting it), "a day after" shifts it, else the publication
@@ -259,6 +266,7 @@ class Candidate:
     clause: Token  # the verb whose subject, modality and date the event takes
     rule: str
     subsidiary: bool = False
+    role: str = "main"  # how its clause sits in the sentence: see clause_role
     explicit_actor: Token | None = None
     explicit_recipient: Token | None = None
     notes: dict = field(default_factory=dict)
@@ -429,6 +437,15 @@ def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
         result.append(candidate)
     if any(not c.subsidiary for c in result):
         result = [c for c in result if not c.subsidiary]
+    for candidate in result:
+        candidate.role = clause_role(candidate.clause, lexicon)
+    if not any(c.role == "main" for c in result):
+        # Nothing happens in the main clause ("the dispute deepened a day after X met Y"):
+        # the background clause is what the sentence reports; "alone" lets the scorer weigh
+        # it apart from background beside a main-clause event.
+        for candidate in result:
+            if candidate.role in {"background", "aside"}:
+                candidate.role = "alone"
     return result
 
 
@@ -1178,6 +1195,10 @@ def _all_findings(
             mode = candidate.trigger.mode if event_type == candidate.trigger.event_type else None
             if event_type in cooperative and reports_attitude(candidate, classes):
                 continue  # praise, hopes and feelings are no commitment to cooperate
+            if event_type in lexicon.grammar["party_object_types"] and _object_is_facility(
+                candidate, classes
+            ):
+                continue  # "hosts an air base" is no visit: the sense needs a party as object
             actor_token, recipient_token = _arguments_of(candidate, lexicon)
             actors = resolver.resolve(actor_token)
             recipients = resolver.resolve(recipient_token)
@@ -1225,11 +1246,30 @@ def _all_findings(
                     "factuality": fact,
                     "confidence": _confidence(calibration, candidate.rule, actor_id is not None),
                 }
-                features = event_features(candidate, fact, actor, recipient, classes)
+                features = event_features(candidate, event_type, fact, actor, recipient, classes)
                 rows.append(EventFinding(row, candidate.rule, features))
         resolver.remember_subject(sent)
     locate_by_reference([finding.row for finding in rows], sentences, index, lexicon)
     return rows
+
+
+# WordNet classes of common nouns that name where something is, not who acts.
+FACILITY_CLASSES = frozenset({"noun.location", "noun.artifact"})
+
+
+def _object_is_facility(candidate: Candidate, classes: dict[tuple[str, str], str]) -> bool:
+    """True when the trigger verb's direct object is a common noun naming a place or a
+    facility by its most frequent WordNet sense ("hosts a Russian military air base"): a
+    place or facility is never the other party of a meeting or visit, a name modifying it
+    ("Russian") does not make it one."""
+    if candidate.rule != "verb":
+        return False
+    return any(
+        obj.pos_ == "NOUN"
+        and obj.ent_type_ not in NAMED_PARTY_ENTS
+        and classes.get((_lemma(obj), "NOUN")) in FACILITY_CLASSES
+        for obj in _children(candidate.clause, {"dobj"})
+    )
 
 
 def _party_class(argument: Argument | None, classes: dict[tuple[str, str], str]) -> str:
@@ -1250,27 +1290,75 @@ def _party_class(argument: Argument | None, classes: dict[tuple[str, str], str])
         found = classes.get((form, "NOUN"))
         if found in {"noun.person", "noun.group"}:
             return "people"
-        if found == "noun.location":
+        if found in FACILITY_CLASSES:
             return "place"
     return "thing"
 
 
 def event_features(
     candidate: Candidate,
+    event_type: str,
     fact: str,
     actor: Argument | None,
     recipient: Argument | None,
     classes: dict[tuple[str, str], str],
 ) -> tuple[str, ...]:
     """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
-    evidence (rule, how the lexicon derived the trigger, whether it is an adjunct, factuality)
-    and the argument structure (what kind of party the actor and the recipient are). Not the
-    event's position in its sentence: a news sentence can report several true events."""
+    evidence (rule, how the lexicon derived the trigger, factuality),
+    the argument structure (what kind of party the actor and the recipient are) and how its
+    clause sits in the sentence (``Candidate.role``: main, aside or background beside a main
+    event, alone, embedded). Not the event's position in its sentence: a news sentence can
+    report several true events, but the one a sentence reports sits in its main clause."""
     return (
         f"rule:{candidate.rule}",
         f"source:{candidate.trigger.source}",
-        f"subsidiary:{candidate.subsidiary}",
+        f"clause:{candidate.role}",
         f"fact:{fact}",
         f"actor:{_party_class(actor, classes)}",
         f"recipient:{_party_class(recipient, classes)}",
     )
+
+
+# Attachments by which a clause is the content of another word, not a statement of its own:
+# a complement ("sought to *ease*", "decided to *approve*"), or a clause that another verb
+# (not a reporting verb) takes as its object.
+COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "csubj"})
+
+
+def clause_role(clause: Token, lexicon: Lexicon) -> str:
+    """How an event's clause sits in its sentence, on the way up to the root:
+
+    * "embedded": a clause is the complement of another verb ("sought to *ease*", "prepared
+      to *resume* shelling"; what a reporting verb reports does not count: "X attacked Y,
+      officials said") or an infinitival or conditional adjunct ("used his speech to *give*
+      criticism", "a call for forces to be *deployed*", "so that marriages are *banned*"): an
+      attempt, plan or purpose, not something that happened;
+    * "aside": otherwise, a relative clause ("Jeenbekov, who *stepped down*"), and
+      "background": a participial or adverbial clause ("a message *expressing* surprise",
+      "after X *met* Y"), or a relative clause inside one: it happened, but it is not what the
+      sentence reports (``select_candidates`` calls either "alone" when the sentence has no
+      main-clause event);
+    * "main": the root, what it reports, and clauses coordinated with them."""
+    current = clause
+    role = "main"
+    for _ in range(16):
+        if current.dep_ == "ROOT" or current.head is current:
+            return role
+        dep = current.dep_
+        if dep in COMPLEMENT_DEPS and not _reporting_clause(current.head, lexicon):
+            return "embedded"
+        if dep in {"advcl", "acl", "relcl"}:
+            if _infinitival_or_marked(current, lexicon):
+                return "embedded"
+            role = "aside" if dep == "relcl" and role != "background" else "background"
+        current = current.head
+    return role
+
+
+def _infinitival_or_marked(clause: Token, lexicon: Lexicon) -> bool:
+    """An adjunct clause with infinitival "to" or a subordinating word that does not state a
+    fact ("so", "if", "unless", unlike "after" or "because")."""
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+        return True
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    return bool(marks - lexicon.grammar["independent_marks"] - {"that"})
