@@ -192,3 +192,33 @@ def test_trigger_lemma_table_keeps_only_inflections_of_lexicon_heads():
 
     lookup = {"shot": "shoot", "Shooting": "shoot", "shoot": "shoot", "cats": "cat", "a b": "shoot"}
     assert trigger_lemmas(lookup, {"shoot"}) == {"shot": "shoot", "shooting": "shoot"}
+
+
+def test_reports_sharing_their_particular_words_are_textually_similar():
+    def terms(*words):
+        return [{"term": word, "n": 2, "n_documents": 2} for word in words]
+
+    documents = pa.Table.from_pylist(
+        [
+            {
+                "doc_id": "escape",
+                "n_corpus_documents": 50,
+                "distinctive_terms": terms("inmate", "handcuffs", "guards", "escape", "the"),
+            },
+            {
+                "doc_id": "escape2",
+                "n_corpus_documents": 50,
+                "distinctive_terms": terms("inmate", "handcuffs", "escape", "which"),
+            },
+            {
+                "doc_id": "patch",
+                "n_corpus_documents": 50,
+                "distinctive_terms": terms("microsoft", "patch", "browser", "the", "which"),
+            },
+        ]
+    )
+    profiles = document_profiles(documents)
+    assert "the" not in profiles["escape"].terms  # a stop word never counts
+    assert profiles["escape"].text_similarity(profiles["escape2"]) > 0.8
+    assert profiles["escape"].text_similarity(profiles["patch"]) == 0.0
+    assert profiles["patch"].text_similarity(profiles["patch"]) == pytest.approx(1.0)

@@ -9,7 +9,9 @@ are compared, so the work grows with the blocks, never with all pairs of the war
 
 Each candidate pair gets a probability of being one event from a logistic model over pair
 features (``FEATURES``): same type, participant overlap and conflict, the documents' salient-entity
-similarity, same trigger predicate (the trigger's last word lemmatized by the committed table
+similarity and their text similarity (tf-idf cosine of each document's most distinctive words:
+reports of one incident share its particular vocabulary, reports of a similar incident elsewhere
+share only the general one), same trigger predicate (the trigger's last word lemmatized by the committed table
 ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``, then stemmed: "shot" and
 "shooting" meet), date agreement with its certainty (an ``event_date`` taken from the publication
 day is only known to within a day: reports of yesterday's event are dated today), place agreement
@@ -31,7 +33,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import combinations, repeat
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pyarrow as pa
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from etl import schema
 from etl.ids import stable_id
@@ -70,6 +73,7 @@ FEATURES = (
     "certain_dates_agree",
     "same_place",
     "place_conflict",
+    "text_similarity",
 )
 
 _EVENT_COLUMNS = [
@@ -108,10 +112,29 @@ class DocumentProfile:
     publisher: str | None
     published_at: date | None
     salient: dict[str, float]  # entity id -> tf-idf weight, unit length
+    terms: dict[str, float] = field(default_factory=dict)  # word -> tf-idf weight, unit length
 
     def similarity(self, other: DocumentProfile) -> float:
-        small, large = sorted((self.salient, other.salient), key=len)
-        return sum(weight * large.get(entity, 0.0) for entity, weight in small.items())
+        return _cosine(self.salient, other.salient)
+
+    def text_similarity(self, other: DocumentProfile) -> float:
+        return _cosine(self.terms, other.terms)
+
+
+def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
+    """Dot product of two unit-length sparse vectors."""
+    small, large = sorted((first, second), key=len)
+    return sum(weight * large.get(key, 0.0) for key, weight in small.items())
+
+
+def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
+    """key -> (1 + log count) * smoothed idf, scaled to unit length, from (key, count, df)."""
+    weights = {
+        key: (1.0 + math.log(count)) * (math.log((1 + n_corpus) / (1 + n_documents)) + 1.0)
+        for key, count, n_documents in items
+    }
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {key: w / norm for key, w in weights.items()}
 
 
 @dataclass(frozen=True)
@@ -189,15 +212,16 @@ def document_profiles(documents: pa.Table) -> dict[str, DocumentProfile]:
     names = set(documents.column_names)
     for row in documents.to_pylist():
         n_corpus = max(row.get("n_corpus_documents") or 1, 1)
-        weights = {}
-        for item in (row.get("salient_entities") or [])[:MAX_SALIENT_ENTITIES]:
-            idf = math.log((1 + n_corpus) / (1 + item["n_documents"])) + 1.0
-            weights[item["entity_id"]] = (1.0 + math.log(item["n_mentions"])) * idf
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        entities = (row.get("salient_entities") or [])[:MAX_SALIENT_ENTITIES]
+        # A tiny warehouse gives every word a low document frequency: stop words never count.
+        terms = [t for t in row.get("distinctive_terms") or [] if t["term"] not in STOP_WORDS]
         profiles[row["doc_id"]] = DocumentProfile(
             row.get("publisher"),
             row.get("published_at") if "published_at" in names else None,
-            {entity: w / norm for entity, w in weights.items()},
+            _unit_tf_idf(
+                ((e["entity_id"], e["n_mentions"], e["n_documents"]) for e in entities), n_corpus
+            ),
+            _unit_tf_idf(((t["term"], t["n"], t["n_documents"]) for t in terms), n_corpus),
         )
     return profiles
 
@@ -255,6 +279,7 @@ def pair_features(
         float(certain and gap <= 1),
         float(first_place is not None and first_place == second_place),
         float(first_place is not None and second_place is not None and first_place != second_place),
+        0.0 if same_document else first_doc.text_similarity(second_doc),
     )
 
 
