@@ -169,24 +169,36 @@ def test_meeting_and_accusation_events(seed_db):
 
     meeting = events("CONSULT", "%Nazarba%", "%Babanov%")
     assert {p for p, _ in meeting} == {"RFE/RL", "Reuters"}
-    # Since "Kazakhstan's president" / "a Kyrgyz opposition presidential candidate" resolve to
-    # the people, the ledes' "met" is a Nazarbayev-Babanov meeting too; the ledes give it no
-    # date of its own, so it carries the publication day (date_source 'publication', an
-    # uncertain date). Every meeting dated by its own sentence is the 19th.
-    dated = rows(
-        seed_db,
-        """
-        SELECT DISTINCT e.event_date FROM events e
-        JOIN entities a ON a.entity_id = e.actor_entity_id
-        JOIN entities r ON r.entity_id = e.recipient_entity_id
-        WHERE e.event_type = 'CONSULT' AND a.name ILIKE '%Nazarba%' AND r.name ILIKE '%Babanov%'
-          AND e.date_source <> 'publication'
-        """,
-    )
-    assert {str(d) for (d,) in dated} == {"2017-09-19"}
+
+    # The ledes ("after Kazakhstan's president met with a Kyrgyz presidential candidate") state
+    # no date of their own, so their events carry the publication day (date_source
+    # 'publication': uncertain). The meeting is one event all the same: every report of it is in
+    # one cluster, and the cluster's date is the one its reports' sentences give, the 19th.
+    def clusters(event_type, actor, recipient):
+        return rows(
+            seed_db,
+            """
+            SELECT DISTINCT c.cluster_id, c.event_date, c.n_publishers
+            FROM events e
+            JOIN event_clusters c USING (cluster_id)
+            JOIN entities a ON a.entity_id = e.actor_entity_id
+            JOIN entities r ON r.entity_id = e.recipient_entity_id
+            WHERE e.event_type = ? AND a.name ILIKE ? AND r.name ILIKE ?
+            """,
+            event_type,
+            actor,
+            recipient,
+        )
+
+    assert [(str(d), n) for _, d, n in clusters("CONSULT", "%Nazarba%", "%Babanov%")] == [
+        ("2017-09-19", 2)
+    ]
     accusation = events("ACCUSE", "Kyrgyzstan", "Kazakhstan")
     assert {p for p, _ in accusation} == {"RFE/RL", "Reuters"}
     assert {str(d) for _, d in accusation} == {"2017-09-20"}
+    assert [(str(d), n) for _, d, n in clusters("ACCUSE", "Kyrgyzstan", "Kazakhstan")] == [
+        ("2017-09-20", 2)
+    ]
 
 
 def test_meeting_place_reply_resignation_and_negated_support(seed_db):
