@@ -222,3 +222,23 @@ def test_reports_sharing_their_particular_words_are_textually_similar():
     assert profiles["escape"].text_similarity(profiles["escape2"]) > 0.8
     assert profiles["escape"].text_similarity(profiles["patch"]) == 0.0
     assert profiles["patch"].text_similarity(profiles["patch"]) == pytest.approx(1.0)
+
+
+def test_another_word_for_the_same_kind_of_act_counts_as_the_same_mode():
+    from etl.stages.resolve.clusters import pair_features
+
+    profile = document_profiles(DOCUMENTS)["rferl"]
+    day = date(2011, 11, 10)
+
+    def arrest(event_id, trigger, mode):
+        return Event(event_id, event_id, "COERCE", None, None, day, trigger_text=trigger, mode=mode)
+
+    def same_mode(first, second):
+        features = dict(zip(FEATURES, pair_features(first, second, profile, profile), strict=True))
+        return features["same_mode_other_trigger"], features["same_trigger"]
+
+    nabbed, arrested = arrest("a", "nabbed", "arrest"), arrest("b", "arrested", "arrest")
+    assert same_mode(nabbed, arrested) == (1.0, 0.0)
+    assert same_mode(arrested, arrest("c", "arrests", "arrest")) == (0.0, 1.0)
+    assert same_mode(nabbed, arrest("d", "seized", "confiscate")) == (0.0, 0.0)
+    assert same_mode(arrest("e", "held", None), arrest("f", "detained", None)) == (0.0, 0.0)

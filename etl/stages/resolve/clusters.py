@@ -8,15 +8,18 @@ of their documents' most mentioned entities; within a large block only events da
 are compared, so the work grows with the blocks, never with all pairs of the warehouse.
 
 Each candidate pair gets a probability of being one event from a logistic model over pair
-features (``FEATURES``): same type, participant overlap and conflict, the documents' salient-entity
-similarity and their text similarity (tf-idf cosine of each document's most distinctive words:
-reports of one incident share its particular vocabulary, reports of a similar incident elsewhere
-share only the general one), same trigger predicate (the trigger's last word lemmatized by the committed table
-``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``, then stemmed: "shot" and
-"shooting" meet), date agreement with its certainty (an ``event_date`` taken from the publication
-day is only known to within a day: reports of yesterday's event are dated today), place agreement
-and conflict. The weights, the merge threshold and the widest date spread of one
-event are fitted on ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
+features (``FEATURES``): same type, participant overlap and conflict, the documents'
+salient-entity similarity and their text similarity (tf-idf cosine of each document's most
+distinctive words: reports of one incident share its particular vocabulary, reports of a similar
+incident elsewhere only the general one), same trigger predicate (the trigger's last word
+lemmatized by the committed table ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``,
+then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the
+sub-category the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the
+trigger: "opened fire" and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE
+arrest), date agreement with its certainty (an ``event_date`` taken from the publication day is
+only known to within a day: reports of yesterday's event are dated today), place agreement and
+conflict. The weights, the merge threshold and the widest date spread of one event are fitted on
+ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
 ``data/event_coref_model.json``.
 
 Clusters are formed by average-link agglomeration over the scored pairs (pairs never compared
@@ -74,6 +77,7 @@ FEATURES = (
     "same_place",
     "place_conflict",
     "text_similarity",
+    "same_mode_other_trigger",
 )
 
 _EVENT_COLUMNS = [
@@ -87,6 +91,7 @@ _EVENT_COLUMNS = [
     "location_text",
     "location_country_code",
     "trigger_text",
+    "mode",
 ]
 
 
@@ -103,6 +108,7 @@ class Event(NamedTuple):
     location_text: str | None = None
     location_country_code: str | None = None
     trigger_text: str | None = None
+    mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,7 +271,9 @@ def pair_features(
         and second.date_source != UNCERTAIN_DATE_SOURCE
     )
     first_place, second_place = _place(first), _place(second)
-    stem = trigger_stem(first.trigger_text)
+    same_trigger = same_predicate(
+        trigger_stem(first.trigger_text), trigger_stem(second.trigger_text)
+    )
     return (
         float(first.event_type == second.event_type),
         float(same_document),
@@ -273,13 +281,15 @@ def pair_features(
         0.0 if same_document else overlap,
         0.0 if same_document else conflict,
         0.0 if same_document else first_doc.similarity(second_doc),
-        float(same_predicate(stem, trigger_stem(second.trigger_text))),
+        float(same_trigger),
         float(gap is not None),
         math.log1p(gap) if gap is not None else 0.0,
         float(certain and gap <= 1),
         float(first_place is not None and first_place == second_place),
         float(first_place is not None and second_place is not None and first_place != second_place),
         0.0 if same_document else first_doc.text_similarity(second_doc),
+        # Another word for the same kind of act ("nabbed", "arrested": both COERCE arrest).
+        float(not same_trigger and bool(first.mode) and first.mode == second.mode),
     )
 
 
