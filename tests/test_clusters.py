@@ -242,3 +242,18 @@ def test_another_word_for_the_same_kind_of_act_counts_as_the_same_mode():
     assert same_mode(arrested, arrest("c", "arrests", "arrest")) == (0.0, 1.0)
     assert same_mode(nabbed, arrest("d", "seized", "confiscate")) == (0.0, 0.0)
     assert same_mode(arrest("e", "held", None), arrest("f", "detained", None)) == (0.0, 0.0)
+
+
+def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates_them():
+    from dataclasses import replace
+
+    bounded = replace(clustering.default_model(), publication_slack_days=7)
+    rows = [
+        event("m1", "rferl", "CONSULT", "NAZ", "KGZ", date(2017, 9, 20), "met", "publication"),
+        event("m2", "reuters", "CONSULT", "KGZ", "NAZ", date(2017, 9, 19), "met"),
+        event("m3", "reuters2", "CONSULT", "NAZ", "KGZ", date(2017, 8, 28), "met", "publication"),
+    ]
+    cluster_of, clusters = run(rows, bounded)
+    # The report of the 20th may tell of the meeting of the 19th; the one of August 28 may not.
+    assert cluster_of["m1"] == cluster_of["m2"] != cluster_of["m3"]
+    assert clusters[cluster_of["m1"]]["event_date"] == date(2017, 9, 19)
