@@ -9,9 +9,9 @@ are compared, so the work grows with the blocks, never with all pairs of the war
 
 Each candidate pair gets a probability of being one event from a logistic model over pair
 features (``FEATURES``): same type, participant overlap and conflict, the documents'
-salient-entity similarity and their text similarity (tf-idf cosine of each document's most
-distinctive words: reports of one incident share its particular vocabulary, reports of a similar
-incident elsewhere only the general one), same trigger predicate (the trigger's last word
+salient-entity similarity and their text similarity (tf-idf cosine of the most distinctive words
+of each document's opening: reports of one incident share its particular vocabulary, reports of a
+similar incident elsewhere only the general one), same trigger predicate (the trigger's last word
 lemmatized by the committed table ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``,
 then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the
 sub-category the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the
