@@ -257,3 +257,37 @@ def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates
     # The report of the 20th may tell of the meeting of the 19th; the one of August 28 may not.
     assert cluster_of["m1"] == cluster_of["m2"] != cluster_of["m3"]
     assert clusters[cluster_of["m1"]]["event_date"] == date(2017, 9, 19)
+
+
+def test_documents_for_clustering_lists_each_documents_distinctive_opening_words():
+    import duckdb
+
+    from etl.storage.warehouse.sqlfiles import read_sql
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE documents (doc_id VARCHAR, publisher VARCHAR, published_at DATE, "
+        "text VARCHAR)"
+    )
+    con.execute("CREATE TABLE entity_mentions (doc_id VARCHAR, entity_id VARCHAR)")
+    escape = "The inmate escaped. Guards found the inmate's handcuffs. " + "x" * 2000 + " zebra"
+    con.executemany(
+        "INSERT INTO documents VALUES (?, NULL, NULL, ?)",
+        [
+            ("a", escape),
+            ("b", "An inmate escaped from the prison."),
+            ("c", "Microsoft patched the browser."),
+        ],
+    )
+    con.execute("INSERT INTO entity_mentions VALUES ('a', 'E1'), ('a', 'E1'), ('b', 'E1')")
+    found = {
+        row[0]: row for row in con.sql(read_sql("load/documents_for_clustering.sql")).fetchall()
+    }
+    terms = {
+        doc: {t["term"]: (t["n"], t["n_documents"]) for t in row[5]} for doc, row in found.items()
+    }
+    assert terms["a"]["inmate"] == (2, 2)
+    assert "zebra" not in terms["a"]  # past the opening
+    assert set(terms["c"]) == {"microsoft", "patched", "the", "browser"}
+    assert found["a"][4] == [{"entity_id": "E1", "n_mentions": 2, "n_documents": 2}]
+    assert found["c"][4] is None and found["c"][3] == 3
