@@ -192,3 +192,102 @@ def test_trigger_lemma_table_keeps_only_inflections_of_lexicon_heads():
 
     lookup = {"shot": "shoot", "Shooting": "shoot", "shoot": "shoot", "cats": "cat", "a b": "shoot"}
     assert trigger_lemmas(lookup, {"shoot"}) == {"shot": "shoot", "shooting": "shoot"}
+
+
+def test_reports_sharing_their_particular_words_are_textually_similar():
+    def terms(*words):
+        return [{"term": word, "n": 2, "n_documents": 2} for word in words]
+
+    documents = pa.Table.from_pylist(
+        [
+            {
+                "doc_id": "escape",
+                "n_corpus_documents": 50,
+                "distinctive_terms": terms("inmate", "handcuffs", "guards", "escape", "the"),
+            },
+            {
+                "doc_id": "escape2",
+                "n_corpus_documents": 50,
+                "distinctive_terms": terms("inmate", "handcuffs", "escape", "which"),
+            },
+            {
+                "doc_id": "patch",
+                "n_corpus_documents": 50,
+                "distinctive_terms": terms("microsoft", "patch", "browser", "the", "which"),
+            },
+        ]
+    )
+    profiles = document_profiles(documents)
+    assert "the" not in profiles["escape"].terms  # a stop word never counts
+    assert profiles["escape"].text_similarity(profiles["escape2"]) > 0.8
+    assert profiles["escape"].text_similarity(profiles["patch"]) == 0.0
+    assert profiles["patch"].text_similarity(profiles["patch"]) == pytest.approx(1.0)
+
+
+def test_another_word_for_the_same_kind_of_act_counts_as_the_same_mode():
+    from etl.stages.resolve.clusters import pair_features
+
+    profile = document_profiles(DOCUMENTS)["rferl"]
+    day = date(2011, 11, 10)
+
+    def arrest(event_id, trigger, mode):
+        return Event(event_id, event_id, "COERCE", None, None, day, trigger_text=trigger, mode=mode)
+
+    def same_mode(first, second):
+        features = dict(zip(FEATURES, pair_features(first, second, profile, profile), strict=True))
+        return features["same_mode_other_trigger"], features["same_trigger"]
+
+    nabbed, arrested = arrest("a", "nabbed", "arrest"), arrest("b", "arrested", "arrest")
+    assert same_mode(nabbed, arrested) == (1.0, 0.0)
+    assert same_mode(arrested, arrest("c", "arrests", "arrest")) == (0.0, 1.0)
+    assert same_mode(nabbed, arrest("d", "seized", "confiscate")) == (0.0, 0.0)
+    assert same_mode(arrest("e", "held", None), arrest("f", "detained", None)) == (0.0, 0.0)
+
+
+def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates_them():
+    from dataclasses import replace
+
+    bounded = replace(clustering.default_model(), publication_slack_days=7)
+    rows = [
+        event("m1", "rferl", "CONSULT", "NAZ", "KGZ", date(2017, 9, 20), "met", "publication"),
+        event("m2", "reuters", "CONSULT", "KGZ", "NAZ", date(2017, 9, 19), "met"),
+        event("m3", "reuters2", "CONSULT", "NAZ", "KGZ", date(2017, 8, 28), "met", "publication"),
+    ]
+    cluster_of, clusters = run(rows, bounded)
+    # The report of the 20th may tell of the meeting of the 19th; the one of August 28 may not.
+    assert cluster_of["m1"] == cluster_of["m2"] != cluster_of["m3"]
+    assert clusters[cluster_of["m1"]]["event_date"] == date(2017, 9, 19)
+
+
+def test_documents_for_clustering_lists_each_documents_distinctive_opening_words():
+    import duckdb
+
+    from etl.storage.warehouse.sqlfiles import read_sql
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE documents (doc_id VARCHAR, publisher VARCHAR, published_at DATE, "
+        "text VARCHAR)"
+    )
+    con.execute("CREATE TABLE entity_mentions (doc_id VARCHAR, entity_id VARCHAR)")
+    escape = "The inmate escaped. Guards found the inmate's handcuffs. " + "x" * 2000 + " zebra"
+    con.executemany(
+        "INSERT INTO documents VALUES (?, NULL, NULL, ?)",
+        [
+            ("a", escape),
+            ("b", "An inmate escaped from the prison."),
+            ("c", "Microsoft patched the browser."),
+        ],
+    )
+    con.execute("INSERT INTO entity_mentions VALUES ('a', 'E1'), ('a', 'E1'), ('b', 'E1')")
+    found = {
+        row[0]: row for row in con.sql(read_sql("load/documents_for_clustering.sql")).fetchall()
+    }
+    terms = {
+        doc: {t["term"]: (t["n"], t["n_documents"]) for t in row[5]} for doc, row in found.items()
+    }
+    assert terms["a"]["inmate"] == (2, 2)
+    assert "zebra" not in terms["a"]  # past the opening
+    assert set(terms["c"]) == {"microsoft", "patched", "the", "browser"}
+    assert found["a"][4] == [{"entity_id": "E1", "n_mentions": 2, "n_documents": 2}]
+    assert found["c"][4] is None and found["c"][3] == 3

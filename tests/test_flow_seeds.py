@@ -152,12 +152,14 @@ def test_seed_people_are_one_entity_each(seed_db):
 
 def test_meeting_and_accusation_events(seed_db):
     def events(event_type, actor, recipient):
+        """(publisher, event date, cluster id, cluster date, cluster publishers) of the events."""
         return rows(
             seed_db,
             """
-            SELECT DISTINCT d.publisher, e.event_date
+            SELECT DISTINCT d.publisher, e.event_date, c.cluster_id, c.event_date, c.n_publishers
             FROM events e
             JOIN documents d USING (doc_id)
+            JOIN event_clusters c USING (cluster_id)
             JOIN entities a ON a.entity_id = e.actor_entity_id
             JOIN entities r ON r.entity_id = e.recipient_entity_id
             WHERE e.event_type = ? AND a.name ILIKE ? AND r.name ILIKE ?
@@ -167,26 +169,22 @@ def test_meeting_and_accusation_events(seed_db):
             recipient,
         )
 
+    def clusters(found):
+        return {(str(day), n_publishers) for _, _, _, day, n_publishers in found}
+
     meeting = events("CONSULT", "%Nazarba%", "%Babanov%")
-    assert {p for p, _ in meeting} == {"RFE/RL", "Reuters"}
-    # Since "Kazakhstan's president" / "a Kyrgyz opposition presidential candidate" resolve to
-    # the people, the ledes' "met" is a Nazarbayev-Babanov meeting too; the ledes give it no
-    # date of its own, so it carries the publication day (date_source 'publication', an
-    # uncertain date). Every meeting dated by its own sentence is the 19th.
-    dated = rows(
-        seed_db,
-        """
-        SELECT DISTINCT e.event_date FROM events e
-        JOIN entities a ON a.entity_id = e.actor_entity_id
-        JOIN entities r ON r.entity_id = e.recipient_entity_id
-        WHERE e.event_type = 'CONSULT' AND a.name ILIKE '%Nazarba%' AND r.name ILIKE '%Babanov%'
-          AND e.date_source <> 'publication'
-        """,
-    )
-    assert {str(d) for (d,) in dated} == {"2017-09-19"}
+    assert {row[0] for row in meeting} == {"RFE/RL", "Reuters"}
+    # The ledes ("after Kazakhstan's president met with a Kyrgyz presidential candidate") state
+    # no date of their own, so their events carry the publication day (date_source
+    # 'publication': uncertain). The meeting is one event all the same: every report of it is in
+    # one cluster, and the cluster's date is the one its reports' sentences give, the 19th.
+    assert len({row[2] for row in meeting}) == 1
+    assert clusters(meeting) == {("2017-09-19", 2)}
     accusation = events("ACCUSE", "Kyrgyzstan", "Kazakhstan")
-    assert {p for p, _ in accusation} == {"RFE/RL", "Reuters"}
-    assert {str(d) for _, d in accusation} == {"2017-09-20"}
+    assert {row[0] for row in accusation} == {"RFE/RL", "Reuters"}
+    assert {str(row[1]) for row in accusation} == {"2017-09-20"}
+    assert len({row[2] for row in accusation}) == 1
+    assert clusters(accusation) == {("2017-09-20", 2)}
 
 
 def test_meeting_place_reply_resignation_and_negated_support(seed_db):

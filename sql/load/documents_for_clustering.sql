@@ -1,7 +1,8 @@
 -- Each document's publisher and publication date (event clusters count publishers and report
--- times) and its most mentioned resolved entities with their document frequency (events of
+-- times), its most mentioned resolved entities with their document frequency (events of
 -- documents about the same people and places are more likely one event; clustering keeps the
--- first few).
+-- first few), and the most distinctive words of its opening with their counts and document
+-- frequency (reports of one event share its particular vocabulary: "handcuffs", "escape").
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
@@ -18,13 +19,48 @@ ranked AS (
            row_number() OVER (PARTITION BY p.doc_id ORDER BY p.n_mentions DESC, p.entity_id) AS rank
     FROM per_document AS p
     JOIN spread AS s USING (entity_id)
+),
+salient AS (
+    SELECT doc_id,
+           list(struct_pack(entity_id := entity_id, n_mentions := n_mentions,
+                            n_documents := n_documents) ORDER BY rank) AS salient_entities
+    FROM ranked
+    GROUP BY doc_id
+),
+corpus AS (
+    SELECT count(*) AS n_documents FROM documents
+),
+-- The opening of a report names what happened; its first 1,500 characters bound the work.
+words AS (
+    SELECT doc_id, unnest(regexp_extract_all(lower(left(text, 1500)), '[a-z][a-z]{2,}')) AS term
+    FROM documents
+),
+term_counts AS MATERIALIZED (
+    SELECT doc_id, term, count(*) AS n
+    FROM words
+    GROUP BY ALL
+),
+term_spread AS (
+    SELECT term, count(*) AS n_documents
+    FROM term_counts
+    GROUP BY ALL
+),
+terms AS (
+    -- The 64 words of highest tf-idf (ties: by the word, so the choice is deterministic).
+    SELECT t.doc_id,
+           max_by(struct_pack(term := t.term, n := t.n, n_documents := s.n_documents),
+                  struct_pack(weight := t.n * ln((1 + c.n_documents) / (1 + s.n_documents)),
+                              term := t.term),
+                  64) AS distinctive_terms
+    FROM term_counts AS t
+    JOIN term_spread AS s USING (term)
+    CROSS JOIN corpus AS c
+    GROUP BY t.doc_id
 )
 SELECT d.doc_id, d.publisher, d.published_at,
-       (SELECT count(*) FROM documents) AS n_corpus_documents,
-       list(struct_pack(entity_id := r.entity_id, n_mentions := r.n_mentions,
-                        n_documents := r.n_documents) ORDER BY r.rank)
-           FILTER (WHERE r.entity_id IS NOT NULL) AS salient_entities
+       (SELECT n_documents FROM corpus) AS n_corpus_documents,
+       e.salient_entities, t.distinctive_terms
 FROM documents AS d
-LEFT JOIN ranked AS r USING (doc_id)
-GROUP BY d.doc_id, d.publisher, d.published_at
+LEFT JOIN salient AS e USING (doc_id)
+LEFT JOIN terms AS t USING (doc_id)
 ORDER BY d.doc_id;

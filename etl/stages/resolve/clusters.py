@@ -8,19 +8,27 @@ of their documents' most mentioned entities; within a large block only events da
 are compared, so the work grows with the blocks, never with all pairs of the warehouse.
 
 Each candidate pair gets a probability of being one event from a logistic model over pair
-features (``FEATURES``): same type, participant overlap and conflict, the documents' salient-entity
-similarity, same trigger predicate (the trigger's last word lemmatized by the committed table
-``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``, then stemmed: "shot" and
-"shooting" meet), date agreement with its certainty (an ``event_date`` taken from the publication
-day is only known to within a day: reports of yesterday's event are dated today), place agreement
-and conflict. The weights, the merge threshold and the widest date spread of one
-event are fitted on ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
+features (``FEATURES``): same type, participant overlap and conflict, the documents'
+salient-entity similarity and their text similarity (tf-idf cosine of the most distinctive words
+of each document's opening: reports of one incident share its particular vocabulary, reports of a
+similar incident elsewhere only the general one), same trigger predicate (the trigger's last word
+lemmatized by the committed table ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``,
+then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the
+sub-category the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the
+trigger: "opened fire" and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE
+arrest), date agreement with its certainty (an ``event_date`` taken from the publication day is
+only known to within a day: reports of yesterday's event are dated today), place agreement and
+conflict. The weights, the merge threshold and the widest date spread of one event are fitted on
+ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
 ``data/event_coref_model.json``.
 
 Clusters are formed by average-link agglomeration over the scored pairs (pairs never compared
 count as probability 0): the two clusters with the highest mean pair probability merge while it is
-at least the threshold and their dates stay within the learned spread, so two meetings of the same
-people weeks apart stay two events. The ``cluster_id`` is ``stable_id`` of the cluster's earliest
+at least the threshold and the days their members' dates allow still meet within the learned
+spread: a date read from the text is that day, a date that is only a publication day allows the
+learned slack of days before it (reports of a meeting appear on its day or soon after). So two
+meetings of the same people weeks apart stay two events, even when no report dates them in its
+text. The ``cluster_id`` is ``stable_id`` of the cluster's earliest
 event (by date, then id; undated events last): deterministic, independent of row order.
 """
 
@@ -31,14 +39,15 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from itertools import combinations, repeat
 from pathlib import Path
 from typing import NamedTuple
 
 import pyarrow as pa
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from etl import schema
 from etl.ids import stable_id
@@ -70,6 +79,8 @@ FEATURES = (
     "certain_dates_agree",
     "same_place",
     "place_conflict",
+    "text_similarity",
+    "same_mode_other_trigger",
 )
 
 _EVENT_COLUMNS = [
@@ -83,6 +94,7 @@ _EVENT_COLUMNS = [
     "location_text",
     "location_country_code",
     "trigger_text",
+    "mode",
 ]
 
 
@@ -99,6 +111,7 @@ class Event(NamedTuple):
     location_text: str | None = None
     location_country_code: str | None = None
     trigger_text: str | None = None
+    mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,19 +121,41 @@ class DocumentProfile:
     publisher: str | None
     published_at: date | None
     salient: dict[str, float]  # entity id -> tf-idf weight, unit length
+    terms: dict[str, float] = field(default_factory=dict)  # word -> tf-idf weight, unit length
 
     def similarity(self, other: DocumentProfile) -> float:
-        small, large = sorted((self.salient, other.salient), key=len)
-        return sum(weight * large.get(entity, 0.0) for entity, weight in small.items())
+        return _cosine(self.salient, other.salient)
+
+    def text_similarity(self, other: DocumentProfile) -> float:
+        return _cosine(self.terms, other.terms)
+
+
+def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
+    """Dot product of two unit-length sparse vectors."""
+    small, large = sorted((first, second), key=len)
+    return sum(weight * large.get(key, 0.0) for key, weight in small.items())
+
+
+def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
+    """key -> (1 + log count) * smoothed idf, scaled to unit length, from (key, count, df)."""
+    weights = {
+        key: (1.0 + math.log(count)) * (math.log((1 + n_corpus) / (1 + n_documents)) + 1.0)
+        for key, count, n_documents in items
+    }
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {key: w / norm for key, w in weights.items()}
 
 
 @dataclass(frozen=True)
 class CorefModel:
-    """Logistic weights over ``FEATURES`` (intercept first), merge threshold, widest date spread."""
+    """Logistic weights over ``FEATURES`` (intercept first), merge threshold, widest date spread,
+    and how many days before its publication day an event dated only by it may have happened
+    (None: a publication day bounds nothing)."""
 
     weights: tuple[float, ...]
     threshold: float
     max_date_spread_days: int
+    publication_slack_days: int | None = None
 
     def probability(self, features: Sequence[float]) -> float:
         score = self.weights[0] + sum(
@@ -132,7 +167,12 @@ class CorefModel:
     def from_json(cls, data: dict) -> CorefModel:
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"event coreference model features {data['features']} != {FEATURES}")
-        return cls(tuple(data["weights"]), data["threshold"], data["max_date_spread_days"])
+        return cls(
+            tuple(data["weights"]),
+            data["threshold"],
+            data["max_date_spread_days"],
+            data.get("publication_slack_days"),
+        )
 
 
 @cache
@@ -189,15 +229,16 @@ def document_profiles(documents: pa.Table) -> dict[str, DocumentProfile]:
     names = set(documents.column_names)
     for row in documents.to_pylist():
         n_corpus = max(row.get("n_corpus_documents") or 1, 1)
-        weights = {}
-        for item in (row.get("salient_entities") or [])[:MAX_SALIENT_ENTITIES]:
-            idf = math.log((1 + n_corpus) / (1 + item["n_documents"])) + 1.0
-            weights[item["entity_id"]] = (1.0 + math.log(item["n_mentions"])) * idf
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        entities = (row.get("salient_entities") or [])[:MAX_SALIENT_ENTITIES]
+        # A tiny warehouse gives every word a low document frequency: stop words never count.
+        terms = [t for t in row.get("distinctive_terms") or [] if t["term"] not in STOP_WORDS]
         profiles[row["doc_id"]] = DocumentProfile(
             row.get("publisher"),
             row.get("published_at") if "published_at" in names else None,
-            {entity: w / norm for entity, w in weights.items()},
+            _unit_tf_idf(
+                ((e["entity_id"], e["n_mentions"], e["n_documents"]) for e in entities), n_corpus
+            ),
+            _unit_tf_idf(((t["term"], t["n"], t["n_documents"]) for t in terms), n_corpus),
         )
     return profiles
 
@@ -241,7 +282,9 @@ def pair_features(
         and second.date_source != UNCERTAIN_DATE_SOURCE
     )
     first_place, second_place = _place(first), _place(second)
-    stem = trigger_stem(first.trigger_text)
+    same_trigger = same_predicate(
+        trigger_stem(first.trigger_text), trigger_stem(second.trigger_text)
+    )
     return (
         float(first.event_type == second.event_type),
         float(same_document),
@@ -249,12 +292,15 @@ def pair_features(
         0.0 if same_document else overlap,
         0.0 if same_document else conflict,
         0.0 if same_document else first_doc.similarity(second_doc),
-        float(same_predicate(stem, trigger_stem(second.trigger_text))),
+        float(same_trigger),
         float(gap is not None),
         math.log1p(gap) if gap is not None else 0.0,
         float(certain and gap <= 1),
         float(first_place is not None and first_place == second_place),
         float(first_place is not None and second_place is not None and first_place != second_place),
+        0.0 if same_document else first_doc.text_similarity(second_doc),
+        # Another word for the same kind of act ("nabbed", "arrested": both COERCE arrest).
+        float(not same_trigger and bool(first.mode) and first.mode == second.mode),
     )
 
 
@@ -266,7 +312,7 @@ def _blocking_keys(event: Event, profile: DocumentProfile) -> set[tuple[str, str
 
 
 def candidate_pairs(
-    events: Sequence[Event], profiles: dict[str, DocumentProfile], max_spread_days: int
+    events: Sequence[Event], profiles: dict[str, DocumentProfile], max_gap_days: int
 ) -> list[tuple[int, int]]:
     """Index pairs (i < j) of events worth comparing: same type family and a shared entity or
     document; in a block too large to compare fully, only dated events close in time."""
@@ -282,10 +328,9 @@ def candidate_pairs(
         dated = sorted(
             (events[i].event_date, i) for i in members if events[i].event_date is not None
         )
-        window = max_spread_days + 2  # publication-day slack of both dates
         start = 0
         for end, (day, index) in enumerate(dated):
-            while (day - dated[start][0]).days > window:
+            while (day - dated[start][0]).days > max_gap_days:
                 start += 1
             pairs.update((min(i, index), max(i, index)) for _, i in dated[start:end])
     return sorted(pairs)
@@ -304,21 +349,51 @@ def scored_pairs(
                 profiles.get(events[j].doc_id, _EMPTY_PROFILE),
             )
         )
-        for i, j in candidate_pairs(events, profiles, model.max_date_spread_days)
+        for i, j in candidate_pairs(events, profiles, _widest_gap(model))
     }
+
+
+def _widest_gap(model: CorefModel) -> int:
+    """Most days between the dates of two events that may still be one event."""
+    return model.max_date_spread_days + (model.publication_slack_days or 2)
 
 
 @dataclass
 class _Cluster:
+    """Members, and the days the event may have happened on: no earlier than ``latest_start``
+    and no later than ``earliest_end`` of its dated members (each a day read from the text, or
+    the days up to a publication day)."""
+
     members: list[int]
-    first_day: date | None
-    last_day: date | None
+    latest_start: date | None
+    earliest_end: date | None
     confidence: float
 
 
+def _bounds(event: Event, model: CorefModel) -> tuple[date | None, date | None]:
+    """The days an event may have happened on, as far as its date says."""
+    if event.event_date is None:
+        return None, None
+    if event.date_source != UNCERTAIN_DATE_SOURCE:
+        return event.event_date, event.event_date
+    # A publication day is when the report appeared: the event was then or shortly before (a
+    # report weeks later would date it in the text). Without a learned slack it bounds nothing:
+    # later reports of an event (a trial, an anniversary) appear weeks after it.
+    if model.publication_slack_days is None:
+        return None, None
+    return event.event_date - timedelta(days=model.publication_slack_days), event.event_date
+
+
+def _joined_bounds(first: _Cluster, second: _Cluster) -> tuple[date | None, date | None]:
+    starts = [d for d in (first.latest_start, second.latest_start) if d]
+    ends = [d for d in (first.earliest_end, second.earliest_end) if d]
+    return (max(starts) if starts else None), (min(ends) if ends else None)
+
+
 def _spread_ok(first: _Cluster, second: _Cluster, max_spread_days: int) -> bool:
-    days = [d for d in (first.first_day, first.last_day, second.first_day, second.last_day) if d]
-    return not days or (max(days) - min(days)).days <= max_spread_days
+    """The members' days overlap, or miss each other by at most the spread."""
+    start, end = _joined_bounds(first, second)
+    return start is None or end is None or (start - end).days <= max_spread_days
 
 
 def average_link(
@@ -326,16 +401,12 @@ def average_link(
 ) -> list[_Cluster]:
     """Agglomerate events: merge the pair of clusters with the highest mean pair probability
     (unscored pairs count 0) while it reaches the threshold and the dates stay within spread."""
-    # Only dates read from the text bound a cluster: a publication day is just when a report
-    # appeared, and later reports of an event (a trial, an anniversary) appear weeks after it.
-    days = [
-        event.event_date if event.date_source != UNCERTAIN_DATE_SOURCE else None for event in events
-    ]
+    bounds = [_bounds(event, model) for event in events]
     best_link = [0.0] * len(events)
     for (i, j), probability in scores.items():
         best_link[i] = max(best_link[i], probability)
         best_link[j] = max(best_link[j], probability)
-    clusters = {i: _Cluster([i], days[i], days[i], 1.0) for i in range(len(events))}
+    clusters = {i: _Cluster([i], *bounds[i], 1.0) for i in range(len(events))}
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), probability in scores.items():
         links[i][j] = links[j][i] = probability
@@ -356,8 +427,7 @@ def average_link(
         keep, gone = (i, j) if len(first.members) >= len(second.members) else (j, i)
         kept, merged = clusters[keep], clusters.pop(gone)
         kept.members.extend(merged.members)
-        known = [d for d in (kept.first_day, merged.first_day, kept.last_day, merged.last_day) if d]
-        kept.first_day, kept.last_day = (min(known), max(known)) if known else (None, None)
+        kept.latest_start, kept.earliest_end = _joined_bounds(kept, merged)
         kept.confidence = min(kept.confidence, merged.confidence, -negative)
         version[keep] += 1
         del version[gone]
