@@ -60,6 +60,26 @@ def test_traces_hold_the_features_behind_each_decided_word():
     assert decided["kazakhstan"]["prev.in=function_word"] == 1.0
 
 
+def test_rules_alone_give_the_same_text_whether_or_not_features_are_traced():
+    # The rules-only path skips the learned decision's bookkeeping; tracing it must not change
+    # the text (training reads the traced features of exactly this output).
+    cleaned, _ = clean_text(
+        "president nursultan nazarbayev met the civic party in hong kong .\n"
+        "gary chan of dab said mark zuckerberg s company was fined ."
+    )
+    traces: list[list] = []
+    traced, traced_offsets = restore_text(cleaned, load_lexicon(), None, None, traces)
+    plain, plain_offsets = restore_text(cleaned, load_lexicon(), None, None)
+    assert (plain, plain_offsets) == (traced, traced_offsets)
+    assert any(trace for trace in traces)
+
+
+def test_probability_band_edges_belong_to_the_band_above():
+    assert probability_band(0.001) == "<0.01"
+    assert probability_band(0.99) == "high"
+    assert probability_band(0.98) == "<0.99"
+
+
 def test_fit_learns_the_sign_of_separating_features():
     examples = [({"bias": 1.0, "name": 1.0}, True)] * 20 + [
         ({"bias": 1.0, "plain": 1.0}, False)
