@@ -100,6 +100,8 @@ NAME = 2
 CAPITAL = 1
 LOWER = 0
 _KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
+# First element of a context cache key: keeps it apart from word and neighbour keys.
+_CONTEXT_KEY = "context"
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -947,7 +949,7 @@ class LineRestorer:
                 or token.upper() == token
             ):
                 continue
-            context = self._context_features(
+            context = self._context_key(
                 tokens, out, is_word, base_kinds, fired, positional, overrides, index
             )
             previous = self._side_key("prev", tokens, is_word, index - 1)
@@ -958,7 +960,7 @@ class LineRestorer:
                     model.word_score(token, self.word_features)
                     + model.word_score(previous, self._side_features)
                     + model.word_score(following, self._side_features)
-                    + model.score(context)
+                    + model.word_score(context, self._context_features)
                 )
             pending.append((index, token, log_odds, (previous, following, context)))
         return pending
@@ -988,7 +990,7 @@ class LineRestorer:
                         **self.word_features(token),
                         **self._side_features(previous),
                         **self._side_features(following),
-                        **context,
+                        **self._context_features(context),
                     }
                     trace.append((index, token, features, log_odds))
 
@@ -1064,38 +1066,64 @@ class LineRestorer:
                 features[f"{side}.in={name}"] = 1.0
         return features
 
-    def _context_features(
+    def _context_key(
         self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
-    ) -> dict[str, float]:
-        """Features that depend on this line's decisions: the word model's and the context
-        rules' verdicts on the word and its neighbours, the phrase and corpus evidence."""
+    ) -> tuple:
+        """What this line's decisions say of the word, as a cache key: the word model's and the
+        context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
+        Few combinations occur, so their score is cached like a word's (``_context_features``
+        names the features of a key)."""
         token = tokens[index]
-        features = {f"base={_KIND_NAMES[base_kinds[index]]}": 1.0}
-        ruled_capital = out[index] != token
-        features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
-        for rule in fired[index]:
-            features[f"rule={rule}"] = 1.0
-        if index in self._phrase_positions:
-            features["phrase"] = 1.0
-        if index in overrides:
-            features["document_name"] = 1.0
         evidence = self.evidence
         if token in evidence.forms:
-            features["evidence=form"] = 1.0
+            evidence_kind = "form"
         elif token in evidence.name_words:
-            features["evidence=name_word"] = 1.0
+            evidence_kind = "name_word"
         elif token in evidence.lowercase:
-            features["evidence=lower"] = 1.0
-        band = probability_band(self.lex.cap_probability.get(token))
-        for side, position in (("prev", index - 1), ("next", index + 1)):
+            evidence_kind = "lower"
+        else:
+            evidence_kind = ""
+        verdicts = []
+        for position in (index - 1, index + 1):
             if not 0 <= position < len(tokens) or not is_word[position]:
-                continue
-            verdict = "capital" if out[position] != tokens[position] else "lower"
-            if position in start_positions:
-                verdict = "start"
-            features[f"{side}.rules={verdict}"] = 1.0
-            features[f"band={band}&{side}.rules={verdict}"] = 1.0
-        if index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2]:
+                verdicts.append("")
+            elif position in start_positions:
+                verdicts.append("start")
+            else:
+                verdicts.append("capital" if out[position] != tokens[position] else "lower")
+        return (
+            _CONTEXT_KEY,
+            base_kinds[index],
+            out[index] != token,
+            tuple(fired[index]),
+            index in self._phrase_positions,
+            index in overrides,
+            evidence_kind,
+            probability_band(self.lex.cap_probability.get(token)),
+            *verdicts,
+            index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
+        )
+
+    @staticmethod
+    def _context_features(key: tuple) -> dict[str, float]:
+        """The features of a ``_context_key``."""
+        _, base_kind, ruled_capital, fired, phrase, document_name, evidence, band, *rest = key
+        previous_verdict, next_verdict, previous2_capital = rest
+        features = {f"base={_KIND_NAMES[base_kind]}": 1.0}
+        features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
+        for rule in fired:
+            features[f"rule={rule}"] = 1.0
+        if phrase:
+            features["phrase"] = 1.0
+        if document_name:
+            features["document_name"] = 1.0
+        if evidence:
+            features[f"evidence={evidence}"] = 1.0
+        for side, verdict in (("prev", previous_verdict), ("next", next_verdict)):
+            if verdict:
+                features[f"{side}.rules={verdict}"] = 1.0
+                features[f"band={band}&{side}.rules={verdict}"] = 1.0
+        if previous2_capital:
             features["prev2.rules=capital"] = 1.0
         return features
 
