@@ -7,7 +7,7 @@ import json
 import math
 from itertools import pairwise
 
-from etl.evaluate.normalize import _folds, explain_document
+from etl.evaluate.normalize import _folds, error_classes, explain_document
 from etl.stages.normalize import normalize
 from etl.stages.normalize.casing_model import (
     WEIGHTS_FILE,
@@ -128,3 +128,20 @@ def test_explain_names_the_features_behind_a_capital():
     lines = explain_document("officials met nursultan nazarbayev in astana .")
     assert any(line.startswith("line 1: nazarbayev -> capital") for line in lines)
     assert all("(p=" in line for line in lines)
+
+
+def test_error_classes_count_kinds_by_how_often_the_word_is_capitalized():
+    errors = [
+        ("Paris", "paris", ""),  # a missed name the statistics know as one
+        ("Window", "window", ""),  # a missed capital on a common word
+        ("window", "Window", ""),  # a capital added to a common word
+        ("NASA", "Nasa", ""),  # capitalized, spelled wrong
+        ("Zqxwv", "zqxwv", ""),  # a word the statistics lack
+    ]
+    classes = error_classes(errors)
+    assert classes[("FN", "name-like")] == 1
+    assert classes[("FN", "common word")] == 1
+    assert classes[("FP", "common word")] == 1
+    assert classes[("WRONG", "name-like")] == 1
+    assert classes[("FN", "unknown")] == 1
+    assert sum(classes.values()) == len(errors)
