@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from etl.evaluate.normalize import _folds, error_classes, explain_document
 from etl.stages.normalize import normalize
+from etl.stages.normalize.build_model import context_casing
 from etl.stages.normalize.casing_model import (
     WEIGHTS_FILE,
     CasingModel,
@@ -145,3 +146,23 @@ def test_error_classes_count_kinds_by_how_often_the_word_is_capitalized():
     assert classes[("WRONG", "name-like")] == 1
     assert classes[("FN", "unknown")] == 1
     assert sum(classes.values()) == len(errors)
+
+
+def test_context_casing_counts_a_word_beside_its_previous_and_next_word():
+    backward = {"the_Quorble": 3, "a_quorble": 1, "The_glim": 1, "said_Quorble": 1, "of_the": 9}
+    forward = {"Quorble_river": 2, "quorble_river": 2}
+    model = {"quorble": ("Quorble", 0.4), "glim": ("glim", 0.0)}
+    rows = context_casing(backward, forward, {"the", "of"}, model)
+    # Too rare ("a quorble", "said Quorble", "the glim"), or a stop word ("of the"): left out.
+    assert rows == [("next", "river", "quorble", 2, 2), ("prev", "the", "quorble", 0, 3)]
+
+
+def test_the_word_beside_its_neighbours_is_a_feature_of_the_decision():
+    lexicon = load_lexicon()
+    assert lexicon.context_capital[("prev", "supreme", "court")] > 0.5
+    cleaned, _ = clean_text("they went to the supreme court on monday .")
+    traces: list[list] = []
+    restore_text(cleaned, lexicon, None, None, traces)
+    decided = {token: features for _, token, features, _ in traces[0]}
+    assert "prev_pair.logit" in decided["court"]
+    assert decided["court"]["prev_pair.logit"] > 0

@@ -102,6 +102,7 @@ LOWER = 0
 _KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
 # First element of a context cache key: keeps it apart from word and neighbour keys.
 _CONTEXT_KEY = "context"
+_PAIR_KEY = "pair"
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -954,6 +955,8 @@ class LineRestorer:
             )
             previous = self._side_key("prev", tokens, is_word, index - 1)
             following = self._side_key("next", tokens, is_word, index + 1)
+            previous_pair = (_PAIR_KEY, "prev", previous[1], token)
+            following_pair = (_PAIR_KEY, "next", following[1], token)
             log_odds = 0.0
             if model is not None:
                 log_odds = (
@@ -961,8 +964,17 @@ class LineRestorer:
                     + model.word_score(previous, self._side_features)
                     + model.word_score(following, self._side_features)
                     + model.word_score(context, self._context_features)
+                    + model.word_score(previous_pair, self._pair_features)
+                    + model.word_score(following_pair, self._pair_features)
                 )
-            pending.append((index, token, log_odds, (previous, following, context)))
+            pending.append(
+                (
+                    index,
+                    token,
+                    log_odds,
+                    (previous, following, context, previous_pair, following_pair),
+                )
+            )
         return pending
 
     def decide_document(
@@ -979,7 +991,8 @@ class LineRestorer:
         for line_index, pending in enumerate(pending_lines):
             out = cased_lines[line_index]
             trace = traces[line_index] if traces is not None else None
-            for index, token, log_odds, (previous, following, context) in pending:
+            for index, token, log_odds, keys in pending:
+                previous, following, context, previous_pair, following_pair = keys
                 if model is not None:
                     if log_odds >= 0 and out[index] == token:
                         out[index] = self._capital_form(token)
@@ -991,6 +1004,8 @@ class LineRestorer:
                         **self._side_features(previous),
                         **self._side_features(following),
                         **self._context_features(context),
+                        **self._pair_features(previous_pair),
+                        **self._pair_features(following_pair),
                     }
                     trace.append((index, token, features, log_odds))
 
@@ -1065,6 +1080,18 @@ class LineRestorer:
             if token in members:
                 features[f"{side}.in={name}"] = 1.0
         return features
+
+    def _pair_features(self, key: tuple[str, str, str, str]) -> dict[str, float]:
+        """How the word is cased beside this neighbour in the packaged bigram statistics
+        (``key``: the pair marker, side, neighbour, word); nothing for a pair they lack."""
+        probability = self.lex.context_capital.get(key[1:])
+        if probability is None:
+            return {}
+        side = key[1]
+        return {
+            f"{side}_pair.band={probability_band(probability)}": 1.0,
+            f"{side}_pair.logit": scaled_logit(probability),
+        }
 
     def _context_key(
         self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
