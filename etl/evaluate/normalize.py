@@ -36,7 +36,7 @@ import argparse
 import json
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from etl.stages.normalize import CaseEvidence, build_case_evidence, normalize
@@ -52,6 +52,8 @@ _NON_WORD_RE = re.compile(r"[\W_]+")
 _APOSTROPHE_RE = re.compile(r"(?<=\w)['’`](?=\w)")
 # Folds of the cross-validated mode: each holds whole topics (ECB+), genres or documents.
 CV_FOLDS = 5
+# Groups of the word statistics' mid-sentence capitalization probability in the error analysis.
+ERROR_BANDS = ((0.05, "common word"), (0.5, "ambiguous"), (float("inf"), "name-like"))
 # Features shown per explained word.
 EXPLAIN_TOP = 8
 
@@ -310,12 +312,31 @@ def gum_casing_errors(gold_path: Path, with_evidence: bool = False) -> list[tupl
     return errors
 
 
+def _error_kind(gold: str, predicted: str) -> str:
+    """FN (a capital missed), FP (a capital added) or WRONG (both capitalized, spelled apart)."""
+    if _has_capital(predicted) and _has_capital(gold):
+        return "WRONG"
+    return "FN" if _has_capital(gold) else "FP"
+
+
 def _print_errors(errors: list[tuple]) -> None:
     for gold, predicted, context in errors:
-        kind = "FN" if gold.lower() != gold and predicted != gold else "FP"
-        if _has_capital(predicted) and _has_capital(gold):
-            kind = "WRONG"
-        print(f"{kind:<6}{gold:<18}{predicted:<18}{context}")
+        print(f"{_error_kind(gold, predicted):<6}{gold:<18}{predicted:<18}{context}")
+
+
+def error_classes(errors: list[tuple]) -> Counter:
+    """Casing errors counted by kind (``_error_kind``) and by how often the packaged word
+    statistics capitalize the word mid-sentence (``ERROR_BANDS``; "unknown" when they lack it):
+    the error analysis behind the held-out figures."""
+    cap_probability = load_lexicon().cap_probability
+    classes: Counter = Counter()
+    for gold, predicted, _ in errors:
+        probability = cap_probability.get(gold.lower())
+        band = "unknown"
+        if probability is not None:
+            band = next(name for upper, name in ERROR_BANDS if probability < upper)
+        classes[(_error_kind(gold, predicted), band)] += 1
+    return classes
 
 
 def _casing_totals(documents, model) -> dict[str, float]:
@@ -369,6 +390,7 @@ def evaluate_casing_cross_validated(corpus: str, shared: Path) -> dict[str, dict
     own_examples = corpus_examples(documents)
     fitted = fit(pool_examples + [example for doc in own_examples for example in doc])
     held_totals: dict[str, float] = defaultdict(float)
+    held_errors: list[tuple] = []
     for fold in _folds(documents):
         left_out = set(fold)
         model = fit(
@@ -383,11 +405,12 @@ def evaluate_casing_cross_validated(corpus: str, shared: Path) -> dict[str, dict
         for index in fold:
             document = documents[index]
             result = normalize(document.lower, None, model)
-            _score_aligned(document.cased, document.lower, result, held_totals, [])
+            _score_aligned(document.cased, document.lower, result, held_totals, held_errors)
+    held_out = {"words": held_totals["words"], **_casing_scores(held_totals)}
     return {
         "packaged": _casing_totals(documents, PACKAGED_MODEL),
         "fitted": _casing_totals(documents, fitted),
-        "held_out": {"words": held_totals["words"], **_casing_scores(held_totals)},
+        "held_out": {**held_out, "error_classes": error_classes(held_errors)},
         "rules_only": _casing_totals(documents, None),
     }
 
@@ -409,6 +432,11 @@ def format_cross_validated_report(corpus: str, figures: dict[str, dict[str, floa
     lines = [format_casing_figures(corpus, figures)]
     gap = figures["fitted"]["casing_f1"] - figures["held_out"]["casing_f1"]
     lines.append(f"  fitted - held out F1 gap: {gap:+.3f}")
+    classes = figures["held_out"].get("error_classes")
+    if classes:
+        lines.append("  held-out errors by kind and word statistics (FN missed, FP added capital):")
+        for (kind, band), count in sorted(classes.items(), key=lambda item: -item[1]):
+            lines.append(f"    {kind:<6}{band:<14}{count}")
     return "\n".join(lines)
 
 

@@ -39,8 +39,8 @@ def normalize(
     punctuation re-attached, apostrophes put back, casing restored from the packaged model,
     the optional corpus ``evidence`` and context rules; ``model`` adds the learned per-word
     casing decision (``PACKAGED_MODEL`` for the committed weights). The pipeline runs the rules
-    alone: held out, the learned decision scored no better than the rules (within 0.01 on
-    ECB+ and GUM's other genres) and costs 1.4x the normalization time (docs/normalization.md).
+    alone: held out, the learned decision scored no better than the rules (within 0.003 on
+    ECB+ and GUM's other genres) and costs 1.3x the normalization time (docs/normalization.md).
     If restoration yields no capital at all (nothing could be capitalized), the cleaned text is
     returned unrestored.
     """

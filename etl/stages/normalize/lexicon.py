@@ -12,6 +12,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from etl.reference.word_lists import capitalized_titles
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Pseudo-observations added to each side of a context pair's counts (``_smoothed_share``).
+CONTEXT_PRIOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class CasingLexicon:
     nationality_generic_heads: frozenset[str]
     # spaCy's stop words and irregular verb forms: never a surname by position ("Ahmed said").
     function_words: frozenset[str]
+    # ("prev" or "next", context word, word) -> P(word capitalized beside that context word)
+    context_capital: dict[tuple[str, str, str], float]
 
 
 def _lines(name: str) -> list[str]:
@@ -131,4 +135,14 @@ def load_lexicon() -> CasingLexicon:
         demonyms=frozenset(_lines("demonyms.txt")),
         nationality_generic_heads=frozenset(_lines("nationality_generic_heads.txt")),
         function_words=frozenset(STOP_WORDS) | frozenset(_lines("irregular_verbs.txt")),
+        context_capital={
+            (side, context, word): _smoothed_share(int(lower), int(capital))
+            for side, context, word, lower, capital in _gz_rows("context_casing.tsv.gz")
+        },
     )
+
+
+def _smoothed_share(lower: int, capital: int) -> float:
+    """Share of capitalized observations, pulled towards one half by a tenth of an observation
+    each way so that two observations never read as certainty."""
+    return (capital + CONTEXT_PRIOR) / (lower + capital + 2 * CONTEXT_PRIOR)

@@ -100,6 +100,9 @@ NAME = 2
 CAPITAL = 1
 LOWER = 0
 _KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
+# First element of a context cache key: keeps it apart from word and neighbour keys.
+_CONTEXT_KEY = "context"
+_PAIR_KEY = "pair"
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -947,20 +950,31 @@ class LineRestorer:
                 or token.upper() == token
             ):
                 continue
-            context = self._context_features(
+            context = self._context_key(
                 tokens, out, is_word, base_kinds, fired, positional, overrides, index
             )
             previous = self._side_key("prev", tokens, is_word, index - 1)
             following = self._side_key("next", tokens, is_word, index + 1)
+            previous_pair = (_PAIR_KEY, "prev", previous[1], token)
+            following_pair = (_PAIR_KEY, "next", following[1], token)
             log_odds = 0.0
             if model is not None:
                 log_odds = (
                     model.word_score(token, self.word_features)
                     + model.word_score(previous, self._side_features)
                     + model.word_score(following, self._side_features)
-                    + model.score(context)
+                    + model.word_score(context, self._context_features)
+                    + model.word_score(previous_pair, self._pair_features)
+                    + model.word_score(following_pair, self._pair_features)
                 )
-            pending.append((index, token, log_odds, (previous, following, context)))
+            pending.append(
+                (
+                    index,
+                    token,
+                    log_odds,
+                    (previous, following, context, previous_pair, following_pair),
+                )
+            )
         return pending
 
     def decide_document(
@@ -977,7 +991,8 @@ class LineRestorer:
         for line_index, pending in enumerate(pending_lines):
             out = cased_lines[line_index]
             trace = traces[line_index] if traces is not None else None
-            for index, token, log_odds, (previous, following, context) in pending:
+            for index, token, log_odds, keys in pending:
+                previous, following, context, previous_pair, following_pair = keys
                 if model is not None:
                     if log_odds >= 0 and out[index] == token:
                         out[index] = self._capital_form(token)
@@ -988,7 +1003,9 @@ class LineRestorer:
                         **self.word_features(token),
                         **self._side_features(previous),
                         **self._side_features(following),
-                        **context,
+                        **self._context_features(context),
+                        **self._pair_features(previous_pair),
+                        **self._pair_features(following_pair),
                     }
                     trace.append((index, token, features, log_odds))
 
@@ -1064,38 +1081,76 @@ class LineRestorer:
                 features[f"{side}.in={name}"] = 1.0
         return features
 
-    def _context_features(
+    def _pair_features(self, key: tuple[str, str, str, str]) -> dict[str, float]:
+        """How the word is cased beside this neighbour in the packaged bigram statistics
+        (``key``: the pair marker, side, neighbour, word); nothing for a pair they lack."""
+        probability = self.lex.context_capital.get(key[1:])
+        if probability is None:
+            return {}
+        side = key[1]
+        return {
+            f"{side}_pair.band={probability_band(probability)}": 1.0,
+            f"{side}_pair.logit": scaled_logit(probability),
+        }
+
+    def _context_key(
         self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
-    ) -> dict[str, float]:
-        """Features that depend on this line's decisions: the word model's and the context
-        rules' verdicts on the word and its neighbours, the phrase and corpus evidence."""
+    ) -> tuple:
+        """What this line's decisions say of the word, as a cache key: the word model's and the
+        context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
+        Few combinations occur, so their score is cached like a word's (``_context_features``
+        names the features of a key)."""
         token = tokens[index]
-        features = {f"base={_KIND_NAMES[base_kinds[index]]}": 1.0}
-        ruled_capital = out[index] != token
-        features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
-        for rule in fired[index]:
-            features[f"rule={rule}"] = 1.0
-        if index in self._phrase_positions:
-            features["phrase"] = 1.0
-        if index in overrides:
-            features["document_name"] = 1.0
         evidence = self.evidence
         if token in evidence.forms:
-            features["evidence=form"] = 1.0
+            evidence_kind = "form"
         elif token in evidence.name_words:
-            features["evidence=name_word"] = 1.0
+            evidence_kind = "name_word"
         elif token in evidence.lowercase:
-            features["evidence=lower"] = 1.0
-        band = probability_band(self.lex.cap_probability.get(token))
-        for side, position in (("prev", index - 1), ("next", index + 1)):
+            evidence_kind = "lower"
+        else:
+            evidence_kind = ""
+        verdicts = []
+        for position in (index - 1, index + 1):
             if not 0 <= position < len(tokens) or not is_word[position]:
-                continue
-            verdict = "capital" if out[position] != tokens[position] else "lower"
-            if position in start_positions:
-                verdict = "start"
-            features[f"{side}.rules={verdict}"] = 1.0
-            features[f"band={band}&{side}.rules={verdict}"] = 1.0
-        if index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2]:
+                verdicts.append("")
+            elif position in start_positions:
+                verdicts.append("start")
+            else:
+                verdicts.append("capital" if out[position] != tokens[position] else "lower")
+        return (
+            _CONTEXT_KEY,
+            base_kinds[index],
+            out[index] != token,
+            tuple(fired[index]),
+            index in self._phrase_positions,
+            index in overrides,
+            evidence_kind,
+            probability_band(self.lex.cap_probability.get(token)),
+            *verdicts,
+            index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
+        )
+
+    @staticmethod
+    def _context_features(key: tuple) -> dict[str, float]:
+        """The features of a ``_context_key``."""
+        _, base_kind, ruled_capital, fired, phrase, document_name, evidence, band, *rest = key
+        previous_verdict, next_verdict, previous2_capital = rest
+        features = {f"base={_KIND_NAMES[base_kind]}": 1.0}
+        features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
+        for rule in fired:
+            features[f"rule={rule}"] = 1.0
+        if phrase:
+            features["phrase"] = 1.0
+        if document_name:
+            features["document_name"] = 1.0
+        if evidence:
+            features[f"evidence={evidence}"] = 1.0
+        for side, verdict in (("prev", previous_verdict), ("next", next_verdict)):
+            if verdict:
+                features[f"{side}.rules={verdict}"] = 1.0
+                features[f"band={band}&{side}.rules={verdict}"] = 1.0
+        if previous2_capital:
             features["prev2.rules=capital"] = 1.0
         return features
 
@@ -1164,7 +1219,10 @@ def restore_text(
         ]
         for tokens, _, _ in lines
     ]
-    pending_lines: list[list] = [[] for _ in lines]
+    # The learned decision's features are only gathered when a model or a caller uses them: the
+    # rules alone (the pipeline's default) spend a fifth of their time on them otherwise.
+    decided = model is not None or traces is not None
+    pending_lines: list[list | None] = [[] if decided else None for _ in lines]
     cased_lines = [
         restorer.case_line(tokens, joints, overrides.get(line_index), pending_lines[line_index])
         for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
@@ -1179,7 +1237,8 @@ def restore_text(
     )
     if traces is not None:
         traces[:] = [[] for _ in lines]
-    restorer.decide_document(cased_lines, pending_lines, traces)
+    if decided:
+        restorer.decide_document(cased_lines, pending_lines, traces)
     pieces: list[str] = []
     offsets: list[int] = []
     for line_index, (_, spans, line_start) in enumerate(lines):
