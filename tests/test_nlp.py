@@ -57,3 +57,11 @@ def test_token_attributes_memo_starts_afresh_when_full(nlp, monkeypatch):
     doc = nlp("The ministers met the presidents of three countries in Geneva yesterday.")
     assert len(attributes._rows) <= len(doc)
     assert [t.lemma_ for t in doc][:4] == ["the", "minister", "meet", "the"]
+
+
+def test_count_words_counts_tokens_that_are_neither_punctuation_nor_whitespace(nlp):
+    from etl.stages.nlp import count_words
+
+    for text in ["", "  \n", 'Hello, world!  It\'s 5 p.m. -- "late".\n\nYes.']:
+        doc = nlp(text)
+        assert count_words(doc) == sum(1 for t in doc if not (t.is_punct or t.is_space))

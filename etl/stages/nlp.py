@@ -35,7 +35,7 @@ from typing import Protocol
 
 import numpy
 import spacy
-from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
@@ -222,6 +222,13 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
         nlp.disable_pipe("attribute_ruler")
         nlp.disable_pipe("lemmatizer")
     return nlp
+
+
+def count_words(doc: Doc) -> int:
+    """Tokens that are neither punctuation nor whitespace (``documents.n_words``), counted on
+    the Doc's arrays: a Python ``Token`` per token cost a tenth of extraction's time."""
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return int(numpy.count_nonzero(flags.sum(axis=1) == 0)) if len(doc) else 0
 
 
 def split_text(text: str, part_chars: int = DEFAULT_PART_CHARS) -> list[str]:
