@@ -21,7 +21,7 @@ from etl.stages.extract.event_scoring import EventScorer
 from etl.stages.extract.events import EventFinding, extract_event_findings
 from etl.stages.extract.mentions import extract_mentions
 from etl.stages.extract.sentences import extract_sentences
-from etl.stages.nlp import ParseFailure, Parser, failure_reason
+from etl.stages.nlp import ParseFailure, Parser, count_words, failure_reason
 from etl.stages.normalize import CaseEvidence, NormalizedText, normalize
 
 
@@ -132,7 +132,7 @@ def extract_document(
         events=events,
         event_findings=findings,
         date_mentions=date_mentions,
-        n_words=sum(1 for token in doc if not (token.is_punct or token.is_space)),
+        n_words=count_words(doc),
         anatomy=anatomy,
         parts=part_rows(doc_id, anatomy, to_raw),
         published_at=published_at,
