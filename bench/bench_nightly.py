@@ -79,7 +79,7 @@ class SyntheticArchive:
 
     def chunk(self, first: int, n_docs: int) -> dict[str, list[dict]]:
         rows: dict[str, list[dict]] = {t: [] for t in ("documents", "sentences", "mentions")}
-        rows.update(events=[], date_mentions=[])
+        rows.update(events=[], date_mentions=[], document_parts=[])
         for number in range(first, first + n_docs):
             self._document(number, rows)
         return rows

@@ -205,6 +205,31 @@ QUARANTINE = pa.schema(
     ]
 )
 
+# Incremental entity resolution's state (etl/run/incremental.py): the name keys each document's
+# resolution looked up in the corpus-wide person names (role ``full_name``: a full person name it
+# contributes; ``root``: a group key whose entity depends on those names) ...
+RESOLUTION_KEYS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("role", pa.string()),
+        ("key", pa.string()),
+    ]
+)
+
+# ... and each entity's (kind, anchor) and the counts its name, label and country come from
+# (JSON objects value -> count), so that new documents add to them instead of recounting.
+ENTITY_TALLIES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("kind", pa.string()),
+        ("anchor", pa.string()),
+        ("surfaces", pa.string()),
+        ("labels", pa.string()),
+        ("title_countries", pa.string()),
+        ("group_isos", pa.string()),
+    ]
+)
+
 
 @dataclass(frozen=True)
 class WarehouseTable:
@@ -253,4 +278,6 @@ WAREHOUSE_TABLES = (
     WarehouseTable("event_clusters", EVENT_CLUSTERS, ("cluster_id",), ("event_type",)),
     WarehouseTable("runs", RUNS, ("run_id",), ("status",)),
     WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
+    WarehouseTable("resolution_keys", RESOLUTION_KEYS, ("doc_id", "role", "key")),
+    WarehouseTable("entity_tallies", ENTITY_TALLIES, ("entity_id",), ("kind", "anchor")),
 )
