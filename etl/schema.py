@@ -230,6 +230,33 @@ ENTITY_TALLIES = pa.schema(
     ]
 )
 
+# Incremental event clustering's state (etl/run/incremental_coref.py): each document's salient
+# entities with their weights, computed once with the corpus statistics of the run that loaded
+# (or re-resolved) it; each event's blocking keys; every candidate pair with its probability.
+DOCUMENT_PROFILES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("weight", pa.float64()),
+    ]
+)
+
+EVENT_BLOCKS = pa.schema(
+    [
+        ("block", pa.string()),
+        ("event_id", pa.string()),
+        ("doc_id", pa.string()),
+    ]
+)
+
+EVENT_PAIRS = pa.schema(
+    [
+        ("first_event_id", pa.string()),
+        ("second_event_id", pa.string()),
+        ("probability", pa.float64()),
+    ]
+)
+
 
 @dataclass(frozen=True)
 class WarehouseTable:
@@ -280,4 +307,9 @@ WAREHOUSE_TABLES = (
     WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
     WarehouseTable("resolution_keys", RESOLUTION_KEYS, ("doc_id", "role", "key")),
     WarehouseTable("entity_tallies", ENTITY_TALLIES, ("entity_id",), ("kind", "anchor")),
+    WarehouseTable("document_profiles", DOCUMENT_PROFILES, ("doc_id", "entity_id"), ("weight",)),
+    WarehouseTable("event_blocks", EVENT_BLOCKS, ("block", "event_id"), ("doc_id",)),
+    WarehouseTable(
+        "event_pairs", EVENT_PAIRS, ("first_event_id", "second_event_id"), ("probability",)
+    ),
 )

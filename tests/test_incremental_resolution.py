@@ -1,13 +1,16 @@
-"""Incremental entity resolution equals a full recomputation: after every run (new documents,
-superseded ones, person names that relink documents loaded before), the entity tables, every
-mention's entity and label and every event's participants are what resolving the whole
-warehouse afresh gives."""
+"""Incremental entity resolution and event clustering equal a full recomputation: after every
+run (new documents, superseded ones, person names that relink documents loaded before, blocks
+that grow past the size where only close dates are compared), the entity tables, every
+mention's entity and label, every event's participants and cluster, the clusters and the
+candidate pairs are what resolving and clustering the whole warehouse afresh gives."""
 
 from __future__ import annotations
 
 import json
 import random
 import shutil
+from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -17,6 +20,7 @@ from etl import schema
 from etl.ids import content_sha256, stable_id
 from etl.run import commit
 from etl.settings import Settings
+from etl.stages.resolve import clusters
 from etl.storage.warehouse import load
 from etl.storage.warehouse.engine import create_empty_warehouse
 
@@ -29,7 +33,12 @@ COMPARED = {
     "resolution_keys": "doc_id, role, key",
     "entity_mentions": "mention_id",
     "events": "event_id",
+    "event_clusters": "cluster_id",
+    "event_pairs": "first_event_id, second_event_id",
+    "event_blocks": "block, event_id",
+    "document_profiles": "doc_id, entity_id",
 }
+EVENT_TYPES = ("CONSULT", "ACCUSE", "AGREE")
 
 
 def document(doc_id: str, text: str, spans: list[tuple[int, int, str]]) -> dict[str, list]:
@@ -50,18 +59,22 @@ def document(doc_id: str, text: str, spans: list[tuple[int, int, str]]) -> dict[
         }
         for start, end, label in spans
     ]
-    events = []
-    if len(mentions) >= 2:
-        events.append(
-            {
-                "event_id": stable_id(doc_id, "event"),
-                "doc_id": doc_id,
-                "event_type": "CONSULT",
-                "actor_mention_id": mentions[0]["mention_id"],
-                "recipient_mention_id": mentions[1]["mention_id"],
-                "trigger_text": "met",
-            }
-        )
+    # Events between consecutive mentions, dated around the document's day (some undated).
+    rng = random.Random(doc_id)
+    day = date(2020, 1, 1) + timedelta(days=rng.randrange(40))
+    events = [
+        {
+            "event_id": stable_id(doc_id, "event", index),
+            "doc_id": doc_id,
+            "event_type": rng.choice(EVENT_TYPES),
+            "actor_mention_id": first["mention_id"],
+            "recipient_mention_id": second["mention_id"],
+            "trigger_text": rng.choice(("met", "accused", "agreed")),
+            "event_date": None if rng.random() < 0.2 else day + timedelta(days=rng.randrange(5)),
+            "date_source": rng.choice(("sentence", "publication")),
+        }
+        for index, (first, second) in enumerate(pairwise(mentions[:6]))
+    ]
     return {
         "documents": [
             {
@@ -72,6 +85,8 @@ def document(doc_id: str, text: str, spans: list[tuple[int, int, str]]) -> dict[
                 "case_restored": False,
                 "content_sha256": content_sha256(text),
                 "run_id": "test",
+                "publisher": rng.choice(("Reuters", "AP")),
+                "published_at": day,
             }
         ],
         "mentions": mentions,
@@ -194,7 +209,38 @@ def test_relinking_surnames_anchors_and_superseded_documents_equal_full(tmp_path
     )
 
 
-def test_gum_news_loaded_in_random_runs_equals_full(tmp_path):
+PEOPLE = ("Ana Lopez", "Omar Haddad", "Li Wei", "John Smith", "Jane Smith", "Olga Ivanova")
+PLACES = ("Lima", "Nairobi", "Osaka")
+
+
+def news_like(number: int) -> dict[str, list]:
+    """A short report naming a few of a small cast (full names, surnames alone, places), so that
+    documents share participants, salient entities and dates."""
+    rng = random.Random(number)
+    names = [*rng.sample(PEOPLE, 3), rng.choice(PLACES)]
+    if rng.random() < 0.5:
+        names.append(rng.choice(PEOPLE).split()[1])  # a surname alone
+    text = ". ".join(f"{name} spoke" for name in names) + "."
+    labels = [("GPE" if name in PLACES else "PERSON") for name in names]
+    return made_up(f"news-{number}", text, list(zip(names, labels, strict=True)))
+
+
+@pytest.mark.parametrize("max_full_block", [200, 6])
+def test_many_related_reports_in_runs_equal_full(tmp_path, monkeypatch, max_full_block):
+    """Blocks grow past the size where only close dates are compared (at 6), and shrink back
+    when reports are superseded."""
+    monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)
+    runs = [
+        ([news_like(n) for n in range(0, 6)], []),
+        ([news_like(n) for n in range(6, 14)], ["news-2"]),
+        ([news_like(n) for n in range(14, 17)], ["news-7", "news-8", "news-9", "news-10"]),
+    ]
+    assert_runs_equal_full(tmp_path, runs)
+
+
+@pytest.mark.parametrize("max_full_block", [200, 4])
+def test_gum_news_loaded_in_random_runs_equals_full(tmp_path, monkeypatch, max_full_block):
+    monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)
     docs = gum_documents()
     rng = random.Random(19)
     rng.shuffle(docs)

@@ -19,12 +19,11 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.records import Quarantined
-from etl.run import incremental
+from etl.run import incremental, incremental_coref
 from etl.run.plan import LoadPlan
 from etl.run.stats import RunStats
 from etl.settings import Settings
 from etl.stages.document import BatchRows
-from etl.stages.resolve import cluster_events
 from etl.storage import lake
 from etl.storage.warehouse import load
 from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_changed
@@ -66,11 +65,13 @@ def resolve_entities(
     settings: Settings,
     run_id: str,
     scope: incremental.ResolutionScope | None = None,
-) -> None:
+) -> list[str] | None:
     """Bring the entities up to date with the documents: only what ``scope`` (the run's new and
     superseded documents, all still in the warehouse) changes, or everything when ``scope`` is
-    None or the warehouse lacks the incremental state (see ``etl.run.incremental``)."""
-    if scope is None or not load.resolution_state_complete(conn):
+    None or the warehouse lacks the incremental state (see ``etl.run.incremental``). Returns
+    the documents whose mentions were re-resolved, None after a full resolution."""
+    full = scope is None or not load.resolution_state_complete(conn)
+    if full:
         load.reset_entities(conn)
         scope = incremental.ResolutionScope(load.all_doc_ids(conn), [])
     change = incremental.resolve_change(conn, scope, settings.resolution_chunk_docs)
@@ -104,29 +105,27 @@ def resolve_entities(
             ),
         },
     )
+    return None if full else change.resolved_doc_ids
 
 
-def cluster(conn: Connection, settings: Settings, run_id: str) -> None:
-    """Cluster every event of the warehouse."""
-    cluster_map, clusters = cluster_events(
-        load.events_for_clustering(conn), load.documents_for_clustering(conn)
-    )
-    load.apply_clusters(
-        conn,
-        {
-            "event_cluster_map": stage_table(
-                settings,
-                run_id,
-                "event_cluster_map",
-                "0",
-                cluster_map,
-                schema.EVENT_CLUSTER_MAP,
-            ),
-            "event_clusters": stage_table(
-                settings, run_id, "event_clusters", "0", clusters, schema.EVENT_CLUSTERS
-            ),
-        },
-    )
+def cluster(
+    conn: Connection,
+    settings: Settings,
+    run_id: str,
+    changed_doc_ids: list[str] | None = None,
+    removed_doc_ids: Sequence[str] = (),
+) -> None:
+    """Bring event clusters up to date: only what the run's re-resolved (``changed_doc_ids``)
+    and superseded documents change, or every event when ``changed_doc_ids`` is None or the
+    warehouse lacks the incremental state (see ``etl.run.incremental_coref``)."""
+
+    def staged(name: str, data: pa.Table | Sequence[dict], table_schema: pa.Schema) -> str:
+        return stage_table(settings, run_id, name, "0", data, table_schema)
+
+    if changed_doc_ids is None or not incremental_coref.state_complete(conn):
+        incremental_coref.full_clustering(conn, staged, fresh_profiles=changed_doc_ids is not None)
+    else:
+        incremental_coref.cluster_change(conn, changed_doc_ids, list(removed_doc_ids), staged)
 
 
 def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> None:
@@ -181,9 +180,9 @@ def apply_documents(
         return
     # Superseded documents leave after resolution, which subtracts what they contributed.
     scope = incremental.ResolutionScope(new_doc_ids, superseded_doc_ids)
-    resolve_entities(conn, settings, run_id, scope)
+    resolved_doc_ids = resolve_entities(conn, settings, run_id, scope)
     load.remove_documents(conn, superseded_doc_ids)
-    cluster(conn, settings, run_id)
+    cluster(conn, settings, run_id, resolved_doc_ids, superseded_doc_ids)
 
 
 def commit_run(

@@ -208,19 +208,6 @@ def apply_entity_change(conn: Connection, files: dict[str, str]) -> None:
     run_script(conn, "load/apply_entity_change.sql", files)
 
 
-def documents_for_clustering(conn: Connection) -> pa.Table:
-    return fetch_arrow(conn, "load/documents_for_clustering.sql")
-
-
-def events_for_clustering(conn: Connection) -> pa.Table:
-    return fetch_arrow(conn, "load/events_for_clustering.sql")
-
-
-def apply_clusters(conn: Connection, files: dict[str, str]) -> None:
-    """Load a clustering: keys event_cluster_map, event_clusters."""
-    run_script(conn, "load/apply_clusters.sql", files)
-
-
 def record_run(conn: Connection, files: dict[str, str]) -> None:
     """Load the run's row and its quarantined inputs: keys runs, quarantine."""
     run_script(conn, "load/record_run.sql", files)
