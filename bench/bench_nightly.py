@@ -36,6 +36,7 @@ from etl import schema
 from etl.ids import content_sha256, stable_id
 from etl.run import commit
 from etl.settings import Settings
+from etl.storage import lake
 from etl.storage.warehouse import load
 from etl.storage.warehouse.engine import create_empty_warehouse
 
@@ -192,10 +193,17 @@ class SyntheticArchive:
 
 
 def insert_synthetic(
-    settings: Settings, archive: SyntheticArchive, first: int, n_docs: int, run_id: str, **fixed
+    settings: Settings,
+    archive: SyntheticArchive,
+    first: int,
+    n_docs: int,
+    run_id: str,
+    resolve: bool = False,
+    **fixed,
 ) -> None:
     """Load ``n_docs`` synthetic documents (``fixed``: document columns to override) and a
-    ``runs`` row, unresolved, in one transaction."""
+    ``runs`` row in one transaction: unresolved, or (``resolve``) resolved and clustered as a
+    run commits them (incrementally, on what the warehouse holds)."""
     rows = archive.chunk(first, n_docs)
     for document in rows["documents"]:
         document.update(fixed)
@@ -206,7 +214,10 @@ def insert_synthetic(
             ]
             for table, schema_ in commit.BATCH_TABLES.items()
         }
-        load.insert_documents(conn, files)
+        if resolve:
+            commit.apply_documents(conn, settings, run_id, files, [])
+        else:
+            load.insert_documents(conn, files)
         run_row = {"run_id": run_id, "status": "succeeded", "docs_loaded": n_docs}
         load.record_run(
             conn,
@@ -217,6 +228,7 @@ def insert_synthetic(
                 ),
             },
         )
+    lake.open_lake(settings.lake_dir).remove_staging(run_id)
 
 
 def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
@@ -247,7 +259,10 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
 
 
 def build_archive(settings: Settings, n_docs: int) -> None:
-    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed."""
+    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed as a
+    series of runs of ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and
+    clustered incrementally: a full clustering of a large archive at once needs more memory
+    than a night may use)."""
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     create_empty_warehouse(settings.db_path)
     if n_docs == 0:
@@ -255,9 +270,13 @@ def build_archive(settings: Settings, n_docs: int) -> None:
     archive = SyntheticArchive()
     for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
         count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
-        insert_synthetic(settings, archive, first, count, f"{ARCHIVE_RUN}-{first:07d}")
-    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
-        commit.resolve_and_cluster(conn, settings, ARCHIVE_RUN)
+        started = time.perf_counter()
+        run_id = f"{ARCHIVE_RUN}-{first:07d}"
+        insert_synthetic(settings, archive, first, count, run_id, resolve=True)
+        print(
+            f"    archive documents {first + count:,}: {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     commit.publish_lake(settings, ARCHIVE_RUN)
 
 

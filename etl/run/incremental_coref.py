@@ -26,8 +26,10 @@ with those components' pairs and the pairs around them. Every other cluster stay
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 import pyarrow as pa
 from sqlalchemy.engine import Connection
@@ -53,6 +55,7 @@ from etl.stages.resolve.clusters import (
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 
 Pair = tuple[str, str]
+_LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
 
 
@@ -101,13 +104,6 @@ def _probability(
     )
 
 
-def _in_window(first: Event, second: Event, model: CorefModel) -> bool:
-    """A pair a large block compares (``candidate_pairs``: dated events close together)."""
-    if first.event_date is None or second.event_date is None:
-        return False
-    return abs((first.event_date - second.event_date).days) <= model.max_date_spread_days + 2
-
-
 def _pairs_of(
     conn: Connection,
     recomputed: dict[str, Event],
@@ -124,19 +120,29 @@ def _pairs_of(
     missing = {e for block in members.values() for e in block} - events.keys()
     events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
     profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
+    window = timedelta(days=model.max_date_spread_days + 2)
+    dated = {  # a large block compares only dated events close together: sorted for bisection
+        block: sorted((events[e].event_date, e) for e in ids if events[e].event_date is not None)
+        for block, ids in members.items()
+        if not _is_small(len(ids))
+    }
     pairs: dict[Pair, float] = {}
     for event_id in sorted(recomputed):
         first = recomputed[event_id]
-        for block in blocks_of[event_id]:
-            small = _is_small(len(members[block]))
-            for other_id in members[block]:
+        for block in sorted(blocks_of[event_id]):
+            if block not in dated:
+                others: Iterable[str] = members[block]
+            elif first.event_date is None:
+                continue
+            else:
+                near = dated[block]
+                low = bisect_left(near, (first.event_date - window,))
+                high = bisect_right(near, (first.event_date + window, _LAST))
+                others = (other for _, other in near[low:high])
+            for other_id in others:
                 pair = (min(event_id, other_id), max(event_id, other_id))
-                if other_id == event_id or pair in pairs:
-                    continue
-                second = events[other_id]
-                if small or _in_window(first, second, model):
-                    low, high = (events[pair[0]], events[pair[1]])
-                    pairs[pair] = _probability(low, high, profiles, model)
+                if other_id != event_id and pair not in pairs:
+                    pairs[pair] = _probability(events[pair[0]], events[pair[1]], profiles, model)
     return pairs, events
 
 
