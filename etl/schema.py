@@ -267,6 +267,9 @@ class WarehouseTable:
     schema: pa.Schema
     key: tuple[str, ...]
     required: tuple[str, ...] = ()
+    # False for the large derived tables of incremental resolution and clustering: DuckDB holds
+    # a primary key's index in memory, and their keys are kept unique by the code that fills them.
+    primary_key: bool = True
 
 
 # The warehouse DDL is generated from these (etl/storage/warehouse/ddl.py): a column added to a
@@ -305,11 +308,17 @@ WAREHOUSE_TABLES = (
     WarehouseTable("event_clusters", EVENT_CLUSTERS, ("cluster_id",), ("event_type",)),
     WarehouseTable("runs", RUNS, ("run_id",), ("status",)),
     WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
-    WarehouseTable("resolution_keys", RESOLUTION_KEYS, ("doc_id", "role", "key")),
+    WarehouseTable("resolution_keys", RESOLUTION_KEYS, ("doc_id", "role", "key"), (), False),
     WarehouseTable("entity_tallies", ENTITY_TALLIES, ("entity_id",), ("kind", "anchor")),
-    WarehouseTable("document_profiles", DOCUMENT_PROFILES, ("doc_id", "entity_id"), ("weight",)),
-    WarehouseTable("event_blocks", EVENT_BLOCKS, ("block", "event_id"), ("doc_id",)),
     WarehouseTable(
-        "event_pairs", EVENT_PAIRS, ("first_event_id", "second_event_id"), ("probability",)
+        "document_profiles", DOCUMENT_PROFILES, ("doc_id", "entity_id"), ("weight",), False
+    ),
+    WarehouseTable("event_blocks", EVENT_BLOCKS, ("block", "event_id"), ("doc_id",), False),
+    WarehouseTable(
+        "event_pairs",
+        EVENT_PAIRS,
+        ("first_event_id", "second_event_id"),
+        ("probability",),
+        False,
     ),
 )

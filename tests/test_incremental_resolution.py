@@ -23,6 +23,7 @@ from etl.settings import Settings
 from etl.stages.resolve import clusters
 from etl.storage.warehouse import load
 from etl.storage.warehouse.engine import create_empty_warehouse
+from etl.storage.warehouse.sqlfiles import read_sql
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gum_news_dev" / "gold.jsonl"
 GUM_LABELS = {"person": "PERSON", "place": "GPE", "organization": "ORG"}
@@ -158,6 +159,9 @@ def assert_runs_equal_full(tmp_path: Path, batches: list[tuple[list[dict], list[
         run_batch(settings, f"run-{number}", docs, superseded)
         incremental = state(settings.db_path)
         assert incremental["entities"], number
+        with duckdb.connect(str(settings.db_path), read_only=True) as con:
+            for data_test in ("tests/unique_keys.sql", "tests/resolved_references.sql"):
+                assert con.execute(read_sql(data_test)).fetchall() == [], (number, data_test)
         full = full_recomputation(settings, tmp_path)
         for table in COMPARED:
             assert incremental[table] == full[table], (number, table)
