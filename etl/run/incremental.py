@@ -238,11 +238,11 @@ def resolve_change(
     its new and superseded documents, all still in the warehouse); fills
     ``scope.relinked_doc_ids``."""
     removed, new = scope.removed_doc_ids, scope.new_doc_ids
-    old_persons = PersonNames.from_keys(load.person_name_keys(conn, []))
+    old_keys = set(load.person_name_keys(conn, []))
+    old_persons = PersonNames.from_keys(old_keys)
     new_full_names = _full_names_by_document(conn, new, docs_per_chunk)
-    new_persons = PersonNames.from_keys(
-        set(load.person_name_keys(conn, [*removed, *new])).union(*new_full_names.values())
-    )
+    new_keys = set(load.person_name_keys(conn, [*removed, *new])).union(*new_full_names.values())
+    new_persons = old_persons if new_keys == old_keys else PersonNames.from_keys(new_keys)
     scope.relinked_doc_ids = load.documents_with_keys(
         conn, sorted(changed_keys(old_persons, new_persons)), [*removed, *new]
     )
