@@ -167,22 +167,24 @@ def _clusters_of(
     conn: Connection, affected: set[str], model: CorefModel
 ) -> tuple[pa.Table, pa.Table]:
     """(event_cluster_map, event_clusters) of the clusters of ``affected`` (whole components):
-    average link over their pairs and the pairs around them (a singleton's confidence reads its
-    best pair), then keep the clusters of affected events."""
+    average link over the pairs among them; a singleton's confidence reads its best pair, which
+    may lead out of its component."""
     around = _fetch(conn, "pairs_touching", event_ids=sorted(affected), threshold=0.0)
-    scores_by_id = {
-        (first, second): probability
-        for first, second, probability in zip(
-            *(around.column(i).to_pylist() for i in range(3)), strict=True
-        )
-    }
-    context = affected | {e for pair in scores_by_id for e in pair}
-    ordered = _events(conn, event_ids=context)
+    best_links: dict[str, float] = defaultdict(float)
+    scores_by_id = {}
+    for first, second, probability in zip(
+        *(around.column(i).to_pylist() for i in range(3)), strict=True
+    ):
+        best_links[first] = max(best_links[first], probability)
+        best_links[second] = max(best_links[second], probability)
+        if first in affected and second in affected:
+            scores_by_id[(first, second)] = probability
+    ordered = _events(conn, event_ids=affected)
     position = {event.event_id: index for index, event in enumerate(ordered)}
     # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
     scores = dict(sorted(((position[a], position[b]), p) for (a, b), p in scores_by_id.items()))
     profiles = stored_profiles(conn, {event.doc_id for event in ordered})
-    return _cluster_tables(ordered, scores, profiles, model, affected)
+    return _cluster_tables(ordered, scores, profiles, model, best_links)
 
 
 def _cluster_tables(
@@ -190,16 +192,18 @@ def _cluster_tables(
     scores: dict[tuple[int, int], float],
     profiles: dict[str, DocumentProfile],
     model: CorefModel,
-    kept: set[str] | None = None,
+    best_links: dict[str, float] | None = None,
 ) -> tuple[pa.Table, pa.Table]:
-    """Average link over events sorted by id (as ``assign_clusters``), as warehouse rows."""
+    """Average link over events sorted by id (as ``assign_clusters``), as warehouse rows;
+    ``best_links``: each event's most probable pair, when ``scores`` leave some out."""
     mapped_events, mapped_clusters, rows = [], [], []
     for cluster in average_link(ordered, scores, model):
         members = sorted((ordered[i] for i in cluster.members), key=_order)
-        if kept is not None and members[0].event_id not in kept:
-            continue
+        confidence = cluster.confidence
+        if best_links is not None and len(members) == 1:
+            confidence = 1.0 - best_links.get(members[0].event_id, 0.0)
         cluster_id = stable_id(members[0].event_id)
-        rows.append(cluster_row(cluster_id, members, cluster.confidence, profiles))
+        rows.append(cluster_row(cluster_id, members, confidence, profiles))
         mapped_events.extend(event.event_id for event in members)
         mapped_clusters.extend([cluster_id] * len(members))
     cluster_map = pa.table(
