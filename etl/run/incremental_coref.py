@@ -7,8 +7,9 @@ blocking key: type family and a document, participant or salient entity; in a bl
 Two facts make it local:
 
 * clusters never span two components of the graph of pairs at least as probable as the merge
-  threshold (a mean of probabilities below it stays below it), and a component's clusters
-  depend only on its events and pairs (a singleton's confidence also on its best pair);
+  threshold (a mean of probabilities below it stays below it) whose dates read from the text
+  are within the learned spread (clusters further apart never merge), and a component's
+  clusters depend only on its events and pairs (a singleton's confidence also on its best pair);
 * a pair's probability depends only on its two events and their documents' profiles.
 
 One corpus-wide statistic would spoil the second: a profile weighs a document's salient entities
@@ -151,11 +152,18 @@ def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
     return dict(zip(*(table.column(i).to_pylist() for i in range(2)), strict=True))
 
 
-def _component(conn: Connection, seeds: set[str], threshold: float) -> set[str]:
-    """Every event linked to a seed by a chain of pairs at least as probable as ``threshold``."""
+def _component(conn: Connection, seeds: set[str], model: CorefModel) -> set[str]:
+    """Every event linked to a seed by a chain of pairs clusters can form along (at least as
+    probable as the threshold, dates within the spread): no cluster leaves such a component."""
     found, frontier = set(seeds), set(seeds)
     while frontier:
-        table = _fetch(conn, "pairs_touching", event_ids=sorted(frontier), threshold=threshold)
+        table = _fetch(
+            conn,
+            "links_touching",
+            event_ids=sorted(frontier),
+            threshold=model.threshold,
+            max_spread_days=model.max_date_spread_days,
+        )
         linked = set(table.column("first_event_id").to_pylist())
         linked.update(table.column("second_event_id").to_pylist())
         frontier = linked - found
@@ -296,7 +304,7 @@ def cluster_change(
     change.stale_docs, change.profiles, change.blocks = [], [], []
     _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=sorted(stale))
     alive = {event.event_id for event in _events(conn, event_ids=seeds)}
-    affected = _component(conn, alive, model.threshold)
+    affected = _component(conn, alive, model)
     cluster_map, clusters = _clusters_of(conn, affected, model)
     _apply_clusters(conn, stage, sorted(affected), cluster_map, clusters)
 
