@@ -14,8 +14,13 @@ With ``--publish-only`` it times just the lake publish, in this process: every p
 archive of unresolved synthetic documents, then the publish after a night of 200 synthetic
 documents of one month (what a run that adds a night's news rewrites).
 
+With ``--commit-only`` it times just the commit of a night, in this process: the archive built
+as above (resolved and clustered a run of 5,000 documents at a time), then the insert, entity
+resolution and event clustering of a night of 200 synthetic documents (other people and
+organisations than the archive's, the same cities; dated the night), on a copy of the archive.
+
 Run: ``python bench/bench_nightly.py [--archive 0 --archive 10000 --archive 100000]
-[--night 200] [--publish-only]`` from the repository root.
+[--night 200] [--publish-only | --commit-only]`` from the repository root.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -268,6 +274,36 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
+def bench_commit(archive_sizes: list[int], night_docs: int) -> None:
+    """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
+    with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
+        baseline = None
+        for n_docs in archive_sizes:
+            where = Path(tmp) / f"archive-{n_docs}"
+            settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
+            build_archive(settings, n_docs)
+            night = SyntheticArchive(seed=99)
+            started = time.perf_counter()
+            insert_synthetic(
+                settings,
+                night,
+                10**7,
+                night_docs,
+                NIGHT_RUN,
+                resolve=True,
+                published_at=date.fromisoformat(NIGHT_DATE),
+            )
+            seconds = time.perf_counter() - started
+            baseline = baseline or seconds
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"archive N = {n_docs:,}: commit of a {night_docs}-document night {seconds:.1f} s "
+                f"(ratio to the first archive size {seconds / baseline:.2f}); "
+                f"peak RSS of this process so far {peak:,.0f} MiB",
+                flush=True,
+            )
+
+
 def build_archive(settings: Settings, n_docs: int) -> None:
     """A warehouse and published lake holding ``n_docs`` synthetic documents, committed as a
     series of runs of ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and
@@ -349,10 +385,13 @@ def main() -> None:
     parser.add_argument("--archive", type=int, action="append", help="Archive size (repeatable).")
     parser.add_argument("--night", type=int, default=200, help="New documents in the night.")
     parser.add_argument("--publish-only", action="store_true", help="Time the lake publish only.")
+    parser.add_argument("--commit-only", action="store_true", help="Time the commit only.")
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
         bench_publish(sizes, args.night)
+    elif args.commit_only:
+        bench_commit(sizes, args.night)
     else:
         bench(sizes, args.night)
 
