@@ -177,7 +177,7 @@ def _clusters_of(
     """(event_cluster_map, event_clusters) of the clusters of ``affected`` (whole components):
     average link over the pairs among them; a singleton's confidence reads its best pair, which
     may lead out of its component."""
-    around = _fetch(conn, "pairs_touching", event_ids=sorted(affected), threshold=0.0)
+    around = _fetch(conn, "pairs_touching", event_ids=sorted(affected))
     best_links: dict[str, float] = defaultdict(float)
     scores_by_id = {}
     for first, second, probability in zip(
@@ -295,7 +295,7 @@ def cluster_change(
         blocks_of.setdefault(row["event_id"], set()).add(row["block"])
 
     stale = stale_events | recomputed.keys()
-    old_pairs = _fetch(conn, "pairs_touching", event_ids=sorted(stale), threshold=0.0)
+    old_pairs = _fetch(conn, "pairs_touching", event_ids=sorted(stale))
     seeds = set(old_pairs.column("first_event_id").to_pylist())
     seeds.update(old_pairs.column("second_event_id").to_pylist())
     pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
