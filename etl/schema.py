@@ -205,6 +205,58 @@ QUARANTINE = pa.schema(
     ]
 )
 
+# Incremental entity resolution's state (etl/run/incremental.py): the name keys each document's
+# resolution looked up in the corpus-wide person names (role ``full_name``: a full person name it
+# contributes; ``root``: a group key whose entity depends on those names) ...
+RESOLUTION_KEYS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("role", pa.string()),
+        ("key", pa.string()),
+    ]
+)
+
+# ... and each entity's (kind, anchor) and the counts its name, label and country come from
+# (JSON objects value -> count), so that new documents add to them instead of recounting.
+ENTITY_TALLIES = pa.schema(
+    [
+        ("entity_id", pa.string()),
+        ("kind", pa.string()),
+        ("anchor", pa.string()),
+        ("surfaces", pa.string()),
+        ("labels", pa.string()),
+        ("title_countries", pa.string()),
+        ("group_isos", pa.string()),
+    ]
+)
+
+# Incremental event clustering's state (etl/run/incremental_coref.py): each document's salient
+# entities with their weights, computed once with the corpus statistics of the run that loaded
+# (or re-resolved) it; each event's blocking keys; every candidate pair with its probability.
+DOCUMENT_PROFILES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("weight", pa.float64()),
+    ]
+)
+
+EVENT_BLOCKS = pa.schema(
+    [
+        ("block", pa.string()),
+        ("event_id", pa.string()),
+        ("doc_id", pa.string()),
+    ]
+)
+
+EVENT_PAIRS = pa.schema(
+    [
+        ("first_event_id", pa.string()),
+        ("second_event_id", pa.string()),
+        ("probability", pa.float64()),
+    ]
+)
+
 
 @dataclass(frozen=True)
 class WarehouseTable:
@@ -215,6 +267,9 @@ class WarehouseTable:
     schema: pa.Schema
     key: tuple[str, ...]
     required: tuple[str, ...] = ()
+    # False for the large derived tables of incremental resolution and clustering: DuckDB holds
+    # a primary key's index in memory, and their keys are kept unique by the code that fills them.
+    primary_key: bool = True
 
 
 # The warehouse DDL is generated from these (etl/storage/warehouse/ddl.py): a column added to a
@@ -253,4 +308,17 @@ WAREHOUSE_TABLES = (
     WarehouseTable("event_clusters", EVENT_CLUSTERS, ("cluster_id",), ("event_type",)),
     WarehouseTable("runs", RUNS, ("run_id",), ("status",)),
     WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
+    WarehouseTable("resolution_keys", RESOLUTION_KEYS, ("doc_id", "role", "key"), (), False),
+    WarehouseTable("entity_tallies", ENTITY_TALLIES, ("entity_id",), ("kind", "anchor")),
+    WarehouseTable(
+        "document_profiles", DOCUMENT_PROFILES, ("doc_id", "entity_id"), ("weight",), False
+    ),
+    WarehouseTable("event_blocks", EVENT_BLOCKS, ("block", "event_id"), ("doc_id",), False),
+    WarehouseTable(
+        "event_pairs",
+        EVENT_PAIRS,
+        ("first_event_id", "second_event_id"),
+        ("probability",),
+        False,
+    ),
 )

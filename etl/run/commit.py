@@ -1,8 +1,9 @@
 """Commit stage: turn one run's staged Parquet files into the next warehouse state and swap it in.
 
-Order inside the next-state copy: remove superseded documents, insert the run's documents,
-resolve entities globally (reading the warehouse a chunk of documents at a time) and relink
-mentions and events, cluster events, record the run.
+Order inside the next-state copy: insert the run's documents, resolve the entities they and the
+superseded documents touch (``etl.run.incremental``: the same result as resolving everything)
+and relink their mentions and events, remove the superseded documents, cluster events, record
+the run.
 Nothing is visible to analysts until ``load.commit`` renames the copy over the live file; the
 lake's published tables are then exported from the new state.
 """
@@ -18,15 +19,17 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.records import Quarantined
+from etl.run import incremental, incremental_coref
 from etl.run.plan import LoadPlan
 from etl.run.stats import RunStats
 from etl.settings import Settings
 from etl.stages.document import BatchRows
-from etl.stages.resolve import cluster_events, full_person_name_keys, resolve_in_chunks, table_rows
 from etl.storage import lake
 from etl.storage.warehouse import load
 from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_changed
 
+ENTITY_IDS = pa.schema([("entity_id", pa.string())])
+DOC_IDS = pa.schema([("doc_id", pa.string())])
 BATCH_TABLES = {
     "documents": schema.DOCUMENTS,
     "sentences": schema.SENTENCES,
@@ -57,49 +60,79 @@ def stage_batch(settings: Settings, run_id: str, part: str, rows: BatchRows) -> 
     }
 
 
-def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> None:
-    """Resolve every mention to an entity and cluster every event, in the next state."""
-    person_names = full_person_name_keys(table_rows(load.person_mentions(conn)))
-    chunks = load.resolution_chunks(conn, settings.resolution_chunk_docs)
-    resolved = resolve_in_chunks(person_names, chunks)
-    load.apply_entities(
+def resolve_entities(
+    conn: Connection,
+    settings: Settings,
+    run_id: str,
+    scope: incremental.ResolutionScope | None = None,
+) -> list[str] | None:
+    """Bring the entities up to date with the documents: only what ``scope`` (the run's new and
+    superseded documents, all still in the warehouse) changes, or everything when ``scope`` is
+    None or the warehouse lacks the incremental state (see ``etl.run.incremental``). Returns
+    the documents whose mentions were re-resolved, None after a full resolution."""
+    full = scope is None or not load.resolution_state_complete(conn)
+    if full:
+        load.reset_entities(conn)
+        scope = incremental.ResolutionScope(load.all_doc_ids(conn), [])
+    change = incremental.resolve_change(conn, scope, settings.resolution_chunk_docs)
+
+    def staged(name: str, data: pa.Table | Sequence[dict], table_schema: pa.Schema) -> str:
+        return stage_table(settings, run_id, name, "0", data, table_schema)
+
+    load.apply_entity_change(
         conn,
         {
-            "entities": stage_table(
-                settings, run_id, "entities", "0", resolved.entities, schema.ENTITIES
+            "touched": staged(
+                "touched_entities",
+                [{"entity_id": entity_id} for entity_id in change.touched_entity_ids],
+                ENTITY_IDS,
             ),
-            "aliases": stage_table(
-                settings, run_id, "aliases", "0", resolved.aliases, schema.ENTITY_ALIASES
+            "entities": staged("entities", change.resolution.entities, schema.ENTITIES),
+            "aliases": staged("aliases", change.resolution.aliases, schema.ENTITY_ALIASES),
+            "tallies": staged("entity_tallies", change.tallies, schema.ENTITY_TALLIES),
+            "resolution_keys": staged(
+                "resolution_keys", change.resolution_keys, schema.RESOLUTION_KEYS
             ),
-            "mention_entities": stage_table(
-                settings,
-                run_id,
+            "mention_entities": staged(
                 "mention_entities",
-                "0",
-                resolved.mention_entities,
+                change.resolution.mention_entities,
                 schema.MENTION_ENTITIES,
             ),
-        },
-    )
-    cluster_map, clusters = cluster_events(
-        load.events_for_clustering(conn), load.documents_for_clustering(conn)
-    )
-    load.apply_clusters(
-        conn,
-        {
-            "event_cluster_map": stage_table(
-                settings,
-                run_id,
-                "event_cluster_map",
-                "0",
-                cluster_map,
-                schema.EVENT_CLUSTER_MAP,
-            ),
-            "event_clusters": stage_table(
-                settings, run_id, "event_clusters", "0", clusters, schema.EVENT_CLUSTERS
+            "resolved_docs": staged(
+                "resolved_documents",
+                [{"doc_id": doc_id} for doc_id in change.resolved_doc_ids],
+                DOC_IDS,
             ),
         },
     )
+    return None if full else change.resolved_doc_ids
+
+
+def cluster(
+    conn: Connection,
+    settings: Settings,
+    run_id: str,
+    changed_doc_ids: list[str] | None = None,
+    removed_doc_ids: Sequence[str] = (),
+) -> None:
+    """Bring event clusters up to date: only what the run's re-resolved (``changed_doc_ids``)
+    and superseded documents change, or every event when ``changed_doc_ids`` is None or the
+    warehouse lacks the incremental state (see ``etl.run.incremental_coref``)."""
+
+    def staged(name: str, data: pa.Table | Sequence[dict], table_schema: pa.Schema) -> str:
+        return stage_table(settings, run_id, name, "0", data, table_schema)
+
+    if changed_doc_ids is None or not incremental_coref.state_complete(conn):
+        incremental_coref.full_clustering(conn, staged, fresh_profiles=changed_doc_ids is not None)
+    else:
+        incremental_coref.cluster_change(conn, changed_doc_ids, list(removed_doc_ids), staged)
+
+
+def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> None:
+    """Resolve every mention to an entity and cluster every event afresh (a full
+    recomputation: what an incremental run must equal)."""
+    resolve_entities(conn, settings, run_id)
+    cluster(conn, settings, run_id)
 
 
 def _record(
@@ -132,6 +165,26 @@ def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
     load.commit(next_db, settings.db_path)
 
 
+def apply_documents(
+    conn: Connection,
+    settings: Settings,
+    run_id: str,
+    files: dict[str, list[str]],
+    superseded_doc_ids: list[str],
+) -> None:
+    """Load a run's staged documents (``files``: the staging files of each of ``BATCH_TABLES``),
+    remove the superseded ones, and bring entities and clusters up to date."""
+    load.insert_documents(conn, files)
+    new_doc_ids = load.staged_doc_ids(conn, files.get("documents", []))
+    if not new_doc_ids and not superseded_doc_ids:
+        return
+    # Superseded documents leave after resolution, which subtracts what they contributed.
+    scope = incremental.ResolutionScope(new_doc_ids, superseded_doc_ids)
+    resolved_doc_ids = resolve_entities(conn, settings, run_id, scope)
+    load.remove_documents(conn, superseded_doc_ids)
+    cluster(conn, settings, run_id, resolved_doc_ids, superseded_doc_ids)
+
+
 def commit_run(
     settings: Settings,
     stats: RunStats,
@@ -141,10 +194,8 @@ def commit_run(
 ) -> None:
     """Apply a finished run to a copy of the warehouse and swap it in (all or nothing)."""
     with _next_state(settings, stats.run_id) as conn:
-        load.remove_documents(conn, plan.superseded_doc_ids)
-        load.insert_documents(conn, {t: [files[t] for files in staged] for t in BATCH_TABLES})
-        if plan.changes_anything:
-            resolve_and_cluster(conn, settings, stats.run_id)
+        files = {t: [batch[t] for batch in staged] for t in BATCH_TABLES}
+        apply_documents(conn, settings, stats.run_id, files, plan.superseded_doc_ids)
         _record(conn, settings, stats.row("succeeded", datetime.now(UTC)), quarantined)
 
 

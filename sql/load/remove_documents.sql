@@ -5,3 +5,4 @@ DELETE FROM document_parts WHERE list_contains($doc_ids, doc_id);
 DELETE FROM entity_mentions WHERE list_contains($doc_ids, doc_id);
 DELETE FROM events WHERE list_contains($doc_ids, doc_id);
 DELETE FROM documents WHERE list_contains($doc_ids, doc_id);
+DELETE FROM resolution_keys WHERE list_contains($doc_ids, doc_id);

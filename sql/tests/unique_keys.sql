@@ -30,4 +30,21 @@ SELECT 'runs', run_id, count(*)
 FROM runs GROUP BY ALL HAVING count(*) > 1
 UNION ALL
 SELECT 'quarantine', concat(source_uri, '/', run_id), count(*)
-FROM quarantine GROUP BY ALL HAVING count(*) > 1;
+FROM quarantine GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+-- The derived tables of incremental resolution and clustering have no primary key (its index
+-- would be held in memory): their keys are checked here.
+SELECT 'entity_tallies', entity_id, count(*)
+FROM entity_tallies GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'resolution_keys', concat(doc_id, '/', role, '/', key), count(*)
+FROM resolution_keys GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'document_profiles', concat(doc_id, '/', entity_id), count(*)
+FROM document_profiles GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'event_blocks', concat(block, '/', event_id), count(*)
+FROM event_blocks GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'event_pairs', concat(first_event_id, '/', second_event_id), count(*)
+FROM event_pairs GROUP BY ALL HAVING count(*) > 1;

@@ -61,7 +61,8 @@ def create_table_statement(table: WarehouseTable) -> str:
         f"    {field.name} {duckdb_type(field.type)}{' NOT NULL' if field.name in required else ''}"
         for field in table.schema
     ]
-    columns.append(f"    PRIMARY KEY ({', '.join(table.key)})")
+    if table.primary_key:
+        columns.append(f"    PRIMARY KEY ({', '.join(table.key)})")
     return f"CREATE TABLE IF NOT EXISTS {table.name} (\n" + ",\n".join(columns) + "\n)"
 
 

@@ -142,43 +142,70 @@ def insert_documents(conn: Connection, files: dict[str, list[str]]) -> None:
         run_script(conn, "load/insert_documents.sql", files)
 
 
-def person_mentions(conn: Connection) -> pa.Table:
-    """Every PERSON mention (the columns entity resolution reads)."""
-    return fetch_arrow(conn, "load/person_mentions.sql")
+def staged_doc_ids(conn: Connection, files: list[str]) -> list[str]:
+    """Ids of the documents in a run's staged ``documents`` files."""
+    if not files:
+        return []
+    table = fetch_arrow(conn, "load/staged_documents.sql", {"documents": files})
+    return table.column(0).to_pylist()
 
 
-def resolution_chunks(conn: Connection, docs_per_chunk: int) -> Iterator[tuple[pa.Table, pa.Table]]:
-    """(mentions, documents) of ``docs_per_chunk`` documents at a time, in doc_id order.
-
-    A generator: each chunk is read when the previous one has been used, so memory holds one.
-    """
-    bounds = fetch_arrow(conn, "load/resolution_chunks.sql", {"docs_per_chunk": docs_per_chunk})
-    after = ""
-    for through in bounds.column("last_doc_id").to_pylist():
-        params = {"after": after, "through": through}
+def documents_for_resolution_of(
+    conn: Connection, doc_ids: list[str], docs_per_chunk: int
+) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """(mentions, documents) of the documents ``doc_ids``, ``docs_per_chunk`` at a time, in
+    doc_id order: the chunks incremental resolution reads (a generator, like
+    ``resolution_chunks``)."""
+    ordered = sorted(doc_ids)
+    for start in range(0, len(ordered), docs_per_chunk):
+        params = {"doc_ids": ordered[start : start + docs_per_chunk]}
         yield (
-            fetch_arrow(conn, "load/mentions_for_resolution.sql", params),
-            fetch_arrow(conn, "load/documents_for_resolution.sql", params),
+            fetch_arrow(conn, "load/mentions_of_documents.sql", params),
+            fetch_arrow(conn, "load/texts_of_documents.sql", params),
         )
-        after = through
 
 
-def documents_for_clustering(conn: Connection) -> pa.Table:
-    return fetch_arrow(conn, "load/documents_for_clustering.sql")
+def all_doc_ids(conn: Connection) -> list[str]:
+    return fetch_arrow(conn, "load/all_documents.sql").column(0).to_pylist()
 
 
-def events_for_clustering(conn: Connection) -> pa.Table:
-    return fetch_arrow(conn, "load/events_for_clustering.sql")
+def person_name_keys(conn: Connection, excluded_doc_ids: list[str]) -> list[str]:
+    """The full person names of every document but ``excluded_doc_ids``."""
+    params = {"excluded": excluded_doc_ids}
+    return fetch_arrow(conn, "load/person_name_keys.sql", params).column(0).to_pylist()
 
 
-def apply_entities(conn: Connection, files: dict[str, str]) -> None:
-    """Load a resolution: keys entities, aliases, mention_entities (one Parquet file each)."""
-    run_script(conn, "load/apply_entities.sql", files)
+def documents_with_keys(
+    conn: Connection, keys: list[str], excluded_doc_ids: list[str]
+) -> list[str]:
+    """Documents (but ``excluded_doc_ids``) holding one of the group keys ``keys``."""
+    if not keys:
+        return []
+    params = {"keys": keys, "excluded": excluded_doc_ids}
+    return fetch_arrow(conn, "load/documents_with_keys.sql", params).column(0).to_pylist()
 
 
-def apply_clusters(conn: Connection, files: dict[str, str]) -> None:
-    """Load a clustering: keys event_cluster_map, event_clusters."""
-    run_script(conn, "load/apply_clusters.sql", files)
+def entity_tallies(conn: Connection, entity_ids: list[str]) -> pa.Table:
+    return fetch_arrow(conn, "load/entity_tallies.sql", {"entity_ids": entity_ids})
+
+
+def entity_alias_counts(conn: Connection, entity_ids: list[str]) -> pa.Table:
+    return fetch_arrow(conn, "load/entity_alias_counts.sql", {"entity_ids": entity_ids})
+
+
+def resolution_state_complete(conn: Connection) -> bool:
+    """Whether entities were resolved with the state incremental resolution builds on."""
+    return bool(fetch_arrow(conn, "load/resolution_state.sql").column(0)[0].as_py())
+
+
+def reset_entities(conn: Connection) -> None:
+    run_script(conn, "load/reset_entities.sql")
+
+
+def apply_entity_change(conn: Connection, files: dict[str, str]) -> None:
+    """Load an incremental resolution: keys touched, entities, aliases, tallies,
+    resolution_keys, mention_entities, resolved_docs (one Parquet file each)."""
+    run_script(conn, "load/apply_entity_change.sql", files)
 
 
 def record_run(conn: Connection, files: dict[str, str]) -> None:

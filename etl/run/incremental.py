@@ -1,0 +1,288 @@
+"""Incremental entity resolution: re-resolve only the documents a run touches, with the ids,
+rows and counts a full resolution of the whole warehouse would give.
+
+Entity resolution (``etl.stages.resolve.entities``) has one document-local pass (a document's
+mentions -> groups) and one corpus-wide input: ``PersonNames``, built from the set of full person
+names of all documents. An entity's row and aliases are sums over the groups that map to it. So
+the change a run makes can be computed exactly from a few documents:
+
+* the **new** documents (added, under the new person names) and the **superseded** ones
+  (subtracted, under the old person names);
+* the documents whose groups map differently because the person names changed (**relinked**):
+  a group's entity reads the person names only through its key (the anchor of a full name, the
+  owners of a surname or of a lone given name), so the documents holding a group key whose
+  answer changed are found in ``resolution_keys`` (role ``root``) and moved: subtracted under
+  the old names, added under the new;
+* every other document maps exactly as before (its groups and their answers are unchanged).
+
+The state this needs lives in two warehouse tables: ``resolution_keys`` (each document's full
+person names, role ``full_name``, whose union is the corpus's set; and its group keys, role
+``root``) and ``entity_tallies`` (each entity's kind and anchor and the counts its name, label
+and country are chosen from; aliases and mention counts are in ``entity_aliases`` and
+``entities``). An entity's new row is its stored counts plus and minus the run's contributions,
+described by the same code a full resolution uses; an entity left with no mention is deleted.
+A warehouse without this state (an older release) is resolved in full once, which fills it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+
+import pyarrow as pa
+from sqlalchemy.engine import Connection
+
+from etl import schema
+from etl.ids import stable_id
+from etl.stages.resolve.entities import (
+    EntityResolution,
+    Group,
+    PersonNames,
+    _build_tables,
+    _documents_of_chunk,
+    _EntityTally,
+    _group_document,
+    full_person_name_keys,
+    table_rows,
+)
+from etl.storage.warehouse import load
+
+# Group kinds whose entity never depends on the corpus's person names.
+_CORPUS_FREE_KINDS = frozenset({"country", "place"})
+_COUNTERS = ("surfaces", "labels", "title_countries", "group_isos")
+EntityKey = tuple[str, str]
+
+
+@dataclass
+class ResolutionScope:
+    """The documents one run re-resolves, and how."""
+
+    new_doc_ids: list[str]
+    removed_doc_ids: list[str]
+    relinked_doc_ids: list[str] = field(default_factory=list)
+
+    @property
+    def resolved_doc_ids(self) -> list[str]:
+        """Documents whose mentions get their entity from this run's resolution."""
+        return sorted({*self.new_doc_ids, *self.relinked_doc_ids})
+
+
+@dataclass
+class ResolutionChange:
+    """What a run changes: the rows of the entities it touched (absent: deleted), the entity of
+    every mention of the re-resolved documents and the new documents' key rows."""
+
+    resolution: EntityResolution
+    tallies: pa.Table
+    touched_entity_ids: list[str]
+    resolution_keys: pa.Table
+    resolved_doc_ids: list[str]
+
+
+def _root(group: Group) -> Group:
+    while group.parent is not None:
+        group = group.parent
+    return group
+
+
+@dataclass
+class _Document:
+    doc_id: str
+    text: str
+    groups: list[Group]
+
+
+def _documents(chunks: Iterable[tuple[pa.Table, pa.Table]]) -> Iterator[_Document]:
+    """Every document of the chunks that has mentions, with its groups (pass 1)."""
+    for mentions, documents in chunks:
+        for doc_id, text, doc_mentions in _documents_of_chunk(mentions, documents):
+            yield _Document(doc_id, text, _group_document(doc_id, doc_mentions, text))
+
+
+def _key_rows(doc_id: str, groups: list[Group], full_names: set[str]) -> Iterator[dict]:
+    """A document's ``resolution_keys`` rows."""
+    roots = {root.key for root in map(_root, groups) if root.kind not in _CORPUS_FREE_KINDS}
+    for role, keys in (("full_name", full_names), ("root", roots)):
+        yield from ({"doc_id": doc_id, "role": role, "key": key} for key in sorted(keys))
+
+
+def _tally(
+    document: _Document, persons: PersonNames, tallies: dict[EntityKey, _EntityTally]
+) -> tuple[list[str], list[str]]:
+    """Add one document's groups to ``tallies`` (as ``resolve_in_chunks`` does); returns its
+    (mention ids, entity ids)."""
+    mention_ids: list[str] = []
+    entity_ids: list[str] = []
+    for group in document.groups:
+        entity_key = persons.entity_key(_root(group))
+        tally = tallies.get(entity_key)
+        if tally is None:
+            tally = tallies[entity_key] = _EntityTally(stable_id("entity", *entity_key))
+        tally.add_group(group, document.text, is_person=entity_key[0] == "person")
+        mention_ids.extend(mention.mention_id for mention in group.mentions)
+        entity_ids.extend(repeat(tally.entity_id, len(group.mentions)))
+    return mention_ids, entity_ids
+
+
+def changed_keys(old: PersonNames, new: PersonNames) -> set[str]:
+    """Group keys whose entity can differ between two sets of person names: full names whose
+    anchor changed (or that appeared or vanished), and single words whose surname or given-name
+    owners changed."""
+    keys = {
+        key
+        for key in old.anchors.keys() | new.anchors.keys()
+        if old.anchors.get(key) != new.anchors.get(key)
+    }
+    for old_owners, new_owners in (
+        (old.surname_owners, new.surname_owners),
+        (old.given_name_owners, new.given_name_owners),
+    ):
+        keys.update(
+            word
+            for word in old_owners.keys() | new_owners.keys()
+            if old_owners.get(word) != new_owners.get(word)
+        )
+    return keys
+
+
+def _stored_tallies(conn: Connection, entity_ids: Sequence[str]) -> dict[EntityKey, _EntityTally]:
+    """The stored tallies of some entities, keyed by (kind, anchor)."""
+    stored: dict[EntityKey, _EntityTally] = {}
+    by_id: dict[str, _EntityTally] = {}
+    for row in load.entity_tallies(conn, entity_ids).to_pylist():
+        tally = _EntityTally(
+            row["entity_id"], n_mentions=row["n_mentions"], n_documents=row["n_documents"]
+        )
+        for counter in _COUNTERS:
+            getattr(tally, counter).update(json.loads(row[counter]))
+        stored[(row["kind"], row["anchor"])] = by_id[row["entity_id"]] = tally
+    for row in load.entity_alias_counts(conn, entity_ids).to_pylist():
+        by_id[row["entity_id"]].aliases[row["alias"]] = row["n_mentions"]
+    return stored
+
+
+def _combine(total: _EntityTally, added: _EntityTally | None, removed: _EntityTally | None) -> None:
+    for part, sign in ((added, 1), (removed, -1)):
+        if part is None:
+            continue
+        total.n_mentions += sign * part.n_mentions
+        total.n_documents += sign * part.n_documents
+        for counter in (*_COUNTERS, "aliases"):
+            counts: Counter = getattr(total, counter)
+            counts.update({value: sign * n for value, n in getattr(part, counter).items()})
+    for counter in (*_COUNTERS, "aliases"):
+        counts = getattr(total, counter)
+        for value in [value for value, n in counts.items() if n <= 0]:
+            del counts[value]
+
+
+def _tally_rows(tallies: dict[EntityKey, _EntityTally]) -> pa.Table:
+    rows = [
+        {
+            "entity_id": tally.entity_id,
+            "kind": kind,
+            "anchor": anchor,
+            **{
+                counter: json.dumps(
+                    {value: n for value, n in getattr(tally, counter).items() if value is not None},
+                    sort_keys=True,
+                    ensure_ascii=False,
+                )
+                for counter in _COUNTERS
+            },
+        }
+        for (kind, anchor), tally in sorted(tallies.items())
+    ]
+    return pa.Table.from_pylist(rows, schema=schema.ENTITY_TALLIES)
+
+
+def _full_names_by_document(
+    conn: Connection, doc_ids: list[str], docs_per_chunk: int
+) -> dict[str, set[str]]:
+    """Each document's full person names, read from its PERSON mentions."""
+    names: dict[str, set[str]] = {doc_id: set() for doc_id in doc_ids}
+    for mentions, _ in load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk):
+        rows_by_doc: dict[str, list[dict]] = {}
+        for row in table_rows(mentions):
+            rows_by_doc.setdefault(row["doc_id"], []).append(row)
+        for doc_id, rows in rows_by_doc.items():
+            names[doc_id] = full_person_name_keys(rows)
+    return names
+
+
+class _Columns:
+    """Rows gathered a document at a time, kept as Arrow tables (memory: one table per block)."""
+
+    def __init__(self, table_schema: pa.Schema, block_rows: int = 65_536) -> None:
+        self.schema, self.block_rows = table_schema, block_rows
+        self.rows: list[dict] = []
+        self.tables: list[pa.Table] = []
+
+    def extend(self, rows: Iterable[dict]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= self.block_rows:
+            self.tables.append(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def table(self) -> pa.Table:
+        return pa.concat_tables([*self.tables, pa.Table.from_pylist(self.rows, schema=self.schema)])
+
+
+def resolve_change(
+    conn: Connection, scope: ResolutionScope, docs_per_chunk: int
+) -> ResolutionChange:
+    """The entity change of a run on a warehouse whose resolution state is complete (``scope``:
+    its new and superseded documents, all still in the warehouse); fills
+    ``scope.relinked_doc_ids``."""
+    removed, new = scope.removed_doc_ids, scope.new_doc_ids
+    old_keys = set(load.person_name_keys(conn, []))
+    old_persons = PersonNames.from_keys(old_keys)
+    new_full_names = _full_names_by_document(conn, new, docs_per_chunk)
+    new_keys = set(load.person_name_keys(conn, [*removed, *new])).union(*new_full_names.values())
+    new_persons = old_persons if new_keys == old_keys else PersonNames.from_keys(new_keys)
+    scope.relinked_doc_ids = load.documents_with_keys(
+        conn, sorted(changed_keys(old_persons, new_persons)), [*removed, *new]
+    )
+
+    added: dict[EntityKey, _EntityTally] = {}
+    subtracted: dict[EntityKey, _EntityTally] = {}
+    mapped = _Columns(schema.MENTION_ENTITIES)
+    key_rows = _Columns(schema.RESOLUTION_KEYS)
+
+    def add(document: _Document) -> None:
+        mention_ids, entity_ids = _tally(document, new_persons, added)
+        mapped.extend(
+            {"mention_id": m, "entity_id": e} for m, e in zip(mention_ids, entity_ids, strict=True)
+        )
+
+    for document in _documents(load.documents_for_resolution_of(conn, new, docs_per_chunk)):
+        add(document)
+        key_rows.extend(
+            _key_rows(document.doc_id, document.groups, new_full_names[document.doc_id])
+        )
+    for document in _documents(load.documents_for_resolution_of(conn, removed, docs_per_chunk)):
+        _tally(document, old_persons, subtracted)
+    relinked = load.documents_for_resolution_of(conn, scope.relinked_doc_ids, docs_per_chunk)
+    for document in _documents(relinked):
+        _tally(document, old_persons, subtracted)
+        add(document)
+
+    touched = sorted(added.keys() | subtracted.keys())
+    touched_ids = [stable_id("entity", *entity_key) for entity_key in touched]
+    stored = _stored_tallies(conn, touched_ids)
+    tallies: dict[EntityKey, _EntityTally] = {}
+    for entity_key, entity_id in zip(touched, touched_ids, strict=True):
+        total = stored.get(entity_key) or _EntityTally(entity_id)
+        _combine(total, added.get(entity_key), subtracted.get(entity_key))
+        if total.n_mentions > 0:
+            tallies[entity_key] = total
+    return ResolutionChange(
+        resolution=_build_tables(tallies, [mapped.table()]),
+        tallies=_tally_rows(tallies),
+        touched_entity_ids=touched_ids,
+        resolution_keys=key_rows.table(),
+        resolved_doc_ids=scope.resolved_doc_ids,
+    )

@@ -1,0 +1,374 @@
+"""Incremental event clustering: recompute only the candidate pairs and clusters a run's
+documents touch, with the clusters a full clustering of the warehouse gives.
+
+Event clustering (``etl.stages.resolve.clusters``) scores candidate pairs (events sharing a
+blocking key: type family and a document, participant or salient entity; in a block of more than
+``MAX_FULL_BLOCK`` events only events dated within the spread) and joins events by average link.
+Two facts make it local:
+
+* clusters never span two components of the graph of pairs at least as probable as the merge
+  threshold (a mean of probabilities below it stays below it) whose dates read from the text
+  are within the learned spread (clusters further apart never merge), and a component's
+  clusters depend only on its events and pairs (a singleton's confidence also on its best pair);
+* a pair's probability depends only on its two events and their documents' profiles.
+
+One corpus-wide statistic would spoil the second: a profile weighs a document's salient entities
+by tf-idf over the whole corpus, so every new document would move every weight. **Profiles are
+therefore frozen**: computed once, with the corpus statistics of the run that loads (or
+re-resolves) the document, and stored in ``document_profiles``; the full clustering reads them
+too, so both agree.
+
+A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
+documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
+whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size); and re-clusters the
+components (over pairs at least as probable as the threshold) of every event whose pairs changed,
+with those components' pairs and the pairs around them. Every other cluster stays as it is.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+import pyarrow as pa
+from sqlalchemy.engine import Connection
+
+from etl import schema
+from etl.ids import stable_id
+from etl.stages.resolve import clusters as clustering
+from etl.stages.resolve.clusters import (
+    _EMPTY_PROFILE,
+    CorefModel,
+    DocumentProfile,
+    Event,
+    _blocking_keys,
+    _order,
+    average_link,
+    cluster_row,
+    default_model,
+    document_profiles,
+    events_from_table,
+    pair_features,
+    scored_pairs,
+)
+from etl.storage.warehouse.engine import fetch_arrow, run_script
+
+Pair = tuple[str, str]
+_LAST = "\U0010ffff"  # sorts after every event id
+ID_LISTS = {"doc_ids": [], "event_ids": []}
+
+
+def _fetch(conn: Connection, name: str, **params) -> pa.Table:
+    return fetch_arrow(conn, f"load/{name}.sql", {**ID_LISTS, **params})
+
+
+def _block_name(key: tuple[str, str]) -> str:
+    return "\x1f".join(key)
+
+
+def _is_small(n_events: int) -> bool:
+    return n_events <= clustering.MAX_FULL_BLOCK
+
+
+def new_profiles(conn: Connection, doc_ids: list[str]) -> dict[str, DocumentProfile]:
+    """Profiles of documents with the corpus statistics as they are now."""
+    if not doc_ids:
+        return {}
+    return document_profiles(_fetch(conn, "profile_inputs", doc_ids=doc_ids))
+
+
+def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
+    profiles = {}
+    for row in _fetch(conn, "stored_profiles", doc_ids=sorted(set(doc_ids))).to_pylist():
+        salient = {item["entity_id"]: item["weight"] for item in row["salient"] or []}
+        profiles[row["doc_id"]] = DocumentProfile(row["publisher"], row["published_at"], salient)
+    return profiles
+
+
+def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
+    table = _fetch(conn, "events_of", doc_ids=sorted(doc_ids), event_ids=sorted(event_ids))
+    return events_from_table(table)
+
+
+def _probability(
+    first: Event, second: Event, profiles: dict[str, DocumentProfile], model: CorefModel
+) -> float:
+    return model.probability(
+        pair_features(
+            first,
+            second,
+            profiles.get(first.doc_id, _EMPTY_PROFILE),
+            profiles.get(second.doc_id, _EMPTY_PROFILE),
+        )
+    )
+
+
+def _pairs_of(
+    conn: Connection,
+    recomputed: dict[str, Event],
+    blocks_of: dict[str, set[str]],
+    model: CorefModel,
+) -> tuple[dict[Pair, float], dict[str, Event]]:
+    """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``),
+    scored; and the events met."""
+    members: dict[str, set[str]] = defaultdict(set)
+    wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
+    for row in _fetch(conn, "block_members", blocks=wanted).to_pylist():
+        members[row["block"]].add(row["event_id"])
+    events = dict(recomputed)
+    missing = {e for block in members.values() for e in block} - events.keys()
+    events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
+    profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
+    window = timedelta(days=model.max_date_spread_days + 2)
+    dated = {  # a large block compares only dated events close together: sorted for bisection
+        block: sorted((events[e].event_date, e) for e in ids if events[e].event_date is not None)
+        for block, ids in members.items()
+        if not _is_small(len(ids))
+    }
+    pairs: dict[Pair, float] = {}
+    for event_id in sorted(recomputed):
+        first = recomputed[event_id]
+        for block in sorted(blocks_of[event_id]):
+            if block not in dated:
+                others: Iterable[str] = members[block]
+            elif first.event_date is None:
+                continue
+            else:
+                near = dated[block]
+                low = bisect_left(near, (first.event_date - window,))
+                high = bisect_right(near, (first.event_date + window, _LAST))
+                others = (other for _, other in near[low:high])
+            for other_id in others:
+                pair = (min(event_id, other_id), max(event_id, other_id))
+                if other_id != event_id and pair not in pairs:
+                    pairs[pair] = _probability(events[pair[0]], events[pair[1]], profiles, model)
+    return pairs, events
+
+
+def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
+    table = _fetch(conn, "block_sizes", blocks=blocks)
+    return dict(zip(*(table.column(i).to_pylist() for i in range(2)), strict=True))
+
+
+def _component(conn: Connection, seeds: set[str], model: CorefModel) -> set[str]:
+    """Every event linked to a seed by a chain of pairs clusters can form along (at least as
+    probable as the threshold, dates within the spread): no cluster leaves such a component."""
+    found, frontier = set(seeds), set(seeds)
+    while frontier:
+        table = _fetch(
+            conn,
+            "links_touching",
+            event_ids=sorted(frontier),
+            threshold=model.threshold,
+            max_spread_days=model.max_date_spread_days,
+        )
+        linked = set(table.column("first_event_id").to_pylist())
+        linked.update(table.column("second_event_id").to_pylist())
+        frontier = linked - found
+        found |= frontier
+    return found
+
+
+def _clusters_of(
+    conn: Connection, affected: set[str], model: CorefModel
+) -> tuple[pa.Table, pa.Table]:
+    """(event_cluster_map, event_clusters) of the clusters of ``affected`` (whole components):
+    average link over the pairs among them; a singleton's confidence reads its best pair, which
+    may lead out of its component."""
+    around = _fetch(conn, "pairs_touching", event_ids=sorted(affected))
+    best_links: dict[str, float] = defaultdict(float)
+    scores_by_id = {}
+    for first, second, probability in zip(
+        *(around.column(i).to_pylist() for i in range(3)), strict=True
+    ):
+        best_links[first] = max(best_links[first], probability)
+        best_links[second] = max(best_links[second], probability)
+        if first in affected and second in affected:
+            scores_by_id[(first, second)] = probability
+    ordered = _events(conn, event_ids=affected)
+    position = {event.event_id: index for index, event in enumerate(ordered)}
+    # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
+    scores = dict(sorted(((position[a], position[b]), p) for (a, b), p in scores_by_id.items()))
+    profiles = stored_profiles(conn, {event.doc_id for event in ordered})
+    return _cluster_tables(ordered, scores, profiles, model, best_links)
+
+
+def _cluster_tables(
+    ordered: Sequence[Event],
+    scores: dict[tuple[int, int], float],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+    best_links: dict[str, float] | None = None,
+) -> tuple[pa.Table, pa.Table]:
+    """Average link over events sorted by id (as ``assign_clusters``), as warehouse rows;
+    ``best_links``: each event's most probable pair, when ``scores`` leave some out."""
+    mapped_events, mapped_clusters, rows = [], [], []
+    for cluster in average_link(ordered, scores, model):
+        members = sorted((ordered[i] for i in cluster.members), key=_order)
+        confidence = cluster.confidence
+        if best_links is not None and len(members) == 1:
+            confidence = 1.0 - best_links.get(members[0].event_id, 0.0)
+        cluster_id = stable_id(members[0].event_id)
+        rows.append(cluster_row(cluster_id, members, confidence, profiles))
+        mapped_events.extend(event.event_id for event in members)
+        mapped_clusters.extend([cluster_id] * len(members))
+    cluster_map = pa.table(
+        {"event_id": mapped_events, "cluster_id": mapped_clusters}, schema=schema.EVENT_CLUSTER_MAP
+    ).sort_by("event_id")
+    rows.sort(key=lambda row: row["cluster_id"])
+    return cluster_map, pa.Table.from_pylist(rows, schema=schema.EVENT_CLUSTERS)
+
+
+def _profile_rows(profiles: dict[str, DocumentProfile]) -> list[dict]:
+    return [
+        {"doc_id": doc_id, "entity_id": entity_id, "weight": weight}
+        for doc_id, profile in sorted(profiles.items())
+        for entity_id, weight in sorted(profile.salient.items())
+    ]
+
+
+def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -> list[dict]:
+    return [
+        {"block": _block_name(key), "event_id": event.event_id, "doc_id": event.doc_id}
+        for event in events
+        for key in sorted(_blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)))
+    ]
+
+
+def _pair_rows(pairs: dict[Pair, float]) -> list[dict]:
+    return [
+        {"first_event_id": first, "second_event_id": second, "probability": probability}
+        for (first, second), probability in sorted(pairs.items())
+    ]
+
+
+class ClusterChange:
+    """The staged rows of a clustering change (see ``cluster_change`` and ``full_clustering``)."""
+
+    def __init__(self) -> None:
+        self.stale_docs: list[str] = []
+        self.stale_events: list[str] = []
+        self.profiles: list[dict] = []
+        self.blocks: list[dict] = []
+
+
+def cluster_change(
+    conn: Connection,
+    changed_doc_ids: list[str],
+    removed_doc_ids: list[str],
+    stage,
+    model: CorefModel | None = None,
+) -> None:
+    """Bring clusters up to date after a run (its new and re-resolved documents
+    ``changed_doc_ids``, its superseded ones ``removed_doc_ids``, already removed from
+    ``events``). ``stage(name, rows, schema)`` writes a staging file and returns its path."""
+    model = model or default_model()
+    change = ClusterChange()
+    change.stale_docs = sorted({*changed_doc_ids, *removed_doc_ids})
+    profiles = new_profiles(conn, sorted(changed_doc_ids))
+    change.profiles = _profile_rows(profiles)
+    changed = _events(conn, doc_ids=changed_doc_ids)
+    change.blocks = _block_rows(changed, profiles)
+    new_blocks: dict[str, set[str]] = defaultdict(set)
+    for row in change.blocks:
+        new_blocks[row["event_id"]].add(row["block"])
+    old_blocks = _fetch(conn, "blocks_of", doc_ids=change.stale_docs).to_pylist()
+    stale_events = {row["event_id"] for row in old_blocks}
+    touched = sorted({row["block"] for row in old_blocks}.union(*new_blocks.values()))
+    old_sizes = _sizes(conn, touched)
+    # Apply the new blocks and profiles first: pairs are recomputed against the new state.
+    _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    new_sizes = _sizes(conn, touched)
+    crossed = [
+        block
+        for block in touched
+        if _is_small(old_sizes.get(block, 0)) != _is_small(new_sizes.get(block, 0))
+    ]
+    recomputed = {event.event_id: event for event in changed}
+    repaired = set(_fetch(conn, "block_members", blocks=crossed).column("event_id").to_pylist())
+    repaired -= recomputed.keys()
+    recomputed.update((event.event_id, event) for event in _events(conn, event_ids=repaired))
+    blocks_of = dict(new_blocks)
+    for row in _fetch(conn, "blocks_of", event_ids=sorted(repaired)).to_pylist():
+        blocks_of.setdefault(row["event_id"], set()).add(row["block"])
+
+    stale = stale_events | recomputed.keys()
+    old_pairs = _fetch(conn, "pairs_touching", event_ids=sorted(stale))
+    seeds = set(old_pairs.column("first_event_id").to_pylist())
+    seeds.update(old_pairs.column("second_event_id").to_pylist())
+    pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
+    seeds.update(e for pair in pairs for e in pair)
+    seeds.update(recomputed)
+    change.stale_docs, change.profiles, change.blocks = [], [], []
+    _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=sorted(stale))
+    alive = {event.event_id for event in _events(conn, event_ids=seeds)}
+    affected = _component(conn, alive, model)
+    cluster_map, clusters = _clusters_of(conn, affected, model)
+    _apply_clusters(conn, stage, sorted(affected), cluster_map, clusters)
+
+
+def state_complete(conn: Connection) -> bool:
+    """Whether the events were clustered with the state incremental clustering builds on."""
+    return bool(_fetch(conn, "cluster_state").column(0)[0].as_py())
+
+
+def full_clustering(
+    conn: Connection, stage, model: CorefModel | None = None, fresh_profiles: bool = False
+) -> None:
+    """Cluster every event afresh (``candidate_pairs`` and ``scored_pairs`` over all of them):
+    the clustering ``cluster_change`` must equal. Documents without a stored profile (all of
+    them with ``fresh_profiles``) get one."""
+    model = model or default_model()
+    run_script(conn, "load/reset_clusters.sql", {"fresh_profiles": fresh_profiles})
+    missing = _fetch(conn, "documents_without_profile", all=False).column(0).to_pylist()
+    change = ClusterChange()
+    change.profiles = _profile_rows(new_profiles(conn, missing))
+    _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
+    events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
+    profiles = stored_profiles(conn, all_docs)
+    scores = scored_pairs(events, profiles, model)
+    change.blocks = _block_rows(events, profiles)
+    pairs = {(events[i].event_id, events[j].event_id): p for (i, j), p in scores.items()}
+    change.profiles = []
+    _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=[])
+    cluster_map, clusters = _cluster_tables(events, scores, profiles, model)
+    _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
+
+
+def _replace_state(conn, change: ClusterChange, stage, pairs: list[dict], stale_events) -> None:
+    run_script(
+        conn,
+        "load/replace_event_state.sql",
+        {
+            "stale_docs": stage(
+                "stale_documents", [{"doc_id": d} for d in change.stale_docs], _DOC_IDS
+            ),
+            "stale_events": stage(
+                "stale_events", [{"event_id": e} for e in stale_events], _EVENT_IDS
+            ),
+            "pairs": stage("event_pairs", pairs, schema.EVENT_PAIRS),
+            "blocks": stage("event_blocks", change.blocks, schema.EVENT_BLOCKS),
+            "profiles": stage("document_profiles", change.profiles, schema.DOCUMENT_PROFILES),
+        },
+    )
+
+
+def _apply_clusters(conn, stage, clustered: list[str], cluster_map, clusters) -> None:
+    run_script(
+        conn,
+        "load/apply_cluster_change.sql",
+        {
+            "clustered": stage(
+                "clustered_events", [{"event_id": e} for e in clustered], _EVENT_IDS
+            ),
+            "event_cluster_map": stage("event_cluster_map", cluster_map, schema.EVENT_CLUSTER_MAP),
+            "event_clusters": stage("event_clusters", clusters, schema.EVENT_CLUSTERS),
+        },
+    )
+
+
+_DOC_IDS = pa.schema([("doc_id", pa.string())])
+_EVENT_IDS = pa.schema([("event_id", pa.string())])

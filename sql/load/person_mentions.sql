@@ -1,5 +1,0 @@
--- Every PERSON mention: entity resolution links full person names across the whole warehouse
--- before it reads the documents chunk by chunk.
-SELECT mention_id, doc_id, start_char, end_char, text, coalesce(spacy_label, label) AS label
-FROM entity_mentions
-WHERE coalesce(spacy_label, label) = 'PERSON';

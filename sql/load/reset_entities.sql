@@ -1,0 +1,5 @@
+-- Before a full resolution: no entity and no resolution state.
+DELETE FROM entities;
+DELETE FROM entity_aliases;
+DELETE FROM entity_tallies;
+DELETE FROM resolution_keys;
