@@ -241,6 +241,17 @@ DOCUMENT_PROFILES = pa.schema(
     ]
 )
 
+# Every word of a document's opening with its count (the document frequency of words is counted
+# over this table) and, for the words of its stored profile, their frozen tf-idf weight.
+DOCUMENT_TERMS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("term", pa.string()),
+        ("n", pa.int64()),
+        ("weight", pa.float64()),
+    ]
+)
+
 EVENT_BLOCKS = pa.schema(
     [
         ("block", pa.string()),
@@ -313,6 +324,7 @@ WAREHOUSE_TABLES = (
     WarehouseTable(
         "document_profiles", DOCUMENT_PROFILES, ("doc_id", "entity_id"), ("weight",), False
     ),
+    WarehouseTable("document_terms", DOCUMENT_TERMS, ("doc_id", "term"), ("n",), False),
     WarehouseTable("event_blocks", EVENT_BLOCKS, ("block", "event_id"), ("doc_id",), False),
     WarehouseTable(
         "event_pairs",

@@ -15,8 +15,10 @@ Two facts make it local:
 One corpus-wide statistic would spoil the second: a profile weighs a document's salient entities
 by tf-idf over the whole corpus, so every new document would move every weight. **Profiles are
 therefore frozen**: computed once, with the corpus statistics of the run that loads (or
-re-resolves) the document, and stored in ``document_profiles``; the full clustering reads them
-too, so both agree.
+re-resolves) the document, and stored in ``document_profiles`` (salient entities) and
+``document_terms`` (distinctive words; the word counts of every document's opening are kept
+there too, so a later document's word frequencies count the archive without reading its
+texts); the full clustering reads them too, so both agree.
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
 documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
@@ -31,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import NamedTuple
 
 import pyarrow as pa
 from sqlalchemy.engine import Connection
@@ -72,18 +75,38 @@ def _is_small(n_events: int) -> bool:
     return n_events <= clustering.MAX_FULL_BLOCK
 
 
-def new_profiles(conn: Connection, doc_ids: list[str]) -> dict[str, DocumentProfile]:
+class NewProfiles(NamedTuple):
+    """Profiles computed now, and each document's word counts (stored in ``document_terms``:
+    later documents' word frequencies count them)."""
+
+    profiles: dict[str, DocumentProfile]
+    term_counts: dict[str, list[tuple[str, int]]]
+
+
+def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
     """Profiles of documents with the corpus statistics as they are now."""
     if not doc_ids:
-        return {}
-    return document_profiles(_fetch(conn, "profile_inputs", doc_ids=doc_ids))
+        return NewProfiles({}, {})
+    inputs = _fetch(conn, "profile_inputs", doc_ids=doc_ids)
+    term_counts = {
+        doc_id: [(item["term"], item["n"]) for item in counts or []]
+        for doc_id, counts in zip(
+            inputs.column("doc_id").to_pylist(),
+            inputs.column("term_counts").to_pylist(),
+            strict=True,
+        )
+    }
+    return NewProfiles(document_profiles(inputs), term_counts)
 
 
 def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
     profiles = {}
     for row in _fetch(conn, "stored_profiles", doc_ids=sorted(set(doc_ids))).to_pylist():
-        salient = {item["entity_id"]: item["weight"] for item in row["salient"] or []}
-        profiles[row["doc_id"]] = DocumentProfile(row["publisher"], row["published_at"], salient)
+        salient = {item["key"]: item["weight"] for item in row["salient"] or []}
+        terms = {item["key"]: item["weight"] for item in row["terms"] or []}
+        profiles[row["doc_id"]] = DocumentProfile(
+            row["publisher"], row["published_at"], salient, terms
+        )
     return profiles
 
 
@@ -221,12 +244,19 @@ def _cluster_tables(
     return cluster_map, pa.Table.from_pylist(rows, schema=schema.EVENT_CLUSTERS)
 
 
-def _profile_rows(profiles: dict[str, DocumentProfile]) -> list[dict]:
-    return [
+def _profile_rows(new: NewProfiles) -> tuple[list[dict], list[dict]]:
+    """Rows of ``document_profiles`` and ``document_terms`` for freshly computed profiles."""
+    entities = [
         {"doc_id": doc_id, "entity_id": entity_id, "weight": weight}
-        for doc_id, profile in sorted(profiles.items())
+        for doc_id, profile in sorted(new.profiles.items())
         for entity_id, weight in sorted(profile.salient.items())
     ]
+    terms = [
+        {"doc_id": doc_id, "term": term, "n": n, "weight": new.profiles[doc_id].terms.get(term)}
+        for doc_id, counts in sorted(new.term_counts.items())
+        for term, n in counts
+    ]
+    return entities, terms
 
 
 def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -> list[dict]:
@@ -251,6 +281,7 @@ class ClusterChange:
         self.stale_docs: list[str] = []
         self.stale_events: list[str] = []
         self.profiles: list[dict] = []
+        self.terms: list[dict] = []
         self.blocks: list[dict] = []
 
 
@@ -267,8 +298,9 @@ def cluster_change(
     model = model or default_model()
     change = ClusterChange()
     change.stale_docs = sorted({*changed_doc_ids, *removed_doc_ids})
-    profiles = new_profiles(conn, sorted(changed_doc_ids))
-    change.profiles = _profile_rows(profiles)
+    fresh = new_profiles(conn, sorted(changed_doc_ids))
+    profiles = fresh.profiles
+    change.profiles, change.terms = _profile_rows(fresh)
     changed = _events(conn, doc_ids=changed_doc_ids)
     change.blocks = _block_rows(changed, profiles)
     new_blocks: dict[str, set[str]] = defaultdict(set)
@@ -301,7 +333,7 @@ def cluster_change(
     pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
     seeds.update(e for pair in pairs for e in pair)
     seeds.update(recomputed)
-    change.stale_docs, change.profiles, change.blocks = [], [], []
+    change.stale_docs, change.profiles, change.terms, change.blocks = [], [], [], []
     _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=sorted(stale))
     alive = {event.event_id for event in _events(conn, event_ids=seeds)}
     affected = _component(conn, alive, model)
@@ -324,7 +356,7 @@ def full_clustering(
     run_script(conn, "load/reset_clusters.sql", {"fresh_profiles": fresh_profiles})
     missing = _fetch(conn, "documents_without_profile", all=False).column(0).to_pylist()
     change = ClusterChange()
-    change.profiles = _profile_rows(new_profiles(conn, missing))
+    change.profiles, change.terms = _profile_rows(new_profiles(conn, missing))
     _replace_state(conn, change, stage, pairs=[], stale_events=[])
     all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
     events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
@@ -332,7 +364,7 @@ def full_clustering(
     scores = scored_pairs(events, profiles, model)
     change.blocks = _block_rows(events, profiles)
     pairs = {(events[i].event_id, events[j].event_id): p for (i, j), p in scores.items()}
-    change.profiles = []
+    change.profiles, change.terms = [], []
     _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=[])
     cluster_map, clusters = _cluster_tables(events, scores, profiles, model)
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
@@ -352,6 +384,7 @@ def _replace_state(conn, change: ClusterChange, stage, pairs: list[dict], stale_
             "pairs": stage("event_pairs", pairs, schema.EVENT_PAIRS),
             "blocks": stage("event_blocks", change.blocks, schema.EVENT_BLOCKS),
             "profiles": stage("document_profiles", change.profiles, schema.DOCUMENT_PROFILES),
+            "terms": stage("document_terms", change.terms, schema.DOCUMENT_TERMS),
         },
     )
 

@@ -1,6 +1,9 @@
--- documents_for_clustering.sql for the documents $doc_ids only: publisher, publication date and
+-- documents_for_clustering.sql for the documents $doc_ids only: publisher, publication date,
 -- most mentioned resolved entities with their document frequency (entities.n_documents: the
--- documents with a mention of the entity), for the profiles incremental clustering stores.
+-- documents with a mention of the entity), and the words of each opening with their counts
+-- (term_counts, stored in document_terms) and the 64 most distinctive of them with their
+-- document frequency over the stored documents' words and these documents' own, for the
+-- profiles incremental clustering stores.
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
@@ -12,14 +15,57 @@ ranked AS (
            row_number() OVER (PARTITION BY p.doc_id ORDER BY p.n_mentions DESC, p.entity_id) AS rank
     FROM per_document AS p
     JOIN entities AS e USING (entity_id)
+),
+salient AS (
+    SELECT doc_id,
+           list(struct_pack(entity_id := entity_id, n_mentions := n_mentions,
+                            n_documents := n_documents) ORDER BY rank) AS salient_entities
+    FROM ranked
+    GROUP BY doc_id
+),
+corpus AS (
+    SELECT count(*) AS n_documents FROM documents
+),
+-- The opening of a report names what happened; its first 1,500 characters bound the work.
+words AS (
+    SELECT doc_id, unnest(regexp_extract_all(lower(left(text, 1500)), '[a-z][a-z]{2,}')) AS term
+    FROM documents
+    WHERE doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
+),
+term_counts AS MATERIALIZED (
+    SELECT doc_id, term, count(*) AS n
+    FROM words
+    GROUP BY ALL
+),
+term_spread AS (
+    SELECT term, count(*) AS n_documents
+    FROM (
+        SELECT doc_id, term FROM term_counts
+        UNION ALL
+        SELECT doc_id, term FROM document_terms
+        WHERE doc_id NOT IN (SELECT unnest($doc_ids::VARCHAR[]))
+          AND term IN (SELECT term FROM term_counts)
+    )
+    GROUP BY ALL
+),
+terms AS (
+    -- The 64 words of highest tf-idf (ties: by the word, so the choice is deterministic).
+    SELECT t.doc_id,
+           list(struct_pack(term := t.term, n := t.n) ORDER BY t.term) AS term_counts,
+           max_by(struct_pack(term := t.term, n := t.n, n_documents := s.n_documents),
+                  struct_pack(weight := t.n * ln((1 + c.n_documents) / (1 + s.n_documents)),
+                              term := t.term),
+                  64) AS distinctive_terms
+    FROM term_counts AS t
+    JOIN term_spread AS s USING (term)
+    CROSS JOIN corpus AS c
+    GROUP BY t.doc_id
 )
 SELECT d.doc_id, d.publisher, d.published_at,
-       (SELECT count(*) FROM documents) AS n_corpus_documents,
-       list(struct_pack(entity_id := r.entity_id, n_mentions := r.n_mentions,
-                        n_documents := r.n_documents) ORDER BY r.rank)
-           FILTER (WHERE r.entity_id IS NOT NULL) AS salient_entities
+       (SELECT n_documents FROM corpus) AS n_corpus_documents,
+       e.salient_entities, t.distinctive_terms, t.term_counts
 FROM documents AS d
-LEFT JOIN ranked AS r USING (doc_id)
+LEFT JOIN salient AS e USING (doc_id)
+LEFT JOIN terms AS t USING (doc_id)
 WHERE d.doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
-GROUP BY d.doc_id, d.publisher, d.published_at
 ORDER BY d.doc_id;

@@ -1,5 +1,5 @@
 -- Apply the clustering state's change: the pairs, blocks and profiles of the documents and
--- events it recomputed ($stale_docs, $stale_events) replaced by the new ones.
+-- events it recomputed (a document's terms with its profile) ($stale_docs, $stale_events) replaced by the new ones.
 DELETE FROM event_pairs
 WHERE first_event_id IN (SELECT event_id FROM read_parquet($stale_events))
    OR second_event_id IN (SELECT event_id FROM read_parquet($stale_events));
@@ -8,3 +8,5 @@ DELETE FROM event_blocks WHERE doc_id IN (SELECT doc_id FROM read_parquet($stale
 INSERT INTO event_blocks BY NAME SELECT * FROM read_parquet($blocks);
 DELETE FROM document_profiles WHERE doc_id IN (SELECT doc_id FROM read_parquet($stale_docs));
 INSERT INTO document_profiles BY NAME SELECT * FROM read_parquet($profiles);
+DELETE FROM document_terms WHERE doc_id IN (SELECT doc_id FROM read_parquet($stale_docs));
+INSERT INTO document_terms BY NAME SELECT * FROM read_parquet($terms);

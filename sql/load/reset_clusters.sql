@@ -6,3 +6,4 @@ DELETE FROM event_clusters;
 DELETE FROM event_pairs;
 DELETE FROM event_blocks;
 DELETE FROM document_profiles WHERE $fresh_profiles;
+DELETE FROM document_terms WHERE $fresh_profiles;

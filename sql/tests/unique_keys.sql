@@ -43,6 +43,9 @@ UNION ALL
 SELECT 'document_profiles', concat(doc_id, '/', entity_id), count(*)
 FROM document_profiles GROUP BY ALL HAVING count(*) > 1
 UNION ALL
+SELECT 'document_terms', concat(doc_id, '/', term), count(*)
+FROM document_terms GROUP BY ALL HAVING count(*) > 1
+UNION ALL
 SELECT 'event_blocks', concat(block, '/', event_id), count(*)
 FROM event_blocks GROUP BY ALL HAVING count(*) > 1
 UNION ALL
