@@ -20,15 +20,30 @@ A quantified description ("no particular candidate", "every minister") names no 
 
 A description that finds no person stays unresolved: it never resolves to the country or
 organisation that modifies it ("Kazakhstan's president" is not Kazakhstan).
+
+**Descriptions as entity mentions** (``description_mentions``): a singular description (a
+common noun outside any name) that
+resolves to a person becomes a mention of that person (``entity_mentions.antecedent_mention_id``
+names the mention it refers to). A description with no role evidence but a name or an age among
+its modifiers ("an Oklahoma man", "the Brooklyn mother") refers to the
+person the story is about: the person named most often in the document, when that person holds
+at least a learned share of the document's person mentions (``data/description_fallback.json``,
+fitted by leave-one-topic-out cross-validation on ECB+, ``etl.evaluate.fit_descriptions``).
+A description without such evidence ("the judge", "a witness") names someone else as often as
+the protagonist and is left out. A gendered description ("woman", "mother": WordNet,
+``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
+other gender (he/she in the sentences naming only them).
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from etl.reference.places import Purpose, lookup_place
 
@@ -37,6 +52,9 @@ _MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod"})
 # Determiners of a generic or quantified description, which names no one person.
 _NOT_ONE_PERSON = frozenset({"no", "any", "every", "each", "some", "all", "another", "other"})
 _ROLE_WINDOW = 4  # words between a role noun and the name it introduces ("Kazakh President X")
+_PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+# Modifiers that belong to a description's span ("the 55-year-old Brooklyn mother").
+_DESCRIPTION_MODIFIERS = _MODIFIER_DEPS | {"nummod", "quantmod"}
 
 
 @lru_cache(maxsize=1)
@@ -155,3 +173,166 @@ def _nearest(roles: list[Role], offset: int) -> Role | None:
         return max(before, key=lambda role: role.mention["start_char"])
     after = [role for role in roles if role.mention["start_char"] >= offset]
     return min(after, key=lambda role: role.mention["start_char"]) if after else None
+
+
+@lru_cache(maxsize=1)
+def protagonist_share() -> float:
+    """Least share of a document's person mentions its most named person must hold for an
+    unmatched description to refer to them (learned; ``data/description_fallback.json``)."""
+    raw = json.loads(
+        resources.files("etl.stages.extract")
+        .joinpath("data", "description_fallback.json")
+        .read_text("utf-8")
+    )
+    return float(raw["protagonist_share"])
+
+
+# Subject pronouns only: a possessive ("her fetus") often belongs to someone unnamed.
+_PRONOUN_GENDERS = {"he": "male", "she": "female"}
+
+
+@lru_cache(maxsize=1)
+def noun_genders() -> dict[str, str]:
+    """Person noun -> ``female`` / ``male`` (WordNet 3.0, committed list)."""
+    text = (
+        resources.files("etl.stages.extract")
+        .joinpath("data", "person_noun_genders.tsv")
+        .read_text("utf-8")
+    )
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[str, str]:
+    """Surname -> gender of the people of a document, from the subject pronouns he / she after
+    the name in a sentence that names one person only, or in the next sentence when it names
+    no one ("Simpson faces life in prison. He will be sentenced ..."), when one gender has at
+    least two thirds of them. A person's surname counts whatever spaCy's label of it there."""
+    surnames = {_surname(mention) for mention in persons}
+    persons = [mention for mention in mentions if _surname(mention) in surnames]
+    votes: dict[str, Counter] = defaultdict(Counter)
+    previous: tuple[str, int] | None = None  # the one person named by the previous sentence
+    for sentence in doc.sents:
+        named = {
+            (_surname(mention), mention["start_char"])
+            for mention in persons
+            if sentence.start_char <= mention["start_char"] < sentence.end_char
+        }
+        names = {surname for surname, _ in named}
+        if len(names) == 1:
+            current = (names.pop(), min(start for _, start in named))
+        elif not names and previous is not None:
+            current = previous
+        else:
+            previous = None
+            continue
+        for token in sentence:
+            if token.lower_ in _PRONOUN_GENDERS and token.idx > current[1]:
+                votes[current[0]][_PRONOUN_GENDERS[token.lower_]] += 1
+        previous = current if named else None
+    genders = {}
+    for surname, counts in votes.items():
+        gender, count = counts.most_common(1)[0]
+        if 3 * count >= 2 * sum(counts.values()):
+            genders[surname] = gender
+    return genders
+
+
+def _surname(mention: dict) -> str:
+    words = mention["text"].replace("’", "'").removesuffix("'s").split()
+    return words[-1].lower() if words else ""
+
+
+def protagonist(
+    persons: list[dict], excluded: frozenset[str] = frozenset()
+) -> tuple[dict | None, float]:
+    """(first full-name mention of the person named most often, their share of the person
+    mentions); people are told apart by surname, so ``Horton`` counts for ``Zurana Horton``.
+    People whose surname is in ``excluded`` never are the protagonist but count in the share."""
+    all_counts = Counter(_surname(mention) for mention in persons)
+    counts = Counter({name: n for name, n in all_counts.items() if name not in excluded})
+    if not counts:
+        return None, 0.0
+    surname, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    if list(counts.values()).count(count) > 1:
+        return None, 0.0  # two people named equally often: no one protagonist
+    named = [m for m in persons if _surname(m) == surname]
+    full = [m for m in named if len(m["text"].split()) >= 2]
+    return (full or named)[0], count / sum(all_counts.values())
+
+
+def _names_someone(head: Token, span: Span, named_chars: set[int]) -> bool:
+    """Whether a modifier of the description is a name ("Oklahoma man", "Brooklyn mother"):
+    the evidence that it introduces a particular person."""
+    return any(
+        token.idx in named_chars or (token.is_title and not token.is_sent_start)
+        for token in span
+        if token.i != head.i
+    )
+
+
+def description_span(head: Token) -> Span:
+    """The description's words: the head noun and its modifiers before it, on one line,
+    without a leading determiner."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in _DESCRIPTION_MODIFIERS:
+            start = min(start, child.left_edge.i)
+    doc = head.doc
+    while start < head.i and (
+        doc[start].pos_ == "DET" or doc[start].is_punct or "\n" in doc[start].whitespace_
+    ):
+        start += 1
+    for index in range(head.i - 1, start - 1, -1):
+        if "\n" in doc[index].whitespace_ or "\n" in doc[index].text:
+            start = index + 1
+            break
+    return doc[start : head.i + 1]
+
+
+def description_mentions(
+    doc: Doc, mentions: list[dict], share: float | None = None
+) -> list[tuple[Span, dict]]:
+    """(span, referred name mention) of each singular person description of a document that
+    resolves to a person (see the module docstring); ``share`` overrides the learned one."""
+    share = protagonist_share() if share is None else share
+    resolver = DescriptionResolver(doc, mentions)
+    genders = person_genders(doc, resolver.persons, mentions)
+    protagonists = {
+        gender: protagonist(
+            resolver.persons,
+            frozenset(name for name, other in genders.items() if gender and other != gender),
+        )
+        for gender in (None, "female", "male")
+    }
+    named_chars = {
+        index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
+    }
+    found = []
+    for head in doc:
+        if (
+            head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
+            or head.tag_ in _PLURAL_TAGS
+            or head.ent_type_
+            or head.idx in named_chars
+            or not is_person_noun(head)
+        ):
+            continue
+        description = resolver.resolve(head)
+        if description is None:
+            continue
+        span = description_span(head)
+        target = description.mention
+        if target is None:
+            # "no particular candidate"; "his brother", "Simpson's cousin": someone else
+            quantified = any(
+                (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
+                for child in head.children
+            )
+            main, main_share = protagonists[noun_genders().get(head.lemma_.lower())]
+            if quantified or main is None or main_share < share:
+                continue
+            if not _names_someone(head, span, named_chars):
+                continue
+            target = main
+        found.append((span, target))
+    return found
