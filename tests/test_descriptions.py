@@ -92,12 +92,18 @@ def test_a_description_without_a_name_or_with_a_low_share_refers_to_no_one(nlp):
     assert "Oklahoma man" not in _descriptions(nlp, text, share=0.9)
 
 
-def test_protagonist_is_the_most_named_person_by_surname():
-    persons = [
-        {"text": "Zurana Horton", "label": "PERSON"},
-        {"text": "Horton", "label": "PERSON"},
-        {"text": "Andrew Lopez", "label": "PERSON"},
-    ]
-    main, share = protagonist(persons)
+def test_protagonist_is_the_most_named_person_counting_surnames_of_one_full_name():
+    def persons(*texts: str) -> list[dict]:
+        return [
+            {"mention_id": str(i), "text": text, "label": "PERSON"} for i, text in enumerate(texts)
+        ]
+
+    found = persons("Zurana Horton", "Horton", "Andrew Lopez")
+    main, share = protagonist(found)
     assert main["text"] == "Zurana Horton" and abs(share - 2 / 3) < 1e-9
-    assert protagonist(persons, frozenset({"horton"}))[0]["text"] == "Andrew Lopez"
+    assert protagonist(found, frozenset({"horton"}))[0]["text"] == "Andrew Lopez"
+    # "Flynn" beside two Flynns counts for neither: Simpson is named most
+    found = persons(
+        "Ka'Loni Flynn", "Herbert Flynn", "Flynn", "Flynn", "Christopher Simpson", "Simpson"
+    )
+    assert protagonist(found)[0]["text"] == "Christopher Simpson"

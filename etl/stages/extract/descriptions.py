@@ -30,7 +30,9 @@ person the story is about: the person named most often in the document, when tha
 at least a learned share of the document's person mentions (``data/description_fallback.json``,
 fitted by leave-one-topic-out cross-validation on ECB+, ``etl.evaluate.fit_descriptions``).
 A description without such evidence ("the judge", "a witness") names someone else as often as
-the protagonist and is left out. A gendered description ("woman", "mother": WordNet,
+the protagonist and is left out. Two such descriptions in one sentence, or of two genders, are
+two people: only the first refers to the protagonist ("an Oklahoma man ... killing an Arkansas
+woman"). A gendered description ("woman", "mother": WordNet,
 ``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
 other gender (he/she in the sentences naming only them).
 """
@@ -242,22 +244,53 @@ def _surname(mention: dict) -> str:
     return words[-1].lower() if words else ""
 
 
+def _person_of(mention: dict, full_names: dict[str, list[str]]) -> str | None:
+    """The person a PERSON mention names: its own full name, or the one full name of the
+    document with its surname (``Horton`` -> ``Zurana Horton``); None when the surname is
+    ambiguous (``Flynn`` beside ``Ka'Loni Flynn`` and ``Herbert Flynn``) or no full name has it."""
+    words = mention["text"].replace("’", "'").removesuffix("'s").split()
+    if len(words) >= 2:
+        return " ".join(words)
+    owners = full_names.get(_surname(mention), [])
+    return owners[0] if len(owners) == 1 else None
+
+
 def protagonist(
     persons: list[dict], excluded: frozenset[str] = frozenset()
 ) -> tuple[dict | None, float]:
-    """(first full-name mention of the person named most often, their share of the person
-    mentions); people are told apart by surname, so ``Horton`` counts for ``Zurana Horton``.
-    People whose surname is in ``excluded`` never are the protagonist but count in the share."""
-    all_counts = Counter(_surname(mention) for mention in persons)
-    counts = Counter({name: n for name, n in all_counts.items() if name not in excluded})
+    """(first mention of the person named most often, their share of the person mentions).
+
+    A lone surname counts for the one full name of the document with that surname (``Horton``
+    for ``Zurana Horton``), or for the surname itself when no full name has it. People whose
+    surname is in ``excluded`` never are the protagonist but count in the share.
+    """
+    full_names: dict[str, list[str]] = defaultdict(list)
+    for mention in persons:
+        words = mention["text"].replace("’", "'").removesuffix("'s").split()
+        name = " ".join(words)
+        if len(words) >= 2 and name not in full_names[_surname(mention)]:
+            full_names[_surname(mention)].append(name)
+    person_of = {
+        mention["mention_id"]: _person_of(mention, full_names)
+        if _surname(mention) in full_names
+        else _surname(mention)
+        for mention in persons
+    }
+    all_counts = Counter(person for person in person_of.values() if person)
+    counts = Counter(
+        {
+            person: n
+            for person, n in all_counts.items()
+            if person.split()[-1].lower() not in excluded
+        }
+    )
     if not counts:
         return None, 0.0
-    surname, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    person, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
     if list(counts.values()).count(count) > 1:
         return None, 0.0  # two people named equally often: no one protagonist
-    named = [m for m in persons if _surname(m) == surname]
-    full = [m for m in named if len(m["text"].split()) >= 2]
-    return (full or named)[0], count / sum(all_counts.values())
+    first = next(m for m in persons if person_of[m["mention_id"]] == person)
+    return first, count / sum(all_counts.values())
 
 
 def _names_someone(head: Token, span: Span, named_chars: set[int]) -> bool:
@@ -308,6 +341,10 @@ def description_mentions(
         index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
     }
     found = []
+    # What the fallback has said so far: the protagonist's gender once a gendered description
+    # named them, and the sentences that already have a description of the protagonist.
+    protagonist_gender: dict[str, str] = {}
+    sentences_used: set[int] = set()
     for head in doc:
         if (
             head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
@@ -328,11 +365,18 @@ def description_mentions(
                 (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
                 for child in head.children
             )
-            main, main_share = protagonists[noun_genders().get(head.lemma_.lower())]
+            gender = noun_genders().get(head.lemma_.lower())
+            main, main_share = protagonists[gender]
             if quantified or main is None or main_share < share:
                 continue
             if not _names_someone(head, span, named_chars):
                 continue
+            known = protagonist_gender.get(main["mention_id"])
+            if head.sent.start in sentences_used or (gender and known and known != gender):
+                continue  # "an Oklahoma man ... killing an Arkansas woman": two people
+            if gender:
+                protagonist_gender[main["mention_id"]] = gender
+            sentences_used.add(head.sent.start)
             target = main
         found.append((span, target))
     return found
