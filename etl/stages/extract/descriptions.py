@@ -303,6 +303,18 @@ def _names_someone(head: Token, span: Span, named_chars: set[int]) -> bool:
     )
 
 
+def _without_unnamed_names(span: Span, head: Token, named_chars: set[int]) -> Span:
+    """The description without the words up to a capitalized word that no mention covers
+    ("Facebook creator" -> "creator" when "Facebook" was not recognized): such a name is
+    something else than the person and must stay free for a mention of its own."""
+    start = span.start
+    for token in span[: head.i - span.start]:
+        unnamed = (token.is_title or token.is_upper) and token.idx not in named_chars
+        if unnamed and not (token.i == span.start and token.is_sent_start):
+            start = token.i + 1
+    return span.doc[start : head.i + 1]
+
+
 def description_span(head: Token) -> Span:
     """The description's words: the head noun and its modifiers before it, on one line,
     without a leading determiner."""
@@ -378,5 +390,5 @@ def description_mentions(
                 protagonist_gender[main["mention_id"]] = gender
             sentences_used.add(head.sent.start)
             target = main
-        found.append((span, target))
+        found.append((_without_unnamed_names(span, head, named_chars), target))
     return found
