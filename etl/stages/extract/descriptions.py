@@ -352,6 +352,7 @@ def description_mentions(
     named_chars = {
         index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
     }
+    person_starts = {mention["start_char"] for mention in resolver.persons}
     found = []
     # What the fallback has said so far: the protagonist's gender once a gendered description
     # named them, and the sentences that already have a description of the protagonist.
@@ -364,6 +365,8 @@ def description_mentions(
             or head.ent_type_
             or head.idx in named_chars
             or not is_person_noun(head)
+            # a title of the name right after it ("spokeswoman Sujata Raisinghani")
+            or (head.i + 1 < len(doc) and doc[head.i + 1].idx in person_starts)
         ):
             continue
         description = resolver.resolve(head)
