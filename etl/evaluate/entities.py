@@ -272,6 +272,20 @@ def _pair_counts_by_group(variant: Variant, matched: list[Matched]) -> dict[str,
     }
 
 
+def leave_one_group_out(
+    counts: dict, best: Callable[[str | None], object], groups: list[str]
+) -> tuple[Counter, Counter]:
+    """(pair counts, choices) of each group scored with the setting ``best`` picks without it:
+    ``counts`` maps each setting to its per-group pair counts."""
+    held_out: Counter = Counter()
+    choices: Counter = Counter()
+    for group in groups:
+        chosen = best(group)
+        choices[chosen] += 1
+        held_out += counts[chosen].get(group, Counter())
+    return held_out, choices
+
+
 def cross_validate(variant: Variant, rows: Rows) -> dict:
     """Fitted and held-out pairwise F1 of the name-matching thresholds.
 
@@ -309,12 +323,7 @@ def cross_validate(variant: Variant, rows: Rows) -> dict:
 
     fitted = best(None)
     fitted_counts = sum(counts[fitted].values(), start=Counter())
-    held_out_counts: Counter = Counter()
-    choices: Counter = Counter()
-    for group in groups:
-        chosen = best(group)
-        choices[chosen] += 1
-        held_out_counts += counts[chosen].get(group, Counter())
+    held_out_counts, choices = leave_one_group_out(counts, best, groups)
     return {
         "fitted_matching": fitted,
         "fitted": _f1(fitted_counts),

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 from rapidfuzz import fuzz
 
 from etl.evaluate.coref import doc_key, gold_mentions, match_all
-from etl.evaluate.entities import read_gold
+from etl.evaluate.entities import match_mentions, read_gold
 from etl.stages.resolve.entities import resolve_entities
 from etl.stages.resolve.names import acronym, exact_key, translit_key
 
@@ -130,6 +131,17 @@ def cause(first: dict, second: dict) -> str:
     return "other"
 
 
+def _cross_document_pairs(
+    clusters: dict[str, list[tuple[str, dict, str]]],
+) -> Iterator[tuple[tuple[dict, str], tuple[dict, str]]]:
+    """Every pair of (row, other cluster) members of one cluster that lie in two documents."""
+    for members in clusters.values():
+        for index, (doc, row, other) in enumerate(members):
+            for other_doc, other_row, other_other in members[index + 1 :]:
+                if doc != other_doc:
+                    yield (row, other), (other_row, other_other)
+
+
 def diagnose(db_path: Path, gold_path: Path, examples: int) -> str:
     mentions, documents, rows = load_rows(db_path)
     predicted, row_at = predicted_entities(mentions, documents, rows)
@@ -141,8 +153,6 @@ def diagnose(db_path: Path, gold_path: Path, examples: int) -> str:
         for start, end, _ in spans:
             predicted_span.setdefault(doc, []).append((start, end))
     # the predicted row each matched gold mention got (match_all keeps the gold span only)
-    from etl.evaluate.entities import match_mentions
-
     row_of: dict[tuple[str, tuple[int, int]], dict] = {}
     for doc, spans in gold.items():
         pairs = match_mentions(
@@ -151,44 +161,27 @@ def diagnose(db_path: Path, gold_path: Path, examples: int) -> str:
         for gold_span, span in pairs:
             row_of[(doc, gold_span)] = row_at[(doc, *span)]
     by_instance: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
+    by_entity: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
     for doc, span, instance, entity in matched:
         by_instance[instance].append((doc, row_of[(doc, span)], entity))
+        by_entity[entity].append((doc, row_of[(doc, span)], instance))
     causes: Counter = Counter()
     samples: dict[str, Counter] = defaultdict(Counter)
     gold_pairs = correct = 0
-    for members in by_instance.values():
-        for index, (doc, row, entity) in enumerate(members):
-            for other_doc, other_row, other_entity in members[index + 1 :]:
-                if doc == other_doc:
-                    continue
-                gold_pairs += 1
-                if entity == other_entity:
-                    correct += 1
-                    continue
-                reason = cause(row, other_row)
-                causes[reason] += 1
-                pair = tuple(
-                    sorted(
-                        (
-                            f"{row['text']}/{row['label']}",
-                            f"{other_row['text']}/{other_row['label']}",
-                        )
-                    )
-                )
-                samples[reason][pair] += 1
+    for (row, entity), (other_row, other_entity) in _cross_document_pairs(by_instance):
+        gold_pairs += 1
+        if entity == other_entity:
+            correct += 1
+            continue
+        reason = cause(row, other_row)
+        causes[reason] += 1
+        samples[reason][tuple(sorted(f"{r['text']}/{r['label']}" for r in (row, other_row)))] += 1
     wrong: Counter = Counter()
-    by_entity: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
-    for doc, span, instance, entity in matched:
-        by_entity[entity].append((doc, instance, row_of[(doc, span)]))
     predicted_pairs = 0
-    for members in by_entity.values():
-        for index, (doc, instance, row) in enumerate(members):
-            for other_doc, other_instance, other_row in members[index + 1 :]:
-                if doc == other_doc:
-                    continue
-                predicted_pairs += 1
-                if instance != other_instance:
-                    wrong[tuple(sorted((row["text"], other_row["text"])))] += 1
+    for (row, instance), (other_row, other_instance) in _cross_document_pairs(by_entity):
+        predicted_pairs += 1
+        if instance != other_instance:
+            wrong[tuple(sorted((row["text"], other_row["text"])))] += 1
     precision = correct / predicted_pairs if predicted_pairs else 0.0
     recall = correct / gold_pairs if gold_pairs else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

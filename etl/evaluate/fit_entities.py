@@ -36,6 +36,7 @@ from etl.evaluate.entities import (
     _normalizer,
     _pairs,
     extract_rows,
+    leave_one_group_out,
     read_gold,
     resolve_rows,
 )
@@ -96,12 +97,7 @@ def cross_validate(counts: dict[float, Counts]) -> dict:
 
     fitted = best(None)
     topics = sorted({topic for by_topic in counts.values() for topic in by_topic})
-    held_out: Counter = Counter()
-    choices: Counter = Counter()
-    for topic in topics:
-        chosen = best(topic)
-        choices[chosen] += 1
-        held_out += counts[chosen].get(topic, Counter())
+    held_out, choices = leave_one_group_out(counts, best, topics)
     return {
         "per_value": {
             value: _f1(sum(by_topic.values(), start=Counter()))

@@ -127,17 +127,11 @@ def person_noun_genders(wordnet: Path) -> dict[str, str]:
 def person_nouns(wordnet: Path) -> list[str]:
     """Single-word lowercase nouns whose first sense is a person."""
     files = _synset_files(wordnet)
-    found = []
-    with (wordnet / "index.noun").open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith(" "):
-                continue
-            fields = line.split()
-            lemma, n_synsets = fields[0], int(fields[2])
-            first_synset = fields[-n_synsets]
-            if lemma.isalpha() and lemma.islower() and files.get(first_synset) == NOUN_PERSON:
-                found.append(lemma)
-    return sorted(found)
+    return sorted(
+        lemma
+        for lemma, synset in _first_synsets(wordnet).items()
+        if files.get(synset) == NOUN_PERSON
+    )
 
 
 def write_person_nouns(wordnet: Path) -> int:
