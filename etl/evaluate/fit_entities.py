@@ -14,8 +14,9 @@ pairs across documents (the mentions ``newsetl eval coref`` scores), counted per
 
 For each it prints precision / recall / F1 per value, the fitted value (best over all topics)
 and the held-out figure (each topic scored with the value best on the other topics). ``--write``
-stores the fitted values (``etl/stages/extract/data/description_fallback.json``,
-``etl/stages/resolve/data/name_matching.json``).
+stores the fitted protagonist share (``etl/stages/extract/data/description_fallback.json``); the
+surname dominance is only reported: its small entity gain cost held-out event coreference more
+than it gained (see ``_surname_dominance`` in ``etl/stages/resolve/data/name_matching.json``).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def _data_file(package: str, name: str) -> Path:
 
 
 def write_fitted(result: dict[str, dict]) -> list[Path]:
-    """Store the fitted values in the data files the pipeline reads."""
+    """Store the fitted protagonist share in the data file the pipeline reads."""
     share_path = _data_file("etl.stages.extract", "description_fallback.json")
     share_path.write_text(
         json.dumps(
@@ -150,11 +151,7 @@ def write_fitted(result: dict[str, dict]) -> list[Path]:
         + "\n",
         encoding="utf-8",
     )
-    matching_path = _data_file("etl.stages.resolve", "name_matching.json")
-    raw = json.loads(matching_path.read_text("utf-8"))
-    raw["surname_dominance"] = result["surname_dominance"]["fitted_value"]
-    matching_path.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
-    return [share_path, matching_path]
+    return [share_path]
 
 
 def format_fit(result: dict[str, dict]) -> str:

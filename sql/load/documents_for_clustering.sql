@@ -1,11 +1,11 @@
 -- Each document's publisher and publication date (event clusters count publishers and report
 -- times) and its most mentioned resolved entities with their document frequency (events of
 -- documents about the same people and places are more likely one event; clustering keeps the
--- first few).
+-- first few). Names only: person descriptions ("an Oklahoma man") would count a person twice.
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
-    WHERE entity_id IS NOT NULL
+    WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL
     GROUP BY ALL
 ),
 spread AS (

@@ -53,11 +53,12 @@ when their given names match too. A surname used alone in a document without its
 to a full name elsewhere only when exactly one person with that surname is known in the whole
 corpus; when none is, it links to the same lone word in other documents whatever its label there
 (``Putin``, ``Zeus``, ``SEACOM`` tagged PERSON once and ORG elsewhere);
-when two or more are, it links to the one of them named most often in full, if that one holds at
-least a learned share of their full-name mentions (``NameMatching.surname_dominance``, fitted by
-``etl.evaluate.fit_entities``: ``Bush`` for George W. Bush beside a one-off "Flips Bush"), and
-otherwise stays an entity of its own document. A lone given name that nobody bears
-as a surname links to the one known person with that first name (``Laci`` -> ``Laci Peterson``).
+when two or more are, it stays an entity of its own document, unless
+``NameMatching.surname_dominance`` is set: then it links to the one of them named most often in
+full when that one holds at least that share of their full-name mentions (``Bush`` for George W.
+Bush beside a one-off "Flips Bush"; off as shipped, see ``data/name_matching.json``). A lone
+given name that nobody bears as a surname links to the one known person with that first name
+(``Laci`` -> ``Laci Peterson``).
 
 The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
 the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
