@@ -22,13 +22,15 @@ A description that finds no person stays unresolved: it never resolves to the co
 organisation that modifies it ("Kazakhstan's president" is not Kazakhstan).
 
 **Descriptions as entity mentions** (``description_mentions``): a singular description (a
-common noun outside any name) that
-resolves to a person becomes a mention of that person (``entity_mentions.antecedent_mention_id``
-names the mention it refers to). A description with no role evidence but a name or an age among
-its modifiers ("an Oklahoma man", "the Brooklyn mother") refers to the
-person the story is about: the person named most often in the document, when that person holds
-at least a learned share of the document's person mentions (``data/description_fallback.json``,
-fitted by leave-one-topic-out cross-validation on ECB+, ``etl.evaluate.fit_descriptions``).
+common noun outside any name) that resolves to a person by its own role noun ("the Kazakh
+leader" -> "Kazakh leader Nursultan Nazarbayev"; a shared country alone is not enough for a
+mention: "the Kazakh ambassador" is not the Kazakh president) or by apposition becomes a mention
+of that person (``entity_mentions.antecedent_mention_id`` names the mention it refers to). A
+description with no role evidence but a name among its modifiers ("an Oklahoma man", "the
+Brooklyn mother") refers to the person the story is about: the person named most often in the
+document, when that person holds at least a learned share of the document's person mentions
+(``data/description_fallback.json``, fitted by leave-one-topic-out cross-validation on ECB+,
+``etl.evaluate.fit_entities``).
 A description without such evidence ("the judge", "a witness") names someone else as often as
 the protagonist and is left out. Two such descriptions in one sentence, or of two genders, are
 two people: only the first refers to the protagonist ("an Oklahoma man ... killing an Arkansas
@@ -315,6 +317,17 @@ def _without_unnamed_names(span: Span, head: Token, named_chars: set[int]) -> Sp
     return span.doc[start : head.i + 1]
 
 
+def _named_by_role(resolver: DescriptionResolver, head: Token, target: dict) -> bool:
+    """Whether the person a description resolved to bears its role noun or stands in apposition
+    to it (not only a shared country)."""
+    if any(
+        child.dep_ == "appos" and resolver._person_at(child) is target for child in head.children
+    ):
+        return True
+    noun = head.lemma_.lower()
+    return any(role.mention is target and role.noun == noun for role in resolver.roles)
+
+
 def description_span(head: Token) -> Span:
     """The description's words: the head noun and its modifiers before it, on one line,
     without a leading determiner."""
@@ -374,6 +387,8 @@ def description_mentions(
             continue
         span = description_span(head)
         target = description.mention
+        if target is not None and not _named_by_role(resolver, head, target):
+            continue
         if target is None:
             # "no particular candidate"; "his brother", "Simpson's cousin": someone else
             quantified = any(
