@@ -31,30 +31,48 @@ from pathlib import Path
 import pyarrow as pa
 from rapidfuzz import fuzz
 
+from etl import schema
 from etl.evaluate.coref import doc_key, gold_mentions, match_all
 from etl.evaluate.entities import match_mentions, read_gold
 from etl.stages.resolve.entities import resolve_entities
 from etl.stages.resolve.names import acronym, exact_key, translit_key
+from etl.storage.warehouse.engine import fetch_arrow, make_engine
 
 _DEFAULT_GOLD = Path("../shared/data/ecb_dev/gold.jsonl")
+_MENTION_COLUMNS = [
+    "mention_id",
+    "doc_id",
+    "start_char",
+    "end_char",
+    "raw_start_char",
+    "raw_end_char",
+    "text",
+]
 
 
 def load_rows(db_path: Path) -> tuple[pa.Table, pa.Table, list[dict]]:
     """(mentions as resolution reads them, documents, mention rows with raw spans)."""
-    import duckdb
-
-    connection = duckdb.connect(str(db_path), read_only=True)
+    engine = make_engine(db_path, read_only=True)
     try:
-        mentions = connection.sql(
-            "SELECT mention_id, doc_id, start_char, end_char, raw_start_char, raw_end_char, text,"
-            " coalesce(spacy_label, label) AS label, antecedent_mention_id FROM entity_mentions"
-        ).to_arrow_table()
-        documents = connection.sql(
-            "SELECT doc_id, text, source_uri FROM documents"
-        ).to_arrow_table()
+        with engine.connect() as conn:
+            found = fetch_arrow(conn, "evaluate/entity_miss_mentions.sql").to_pylist()
+            documents = fetch_arrow(conn, "evaluate/entity_miss_documents.sql")
     finally:
-        connection.close()
-    return mentions, documents, mentions.to_pylist()
+        engine.dispose()
+    rows = [
+        {
+            **{column: row[column] for column in _MENTION_COLUMNS},
+            "label": row["resolution_label"],
+            # a warehouse older than person descriptions has no such column
+            "antecedent_mention_id": row.get("antecedent_mention_id"),
+        }
+        for row in found
+    ]
+    columns = [*_MENTION_COLUMNS, "label", "antecedent_mention_id"]
+    mentions = pa.Table.from_pylist(
+        rows, schema=pa.schema([schema.MENTIONS.field(column) for column in columns])
+    )
+    return mentions, documents, rows
 
 
 def predicted_entities(
