@@ -319,11 +319,17 @@ def _without_unnamed_names(span: Span, head: Token, named_chars: set[int]) -> Sp
 
 def _named_by_role(resolver: DescriptionResolver, head: Token, target: dict) -> bool:
     """Whether the person a description resolved to bears its role noun or stands in apposition
-    to it (not only a shared country)."""
+    to it (not only a shared country), and no name other than a country's qualifies the
+    description ("the Mets poet" is not the poet the document named before)."""
     if any(
         child.dep_ == "appos" and resolver._person_at(child) is target for child in head.children
     ):
         return True
+    if any(
+        child.dep_ in _MODIFIER_DEPS and child.pos_ == "PROPN" and _country(child) is None
+        for child in head.lefts
+    ):
+        return False
     noun = head.lemma_.lower()
     return any(role.mention is target and role.noun == noun for role in resolver.roles)
 
