@@ -98,10 +98,16 @@ MENTIONS = pa.schema(
         ("text", pa.string()),
         ("label", pa.string()),
         ("spacy_label", pa.string()),
+        # A description ("the Kazakh leader", "an Oklahoma man"): the name mention of the same
+        # document it refers to; NULL for a name.
+        ("antecedent_mention_id", pa.string()),
     ]
 )
 
-ENTITY_MENTIONS = MENTIONS.append(pa.field("entity_id", pa.string()))
+# entity_id stays where it was before the description column was added (at the end).
+ENTITY_MENTIONS = MENTIONS.insert(
+    MENTIONS.get_field_index("antecedent_mention_id"), pa.field("entity_id", pa.string())
+)
 
 ENTITIES = pa.schema(
     [

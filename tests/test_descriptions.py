@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from etl.stages.extract.descriptions import DescriptionResolver, person_nouns
+from etl.stages.extract.descriptions import (
+    DescriptionResolver,
+    description_mentions,
+    noun_genders,
+    person_nouns,
+    protagonist,
+)
 from etl.stages.extract.mentions import extract_mentions
 
 
@@ -42,3 +48,62 @@ def test_a_name_or_a_thing_is_no_description(nlp):
     text = "The Foreign Ministry said Nursultan Nazarbayev had left."
     assert _resolve(nlp, text, "Ministry") is None
     assert _resolve(nlp, text, "Nursultan") is None
+
+
+def test_gendered_person_nouns_come_from_wordnet():
+    genders = noun_genders()
+    assert genders["woman"] == "female" and genders["mother"] == "female"
+    assert genders["man"] == "male" and genders["brother"] == "male"
+    assert "president" not in genders
+
+
+def _descriptions(nlp, text: str, share: float = 0.0) -> dict[str, str]:
+    doc = nlp(text)
+    return {
+        span.text: name["text"]
+        for span, name in description_mentions(doc, extract_mentions(doc, "doc", [0]), share)
+    }
+
+
+def test_a_described_man_is_the_man_the_story_is_about_not_a_woman_or_a_relative(nlp):
+    text = (
+        "A Spiro man was found guilty of killing an Arkansas woman on Thursday. "
+        "Christopher Simpson shot Jane Flynn after she told him she was pregnant. "
+        "Simpson said he was innocent. Simpson said he will appeal. "
+        "Simpson's cousin testified. Simpson did not speak."
+    )
+    found = _descriptions(nlp, text)
+    assert found.get("Spiro man") == "Christopher Simpson"
+    assert found.get("Arkansas woman") != "Christopher Simpson"
+    assert "cousin" not in " ".join(found)  # "Simpson's cousin" is someone else
+
+
+def test_a_description_without_a_name_or_with_a_low_share_refers_to_no_one(nlp):
+    text = "A judge heard the case. Christopher Simpson and Jane Flynn were in court."
+    assert "judge" not in _descriptions(nlp, text)
+    text = "An Oklahoma man was arrested. Christopher Simpson and Jane Flynn were in court."
+    # two people named equally often: no protagonist
+    assert "Oklahoma man" not in _descriptions(nlp, text)
+    text = (
+        "An Oklahoma man was arrested. Christopher Simpson was in court with Jane Flynn. "
+        "Simpson did not speak."
+    )
+    assert _descriptions(nlp, text, share=0.5).get("Oklahoma man") == "Christopher Simpson"
+    assert "Oklahoma man" not in _descriptions(nlp, text, share=0.9)
+
+
+def test_protagonist_is_the_most_named_person_counting_surnames_of_one_full_name():
+    def persons(*texts: str) -> list[dict]:
+        return [
+            {"mention_id": str(i), "text": text, "label": "PERSON"} for i, text in enumerate(texts)
+        ]
+
+    found = persons("Zurana Horton", "Horton", "Andrew Lopez")
+    main, share = protagonist(found)
+    assert main["text"] == "Zurana Horton" and abs(share - 2 / 3) < 1e-9
+    assert protagonist(found, frozenset({"horton"}))[0]["text"] == "Andrew Lopez"
+    # "Flynn" beside two Flynns counts for neither: Simpson is named most
+    found = persons(
+        "Ka'Loni Flynn", "Herbert Flynn", "Flynn", "Flynn", "Christopher Simpson", "Simpson"
+    )
+    assert protagonist(found)[0]["text"] == "Christopher Simpson"

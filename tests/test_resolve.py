@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,6 +13,7 @@ import pytest
 from etl import schema
 from etl.ids import stable_id
 from etl.stages.resolve.entities import (
+    NameMatching,
     canonical_name,
     compatible_names,
     full_person_name_keys,
@@ -247,10 +249,12 @@ def test_romanizations_of_one_name_share_a_key_or_link():
         ("Nazarbayev", "Nazarbaev"),
         ("Qaddafi", "Kadhafi"),
         ("Zhirinovsky", "Jirinovsky"),
-        ("Khrushchev", "Hrushchev"),
+        ("Khrushchev", "Hrushchev", "Khruschev"),
+        ("Sooronbay Jeenbekov", "Sooronbai Zheenbekov"),
     ):
         assert len({key(name) for name in variants}) == 1, variants
     assert same_person_name(key("Muammar Gaddafi"), key("Muammar Kadhafi"))
+    assert same_person_name(key("Aleksandr Lukashenko"), key("Alexander Lukashenko"))
     assert not same_person_name(key("Ben Chan"), key("Ben Chen"))
 
 
@@ -432,3 +436,67 @@ def test_resolving_a_chunk_of_documents_at_a_time_gives_the_same_tables():
         chunked = resolve_in_chunks(person_names, chunks_of(size))
         for table in ("entities", "aliases", "mention_entities"):
             assert getattr(chunked, table).equals(getattr(whole, table)), (size, table)
+
+
+def test_a_name_without_its_first_given_name_goes_by_the_middle_name():
+    assert compatible_names("joseph comeaux jr", "arcade joseph comeaux jr")
+    assert not compatible_names("j comeaux", "arcade joseph comeaux")  # an initial is not enough
+    docs = {
+        "a": ("Arcade Joseph Comeaux Jr. escaped.", [("Arcade Joseph Comeaux Jr.", "PERSON", 0)]),
+        "b": ("Joseph Comeaux Jr escaped.", [("Joseph Comeaux Jr", "PERSON", 0)]),
+        "c": ("Comeaux was caught.", [("Comeaux", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Arcade Joseph Comeaux Jr.", 0)] == ids[("b", "Joseph Comeaux Jr", 0)]
+    assert ids[("c", "Comeaux", 0)] == ids[("a", "Arcade Joseph Comeaux Jr.", 0)]
+
+
+def test_a_lone_surname_is_the_person_named_far_more_often_with_it_unless_matching_says_never():
+    docs = {
+        f"d{index}": ("George W. Bush spoke.", [("George W. Bush", "PERSON", 0)])
+        for index in range(4)
+    }
+    docs["e"] = ("Flips Bush again.", [("Flips Bush", "PERSON", 0)])
+    docs["f"] = ("Bush signed the bill.", [("Bush", "PERSON", 0)])
+    rows = [
+        row for doc_id, (text, spans) in docs.items() for row in mention_rows(doc_id, text, spans)
+    ]
+    mentions = pa.Table.from_pylist(rows, schema=schema.MENTIONS)
+    documents = pa.Table.from_pylist(
+        [{"doc_id": doc_id, "text": text} for doc_id, (text, _) in docs.items()]
+    )
+
+    def ids_with(dominance: float) -> dict:
+        matching = replace(NameMatching.learned(), surname_dominance=dominance)
+        return entity_by_text(resolve_entities(mentions, documents, matching), docs)
+
+    ids = ids_with(0.5)
+    assert ids[("f", "Bush", 0)] == ids[("d0", "George W. Bush", 0)]
+    assert ids[("e", "Flips Bush", 0)] != ids[("d0", "George W. Bush", 0)]
+    ids = ids_with(1.01)  # never (as shipped)
+    assert ids[("f", "Bush", 0)] != ids[("d0", "George W. Bush", 0)]
+
+
+def test_a_description_gets_the_entity_of_the_name_it_refers_to_but_is_no_alias():
+    text = "An Oklahoma man was convicted. Christopher Simpson will appeal."
+    docs = {"a": (text, [("Oklahoma", "GPE", 0), ("Christopher Simpson", "PERSON", 0)])}
+    rows = mention_rows("a", text, docs["a"][1])
+    name_id = rows[1]["mention_id"]
+    rows += mention_rows("a", text, [("Oklahoma man", "PERSON", 0)])
+    rows[-1].update(antecedent_mention_id=name_id, spacy_label=None)
+    documents = pa.Table.from_pylist([{"doc_id": "a", "text": text}])
+    result = resolve_entities(pa.Table.from_pylist(rows, schema=schema.MENTIONS), documents)
+    entity_of = dict(
+        zip(
+            result.mention_entities.column("mention_id").to_pylist(),
+            result.mention_entities.column("entity_id").to_pylist(),
+            strict=True,
+        )
+    )
+    assert entity_of[rows[-1]["mention_id"]] == entity_of[name_id]
+    assert entity_of[rows[-1]["mention_id"]] != entity_of[rows[0]["mention_id"]]
+    assert "Oklahoma man" not in result.aliases.column("alias").to_pylist()
+    person = result.entities.filter(pc.equal(result.entities["entity_id"], entity_of[name_id]))
+    assert person.column("name").to_pylist() == ["Christopher Simpson"]
+    assert person.column("n_mentions").to_pylist() == [2]
+    assert full_person_name_keys(rows) == {translit_key("christopher simpson"): 1}

@@ -121,7 +121,7 @@ def person_nouns(
     return BuildStep(
         name="person-nouns",
         inputs=(Path(build_person_nouns.__file__), wordnet),
-        outputs=(build_person_nouns.OUTPUT,),
+        outputs=(build_person_nouns.OUTPUT, build_person_nouns.GENDER_OUTPUT),
         build=lambda: build_person_nouns.write_person_nouns(wordnet),
     )
 

@@ -67,9 +67,14 @@ Predicted = tuple[dict[str, list[tuple[int, int]]], dict[tuple[str, int, int], s
 
 
 def extract_rows(
-    texts: dict[str, str], nlp: Language, normalizer: Callable | None, parse_cache: Path | None
+    texts: dict[str, str],
+    nlp: Language,
+    normalizer: Callable | None,
+    parse_cache: Path | None,
+    description_share: float | None = None,
 ) -> Rows:
-    """Normalize, parse and extract ``doc_id -> raw text``: mention rows and document rows."""
+    """Normalize, parse and extract ``doc_id -> raw text``: mention rows and document rows
+    (``description_share``: see ``extract_document``)."""
     mention_rows: list[dict] = []
     document_rows: list[dict] = []
     doc_ids = sorted(texts)
@@ -79,7 +84,11 @@ def extract_rows(
     ]
     parsed = parse_cached(nlp, [text for text, _ in normalized], parse_cache)
     for doc_id, (text, to_raw), doc in zip(doc_ids, normalized, parsed, strict=True):
-        mention_rows.extend(extract_document(doc, doc_id, to_raw=to_raw).mentions)
+        mention_rows.extend(
+            extract_document(
+                doc, doc_id, to_raw=to_raw, description_share=description_share
+            ).mentions
+        )
         document_rows.append({"doc_id": doc_id, "text": text, "publisher": None})
     return mention_rows, document_rows
 
@@ -235,7 +244,9 @@ def _score(variant: Variant, predicted: Predicted) -> dict:
 
 # Name-matching thresholds tried by cross-validation (rapidfuzz ratios: per word, whole name).
 MATCHING_GRID = tuple(
-    NameMatching(word, name) for word in (70, 75, 80, 85, 90, 95) for name in (80, 84, 88, 92, 96)
+    NameMatching(word, name, NameMatching.learned().surname_dominance)
+    for word in (70, 75, 80, 85, 90, 95)
+    for name in (80, 84, 88, 92, 96)
 )
 
 
@@ -259,6 +270,20 @@ def _pair_counts_by_group(variant: Variant, matched: list[Matched]) -> dict[str,
         )
         for group, items in by_group.items()
     }
+
+
+def leave_one_group_out(
+    counts: dict, best: Callable[[str | None], object], groups: list[str]
+) -> tuple[Counter, Counter]:
+    """(pair counts, choices) of each group scored with the setting ``best`` picks without it:
+    ``counts`` maps each setting to its per-group pair counts."""
+    held_out: Counter = Counter()
+    choices: Counter = Counter()
+    for group in groups:
+        chosen = best(group)
+        choices[chosen] += 1
+        held_out += counts[chosen].get(group, Counter())
+    return held_out, choices
 
 
 def cross_validate(variant: Variant, rows: Rows) -> dict:
@@ -298,12 +323,7 @@ def cross_validate(variant: Variant, rows: Rows) -> dict:
 
     fitted = best(None)
     fitted_counts = sum(counts[fitted].values(), start=Counter())
-    held_out_counts: Counter = Counter()
-    choices: Counter = Counter()
-    for group in groups:
-        chosen = best(group)
-        choices[chosen] += 1
-        held_out_counts += counts[chosen].get(group, Counter())
+    held_out_counts, choices = leave_one_group_out(counts, best, groups)
     return {
         "fitted_matching": fitted,
         "fitted": _f1(fitted_counts),

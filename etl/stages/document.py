@@ -19,7 +19,7 @@ from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
 from etl.stages.extract.dates import extract_date_mentions
 from etl.stages.extract.event_scoring import EventScorer
 from etl.stages.extract.events import EventFinding, extract_event_findings
-from etl.stages.extract.mentions import extract_mentions
+from etl.stages.extract.mentions import extract_descriptions, extract_mentions
 from etl.stages.extract.sentences import extract_sentences
 from etl.stages.nlp import ParseFailure, Parser, count_words, failure_reason
 from etl.stages.normalize import CaseEvidence, NormalizedText, normalize
@@ -83,6 +83,7 @@ def extract_document(
     url: str | None = None,
     to_raw: RawSpan = identity_span,
     event_scorer: EventScorer | None = None,
+    description_share: float | None = None,
 ) -> ExtractedDocument:
     """Anatomy, sentences, entity mentions, events and date mentions of one parsed document.
 
@@ -90,7 +91,8 @@ def extract_document(
     date line, dateline, boilerplate or list-item part, or whose actor or recipient is a link,
     is dropped; no mention is taken from a URL or boilerplate part, across two parts, or from a
     link. Without ``published_at`` the date the text states (``anatomy``) dates it.
-    ``event_scorer`` decides which candidate events to keep (default: the fitted one).
+    ``event_scorer`` decides which candidate events to keep (default: the fitted one);
+    ``description_share`` overrides the learned protagonist share of person descriptions.
     """
     anatomy = read_anatomy(doc.text, url=url)
     if published_at is not None:
@@ -123,6 +125,15 @@ def extract_document(
         )
     ]
     events = [finding.row for finding in findings]
+    # Descriptions join the mentions after the events were read from the names alone.
+    mentions += [
+        row
+        for row in extract_descriptions(
+            doc, doc_id, mentions, sentence_starts, to_raw, description_share
+        )
+        if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
+        and part.kind not in NO_MENTION_KINDS
+    ]
     date_mentions = extract_date_mentions(
         doc, doc_id, published_at, sentence_starts, to_raw, events
     )

@@ -3,10 +3,11 @@
 -- documents about the same people and places are more likely one event; clustering keeps the
 -- first few), and the most distinctive words of its opening with their counts and document
 -- frequency (reports of one event share its particular vocabulary: "handcuffs", "escape").
+-- Names only: person descriptions ("an Oklahoma man") would count a person twice.
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
-    WHERE entity_id IS NOT NULL
+    WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL
     GROUP BY ALL
 ),
 spread AS (

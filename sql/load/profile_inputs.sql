@@ -3,11 +3,12 @@
 -- documents with a mention of the entity), and the words of each opening with their counts
 -- (term_counts, stored in document_terms) and the 64 most distinctive of them with their
 -- document frequency over the stored documents' words and these documents' own, for the
--- profiles incremental clustering stores.
+-- profiles incremental clustering stores (salient entities: names only, as there).
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
-    WHERE entity_id IS NOT NULL AND doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
+    WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL
+      AND doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
     GROUP BY ALL
 ),
 ranked AS (

@@ -20,15 +20,34 @@ A quantified description ("no particular candidate", "every minister") names no 
 
 A description that finds no person stays unresolved: it never resolves to the country or
 organisation that modifies it ("Kazakhstan's president" is not Kazakhstan).
+
+**Descriptions as entity mentions** (``description_mentions``): a singular description (a
+common noun outside any name) that resolves to a person by its own role noun ("the Kazakh
+leader" -> "Kazakh leader Nursultan Nazarbayev"; a shared country alone is not enough for a
+mention: "the Kazakh ambassador" is not the Kazakh president) or by apposition becomes a mention
+of that person (``entity_mentions.antecedent_mention_id`` names the mention it refers to). A
+description with no role evidence but a name among its modifiers ("an Oklahoma man", "the
+Brooklyn mother") refers to the person the story is about: the person named most often in the
+document, when that person holds at least a learned share of the document's person mentions
+(``data/description_fallback.json``, fitted by leave-one-topic-out cross-validation on ECB+,
+``etl.evaluate.fit_entities``).
+A description without such evidence ("the judge", "a witness") names someone else as often as
+the protagonist and is left out. Two such descriptions in one sentence, or of two genders, are
+two people: only the first refers to the protagonist ("an Oklahoma man ... killing an Arkansas
+woman"). A gendered description ("woman", "mother": WordNet,
+``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
+other gender (he/she in the sentences naming only them).
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from etl.reference.places import Purpose, lookup_place
 
@@ -37,6 +56,9 @@ _MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod"})
 # Determiners of a generic or quantified description, which names no one person.
 _NOT_ONE_PERSON = frozenset({"no", "any", "every", "each", "some", "all", "another", "other"})
 _ROLE_WINDOW = 4  # words between a role noun and the name it introduces ("Kazakh President X")
+_PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+# Modifiers that belong to a description's span ("the 55-year-old Brooklyn mother").
+_DESCRIPTION_MODIFIERS = _MODIFIER_DEPS | {"nummod", "quantmod"}
 
 
 @lru_cache(maxsize=1)
@@ -155,3 +177,242 @@ def _nearest(roles: list[Role], offset: int) -> Role | None:
         return max(before, key=lambda role: role.mention["start_char"])
     after = [role for role in roles if role.mention["start_char"] >= offset]
     return min(after, key=lambda role: role.mention["start_char"]) if after else None
+
+
+@lru_cache(maxsize=1)
+def protagonist_share() -> float:
+    """Least share of a document's person mentions its most named person must hold for an
+    unmatched description to refer to them (learned; ``data/description_fallback.json``)."""
+    raw = json.loads(
+        resources.files("etl.stages.extract")
+        .joinpath("data", "description_fallback.json")
+        .read_text("utf-8")
+    )
+    return float(raw["protagonist_share"])
+
+
+# Subject pronouns only: a possessive ("her fetus") often belongs to someone unnamed.
+_PRONOUN_GENDERS = {"he": "male", "she": "female"}
+
+
+@lru_cache(maxsize=1)
+def noun_genders() -> dict[str, str]:
+    """Person noun -> ``female`` / ``male`` (WordNet 3.0, committed list)."""
+    text = (
+        resources.files("etl.stages.extract")
+        .joinpath("data", "person_noun_genders.tsv")
+        .read_text("utf-8")
+    )
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[str, str]:
+    """Surname -> gender of the people of a document, from the subject pronouns he / she after
+    the name in a sentence that names one person only, or in the next sentence when it names
+    no one ("Simpson faces life in prison. He will be sentenced ..."), when one gender has at
+    least two thirds of them. A person's surname counts whatever spaCy's label of it there."""
+    surnames = {_surname(mention) for mention in persons}
+    persons = [mention for mention in mentions if _surname(mention) in surnames]
+    votes: dict[str, Counter] = defaultdict(Counter)
+    previous: tuple[str, int] | None = None  # the one person named by the previous sentence
+    for sentence in doc.sents:
+        named = {
+            (_surname(mention), mention["start_char"])
+            for mention in persons
+            if sentence.start_char <= mention["start_char"] < sentence.end_char
+        }
+        names = {surname for surname, _ in named}
+        if len(names) == 1:
+            current = (names.pop(), min(start for _, start in named))
+        elif not names and previous is not None:
+            current = previous
+        else:
+            previous = None
+            continue
+        for token in sentence:
+            if token.lower_ in _PRONOUN_GENDERS and token.idx > current[1]:
+                votes[current[0]][_PRONOUN_GENDERS[token.lower_]] += 1
+        previous = current if named else None
+    genders = {}
+    for surname, counts in votes.items():
+        gender, count = counts.most_common(1)[0]
+        if 3 * count >= 2 * sum(counts.values()):
+            genders[surname] = gender
+    return genders
+
+
+def _surname(mention: dict) -> str:
+    words = mention["text"].replace("’", "'").removesuffix("'s").split()
+    return words[-1].lower() if words else ""
+
+
+def _person_of(mention: dict, full_names: dict[str, list[str]]) -> str | None:
+    """The person a PERSON mention names: its own full name, or the one full name of the
+    document with its surname (``Horton`` -> ``Zurana Horton``); None when the surname is
+    ambiguous (``Flynn`` beside ``Ka'Loni Flynn`` and ``Herbert Flynn``) or no full name has it."""
+    words = mention["text"].replace("’", "'").removesuffix("'s").split()
+    if len(words) >= 2:
+        return " ".join(words)
+    owners = full_names.get(_surname(mention), [])
+    return owners[0] if len(owners) == 1 else None
+
+
+def protagonist(
+    persons: list[dict], excluded: frozenset[str] = frozenset()
+) -> tuple[dict | None, float]:
+    """(first mention of the person named most often, their share of the person mentions).
+
+    A lone surname counts for the one full name of the document with that surname (``Horton``
+    for ``Zurana Horton``), or for the surname itself when no full name has it. People whose
+    surname is in ``excluded`` never are the protagonist but count in the share.
+    """
+    full_names: dict[str, list[str]] = defaultdict(list)
+    for mention in persons:
+        words = mention["text"].replace("’", "'").removesuffix("'s").split()
+        name = " ".join(words)
+        if len(words) >= 2 and name not in full_names[_surname(mention)]:
+            full_names[_surname(mention)].append(name)
+    person_of = {
+        mention["mention_id"]: _person_of(mention, full_names)
+        if _surname(mention) in full_names
+        else _surname(mention)
+        for mention in persons
+    }
+    all_counts = Counter(person for person in person_of.values() if person)
+    counts = Counter(
+        {
+            person: n
+            for person, n in all_counts.items()
+            if person.split()[-1].lower() not in excluded
+        }
+    )
+    if not counts:
+        return None, 0.0
+    person, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    if list(counts.values()).count(count) > 1:
+        return None, 0.0  # two people named equally often: no one protagonist
+    first = next(m for m in persons if person_of[m["mention_id"]] == person)
+    return first, count / sum(all_counts.values())
+
+
+def _names_someone(head: Token, span: Span, named_chars: set[int]) -> bool:
+    """Whether a modifier of the description is a name ("Oklahoma man", "Brooklyn mother"):
+    the evidence that it introduces a particular person."""
+    return any(
+        token.idx in named_chars or (token.is_title and not token.is_sent_start)
+        for token in span
+        if token.i != head.i
+    )
+
+
+def _without_unnamed_names(span: Span, head: Token, named_chars: set[int]) -> Span:
+    """The description without the words up to a capitalized word that no mention covers
+    ("Facebook creator" -> "creator" when "Facebook" was not recognized): such a name is
+    something else than the person and must stay free for a mention of its own."""
+    start = span.start
+    for token in span[: head.i - span.start]:
+        unnamed = (token.is_title or token.is_upper) and token.idx not in named_chars
+        if unnamed and not (token.i == span.start and token.is_sent_start):
+            start = token.i + 1
+    return span.doc[start : head.i + 1]
+
+
+def _named_by_role(resolver: DescriptionResolver, head: Token, target: dict) -> bool:
+    """Whether the person a description resolved to bears its role noun or stands in apposition
+    to it (not only a shared country), and no name other than a country's qualifies the
+    description ("the Mets poet" is not the poet the document named before)."""
+    if any(
+        child.dep_ == "appos" and resolver._person_at(child) is target for child in head.children
+    ):
+        return True
+    if any(
+        child.dep_ in _MODIFIER_DEPS and child.pos_ == "PROPN" and _country(child) is None
+        for child in head.lefts
+    ):
+        return False
+    noun = head.lemma_.lower()
+    return any(role.mention is target and role.noun == noun for role in resolver.roles)
+
+
+def description_span(head: Token) -> Span:
+    """The description's words: the head noun and its modifiers before it, on one line,
+    without a leading determiner."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in _DESCRIPTION_MODIFIERS:
+            start = min(start, child.left_edge.i)
+    doc = head.doc
+    while start < head.i and (
+        doc[start].pos_ == "DET" or doc[start].is_punct or "\n" in doc[start].whitespace_
+    ):
+        start += 1
+    for index in range(head.i - 1, start - 1, -1):
+        if "\n" in doc[index].whitespace_ or "\n" in doc[index].text:
+            start = index + 1
+            break
+    return doc[start : head.i + 1]
+
+
+def description_mentions(
+    doc: Doc, mentions: list[dict], share: float | None = None
+) -> list[tuple[Span, dict]]:
+    """(span, referred name mention) of each singular person description of a document that
+    resolves to a person (see the module docstring); ``share`` overrides the learned one."""
+    share = protagonist_share() if share is None else share
+    resolver = DescriptionResolver(doc, mentions)
+    genders = person_genders(doc, resolver.persons, mentions)
+    protagonists = {
+        gender: protagonist(
+            resolver.persons,
+            frozenset(name for name, other in genders.items() if gender and other != gender),
+        )
+        for gender in (None, "female", "male")
+    }
+    named_chars = {
+        index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
+    }
+    person_starts = {mention["start_char"] for mention in resolver.persons}
+    found = []
+    # What the fallback has said so far: the protagonist's gender once a gendered description
+    # named them, and the sentences that already have a description of the protagonist.
+    protagonist_gender: dict[str, str] = {}
+    sentences_used: set[int] = set()
+    for head in doc:
+        if (
+            head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
+            or head.tag_ in _PLURAL_TAGS
+            or head.ent_type_
+            or head.idx in named_chars
+            or not is_person_noun(head)
+            # a title of the name right after it ("spokeswoman Sujata Raisinghani")
+            or (head.i + 1 < len(doc) and doc[head.i + 1].idx in person_starts)
+        ):
+            continue
+        description = resolver.resolve(head)
+        if description is None:
+            continue
+        span = description_span(head)
+        target = description.mention
+        if target is not None and not _named_by_role(resolver, head, target):
+            continue
+        if target is None:
+            # "no particular candidate"; "his brother", "Simpson's cousin": someone else
+            quantified = any(
+                (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
+                for child in head.children
+            )
+            gender = noun_genders().get(head.lemma_.lower())
+            main, main_share = protagonists[gender]
+            if quantified or main is None or main_share < share:
+                continue
+            if not _names_someone(head, span, named_chars):
+                continue
+            known = protagonist_gender.get(main["mention_id"])
+            if head.sent.start in sentences_used or (gender and known and known != gender):
+                continue  # "an Oklahoma man ... killing an Arkansas woman": two people
+            if gender:
+                protagonist_gender[main["mention_id"]] = gender
+            sentences_used.add(head.sent.start)
+            target = main
+        found.append((_without_unnamed_names(span, head, named_chars), target))
+    return found

@@ -1,4 +1,5 @@
-"""Named-entity mentions from a parsed Doc: spaCy's entities, trimmed to the name itself."""
+"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, and the
+person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from spacy.tokens import Doc, Span
 from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
 from etl.reference.places import Purpose, lookup_place
+from etl.stages.extract.descriptions import description_mentions
 
 # Labels that name a thing; numeric and temporal labels are handled by the date extractor.
 NAME_LABELS = frozenset(
@@ -149,4 +151,27 @@ def _row(span: Span, label: str, doc_id: str, sentence_starts: list[int], to_raw
         # label stays in ``spacy_label``, which resolution reads.
         "label": label,
         "spacy_label": label,
+        "antecedent_mention_id": None,
     }
+
+
+def extract_descriptions(
+    doc: Doc,
+    doc_id: str,
+    names: list[dict],
+    sentence_starts: list[int],
+    to_raw: RawSpan = identity_span,
+    share: float | None = None,
+) -> list[dict]:
+    """One row per person description that refers to one of the document's ``names`` (rows of
+    ``extract_mentions``): labelled PERSON, no spaCy label, ``antecedent_mention_id`` the name's.
+
+    ``share`` overrides the learned protagonist share (``descriptions.description_mentions``).
+    """
+    rows = []
+    for span, name in description_mentions(doc, names, share):
+        row = _row(span, "PERSON", doc_id, sentence_starts, to_raw)
+        row["spacy_label"] = None
+        row["antecedent_mention_id"] = name["mention_id"]
+        rows.append(row)
+    return rows

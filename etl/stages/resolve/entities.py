@@ -30,7 +30,10 @@ first, so input order never matters):
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
-     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``).
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``);
+   * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
+     ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
+     joins the group of that name; it is no name or alias of the entity.
 
 2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
    other names by the romanization-folded name (``names.translit_key``: ``zh``/``j``, ``kh``/
@@ -41,16 +44,21 @@ first, so input order never matters):
    and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
    (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
    two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
-   ``George H. W. Bush``). A full person name or a surname with one owner that spaCy tagged ORG
-   or NORP is still the person.
+   ``George H. W. Bush``); so do names of which one goes by the other's middle name
+   (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
+   one owner that spaCy tagged ORG or NORP is still the person.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
 to a full name elsewhere only when exactly one person with that surname is known in the whole
 corpus; when none is, it links to the same lone word in other documents whatever its label there
 (``Putin``, ``Zeus``, ``SEACOM`` tagged PERSON once and ORG elsewhere);
-when two or more are, it stays an entity of its own document. A lone given name that nobody bears
-as a surname links to the one known person with that first name (``Laci`` -> ``Laci Peterson``).
+when two or more are, it stays an entity of its own document, unless
+``NameMatching.surname_dominance`` is set: then it links to the one of them named most often in
+full when that one holds at least that share of their full-name mentions (``Bush`` for George W.
+Bush beside a one-off "Flips Bush"; off as shipped, see ``data/name_matching.json``). A lone
+given name that nobody bears as a surname links to the one known person with that first name
+(``Laci`` -> ``Laci Peterson``).
 
 The entity's canonical ``name`` is its fullest form (most words), preferring a cased form, then
 the most frequent, then the alphabetically first; a country is named by pycountry. ``label`` is the
@@ -147,6 +155,7 @@ class Mention:
     surface: str
     tokens: tuple[str, ...]
     key: str
+    antecedent: str | None = None  # a description's name mention (see extract.descriptions)
 
 
 @dataclass
@@ -169,7 +178,9 @@ class Group:
         return min(mention.start for mention in self.mentions)
 
     def majority_label(self) -> str:
-        counts = Counter(mention.label for mention in self.mentions)
+        counts = Counter(m.label for m in self.mentions if m.antecedent is None) or Counter(
+            m.label for m in self.mentions
+        )
         return min(counts, key=lambda label: (-counts[label], label))
 
 
@@ -207,6 +218,7 @@ def _make_mention(row: dict) -> Mention | None:
         surface=intern(surface),
         tokens=tuple(intern(token) for token in tokens),
         key=intern(key),
+        antecedent=row.get("antecedent_mention_id"),
     )
 
 
@@ -468,7 +480,10 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             group = groups[(kind, key)] = Group(doc_id=doc_id, kind=kind, key=key, iso3=iso3)
         return group
 
-    mentions = _without_headline_words(mentions, text)
+    descriptions = [mention for mention in mentions if mention.antecedent is not None]
+    mentions = _without_headline_words(
+        [mention for mention in mentions if mention.antecedent is None], text
+    )
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     for mention in mentions:
@@ -535,7 +550,17 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     for group in unattached:
         while group.parent is not None and group.parent.parent is not None:
             group.parent = group.parent.parent
+    _attach_descriptions(descriptions, groups.values())
     return sorted(groups.values(), key=lambda group: (group.first_start, group.kind, group.key))
+
+
+def _attach_descriptions(descriptions: list[Mention], groups: Iterable[Group]) -> None:
+    """A description ("an Oklahoma man") joins the group of the name it refers to."""
+    group_of = {mention.mention_id: group for group in groups for mention in group.mentions}
+    for description in descriptions:
+        group = group_of.get(description.antecedent)
+        if group is not None:
+            group.mentions.append(description)
 
 
 # ----------------------------------------------------------------------------- across documents
@@ -565,6 +590,10 @@ class NameMatching:
 
     word_similarity: float
     name_similarity: float
+    # A lone surname that several known people bear is the one of them named most, when that
+    # one has at least this share of their full-name mentions (``Bush`` for George W. Bush beside
+    # one "Flips Bush"); above 1, never.
+    surname_dominance: float = 1.01
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -574,7 +603,11 @@ class NameMatching:
             .joinpath("data", "name_matching.json")
             .read_text("utf-8")
         )
-        return cls(float(raw["word_similarity"]), float(raw["name_similarity"]))
+        return cls(
+            float(raw["word_similarity"]),
+            float(raw["name_similarity"]),
+            float(raw.get("surname_dominance", 1.01)),
+        )
 
 
 def _same_name_word(first: str, second: str, matching: NameMatching) -> bool:
@@ -617,10 +650,26 @@ def _same_given_name(first: str, second: str, matching: NameMatching) -> bool:
     return _same_name_word(first, second, matching)
 
 
+def _goes_by_middle_name(
+    shorter: tuple[str, ...], longer: tuple[str, ...], matching: NameMatching
+) -> bool:
+    """``Joseph Comeaux`` for ``Arcade Joseph Comeaux``: the shorter name's given names, spelled
+    out, are the last given names of the longer one."""
+    return (
+        len(shorter) < len(longer)
+        and all(len(name) > 1 for name in shorter)
+        and all(
+            _same_name_word(one, other, matching)
+            for one, other in zip(shorter, longer[-len(shorter) :], strict=True)
+        )
+    )
+
+
 def compatible_names(first: str, second: str, matching: NameMatching | None = None) -> bool:
     """Whether two full names can name one person: one surname, the first given names agree
     (an initial matches a name), middle names agree where both have them (``G. W. Bush`` /
-    ``George Bush`` / ``George W. Bush``, not ``George H. W. Bush``)."""
+    ``George Bush`` / ``George W. Bush``, not ``George H. W. Bush``), or one name goes by the
+    other's middle name (``Joseph Comeaux`` / ``Arcade Joseph Comeaux``)."""
     matching = matching or NameMatching.learned()
     given_first, surname_first = name_parts(first)
     given_second, surname_second = name_parts(second)
@@ -628,6 +677,10 @@ def compatible_names(first: str, second: str, matching: NameMatching | None = No
         return False
     if not _same_name_word(surname_first, surname_second, matching):
         return False
+    if _goes_by_middle_name(given_first, given_second, matching) or _goes_by_middle_name(
+        given_second, given_first, matching
+    ):
+        return True
     if not _same_given_name(given_first[0], given_second[0], matching):
         return False
     middle_first, middle_second = given_first[1:], given_second[1:]
@@ -693,10 +746,20 @@ class PersonNames:
     anchors: dict[str, str]
     surname_owners: dict[str, frozenset[str]]
     given_name_owners: dict[str, frozenset[str]]
+    # the dominant bearer of each surname several people bear (see NameMatching)
+    surname_dominant: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_keys(cls, keys: Iterable[str], matching: NameMatching | None = None) -> PersonNames:
-        anchors = _link_person_names(list(keys), matching or NameMatching.learned())
+    def from_keys(
+        cls, keys: Iterable[str] | Mapping[str, int], matching: NameMatching | None = None
+    ) -> PersonNames:
+        """``keys``: the full person-name keys, or each with its number of mentions."""
+        matching = matching or NameMatching.learned()
+        counts = Counter(keys)
+        anchors = _link_person_names(list(counts), matching)
+        mentions_of: Counter = Counter()
+        for key, anchor in anchors.items():
+            mentions_of[anchor] += counts[key]
         surnames: dict[str, set[str]] = defaultdict(set)
         given_names: dict[str, set[str]] = defaultdict(set)
         for key, anchor in anchors.items():
@@ -704,10 +767,21 @@ class PersonNames:
             surnames[surname].add(anchor)
             if given and len(given[0]) > 1:
                 given_names[given[0]].add(anchor)
+        dominant = {}
+        for surname, owners in surnames.items():
+            if len(owners) < 2:
+                continue
+            first, second = sorted(owners, key=lambda anchor: (-mentions_of[anchor], anchor))[:2]
+            total = sum(mentions_of[anchor] for anchor in owners)
+            if mentions_of[first] > mentions_of[second] and (
+                mentions_of[first] >= matching.surname_dominance * total
+            ):
+                dominant[surname] = first
         return cls(
             anchors,
             {name: frozenset(found) for name, found in surnames.items()},
             {name: frozenset(found) for name, found in given_names.items()},
+            dominant,
         )
 
     def _lone_given_name_owner(self, key: str) -> str | None:
@@ -738,25 +812,28 @@ class PersonNames:
                 # One key for the lone word whatever spaCy's label in each document
                 # ("SEACOM" tagged PERSON in one report and ORG in the others).
                 return "name", root.key
+            if root.key in self.surname_dominant:
+                return "person", self.surname_dominant[root.key]
             if label != PERSON:
                 return "name", root.key
             return "person", f"{root.key}\x1f{root.doc_id}"
         return "name", root.key
 
 
-def full_person_name_keys(rows: Iterable[dict]) -> set[str]:
-    """Keys of the full person names (PERSON, two or more words) among mention rows.
+def full_person_name_keys(rows: Iterable[dict]) -> Counter:
+    """Keys of the full person names (PERSON, two or more words) among mention rows, each with
+    its number of mentions.
 
     These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
     scan of the PERSON mentions alone, before any document is grouped.
     """
-    keys = set()
+    keys: Counter = Counter()
     for row in rows:
-        if row["label"] != PERSON:
+        if row["label"] != PERSON or row.get("antecedent_mention_id") is not None:
             continue
         mention = _make_mention(row)
         if mention is not None and len(mention.key.split()) >= 2:
-            keys.add(translit_key(mention.key))
+            keys[translit_key(mention.key)] += 1
     return keys
 
 
@@ -805,7 +882,15 @@ def _majority(counts: Mapping[str | None, int]) -> str | None:
 # ----------------------------------------------------------------------------- entry point
 
 
-_ROW_COLUMNS = ["mention_id", "doc_id", "start_char", "end_char", "text", "label"]
+_ROW_COLUMNS = [
+    "mention_id",
+    "doc_id",
+    "start_char",
+    "end_char",
+    "text",
+    "label",
+    "antecedent_mention_id",
+]
 _ROW_ORDER = [
     ("doc_id", "ascending"),
     ("start_char", "ascending"),
@@ -842,6 +927,8 @@ class _EntityTally:
             self.n_documents += 1
         self.n_mentions += len(group.mentions)
         for mention in group.mentions:
+            if mention.antecedent is not None:
+                continue  # a description is no name or alias of the entity
             self.surfaces[mention.surface] += 1
             self.labels[mention.label] += 1
             self.aliases[_display_alias(mention.text)] += 1
@@ -876,7 +963,7 @@ def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tup
 
 
 def resolve_in_chunks(
-    person_name_keys: Iterable[str],
+    person_name_keys: Iterable[str] | Mapping[str, int],
     chunks: Iterable[tuple[pa.Table, pa.Table]],
     matching: NameMatching | None = None,
 ) -> EntityResolution:

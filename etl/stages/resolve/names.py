@@ -7,7 +7,8 @@ Folding turns a surface form into comparison keys:
   ``"U.N."`` -> ``"un"``);
 * ``translit_key``: ``exact_key`` with the spellings that romanization systems (and French,
   German or English habits) give one Cyrillic or Arabic sound folded together: ``dzh``/``dj``/
-  ``zh``/``j``, ``kh``/``h``, ``tch``/``ch``, ``q``/``ck``/``k``, ``ph``/``f``, ``dh``/``d``,
+  ``zh``/``j``, ``kh``/``h``, ``shch``/``sch``/``sh`` (``Khrushchev``/``Khruschev``), ``x``/``ks``
+  (``Alexander``/``Aleksandr``), ``tch``/``ch``, ``q``/``ck``/``k``, ``ph``/``f``, ``dh``/``d``,
   ``ou``/``u``, ``ye``/``e`` at a word start or after a vowel (``Yeltsin``/``Eltsin``,
   ``Nazarbayev``/``Nazarbaev``), ``y``/``i`` (and ``aie``/``ae``: ``Nazarbaiev``), doubled
   letters (``Gaddafi``/``Qaddafi``/``Kadhafi`` -> ``gadafi``/``kadafi``/``kadafi``);
@@ -41,6 +42,8 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLED = re.compile(r"(.)\1+")
 # One sound, several romanizations: applied in this order (longest spellings first).
 _TRANSLIT_FOLDS = (
+    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"x"), "ks"),
     (re.compile(r"dzh|dj|zh"), "j"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"tch"), "ch"),

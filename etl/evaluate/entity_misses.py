@@ -1,0 +1,231 @@
+"""Where ECB+ cross-document entity recall is lost: missed gold pairs grouped by cause.
+
+``python -m etl.evaluate.entity_misses --db WAREHOUSE [--gold GOLD] [--examples N]`` resolves the
+warehouse's entity mentions again with the code of this tree (``resolve_entities`` over
+``entity_mentions`` with spaCy's labels and the documents' text, so no re-parsing), scores them
+like ``newsetl eval coref`` (cross-document pairwise precision / recall / F1 of gold entity
+mentions matched by overlap), and sorts every gold cross-document pair that is not merged into
+one cause:
+
+* ``unmatched``: one side has no predicted mention at all (not counted by the scorer, listed
+  per gold instance for what extraction misses);
+* ``description``: one side's predicted text has no capitalized word after its article;
+* ``label``: both sides fold to the same name but spaCy labelled them differently;
+* ``same_name``: same folded name, same label, still apart (ambiguity rules);
+* ``surname_only`` / ``given_only``: one side is one word of the other's full name;
+* ``initial``: names that differ by initials;
+* ``spelling``: same number of words, near-identical letters;
+* ``acronym`` and ``other``.
+
+It also lists the largest groups of wrongly merged pairs (precision). Counts are pairs, as the
+scorer counts them, so a cause's share of the missed pairs is its share of lost recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from etl import schema
+from etl.evaluate.coref import doc_key, gold_mentions, match_all
+from etl.evaluate.entities import match_mentions, read_gold
+from etl.stages.resolve.entities import resolve_entities
+from etl.stages.resolve.names import acronym, exact_key, translit_key
+from etl.storage.warehouse.engine import fetch_arrow, make_engine
+
+_DEFAULT_GOLD = Path("../shared/data/ecb_dev/gold.jsonl")
+_MENTION_COLUMNS = [
+    "mention_id",
+    "doc_id",
+    "start_char",
+    "end_char",
+    "raw_start_char",
+    "raw_end_char",
+    "text",
+]
+
+
+def load_rows(db_path: Path) -> tuple[pa.Table, pa.Table, list[dict]]:
+    """(mentions as resolution reads them, documents, mention rows with raw spans)."""
+    engine = make_engine(db_path, read_only=True)
+    try:
+        with engine.connect() as conn:
+            found = fetch_arrow(conn, "evaluate/entity_miss_mentions.sql").to_pylist()
+            documents = fetch_arrow(conn, "evaluate/entity_miss_documents.sql")
+    finally:
+        engine.dispose()
+    rows = [
+        {
+            **{column: row[column] for column in _MENTION_COLUMNS},
+            "label": row["resolution_label"],
+            # a warehouse older than person descriptions has no such column
+            "antecedent_mention_id": row.get("antecedent_mention_id"),
+        }
+        for row in found
+    ]
+    columns = [*_MENTION_COLUMNS, "label", "antecedent_mention_id"]
+    mentions = pa.Table.from_pylist(
+        rows, schema=pa.schema([schema.MENTIONS.field(column) for column in columns])
+    )
+    return mentions, documents, rows
+
+
+def predicted_entities(
+    mentions: pa.Table, documents: pa.Table, rows: list[dict]
+) -> tuple[dict[str, list[tuple[int, int, str]]], dict[tuple[str, int, int], dict]]:
+    """doc key -> [(raw start, raw end, entity_id)], and each span's mention row."""
+    resolution = resolve_entities(mentions, documents.select(["doc_id", "text"]))
+    entity_of = dict(
+        zip(
+            resolution.mention_entities.column("mention_id").to_pylist(),
+            resolution.mention_entities.column("entity_id").to_pylist(),
+            strict=True,
+        )
+    )
+    key_of = dict(
+        zip(
+            documents.column("doc_id").to_pylist(),
+            (doc_key(uri) for uri in documents.column("source_uri").to_pylist()),
+            strict=True,
+        )
+    )
+    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    row_at: dict[tuple[str, int, int], dict] = {}
+    for row in rows:
+        if row["mention_id"] not in entity_of or row["raw_start_char"] is None:
+            continue
+        doc = key_of[row["doc_id"]]
+        span = (doc, row["raw_start_char"], row["raw_end_char"])
+        if span in row_at:
+            continue
+        row_at[span] = row
+        by_doc[doc].append(
+            (row["raw_start_char"], row["raw_end_char"], entity_of[row["mention_id"]])
+        )
+    return {doc: sorted(spans) for doc, spans in by_doc.items()}, row_at
+
+
+def _capitalized(text: str) -> bool:
+    words = text.split()
+    if words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    return any(word[:1].isupper() for word in words)
+
+
+def cause(first: dict, second: dict) -> str:
+    """Why two mentions of one gold entity got two entities (see the module docstring)."""
+    if not (_capitalized(first["text"]) and _capitalized(second["text"])):
+        return "description"
+    key_first, key_second = (
+        translit_key(exact_key(first["text"])),
+        translit_key(exact_key(second["text"])),
+    )
+    if key_first == key_second:
+        return "label" if first["label"] != second["label"] else "same_name"
+    words_first, words_second = key_first.split(), key_second.split()
+    shorter, longer = sorted((words_first, words_second), key=len)
+    if len(shorter) == 1 and len(longer) >= 2:
+        if shorter[0] == longer[-1]:
+            return "surname_only"
+        if shorter[0] in longer:
+            return "given_only"
+        if acronym(tuple(longer)) == shorter[0]:
+            return "acronym"
+    if (
+        len(words_first) == len(words_second)
+        and words_first[-1] == words_second[-1]
+        and any(len(word) == 1 for word in words_first + words_second)
+    ):
+        return "initial"
+    if set(shorter) < set(longer):
+        return "subset"
+    if fuzz.ratio(key_first, key_second) >= 80:
+        return "spelling"
+    return "other"
+
+
+def _cross_document_pairs(
+    clusters: dict[str, list[tuple[str, dict, str]]],
+) -> Iterator[tuple[tuple[dict, str], tuple[dict, str]]]:
+    """Every pair of (row, other cluster) members of one cluster that lie in two documents."""
+    for members in clusters.values():
+        for index, (doc, row, other) in enumerate(members):
+            for other_doc, other_row, other_other in members[index + 1 :]:
+                if doc != other_doc:
+                    yield (row, other), (other_row, other_other)
+
+
+def diagnose(db_path: Path, gold_path: Path, examples: int) -> str:
+    mentions, documents, rows = load_rows(db_path)
+    predicted, row_at = predicted_entities(mentions, documents, rows)
+    gold_docs = read_gold(gold_path)
+    gold = gold_mentions(gold_docs, "entities")
+    matched = match_all(gold, predicted)
+    predicted_span = {}
+    for doc, spans in predicted.items():
+        for start, end, _ in spans:
+            predicted_span.setdefault(doc, []).append((start, end))
+    # the predicted row each matched gold mention got (match_all keeps the gold span only)
+    row_of: dict[tuple[str, tuple[int, int]], dict] = {}
+    for doc, spans in gold.items():
+        pairs = match_mentions(
+            [(start, end, (start, end)) for start, end, _ in spans], predicted_span.get(doc, [])
+        )
+        for gold_span, span in pairs:
+            row_of[(doc, gold_span)] = row_at[(doc, *span)]
+    by_instance: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
+    by_entity: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
+    for doc, span, instance, entity in matched:
+        by_instance[instance].append((doc, row_of[(doc, span)], entity))
+        by_entity[entity].append((doc, row_of[(doc, span)], instance))
+    causes: Counter = Counter()
+    samples: dict[str, Counter] = defaultdict(Counter)
+    gold_pairs = correct = 0
+    for (row, entity), (other_row, other_entity) in _cross_document_pairs(by_instance):
+        gold_pairs += 1
+        if entity == other_entity:
+            correct += 1
+            continue
+        reason = cause(row, other_row)
+        causes[reason] += 1
+        samples[reason][tuple(sorted(f"{r['text']}/{r['label']}" for r in (row, other_row)))] += 1
+    wrong: Counter = Counter()
+    predicted_pairs = 0
+    for (row, instance), (other_row, other_instance) in _cross_document_pairs(by_entity):
+        predicted_pairs += 1
+        if instance != other_instance:
+            wrong[tuple(sorted((row["text"], other_row["text"])))] += 1
+    precision = correct / predicted_pairs if predicted_pairs else 0.0
+    recall = correct / gold_pairs if gold_pairs else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    lines = [
+        f"across documents: P {precision:.3f} R {recall:.3f} F1 {f1:.3f} "
+        f"(gold {gold_pairs}, predicted {predicted_pairs}, correct {correct})",
+        "missed gold pairs by cause:",
+    ]
+    for reason, count in causes.most_common():
+        lines.append(f"  {reason:<13} {count:>6}  {count / gold_pairs:.3f} of gold pairs")
+        for pair, n in samples[reason].most_common(examples):
+            lines.append(f"      {n:>5}  {pair[0]}  |  {pair[1]}")
+    lines.append(f"wrongly merged pairs: {sum(wrong.values())}")
+    for pair, n in wrong.most_common(examples * 2):
+        lines.append(f"      {n:>5}  {pair[0]}  |  {pair[1]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, default=_DEFAULT_GOLD)
+    parser.add_argument("--examples", type=int, default=8)
+    args = parser.parse_args(argv)
+    print(diagnose(args.db, args.gold, args.examples))
+
+
+if __name__ == "__main__":
+    main()
