@@ -269,7 +269,10 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
         "CREATE TABLE documents (doc_id VARCHAR, publisher VARCHAR, published_at DATE, "
         "text VARCHAR)"
     )
-    con.execute("CREATE TABLE entity_mentions (doc_id VARCHAR, entity_id VARCHAR)")
+    con.execute(
+        "CREATE TABLE entity_mentions "
+        "(doc_id VARCHAR, entity_id VARCHAR, antecedent_mention_id VARCHAR)"
+    )
     escape = "The inmate escaped. Guards found the inmate's handcuffs. " + "x" * 2000 + " zebra"
     con.executemany(
         "INSERT INTO documents VALUES (?, NULL, NULL, ?)",
@@ -279,7 +282,9 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
             ("c", "Microsoft patched the browser."),
         ],
     )
-    con.execute("INSERT INTO entity_mentions VALUES ('a', 'E1'), ('a', 'E1'), ('b', 'E1')")
+    con.execute(
+        "INSERT INTO entity_mentions VALUES ('a', 'E1', NULL), ('a', 'E1', NULL), ('b', 'E1', NULL)"
+    )
     found = {
         row[0]: row for row in con.sql(read_sql("load/documents_for_clustering.sql")).fetchall()
     }
