@@ -69,7 +69,13 @@ class Labelled:
         engine = make_engine(db_path, read_only=True)
         try:
             with engine.connect() as conn:
-                self.events = events_from_table(fetch_arrow(conn, "load/events_for_clustering.sql"))
+                self.events = events_from_table(
+                    fetch_arrow(
+                        conn,
+                        "load/events_for_clustering.sql",
+                        {"all": True, "doc_ids": [], "event_ids": []},
+                    )
+                )
                 documents = fetch_arrow(conn, "load/documents_for_clustering.sql")
         finally:
             engine.dispose()

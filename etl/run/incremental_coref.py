@@ -111,7 +111,13 @@ def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, Docum
 
 
 def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
-    table = _fetch(conn, "events_of", doc_ids=sorted(doc_ids), event_ids=sorted(event_ids))
+    table = _fetch(
+        conn,
+        "events_for_clustering",
+        all=False,
+        doc_ids=sorted(doc_ids),
+        event_ids=sorted(event_ids),
+    )
     return events_from_table(table)
 
 
