@@ -285,9 +285,18 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
     con.execute(
         "INSERT INTO entity_mentions VALUES ('a', 'E1', NULL), ('a', 'E1', NULL), ('b', 'E1', NULL)"
     )
-    found = {
-        row[0]: row for row in con.sql(read_sql("load/documents_for_clustering.sql")).fetchall()
-    }
+    con.execute("CREATE TABLE entities AS SELECT 'E1' AS entity_id, 2 AS n_documents")
+    con.execute(
+        "CREATE TABLE document_terms (doc_id VARCHAR, term VARCHAR, n BIGINT, weight DOUBLE)"
+    )
+    query = read_sql("load/documents_for_clustering.sql")
+    found = {row[0]: row for row in con.execute(query, {"all": True, "doc_ids": []}).fetchall()}
+    # Profiles of new documents count the stored documents' words (document_terms), not texts.
+    con.execute("DELETE FROM documents WHERE doc_id = 'b'")
+    con.execute("INSERT INTO document_terms VALUES ('b', 'inmate', 1, NULL)")
+    only_a = con.execute(query, {"all": False, "doc_ids": ["a"]}).fetchall()
+    assert [row[0] for row in only_a] == ["a"]
+    assert {t["term"]: t["n_documents"] for t in only_a[0][5]}["inmate"] == 2
     terms = {
         doc: {t["term"]: (t["n"], t["n_documents"]) for t in row[5]} for doc, row in found.items()
     }

@@ -76,7 +76,9 @@ class Labelled:
                         {"all": True, "doc_ids": [], "event_ids": []},
                     )
                 )
-                documents = fetch_arrow(conn, "load/documents_for_clustering.sql")
+                documents = fetch_arrow(
+                    conn, "load/documents_for_clustering.sql", {"all": True, "doc_ids": []}
+                )
         finally:
             engine.dispose()
         self.events.sort(key=lambda event: event.event_id)

@@ -87,7 +87,7 @@ def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
     """Profiles of documents with the corpus statistics as they are now."""
     if not doc_ids:
         return NewProfiles({}, {})
-    inputs = _fetch(conn, "profile_inputs", doc_ids=doc_ids)
+    inputs = _fetch(conn, "documents_for_clustering", all=False, doc_ids=doc_ids)
     term_counts = {
         doc_id: [(item["term"], item["n"]) for item in counts or []]
         for doc_id, counts in zip(

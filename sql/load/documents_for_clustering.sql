@@ -1,25 +1,24 @@
 -- Each document's publisher and publication date (event clusters count publishers and report
 -- times), its most mentioned resolved entities with their document frequency (events of
 -- documents about the same people and places are more likely one event; clustering keeps the
--- first few), and the most distinctive words of its opening with their counts and document
--- frequency (reports of one event share its particular vocabulary: "handcuffs", "escape").
--- Names only: person descriptions ("an Oklahoma man") would count a person twice.
+-- first few; names only: person descriptions would count a person twice), and the words of its
+-- opening with their counts (term_counts, stored in document_terms) and the 64 most distinctive
+-- of them with their document frequency over the stored documents' words and these documents'
+-- own (reports of one event share its particular vocabulary: "handcuffs", "escape").
+-- Every document when $all (fitting the model), else the documents $doc_ids (the profiles
+-- incremental clustering computes and stores).
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
     WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL
-    GROUP BY ALL
-),
-spread AS (
-    SELECT entity_id, count(*) AS n_documents
-    FROM per_document
+      AND ($all OR doc_id IN (SELECT unnest($doc_ids::VARCHAR[])))
     GROUP BY ALL
 ),
 ranked AS (
-    SELECT p.doc_id, p.entity_id, p.n_mentions, s.n_documents,
+    SELECT p.doc_id, p.entity_id, p.n_mentions, e.n_documents,
            row_number() OVER (PARTITION BY p.doc_id ORDER BY p.n_mentions DESC, p.entity_id) AS rank
     FROM per_document AS p
-    JOIN spread AS s USING (entity_id)
+    JOIN entities AS e USING (entity_id)
 ),
 salient AS (
     SELECT doc_id,
@@ -35,6 +34,7 @@ corpus AS (
 words AS (
     SELECT doc_id, unnest(regexp_extract_all(lower(left(text, 1500)), '[a-z][a-z]{2,}')) AS term
     FROM documents
+    WHERE $all OR doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
 ),
 term_counts AS MATERIALIZED (
     SELECT doc_id, term, count(*) AS n
@@ -43,12 +43,19 @@ term_counts AS MATERIALIZED (
 ),
 term_spread AS (
     SELECT term, count(*) AS n_documents
-    FROM term_counts
+    FROM (
+        SELECT doc_id, term FROM term_counts
+        UNION ALL
+        SELECT doc_id, term FROM document_terms
+        WHERE NOT $all AND doc_id NOT IN (SELECT unnest($doc_ids::VARCHAR[]))
+          AND term IN (SELECT term FROM term_counts)
+    )
     GROUP BY ALL
 ),
 terms AS (
     -- The 64 words of highest tf-idf (ties: by the word, so the choice is deterministic).
     SELECT t.doc_id,
+           list(struct_pack(term := t.term, n := t.n) ORDER BY t.term) AS term_counts,
            max_by(struct_pack(term := t.term, n := t.n, n_documents := s.n_documents),
                   struct_pack(weight := t.n * ln((1 + c.n_documents) / (1 + s.n_documents)),
                               term := t.term),
@@ -60,8 +67,9 @@ terms AS (
 )
 SELECT d.doc_id, d.publisher, d.published_at,
        (SELECT n_documents FROM corpus) AS n_corpus_documents,
-       e.salient_entities, t.distinctive_terms
+       e.salient_entities, t.distinctive_terms, t.term_counts
 FROM documents AS d
 LEFT JOIN salient AS e USING (doc_id)
 LEFT JOIN terms AS t USING (doc_id)
+WHERE $all OR d.doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
 ORDER BY d.doc_id;
