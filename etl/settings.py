@@ -92,7 +92,26 @@ class Settings(BaseSettings):
         "to disk).",
     )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger .txt files are quarantined.")
-    max_article_chars: int = Field(2_000_000, ge=1)
+    max_article_chars: int = Field(
+        100_000_000,
+        ge=1,
+        description="Longer decoded articles are quarantined: a safety limit far above any "
+        "article (long ones are processed in parts of document_part_chars); offsets are int32.",
+    )
+    document_part_chars: int = Field(
+        200_000,
+        ge=10_000,
+        description="Longer documents are normalized, parsed and extracted in parts of at most "
+        "this many characters, cut on paragraph or sentence boundaries, their rows staged part "
+        "by part: memory stays bounded however long a document is.",
+    )
+    document_timeout_s: float | None = Field(
+        1_800.0,
+        gt=0,
+        description="Time budget of one document's normalize, parse and extract stages (of each "
+        "part of a document longer than document_part_chars); one that passes it is quarantined "
+        "with the stage 'timeout' and the batch goes on. None: no budget.",
+    )
     lock_timeout_s: float = Field(
         0.0, ge=0, description="How long a run waits for another run's warehouse lock."
     )

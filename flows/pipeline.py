@@ -6,6 +6,7 @@ discover -> read -> plan -> per batch of documents: normalize + spaCy + extract 
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 
 from prefect import flow, task
@@ -16,16 +17,31 @@ from prefect.utilities.annotations import quote
 
 from etl.records import Article, Quarantined, SourceFile
 from etl.run import commit
-from etl.run.plan import LoadPlan, batches, plan_load, read_sources, split_by_case_evidence
-from etl.run.stats import RunStats, RunSummary, count_failed, count_inputs, new_run_id
+from etl.run.plan import (
+    LoadPlan,
+    batches,
+    case_evidence_for,
+    plan_against_warehouse,
+    read_sources,
+    settings_for_commit,
+    split_by_case_evidence,
+    warehouse_lock,
+)
+from etl.run.stats import (
+    RunStats,
+    RunSummary,
+    count_failed,
+    count_inputs,
+    new_run_id,
+    warehouse_counts,
+)
 from etl.runtime.prefect_runtime import workers_share_prefect_api
-from etl.runtime.task_runners import build_task_runner, open_parser
+from etl.runtime.task_runners import build_task_runner, document_limits, open_parser
 from etl.settings import Settings
-from etl.stages.document import process_articles
+from etl.stages.document import BatchRows, accepted_chunks, iter_batch_rows
 from etl.stages.ingest import discover_sources
 from etl.stages.nlp import Parser
-from etl.stages.normalize import CaseEvidence, build_case_evidence, is_degraded
-from etl.storage.warehouse import load
+from etl.stages.normalize import CaseEvidence
 
 
 @task
@@ -40,13 +56,12 @@ def read_inputs(sources: list[SourceFile], settings: Settings) -> list[Article |
 
 @task
 def plan(articles: list[Article], settings: Settings) -> LoadPlan:
-    return plan_load(articles, load.loaded_documents(settings.db_path))
+    return plan_against_warehouse(articles, settings)
 
 
 @task
 def case_evidence(articles: list[Article], settings: Settings) -> CaseEvidence:
-    cased_texts = (a.raw_text for a in articles if not is_degraded(a.raw_text))
-    return build_case_evidence(cased_texts, load.known_names(settings.db_path))
+    return case_evidence_for(articles, settings)
 
 
 # No cache policy: the load plan decides what is new, and hashing a batch's texts (or the
@@ -60,10 +75,28 @@ def process_batch(
     evidence: CaseEvidence | None,
     parser: Parser,
     settings: Settings,
-) -> tuple[dict[str, str], list[Quarantined]]:
-    """Stage one batch's rows; returns the staged files and the articles that failed a stage."""
-    rows = process_articles(batch, parser, run_id=run_id, load_date=load_date, evidence=evidence)
-    return commit.stage_batch(settings, run_id, part, rows), rows.quarantined
+) -> tuple[list[dict[str, str]], list[Quarantined]]:
+    """Stage one batch's rows; returns the staged files and the articles that failed a stage.
+
+    Rows are staged chunk by chunk as they come (a long document's part by part), so a batch
+    never holds a long document's rows whole.
+    """
+    parts = itertools.count()
+    quarantined: list[Quarantined] = []
+
+    def stage(rows: BatchRows) -> dict[str, str]:
+        quarantined.extend(rows.quarantined)
+        return commit.stage_batch(settings, run_id, f"{part}-{next(parts):04d}", rows)
+
+    chunks = iter_batch_rows(
+        batch,
+        parser,
+        run_id=run_id,
+        load_date=load_date,
+        evidence=evidence,
+        limits=document_limits(settings),
+    )
+    return accepted_chunks(chunks, stage), quarantined
 
 
 @task
@@ -105,7 +138,7 @@ def newsetl_run(
     started = datetime.now(UTC)
     # The resolved path: the same folder typed two ways (or from another directory) is one source.
     stats = RunStats(new_run_id(started), started, str(settings.source_dir.resolve()))
-    with load.write_lock(settings.db_path, settings.lock_timeout_s):
+    with warehouse_lock(settings):
         commit.clean_abandoned(settings)
         try:
             # The parser starts first: its model loads while the inputs are read and planned.
@@ -116,12 +149,16 @@ def newsetl_run(
                 quarantined = refused + [item for item in items if isinstance(item, Quarantined)]
                 load_plan = plan(quote(articles), settings)
                 count_inputs(stats, len(articles), len(quarantined), load_plan.unchanged)
+                # The load and the lake export need room for the largest document's row.
+                commit_settings = settings_for_commit(settings, load_plan.to_process)
                 # Well-formed articles need no case evidence: their batches go first and are
                 # parsed while the evidence is gathered; degraded ones wait for it. Submitted
                 # arguments are passed bare, not quote()d: Dask flattens quote's namedtuple into
                 # a plain tuple on its way to a worker, and the task would get a tuple.
                 evidence = case_evidence.submit(load_plan.to_process, settings)
-                well_formed, degraded = split_by_case_evidence(load_plan.to_process)
+                well_formed, degraded = split_by_case_evidence(
+                    load_plan.to_process, settings.document_part_chars
+                )
                 jobs = [(batch, None) for batch in batches(well_formed, settings.batch_size)]
                 jobs += [(batch, evidence) for batch in batches(degraded, settings.batch_size)]
                 futures = [
@@ -137,22 +174,22 @@ def newsetl_run(
                     for i, (batch, batch_evidence) in enumerate(jobs)
                 ]
                 results = [future.result() for future in futures]
-                staged = [files for files, _ in results]
+                staged = [files for batch_files, _ in results for files in batch_files]
                 failed = [item for _, batch_failed in results for item in batch_failed]
                 count_failed(stats, len(failed))
                 quarantined += failed
-            commit_run(settings, stats, quote(load_plan), staged, quarantined)
+            commit_run(commit_settings, stats, quote(load_plan), staged, quarantined)
         except Exception as exc:
             commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")
             raise
-        publish_lake(settings, stats.run_id)
+        publish_lake(commit_settings, stats.run_id)
     summary = RunSummary.of(
         stats,
         db_path=str(settings.db_path),
         lake_dir=str(settings.lake_dir),
         files_seen=len(sources) + len(refused),
         quarantined=quarantined,
-        table_counts=load.table_counts(settings.db_path),
+        table_counts=warehouse_counts(settings),
     )
     publish_counts_artifact(summary)
     return summary

@@ -8,14 +8,17 @@ at a known ``source_uri`` supersedes that source's previous document, whose rows
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from etl.records import Article, Quarantined, SourceFile
 from etl.settings import Settings
+from etl.stages.document import DocumentLimits, document_part_bounds
 from etl.stages.ingest import read_articles
-from etl.stages.normalize import needs_case_evidence
+from etl.stages.normalize import CaseEvidence, build_case_evidence, is_degraded, needs_case_evidence
+from etl.storage.warehouse import load
 
 
 @dataclass
@@ -69,17 +72,66 @@ def plan_load(articles: Iterable[Article], loaded: pa.Table) -> LoadPlan:
     return plan
 
 
+def warehouse_lock(settings: Settings) -> AbstractContextManager[None]:
+    """The run's exclusive hold on the warehouse (waits up to ``settings.lock_timeout_s``)."""
+    return load.write_lock(settings.db_path, settings.lock_timeout_s)
+
+
+def plan_against_warehouse(articles: Iterable[Article], settings: Settings) -> LoadPlan:
+    """``plan_load`` against the documents the live warehouse of ``settings`` holds."""
+    return plan_load(articles, load.loaded_documents(settings.db_path))
+
+
+def case_evidence_for(articles: Iterable[Article], settings: Settings) -> CaseEvidence:
+    """Case evidence from the well-formed articles of the run and the warehouse's known names."""
+    cased_texts = (a.raw_text for a in articles if not is_degraded(a.raw_text))
+    return build_case_evidence(cased_texts, load.known_names(settings.db_path))
+
+
+# DuckDB cannot spill the strings of one row: loading and exporting a ``documents`` row (its raw
+# and its normalized text) needs memory for several copies of it at once. A 50 MB article failed
+# to load with the default 128MB and loaded with this many times its size
+# (bench/bench_big_article.py, part (d)).
+MEMORY_PER_DOCUMENT_BYTE = 10
+_MEMORY_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_MEMORY_UNITS |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
+def memory_bytes(limit: str) -> int:
+    """Bytes of a DuckDB memory limit such as ``128MB`` or ``1.5 GiB``."""
+    number = limit.rstrip("BKMGTi ")
+    return int(float(number) * _MEMORY_UNITS[limit[len(number) :].strip()])
+
+
+def settings_for_commit(settings: Settings, articles: Iterable[Article]) -> Settings:
+    """``settings`` with the warehouse's memory limit raised, if need be, to hold the largest
+    document's row while the run loads and publishes it."""
+    largest = max((len(a.raw_text.encode("utf-8")) for a in articles), default=0)
+    needed = MEMORY_PER_DOCUMENT_BYTE * largest
+    if needed <= memory_bytes(settings.warehouse_memory_limit):
+        return settings
+    return settings.updated(warehouse_memory_limit=f"{-(-needed // 2**20)}MiB")
+
+
 def batches(items: Sequence[Article], size: int) -> list[list[Article]]:
     """Consecutive batches of at most ``size`` articles."""
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def split_by_case_evidence(items: Sequence[Article]) -> tuple[list[Article], list[Article]]:
+def split_by_case_evidence(
+    items: Sequence[Article], part_chars: int = DocumentLimits.part_chars
+) -> tuple[list[Article], list[Article]]:
     """(articles normalized without case evidence, articles whose restoration uses it).
 
-    Well-formed articles can be parsed while the evidence is still being gathered.
+    Well-formed articles can be parsed while the evidence is still being gathered. A long
+    article is judged part by part, as it is normalized (``document_part_chars``): never its
+    whole offset map at once.
     """
-    needing = [needs_case_evidence(article.raw_text) for article in items]
+    needing = [
+        any(needs_case_evidence(article.raw_text[start:end]) for start, end in bounds)
+        for article in items
+        for bounds in [document_part_bounds(article.raw_text, part_chars)]
+    ]
     return (
         [article for article, needs in zip(items, needing, strict=True) if not needs],
         [article for article, needs in zip(items, needing, strict=True) if needs],

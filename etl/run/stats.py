@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from etl.records import Quarantined
+from etl.settings import Settings
+from etl.storage.warehouse import load
 
 
 def new_run_id(now: datetime) -> str:
@@ -96,3 +98,8 @@ def count_failed(stats: RunStats, n_failed: int) -> None:
     """Move documents that failed a per-document stage from loaded to quarantined."""
     stats.docs_loaded -= n_failed
     stats.docs_quarantined += n_failed
+
+
+def warehouse_counts(settings: Settings) -> dict[str, int]:
+    """Rows per table of the live warehouse ``settings`` names (empty when there is none)."""
+    return load.table_counts(settings.db_path)

@@ -23,8 +23,9 @@
     Prefect's own behaviour: its temporary server at the first flow call, Dask workers on their
     own, a normal interpreter exit. Slower, and the fallback when a Prefect upgrade breaks one
     of the workarounds above. The normal exit tears down modules while Prefect's daemon threads
-    still hold DuckDB objects, so DuckDB's bindings print ``nanobind: leaked ...`` lines after
-    the summary (harmless; no ``gc.collect()`` at exit frees them).
+    still hold DuckDB objects, so DuckDB's bindings would print ``nanobind: leaked ...`` lines
+    after the summary (harmless; no ``gc.collect()`` at exit frees them): stderr is pointed at
+    /dev/null once the exit handlers have run, as in the fast runtime, so they do not appear.
 
 Either way ``configure_environment`` sets what our commands need from Prefect: a project-local
 ``PREFECT_HOME``, no usage-data telemetry (server and client), no block registration, quiet logs.
@@ -124,9 +125,11 @@ def start(settings: Settings, verbose: bool = False) -> PrefectRuntime:
     """Configure Prefect and, in the fast runtime, launch its API server (returns at once)."""
     assert settings.prefect_runtime in PREFECT_RUNTIMES
     configure_environment(settings.prefect_home, verbose)
+    # Both runtimes: nothing a library prints while the interpreter tears down follows the
+    # command's last line (DuckDB's "nanobind: leaked" lines in the stock runtime's normal exit).
+    silence_stderr_at_exit()
     if settings.prefect_runtime == "stock":
         return PrefectRuntime("stock")
-    silence_stderr_at_exit()
     return PrefectRuntime("fast", launch_temporary_server())
 
 

@@ -19,6 +19,7 @@ import contextlib
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from etl.settings import Settings
+from etl.stages.document import DocumentLimits
 from etl.stages.nlp import InProcessParser, Parser, SubprocessParser
 
 
@@ -57,7 +58,15 @@ def open_parser(settings: Settings) -> contextlib.AbstractContextManager[Parser]
             **options,
             n_process=settings.n_process,
             chunk_size=settings.parse_chunk_size,
+            timeout_s=settings.document_timeout_s,
         )
     # In-thread and on Dask workers spaCy runs in the task's own process: the workers are the
     # processes.
     return contextlib.nullcontext(InProcessParser(settings.spacy_model, **options))
+
+
+def document_limits(settings: Settings) -> DocumentLimits:
+    """How batch tasks treat long and slow documents (parts, time budget)."""
+    return DocumentLimits(
+        part_chars=settings.document_part_chars, timeout_s=settings.document_timeout_s
+    )

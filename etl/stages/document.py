@@ -2,18 +2,28 @@
 mentions, events and date mentions.
 
 ``extract_document`` is the one place that turns a parsed document into rows: the pipeline
-(``process_articles``), every evaluation command and the benchmarks call it, so what is measured
+(``iter_batch_rows``), every evaluation command and the benchmarks call it, so what is measured
 is what runs. It touches no storage.
+
+A document longer than ``DocumentLimits.part_chars`` goes through the stages part by part: its
+raw text is cut on paragraph or sentence boundaries, each part is normalized, parsed and
+extracted alone, and its rows are shifted into the whole document (offsets, sentence and part
+numbers, ids) and handed out in chunks, so memory holds one part's offset map, Doc and rows
+however long the document is. Each document (each part of a long one) has a time budget; one
+that exceeds it is quarantined with the stage ``timeout`` and the batch goes on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
+from itertools import pairwise
 
 from spacy.tokens import Doc
 
+from etl.ids import stable_id
 from etl.records import Article, Quarantined, RawSpan, identity_span
 from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
 from etl.stages.extract.dates import extract_date_mentions
@@ -21,7 +31,14 @@ from etl.stages.extract.event_scoring import EventScorer
 from etl.stages.extract.events import EventFinding, extract_event_findings
 from etl.stages.extract.mentions import extract_descriptions, extract_mentions
 from etl.stages.extract.sentences import extract_sentences
-from etl.stages.nlp import ParseFailure, Parser, count_words, failure_reason
+from etl.stages.nlp import (
+    ParseFailure,
+    Parser,
+    boundary_cuts,
+    count_words,
+    failure_reason,
+    timeout_reason,
+)
 from etl.stages.normalize import CaseEvidence, NormalizedText, normalize
 
 
@@ -154,7 +171,12 @@ def extract_document(
 @dataclass
 class BatchRows:
     """Rows of the per-document tables for one batch (schemas in ``etl.schema``), and the
-    articles of the batch that failed a stage (quarantined; the others still load)."""
+    articles of the batch that failed a stage (quarantined; the others still load).
+
+    ``iter_batch_rows`` hands a batch out in chunks. A chunk with ``partial`` holds rows of a long
+    document still in progress: they count only if the document completes (a later chunk without
+    ``partial``), and are dropped if the next chunk has ``drops_partial`` (the document failed).
+    """
 
     documents: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
@@ -163,11 +185,90 @@ class BatchRows:
     events: list[dict] = field(default_factory=list)
     document_parts: list[dict] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+    partial: bool = False
+    drops_partial: bool = False
+
+    def n_rows(self) -> int:
+        return sum(len(getattr(self, table)) for table in ROW_TABLES)
+
+    def add(self, extracted: ExtractedDocument) -> None:
+        """The rows of one extracted document (or document part), but its ``documents`` row."""
+        self.document_parts.extend(extracted.parts)
+        self.sentences.extend(extracted.sentences)
+        self.date_mentions.extend(extracted.date_mentions)
+        self.mentions.extend(extracted.mentions)
+        self.events.extend(extracted.events)
+
+    def extend(self, other: BatchRows) -> None:
+        for table in (*ROW_TABLES, "quarantined"):
+            getattr(self, table).extend(getattr(other, table))
+
+
+ROW_TABLES = tuple(
+    f.name for f in fields(BatchRows) if f.name not in ("quarantined", "partial", "drops_partial")
+)
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """How long a document may be before it goes through the stages in parts, and how long its
+    stages may take (``etl.settings``: ``document_part_chars``, ``document_timeout_s``)."""
+
+    part_chars: int = 200_000
+    timeout_s: float | None = None
+    # Rows a chunk of ``iter_batch_rows`` holds before it is handed out (long documents only:
+    # a batch of ordinary articles is one chunk, as before).
+    flush_rows: int = 100_000
+    clock: Callable[[], float] = time.monotonic  # what the time budget is measured with
+
+
+class DocumentTimeout(Exception):
+    """A document's stages took longer than its time budget."""
+
+    def __init__(self, stage: str, elapsed_s: float, budget_s: float, per: str) -> None:
+        super().__init__(stage, elapsed_s, budget_s)
+        self.reason = timeout_reason(stage, budget_s, elapsed_s, per)
+
+
+class TimeBudget:
+    """The time a document's stages have spent; ``check`` raises once it exceeds the budget.
+
+    Checked after each stage (the stages run in this thread and cannot be stopped midway). A
+    long document has the budget per part (``per="document part"``): however long it is, it
+    loads as long as no part gets stuck.
+    """
+
+    def __init__(
+        self,
+        budget_s: float | None,
+        clock: Callable[[], float] = time.monotonic,
+        per: str = "document",
+    ) -> None:
+        self.budget_s = budget_s
+        self.per = per
+        self.spent_s = 0.0
+        self.clock = clock
+        self._since = clock()
+
+    def check(self, stage: str) -> None:
+        now = self.clock()
+        self.spent_s += now - self._since
+        self._since = now
+        if self.budget_s is not None and self.spent_s > self.budget_s:
+            raise DocumentTimeout(stage, self.spent_s, self.budget_s, self.per)
+
+    def pause(self) -> None:
+        """Stop the clock (while this document waits for others to be parsed)."""
+        self.spent_s += self.clock() - self._since
+
+    def resume(self) -> None:
+        self._since = self.clock()
 
 
 def document_row(
     article: Article,
-    normalized: NormalizedText,
+    text: str,
+    case_restored: bool,
     run_id: str,
     load_date: date,
     extracted: ExtractedDocument,
@@ -180,8 +281,8 @@ def document_row(
         "title": article.title,
         "published_at": extracted.published_at,
         "raw_text": article.raw_text,
-        "text": normalized.text,
-        "case_restored": normalized.case_restored,
+        "text": text,
+        "case_restored": case_restored,
         "content_sha256": article.content_sha256,
         "run_id": run_id,
         "encoding": article.encoding,
@@ -198,6 +299,227 @@ def stage_failure(article: Article, stage: str, reason: str) -> Quarantined:
     return Quarantined(article.source_uri, f"{stage} failed: {reason}")
 
 
+def parse_failure(article: Article, failure: ParseFailure) -> Quarantined:
+    """The quarantine record of an article spaCy failed on (or that passed its time budget)."""
+    if failure.timed_out:
+        return Quarantined(article.source_uri, failure.reason)
+    return stage_failure(article, "nlp", failure.reason)
+
+
+def document_part_bounds(raw_text: str, part_chars: int) -> list[tuple[int, int]]:
+    """Raw ``[start, end)`` of each part a long document goes through the stages in: cut on
+    paragraph, sentence or word boundaries, the whitespace of a cut starting the next part."""
+    edges = [0, *boundary_cuts(raw_text, part_chars, space_follows=True), len(raw_text)]
+    return list(pairwise(edges))
+
+
+# Row ids and the ids rows refer to (an event's actor, a date mention's event).
+ID_KEYS = ("mention_id", "event_id", "date_mention_id", "actor_mention_id", "recipient_mention_id")
+
+
+def _part_id(row_id: str | None, part_index: int) -> str | None:
+    # Ids are hashes of the part's own offsets: those of later parts are hashed again with the
+    # part's number, so they are unique in the document (and the first part's stay as they are).
+    return row_id if row_id is None or part_index == 0 else stable_id(row_id, "part", part_index)
+
+
+def shift_into_document(
+    extracted: ExtractedDocument,
+    part_index: int,
+    text_start: int,
+    raw_start: int,
+    sentence_start: int,
+    part_start: int,
+) -> None:
+    """Move the rows of one part of a document to their place in the whole document."""
+    for row in [
+        *extracted.sentences,
+        *extracted.mentions,
+        *extracted.events,
+        *extracted.date_mentions,
+        *extracted.parts,
+    ]:
+        row["start_char"] += text_start
+        row["end_char"] += text_start
+        if "raw_start_char" in row:
+            row["raw_start_char"] += raw_start
+            row["raw_end_char"] += raw_start
+        if "sentence_idx" in row:
+            row["sentence_idx"] += sentence_start
+        if "part_idx" in row:
+            row["part_idx"] += part_start
+        for key in ID_KEYS:
+            if key in row:
+                row[key] = _part_id(row[key], part_index)
+
+
+def _extract(
+    doc: Doc, article: Article, norm: NormalizedText, published_at: date | None = None
+) -> ExtractedDocument:
+    return extract_document(
+        doc,
+        article.doc_id,
+        published_at=published_at or article.published_at,
+        url=article.url,
+        to_raw=norm.raw_span,
+    )
+
+
+def iter_batch_rows(
+    articles: Sequence[Article],
+    parser: Parser,
+    *,
+    run_id: str,
+    load_date: date,
+    evidence: CaseEvidence | None = None,
+    limits: DocumentLimits = DocumentLimits(),
+) -> Iterator[BatchRows]:
+    """Normalize, parse and extract every article of a batch, handed out in chunks of rows.
+
+    Each article is isolated: one that fails normalization, parsing or extraction (any error)
+    is quarantined with the stage and the reason, one that passes its time budget with the stage
+    ``timeout``, and the rest of the batch loads. Articles up to ``limits.part_chars`` long come
+    first, in input order, in one chunk; each longer one follows in parts (``BatchRows.partial``
+    chunks of about ``limits.flush_rows`` rows, then the chunk with its ``documents`` row).
+    """
+    whole = [a for a in articles if len(a.raw_text) <= limits.part_chars]
+    rows = BatchRows()
+    parsed_articles: list[tuple[Article, NormalizedText, TimeBudget] | None] = []
+
+    def normalized_texts() -> Iterator[str]:
+        # Lazily, so a parser in another process starts on the first texts while later ones
+        # are still being normalized; text i is always normalized before Doc i comes back.
+        for article in whole:
+            budget = TimeBudget(limits.timeout_s, limits.clock)
+            try:
+                norm = normalize(article.raw_text, evidence)
+                budget.check("normalize")
+                budget.pause()
+            except DocumentTimeout as timeout:
+                rows.quarantined.append(Quarantined(article.source_uri, timeout.reason))
+                continue
+            except Exception as error:
+                rows.quarantined.append(stage_failure(article, "normalize", failure_reason(error)))
+                continue
+            parsed_articles.append((article, norm, budget))
+            yield norm.text
+
+    for index, doc in enumerate(parser.parse(normalized_texts())):
+        article, norm, budget = parsed_articles[index]
+        parsed_articles[index] = None  # its offset map is no longer needed once extracted
+        if isinstance(doc, ParseFailure):
+            rows.quarantined.append(parse_failure(article, doc))
+            continue
+        budget.resume()
+        try:
+            extracted = _extract(doc, article, norm)
+            budget.check("extract")
+        except DocumentTimeout as timeout:
+            rows.quarantined.append(Quarantined(article.source_uri, timeout.reason))
+            continue
+        except Exception as error:
+            rows.quarantined.append(stage_failure(article, "extract", failure_reason(error)))
+            continue
+        rows.documents.append(
+            document_row(article, norm.text, norm.case_restored, run_id, load_date, extracted)
+        )
+        rows.add(extracted)
+    yield rows
+    for article in articles:
+        if len(article.raw_text) > limits.part_chars:
+            yield from _long_document_rows(article, parser, run_id, load_date, evidence, limits)
+
+
+def _long_document_rows(
+    article: Article,
+    parser: Parser,
+    run_id: str,
+    load_date: date,
+    evidence: CaseEvidence | None,
+    limits: DocumentLimits,
+) -> Iterator[BatchRows]:
+    """One long article through the stages part by part (see the module docstring)."""
+    rows = BatchRows(partial=True)
+    texts: list[str] = []
+    first: ExtractedDocument | None = None
+    case_restored = False
+    n_words = n_sentences = n_parts = text_start = 0
+    stage = "normalize"
+    try:
+        for part_index, (raw_start, raw_end) in enumerate(
+            document_part_bounds(article.raw_text, limits.part_chars)
+        ):
+            stage = "normalize"
+            budget = TimeBudget(limits.timeout_s, limits.clock, per="document part")
+            norm = normalize(article.raw_text[raw_start:raw_end], evidence)
+            budget.check(stage)
+            stage = "nlp"
+            (doc,) = parser.parse([norm.text])
+            if isinstance(doc, ParseFailure):
+                raise _PartParseFailure(doc)
+            budget.check(stage)
+            stage = "extract"
+            # Later parts are dated by the document's date, not by dates they happen to state.
+            published_at = first.published_at if first else None
+            extracted = _extract(doc, article, norm, published_at)
+            budget.check(stage)
+            shift_into_document(extracted, part_index, text_start, raw_start, n_sentences, n_parts)
+            if first is None:
+                first = extracted
+            rows.add(extracted)
+            texts.append(norm.text)
+            case_restored = case_restored or norm.case_restored
+            n_words += extracted.n_words
+            n_sentences += len(extracted.sentences)
+            n_parts += len(extracted.parts)
+            text_start += len(norm.text)
+            if rows.n_rows() >= limits.flush_rows:
+                yield rows
+                rows = BatchRows(partial=True)
+    except DocumentTimeout as timeout:
+        failure = Quarantined(article.source_uri, timeout.reason)
+    except _PartParseFailure as part_failure:
+        failure = parse_failure(article, part_failure.failure)
+    except Exception as error:
+        failure = stage_failure(article, stage, failure_reason(error))
+    else:
+        failure = None
+    if failure is not None:
+        yield BatchRows(quarantined=[failure], drops_partial=True)
+        return
+    # The first part carries the document's header: headline, dateline, publication date.
+    row = document_row(article, "".join(texts), case_restored, run_id, load_date, first)
+    row["n_words"] = n_words
+    rows.documents.append(row)
+    rows.partial = False
+    yield rows
+
+
+class _PartParseFailure(Exception):
+    """spaCy could not parse one part of a long document."""
+
+    def __init__(self, failure: ParseFailure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
+def accepted_chunks(chunks: Iterable[BatchRows], use: Callable[[BatchRows], object]) -> list:
+    """``use(chunk)`` for every chunk, in order; the results of a long document's ``partial``
+    chunks are kept only once the document completes, and dropped when it fails."""
+    kept: list = []
+    pending: list = []
+    for chunk in chunks:
+        result = use(chunk)
+        if chunk.partial:
+            pending.append(result)
+            continue
+        if not chunk.drops_partial:
+            kept.extend(pending)
+        pending = []
+        kept.append(result)
+    return kept
+
+
 def process_articles(
     articles: Sequence[Article],
     parser: Parser,
@@ -205,47 +527,13 @@ def process_articles(
     run_id: str,
     load_date: date,
     evidence: CaseEvidence | None = None,
+    limits: DocumentLimits = DocumentLimits(),
 ) -> BatchRows:
-    """Normalize, parse and extract every article of a batch, in input order.
-
-    Each article is isolated: one that fails normalization, parsing or extraction (any error)
-    is quarantined with the stage and the reason, and the rest of the batch loads.
-    """
+    """``iter_batch_rows`` gathered into one ``BatchRows`` (callers that hold a batch whole)."""
     rows = BatchRows()
-    parsed_articles: list[tuple[Article, NormalizedText]] = []
-
-    def normalized_texts() -> Iterator[str]:
-        # Lazily, so a parser in another process starts on the first texts while later ones
-        # are still being normalized; text i is always normalized before Doc i comes back.
-        for article in articles:
-            try:
-                norm = normalize(article.raw_text, evidence)
-            except Exception as error:
-                rows.quarantined.append(stage_failure(article, "normalize", failure_reason(error)))
-                continue
-            parsed_articles.append((article, norm))
-            yield norm.text
-
-    for index, doc in enumerate(parser.parse(normalized_texts())):
-        article, norm = parsed_articles[index]
-        if isinstance(doc, ParseFailure):
-            rows.quarantined.append(stage_failure(article, "nlp", doc.reason))
-            continue
-        try:
-            extracted = extract_document(
-                doc,
-                article.doc_id,
-                published_at=article.published_at,
-                url=article.url,
-                to_raw=norm.raw_span,
-            )
-        except Exception as error:
-            rows.quarantined.append(stage_failure(article, "extract", failure_reason(error)))
-            continue
-        rows.documents.append(document_row(article, norm, run_id, load_date, extracted))
-        rows.document_parts.extend(extracted.parts)
-        rows.sentences.extend(extracted.sentences)
-        rows.date_mentions.extend(extracted.date_mentions)
-        rows.mentions.extend(extracted.mentions)
-        rows.events.extend(extracted.events)
+    chunks = iter_batch_rows(
+        articles, parser, run_id=run_id, load_date=load_date, evidence=evidence, limits=limits
+    )
+    for chunk in accepted_chunks(chunks, lambda chunk: chunk):
+        rows.extend(chunk)
     return rows

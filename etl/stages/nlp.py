@@ -22,9 +22,12 @@ offsets are those of the whole text and no text is refused for the model's lengt
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import re
+import signal
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -74,6 +77,52 @@ class ParseFailure:
     """A text spaCy could not parse; ``reason`` names the error."""
 
     reason: str
+
+    @property
+    def timed_out(self) -> bool:
+        return self.reason.startswith(TIMEOUT_PREFIX)
+
+
+TIMEOUT_PREFIX = "timeout: "
+
+
+def timeout_reason(stage: str, budget_s: float, spent_s: float, per: str = "document") -> str:
+    """The quarantine reason of a document whose ``stage`` passed its time budget (``per``
+    document, or per part of a long one)."""
+    return (
+        f"{TIMEOUT_PREFIX}{stage} passed the time budget of {budget_s:g} s per {per} "
+        f"({spent_s:.1f} s spent)"
+    )
+
+
+class ParseTimeout(Exception):
+    """Parsing passed its time budget (raised by ``time_limit``'s alarm)."""
+
+    def __init__(self, budget_s: float) -> None:
+        super().__init__(budget_s)
+        self.budget_s = budget_s
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``ParseTimeout`` in the block once ``seconds`` have passed: the watchdog of a parse
+    child, whose work runs in its main thread (signals reach no other). spaCy returns to Python
+    between the parts of a long text (``part_chars``), so the alarm stops it within one part.
+    Without ``seconds``, or outside the main thread, no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise ParseTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 TOKEN_ATTRIBUTES_COMPONENT = "token_attributes"
@@ -231,24 +280,33 @@ def count_words(doc: Doc) -> int:
     return int(numpy.count_nonzero(flags.sum(axis=1) == 0)) if len(doc) else 0
 
 
-def split_text(text: str, part_chars: int = DEFAULT_PART_CHARS) -> list[str]:
-    """Cut ``text`` into parts whose concatenation is ``text``: each at most ``part_chars``
-    characters, cut at the best boundary in the second half of its window (a hard cut only when
-    the window has no whitespace at all), and no run without whitespace over ``MAX_RUN_CHARS``."""
-    parts = []
+def boundary_cuts(text: str, part_chars: int, *, space_follows: bool = False) -> list[int]:
+    """Where to cut ``text`` into pieces of at most ``part_chars`` characters: at the best
+    boundary in the second half of each window (a hard cut only when the window has no whitespace
+    at all). The whitespace of a boundary stays with the piece before it, or with the piece after
+    it when ``space_follows`` (so a piece never ends in spaces a per-piece clean-up would strip)."""
+    cuts = []
     start = 0
     while len(text) - start > part_chars:
         window_end = start + part_chars
         cut = window_end
         for pattern in _CUT_PATTERNS:
-            ends = [m.end() for m in pattern.finditer(text, start + part_chars // 2, window_end)]
-            if ends:
-                cut = ends[-1]
+            matches = list(pattern.finditer(text, start + part_chars // 2, window_end))
+            if matches:
+                last = matches[-1]
+                cut = last.start() + len(last.group().rstrip()) if space_follows else last.end()
                 break
-        parts.extend(_cut_long_runs(text[start:cut]))
+        cuts.append(cut)
         start = cut
-    parts.extend(_cut_long_runs(text[start:]))
-    return parts
+    return cuts
+
+
+def split_text(text: str, part_chars: int = DEFAULT_PART_CHARS) -> list[str]:
+    """Cut ``text`` into parts whose concatenation is ``text``: each at most ``part_chars``
+    characters, cut on the ``boundary_cuts``, and no run without whitespace over
+    ``MAX_RUN_CHARS``."""
+    edges = [0, *boundary_cuts(text, part_chars), len(text)]
+    return [piece for a, b in pairwise(edges) for piece in _cut_long_runs(text[a:b])]
 
 
 def _cut_long_runs(part: str) -> list[str]:
@@ -281,29 +339,40 @@ def failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-def parse_one(nlp: Language, text: str, part_chars: int = DEFAULT_PART_CHARS) -> Doc | ParseFailure:
-    """``parse_long``, with any error turned into a ``ParseFailure``."""
+def parse_one(
+    nlp: Language, text: str, part_chars: int = DEFAULT_PART_CHARS, timeout_s: float | None = None
+) -> Doc | ParseFailure:
+    """``parse_long`` within ``timeout_s``, any error or timeout turned into a ``ParseFailure``."""
+    started = time.monotonic()
     try:
-        return parse_long(nlp, text, part_chars)
+        with time_limit(timeout_s):
+            return parse_long(nlp, text, part_chars)
+    except ParseTimeout as timeout:
+        return ParseFailure(timeout_reason("nlp", timeout.budget_s, time.monotonic() - started))
     except Exception as error:  # any spaCy failure costs this text only
         return ParseFailure(failure_reason(error))
 
 
 def parse_batch(
-    nlp: Language, texts: Sequence[str], part_chars: int = DEFAULT_PART_CHARS
+    nlp: Language,
+    texts: Sequence[str],
+    part_chars: int = DEFAULT_PART_CHARS,
+    timeout_s: float | None = None,
 ) -> list[Doc | ParseFailure]:
-    """Parse a batch with one ``nlp.pipe`` (long texts in parts); if that fails, text by text,
-    so only the texts that fail alone become ``ParseFailure``."""
+    """Parse a batch with one ``nlp.pipe`` (long texts in parts); if that fails or passes
+    ``timeout_s`` per text, text by text, so only the texts that fail (or pass ``timeout_s``)
+    alone become ``ParseFailure``."""
     try:
         in_parts = [needs_parts(text, part_chars) for text in texts]
         whole_texts = [text for text, split in zip(texts, in_parts, strict=True) if not split]
-        whole_docs = iter(nlp.pipe(whole_texts, batch_size=len(texts)))
-        return [
-            parse_long(nlp, text, part_chars) if split else next(whole_docs)
-            for text, split in zip(texts, in_parts, strict=True)
-        ]
-    except Exception:
-        return [parse_one(nlp, text, part_chars) for text in texts]
+        with time_limit(timeout_s and timeout_s * len(texts)):
+            whole_docs = iter(nlp.pipe(whole_texts, batch_size=len(texts)))
+            return [
+                parse_long(nlp, text, part_chars) if split else next(whole_docs)
+                for text, split in zip(texts, in_parts, strict=True)
+            ]
+    except Exception:  # ParseTimeout too
+        return [parse_one(nlp, text, part_chars, timeout_s) for text in texts]
 
 
 def parse_texts(
@@ -312,11 +381,12 @@ def parse_texts(
     *,
     batch_size: int = 64,
     part_chars: int = DEFAULT_PART_CHARS,
+    timeout_s: float | None = None,
 ) -> Iterator[Doc | ParseFailure]:
     """Parse texts in batches of ``batch_size``, one Doc or ``ParseFailure`` per text, in order."""
     remaining = iter(texts)
     while batch := list(islice(remaining, batch_size)):
-        yield from parse_batch(nlp, batch, part_chars)
+        yield from parse_batch(nlp, batch, part_chars, timeout_s)
 
 
 class Parser(Protocol):
@@ -350,15 +420,20 @@ def _warm_up(model: str) -> None:
 
 
 def parse_to_bytes(
-    model: str, texts: list[str], batch_size: int, part_chars: int = DEFAULT_PART_CHARS
+    model: str,
+    texts: list[str],
+    batch_size: int,
+    part_chars: int = DEFAULT_PART_CHARS,
+    timeout_s: float | None = None,
 ) -> tuple[bytes, dict[int, str]]:
     """Parse ``texts`` in this (child) process: the Docs that parsed as one ``DocBin``, and the
-    reason of each text (by index) that did not."""
+    reason of each text (by index) that did not (or passed ``timeout_s``)."""
     nlp = load_pipeline(model)
     docs, failures = [], {}
-    for index, parsed in enumerate(
-        parse_texts(nlp, texts, batch_size=batch_size, part_chars=part_chars)
-    ):
+    parsed_texts = parse_texts(
+        nlp, texts, batch_size=batch_size, part_chars=part_chars, timeout_s=timeout_s
+    )
+    for index, parsed in enumerate(parsed_texts):
         if isinstance(parsed, ParseFailure):
             failures[index] = parsed.reason
         else:
@@ -392,11 +467,13 @@ class SubprocessParser:
         n_process: int = 1,
         chunk_size: int | None = None,
         part_chars: int = DEFAULT_PART_CHARS,
+        timeout_s: float | None = None,
     ):
         self.model = model
         self.batch_size = batch_size
         self.n_process = n_process
         self.part_chars = part_chars
+        self.timeout_s = timeout_s  # per text, enforced by an alarm in the child
         # Texts per request to a child: a few nlp.pipe batches, so the per-request cost (pickling,
         # the DocBin, the round trip) is paid less often than once per batch.
         self.chunk_size = chunk_size or batch_size
@@ -421,7 +498,7 @@ class SubprocessParser:
     def _submit(self, texts: list[str]) -> Future[tuple[bytes, dict[int, str]]]:
         try:
             return self._pool.submit(
-                parse_to_bytes, self.model, texts, self.batch_size, self.part_chars
+                parse_to_bytes, self.model, texts, self.batch_size, self.part_chars, self.timeout_s
             )
         except BrokenProcessPool:
             with self._restart_lock:

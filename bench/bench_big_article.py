@@ -1,0 +1,251 @@
+"""Benchmark: ``newsetl run`` over one huge article: wall time and peak memory.
+
+Three runs, each a fresh ``python -m etl.cli run`` into its own warehouse and lake:
+  (a) a 1.5 MB article on a single line (default settings),
+  (b) a 50 MB article of ordinary paragraphs with the default limits: refused by the file size
+      limit (``NEWSETL_MAX_FILE_BYTES``, 20 MB), the reason printed,
+  (c) the same article with ``NEWSETL_MAX_FILE_BYTES`` raised: loaded in parts
+      (``NEWSETL_DOCUMENT_PART_CHARS``).
+The articles are sentences of the seeds and ../shared/data recombined (as ``bench_pipeline.py``
+does). For each run it prints the wall time, the peak RSS of the whole process tree (the CLI,
+its spaCy children and Prefect's server, summed, sampled every 0.2 s) and what was loaded, with
+a check that every sentence and mention offset slices the document's text to the row's text.
+
+Then (d), the part a run's size does not change with spaCy: the commit (load, entity
+resolution, event clustering, lake export) of one document with the rows of (a) repeated until its
+text is as long as the big article's, staged copy by copy as a run stages a long document's parts,
+in a fresh process (wall time, its peak RSS).
+
+A run still going after ``--max-minutes`` is stopped and its figures so far are printed (spaCy
+parses about 25,000 characters per CPU second here, so the 50 MB article needs over half an
+hour of CPU).
+
+Run: ``python bench/bench_big_article.py [--mb 50] [--single-line-mb 1.5] [--max-minutes M]
+[--runs abdc]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import psutil
+from bench_pipeline import REPO, Timing, sentence_pools, tree_rss_bytes
+
+
+def offset_check(db: Path) -> list[tuple[str, int]]:
+    """Rows per table, and the sentences and mentions whose offsets do not slice their document's
+    text (and raw text) to the row's text. In Python: DuckDB's substr walks a long text from its
+    start for every row."""
+    counts = []
+    with duckdb.connect(str(db), read_only=True) as conn:
+        for table in ("documents", "sentences", "entity_mentions", "events"):
+            counts.append((table, conn.sql(f"select count(*) from {table}").fetchall()[0][0]))
+        texts = {
+            d: (t, r)
+            for d, t, r in conn.sql("select doc_id, text, raw_text from documents").fetchall()
+        }
+        sentences = conn.sql("select doc_id, start_char, end_char, text from sentences").fetchall()
+        mentions = conn.sql(
+            "select doc_id, start_char, end_char, raw_start_char, raw_end_char, text"
+            " from entity_mentions"
+        ).fetchall()
+    bad_sentences = sum(texts[d][0][a:b] != text for d, a, b, text in sentences)
+    bad_mentions = sum(
+        texts[d][0][a:b] != text or texts[d][1][ra:rb] != text for d, a, b, ra, rb, text in mentions
+    )
+    return [*counts, ("bad sentences", bad_sentences), ("bad mentions", bad_mentions)]
+
+
+def build_article(n_chars: int, single_line: bool, seed: int = 7) -> str:
+    """About ``n_chars`` characters of recombined news sentences: paragraphs of 3-8 sentences, or
+    one line."""
+    cased, _ = sentence_pools()
+    rng = random.Random(seed)
+    pieces: list[str] = ["Officials meet as talks resume", "" if single_line else "\n\n"]
+    size = 0
+    while size < n_chars:
+        paragraph = " ".join(rng.choice(cased) for _ in range(rng.randint(3, 8)))
+        pieces.append(paragraph + (" " if single_line else "\n\n"))
+        size += len(paragraph) + 2
+    return ("" if single_line else " ").join(pieces).strip() + "\n"
+
+
+def run_cli(
+    workdir: Path, source: Path, env: dict, name: str, max_seconds: float
+) -> tuple[Timing, str, bool]:
+    """``python -m etl.cli run`` of ``source``: wall time and peak RSS of its process tree, its
+    output, and whether it finished within ``max_seconds`` (else it is stopped)."""
+    out_path = workdir / f"{name}.out"
+    args = [sys.executable, "-m", "etl.cli", "run", "--source", str(source)]
+    args += ["--db", str(workdir / f"{name}.duckdb"), "--lake", str(workdir / f"{name}-lake")]
+    started = time.perf_counter()
+    peak = 0
+    with out_path.open("w") as out:
+        process = psutil.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
+        while process.poll() is None and time.perf_counter() - started < max_seconds:
+            peak = max(peak, tree_rss_bytes(process))
+            time.sleep(0.2)
+        finished = process.poll() is not None
+        if not finished:
+            for member in [*process.children(recursive=True), process]:
+                member.kill()
+            process.wait()
+    timing = Timing(time.perf_counter() - started, peak / 2**20)
+    return timing, out_path.read_text(), finished
+
+
+def report(name: str, timing: Timing, db: Path, output: str, finished: bool) -> None:
+    state = "" if finished else " (stopped unfinished: figures so far)"
+    print(
+        f"{name}: {timing.seconds:.1f} s wall, peak RSS {timing.peak_rss_mib:,.0f} MiB (tree)"
+        + state,
+        flush=True,
+    )
+    for line in output.splitlines():
+        if "quarantined" in line or "too large" in line or "documents" in line:
+            print(f"    | {line.strip()}")
+    if not finished:
+        return
+    counts = offset_check(db)
+    print("    " + ", ".join(f"{value:,} {label}" for label, value in counts), flush=True)
+
+
+def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
+    """(d) in this process: stage ``copies`` shifted copies of the one document of
+    ``source_db`` as one document, commit and publish it, print the time and peak RSS."""
+    import copy
+    import resource
+    from datetime import UTC, datetime
+
+    from etl.run import commit
+    from etl.run.plan import LoadPlan, settings_for_commit
+    from etl.run.stats import RunStats, new_run_id
+    from etl.settings import Settings
+    from etl.stages.document import BatchRows, ExtractedDocument, shift_into_document
+    from etl.stages.ingest.readers import make_article
+
+    with duckdb.connect(str(source_db), read_only=True) as conn:
+        tables = {
+            name: conn.sql(f"select * from {name}").to_arrow_table().to_pylist()
+            for name in (
+                "documents",
+                "sentences",
+                "entity_mentions",
+                "events",
+                "date_mentions",
+                "document_parts",
+            )
+        }
+    (document,) = tables["documents"]
+    started = time.perf_counter()
+    whole = make_article(document["raw_text"] * copies, "utf-8", document["source_uri"], {})
+    settings = settings_for_commit(
+        Settings(db_path=workdir / "commit.duckdb", lake_dir=workdir / "commit-lake"), [whole]
+    )
+    stats = RunStats(new_run_id(datetime.now(UTC)), datetime.now(UTC), str(workdir))
+    staged = []
+    for k in range(copies):
+        part = ExtractedDocument(
+            sentences=copy.deepcopy(tables["sentences"]),
+            mentions=copy.deepcopy(tables["entity_mentions"]),
+            events=copy.deepcopy(tables["events"]),
+            event_findings=[],
+            date_mentions=copy.deepcopy(tables["date_mentions"]),
+            n_words=0,
+            anatomy=None,
+            parts=copy.deepcopy(tables["document_parts"]),
+            published_at=None,
+            published_at_source=None,
+        )
+        # (a)'s ids already carry its own part numbers: copies take numbers beyond them.
+        shift_into_document(
+            part,
+            k * 1_000_003,
+            k * len(document["text"]),
+            k * len(document["raw_text"]),
+            k * len(tables["sentences"]),
+            k * len(tables["document_parts"]),
+        )
+        rows = BatchRows(partial=True)
+        rows.add(part)
+        if k == copies - 1:
+            rows.documents.append(
+                {
+                    **document,
+                    "text": document["text"] * copies,
+                    "raw_text": document["raw_text"] * copies,
+                    "run_id": stats.run_id,
+                }
+            )
+        staged.append(commit.stage_batch(settings, stats.run_id, f"00000-{k:04d}", rows))
+    stats.docs_seen = stats.docs_loaded = 1
+    commit.commit_run(settings, stats, LoadPlan(to_process=[whole]), staged, [])
+    commit.publish_lake(settings, stats.run_id)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n_mentions = len(tables["entity_mentions"]) * copies
+    print(
+        f"(d) commit of one document of {len(document['text']) * copies:,} characters "
+        f"({n_mentions:,} mentions, {len(tables['events']) * copies:,} events): "
+        f"{time.perf_counter() - started:.1f} s wall, peak RSS {peak_mib:,.0f} MiB "
+        f"(DuckDB memory limit {settings.warehouse_memory_limit})",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=50.0, help="size of the big article")
+    parser.add_argument("--single-line-mb", type=float, default=1.5)
+    parser.add_argument("--max-minutes", type=float, default=240.0, help="per run")
+    parser.add_argument("--runs", default="abdc", help="which runs, in this order (default abdc)")
+    parser.add_argument("--commit-from", type=Path, help=argparse.SUPPRESS)  # (d)'s process
+    parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.commit_from:
+        commit_copies(args.commit_from, args.copies, args.commit_from.parent)
+        return
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("NEWSETL_MAX_FILE_BYTES", None)
+    with tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
+        workdir = Path(tmp)
+        env["PREFECT_HOME"] = str(workdir / "prefect")  # never the caller's folder
+        single, big = workdir / "single", workdir / "big"
+        single.mkdir()
+        big.mkdir()
+        line = build_article(int(args.single_line_mb * 1_000_000), single_line=True)
+        (single / "single-line.txt").write_text(line, "utf8")
+        article = build_article(int(args.mb * 1_000_000), single_line=False)
+        (big / "big.txt").write_text(article, "utf8")
+        size = (big / "big.txt").stat().st_size
+        print(f"articles: single line {len(line.encode()):,} bytes, big {size:,} bytes", flush=True)
+
+        copies = max(1, round(size / len(line.encode())))
+        del line, article
+        limit = args.max_minutes * 60
+        raised = {**env, "NEWSETL_MAX_FILE_BYTES": str(size + 1)}
+        cli_runs = {
+            "a": ("(a) single line, defaults", single, env, "single"),
+            "b": ("(b) big article, defaults", big, env, "refused"),
+            "c": ("(c) big article, limit raised", big, raised, "big"),
+        }
+        for run in args.runs:
+            if run == "d":  # needs (a)'s warehouse
+                source_db = str(workdir / "single.duckdb")
+                command = [sys.executable, __file__, "--commit-from", source_db]
+                subprocess.run([*command, "--copies", str(copies)], env=env, check=True)
+                continue
+            title, source, run_env, name = cli_runs[run]
+            timing, output, done = run_cli(workdir, source, run_env, name, limit)
+            report(title, timing, workdir / f"{name}.duckdb", output, done)
+
+
+if __name__ == "__main__":
+    main()
