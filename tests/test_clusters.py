@@ -290,11 +290,17 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
         "CREATE TABLE document_terms (doc_id VARCHAR, term VARCHAR, n BIGINT, weight DOUBLE)"
     )
     query = read_sql("load/documents_for_clustering.sql")
-    found = {row[0]: row for row in con.execute(query, {"all": True, "doc_ids": []}).fetchall()}
+    found = {
+        row[0]: row
+        for row in con.execute(query, {"all": True, "doc_ids": [], "chunk_ids": []}).fetchall()
+    }
+    # A chunk of the run's new documents: word frequencies count all of them.
+    chunk = con.execute(query, {"all": False, "doc_ids": ["a", "b", "c"], "chunk_ids": ["a"]})
+    assert [row[5] for row in chunk.fetchall()] == [found["a"][5]]
     # Profiles of new documents count the stored documents' words (document_terms), not texts.
     con.execute("DELETE FROM documents WHERE doc_id = 'b'")
     con.execute("INSERT INTO document_terms VALUES ('b', 'inmate', 1, NULL)")
-    only_a = con.execute(query, {"all": False, "doc_ids": ["a"]}).fetchall()
+    only_a = con.execute(query, {"all": False, "doc_ids": ["a"], "chunk_ids": ["a"]}).fetchall()
     assert [row[0] for row in only_a] == ["a"]
     assert {t["term"]: t["n_documents"] for t in only_a[0][5]}["inmate"] == 2
     terms = {

@@ -77,7 +77,9 @@ class Labelled:
                     )
                 )
                 documents = fetch_arrow(
-                    conn, "load/documents_for_clustering.sql", {"all": True, "doc_ids": []}
+                    conn,
+                    "load/documents_for_clustering.sql",
+                    {"all": True, "doc_ids": [], "chunk_ids": []},
                 )
         finally:
             engine.dispose()

@@ -61,6 +61,7 @@ from etl.storage.warehouse.engine import fetch_arrow, run_script
 Pair = tuple[str, str]
 _LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
+PROFILE_CHUNK_DOCUMENTS = 250
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -85,18 +86,21 @@ class NewProfiles(NamedTuple):
 
 def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
     """Profiles of documents with the corpus statistics as they are now."""
-    if not doc_ids:
-        return NewProfiles({}, {})
-    inputs = _fetch(conn, "documents_for_clustering", all=False, doc_ids=doc_ids)
-    term_counts = {
-        doc_id: [(item["term"], item["n"]) for item in counts or []]
+    new = NewProfiles({}, {})
+    # A chunk at a time: the words of every document at once overran DuckDB's memory cap.
+    for start in range(0, len(doc_ids), PROFILE_CHUNK_DOCUMENTS):
+        chunk = doc_ids[start : start + PROFILE_CHUNK_DOCUMENTS]
+        inputs = _fetch(
+            conn, "documents_for_clustering", all=False, doc_ids=doc_ids, chunk_ids=chunk
+        )
+        new.profiles.update(document_profiles(inputs))
         for doc_id, counts in zip(
             inputs.column("doc_id").to_pylist(),
             inputs.column("term_counts").to_pylist(),
             strict=True,
-        )
-    }
-    return NewProfiles(document_profiles(inputs), term_counts)
+        ):
+            new.term_counts[doc_id] = [(item["term"], item["n"]) for item in counts or []]
+    return new
 
 
 def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:

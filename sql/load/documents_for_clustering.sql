@@ -5,13 +5,14 @@
 -- opening with their counts (term_counts, stored in document_terms) and the 64 most distinctive
 -- of them with their document frequency over the stored documents' words and these documents'
 -- own (reports of one event share its particular vocabulary: "handcuffs", "escape").
--- Every document when $all (fitting the model), else the documents $doc_ids (the profiles
--- incremental clustering computes and stores).
+-- Every document when $all (fitting the model), else the documents $chunk_ids of the run's new
+-- documents $doc_ids (the profiles incremental clustering computes and stores, a chunk at a time:
+-- word frequencies count all of $doc_ids).
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
     WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL
-      AND ($all OR doc_id IN (SELECT unnest($doc_ids::VARCHAR[])))
+      AND ($all OR doc_id IN (SELECT unnest($chunk_ids::VARCHAR[])))
     GROUP BY ALL
 ),
 ranked AS (
@@ -63,6 +64,7 @@ terms AS (
     FROM term_counts AS t
     JOIN term_spread AS s USING (term)
     CROSS JOIN corpus AS c
+    WHERE $all OR t.doc_id IN (SELECT unnest($chunk_ids::VARCHAR[]))
     GROUP BY t.doc_id
 )
 SELECT d.doc_id, d.publisher, d.published_at,
@@ -71,5 +73,5 @@ SELECT d.doc_id, d.publisher, d.published_at,
 FROM documents AS d
 LEFT JOIN salient AS e USING (doc_id)
 LEFT JOIN terms AS t USING (doc_id)
-WHERE $all OR d.doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
+WHERE $all OR d.doc_id IN (SELECT unnest($chunk_ids::VARCHAR[]))
 ORDER BY d.doc_id;
