@@ -38,6 +38,7 @@ COMPARED = {
     "event_pairs": "first_event_id, second_event_id",
     "event_blocks": "block, event_id",
     "document_profiles": "doc_id, entity_id",
+    "document_terms": "doc_id, term",
 }
 EVENT_TYPES = ("CONSULT", "ACCUSE", "AGREE")
 
