@@ -91,7 +91,7 @@ class Labelled:
             event_id: instance
             for _, _, instance, event_id in match_all(self.gold, prediction.event_ids)
         }
-        self.topic_of = np.array([int(self.topic(event)) for event in self.events])
+        self.topic_of = np.array([self.topic(event) for event in self.events])
         # Every block compared in full: the spreads tried below never prune a pair.
         widest = max(SPREADS) + max(slack for slack in PUBLICATION_SLACKS if slack)
         self.pairs = np.array(candidate_pairs(self.events, self.profiles, widest))
@@ -115,8 +115,9 @@ class Labelled:
     def topic(self, event: Event) -> str:
         return self.doc_key_of[event.doc_id].split("/")[0]
 
-    def topics(self) -> list[int]:
-        return sorted(set(self.topic_of.tolist()))
+    def topics(self) -> list[str]:
+        """Topic names, numbers in numeric order ("3" before "12")."""
+        return sorted(set(self.topic_of.tolist()), key=lambda topic: (len(topic), topic))
 
     def clusters(self, keep: np.ndarray, model: CorefModel) -> dict[str, str]:
         """event_id -> cluster key for the events where ``keep`` (a mask) is true."""
