@@ -54,3 +54,38 @@ def test_one_cluster_per_reported_event_scores_a_share_of_one():
             docs_of.setdefault(instance, set()).add(doc)
     multi = {instance for instance, docs in docs_of.items() if len(docs) >= 2}
     assert set(largest_cluster_share(matched, docs_of, multi).values()) == {1.0}
+
+
+def test_the_story_loaded_by_the_flow_keeps_each_meeting_apart_and_its_reports_together(
+    prefect_harness, tmp_path
+):
+    """The real flow over the rewrites: every report of the September meeting whose meeting was
+    extracted shares one cluster, and the meetings of August (dated in the text) and November
+    (dated only by its publication day, eight weeks later) stay events of their own."""
+    import duckdb
+
+    from etl.evaluate.coref import evaluate_coref
+    from flows.pipeline import newsetl_run
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, STORY / "docs")
+    newsetl_run(settings=settings)
+    events = evaluate_coref(STORY / "gold.jsonl", settings.db_path)["warehouse"]["events"]
+    gold = gold_mentions(read_gold(STORY / "gold.jsonl"), "events")
+    reports = {doc for doc, spans in gold.items() if any(m[2] == "M" for m in spans)}
+    assert events["largest_cluster_share"]["M"] >= 0.5
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        clusters = dict(
+            con.execute(
+                """
+                SELECT regexp_extract(d.source_uri, '(s[0-9]+)\\.txt$', 1),
+                       list(DISTINCT e.cluster_id)
+                FROM events AS e JOIN documents AS d USING (doc_id)
+                WHERE e.event_type = 'CONSULT' AND e.trigger_text = 'met'
+                GROUP BY ALL
+                """
+            ).fetchall()
+        )
+    september = {cluster for doc in reports for cluster in clusters.get(doc[6:], [])}
+    assert september
+    assert not september & (set(clusters["s12"]) | set(clusters["s13"]))
