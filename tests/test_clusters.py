@@ -259,6 +259,41 @@ def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates
     assert clusters[cluster_of["m1"]]["event_date"] == date(2017, 9, 19)
 
 
+def test_a_family_slack_bounds_meetings_by_their_publication_day_but_not_attacks():
+    """Meetings are reported on their day or soon after; a killing may be reported at a trial
+    weeks later: the publication slack of a type family overrides the overall one."""
+    from dataclasses import replace
+
+    model = replace(
+        clustering.default_model(),
+        publication_slack_days=None,
+        family_publication_slack={family_of("CONSULT"): 7},
+    )
+    assert model.publication_slack("AGREE") == 7 and model.publication_slack("ASSAULT") is None
+    november = date(2017, 11, 14)
+    rows = [
+        event("m1", "rferl", "CONSULT", "NAZ", "KGZ", date(2017, 9, 19), "met"),
+        event("m2", "reuters", "CONSULT", "NAZ", "KGZ", date(2017, 9, 20), "met", "publication"),
+        event("m3", "reuters2", "CONSULT", "NAZ", "KGZ", november, "met", "publication"),
+        event("k1", "rferl", "ASSAULT", "NAZ", "KGZ", date(2017, 9, 19), "killed"),
+        event("k2", "reuters2", "ASSAULT", "NAZ", "KGZ", november, "killed", "publication"),
+    ]
+    cluster_of, _ = run(rows, model)
+    assert cluster_of["m1"] == cluster_of["m2"] != cluster_of["m3"]
+    assert cluster_of["k1"] == cluster_of["k2"]
+
+
+def test_the_committed_model_reads_its_family_slacks():
+    import json
+
+    data = json.loads(clustering.MODEL_PATH.read_text(encoding="utf-8"))
+    model = CorefModel.from_json(data)
+    assert model.family_publication_slack == (data.get("family_publication_slack_days") or {})
+    for family, slack in model.family_publication_slack.items():
+        kind = next(k for k, f in clustering.type_families().items() if f == family)
+        assert model.publication_slack(kind) == slack
+
+
 def test_documents_for_clustering_lists_each_documents_distinctive_opening_words():
     import duckdb
 

@@ -99,6 +99,8 @@ def test_gold_mentions_match_overlapping_predictions_and_count_multi_document_ev
     result = score_matches(gold, matched)
     assert (result["n_gold"], result["n_matched"]) == (4, 3)
     assert (result["gold_multi_doc_instances"], result["found_in_two_docs"]) == (1, 1)
+    # MEET is reported by three documents; cluster c1 holds two of them (1/c was not matched).
+    assert result["largest_cluster_share"] == {"MEET": round(2 / 3, 4)}
     assert result["pairwise"]["across"]["f1"] == pytest.approx(1.0)
 
 

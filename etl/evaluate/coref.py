@@ -41,6 +41,8 @@ from etl.storage.warehouse.engine import fetch_arrow, make_engine
 
 ENTITY_TAG_PREFIXES = ("HUMAN_PART", "NON_HUMAN_PART", "LOC_")
 KINDS = ("events", "entities")
+# Gold instances whose largest cluster share is listed one by one (a small check, not ECB+).
+SHARES_LISTED = 10
 
 
 @dataclass
@@ -152,12 +154,32 @@ def score_matches(
         matched_docs_of[instance].add(doc)
     multi_doc = {instance for instance, docs in gold_docs_of.items() if len(docs) >= 2}
     return {
+        "largest_cluster_share": largest_cluster_share(matched, gold_docs_of, multi_doc),
         "n_gold": sum(len(spans) for spans in gold.values()),
         "n_matched": len(matched),
         "pairwise": pairwise_scores(pairs),
         "conll": conll_scores(key, response),
         "gold_multi_doc_instances": len(multi_doc),
         "found_in_two_docs": sum(len(matched_docs_of[i]) >= 2 for i in multi_doc),
+    }
+
+
+def largest_cluster_share(
+    matched: list[tuple[str, tuple[int, int], str, str]],
+    gold_docs_of: dict[str, set[str]],
+    instances: set[str],
+) -> dict[str, float]:
+    """instance -> the share of the documents reporting it that one predicted cluster holds (the
+    cluster holding most of them): "ten reports of one meeting, one cluster" is a share of 1.0."""
+    docs_of_cluster: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for doc, _, instance, cluster in matched:
+        docs_of_cluster[instance, cluster].add(doc)
+    largest: dict[str, int] = defaultdict(int)
+    for (instance, _), docs in docs_of_cluster.items():
+        largest[instance] = max(largest[instance], len(docs))
+    return {
+        instance: round(largest[instance] / len(gold_docs_of[instance]), 4)
+        for instance in sorted(instances)
     }
 
 
@@ -224,6 +246,19 @@ def _kind_lines(name: str, label: str, result: dict) -> list[str]:
         f"{result['found_in_two_docs']}/{result['gold_multi_doc_instances']} gold multi-document "
         "instances found in >= 2 documents"
     )
+    shares = result.get("largest_cluster_share") or {}
+    if shares:
+        lines.append(
+            f"{name:<9} {label:<9} largest cluster share of a gold multi-document instance's "
+            f"documents: mean {sum(shares.values()) / len(shares):.3f}"
+            + (
+                " ("
+                + ", ".join(f"{instance} {share:.2f}" for instance, share in shares.items())
+                + ")"
+                if len(shares) <= SHARES_LISTED
+                else ""
+            )
+        )
     return lines
 
 

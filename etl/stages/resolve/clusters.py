@@ -26,9 +26,10 @@ Clusters are formed by average-link agglomeration over the scored pairs (pairs n
 count as probability 0): the two clusters with the highest mean pair probability merge while it is
 at least the threshold and the days their members' dates allow still meet within the learned
 spread: a date read from the text is that day, a date that is only a publication day allows the
-learned slack of days before it (reports of a meeting appear on its day or soon after). So two
-meetings of the same people weeks apart stay two events, even when no report dates them in its
-text. The ``cluster_id`` is ``stable_id`` of the cluster's earliest
+learned slack of days before it, per type family (reports of a meeting appear on its day or soon
+after; a killing is reported again at a trial months later, so that family may stay unbounded).
+So two meetings of the same people weeks apart stay two events, even when no report dates them in
+its text. The ``cluster_id`` is ``stable_id`` of the cluster's earliest
 event (by date, then id; undated events last): deterministic, independent of row order.
 """
 
@@ -150,12 +151,18 @@ def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[s
 class CorefModel:
     """Logistic weights over ``FEATURES`` (intercept first), merge threshold, widest date spread,
     and how many days before its publication day an event dated only by it may have happened
-    (None: a publication day bounds nothing)."""
+    (None: a publication day bounds nothing), overall and per type family: a killing is
+    reported at a trial years later, a meeting is reported on its day or the next."""
 
     weights: tuple[float, ...]
     threshold: float
     max_date_spread_days: int
     publication_slack_days: int | None = None
+    family_publication_slack: dict[str, int | None] = field(default_factory=dict)
+
+    def publication_slack(self, event_type: str) -> int | None:
+        """Days before its publication day an event of this type may have happened."""
+        return self.family_publication_slack.get(family_of(event_type), self.publication_slack_days)
 
     def probability(self, features: Sequence[float]) -> float:
         score = self.weights[0] + sum(
@@ -172,6 +179,7 @@ class CorefModel:
             data["threshold"],
             data["max_date_spread_days"],
             data.get("publication_slack_days"),
+            data.get("family_publication_slack_days") or {},
         )
 
 
@@ -355,6 +363,8 @@ def scored_pairs(
 
 def _widest_gap(model: CorefModel) -> int:
     """Most days between the dates of two events that may still be one event."""
+    # Family slacks only forbid merges, so they widen no comparison (incremental clustering,
+    # etl/run/incremental_coref.py, compares the same window).
     return model.max_date_spread_days + (model.publication_slack_days or 2)
 
 
@@ -379,9 +389,10 @@ def _bounds(event: Event, model: CorefModel) -> tuple[date | None, date | None]:
     # A publication day is when the report appeared: the event was then or shortly before (a
     # report weeks later would date it in the text). Without a learned slack it bounds nothing:
     # later reports of an event (a trial, an anniversary) appear weeks after it.
-    if model.publication_slack_days is None:
+    slack = model.publication_slack(event.event_type)
+    if slack is None:
         return None, None
-    return event.event_date - timedelta(days=model.publication_slack_days), event.event_date
+    return event.event_date - timedelta(days=slack), event.event_date
 
 
 def _joined_bounds(first: _Cluster, second: _Cluster) -> tuple[date | None, date | None]:
