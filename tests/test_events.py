@@ -132,6 +132,21 @@ def test_scorer_learns_weights_and_drops_below_its_threshold():
     assert scorer.keeps(right) and not scorer.keeps(wrong)
 
 
+def test_a_sentence_keeps_its_best_event_and_others_only_when_clearly_right():
+    from etl.stages.extract.event_scoring import ASIDE, EventScorer
+
+    scorer = EventScorer({"clause:main": 1.0, "clause:background": 0.5}, 0.0, 0.5, 0.9)
+    main, background = ("clause:main",), ("clause:background",)
+    # p(main) = 0.73, p(background) = 0.62: both pass 0.5, only the best is kept
+    assert scorer.select([main, background, main]) == [True, False, True]
+    assert scorer.select([background]) == [True]  # alone, it is the sentence's best
+    assert scorer.select([background, ("clause:background", ASIDE)]) == [True, True]
+    lenient = EventScorer(scorer.weights, 0.0, 0.5, 0.6)
+    assert lenient.select([main, background]) == [True, True]
+    flat = EventScorer(scorer.weights, 0.0, 0.65)  # no others threshold: each on its own
+    assert flat.select([main, background]) == [True, False]
+
+
 def test_nominalization_comes_from_wordnet_not_the_seeds():
     lexicon = load_event_lexicon()
     accusation = lexicon.words[("accusation", "NOUN")]

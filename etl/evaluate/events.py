@@ -39,11 +39,12 @@ from etl.stages.extract.event_scoring import (
     ASIDE,
     KEEP_ALL,
     L2_GRID,
+    OTHERS_GRID,
     THRESHOLD_GRID,
     EventScorer,
     fit_weights,
 )
-from etl.stages.extract.events import EventFinding
+from etl.stages.extract.events import EventFinding, kept_findings
 
 FORMS = ("cased", "degraded")
 STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
@@ -226,7 +227,7 @@ Pairs = list[tuple[GoldSentence, list[dict]]]
 def _kept(scored: list[Scored], scorer: EventScorer) -> dict[str, Pairs]:
     by_form: dict[str, Pairs] = {form: [] for form in FORMS}
     for form, record, predicted in scored:
-        by_form[form].append((record, [p.row for p in predicted if scorer.keeps(p.features)]))
+        by_form[form].append((record, [p.row for p in kept_findings(predicted, scorer)]))
     return by_form
 
 
@@ -244,36 +245,38 @@ def _examples(scored: list[Scored]) -> list[tuple[tuple[str, ...], bool]]:
     ]
 
 
-def _inner_choice(scored: list[Scored], l2_penalty: float) -> tuple[float, float]:
-    """(pooled F1, threshold) of ``l2_penalty`` by cross-validation within ``scored``: each
-    inner fold is scored by weights fitted without it, and the threshold is the one whose F1
-    over these out-of-fold scores is best (ties go low), so that neither the prior strength
-    nor the threshold is chosen on scores of the sentences the weights were fitted on."""
+def _inner_choice(scored: list[Scored], l2_penalty: float) -> tuple[float, tuple[float, float]]:
+    """(pooled F1, (threshold, others threshold)) of ``l2_penalty`` by cross-validation within
+    ``scored``: each inner fold is scored by weights fitted without it, and the thresholds are
+    the pair whose F1 over these out-of-fold scores is best (ties go low), so that neither the
+    prior strength nor the thresholds are chosen on scores of the sentences the weights were
+    fitted on."""
     models = []
     for fold in range(INNER_FOLDS):
         train = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) != fold]
         test = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) == fold]
         models.append((test, fit_weights(_examples(train), l2_penalty)))
 
-    def f1_at(threshold: float) -> float:
+    def f1_at(thresholds: tuple[float, float]) -> float:
         pairs: Pairs = []
         for test, (weights, bias) in models:
-            for form_pairs in _kept(test, EventScorer(weights, bias, threshold)).values():
+            for form_pairs in _kept(test, EventScorer(weights, bias, *thresholds)).values():
                 pairs += form_pairs
         return _score(pairs)["f1"]
 
-    threshold = max(THRESHOLD_GRID, key=lambda t: (f1_at(t), -t))
-    return f1_at(threshold), threshold
+    grid = [(t, o) for t in THRESHOLD_GRID for o in OTHERS_GRID if o >= t]
+    thresholds = max(grid, key=lambda pair: (f1_at(pair), -pair[0], -pair[1]))
+    return f1_at(thresholds), thresholds
 
 
 def fit_scorer(scored: list[Scored]) -> EventScorer:
     """Scorer weights fitted on these predictions (an event is right when its type is the gold
-    type), with the prior strength and the threshold that cross-validate best within them
+    type), with the prior strength and the thresholds that cross-validate best within them
     (``_inner_choice``), both forms pooled."""
     choices = {l2: _inner_choice(scored, l2) for l2 in L2_GRID}
     l2_penalty = max(L2_GRID, key=lambda l2: (choices[l2][0], l2))
     weights, bias = fit_weights(_examples(scored), l2_penalty)
-    return EventScorer(weights, bias, choices[l2_penalty][1])
+    return EventScorer(weights, bias, *choices[l2_penalty][1])
 
 
 def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int = 0) -> dict:
@@ -288,7 +291,7 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
         train = [s for s in scored if fold_of(s[1].record_id, folds, repeat) != fold]
         test = [s for s in scored if fold_of(s[1].record_id, folds, repeat) == fold]
         scorer = fit_scorer(train)
-        thresholds.append(scorer.threshold)
+        thresholds.append(scorer)
         test_pairs = _kept(test, scorer)
         train_pairs = _kept(train, scorer)
         per_fold.append(
@@ -315,13 +318,18 @@ def score_all(gold_path: Path, nlp: Language) -> list[Scored]:
     return list(predicted_forms(read_gold(gold_path), nlp, KEEP_ALL))
 
 
+def _thresholds(scorer: EventScorer) -> str:
+    others = scorer.threshold if scorer.others_threshold is None else scorer.others_threshold
+    return f"{scorer.threshold:.2f}/{others:.2f}"
+
+
 def format_cross_validation(result: dict) -> str:
     """Fitted and held-out figures side by side, per form, with the fitted - held-out gap."""
     header = f"{'form':<10}{'figure':<10}{'P':>8}{'R':>8}{'F1':>8}{'actor':>8}{'recip.':>8}"
     lines = [
         f"{result['folds']}-fold cross-validation by gold sentence; learned: event scorer "
-        f"(threshold {result['scorer'].threshold:.2f} fitted on all, per fold "
-        + ", ".join(f"{t:.2f}" for t in result["fold_thresholds"])
+        f"(thresholds best / others {_thresholds(result['scorer'])} fitted on all, per fold "
+        + ", ".join(_thresholds(scorer) for scorer in result["fold_thresholds"])
         + ")",
         header,
         "-" * len(header),

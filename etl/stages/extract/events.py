@@ -1159,7 +1159,20 @@ def extract_event_findings(
     if scorer is None:
         scorer = load_scorer(data_dir / "event_scorer.tsv")
     findings = _all_findings(doc, mentions, doc_id, published_at, to_raw, data_dir)
-    return [finding for finding in findings if scorer.keeps(finding.features)]
+    return kept_findings(findings, scorer)
+
+
+def kept_findings(findings: Sequence[EventFinding], scorer: EventScorer) -> list[EventFinding]:
+    """The findings the scorer keeps, each sentence's candidates judged together
+    (``EventScorer.select``: a sentence's best event, and others only when clearly right)."""
+    by_sentence: dict[int, list[EventFinding]] = {}
+    for finding in findings:
+        by_sentence.setdefault(finding.row["sentence_idx"], []).append(finding)
+    kept = set()
+    for group in by_sentence.values():
+        chosen = scorer.select([finding.features for finding in group])
+        kept.update(id(finding) for finding, keep in zip(group, chosen, strict=True) if keep)
+    return [finding for finding in findings if id(finding) in kept]
 
 
 def _all_findings(
