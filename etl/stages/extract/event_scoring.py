@@ -2,7 +2,7 @@
 
 Every event the rules find carries a few categorical features: the rule that found it, how
 the lexicon derived its trigger (seed word or a WordNet synonym, hyponym or nominalization),
-the clause it sits in, its factuality, and the semantic class of its actor and recipient (a
+the clause it sits in, and the semantic class of its actor and recipient (a
 named party, a common noun naming people or a group per WordNet, a pronoun, a thing, none).
 A logistic regression over these features estimates the probability that the event type is
 right. A sentence reports one main event: its candidates compete, the best-scoring one is
