@@ -669,12 +669,30 @@ def _prepositional_object(token: Token, preps: frozenset[str], skip: set[int]) -
     return None
 
 
-def _arguments_of(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None, Token | None]:
-    """(actor, recipient) tokens of a candidate; whatever the rule, a place is no recipient."""
+def _arguments_of(
+    candidate: Candidate, lexicon: Lexicon, classes: dict[tuple[str, str], str]
+) -> tuple[Token | None, Token | None]:
+    """(actor, recipient) tokens of a candidate; whatever the rule, a place is no recipient,
+    and a thing is one only when the clause names no party: the recipient of an event is a
+    party, so "accepted a *formula* for ending its dispute with its *European* partners" is
+    about the partners, "called off a strike after talks with the *government*" too."""
     actor, recipient = _rule_arguments(candidate, lexicon)
     if recipient is not None and _is_place(recipient, lexicon.grammar):
         recipient = None
+    if recipient is not None and candidate.rule != "evaluative" and _is_thing(recipient, classes):
+        recipient = _named_in_content(candidate.clause, actor, lexicon) or recipient
     return actor, recipient
+
+
+def _is_thing(token: Token, classes: dict[tuple[str, str], str]) -> bool:
+    """A common noun that names neither people nor a group (WordNet class of its most frequent
+    sense) and carries no name among its modifiers ("French mediation" names France)."""
+    return (
+        token.pos_ == "NOUN"
+        and not token.ent_type_
+        and classes.get((_lemma(token), "NOUN")) not in PARTY_CLASSES
+        and not any(_is_name_token(t) for t in token.subtree)
+    )
 
 
 def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | None, Token | None]:
@@ -1213,7 +1231,7 @@ def _all_findings(
                 candidate, classes
             ):
                 continue  # "hosts an air base" is no visit: the sense needs a party as object
-            actor_token, recipient_token = _arguments_of(candidate, lexicon)
+            actor_token, recipient_token = _arguments_of(candidate, lexicon, classes)
             actors = resolver.resolve(actor_token)
             recipients = resolver.resolve(recipient_token)
             if not actors and not recipients:
@@ -1267,7 +1285,8 @@ def _all_findings(
     return rows
 
 
-# WordNet classes of common nouns that name where something is, not who acts.
+# WordNet classes of common nouns that name who acts (people, groups), and where something is.
+PARTY_CLASSES = frozenset({"noun.person", "noun.group"})
 FACILITY_CLASSES = frozenset({"noun.location", "noun.artifact"})
 
 
@@ -1302,7 +1321,7 @@ def _party_class(argument: Argument | None, classes: dict[tuple[str, str], str])
         return "pronoun"
     for form in (head, head[:-1] if head.endswith("s") else head):
         found = classes.get((form, "NOUN"))
-        if found in {"noun.person", "noun.group"}:
+        if found in PARTY_CLASSES:
             return "people"
         if found in FACILITY_CLASSES:
             return "place"
