@@ -439,3 +439,16 @@ def test_a_country_hosting_a_base_is_not_consulting_it(nlp):
     assert not [r for r in rows if r["event_type"] == "CONSULT"]
     rows = run(nlp, "Kyrgyzstan hosted the Russian president on Tuesday.")
     assert [r for r in rows if r["event_type"] == "CONSULT"]
+
+
+def test_a_thing_is_the_recipient_only_when_the_clause_names_no_party(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    def arguments(text: str) -> set[tuple[str, str | None]]:
+        rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+        return {(r["event_type"], r["recipient_text"]) for r in rows}
+
+    text = "The teachers' union called off the strike after talks with the Kenyan government."
+    assert ("CONCEDE", "Kenyan") in arguments(text)
+    assert ("REJECT", "plan") in arguments("The rebels rejected the plan on Friday.")
