@@ -452,3 +452,13 @@ def test_a_thing_is_the_recipient_only_when_the_clause_names_no_party(nlp):
     text = "The teachers' union called off the strike after talks with the Kenyan government."
     assert ("CONCEDE", "Kenyan") in arguments(text)
     assert ("REJECT", "plan") in arguments("The rebels rejected the plan on Friday.")
+
+
+def test_an_event_noun_modifying_a_support_verb_object_names_the_event(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    text = "Norway launched a mediation effort between Sudan and Ethiopia on Monday."
+    rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+    assert {(r["event_type"], r["actor_text"]) for r in rows} == {("CONSULT", "Norway")}
+    assert {r["recipient_text"] for r in rows} & {"Sudan", "Ethiopia"}

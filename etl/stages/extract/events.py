@@ -362,9 +362,26 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                 found.append(Candidate(trigger, tokens, measure.head, "support_noun"))
             elif token.dep_ == "conj" and token.head.dep_ == "dobj":
                 continue  # "accusations and protests": one event for the coordinated objects
+            elif (modified := _modified_object(token, lexicon)) is not None:
+                found.append(Candidate(trigger, tokens, modified.head, "support_noun"))
         else:
             found.append(Candidate(trigger, tokens, token.head, "adjective"))
     return found
+
+
+def _modified_object(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The support verb's object an event noun modifies when that object is no event word
+    itself: "launched a *mediation* effort", "began a *bombing* campaign"; the event is the
+    modifier's."""
+    head = noun.head
+    if (
+        noun.dep_ in {"compound", "nmod"}
+        and head.dep_ == "dobj"
+        and _is_support_verb(head.head, lexicon)
+        and match_trigger(head, lexicon) is None
+    ):
+        return head
+    return None
 
 
 def _measured_object(noun: Token, lexicon: Lexicon) -> Token | None:
@@ -719,6 +736,11 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
         if candidate.rule == "support_noun":
             noun = candidate.tokens[-1]
             recipient = _prepositional_object(noun, grammar["noun_recipient_preps"], trigger_ids)
+            if recipient is None and noun.dep_ in {"compound", "nmod"}:
+                # "a mediation effort between X and Y": the modified object's phrase
+                recipient = _prepositional_object(
+                    noun.head, grammar["noun_recipient_preps"], trigger_ids
+                )
             if recipient is None:
                 recipient = _first_child(clause, {"dative"}) or _prepositional_object(
                     clause, frozenset({"to", "with", "between", "against"}), trigger_ids
