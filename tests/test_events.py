@@ -462,3 +462,21 @@ def test_an_event_noun_modifying_a_support_verb_object_names_the_event(nlp):
     rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
     assert {(r["event_type"], r["actor_text"]) for r in rows} == {("CONSULT", "Norway")}
     assert {r["recipient_text"] for r in rows} & {"Sudan", "Ethiopia"}
+
+
+def test_error_causes_tell_a_missing_candidate_from_a_dropped_one():
+    from etl.evaluate.events import GoldSentence, error_causes
+    from etl.stages.extract.event_scoring import ASIDE
+    from etl.stages.extract.events import EventFinding
+
+    def finding(event_type: str, actor: str, *features: str) -> EventFinding:
+        row = {"event_type": event_type, "actor_text": actor, "recipient_text": None}
+        return EventFinding(row, "verb", features)
+
+    gold = GoldSentence("r", "text", "text", "ACCUSE", ("Kyrgyzstan",), ("Kazakhstan",))
+    accuse, assault = finding("ACCUSE", "Kyrgyzstan"), finding("ASSAULT", "police")
+    aside = finding("COERCE", "police", ASIDE)
+    assert error_causes(gold, [assault], [assault]) == {"no candidate": 1, "wrong type": 1}
+    assert error_causes(gold, [accuse, assault], [assault]) == {"dropped": 1, "wrong type": 1}
+    causes = error_causes(gold, [accuse, assault, aside], [accuse, assault, aside])
+    assert causes == {"extra": 1, "aside": 1, "actor": 0, "recipient": 1}

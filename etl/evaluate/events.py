@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,6 +288,7 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
     held_out: dict[str, Pairs] = {form: [] for form in FORMS}
     thresholds = []
     per_fold = []
+    causes: dict[str, Counter] = {form: Counter() for form in FORMS}
     for fold in range(folds):
         train = [s for s in scored if fold_of(s[1].record_id, folds, repeat) != fold]
         test = [s for s in scored if fold_of(s[1].record_id, folds, repeat) == fold]
@@ -302,6 +304,8 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
         )
         for form, pairs in test_pairs.items():
             held_out[form] += pairs
+        for form, record, predicted in test:
+            causes[form].update(error_causes(record, predicted, kept_findings(predicted, scorer)))
     return {
         "folds": folds,
         "scorer": fitted,
@@ -310,7 +314,46 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
         "unscored": {form: _score(pairs) for form, pairs in _kept(scored, KEEP_ALL).items()},
         "fitted": {form: _score(pairs) for form, pairs in _kept(scored, fitted).items()},
         "held_out": {form: _score(pairs) for form, pairs in held_out.items()},
+        "error_causes": causes,
     }
+
+
+# Why a held-out sentence is scored wrong, in the order the report lists them.
+ERROR_CAUSES = (
+    ("no candidate", "missed: no candidate of the gold type (lexicon / trigger detection)"),
+    ("dropped", "missed: a candidate of the gold type, dropped by the scorer"),
+    ("wrong type", "false positive in a missed sentence: another type kept instead"),
+    ("extra", "false positive beside the right type: a second event kept"),
+    ("aside", "false positive from an aside (kept unscored)"),
+    ("actor", "right type, actor does not match the gold actor"),
+    ("recipient", "right type, recipient does not match the gold recipient"),
+)
+
+
+def error_causes(
+    record: GoldSentence, predicted: list[EventFinding], kept: list[EventFinding]
+) -> Counter:
+    """The errors of one sentence by cause (``ERROR_CAUSES``): ``predicted`` is every
+    candidate, ``kept`` what the scorer kept of them."""
+    causes: Counter = Counter()
+    right = [p.row for p in kept if p.row["event_type"] == record.event_type]
+    if not right:
+        found = any(p.row["event_type"] == record.event_type for p in predicted)
+        causes["dropped" if found else "no candidate"] += 1
+    else:
+        causes["actor"] += not any(overlaps(r["actor_text"], record.actors) for r in right)
+        if record.recipients:
+            causes["recipient"] += not any(
+                overlaps(r["recipient_text"], record.recipients) for r in right
+            )
+    wrong: dict[str, bool] = {}
+    for finding in kept:
+        if finding.row["event_type"] != record.event_type:
+            aside = ASIDE in finding.features
+            wrong[finding.row["event_type"]] = wrong.get(finding.row["event_type"], True) and aside
+    for is_aside in wrong.values():
+        causes["aside" if is_aside else "extra" if right else "wrong type"] += 1
+    return causes
 
 
 def score_all(gold_path: Path, nlp: Language) -> list[Scored]:
@@ -341,7 +384,20 @@ def format_cross_validation(result: dict) -> str:
             lines.append(f"{form:<10}{name:<10}" + "".join(f"{m[k]:>8.3f}" for k in keys))
         gap = [result["fitted"][form][k] - result["held_out"][form][k] for k in keys]
         lines.append(f"{form:<10}{'gap':<10}" + "".join(f"{g:>8.3f}" for g in gap))
-    return "\n".join(lines + format_folds(result, keys))
+    return "\n".join(lines + format_folds(result, keys) + format_error_causes(result))
+
+
+def format_error_causes(result: dict) -> list[str]:
+    """Held-out errors counted by cause, per form."""
+    causes = result.get("error_causes")
+    if not causes:
+        return []
+    lines = ["held-out errors by cause (sentences; false positives count event types)"]
+    lines.append(f"{'cause':<12}" + "".join(f"{form:>10}" for form in FORMS) + "  meaning")
+    for cause, meaning in ERROR_CAUSES:
+        counts = "".join(f"{causes[form][cause]:>10}" for form in FORMS)
+        lines.append(f"{cause:<12}{counts}  {meaning}")
+    return lines
 
 
 def format_folds(result: dict, keys: tuple[str, ...]) -> list[str]:
