@@ -480,3 +480,12 @@ def test_error_causes_tell_a_missing_candidate_from_a_dropped_one():
     assert error_causes(gold, [accuse, assault], [assault]) == {"dropped": 1, "wrong type": 1}
     causes = error_causes(gold, [accuse, assault, aside], [accuse, assault, aside])
     assert causes == {"extra": 1, "aside": 1, "actor": 0, "recipient": 1}
+
+
+def test_a_place_inside_an_argument_does_not_replace_it(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    text = "Japan will send medical aid to refugees fleeing the fighting in Sudan."
+    rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+    assert [(r["actor_text"], r["recipient_text"]) for r in rows] == [("Japan", "refugees")]

@@ -759,7 +759,12 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
             named = [o for o in options if o.ent_type_ in NAMED_PARTY_ENTS]
             recipient = named[0] if named else (options[0] if options else None)
     actor_ids = {t.i for t in actor.subtree} if actor is not None else set()
-    recipient = _named_inside(recipient, actor_ids | trigger_ids)
+    named = _named_inside(recipient, actor_ids | trigger_ids)
+    if named is not recipient and named is not None and _is_place(named, grammar):
+        # a place inside the argument ("refugees fleeing the war *in Liberia*") is where
+        # something is, not who the argument is: the argument stays itself
+        named = recipient
+    recipient = named
     if recipient is not None and _is_place(recipient, grammar):
         recipient = None
     if recipient is None and candidate.rule != "evaluative":
