@@ -489,3 +489,15 @@ def test_a_place_inside_an_argument_does_not_replace_it(nlp):
     text = "Japan will send medical aid to refugees fleeing the fighting in Sudan."
     rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
     assert [(r["actor_text"], r["recipient_text"]) for r in rows] == [("Japan", "refugees")]
+
+
+def test_a_counted_crowd_is_the_actor_not_its_number(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    for text, actor in (
+        ("Thousands of students staged demonstrations in Jakarta to demand reforms.", "students"),
+        ("Tens of thousands of workers marched against the government of Chile.", "workers"),
+    ):
+        rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+        assert {(r["event_type"], r["actor_text"]) for r in rows} == {("PROTEST", actor)}

@@ -543,6 +543,23 @@ def _core_span(head: Token, grammar: dict, mentions: MentionIndex) -> tuple[int,
     return start, end
 
 
+def _counted(head: Token | None) -> Token | None:
+    """What a number or quantity counts: "*tens of thousands of students* marched" are the
+    students, "*dozens of* protesters" the protesters; any other head stays itself."""
+    current = head
+    for _ in range(4):
+        if current is None or not (
+            current.pos_ == "NUM" or current.ent_type_ in {"CARDINAL", "QUANTITY"}
+        ):
+            return current
+        of = next((c for c in current.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        counted = _first_child(of, {"pobj"}) if of is not None else None
+        if counted is None:
+            return current
+        current = counted
+    return current
+
+
 def _conjuncts(head: Token) -> list[Token]:
     found = [head]
     for child in head.children:
@@ -563,6 +580,7 @@ class ArgumentResolver:
         self.descriptions = DescriptionResolver(doc, mentions.rows)
 
     def resolve(self, head: Token | None) -> list[Argument]:
+        head = _counted(head)
         if head is None or head.ent_type_ in NON_ARGUMENT_ENTS:
             return []
         return [arg for conjunct in _conjuncts(head) if (arg := self._one(conjunct))]
