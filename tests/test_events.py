@@ -329,9 +329,10 @@ def test_cross_validated_scores_hold_out(nlp):
     for form in ("cased", "degraded"):
         fitted = sum(r["fitted"][form]["f1"] for r in results) / len(results)
         held_out = sum(r["held_out"][form]["f1"] for r in results) / len(results)
-        assert held_out >= 0.78
+        assert held_out >= 0.80
         assert fitted - held_out < 0.03  # a larger gap means the scorer is fitting
         assert all(r["held_out"][form]["actor_match_rate"] >= 0.85 for r in results)
+        assert all(r["held_out"][form]["recipient_match_rate"] >= 0.80 for r in results)
     assert len(results[0]["per_fold"]) == 5
     report = format_cross_validation(results[0])
     assert "held_out" in report and "held mean" in report and "fit 4" in report
