@@ -132,6 +132,21 @@ def test_scorer_learns_weights_and_drops_below_its_threshold():
     assert scorer.keeps(right) and not scorer.keeps(wrong)
 
 
+def test_a_sentence_keeps_its_best_event_and_others_only_when_clearly_right():
+    from etl.stages.extract.event_scoring import ASIDE, EventScorer
+
+    scorer = EventScorer({"clause:main": 1.0, "clause:background": 0.5}, 0.0, 0.5, 0.9)
+    main, background = ("clause:main",), ("clause:background",)
+    # p(main) = 0.73, p(background) = 0.62: both pass 0.5, only the best is kept
+    assert scorer.select([main, background, main]) == [True, False, True]
+    assert scorer.select([background]) == [True]  # alone, it is the sentence's best
+    assert scorer.select([background, ("clause:background", ASIDE)]) == [True, True]
+    lenient = EventScorer(scorer.weights, 0.0, 0.5, 0.6)
+    assert lenient.select([main, background]) == [True, True]
+    flat = EventScorer(scorer.weights, 0.0, 0.65)  # no others threshold: each on its own
+    assert flat.select([main, background]) == [True, False]
+
+
 def test_nominalization_comes_from_wordnet_not_the_seeds():
     lexicon = load_event_lexicon()
     accusation = lexicon.words[("accusation", "NOUN")]
@@ -314,9 +329,10 @@ def test_cross_validated_scores_hold_out(nlp):
     for form in ("cased", "degraded"):
         fitted = sum(r["fitted"][form]["f1"] for r in results) / len(results)
         held_out = sum(r["held_out"][form]["f1"] for r in results) / len(results)
-        assert held_out >= 0.78
+        assert held_out >= 0.80
         assert fitted - held_out < 0.03  # a larger gap means the scorer is fitting
         assert all(r["held_out"][form]["actor_match_rate"] >= 0.85 for r in results)
+        assert all(r["held_out"][form]["recipient_match_rate"] >= 0.80 for r in results)
     assert len(results[0]["per_fold"]) == 5
     report = format_cross_validation(results[0])
     assert "held_out" in report and "held mean" in report and "fit 4" in report
@@ -424,3 +440,65 @@ def test_a_country_hosting_a_base_is_not_consulting_it(nlp):
     assert not [r for r in rows if r["event_type"] == "CONSULT"]
     rows = run(nlp, "Kyrgyzstan hosted the Russian president on Tuesday.")
     assert [r for r in rows if r["event_type"] == "CONSULT"]
+
+
+def test_a_thing_is_the_recipient_only_when_the_clause_names_no_party(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    def arguments(text: str) -> set[tuple[str, str | None]]:
+        rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+        return {(r["event_type"], r["recipient_text"]) for r in rows}
+
+    text = "The teachers' union called off the strike after talks with the Kenyan government."
+    assert ("CONCEDE", "Kenyan") in arguments(text)
+    assert ("REJECT", "plan") in arguments("The rebels rejected the plan on Friday.")
+
+
+def test_an_event_noun_modifying_a_support_verb_object_names_the_event(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    text = "Norway launched a mediation effort between Sudan and Ethiopia on Monday."
+    rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+    assert {(r["event_type"], r["actor_text"]) for r in rows} == {("CONSULT", "Norway")}
+    assert {r["recipient_text"] for r in rows} & {"Sudan", "Ethiopia"}
+
+
+def test_error_causes_tell_a_missing_candidate_from_a_dropped_one():
+    from etl.evaluate.events import GoldSentence, error_causes
+    from etl.stages.extract.event_scoring import ASIDE
+    from etl.stages.extract.events import EventFinding
+
+    def finding(event_type: str, actor: str, *features: str) -> EventFinding:
+        row = {"event_type": event_type, "actor_text": actor, "recipient_text": None}
+        return EventFinding(row, "verb", features)
+
+    gold = GoldSentence("r", "text", "text", "ACCUSE", ("Kyrgyzstan",), ("Kazakhstan",))
+    accuse, assault = finding("ACCUSE", "Kyrgyzstan"), finding("ASSAULT", "police")
+    aside = finding("COERCE", "police", ASIDE)
+    assert error_causes(gold, [assault], [assault]) == {"no candidate": 1, "wrong type": 1}
+    assert error_causes(gold, [accuse, assault], [assault]) == {"dropped": 1, "wrong type": 1}
+    causes = error_causes(gold, [accuse, assault, aside], [accuse, assault, aside])
+    assert causes == {"extra": 1, "aside": 1, "actor": 0, "recipient": 1}
+
+
+def test_a_place_inside_an_argument_does_not_replace_it(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    text = "Japan will send medical aid to refugees fleeing the fighting in Sudan."
+    rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+    assert [(r["actor_text"], r["recipient_text"]) for r in rows] == [("Japan", "refugees")]
+
+
+def test_a_counted_crowd_is_the_actor_not_its_number(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    for text, actor in (
+        ("Thousands of students staged demonstrations in Jakarta to demand reforms.", "students"),
+        ("Tens of thousands of workers marched against the government of Chile.", "workers"),
+    ):
+        rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+        assert {(r["event_type"], r["actor_text"]) for r in rows} == {("PROTEST", actor)}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +40,12 @@ from etl.stages.extract.event_scoring import (
     ASIDE,
     KEEP_ALL,
     L2_GRID,
+    OTHERS_GRID,
     THRESHOLD_GRID,
     EventScorer,
     fit_weights,
 )
-from etl.stages.extract.events import EventFinding
+from etl.stages.extract.events import EventFinding, kept_findings
 
 FORMS = ("cased", "degraded")
 STOPWORDS = frozenset({"the", "a", "an", "of", "and", "in", "s", "to", "for", "on", "at", "by"})
@@ -226,7 +228,7 @@ Pairs = list[tuple[GoldSentence, list[dict]]]
 def _kept(scored: list[Scored], scorer: EventScorer) -> dict[str, Pairs]:
     by_form: dict[str, Pairs] = {form: [] for form in FORMS}
     for form, record, predicted in scored:
-        by_form[form].append((record, [p.row for p in predicted if scorer.keeps(p.features)]))
+        by_form[form].append((record, [p.row for p in kept_findings(predicted, scorer)]))
     return by_form
 
 
@@ -244,36 +246,38 @@ def _examples(scored: list[Scored]) -> list[tuple[tuple[str, ...], bool]]:
     ]
 
 
-def _inner_choice(scored: list[Scored], l2_penalty: float) -> tuple[float, float]:
-    """(pooled F1, threshold) of ``l2_penalty`` by cross-validation within ``scored``: each
-    inner fold is scored by weights fitted without it, and the threshold is the one whose F1
-    over these out-of-fold scores is best (ties go low), so that neither the prior strength
-    nor the threshold is chosen on scores of the sentences the weights were fitted on."""
+def _inner_choice(scored: list[Scored], l2_penalty: float) -> tuple[float, tuple[float, float]]:
+    """(pooled F1, (threshold, others threshold)) of ``l2_penalty`` by cross-validation within
+    ``scored``: each inner fold is scored by weights fitted without it, and the thresholds are
+    the pair whose F1 over these out-of-fold scores is best (ties go low), so that neither the
+    prior strength nor the thresholds are chosen on scores of the sentences the weights were
+    fitted on."""
     models = []
     for fold in range(INNER_FOLDS):
         train = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) != fold]
         test = [s for s in scored if fold_of("inner" + s[1].record_id, INNER_FOLDS) == fold]
         models.append((test, fit_weights(_examples(train), l2_penalty)))
 
-    def f1_at(threshold: float) -> float:
+    def f1_at(thresholds: tuple[float, float]) -> float:
         pairs: Pairs = []
         for test, (weights, bias) in models:
-            for form_pairs in _kept(test, EventScorer(weights, bias, threshold)).values():
+            for form_pairs in _kept(test, EventScorer(weights, bias, *thresholds)).values():
                 pairs += form_pairs
         return _score(pairs)["f1"]
 
-    threshold = max(THRESHOLD_GRID, key=lambda t: (f1_at(t), -t))
-    return f1_at(threshold), threshold
+    grid = [(t, o) for t in THRESHOLD_GRID for o in OTHERS_GRID if o >= t]
+    thresholds = max(grid, key=lambda pair: (f1_at(pair), -pair[0], -pair[1]))
+    return f1_at(thresholds), thresholds
 
 
 def fit_scorer(scored: list[Scored]) -> EventScorer:
     """Scorer weights fitted on these predictions (an event is right when its type is the gold
-    type), with the prior strength and the threshold that cross-validate best within them
+    type), with the prior strength and the thresholds that cross-validate best within them
     (``_inner_choice``), both forms pooled."""
     choices = {l2: _inner_choice(scored, l2) for l2 in L2_GRID}
     l2_penalty = max(L2_GRID, key=lambda l2: (choices[l2][0], l2))
     weights, bias = fit_weights(_examples(scored), l2_penalty)
-    return EventScorer(weights, bias, choices[l2_penalty][1])
+    return EventScorer(weights, bias, *choices[l2_penalty][1])
 
 
 def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int = 0) -> dict:
@@ -284,11 +288,12 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
     held_out: dict[str, Pairs] = {form: [] for form in FORMS}
     thresholds = []
     per_fold = []
+    causes: dict[str, Counter] = {form: Counter() for form in FORMS}
     for fold in range(folds):
         train = [s for s in scored if fold_of(s[1].record_id, folds, repeat) != fold]
         test = [s for s in scored if fold_of(s[1].record_id, folds, repeat) == fold]
         scorer = fit_scorer(train)
-        thresholds.append(scorer.threshold)
+        thresholds.append(scorer)
         test_pairs = _kept(test, scorer)
         train_pairs = _kept(train, scorer)
         per_fold.append(
@@ -299,6 +304,8 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
         )
         for form, pairs in test_pairs.items():
             held_out[form] += pairs
+        for form, record, predicted in test:
+            causes[form].update(error_causes(record, predicted, kept_findings(predicted, scorer)))
     return {
         "folds": folds,
         "scorer": fitted,
@@ -307,7 +314,46 @@ def cross_validate(scored: list[Scored], folds: int = DEFAULT_FOLDS, repeat: int
         "unscored": {form: _score(pairs) for form, pairs in _kept(scored, KEEP_ALL).items()},
         "fitted": {form: _score(pairs) for form, pairs in _kept(scored, fitted).items()},
         "held_out": {form: _score(pairs) for form, pairs in held_out.items()},
+        "error_causes": causes,
     }
+
+
+# Why a held-out sentence is scored wrong, in the order the report lists them.
+ERROR_CAUSES = (
+    ("no candidate", "missed: no candidate of the gold type (lexicon / trigger detection)"),
+    ("dropped", "missed: a candidate of the gold type, dropped by the scorer"),
+    ("wrong type", "false positive in a missed sentence: another type kept instead"),
+    ("extra", "false positive beside the right type: a second event kept"),
+    ("aside", "false positive from an aside (kept unscored)"),
+    ("actor", "right type, actor does not match the gold actor"),
+    ("recipient", "right type, recipient does not match the gold recipient"),
+)
+
+
+def error_causes(
+    record: GoldSentence, predicted: list[EventFinding], kept: list[EventFinding]
+) -> Counter:
+    """The errors of one sentence by cause (``ERROR_CAUSES``): ``predicted`` is every
+    candidate, ``kept`` what the scorer kept of them."""
+    causes: Counter = Counter()
+    right = [p.row for p in kept if p.row["event_type"] == record.event_type]
+    if not right:
+        found = any(p.row["event_type"] == record.event_type for p in predicted)
+        causes["dropped" if found else "no candidate"] += 1
+    else:
+        causes["actor"] += not any(overlaps(r["actor_text"], record.actors) for r in right)
+        if record.recipients:
+            causes["recipient"] += not any(
+                overlaps(r["recipient_text"], record.recipients) for r in right
+            )
+    wrong: dict[str, bool] = {}
+    for finding in kept:
+        if finding.row["event_type"] != record.event_type:
+            aside = ASIDE in finding.features
+            wrong[finding.row["event_type"]] = wrong.get(finding.row["event_type"], True) and aside
+    for is_aside in wrong.values():
+        causes["aside" if is_aside else "extra" if right else "wrong type"] += 1
+    return causes
 
 
 def score_all(gold_path: Path, nlp: Language) -> list[Scored]:
@@ -315,13 +361,18 @@ def score_all(gold_path: Path, nlp: Language) -> list[Scored]:
     return list(predicted_forms(read_gold(gold_path), nlp, KEEP_ALL))
 
 
+def _thresholds(scorer: EventScorer) -> str:
+    others = scorer.threshold if scorer.others_threshold is None else scorer.others_threshold
+    return f"{scorer.threshold:.2f}/{others:.2f}"
+
+
 def format_cross_validation(result: dict) -> str:
     """Fitted and held-out figures side by side, per form, with the fitted - held-out gap."""
     header = f"{'form':<10}{'figure':<10}{'P':>8}{'R':>8}{'F1':>8}{'actor':>8}{'recip.':>8}"
     lines = [
         f"{result['folds']}-fold cross-validation by gold sentence; learned: event scorer "
-        f"(threshold {result['scorer'].threshold:.2f} fitted on all, per fold "
-        + ", ".join(f"{t:.2f}" for t in result["fold_thresholds"])
+        f"(thresholds best / others {_thresholds(result['scorer'])} fitted on all, per fold "
+        + ", ".join(_thresholds(scorer) for scorer in result["fold_thresholds"])
         + ")",
         header,
         "-" * len(header),
@@ -333,7 +384,20 @@ def format_cross_validation(result: dict) -> str:
             lines.append(f"{form:<10}{name:<10}" + "".join(f"{m[k]:>8.3f}" for k in keys))
         gap = [result["fitted"][form][k] - result["held_out"][form][k] for k in keys]
         lines.append(f"{form:<10}{'gap':<10}" + "".join(f"{g:>8.3f}" for g in gap))
-    return "\n".join(lines + format_folds(result, keys))
+    return "\n".join(lines + format_folds(result, keys) + format_error_causes(result))
+
+
+def format_error_causes(result: dict) -> list[str]:
+    """Held-out errors counted by cause, per form."""
+    causes = result.get("error_causes")
+    if not causes:
+        return []
+    lines = ["held-out errors by cause (sentences; false positives count event types)"]
+    lines.append(f"{'cause':<12}" + "".join(f"{form:>10}" for form in FORMS) + "  meaning")
+    for cause, meaning in ERROR_CAUSES:
+        counts = "".join(f"{causes[form][cause]:>10}" for form in FORMS)
+        lines.append(f"{cause:<12}{counts}  {meaning}")
+    return lines
 
 
 def format_folds(result: dict, keys: tuple[str, ...]) -> list[str]:
