@@ -500,3 +500,27 @@ def test_a_description_gets_the_entity_of_the_name_it_refers_to_but_is_no_alias(
     assert person.column("name").to_pylist() == ["Christopher Simpson"]
     assert person.column("n_mentions").to_pylist() == [2]
     assert full_person_name_keys(rows) == {translit_key("christopher simpson"): 1}
+
+
+def test_a_surname_tagged_as_a_place_or_work_is_the_one_person_with_it_a_real_place_is_not():
+    docs = {
+        "a": ("Omurbek Babanov spoke.", [("Omurbek Babanov", "PERSON", 0)]),
+        "b": ("Babanov left early.", [("Babanov", "GPE", 0)]),
+        "c": ("Talks in Astana ended.", [("Astana", "GPE", 0)]),
+        "d": ("Nurlan Astana spoke.", [("Nurlan Astana", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Omurbek Babanov", 0)] == ids[("b", "Babanov", 0)]
+    assert ids[("c", "Astana", 0)] != ids[("d", "Nurlan Astana", 0)]
+
+
+def test_a_sea_is_one_place_with_and_without_its_feature_noun_but_a_river_is_not_its_state():
+    docs = {
+        "a": ("Ships in the Mediterranean Sea.", [("Mediterranean Sea", "LOC", 0)]),
+        "b": ("Migrants crossed the Mediterranean.", [("Mediterranean", "LOC", 0)]),
+        "c": ("Floods on the Mississippi River.", [("Mississippi River", "LOC", 0)]),
+        "d": ("Voters in Mississippi.", [("Mississippi", "GPE", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Mediterranean Sea", 0)] == ids[("b", "Mediterranean", 0)]
+    assert ids[("c", "Mississippi River", 0)] != ids[("d", "Mississippi", 0)]

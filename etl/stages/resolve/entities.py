@@ -17,9 +17,12 @@ first, so input order never matters):
      ``data/government_cues.json``;
    * a city that spaCy also tagged ORG or PERSON in the same document is that city;
    * other mentions group by their folded name (case, accents, punctuation, possessive and
-     leading article ignored), whatever spaCy's label; an organisation's country is spelled one
-     way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and ``Foreign Ministry``
-     after ``Kazakhstan's`` are one, another country's Foreign Ministry another);
+     leading article ignored), whatever spaCy's label; a LOC name ending in a geographic
+     feature noun keys without it (``Mediterranean Sea`` / ``the Mediterranean``;
+     ``data/org_words.json``) unless the rest is a known place; an organisation's country is
+     spelled one way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and
+     ``Foreign Ministry`` after ``Kazakhstan's`` are one, another country's Foreign Ministry
+     another);
    * in a headline line (title-cased, no sentence punctuation), words after a name the document
      uses alone that are never capitalized mid-sentence are dropped (``Microsoft Launches``);
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
@@ -46,7 +49,8 @@ first, so input order never matters):
    two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
    ``George H. W. Bush``); so do names of which one goes by the other's middle name
    (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
-   one owner that spaCy tagged ORG or NORP is still the person.
+   one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
+   a place) is still the person.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
@@ -118,8 +122,11 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ORG_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
 # Labels spaCy gives a person's surname by mistake: with exactly one person of that surname in
-# the corpus, such a lone surname is that person.
-_PERSON_MISLABELS = frozenset({PERSON, "ORG", "NORP"})
+# the corpus, such a lone surname is that person. A place label counts too: a word the gazetteer
+# knows as a place never reaches this test (it is a place group), so a "GPE" here is a guess.
+_PERSON_MISLABELS = frozenset(
+    {PERSON, "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
+)
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _MIN_FUZZY_WORD = 5
 # A headline: at least this many words of four letters or more, nearly all capitalized.
@@ -364,6 +371,21 @@ def _place_group_key(mention: Mention, place: Place, text: str) -> tuple[str, st
     return "place", exact_key(place.name), place.iso3
 
 
+def _without_feature_word(mention: Mention) -> str | None:
+    """Key of a LOC name without its trailing geographic feature noun (``Mediterranean Sea`` ->
+    ``mediterranean``, as in "the Mediterranean"), unless the rest is itself a known place
+    (``Mississippi River`` is not the state); None when the name has no such noun."""
+    tokens = mention.tokens
+    if mention.label != "LOC" or len(tokens) < 2:
+        return None
+    if tokens[-1].lower() not in org_words()["place_suffixes"]:
+        return None
+    rest = " ".join(tokens[:-1])
+    if lookup_place(rest) is not None:
+        return None
+    return translit_key(exact_key(rest)) or None
+
+
 def _place_of(mention: Mention) -> Place | None:
     """Gazetteer entry of a mention: countries and capitals under any label, other cities and
     states only under a place label (an ORG ``U.N.`` is not the Indian town of Un)."""
@@ -503,7 +525,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             key, iso3 = country_qualified_key(mention, text)
             group_for("name", key, iso3).mentions.append(mention)
             continue
-        group_for("name", tkey).mentions.append(mention)
+        group_for("name", _without_feature_word(mention) or tkey).mentions.append(mention)
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
