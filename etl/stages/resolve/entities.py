@@ -401,7 +401,7 @@ def _is_title_cased_line(text: str, offset: int) -> bool:
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
-    if line.endswith((".", "!", "?", ":", ";", ",")):
+    if line.endswith((".", ":", ";", ",")):
         return False  # a sentence, not a headline
     words = [word for word in _WORDS.findall(line) if len(word) > 3]
     capitalized = sum(word[0].isupper() for word in words)
