@@ -12,9 +12,11 @@ Within a document it resolves to a PERSON mention the document names with a role
   President Nursultan Nazarbayev", "leader Nursultan Nazarbaev") or in apposition ("Nazarbayev,
   the Kazakh leader"). The same role noun is one piece of evidence, the same country modifying
   description and role ("Kazakhstan's", "Kazakh") another; a role of another country rules a
-  name out. The names with the most evidence compete, and the nearest one before the
-  description wins, else the first after it ("the Kazakh leader" -> "Kazakh President
-  Nazarbayev").
+  name out. A description qualified by a possessor that is no country or pronoun ("the ruling
+  party's candidate") is relative to it: only a name introduced with the same possessor fits
+  ("the candidate, Omurbek Babanov" does not). The names with the most evidence compete, and
+  the nearest one before the description wins, else the first after it ("the Kazakh leader" ->
+  "Kazakh President Nazarbayev").
 
 A quantified description ("no particular candidate", "every minister") names no one.
 
@@ -28,7 +30,8 @@ mention: "the Kazakh ambassador" is not the Kazakh president) or by apposition b
 of that person (``entity_mentions.antecedent_mention_id`` names the mention it refers to). A
 description with no role evidence but a name among its modifiers ("an Oklahoma man", "the
 Brooklyn mother") refers to the person the story is about: the person named most often in the
-document, when that person holds at least a learned share of the document's person mentions
+document (a lone surname counts for its full name whatever spaCy's label of it), when that
+person holds at least a learned share of the document's person mentions
 (``data/description_fallback.json``, fitted by leave-one-topic-out cross-validation on ECB+,
 ``etl.evaluate.fit_entities``).
 A description without such evidence ("the judge", "a witness") names someone else as often as
@@ -77,6 +80,15 @@ def _country(token: Token) -> str | None:
     return place.iso3 if place is not None and place.kind in _COUNTRY_KINDS else None
 
 
+def _possessor(head: Token) -> str | None:
+    """Lemma of the possessor that qualifies a role noun when it is neither a country nor a
+    pronoun (``party`` in "the ruling party's candidate"), else None."""
+    for child in head.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON" and _country(child) is None:
+            return child.lemma_.lower()
+    return None
+
+
 def _modifier_country(head: Token) -> str | None:
     """ISO3 of a country modifying a role noun: ``Kazakhstan's`` / ``Kazakh`` president."""
     for child in head.lefts:
@@ -94,6 +106,7 @@ class Role:
     mention: dict
     noun: str
     country: str | None
+    possessor: str | None = None  # "the party's candidate X": the role holds for the party
 
 
 @dataclass(frozen=True)
@@ -137,17 +150,21 @@ class DescriptionResolver:
             if iso3:
                 country = country or iso3
             elif is_person_noun(token):
-                roles.append(Role(mention, token.lemma_.lower(), _modifier_country(token)))
+                roles.append(
+                    Role(mention, token.lemma_.lower(), _modifier_country(token), _possessor(token))
+                )
             elif token.pos_ not in {"ADJ", "PROPN", "NOUN"}:
                 break
-        roles = [Role(r.mention, r.noun, r.country or country) for r in roles]
+        roles = [Role(r.mention, r.noun, r.country or country, r.possessor) for r in roles]
         root = span.root
         appositions = [child for child in root.children if child.dep_ == "appos"]
         if root.dep_ == "appos":
             appositions.append(root.head)
         for token in appositions:
             if is_person_noun(token) and self._person_at(token) is None:
-                roles.append(Role(mention, token.lemma_.lower(), _modifier_country(token)))
+                roles.append(
+                    Role(mention, token.lemma_.lower(), _modifier_country(token), _possessor(token))
+                )
         return roles
 
     def resolve(self, head: Token) -> Description | None:
@@ -159,11 +176,13 @@ class DescriptionResolver:
         for child in head.children:
             if child.dep_ == "appos" and (named := self._person_at(child)) is not None:
                 return Description(named)
-        noun, country = head.lemma_.lower(), _modifier_country(head)
+        noun, country, possessor = head.lemma_.lower(), _modifier_country(head), _possessor(head)
         scored: dict[int, list[Role]] = {}
         for role in self.roles:
             if country is not None and role.country not in {None, country}:
                 continue  # another country's president
+            if possessor is not None and role.possessor != possessor:
+                continue  # "the ruling party's candidate" is not any candidate the text named
             score = (role.noun == noun) + (country is not None and role.country == country)
             if score:
                 scored.setdefault(score, []).append(role)
@@ -361,9 +380,20 @@ def description_mentions(
     share = protagonist_share() if share is None else share
     resolver = DescriptionResolver(doc, mentions)
     genders = person_genders(doc, resolver.persons, mentions)
+    # A person's lone surname counts for them whatever spaCy's label of it ("Simpson" tagged
+    # ORG beside "Christopher Kenyon Simpson"), as it does in resolution: else a person spaCy
+    # mislabels often loses the protagonist to one named less.
+    full_name_surnames = {_surname(m) for m in resolver.persons if len(m["text"].split()) >= 2}
+    counted = resolver.persons + [
+        mention
+        for mention in mentions
+        if mention["label"] != "PERSON"
+        and len(mention["text"].split()) == 1
+        and _surname(mention) in full_name_surnames
+    ]
     protagonists = {
         gender: protagonist(
-            resolver.persons,
+            counted,
             frozenset(name for name, other in genders.items() if gender and other != gender),
         )
         for gender in (None, "female", "male")
