@@ -534,3 +534,22 @@ def test_a_sea_is_one_place_with_and_without_its_feature_noun_but_a_river_is_not
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "Mediterranean Sea", 0)] == ids[("b", "Mediterranean", 0)]
     assert ids[("c", "Mississippi River", 0)] != ids[("d", "Mississippi", 0)]
+
+
+def test_an_initial_run_into_the_name_a_led_suffix_and_an_org_tagged_initial_are_the_person():
+    docs = {
+        "a": ("Sadyr Japarov spoke.", [("Sadyr Japarov", "PERSON", 0)]),
+        "b": ("S.Japarov said.", [("S.Japarov", "PERSON", 0)]),
+        "c": ("S. Zhaparov said.", [("S. Zhaparov", "ORG", 0)]),
+        "d": ("A Japarov-led cabinet.", [("Japarov-led", "NORP", 0)]),
+        "e": ("J. Crew Group sold shirts.", [("J. Crew Group", "ORG", 0)]),
+    }
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    japarov = ids[("a", "Sadyr Japarov", 0)]
+    assert ids[("b", "S.Japarov", 0)] == japarov
+    assert ids[("c", "S. Zhaparov", 0)] == japarov
+    assert ids[("d", "Japarov-led", 0)] == japarov
+    assert entity_row(result, japarov)["label"] == "PERSON"
+    # initials before more than one word are no person's name by their shape
+    assert entity_row(result, ids[("e", "J. Crew Group", 0)])["label"] == "ORG"

@@ -50,7 +50,8 @@ first, so input order never matters):
    ``George H. W. Bush``); so do names of which one goes by the other's middle name
    (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
    one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
-   a place) is still the person.
+   a place) is still the person, and so is a name shaped as initials and a surname (``S.
+   Japarov``, also written ``S.Japarov``) whatever its label; ``Japarov-led`` is Japarov.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
@@ -137,6 +138,12 @@ _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+_INITIAL_RUN_IN = re.compile(r"\b([A-Z])\.(?=[A-Z][a-z])")
+# "Babanov-led", "Saudi-backed", "Paris-based": the name is the part before the hyphen.
+_HYPHEN_PARTICIPLE = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|born|run|made|style)$")
+# A person's name by its shape, whatever spaCy's label: initials, then a capitalized surname.
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_SURNAME = re.compile(r"^[A-Z][a-z][\w'’-]+$")
 _OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
@@ -195,10 +202,13 @@ class Group:
 
 
 def _surface(text: str) -> str:
-    """The mention's name without possessive, leading article or trailing punctuation."""
+    """The mention's name without possessive, leading article, trailing punctuation or a
+    hyphenated participle (``Babanov-led``), and with a space after an initial run into the
+    surname (``O.Babanov``, as Russian-language press writes it)."""
     surface = strip_possessive(text).strip(' \t\n,;:.!?"“”()[]')
     if text.rstrip().endswith(".") and re.search(r"\b\w\.\w\.$", text.rstrip()):
         surface = text.strip()  # keep the last dot of an abbreviation such as U.N.
+    surface = _INITIAL_RUN_IN.sub(r"\1. ", _HYPHEN_PARTICIPLE.sub("", surface))
     words = surface.split()
     if words and words[0].lower() in org_words()["determiners"] and len(words) > 1:
         surface = " ".join(words[1:])
@@ -431,11 +441,27 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     return trimmed
 
 
+def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
+    """``S. Japarov``, ``G. W. Bush``: a person's name whatever spaCy's label of it."""
+    return (
+        len(tokens) >= 2
+        and all(_INITIAL.match(token) for token in tokens[:-1])
+        and bool(_SURNAME.match(tokens[-1]))
+    )
+
+
+def _is_full_person_name(mention: Mention) -> bool:
+    """A full person name: two or more words, tagged PERSON or shaped as initials + surname."""
+    if len(mention.key.split()) < 2:
+        return False
+    return mention.label == PERSON or _is_initials_and_surname(mention.tokens)
+
+
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
-    """translit key -> mentions, for PERSON mentions of two or more words."""
+    """translit key -> mentions, for the full person names (``_is_full_person_name``)."""
     persons: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        if mention.label == PERSON and len(mention.key.split()) >= 2:
+        if _is_full_person_name(mention):
             persons[translit_key(mention.key)].append(mention)
     return persons
 
@@ -843,18 +869,18 @@ class PersonNames:
 
 
 def full_person_name_keys(rows: Iterable[dict]) -> Counter:
-    """Keys of the full person names (PERSON, two or more words) among mention rows, each with
-    its number of mentions.
+    """Keys of the full person names (``_is_full_person_name``: PERSON, two or more words, or
+    initials and a surname) among mention rows, each with its number of mentions.
 
     These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
-    scan of the PERSON mentions alone, before any document is grouped.
+    scan of the mentions alone, before any document is grouped.
     """
     keys: Counter = Counter()
     for row in rows:
-        if row["label"] != PERSON or row.get("antecedent_mention_id") is not None:
+        if row.get("antecedent_mention_id") is not None:
             continue
         mention = _make_mention(row)
-        if mention is not None and len(mention.key.split()) >= 2:
+        if mention is not None and _is_full_person_name(mention):
             keys[translit_key(mention.key)] += 1
     return keys
 
