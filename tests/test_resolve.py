@@ -553,3 +553,18 @@ def test_an_initial_run_into_the_name_a_led_suffix_and_an_org_tagged_initial_are
     assert entity_row(result, japarov)["label"] == "PERSON"
     # initials before more than one word are no person's name by their shape
     assert entity_row(result, ids[("e", "J. Crew Group", 0)])["label"] == "ORG"
+
+
+def test_a_surname_before_its_initials_and_a_name_with_a_patronymic_tagged_org_are_the_person():
+    docs = {
+        "a": ("Omurbek Babanov spoke.", [("Omurbek Babanov", "PERSON", 0)]),
+        "b": ("Babanov O.T. said.", [("Babanov O.T.", "PERSON", 0)]),
+        "c": ("Omurbek Tekebayevich Babanov said.", [("Omurbek Tekebayevich Babanov", "ORG", 0)]),
+        "d": ("Fans of Malcolm X met.", [("Malcolm X", "PERSON", 0)]),
+    }
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    babanov = ids[("a", "Omurbek Babanov", 0)]
+    assert ids[("b", "Babanov O.T.", 0)] == babanov
+    assert ids[("c", "Omurbek Tekebayevich Babanov", 0)] == babanov
+    assert entity_row(result, ids[("d", "Malcolm X", 0)])["name"] == "Malcolm X"

@@ -51,7 +51,8 @@ first, so input order never matters):
    (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
    one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
    a place) is still the person, and so is a name shaped as initials and a surname (``S.
-   Japarov``, also written ``S.Japarov``) whatever its label; ``Japarov-led`` is Japarov.
+   Japarov``, also written ``S.Japarov`` or ``Japarov S.``) or with a patronymic (``Omurbek
+   Tekebayevich Babanov``) whatever its label; ``Japarov-led`` is Japarov.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
@@ -141,9 +142,12 @@ _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
 _INITIAL_RUN_IN = re.compile(r"\b([A-Z])\.(?=[A-Z][a-z])")
 # "Babanov-led", "Saudi-backed", "Paris-based": the name is the part before the hyphen.
 _HYPHEN_PARTICIPLE = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|born|run|made|style)$")
-# A person's name by its shape, whatever spaCy's label: initials, then a capitalized surname.
+# A person's name by its shape, whatever spaCy's label: initials, then a capitalized surname;
+# or a given name, an East Slavic or Central Asian patronymic and a surname.
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _SURNAME = re.compile(r"^[A-Z][a-z][\w'’-]+$")
+_PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna|uly|kyzy)$")
+_TRAILING_INITIALS = re.compile(r"([A-Z][a-z][\w'’-]+)((?:\s*[A-Z]\.)+)")
 _OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
@@ -216,7 +220,14 @@ def _surface(text: str) -> str:
 
 
 def _make_mention(row: dict) -> Mention | None:
-    surface = _surface(row["text"] or "")
+    text = row["text"] or ""
+    trailing = _TRAILING_INITIALS.fullmatch(strip_possessive(text))
+    # "Babanov O." (surname first, as official Russian writes it) is "O. Babanov"
+    surface = (
+        " ".join([*re.findall(r"[A-Z]\.", trailing.group(2)), trailing.group(1)])
+        if trailing
+        else _surface(text)
+    )
     tokens = tuple(strip_honorifics(surface.split()))
     if row["label"] == PERSON:
         surface = " ".join(tokens)
@@ -450,11 +461,21 @@ def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
     )
 
 
+def _has_patronymic(tokens: tuple[str, ...]) -> bool:
+    """``Omurbek Tekebayevich Babanov``: a given name, a patronymic and a surname."""
+    return len(tokens) == 3 and bool(_PATRONYMIC.match(tokens[1])) and tokens[2][:1].isupper()
+
+
 def _is_full_person_name(mention: Mention) -> bool:
-    """A full person name: two or more words, tagged PERSON or shaped as initials + surname."""
+    """A full person name: two or more words, tagged PERSON or shaped as a person's name
+    (initials + surname, or given name + patronymic + surname) whatever spaCy's label."""
     if len(mention.key.split()) < 2:
         return False
-    return mention.label == PERSON or _is_initials_and_surname(mention.tokens)
+    return (
+        mention.label == PERSON
+        or _is_initials_and_surname(mention.tokens)
+        or _has_patronymic(mention.tokens)
+    )
 
 
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
