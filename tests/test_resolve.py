@@ -568,3 +568,34 @@ def test_a_surname_before_its_initials_and_a_name_with_a_patronymic_tagged_org_a
     assert ids[("b", "Babanov O.T.", 0)] == babanov
     assert ids[("c", "Omurbek Tekebayevich Babanov", 0)] == babanov
     assert entity_row(result, ids[("d", "Malcolm X", 0)])["name"] == "Malcolm X"
+
+
+def test_a_role_and_its_country_before_a_name_are_no_part_of_it_but_a_given_name_is():
+    docs = {
+        "a": ("Nursultan Nazarbayev spoke.", [("Nursultan Nazarbayev", "PERSON", 0)]),
+        "b": (
+            "Kazakh President Nursultan Nazarbayev said.",
+            [("Kazakh President Nursultan Nazarbayev", "PERSON", 0)],
+        ),
+        "c": (
+            "Kazakhstan's Nursultan Nazarbayev.",
+            [("Kazakhstan's Nursultan Nazarbayev", "PERSON", 0)],
+        ),
+        "d": ("Kazakh leader Nazarbayev said.", [("Kazakh leader Nazarbayev", "PERSON", 0)]),
+        "e": ("Mr. Nazarbayev said.", [("Mr. Nazarbayev", "PERSON", 0)]),
+        "f": ("Jordan Henderson scored.", [("Jordan Henderson", "PERSON", 0)]),
+        "g": ("Henderson scored.", [("Henderson", "PERSON", 0)]),
+    }
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    nazarbayev = ids[("a", "Nursultan Nazarbayev", 0)]
+    for doc, surface in (
+        ("b", "Kazakh President Nursultan Nazarbayev"),
+        ("c", "Kazakhstan's Nursultan Nazarbayev"),
+        ("d", "Kazakh leader Nazarbayev"),
+        ("e", "Mr. Nazarbayev"),
+    ):
+        assert ids[(doc, surface, 0)] == nazarbayev, surface
+    assert entity_row(result, nazarbayev)["name"] == "Nursultan Nazarbayev"
+    assert entity_row(result, ids[("f", "Jordan Henderson", 0)])["name"] == "Jordan Henderson"
+    assert ids[("g", "Henderson", 0)] == ids[("f", "Jordan Henderson", 0)]

@@ -16,6 +16,10 @@ first, so input order never matters):
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
    * a city that spaCy also tagged ORG or PERSON in the same document is that city;
+   * a person's name is compared without the role before it: courtesy titles, words of office
+     and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
+     ``Kazakhstan's Nursultan Nazarbayev`` and ``Mr. Nazarbayev`` name Nursultan Nazarbayev;
+     ``names.strip_titles``);
    * other mentions group by their folded name (case, accents, punctuation, possessive and
      leading article ignored), whatever spaCy's label; a LOC name ending in a geographic
      feature noun keys without it (``Mediterranean Sea`` / ``the Mediterranean``;
@@ -115,6 +119,7 @@ from etl.stages.resolve.names import (
     skeleton,
     strip_honorifics,
     strip_possessive,
+    strip_titles,
     title_words,
     translit_key,
 )
@@ -230,6 +235,7 @@ def _make_mention(row: dict) -> Mention | None:
     )
     tokens = tuple(strip_honorifics(surface.split()))
     if row["label"] == PERSON:
+        tokens = tuple(strip_titles(list(tokens)))
         surface = " ".join(tokens)
     key = exact_key(surface)
     if not key:

@@ -124,6 +124,27 @@ def strip_honorifics(tokens: list[str]) -> list[str]:
     return tokens[index:]
 
 
+def strip_titles(tokens: list[str]) -> list[str]:
+    """Drop the role before a person's name: courtesy titles, words of office and a country
+    that qualifies them (``Kazakh President Nursultan Nazarbayev``, ``Kazakhstan's Nursultan
+    Nazarbayev``, ``Kazakh leader Nazarbayev``); a country is dropped only when possessive or
+    followed by such a word, so ``Jordan Henderson`` keeps his given name."""
+    roles = honorifics() | title_words()
+    index = 0
+    while index < len(tokens) - 1:
+        word = strip_possessive(tokens[index])
+        if word.lower().rstrip(",") in roles:
+            index += 1
+            continue
+        place = lookup_place(word)
+        qualifies = word != tokens[index] or tokens[index + 1].lower() in roles
+        if place is not None and place.kind in {"country", "demonym"} and qualifies:
+            index += 1
+            continue
+        break
+    return tokens[index:]
+
+
 @lru_cache(maxsize=65_536)
 def acronym(tokens: tuple[str, ...]) -> str:
     """Initials of a multi-word name, skipping function words; digits kept (``M5S``)."""
