@@ -599,3 +599,15 @@ def test_a_role_and_its_country_before_a_name_are_no_part_of_it_but_a_given_name
     assert entity_row(result, nazarbayev)["name"] == "Nursultan Nazarbayev"
     assert entity_row(result, ids[("f", "Jordan Henderson", 0)])["name"] == "Jordan Henderson"
     assert ids[("g", "Henderson", 0)] == ids[("f", "Jordan Henderson", 0)]
+
+
+def test_a_name_with_an_apostrophe_is_one_word_so_a_missing_middle_name_still_links():
+    docs = {
+        "a": ("Ka'Loni Marie Flynn died.", [("Ka'Loni Marie Flynn", "PERSON", 0)]),
+        "b": ("Ka'loni Flynn was 20.", [("Ka'loni Flynn", "PERSON", 0)]),
+        "c": ("Conan O'Brien joked.", [("Conan O'Brien", "PERSON", 0)]),
+        "d": ("O'Brien left.", [("O'Brien", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Ka'Loni Marie Flynn", 0)] == ids[("b", "Ka'loni Flynn", 0)]
+    assert ids[("c", "Conan O'Brien", 0)] == ids[("d", "O'Brien", 0)]

@@ -144,6 +144,7 @@ _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=[A-Za-z])['’`](?=[A-Za-z]{2})")
 _INITIAL_RUN_IN = re.compile(r"\b([A-Z])\.(?=[A-Z][a-z])")
 # "Babanov-led", "Saudi-backed", "Paris-based": the name is the part before the hyphen.
 _HYPHEN_PARTICIPLE = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|born|run|made|style)$")
@@ -237,7 +238,8 @@ def _make_mention(row: dict) -> Mention | None:
     if row["label"] == PERSON:
         tokens = tuple(strip_titles(list(tokens)))
         surface = " ".join(tokens)
-    key = exact_key(surface)
+    # "Ka'Loni", "O'Brien": one word of a name, not two
+    key = exact_key(_APOSTROPHE_IN_WORD.sub("", surface))
     if not key:
         return None
     # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
