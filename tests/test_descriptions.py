@@ -131,3 +131,13 @@ def test_a_surname_spacy_tags_org_still_counts_for_the_protagonist(nlp):
             mention["label"] = "ORG"
     found = {span.text: name["text"] for span, name in description_mentions(doc, mentions, 0.0)}
     assert found.get("Oklahoma man") in {"Christopher Simpson", "Simpson"}
+
+
+def test_a_man_and_a_woman_described_in_one_sentence_wait_for_pronouns_to_say_who_is_who(nlp):
+    text = (
+        "An Oklahoma man pleaded not guilty in the death of an Arkansas woman. "
+        "Christopher Simpson is accused of killing Marie Flynn. Simpson was arrested in June. "
+        "Prosecutors said Simpson shot Flynn after she told him she was pregnant."
+    )
+    found = _descriptions(nlp, text)
+    assert "Oklahoma man" not in found and "Arkansas woman" not in found

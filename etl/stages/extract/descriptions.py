@@ -39,7 +39,9 @@ the protagonist and is left out. Two such descriptions in one sentence, or of tw
 two people: only the first refers to the protagonist ("an Oklahoma man ... killing an Arkansas
 woman"). A gendered description ("woman", "mother": WordNet,
 ``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
-other gender (he/she in the sentences naming only them).
+other gender (he/she in the sentences naming only them); a sentence that describes an unnamed
+man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman") gives
+neither to the protagonist unless pronouns told the protagonist's gender.
 """
 
 from __future__ import annotations
@@ -372,6 +374,30 @@ def description_span(head: Token) -> Span:
     return doc[start : head.i + 1]
 
 
+def _may_describe(head: Token, named_chars: set[int], person_starts: set[int]) -> bool:
+    """Whether a token can head a singular person description: a common noun whose first
+    sense is a person, outside any name, and not a title right before a name ("spokeswoman
+    Sujata Raisinghani")."""
+    doc = head.doc
+    return not (
+        head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
+        or head.tag_ in _PLURAL_TAGS
+        or head.ent_type_
+        or head.idx in named_chars
+        or not is_person_noun(head)
+        or (head.i + 1 < len(doc) and doc[head.i + 1].idx in person_starts)
+    )
+
+
+def _is_someone_else(head: Token) -> bool:
+    """A quantified or possessed description ("no particular candidate", "his brother",
+    "Simpson's cousin"): someone else than the protagonist."""
+    return any(
+        (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
+        for child in head.children
+    )
+
+
 def description_mentions(
     doc: Doc, mentions: list[dict], share: float | None = None
 ) -> list[tuple[Span, dict]]:
@@ -407,39 +433,37 @@ def description_mentions(
     # named them, and the sentences that already have a description of the protagonist.
     protagonist_gender: dict[str, str] = {}
     sentences_used: set[int] = set()
-    for head in doc:
-        if (
-            head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
-            or head.tag_ in _PLURAL_TAGS
-            or head.ent_type_
-            or head.idx in named_chars
-            or not is_person_noun(head)
-            # a title of the name right after it ("spokeswoman Sujata Raisinghani")
-            or (head.i + 1 < len(doc) and doc[head.i + 1].idx in person_starts)
-        ):
-            continue
-        description = resolver.resolve(head)
-        if description is None:
-            continue
+    candidates = [
+        (head, description)
+        for head in doc
+        if _may_describe(head, named_chars, person_starts)
+        and (description := resolver.resolve(head)) is not None
+    ]
+    # Sentences describing an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty
+    # in deaths of Arkansas woman"): two people, and only pronouns tell which is the protagonist.
+    described_genders: dict[int, set[str]] = defaultdict(set)
+    for head, description in candidates:
+        gender = noun_genders().get(head.lemma_.lower())
+        if description.mention is None and gender and not _is_someone_else(head):
+            described_genders[head.sent.start].add(gender)
+    for head, description in candidates:
         span = description_span(head)
         target = description.mention
         if target is not None and not _named_by_role(resolver, head, target):
             continue
         if target is None:
-            # "no particular candidate"; "his brother", "Simpson's cousin": someone else
-            quantified = any(
-                (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
-                for child in head.children
-            )
             gender = noun_genders().get(head.lemma_.lower())
             main, main_share = protagonists[gender]
-            if quantified or main is None or main_share < share:
+            if _is_someone_else(head) or main is None or main_share < share:
                 continue
             if not _names_someone(head, span, named_chars):
                 continue
             known = protagonist_gender.get(main["mention_id"])
             if head.sent.start in sentences_used or (gender and known and known != gender):
                 continue  # "an Oklahoma man ... killing an Arkansas woman": two people
+            both = len(described_genders[head.sent.start]) > 1
+            if both and _surname(main) not in genders:
+                continue
             if gender:
                 protagonist_gender[main["mention_id"]] = gender
             sentences_used.add(head.sent.start)
