@@ -611,3 +611,14 @@ def test_a_name_with_an_apostrophe_is_one_word_so_a_missing_middle_name_still_li
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "Ka'Loni Marie Flynn", 0)] == ids[("b", "Ka'loni Flynn", 0)]
     assert ids[("c", "Conan O'Brien", 0)] == ids[("d", "O'Brien", 0)]
+
+
+def test_an_apostrophe_name_tagged_org_is_a_short_form_of_the_full_person_name():
+    docs = {
+        "a": (
+            "Pierre Charles L'Enfant planned the city. L'Enfant was French.",
+            [("Pierre Charles L'Enfant", "PERSON", 0), ("L'Enfant", "ORG", 1)],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Pierre Charles L'Enfant", 0)] == ids[("a", "L'Enfant", 1)]

@@ -110,10 +110,11 @@ def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
 def _with_given_names(span: Span) -> Span:
     """A PERSON span with the given names spaCy left out before it (``Ka'Loni`` in "Ka'Loni
     Marie Flynn", tagged ``Marie Flynn``): proper nouns outside any entity that the parser
-    attaches as compounds inside the name, capitalized mid-sentence more often than not (the
-    casing lexicon) and no title or role ("President Barack Obama" stays "Barack Obama")."""
+    attaches as compounds inside the name and that are given names or words the casing lexicon
+    does not know (``Ka'Loni``), never a title or role ("President Barack Obama" stays "Barack
+    Obama") or a known word ("Fort Lee Historic Park" is no person's name)."""
     doc = span.doc
-    capitalized = load_lexicon().cap_probability
+    lexicon = load_lexicon()
     start = span.start
     while start > 0:
         token = doc[start - 1]
@@ -123,7 +124,7 @@ def _with_given_names(span: Span) -> Span:
             and token.dep_ == "compound"
             and span.start <= token.head.i < span.end
             and token.text[:1].isupper()
-            and capitalized.get(token.lower_, 1.0) >= 0.5
+            and (token.lower_ in lexicon.given_names or token.lower_ not in lexicon.cap_probability)
             and token.lower_ not in office_words()
             and not is_person_noun(token)
         ):

@@ -225,6 +225,12 @@ def _surface(text: str) -> str:
     return surface
 
 
+def name_key(text: str) -> str:
+    """``exact_key`` of a name with an apostrophe inside a word kept in the word (``Ka'Loni``,
+    ``L'Enfant``, ``O'Brien`` are one word, not two)."""
+    return exact_key(_APOSTROPHE_IN_WORD.sub("", text))
+
+
 def _make_mention(row: dict) -> Mention | None:
     text = row["text"] or ""
     trailing = _TRAILING_INITIALS.fullmatch(strip_possessive(text))
@@ -238,8 +244,7 @@ def _make_mention(row: dict) -> Mention | None:
     if row["label"] == PERSON:
         tokens = tuple(strip_titles(list(tokens)))
         surface = " ".join(tokens)
-    # "Ka'Loni", "O'Brien": one word of a name, not two
-    key = exact_key(_APOSTROPHE_IN_WORD.sub("", surface))
+    key = name_key(surface)
     if not key:
         return None
     # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
@@ -377,15 +382,15 @@ def country_qualified_key(mention: Mention, text: str) -> tuple[str, str | None]
     if trailing is not None and trailing.kind == "country" and _all_name_words(tokens[:-1]):
         # A brand's national arm ("T-Mobile USA") is the brand; generic words before a country
         # ("Air France", "Team USA") make a name of their own.
-        return translit_key(exact_key(" ".join(tokens[:-1]))), trailing.iso3
+        return translit_key(name_key(" ".join(tokens[:-1]))), trailing.iso3
     width, iso3 = _country_of_words(list(tokens))
     rest = tokens[width:]
     if iso3 is None:
         iso3 = _possessive_owner(mention, text)
         if iso3 is None:
-            return translit_key(exact_key(" ".join(tokens))), None
+            return translit_key(name_key(" ".join(tokens))), None
     country = country_names().get(iso3, iso3)
-    return translit_key(exact_key(" ".join((country, *rest)))), iso3
+    return translit_key(name_key(" ".join((country, *rest)))), iso3
 
 
 # ----------------------------------------------------------------------------- within a document
@@ -412,7 +417,7 @@ def _without_feature_word(mention: Mention) -> str | None:
     rest = " ".join(tokens[:-1])
     if lookup_place(rest) is not None:
         return None
-    return translit_key(exact_key(rest)) or None
+    return translit_key(name_key(rest)) or None
 
 
 def _place_of(mention: Mention) -> Place | None:
@@ -447,7 +452,7 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     for mention in mentions:
         tokens = mention.tokens
         for width in range(len(tokens) - 1, 0, -1):
-            prefix = exact_key(" ".join(tokens[:width]))
+            prefix = name_key(" ".join(tokens[:width]))
             if prefix in keys and all(
                 never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED
                 for word in tokens[width:]
