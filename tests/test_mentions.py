@@ -98,3 +98,13 @@ def test_a_capitalized_common_noun_in_an_indefinite_phrase_is_no_name(nlp):
     )
     doc[4].head, doc[2].head, doc[2].dep_ = doc[1], doc[4], "det"
     assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["American"]
+
+
+def test_a_given_name_spacy_left_out_joins_the_person_but_a_title_does_not(nlp):
+    text = (
+        "He is accused of fatally shooting Ka'Loni Marie Flynn of Fort Smith. "
+        "President Barack Obama spoke and Secretary Hillary Clinton left."
+    )
+    persons = [row["text"] for row in mentions_of(nlp, text) if row["label"] == "PERSON"]
+    assert "Ka'Loni Marie Flynn" in persons
+    assert "Barack Obama" in persons and "Hillary Clinton" in persons

@@ -1,8 +1,9 @@
 """Learn entity resolution's linking thresholds by leave-one-topic-out CV on ECB+.
 
 ``python -m etl.evaluate.fit_entities [--gold ../shared/data/ecb_dev/gold.jsonl]
-[--parse-cache DIR] [--write]`` fits two thresholds, one after the other, on the gold entity
-pairs across documents (the mentions ``newsetl eval coref`` scores), counted per topic:
+[--parse-cache DIR | --db WAREHOUSE] [--write]`` fits two thresholds, one after the other, on
+the gold entity pairs across documents (the mentions ``newsetl eval coref`` scores), counted
+per topic:
 
 1. the **protagonist share** of person descriptions (``etl.stages.extract.descriptions``: "an
    Oklahoma man" refers to the document's most named person when that person holds at least
@@ -11,6 +12,10 @@ pairs across documents (the mentions ``newsetl eval coref`` scores), counted per
 2. the **surname dominance** (``NameMatching.surname_dominance``: a lone surname several known
    people bear is the one named in at least this share of their full-name mentions): the rows
    of the fitted share are resolved once per value of ``DOMINANCE_GRID``.
+
+With ``--db WAREHOUSE`` (an ECB+ warehouse built by ``newsetl run``) only the resolution
+thresholds are fitted, on the warehouse's rows as they are: no parsing or extraction, so a change
+to resolution is judged in seconds.
 
 For each it prints precision / recall / F1 per value, the fitted value (best over all topics)
 and the held-out figure (each topic scored with the value best on the other topics). ``--write``
@@ -28,7 +33,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from etl.evaluate.coref import gold_mentions
+from etl.evaluate.coref import doc_key, gold_mentions
 from etl.evaluate.entities import (
     Rows,
     Variant,
@@ -41,6 +46,7 @@ from etl.evaluate.entities import (
     read_gold,
     resolve_rows,
 )
+from etl.evaluate.entity_misses import load_rows
 from etl.settings import Settings
 from etl.stages.nlp import load_pipeline
 from etl.stages.resolve.entities import NameMatching
@@ -111,6 +117,43 @@ def cross_validate(counts: dict[float, Counts]) -> dict:
     }
 
 
+def warehouse_rows(db_path: Path) -> Rows:
+    """The mention and document rows of an ECB+ warehouse, keyed by gold document
+    (``<topic>/<doc>``): what ``extract_rows`` gives, without parsing or extracting again."""
+    _, documents, rows = load_rows(db_path)
+    key_of = {
+        doc_id: doc_key(uri)
+        for doc_id, uri in zip(
+            documents.column("doc_id").to_pylist(),
+            documents.column("source_uri").to_pylist(),
+            strict=True,
+        )
+    }
+    mention_rows = [{**row, "doc_id": key_of[row["doc_id"]]} for row in rows]
+    document_rows = [
+        {"doc_id": key_of[doc_id], "text": text, "publisher": None}
+        for doc_id, text in zip(
+            documents.column("doc_id").to_pylist(),
+            documents.column("text").to_pylist(),
+            strict=True,
+        )
+    ]
+    return mention_rows, document_rows
+
+
+def fit_resolution(variant: Variant, rows: Rows) -> dict[str, dict]:
+    """Cross-validation of resolution's corpus thresholds on rows already extracted."""
+    learned = NameMatching.learned()
+    return {
+        "surname_dominance": cross_validate(
+            {
+                value: topic_counts(variant, rows, replace(learned, surname_dominance=value))
+                for value in DOMINANCE_GRID
+            }
+        )
+    }
+
+
 def fit(gold_path: Path, parse_cache: Path | None) -> dict[str, dict]:
     """Cross-validation of the protagonist share, then of the surname dominance."""
     variant = ecb_variant(gold_path)
@@ -120,15 +163,10 @@ def fit(gold_path: Path, parse_cache: Path | None) -> dict[str, dict]:
         for share in SHARE_GRID
     }
     shares = cross_validate({share: topic_counts(variant, rows) for share, rows in rows_of.items()})
-    rows = rows_of[shares["fitted_value"]]
-    learned = NameMatching.learned()
-    dominance = cross_validate(
-        {
-            value: topic_counts(variant, rows, replace(learned, surname_dominance=value))
-            for value in DOMINANCE_GRID
-        }
-    )
-    return {"protagonist_share": shares, "surname_dominance": dominance}
+    return {
+        "protagonist_share": shares,
+        **fit_resolution(variant, rows_of[shares["fitted_value"]]),
+    }
 
 
 def _data_file(package: str, name: str) -> Path:
@@ -174,9 +212,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=_DEFAULT_GOLD)
     parser.add_argument("--parse-cache", type=Path, default=None)
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="an ECB+ warehouse: fit resolution's thresholds on its rows (no protagonist share)",
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
-    result = fit(args.gold, args.parse_cache)
+    if args.db is not None:
+        result = fit_resolution(ecb_variant(args.gold), warehouse_rows(args.db))
+    else:
+        result = fit(args.gold, args.parse_cache)
     print(format_fit(result))
     if args.write:
         for path in write_fitted(result):

@@ -12,9 +12,11 @@ Within a document it resolves to a PERSON mention the document names with a role
   President Nursultan Nazarbayev", "leader Nursultan Nazarbaev") or in apposition ("Nazarbayev,
   the Kazakh leader"). The same role noun is one piece of evidence, the same country modifying
   description and role ("Kazakhstan's", "Kazakh") another; a role of another country rules a
-  name out. The names with the most evidence compete, and the nearest one before the
-  description wins, else the first after it ("the Kazakh leader" -> "Kazakh President
-  Nazarbayev").
+  name out. A description qualified by a possessor that is no country or pronoun ("the ruling
+  party's candidate") is relative to it: only a name introduced with the same possessor fits
+  ("the candidate, Omurbek Babanov" does not). The names with the most evidence compete, and
+  the nearest one before the description wins, else the first after it ("the Kazakh leader" ->
+  "Kazakh President Nazarbayev").
 
 A quantified description ("no particular candidate", "every minister") names no one.
 
@@ -28,7 +30,8 @@ mention: "the Kazakh ambassador" is not the Kazakh president) or by apposition b
 of that person (``entity_mentions.antecedent_mention_id`` names the mention it refers to). A
 description with no role evidence but a name among its modifiers ("an Oklahoma man", "the
 Brooklyn mother") refers to the person the story is about: the person named most often in the
-document, when that person holds at least a learned share of the document's person mentions
+document (a lone surname counts for its full name whatever spaCy's label of it), when that
+person holds at least a learned share of the document's person mentions
 (``data/description_fallback.json``, fitted by leave-one-topic-out cross-validation on ECB+,
 ``etl.evaluate.fit_entities``).
 A description without such evidence ("the judge", "a witness") names someone else as often as
@@ -36,7 +39,9 @@ the protagonist and is left out. Two such descriptions in one sentence, or of tw
 two people: only the first refers to the protagonist ("an Oklahoma man ... killing an Arkansas
 woman"). A gendered description ("woman", "mother": WordNet,
 ``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
-other gender (he/she in the sentences naming only them).
+other gender (he/she in the sentences naming only them); a sentence that describes an unnamed
+man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman") gives
+neither to the protagonist unless pronouns told the protagonist's gender.
 """
 
 from __future__ import annotations
@@ -77,6 +82,15 @@ def _country(token: Token) -> str | None:
     return place.iso3 if place is not None and place.kind in _COUNTRY_KINDS else None
 
 
+def _possessor(head: Token) -> str | None:
+    """Lemma of the possessor that qualifies a role noun when it is neither a country nor a
+    pronoun (``party`` in "the ruling party's candidate"), else None."""
+    for child in head.children:
+        if child.dep_ == "poss" and child.pos_ != "PRON" and _country(child) is None:
+            return child.lemma_.lower()
+    return None
+
+
 def _modifier_country(head: Token) -> str | None:
     """ISO3 of a country modifying a role noun: ``Kazakhstan's`` / ``Kazakh`` president."""
     for child in head.lefts:
@@ -94,6 +108,7 @@ class Role:
     mention: dict
     noun: str
     country: str | None
+    possessor: str | None = None  # "the party's candidate X": the role holds for the party
 
 
 @dataclass(frozen=True)
@@ -137,17 +152,21 @@ class DescriptionResolver:
             if iso3:
                 country = country or iso3
             elif is_person_noun(token):
-                roles.append(Role(mention, token.lemma_.lower(), _modifier_country(token)))
+                roles.append(
+                    Role(mention, token.lemma_.lower(), _modifier_country(token), _possessor(token))
+                )
             elif token.pos_ not in {"ADJ", "PROPN", "NOUN"}:
                 break
-        roles = [Role(r.mention, r.noun, r.country or country) for r in roles]
+        roles = [Role(r.mention, r.noun, r.country or country, r.possessor) for r in roles]
         root = span.root
         appositions = [child for child in root.children if child.dep_ == "appos"]
         if root.dep_ == "appos":
             appositions.append(root.head)
         for token in appositions:
             if is_person_noun(token) and self._person_at(token) is None:
-                roles.append(Role(mention, token.lemma_.lower(), _modifier_country(token)))
+                roles.append(
+                    Role(mention, token.lemma_.lower(), _modifier_country(token), _possessor(token))
+                )
         return roles
 
     def resolve(self, head: Token) -> Description | None:
@@ -159,11 +178,13 @@ class DescriptionResolver:
         for child in head.children:
             if child.dep_ == "appos" and (named := self._person_at(child)) is not None:
                 return Description(named)
-        noun, country = head.lemma_.lower(), _modifier_country(head)
+        noun, country, possessor = head.lemma_.lower(), _modifier_country(head), _possessor(head)
         scored: dict[int, list[Role]] = {}
         for role in self.roles:
             if country is not None and role.country not in {None, country}:
                 continue  # another country's president
+            if possessor is not None and role.possessor != possessor:
+                continue  # "the ruling party's candidate" is not any candidate the text named
             score = (role.noun == noun) + (country is not None and role.country == country)
             if score:
                 scored.setdefault(score, []).append(role)
@@ -353,6 +374,30 @@ def description_span(head: Token) -> Span:
     return doc[start : head.i + 1]
 
 
+def _may_describe(head: Token, named_chars: set[int], person_starts: set[int]) -> bool:
+    """Whether a token can head a singular person description: a common noun whose first
+    sense is a person, outside any name, and not a title right before a name ("spokeswoman
+    Sujata Raisinghani")."""
+    doc = head.doc
+    return not (
+        head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
+        or head.tag_ in _PLURAL_TAGS
+        or head.ent_type_
+        or head.idx in named_chars
+        or not is_person_noun(head)
+        or (head.i + 1 < len(doc) and doc[head.i + 1].idx in person_starts)
+    )
+
+
+def _is_someone_else(head: Token) -> bool:
+    """A quantified or possessed description ("no particular candidate", "his brother",
+    "Simpson's cousin"): someone else than the protagonist."""
+    return any(
+        (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
+        for child in head.children
+    )
+
+
 def description_mentions(
     doc: Doc, mentions: list[dict], share: float | None = None
 ) -> list[tuple[Span, dict]]:
@@ -361,9 +406,20 @@ def description_mentions(
     share = protagonist_share() if share is None else share
     resolver = DescriptionResolver(doc, mentions)
     genders = person_genders(doc, resolver.persons, mentions)
+    # A person's lone surname counts for them whatever spaCy's label of it ("Simpson" tagged
+    # ORG beside "Christopher Kenyon Simpson"), as it does in resolution: else a person spaCy
+    # mislabels often loses the protagonist to one named less.
+    full_name_surnames = {_surname(m) for m in resolver.persons if len(m["text"].split()) >= 2}
+    counted = resolver.persons + [
+        mention
+        for mention in mentions
+        if mention["label"] != "PERSON"
+        and len(mention["text"].split()) == 1
+        and _surname(mention) in full_name_surnames
+    ]
     protagonists = {
         gender: protagonist(
-            resolver.persons,
+            counted,
             frozenset(name for name, other in genders.items() if gender and other != gender),
         )
         for gender in (None, "female", "male")
@@ -377,39 +433,37 @@ def description_mentions(
     # named them, and the sentences that already have a description of the protagonist.
     protagonist_gender: dict[str, str] = {}
     sentences_used: set[int] = set()
-    for head in doc:
-        if (
-            head.pos_ != "NOUN"  # a proper noun is a name ("Doctor Who", "Internet Explorer")
-            or head.tag_ in _PLURAL_TAGS
-            or head.ent_type_
-            or head.idx in named_chars
-            or not is_person_noun(head)
-            # a title of the name right after it ("spokeswoman Sujata Raisinghani")
-            or (head.i + 1 < len(doc) and doc[head.i + 1].idx in person_starts)
-        ):
-            continue
-        description = resolver.resolve(head)
-        if description is None:
-            continue
+    candidates = [
+        (head, description)
+        for head in doc
+        if _may_describe(head, named_chars, person_starts)
+        and (description := resolver.resolve(head)) is not None
+    ]
+    # Sentences describing an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty
+    # in deaths of Arkansas woman"): two people, and only pronouns tell which is the protagonist.
+    described_genders: dict[int, set[str]] = defaultdict(set)
+    for head, description in candidates:
+        gender = noun_genders().get(head.lemma_.lower())
+        if description.mention is None and gender and not _is_someone_else(head):
+            described_genders[head.sent.start].add(gender)
+    for head, description in candidates:
         span = description_span(head)
         target = description.mention
         if target is not None and not _named_by_role(resolver, head, target):
             continue
         if target is None:
-            # "no particular candidate"; "his brother", "Simpson's cousin": someone else
-            quantified = any(
-                (child.dep_ == "det" and child.lower_ in _NOT_ONE_PERSON) or child.dep_ == "poss"
-                for child in head.children
-            )
             gender = noun_genders().get(head.lemma_.lower())
             main, main_share = protagonists[gender]
-            if quantified or main is None or main_share < share:
+            if _is_someone_else(head) or main is None or main_share < share:
                 continue
             if not _names_someone(head, span, named_chars):
                 continue
             known = protagonist_gender.get(main["mention_id"])
             if head.sent.start in sentences_used or (gender and known and known != gender):
                 continue  # "an Oklahoma man ... killing an Arkansas woman": two people
+            both = len(described_genders[head.sent.start]) > 1
+            if both and _surname(main) not in genders:
+                continue
             if gender:
                 protagonist_gender[main["mention_id"]] = gender
             sentences_used.add(head.sent.start)

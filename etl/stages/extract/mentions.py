@@ -10,7 +10,9 @@ from spacy.tokens import Doc, Span
 from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
 from etl.reference.places import Purpose, lookup_place
-from etl.stages.extract.descriptions import description_mentions
+from etl.reference.word_lists import office_words
+from etl.stages.extract.descriptions import description_mentions, is_person_noun
+from etl.stages.normalize.lexicon import load_lexicon
 
 # Labels that name a thing; numeric and temporal labels are handled by the date extractor.
 NAME_LABELS = frozenset(
@@ -105,6 +107,32 @@ def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc[start:end]
 
 
+def _with_given_names(span: Span) -> Span:
+    """A PERSON span with the given names spaCy left out before it (``Ka'Loni`` in "Ka'Loni
+    Marie Flynn", tagged ``Marie Flynn``): proper nouns outside any entity that the parser
+    attaches as compounds inside the name and that are given names or words the casing lexicon
+    does not know (``Ka'Loni``), never a title or role ("President Barack Obama" stays "Barack
+    Obama") or a known word ("Fort Lee Historic Park" is no person's name)."""
+    doc = span.doc
+    lexicon = load_lexicon()
+    start = span.start
+    while start > 0:
+        token = doc[start - 1]
+        if not (
+            token.pos_ == "PROPN"
+            and token.ent_iob_ == "O"
+            and token.dep_ == "compound"
+            and span.start <= token.head.i < span.end
+            and token.text[:1].isupper()
+            and (token.lower_ in lexicon.given_names or token.lower_ not in lexicon.cap_probability)
+            and token.lower_ not in office_words()
+            and not is_person_noun(token)
+        ):
+            break
+        start -= 1
+    return span if start == span.start else Span(doc, start, span.end, label=span.label_)
+
+
 def extract_mentions(
     doc: Doc,
     doc_id: str,
@@ -120,6 +148,8 @@ def extract_mentions(
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
+        if ent.label_ == "PERSON":
+            ent = _with_given_names(ent)
         for span in _trim(ent):
             if _is_common_noun_phrase(span):
                 continue

@@ -16,10 +16,17 @@ first, so input order never matters):
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
    * a city that spaCy also tagged ORG or PERSON in the same document is that city;
+   * a person's name is compared without the role before it: courtesy titles, words of office
+     and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
+     ``Kazakhstan's Nursultan Nazarbayev`` and ``Mr. Nazarbayev`` name Nursultan Nazarbayev;
+     ``names.strip_titles``);
    * other mentions group by their folded name (case, accents, punctuation, possessive and
-     leading article ignored), whatever spaCy's label; an organisation's country is spelled one
-     way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and ``Foreign Ministry``
-     after ``Kazakhstan's`` are one, another country's Foreign Ministry another);
+     leading article ignored), whatever spaCy's label; a LOC name ending in a geographic
+     feature noun keys without it (``Mediterranean Sea`` / ``the Mediterranean``;
+     ``data/org_words.json``) unless the rest is a known place; an organisation's country is
+     spelled one way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and
+     ``Foreign Ministry`` after ``Kazakhstan's`` are one, another country's Foreign Ministry
+     another);
    * in a headline line (title-cased, no sentence punctuation), words after a name the document
      uses alone that are never capitalized mid-sentence are dropped (``Microsoft Launches``);
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
@@ -46,7 +53,10 @@ first, so input order never matters):
    two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
    ``George H. W. Bush``); so do names of which one goes by the other's middle name
    (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
-   one owner that spaCy tagged ORG or NORP is still the person.
+   one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
+   a place) is still the person, and so is a name shaped as initials and a surname (``S.
+   Japarov``, also written ``S.Japarov`` or ``Japarov S.``) or with a patronymic (``Omurbek
+   Tekebayevich Babanov``) whatever its label; ``Japarov-led`` is Japarov.
 
 **People sharing a surname are never merged on the surname alone.** Two full names link only
 when their given names match too. A surname used alone in a document without its full name links
@@ -109,6 +119,7 @@ from etl.stages.resolve.names import (
     skeleton,
     strip_honorifics,
     strip_possessive,
+    strip_titles,
     title_words,
     translit_key,
 )
@@ -118,8 +129,11 @@ _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ORG_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 _ORG_HEAD_BREAKS = frozenset({"of", "for", "on", "in", "at", "and", "&"})
 # Labels spaCy gives a person's surname by mistake: with exactly one person of that surname in
-# the corpus, such a lone surname is that person.
-_PERSON_MISLABELS = frozenset({PERSON, "ORG", "NORP"})
+# the corpus, such a lone surname is that person. A place label counts too: a word the gazetteer
+# knows as a place never reaches this test (it is a place group), so a "GPE" here is a guess.
+_PERSON_MISLABELS = frozenset(
+    {PERSON, "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
+)
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _MIN_FUZZY_WORD = 5
 # A headline: at least this many words of four letters or more, nearly all capitalized.
@@ -130,6 +144,16 @@ _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)\s*$")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=[A-Za-z])['’`](?=[A-Za-z]{2})")
+_INITIAL_RUN_IN = re.compile(r"\b([A-Z])\.(?=[A-Z][a-z])")
+# "Babanov-led", "Saudi-backed", "Paris-based": the name is the part before the hyphen.
+_HYPHEN_PARTICIPLE = re.compile(r"(?<=[A-Za-z])-(?:[a-z]+ed|born|run|made|style)$")
+# A person's name by its shape, whatever spaCy's label: initials, then a capitalized surname;
+# or a given name, an East Slavic or Central Asian patronymic and a surname.
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+_SURNAME = re.compile(r"^[A-Z][a-z][\w'’-]+$")
+_PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna|uly|kyzy)$")
+_TRAILING_INITIALS = re.compile(r"([A-Z][a-z][\w'’-]+)((?:\s*[A-Z]\.)+)")
 _OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
@@ -188,22 +212,39 @@ class Group:
 
 
 def _surface(text: str) -> str:
-    """The mention's name without possessive, leading article or trailing punctuation."""
+    """The mention's name without possessive, leading article, trailing punctuation or a
+    hyphenated participle (``Babanov-led``), and with a space after an initial run into the
+    surname (``O.Babanov``, as Russian-language press writes it)."""
     surface = strip_possessive(text).strip(' \t\n,;:.!?"“”()[]')
     if text.rstrip().endswith(".") and re.search(r"\b\w\.\w\.$", text.rstrip()):
         surface = text.strip()  # keep the last dot of an abbreviation such as U.N.
+    surface = _INITIAL_RUN_IN.sub(r"\1. ", _HYPHEN_PARTICIPLE.sub("", surface))
     words = surface.split()
     if words and words[0].lower() in org_words()["determiners"] and len(words) > 1:
         surface = " ".join(words[1:])
     return surface
 
 
+def name_key(text: str) -> str:
+    """``exact_key`` of a name with an apostrophe inside a word kept in the word (``Ka'Loni``,
+    ``L'Enfant``, ``O'Brien`` are one word, not two)."""
+    return exact_key(_APOSTROPHE_IN_WORD.sub("", text))
+
+
 def _make_mention(row: dict) -> Mention | None:
-    surface = _surface(row["text"] or "")
+    text = row["text"] or ""
+    trailing = _TRAILING_INITIALS.fullmatch(strip_possessive(text))
+    # "Babanov O." (surname first, as official Russian writes it) is "O. Babanov"
+    surface = (
+        " ".join([*re.findall(r"[A-Z]\.", trailing.group(2)), trailing.group(1)])
+        if trailing
+        else _surface(text)
+    )
     tokens = tuple(strip_honorifics(surface.split()))
     if row["label"] == PERSON:
+        tokens = tuple(strip_titles(list(tokens)))
         surface = " ".join(tokens)
-    key = exact_key(surface)
+    key = name_key(surface)
     if not key:
         return None
     # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
@@ -341,15 +382,15 @@ def country_qualified_key(mention: Mention, text: str) -> tuple[str, str | None]
     if trailing is not None and trailing.kind == "country" and _all_name_words(tokens[:-1]):
         # A brand's national arm ("T-Mobile USA") is the brand; generic words before a country
         # ("Air France", "Team USA") make a name of their own.
-        return translit_key(exact_key(" ".join(tokens[:-1]))), trailing.iso3
+        return translit_key(name_key(" ".join(tokens[:-1]))), trailing.iso3
     width, iso3 = _country_of_words(list(tokens))
     rest = tokens[width:]
     if iso3 is None:
         iso3 = _possessive_owner(mention, text)
         if iso3 is None:
-            return translit_key(exact_key(" ".join(tokens))), None
+            return translit_key(name_key(" ".join(tokens))), None
     country = country_names().get(iso3, iso3)
-    return translit_key(exact_key(" ".join((country, *rest)))), iso3
+    return translit_key(name_key(" ".join((country, *rest)))), iso3
 
 
 # ----------------------------------------------------------------------------- within a document
@@ -362,6 +403,21 @@ def _place_group_key(mention: Mention, place: Place, text: str) -> tuple[str, st
     if place.kind == "capital" and _capital_means_government(mention, text):
         return "country", place.iso3, place.iso3
     return "place", exact_key(place.name), place.iso3
+
+
+def _without_feature_word(mention: Mention) -> str | None:
+    """Key of a LOC name without its trailing geographic feature noun (``Mediterranean Sea`` ->
+    ``mediterranean``, as in "the Mediterranean"), unless the rest is itself a known place
+    (``Mississippi River`` is not the state); None when the name has no such noun."""
+    tokens = mention.tokens
+    if mention.label != "LOC" or len(tokens) < 2:
+        return None
+    if tokens[-1].lower() not in org_words()["place_suffixes"]:
+        return None
+    rest = " ".join(tokens[:-1])
+    if lookup_place(rest) is not None:
+        return None
+    return translit_key(name_key(rest)) or None
 
 
 def _place_of(mention: Mention) -> Place | None:
@@ -379,7 +435,7 @@ def _is_title_cased_line(text: str, offset: int) -> bool:
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
-    if line.endswith((".", "!", "?", ":", ";", ",")):
+    if line.endswith((".", ":", ";", ",")):
         return False  # a sentence, not a headline
     words = [word for word in _WORDS.findall(line) if len(word) > 3]
     capitalized = sum(word[0].isupper() for word in words)
@@ -396,7 +452,7 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     for mention in mentions:
         tokens = mention.tokens
         for width in range(len(tokens) - 1, 0, -1):
-            prefix = exact_key(" ".join(tokens[:width]))
+            prefix = name_key(" ".join(tokens[:width]))
             if prefix in keys and all(
                 never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED
                 for word in tokens[width:]
@@ -409,11 +465,37 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     return trimmed
 
 
+def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
+    """``S. Japarov``, ``G. W. Bush``: a person's name whatever spaCy's label of it."""
+    return (
+        len(tokens) >= 2
+        and all(_INITIAL.match(token) for token in tokens[:-1])
+        and bool(_SURNAME.match(tokens[-1]))
+    )
+
+
+def _has_patronymic(tokens: tuple[str, ...]) -> bool:
+    """``Omurbek Tekebayevich Babanov``: a given name, a patronymic and a surname."""
+    return len(tokens) == 3 and bool(_PATRONYMIC.match(tokens[1])) and tokens[2][:1].isupper()
+
+
+def _is_full_person_name(mention: Mention) -> bool:
+    """A full person name: two or more words, tagged PERSON or shaped as a person's name
+    (initials + surname, or given name + patronymic + surname) whatever spaCy's label."""
+    if len(mention.key.split()) < 2:
+        return False
+    return (
+        mention.label == PERSON
+        or _is_initials_and_surname(mention.tokens)
+        or _has_patronymic(mention.tokens)
+    )
+
+
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
-    """translit key -> mentions, for PERSON mentions of two or more words."""
+    """translit key -> mentions, for the full person names (``_is_full_person_name``)."""
     persons: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
-        if mention.label == PERSON and len(mention.key.split()) >= 2:
+        if _is_full_person_name(mention):
             persons[translit_key(mention.key)].append(mention)
     return persons
 
@@ -503,7 +585,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             key, iso3 = country_qualified_key(mention, text)
             group_for("name", key, iso3).mentions.append(mention)
             continue
-        group_for("name", tkey).mentions.append(mention)
+        group_for("name", _without_feature_word(mention) or tkey).mentions.append(mention)
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
@@ -821,18 +903,18 @@ class PersonNames:
 
 
 def full_person_name_keys(rows: Iterable[dict]) -> Counter:
-    """Keys of the full person names (PERSON, two or more words) among mention rows, each with
-    its number of mentions.
+    """Keys of the full person names (``_is_full_person_name``: PERSON, two or more words, or
+    initials and a surname) among mention rows, each with its number of mentions.
 
     These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
-    scan of the PERSON mentions alone, before any document is grouped.
+    scan of the mentions alone, before any document is grouped.
     """
     keys: Counter = Counter()
     for row in rows:
-        if row["label"] != PERSON or row.get("antecedent_mention_id") is not None:
+        if row.get("antecedent_mention_id") is not None:
             continue
         mention = _make_mention(row)
-        if mention is not None and len(mention.key.split()) >= 2:
+        if mention is not None and _is_full_person_name(mention):
             keys[translit_key(mention.key)] += 1
     return keys
 

@@ -10,8 +10,10 @@ Folding turns a surface form into comparison keys:
   ``zh``/``j``, ``kh``/``h``, ``shch``/``sch``/``sh`` (``Khrushchev``/``Khruschev``), ``x``/``ks``
   (``Alexander``/``Aleksandr``), ``tch``/``ch``, ``q``/``ck``/``k``, ``ph``/``f``, ``dh``/``d``,
   ``ou``/``u``, ``ye``/``e`` at a word start or after a vowel (``Yeltsin``/``Eltsin``,
-  ``Nazarbayev``/``Nazarbaev``), ``y``/``i`` (and ``aie``/``ae``: ``Nazarbaiev``), doubled
-  letters (``Gaddafi``/``Qaddafi``/``Kadhafi`` -> ``gadafi``/``kadafi``/``kadafi``);
+  ``Nazarbayev``/``Nazarbaev``), ``y``/``i`` (and ``aie``/``ae``: ``Nazarbaiev``), ``ow``
+  before a consonant / ``u`` (``Rowhani``/``Rouhani``), a final ``ow`` / ``ov``
+  (``Berdimuhamedow``), the Arabic article inside a name (``el-Sisi``/``al-Sisi``/``Sisi``),
+  doubled letters (``Gaddafi``/``Qaddafi``/``Kadhafi`` -> ``gadafi``/``kadafi``/``kadafi``);
 * ``skeleton``: consonants only (after ``translit_key``) with voiced and voiceless pairs folded
   (``g``/``k``, ``d``/``t``, ``b``/``p``, ``z``/``s``, ``v``/``f``), used as the blocking key: two
   spellings of one name that differ only in vowels or voicing share a skeleton, and a string
@@ -54,6 +56,10 @@ _TRANSLIT_FOLDS = (
     (re.compile(r"(?:(?<=\b)|(?<=[aeiou]))ye"), "e"),
     (re.compile(r"y"), "i"),
     (re.compile(r"(?<=[aeou])ie"), "e"),
+    (re.compile(r"ow(?=[^aeiouy\s])"), "u"),  # Persian ow / ou: Rowhani / Rouhani
+    (re.compile(r"ow\b"), "ov"),  # German-style w for v: Berdimuhamedow / Berdymukhammedov
+    # Arabic's article inside a name, written al-, el- or left out: el-Sisi / al-Sisi / Sisi
+    (re.compile(r"(?<=\S) (?:al|el) (?=\S)"), " "),
 )
 _VOICING = str.maketrans("gdbzv", "ktpsf")
 
@@ -115,6 +121,27 @@ def strip_honorifics(tokens: list[str]) -> list[str]:
     index = 0
     while index < len(tokens) - 1 and tokens[index].lower() in words:
         index += 1
+    return tokens[index:]
+
+
+def strip_titles(tokens: list[str]) -> list[str]:
+    """Drop the role before a person's name: courtesy titles, words of office and a country
+    that qualifies them (``Kazakh President Nursultan Nazarbayev``, ``Kazakhstan's Nursultan
+    Nazarbayev``, ``Kazakh leader Nazarbayev``); a country is dropped only when possessive or
+    followed by such a word, so ``Jordan Henderson`` keeps his given name."""
+    roles = honorifics() | title_words()
+    index = 0
+    while index < len(tokens) - 1:
+        word = strip_possessive(tokens[index])
+        if word.lower().rstrip(",") in roles:
+            index += 1
+            continue
+        place = lookup_place(word)
+        qualifies = word != tokens[index] or tokens[index + 1].lower() in roles
+        if place is not None and place.kind in {"country", "demonym"} and qualifies:
+            index += 1
+            continue
+        break
     return tokens[index:]
 
 
