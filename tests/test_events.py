@@ -543,3 +543,17 @@ def test_a_meeting_named_with_its_parties_and_a_held_participle_is_an_event(nlp)
     assert [(r["trigger_text"], r["location_text"]) for r in rows] == [("meeting", "Almaty")]
     assert "Nazarbaev" in rows[0]["actor_text"] and "Babanov" in rows[0]["recipient_text"]
     assert rows[0]["event_date"] == date(2017, 9, 19)
+
+
+def test_a_meeting_between_two_parties_that_was_held_is_one_event_between_them(nlp):
+    # Not two half-events with no actor: the noun's phrase names both parties.
+    nazarbayev_babanov, countries = ("Nazarbayev", "Babanov"), ("Kazakhstan", "Kyrgyzstan")
+    for text, pair in (
+        ("A meeting between Nazarbayev and Babanov was held on Tuesday.", nazarbayev_babanov),
+        ("Nazarbayev's meeting with Babanov was held in Almaty on Tuesday.", nazarbayev_babanov),
+        ("Talks between Kazakhstan and Kyrgyzstan were held in Astana.", countries),
+    ):
+        rows = run(nlp, text)
+        assert [(r["event_type"], r["actor_text"], r["recipient_text"]) for r in rows] == [
+            ("CONSULT", *pair)
+        ], text

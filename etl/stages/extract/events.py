@@ -367,7 +367,20 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
         elif _is_noun(token):
             head = token.head
             if token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon):
-                found.append(Candidate(trigger, tokens, head, "support_noun"))
+                actor, recipient = None, None
+                if token.dep_ == "nsubjpass" and not _children(head, {"agent"}):
+                    # "a meeting between X and Y was held": the noun names its parties
+                    actor, recipient = _noun_parties(token, lexicon)
+                found.append(
+                    Candidate(
+                        trigger,
+                        tokens,
+                        head,
+                        "support_noun",
+                        explicit_actor=actor,
+                        explicit_recipient=recipient,
+                    )
+                )
             elif (measure := _measured_object(token, lexicon)) is not None:
                 found.append(Candidate(trigger, tokens, measure.head, "support_noun"))
             elif token.dep_ == "conj" and token.head.dep_ == "dobj":
@@ -429,15 +442,15 @@ def _noun_parties(noun: Token, lexicon: Lexicon) -> tuple[Token | None, Token | 
     """(actor, recipient) named inside an event noun's own phrase when no clause names them:
     the possessor or the object of "of" acts ("*X's* meeting", "the meeting *of X*"), the other
     party is the object of another recipient preposition ("with Y"); "between X and Y" names
-    both."""
+    both as conjoined actors (one row per pair, as "X and Y met")."""
     grammar = lexicon.grammar
     preps = grammar["noun_recipient_preps"] - {"of", "by"}
     actor = _first_child(noun, {"poss"}) or _prepositional_object(noun, {"of", "by"}, set())
     recipient = _prepositional_object(noun, preps, set())
     if actor is None and recipient is not None:
         others = [c for c in recipient.children if c.dep_ == "conj"]
-        if others:  # "between X and Y"
-            actor, recipient = recipient, others[0]
+        if others:  # "between X and Y": X's conjuncts are the other parties
+            actor, recipient = recipient, None
     return actor, recipient
 
 
@@ -931,14 +944,11 @@ def _party_in_phrase(token: Token | None, skip: set[int]) -> Token | None:
     """The party a phrase names: the person it names when it names one ("the President of
     Kazakhstan Nursultan *Nazarbaev*" is the president, not his country), else as
     ``_named_inside``."""
-    if token is None or token.ent_type_ == "PERSON":
+    if token is None or token.ent_type_ in NAMED_PARTY_ENTS:
         return token
+    phrase = [t for child in token.children if child.dep_ != "conj" for t in child.subtree]
     person = next(
-        (
-            t
-            for t in token.subtree
-            if t.i not in skip and t.ent_type_ == "PERSON" and t.pos_ == "PROPN"
-        ),
+        (t for t in phrase if t.i not in skip and t.ent_type_ == "PERSON" and t.pos_ == "PROPN"),
         None,
     )
     return _name_head(person) if person is not None else _named_inside(token, skip)
