@@ -502,3 +502,58 @@ def test_a_counted_crowd_is_the_actor_not_its_number(nlp):
     ):
         rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
         assert {(r["event_type"], r["actor_text"]) for r in rows} == {("PROTEST", actor)}
+
+
+def test_a_head_of_state_receiving_a_visitor_meets_them_not_a_letter(nlp):
+    # "receive" is a visit only with a party as its object (lexicon note "party-object").
+    rows = run(nlp, "Nazarbayev received Babanov in Almaty on Tuesday.")
+    assert {(r["event_type"], r["actor_text"], r["recipient_text"]) for r in rows} == {
+        ("CONSULT", "Nazarbayev", "Babanov")
+    }
+    rows = run(nlp, "The ministry received a letter from the embassy on Tuesday.")
+    assert not [r for r in rows if r["event_type"] == "CONSULT"]
+
+
+def test_a_protest_addressed_to_a_party_is_a_complaint_a_demonstration_stays_protest(nlp):
+    # PLOVER's PROTEST is demonstrations; a protest handed or made *to* a party is ACCUSE.
+    for text in (
+        "Kyrgyzstan's Foreign Ministry handed a note of protest to Kazakhstan's ambassador.",
+        "The Kyrgyz Foreign Ministry handed Kazakhstan a protest note over the meeting.",
+        "Kyrgyzstan protested to Kazakhstan on Wednesday.",
+    ):
+        rows = run(nlp, text)
+        assert {r["event_type"] for r in rows} == {"ACCUSE"}, text
+        assert any("Kazakhstan" in (r["recipient_text"] or "") for r in rows), text
+    for text in (
+        "Thousands of students protested against the government in Bishkek.",
+        "Angry workers marched to the parliament on Monday.",
+    ):
+        rows = run(nlp, text)
+        assert {r["event_type"] for r in rows} == {"PROTEST"}, text
+
+
+def test_a_meeting_named_with_its_parties_and_a_held_participle_is_an_event(nlp):
+    # A reduced passive of a support verb ("the meeting of X with Y held in Z") is "a meeting
+    # was held": its parties are named inside the noun's phrase, the person over the country.
+    text = (
+        "The note concerns the meeting of the President of Kazakhstan Nursultan Nazarbaev "
+        "with the presidential candidate Omurbek Babanov held in Almaty on September 19."
+    )
+    rows = [r for r in run(nlp, text) if r["event_type"] == "CONSULT"]
+    assert [(r["trigger_text"], r["location_text"]) for r in rows] == [("meeting", "Almaty")]
+    assert "Nazarbaev" in rows[0]["actor_text"] and "Babanov" in rows[0]["recipient_text"]
+    assert rows[0]["event_date"] == date(2017, 9, 19)
+
+
+def test_a_meeting_between_two_parties_that_was_held_is_one_event_between_them(nlp):
+    # Not two half-events with no actor: the noun's phrase names both parties.
+    nazarbayev_babanov, countries = ("Nazarbayev", "Babanov"), ("Kazakhstan", "Kyrgyzstan")
+    for text, pair in (
+        ("A meeting between Nazarbayev and Babanov was held on Tuesday.", nazarbayev_babanov),
+        ("Nazarbayev's meeting with Babanov was held in Almaty on Tuesday.", nazarbayev_babanov),
+        ("Talks between Kazakhstan and Kyrgyzstan were held in Astana.", countries),
+    ):
+        rows = run(nlp, text)
+        assert [(r["event_type"], r["actor_text"], r["recipient_text"]) for r in rows] == [
+            ("CONSULT", *pair)
+        ], text

@@ -12,8 +12,9 @@ Outputs, committed so that runtime needs no WordNet:
   kind of expansion can be trusted.
 * ``data/word_classes.tsv``: the WordNet lexicographer class of the most frequent sense of
   every noun that names a person, a group, a location, an artifact (buildings, bases, plants)
-  or a feeling, and of every verb of emotion: the semantic class of an argument that has no
-  named-entity label ("the ministry", "the city", "an air base", "with joy", "hopes to").
+  or a feeling, and of every verb of emotion or motion: the semantic class of an argument that
+  has no named-entity label ("the ministry", "the city", "an air base", "with joy", "hopes
+  to"), and whether "to X" after a verb is a destination ("marched to") or an addressee.
 
 How the sense of a seed is chosen: among the seed word's first senses, the one whose synset,
 hypernyms, hyponyms and derivational relatives hold the most other seeds of the same category
@@ -52,6 +53,7 @@ LEXNAMES = {
     22: "noun.process",
     26: "noun.state",
     37: "verb.emotion",
+    38: "verb.motion",
 }
 WORD_CLASSES = {
     "noun.person",
@@ -60,6 +62,7 @@ WORD_CLASSES = {
     "noun.artifact",
     "noun.feeling",
     "verb.emotion",
+    "verb.motion",
 }
 # Nominalizations name the event itself, not its agent ("accuser") or its result object.
 EVENT_NOUN_CLASSES = {
@@ -287,7 +290,8 @@ def write_lexicon(rows: list[dict], path: Path) -> None:
         "pos: VERB, NOUN (counts only as the object of a support verb, see support_verbs.txt, or",
         "  in an evaluative frame, see evaluative_verbs.txt), ADJ, or EVAL (a verb that accuses",
         "  only inside an evaluative frame). notes: flags 'reciprocal', 'active' (no passive",
-        "  reading), 'ccomp=report' (reports when it takes a clause and no object).",
+        "  reading), 'ccomp=report' (reports when it takes a clause and no object),",
+        "  'party-object' (an event only when its direct object is a party: 'received Babanov').",
         "source: seed, synonym, hyponym or nominalization (WordNet relation to a seed).",
     ]
     fields = ["lemma", "pos", "event_type", "mode", "notes", "source", "derived_from"]

@@ -14,6 +14,10 @@ How a sentence becomes events:
   an adjective complement ("is *willing* to"), an accusation noun in an evaluative frame ("the
   ministry *considers* the meeting an *interference*"), or a clause with ``must`` (a demand by
   whoever reports it). Reporting verbs ("said", "told") are never events; what they report can be.
+* An event noun completed by a support verb's participle ("the meeting of X with Y *held* in
+  Almaty", a reduced "a meeting was held") is an event whose parties are named inside the
+  noun's phrase: the possessor or "of" party acts, the "with" party receives
+  (``_support_participle``, ``_noun_parties``).
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
@@ -39,7 +43,11 @@ How a sentence becomes events:
   not what the sentence reports; the gold coding of a sentence leaves it out, so it is kept
   as found and the scorer is neither fitted nor judged on it (``event_scoring.ASIDE``).
 * A meeting or visit needs a party as its object: "hosts a Russian military air base" (a
-  common noun naming a place or facility by WordNet) is no CONSULT.
+  common noun naming a place or facility by WordNet) is no CONSULT; a trigger noted
+  ``party-object`` ("received") is an event only when its object is a party.
+* A protest addressed to a party ("handed Kazakhstan a protest note", "protested to X") is a
+  diplomatic complaint, ACCUSE, with the addressee as recipient; PLOVER's PROTEST is the
+  demonstration, rally or strike (``_addressee``).
 * ``factuality`` is negated / future / hypothetical / asserted from the clause's auxiliaries,
   negators and conditional marks. ``event_date`` comes from a date phrase attached to the
   event's clause (or to the verb reporting it), "a day after" shifts it, else the publication
@@ -100,6 +108,7 @@ class Trigger:
     reciprocal: bool = False
     reports_clause: bool = False
     active_only: bool = False
+    party_object: bool = False  # an event only when its direct object is a party
     source: str = "seed"  # how the lexicon derived it: seed, synonym, hyponym, nominalization
     lemma: str = ""
 
@@ -138,6 +147,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
                 reciprocal="reciprocal" in notes,
                 reports_clause="ccomp=report" in notes,
                 active_only="active" in notes,
+                party_object="party-object" in notes,
                 source=row.get("source") or "seed",
                 lemma=row["lemma"].lower(),
             )
@@ -357,31 +367,91 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
         elif _is_noun(token):
             head = token.head
             if token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon):
-                found.append(Candidate(trigger, tokens, head, "support_noun"))
+                actor, recipient = None, None
+                if token.dep_ == "nsubjpass" and not _children(head, {"agent"}):
+                    # "a meeting between X and Y was held": the noun names its parties
+                    actor, recipient = _noun_parties(token, lexicon)
+                found.append(
+                    Candidate(
+                        trigger,
+                        tokens,
+                        head,
+                        "support_noun",
+                        explicit_actor=actor,
+                        explicit_recipient=recipient,
+                    )
+                )
             elif (measure := _measured_object(token, lexicon)) is not None:
                 found.append(Candidate(trigger, tokens, measure.head, "support_noun"))
             elif token.dep_ == "conj" and token.head.dep_ == "dobj":
                 continue  # "accusations and protests": one event for the coordinated objects
             elif (modified := _modified_object(token, lexicon)) is not None:
                 found.append(Candidate(trigger, tokens, modified.head, "support_noun"))
+            elif (held := _support_participle(token, lexicon)) is not None:
+                actor, recipient = _noun_parties(token, lexicon)
+                if actor is not None or recipient is not None:
+                    found.append(
+                        Candidate(
+                            trigger,
+                            tokens,
+                            held,
+                            "support_noun",
+                            explicit_actor=actor,
+                            explicit_recipient=recipient,
+                        )
+                    )
         else:
             found.append(Candidate(trigger, tokens, token.head, "adjective"))
     return found
 
 
 def _modified_object(noun: Token, lexicon: Lexicon) -> Token | None:
-    """The support verb's object an event noun modifies when that object is no event word
-    itself: "launched a *mediation* effort", "began a *bombing* campaign"; the event is the
-    modifier's."""
+    """The support verb's object an event noun modifies or completes when that object is no
+    event word itself: "launched a *mediation* effort", "began a *bombing* campaign", "handed
+    a note of *protest*"; the event is the modifier's."""
     head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.dep_ == "prep":
+        head = head.head
+    elif noun.dep_ not in {"compound", "nmod"}:
+        return None
     if (
-        noun.dep_ in {"compound", "nmod"}
-        and head.dep_ == "dobj"
+        head.dep_ == "dobj"
         and _is_support_verb(head.head, lexicon)
         and match_trigger(head, lexicon) is None
     ):
         return head
     return None
+
+
+def _support_participle(noun: Token, lexicon: Lexicon) -> Token | None:
+    """The support verb's participle that completes an event noun as a reduced passive: "the
+    meeting of X with Y *held* in Almaty" is "a meeting was held"; the participle is the
+    event's clause (its date and place). The parser often hangs it on the phrase's last name
+    ("... with Babanov *held* in"), so any participle inside the noun's phrase counts."""
+    return next(
+        (
+            token
+            for token in noun.subtree
+            if token.dep_ == "acl" and token.tag_ == "VBN" and _is_support_verb(token, lexicon)
+        ),
+        None,
+    )
+
+
+def _noun_parties(noun: Token, lexicon: Lexicon) -> tuple[Token | None, Token | None]:
+    """(actor, recipient) named inside an event noun's own phrase when no clause names them:
+    the possessor or the object of "of" acts ("*X's* meeting", "the meeting *of X*"), the other
+    party is the object of another recipient preposition ("with Y"); "between X and Y" names
+    both as conjoined actors (one row per pair, as "X and Y met")."""
+    grammar = lexicon.grammar
+    preps = grammar["noun_recipient_preps"] - {"of", "by"}
+    actor = _first_child(noun, {"poss"}) or _prepositional_object(noun, {"of", "by"}, set())
+    recipient = _prepositional_object(noun, preps, set())
+    if actor is None and recipient is not None:
+        others = [c for c in recipient.children if c.dep_ == "conj"]
+        if others:  # "between X and Y": X's conjuncts are the other parties
+            actor, recipient = recipient, None
+    return actor, recipient
 
 
 def _measured_object(noun: Token, lexicon: Lexicon) -> Token | None:
@@ -418,9 +488,12 @@ def _clause_root_dep(clause: Token, grammar: dict) -> str:
     return "main"
 
 
-def _governed_by_trigger(clause: Token, trigger_clauses: set[int], lexicon: Lexicon) -> bool:
+def _governed_by_trigger(
+    clause: Token, trigger_clauses: set[int], lexicon: Lexicon, own: frozenset[int] = frozenset()
+) -> bool:
     """True when the clause is the content of another trigger ("threatened to impose ...",
-    "rejected a call for forces to be deployed")."""
+    "rejected a call for forces to be deployed"); ``own``: the candidate's trigger tokens (the
+    noun a support participle completes: "the meeting ... *held* in Almaty")."""
     current = clause
     for _ in range(12):
         if current.dep_ in {"ROOT", "conj", "relcl", "parataxis"}:
@@ -430,7 +503,7 @@ def _governed_by_trigger(clause: Token, trigger_clauses: set[int], lexicon: Lexi
         current = current.head
         if current.i in trigger_clauses:
             return True
-        if _is_noun(current) and match_trigger(current, lexicon) is not None:
+        if current.i not in own and _is_noun(current) and match_trigger(current, lexicon):
             return True
     return False
 
@@ -449,7 +522,8 @@ def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
     result = []
     for candidate in kept:
         others = clause_ids - {candidate.clause.i}
-        if _governed_by_trigger(candidate.clause, others, lexicon):
+        own = frozenset(t.i for t in candidate.tokens)
+        if _governed_by_trigger(candidate.clause, others, lexicon, own):
             continue
         candidate.subsidiary = _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
         result.append(candidate)
@@ -734,6 +808,13 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
     grammar = lexicon.grammar
     clause = candidate.clause
     trigger_ids = {t.i for t in candidate.tokens}
+    if candidate.explicit_actor is not None or candidate.explicit_recipient is not None:
+        # parties named in the event noun's phrase ("the meeting of the President of
+        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*")
+        return (
+            _party_in_phrase(candidate.explicit_actor, trigger_ids),
+            _party_in_phrase(candidate.explicit_recipient, trigger_ids),
+        )
     actor, passive_subject = _subject_and_voice(clause)
     recipient = passive_subject
     if candidate.rule == "obligation":
@@ -857,6 +938,20 @@ def _named_inside(token: Token | None, skip: set[int], whole: bool = False) -> T
         if inner.i not in skip and _is_name_token(inner):
             return _name_head(inner)
     return token
+
+
+def _party_in_phrase(token: Token | None, skip: set[int]) -> Token | None:
+    """The party a phrase names: the person it names when it names one ("the President of
+    Kazakhstan Nursultan *Nazarbaev*" is the president, not his country), else as
+    ``_named_inside``."""
+    if token is None or token.ent_type_ in NAMED_PARTY_ENTS:
+        return token
+    phrase = [t for child in token.children if child.dep_ != "conj" for t in child.subtree]
+    person = next(
+        (t for t in phrase if t.i not in skip and t.ent_type_ == "PERSON" and t.pos_ == "PROPN"),
+        None,
+    )
+    return _name_head(person) if person is not None else _named_inside(token, skip)
 
 
 def _is_name_token(token: Token) -> bool:
@@ -1276,7 +1371,14 @@ def _all_findings(
                 candidate, classes
             ):
                 continue  # "hosts an air base" is no visit: the sense needs a party as object
+            if candidate.trigger.party_object and not _object_is_party(candidate, classes):
+                continue  # "received a letter" is no visit: only receiving a party is
+            addressee = _addressee(candidate, lexicon, classes) if event_type == "PROTEST" else None
+            if addressee is not None:
+                event_type, mode = "ACCUSE", None  # a protest handed to a party: a complaint
             actor_token, recipient_token = _arguments_of(candidate, lexicon, classes)
+            if addressee is not None:  # the complaint is to X "over the meeting"
+                recipient_token = addressee
             actors = resolver.resolve(actor_token)
             recipients = resolver.resolve(recipient_token)
             if not actors and not recipients:
@@ -1348,6 +1450,48 @@ def _object_is_facility(candidate: Candidate, classes: dict[tuple[str, str], str
         and classes.get((_lemma(obj), "NOUN")) in FACILITY_CLASSES
         for obj in _children(candidate.clause, {"dobj"})
     )
+
+
+def _object_is_party(candidate: Candidate, classes: dict[tuple[str, str], str]) -> bool:
+    """True when the trigger verb's direct object is a party: a name of a person, group or
+    country, a pronoun, or a common noun naming people or a group by its most frequent WordNet
+    sense ("received *Babanov*", "received *the envoy*", not "received *a letter*")."""
+    return any(
+        obj.ent_type_ in ARGUMENT_ENTS
+        or obj.pos_ == "PRON"
+        or classes.get((_lemma(obj), "NOUN")) in PARTY_CLASSES
+        for obj in _children(candidate.clause, {"dobj"})
+    )
+
+
+def _addressee(
+    candidate: Candidate, lexicon: Lexicon, classes: dict[tuple[str, str], str]
+) -> Token | None:
+    """The party an act is addressed to: the indirect object of its clause ("handed
+    *Kazakhstan* a protest note") or the object of "to" ("protested *to Kazakhstan*", "sent a
+    note of protest *to the embassy*") when it names a party and the verb is no verb of motion
+    ("marched to the parliament" goes somewhere; a support verb of motion only carries the
+    event noun: "sent a protest note to X"). The PLOVER manual's PROTEST is demonstrations,
+    rallies and strikes, made against something; a protest addressed to a party is a complaint
+    to it, coded ACCUSE like "complained to the United Nations"."""
+    clause = candidate.clause
+    if not _is_verb(clause):
+        return None
+    if candidate.rule == "verb" and classes.get((_lemma(clause), "VERB")) == "verb.motion":
+        return None
+    trigger_ids = {t.i for t in candidate.tokens}
+    options = _children(clause, {"dative"})
+    # "to X" hangs on the verb, its object or the event noun ("a note of protest *to* X")
+    holders = [clause, *_children(clause, {"dobj"}), *candidate.tokens]
+    for prep in (p for holder in holders for p in _children(holder, {"prep"})):
+        if prep.lower_ == "to":
+            options.extend(_children(prep, {"pobj"}))
+    for option in options:
+        if option.i in trigger_ids or _is_place(option, lexicon.grammar):
+            continue
+        if option.ent_type_ in ARGUMENT_ENTS or not _is_thing(option, classes):
+            return option
+    return None
 
 
 def _party_class(argument: Argument | None, classes: dict[tuple[str, str], str]) -> str:
