@@ -208,6 +208,11 @@ def main() -> None:
     parser.add_argument("--runs", default="abdc", help="which runs, in this order (default abdc)")
     parser.add_argument("--commit-from", type=Path, help=argparse.SUPPRESS)  # (d)'s process
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the articles, warehouses and lakes here (default: a temporary folder, removed)",
+    )
     args = parser.parse_args()
     if args.commit_from:
         commit_copies(args.commit_from, args.copies, args.commit_from.parent)
@@ -215,11 +220,12 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("NEWSETL_MAX_FILE_BYTES", None)
     with tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
-        workdir = Path(tmp)
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         env["PREFECT_HOME"] = str(workdir / "prefect")  # never the caller's folder
         single, big = workdir / "single", workdir / "big"
-        single.mkdir()
-        big.mkdir()
+        single.mkdir(exist_ok=True)
+        big.mkdir(exist_ok=True)
         line = build_article(int(args.single_line_mb * 1_000_000), single_line=True)
         (single / "single-line.txt").write_text(line, "utf8")
         article = build_article(int(args.mb * 1_000_000), single_line=False)
