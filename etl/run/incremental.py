@@ -30,7 +30,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby, repeat
+from itertools import groupby, islice, repeat
 from operator import itemgetter
 
 import pyarrow as pa
@@ -222,10 +222,13 @@ class _Columns:
         self.tables: list[pa.Table] = []
 
     def extend(self, rows: Iterable[dict]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= self.block_rows:
-            self.tables.append(pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.rows = []
+        # A block at a time: one document may bring 900,000 rows (a 50 MB article).
+        rows = iter(rows)
+        while block := list(islice(rows, self.block_rows - len(self.rows))):
+            self.rows.extend(block)
+            if len(self.rows) >= self.block_rows:
+                self.tables.append(pa.Table.from_pylist(self.rows, schema=self.schema))
+                self.rows = []
 
     def table(self) -> pa.Table:
         return pa.concat_tables([*self.tables, pa.Table.from_pylist(self.rows, schema=self.schema)])
