@@ -14,7 +14,8 @@ a check that every sentence and mention offset slices the document's text to the
 Then (d), the part a run's size does not change with spaCy: the commit (load, entity
 resolution, event clustering, lake export) of one document with the rows of (a) repeated until its
 text is as long as the big article's, staged copy by copy as a run stages a long document's parts,
-in a fresh process (wall time, its peak RSS).
+in a fresh process (wall time, its peak RSS, and the peak during each step of the commit; the
+process holds (a)'s rows throughout, which a run's commit does not).
 
 A run still going after ``--max-minutes`` is stopped and its figures so far are printed (spaCy
 parses about 25,000 characters per CPU second here, so the 50 MB article needs over half an
@@ -118,6 +119,62 @@ def report(name: str, timing: Timing, db: Path, output: str, finished: bool) -> 
     print("    " + ", ".join(f"{value:,} {label}" for label, value in counts), flush=True)
 
 
+# The commit's steps whose peak memory (d) reports, by module: a sampler thread attributes the
+# process's RSS to the innermost step running (the rest to "staging" before, "other" between).
+COMMIT_STEPS = (
+    ("etl.storage.warehouse.load", "insert_documents"),
+    ("etl.run.incremental", "_full_names_by_document"),
+    ("etl.run.incremental", "resolve_change"),
+    ("etl.storage.warehouse.load", "apply_entity_change"),
+    ("etl.run.incremental_coref", "new_profiles"),
+    ("etl.run.incremental_coref", "candidate_pairs"),
+    ("etl.run.incremental_coref", "pair_probabilities"),
+    ("etl.run.incremental_coref", "_replace_state"),
+    ("etl.run.incremental_coref", "_cluster_tables"),
+    ("etl.run.incremental_coref", "_apply_clusters"),
+    ("etl.run.commit", "publish_lake"),
+)
+
+
+class PhasePeaks:
+    """Peak RSS of this process per commit step (see ``COMMIT_STEPS``), sampled every 20 ms."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.phase = "staging"
+        self.peaks: dict[str, int] = {}
+        self.process = psutil.Process()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while True:
+            rss = self.process.memory_info().rss
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0), rss)
+            time.sleep(0.02)
+
+    def watch(self) -> None:
+        import functools
+        import importlib
+
+        for module_name, name in COMMIT_STEPS:
+            module = importlib.import_module(module_name)
+            step = getattr(module, name)
+
+            @functools.wraps(step)
+            def watched(*args, _step=step, _name=name, **kwargs):
+                outer, self.phase = self.phase, _name
+                try:
+                    return _step(*args, **kwargs)
+                finally:
+                    self.phase = outer if outer != "staging" else "other"
+
+            setattr(module, name, watched)
+
+    def report(self) -> str:
+        return ", ".join(f"{phase} {peak / 2**20:,.0f}" for phase, peak in self.peaks.items())
+
+
 def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
     """(d) in this process: stage ``copies`` shifted copies of the one document of
     ``source_db`` as one document, commit and publish it, print the time and peak RSS."""
@@ -145,6 +202,8 @@ def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
             )
         }
     (document,) = tables["documents"]
+    phases = PhasePeaks()
+    phases.watch()
     started = time.perf_counter()
     whole = make_article(document["raw_text"] * copies, "utf-8", document["source_uri"], {})
     settings = settings_for_commit(
@@ -198,6 +257,7 @@ def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
         f"(DuckDB memory limit {settings.warehouse_memory_limit})",
         flush=True,
     )
+    print(f"    peak RSS per step (MiB): {phases.report()}", flush=True)
 
 
 def main() -> None:
@@ -208,6 +268,11 @@ def main() -> None:
     parser.add_argument("--runs", default="abdc", help="which runs, in this order (default abdc)")
     parser.add_argument("--commit-from", type=Path, help=argparse.SUPPRESS)  # (d)'s process
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the articles, warehouses and lakes here (default: a temporary folder, removed)",
+    )
     args = parser.parse_args()
     if args.commit_from:
         commit_copies(args.commit_from, args.copies, args.commit_from.parent)
@@ -215,11 +280,12 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("NEWSETL_MAX_FILE_BYTES", None)
     with tempfile.TemporaryDirectory(prefix="bench-big-") as tmp:
-        workdir = Path(tmp)
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         env["PREFECT_HOME"] = str(workdir / "prefect")  # never the caller's folder
         single, big = workdir / "single", workdir / "big"
-        single.mkdir()
-        big.mkdir()
+        single.mkdir(exist_ok=True)
+        big.mkdir(exist_ok=True)
         line = build_article(int(args.single_line_mb * 1_000_000), single_line=True)
         (single / "single-line.txt").write_text(line, "utf8")
         article = build_article(int(args.mb * 1_000_000), single_line=False)

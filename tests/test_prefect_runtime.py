@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 from newsetl_procs import REPO_ROOT, base_env, run_args
@@ -78,3 +79,18 @@ def test_cli_run_under_each_runtime_is_quiet(mode, seeds_dir, tmp_path):
     # Nothing on stderr: no traceback, no DuckDB teardown noise (the stock runtime's normal exit
     # would print "nanobind: leaked" lines), no telemetry notice.
     assert done.stderr == "", done.stderr
+
+
+def test_importing_flows_sets_what_a_flow_call_from_python_needs(clean_prefect_env) -> None:
+    # A fresh interpreter: flows/__init__ runs once per process. The user's own setting wins.
+    check = (
+        "import os, flows; print(os.environ['DO_NOT_TRACK'], "
+        "os.environ['PREFECT_SERVER_ANALYTICS_ENABLED'], "
+        "os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS'])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert run.stdout.split() == ["1", "false", "120"], run.stderr
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "300"
+    run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert run.stdout.split() == ["1", "false", "300"], run.stderr

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import NamedTuple
 
+import numpy as np
 import pyarrow as pa
 from sqlalchemy.engine import Connection
 
@@ -49,12 +50,15 @@ from etl.stages.resolve.clusters import (
     _blocking_keys,
     _order,
     average_link,
+    candidate_pairs,
     cluster_row,
+    clusters_by_component,
     default_model,
     document_profiles,
     events_from_table,
     pair_features,
-    scored_pairs,
+    pair_probabilities,
+    widest_gap,
 )
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 
@@ -225,20 +229,19 @@ def _clusters_of(
     # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
     scores = dict(sorted(((position[a], position[b]), p) for (a, b), p in scores_by_id.items()))
     profiles = stored_profiles(conn, {event.doc_id for event in ordered})
-    return _cluster_tables(ordered, scores, profiles, model, best_links)
+    return _cluster_tables(ordered, average_link(ordered, scores, model), profiles, best_links)
 
 
 def _cluster_tables(
     ordered: Sequence[Event],
-    scores: dict[tuple[int, int], float],
+    found: Iterable[clustering._Cluster],
     profiles: dict[str, DocumentProfile],
-    model: CorefModel,
     best_links: dict[str, float] | None = None,
 ) -> tuple[pa.Table, pa.Table]:
-    """Average link over events sorted by id (as ``assign_clusters``), as warehouse rows;
-    ``best_links``: each event's most probable pair, when ``scores`` leave some out."""
+    """The clusters ``found`` over events sorted by id (as ``assign_clusters``), as warehouse
+    rows; ``best_links``: each event's most probable pair, when the scores leave some out."""
     mapped_events, mapped_clusters, rows = [], [], []
-    for cluster in average_link(ordered, scores, model):
+    for cluster in found:
         members = sorted((ordered[i] for i in cluster.members), key=_order)
         confidence = cluster.confidence
         if best_links is not None and len(members) == 1:
@@ -269,12 +272,17 @@ def _profile_rows(new: NewProfiles) -> tuple[list[dict], list[dict]]:
     return entities, terms
 
 
-def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -> list[dict]:
-    return [
-        {"block": _block_name(key), "event_id": event.event_id, "doc_id": event.doc_id}
-        for event in events
-        for key in sorted(_blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)))
-    ]
+def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -> pa.Table:
+    """The ``event_blocks`` rows of ``events``, as columns (a long document has millions)."""
+    names: dict[tuple[str, str], str] = {}  # one string per block, not one per row
+    blocks, event_ids, doc_ids = [], [], []
+    for event in events:
+        for key in sorted(_blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE))):
+            blocks.append(names.get(key) or names.setdefault(key, _block_name(key)))
+            event_ids.append(event.event_id)
+            doc_ids.append(event.doc_id)
+    columns = {"block": blocks, "event_id": event_ids, "doc_id": doc_ids}
+    return pa.table(columns, schema=schema.EVENT_BLOCKS.remove_metadata())
 
 
 def _pair_rows(pairs: dict[Pair, float]) -> list[dict]:
@@ -292,7 +300,7 @@ class ClusterChange:
         self.stale_events: list[str] = []
         self.profiles: list[dict] = []
         self.terms: list[dict] = []
-        self.blocks: list[dict] = []
+        self.blocks: list[dict] | pa.Table = []
 
 
 def cluster_change(
@@ -314,8 +322,12 @@ def cluster_change(
     changed = _events(conn, doc_ids=changed_doc_ids)
     change.blocks = _block_rows(changed, profiles)
     new_blocks: dict[str, set[str]] = defaultdict(set)
-    for row in change.blocks:
-        new_blocks[row["event_id"]].add(row["block"])
+    for block, event_id in zip(
+        change.blocks.column("block").to_pylist(),
+        change.blocks.column("event_id").to_pylist(),
+        strict=True,
+    ):
+        new_blocks[event_id].add(block)
     old_blocks = _fetch(conn, "blocks_of", doc_ids=change.stale_docs).to_pylist()
     stale_events = {row["event_id"] for row in old_blocks}
     touched = sorted({row["block"] for row in old_blocks}.union(*new_blocks.values()))
@@ -371,16 +383,38 @@ def full_clustering(
     all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
     events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
     profiles = stored_profiles(conn, all_docs)
-    scores = scored_pairs(events, profiles, model)
+    # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
+    # document has over 100,000 events and millions of pairs.
+    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    probabilities = pair_probabilities(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
-    pairs = {(events[i].event_id, events[j].event_id): p for (i, j), p in scores.items()}
     change.profiles, change.terms = [], []
-    _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=[])
-    cluster_map, clusters = _cluster_tables(events, scores, profiles, model)
+    pair_table = _pair_table(events, pairs, probabilities)
+    _replace_state(conn, change, stage, pairs=pair_table, stale_events=[])
+    del change, pair_table
+    found = clusters_by_component(events, pairs, probabilities, model)
+    cluster_map, clusters = _cluster_tables(events, found, profiles)
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
 
 
-def _replace_state(conn, change: ClusterChange, stage, pairs: list[dict], stale_events) -> None:
+def _pair_table(
+    events: Sequence[Event], pairs: Sequence[tuple[int, int]], probabilities: Sequence[float]
+) -> pa.Table:
+    """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order)."""
+    ids = pa.array([event.event_id for event in events], pa.string())
+    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
+    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
+    columns = {
+        "first_event_id": ids.take(first),
+        "second_event_id": ids.take(second),
+        "probability": pa.array(np.frombuffer(probabilities, np.float64)),
+    }
+    return pa.table(columns, schema=schema.EVENT_PAIRS.remove_metadata())
+
+
+def _replace_state(
+    conn, change: ClusterChange, stage, pairs: list[dict] | pa.Table, stale_events
+) -> None:
     run_script(
         conn,
         "load/replace_event_state.sql",

@@ -69,13 +69,24 @@ def disable_telemetry() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+def flow_call_defaults() -> None:
+    """What calling a flow needs from Prefect, from the CLI or from Python (applied when
+    ``flows`` is imported), unless the environment says otherwise: no telemetry, and patience
+    for the temporary server's start-up (Prefect's own 20 s timed out on a busy machine: a flow
+    called from Python failed with "Timed out while attempting to connect to ephemeral Prefect
+    API server" where the CLI ran)."""
+    disable_telemetry()
+    os.environ.setdefault(
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", f"{DEFAULT_STARTUP_TIMEOUT_S:.0f}"
+    )
+
+
 def configure_environment(prefect_home: Path, verbose: bool = False) -> None:
     """Prefect settings our commands need, unless the environment already sets them.
 
     Runs before prefect is first imported (Prefect reads its settings at import)."""
     os.environ.setdefault("PREFECT_HOME", str(prefect_home.resolve()))
-    disable_telemetry()
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    flow_call_defaults()
     # The flows use no blocks; registering Prefect's block types costs every start-up ~0.5 s.
     os.environ.setdefault("PREFECT_API_BLOCKS_REGISTER_ON_START", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")

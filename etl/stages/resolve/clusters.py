@@ -38,8 +38,9 @@ from __future__ import annotations
 import heapq
 import json
 import math
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -344,24 +345,39 @@ def candidate_pairs(
     return sorted(pairs)
 
 
+def pair_probabilities(
+    events: Sequence[Event],
+    pairs: Iterable[tuple[int, int]],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+) -> array:
+    """The probability that events i and j are one event, for each pair (i, j) of ``pairs``, in
+    their order (8 bytes a pair: a long document has millions)."""
+    return array(
+        "d",
+        (
+            model.probability(
+                pair_features(
+                    events[i],
+                    events[j],
+                    profiles.get(events[i].doc_id, _EMPTY_PROFILE),
+                    profiles.get(events[j].doc_id, _EMPTY_PROFILE),
+                )
+            )
+            for i, j in pairs
+        ),
+    )
+
+
 def scored_pairs(
     events: Sequence[Event], profiles: dict[str, DocumentProfile], model: CorefModel
 ) -> dict[tuple[int, int], float]:
     """(i, j) -> probability that events i and j are one event, for every candidate pair."""
-    return {
-        (i, j): model.probability(
-            pair_features(
-                events[i],
-                events[j],
-                profiles.get(events[i].doc_id, _EMPTY_PROFILE),
-                profiles.get(events[j].doc_id, _EMPTY_PROFILE),
-            )
-        )
-        for i, j in candidate_pairs(events, profiles, _widest_gap(model))
-    }
+    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    return dict(zip(pairs, pair_probabilities(events, pairs, profiles, model), strict=True))
 
 
-def _widest_gap(model: CorefModel) -> int:
+def widest_gap(model: CorefModel) -> int:
     """Most days between the dates of two events that may still be one event."""
     # Family slacks only forbid merges, so they widen no comparison (incremental clustering,
     # etl/run/incremental_coref.py, compares the same window).
@@ -464,6 +480,72 @@ def _order(event: Event) -> tuple[bool, date, str]:
     return event.event_date is None, event.event_date or date.min, event.event_id
 
 
+def _threshold_components(
+    n_events: int,
+    pairs: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    threshold: float,
+) -> list[int]:
+    """Each event's component (its smallest member) in the graph of pairs at least as probable
+    as ``threshold``."""
+    parent = list(range(n_events))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for (i, j), probability in zip(pairs, probabilities, strict=True):
+        if probability >= threshold:
+            first, second = root(i), root(j)
+            if first != second:
+                parent[max(first, second)] = min(first, second)
+    return [root(node) for node in range(n_events)]
+
+
+def clusters_by_component(
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    model: CorefModel,
+) -> Iterator[_Cluster]:
+    """The clusters ``average_link`` forms over all events (``pairs``: sorted index pairs, with
+    their ``probabilities``), found one component of the graph of pairs reaching the threshold at
+    a time, so that its working state (links, heap) is one component's, never the whole
+    warehouse's or a 50 MB document's. The same clusters: a mean of probabilities below the
+    threshold stays below it, so no merge joins two components, and a component's merges see
+    its events and pairs in the same relative order as over all of them (sums in the same
+    order, ties broken alike). A singleton's confidence reads its best pair, wherever it leads.
+    """
+    component = _threshold_components(len(events), pairs, probabilities, model.threshold)
+    best_link = array("d", bytes(8 * len(events)))
+    pairs_of: dict[int, array] = defaultdict(lambda: array("q"))
+    for position, ((i, j), probability) in enumerate(zip(pairs, probabilities, strict=True)):
+        best_link[i] = max(best_link[i], probability)
+        best_link[j] = max(best_link[j], probability)
+        if component[i] == component[j]:
+            pairs_of[component[i]].append(position)
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for index, root in enumerate(component):
+        members_of[root].append(index)
+    del component
+    for root, members in members_of.items():
+        if len(members) == 1:
+            (index,) = members
+            yield _Cluster([index], *_bounds(events[index], model), 1.0 - best_link[index])
+            continue
+        local = {index: position for position, index in enumerate(members)}
+        scores = {
+            (local[pairs[k][0]], local[pairs[k][1]]): probabilities[k] for k in pairs_of.pop(root)
+        }
+        for cluster in average_link([events[i] for i in members], scores, model):
+            cluster.members = [members[i] for i in cluster.members]
+            if len(cluster.members) == 1:
+                cluster.confidence = 1.0 - best_link[cluster.members[0]]
+            yield cluster
+
+
 def assign_clusters(
     events: Iterable[Event],
     profiles: dict[str, DocumentProfile] | None = None,
@@ -473,8 +555,10 @@ def assign_clusters(
     ordered = sorted(events, key=lambda event: event.event_id)
     model = model or default_model()
     profiles = profiles or {}
+    pairs = candidate_pairs(ordered, profiles, widest_gap(model))
+    probabilities = pair_probabilities(ordered, pairs, profiles, model)
     clusters = {}
-    for cluster in average_link(ordered, scored_pairs(ordered, profiles, model), model):
+    for cluster in clusters_by_component(ordered, pairs, probabilities, model):
         members = sorted((ordered[i] for i in cluster.members), key=_order)
         clusters[stable_id(members[0].event_id)] = (members, cluster.confidence)
     return clusters
