@@ -30,6 +30,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -61,6 +62,7 @@ PLACES = tuple(
 VERBS = ("met", "called", "visited", "thanked", "criticized", "urged", "warned", "praised")
 SYNTHETIC_DOCS_PER_CHUNK = 5_000
 NIGHT_DATE = "2026-11-28"
+ARCHIVE_COMPLETE = ".complete"
 # Run ids sort by time (the lake republishes when the last run that loaded documents changes):
 # the synthetic archive's sort before any real run, the synthetic night's after the archive's.
 ARCHIVE_RUN = "00000000T000000Z-archive"
@@ -274,14 +276,15 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
-def bench_commit(archive_sizes: list[int], night_docs: int) -> None:
+def bench_commit(archive_sizes: list[int], night_docs: int, cache: Path | None) -> None:
     """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
     with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
+        built = build_archives(Path(tmp), archive_sizes, cache)
         baseline = None
         for n_docs in archive_sizes:
-            where = Path(tmp) / f"archive-{n_docs}"
+            where = Path(tmp) / f"night-{n_docs}"
             settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
-            build_archive(settings, n_docs)
+            copy_archive(built[n_docs], settings)
             night = SyntheticArchive(seed=99)
             started = time.perf_counter()
             insert_synthetic(
@@ -304,26 +307,67 @@ def bench_commit(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
-def build_archive(settings: Settings, n_docs: int) -> None:
-    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed as a
-    series of runs of ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and
-    clustered incrementally: a full clustering of a large archive at once needs more memory
-    than a night may use)."""
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+def build_archives(
+    workdir: Path, sizes: list[int], cache: Path | None = None, memory_limit: str = "1GB"
+) -> dict[int, Path]:
+    """Synthetic archives of each of ``sizes`` documents: for each size a folder holding a
+    warehouse ``w.duckdb`` and its published ``lake/``, committed as a series of runs of at most
+    ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and clustered
+    incrementally: a full clustering of a large archive at once needs more memory than a night
+    may use). One build grows the largest archive and keeps a copy of it at each smaller size
+    (the same documents: each archive holds the smaller ones).
+
+    The archives are built under ``cache`` when given, once (``archive-<n>/``, complete when it
+    holds ``.complete``), and reused by later calls; otherwise under ``workdir``.
+    ``memory_limit``: DuckDB's cap while building (runs of 5,000 synthetic documents are far
+    larger than a night; the night itself runs with the pipeline's own setting).
+    """
+    root = cache or workdir
+    folders = {n_docs: root / f"archive-{n_docs}" for n_docs in sizes}
+    missing = sorted(n for n, folder in folders.items() if not (folder / ARCHIVE_COMPLETE).exists())
+    if not missing:
+        return folders
+    growing = root / "archive-building"
+    shutil.rmtree(growing, ignore_errors=True)
+    growing.mkdir(parents=True)
+    settings = Settings(
+        db_path=growing / "w.duckdb", lake_dir=growing / "lake", warehouse_memory_limit=memory_limit
+    )
     create_empty_warehouse(settings.db_path)
-    if n_docs == 0:
-        return
     archive = SyntheticArchive()
-    for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
-        count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
-        started = time.perf_counter()
-        run_id = f"{ARCHIVE_RUN}-{first:07d}"
-        insert_synthetic(settings, archive, first, count, run_id, resolve=True)
+    done = 0
+    started = time.perf_counter()
+    for n_docs in missing:
+        while done < n_docs:
+            count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - done)
+            chunk_started = time.perf_counter()
+            insert_synthetic(settings, archive, done, count, f"{ARCHIVE_RUN}-{done:07d}", True)
+            done += count
+            print(
+                f"    archive documents {done:,}: {time.perf_counter() - chunk_started:.0f} s",
+                flush=True,
+            )
+        if n_docs:
+            commit.publish_lake(settings, f"{ARCHIVE_RUN}-{n_docs:07d}")
+        shutil.rmtree(folders[n_docs], ignore_errors=True)
+        shutil.copytree(growing, folders[n_docs])
+        (folders[n_docs] / ARCHIVE_COMPLETE).write_text(f"{n_docs}\n")
+        size_mib = settings.db_path.stat().st_size / 2**20
         print(
-            f"    archive documents {first + count:,}: {time.perf_counter() - started:.0f} s",
+            f"archive N = {n_docs:,}: built in {time.perf_counter() - started:.1f} s so far, "
+            f"warehouse {size_mib:,.0f} MiB",
             flush=True,
         )
-    commit.publish_lake(settings, ARCHIVE_RUN)
+    shutil.rmtree(growing, ignore_errors=True)
+    return folders
+
+
+def copy_archive(folder: Path, settings: Settings) -> None:
+    """Put a copy of a built archive (``build_archives``) at ``settings``' warehouse and lake."""
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(folder / "w.duckdb", settings.db_path)
+    if (folder / "lake").exists():
+        shutil.copytree(folder / "lake", settings.lake_dir)
 
 
 def night_source(folder: Path, n_docs: int) -> Path:
@@ -335,7 +379,7 @@ def night_source(folder: Path, n_docs: int) -> Path:
     return folder
 
 
-def bench(archive_sizes: list[int], night_docs: int) -> None:
+def bench(archive_sizes: list[int], night_docs: int, cache: Path | None) -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
         workdir = Path(tmp)
         night = night_source(workdir / "night", night_docs)
@@ -350,18 +394,14 @@ def bench(archive_sizes: list[int], night_docs: int) -> None:
         (workdir / "empty").mkdir()
         init = workdir / "init"
         timed_command([*cli, str(workdir / "empty"), "--db", f"{init}.duckdb"], env)
+        built = build_archives(workdir, archive_sizes, cache)
         baseline = None
         for n_docs in archive_sizes:
-            where = workdir / f"archive-{n_docs}"
+            where = workdir / f"night-{n_docs}"
             settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
-            started = time.perf_counter()
-            build_archive(settings, n_docs)
+            copy_archive(built[n_docs], settings)
             size_mib = settings.db_path.stat().st_size / 2**20
-            print(
-                f"archive N = {n_docs:,}: built in {time.perf_counter() - started:.1f} s, "
-                f"warehouse {size_mib:,.0f} MiB",
-                flush=True,
-            )
+            print(f"archive N = {n_docs:,}: warehouse {size_mib:,.0f} MiB", flush=True)
             args = [*cli, str(night), "--db", str(settings.db_path)]
             timing = timed_command([*args, "--lake", str(settings.lake_dir)], env)
             baseline = baseline or timing.seconds
@@ -386,14 +426,19 @@ def main() -> None:
     parser.add_argument("--night", type=int, default=200, help="New documents in the night.")
     parser.add_argument("--publish-only", action="store_true", help="Time the lake publish only.")
     parser.add_argument("--commit-only", action="store_true", help="Time the commit only.")
+    parser.add_argument(
+        "--archive-cache",
+        type=Path,
+        help="Build each archive once in this folder and reuse copies of it on later runs.",
+    )
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
         bench_publish(sizes, args.night)
     elif args.commit_only:
-        bench_commit(sizes, args.night)
+        bench_commit(sizes, args.night, args.archive_cache)
     else:
-        bench(sizes, args.night)
+        bench(sizes, args.night, args.archive_cache)
 
 
 if __name__ == "__main__":

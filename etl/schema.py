@@ -274,6 +274,16 @@ EVENT_PAIRS = pa.schema(
     ]
 )
 
+# The lake partitions (``year=YYYY/month=MM``, see sql/export/document_months.sql) whose rows
+# each run's commit may have changed: those of the documents it added, superseded, re-resolved,
+# relabeled or re-clustered. The publish after it compares only these (etl/run/commit.py).
+LAKE_CHANGES = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("partition", pa.string()),
+    ]
+)
+
 
 @dataclass(frozen=True)
 class WarehouseTable:
@@ -339,4 +349,5 @@ WAREHOUSE_TABLES = (
         ("probability",),
         False,
     ),
+    WarehouseTable("lake_changes", LAKE_CHANGES, ("run_id", "partition")),
 )

@@ -16,7 +16,15 @@ SET entity_id = r.entity_id
 FROM read_parquet($mention_entities) AS r
 WHERE m.mention_id = r.mention_id;
 -- A mention carries the label of the entity it resolves to (a person is PERSON in every
--- mention): the re-resolved documents' mentions, and every mention of a touched entity.
+-- mention): the re-resolved documents' mentions, and every mention of a touched entity (whose
+-- documents' lake partitions then change too: see touch_documents.sql).
+CREATE TEMP TABLE IF NOT EXISTS touched_documents (doc_id VARCHAR);
+INSERT INTO touched_documents
+SELECT DISTINCT m.doc_id
+FROM entity_mentions AS m
+JOIN entities AS e USING (entity_id)
+WHERE m.label IS DISTINCT FROM e.label
+  AND e.entity_id IN (SELECT entity_id FROM read_parquet($touched));
 UPDATE entity_mentions AS m
 SET label = e.label
 FROM entities AS e

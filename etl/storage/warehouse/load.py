@@ -208,6 +208,43 @@ def apply_entity_change(conn: Connection, files: dict[str, str]) -> None:
     run_script(conn, "load/apply_entity_change.sql", files)
 
 
+def touch_documents(conn: Connection, doc_ids: list[str]) -> None:
+    """Note documents whose published rows the run may change (their lake partitions are
+    compared after it); loading steps note the ones they find themselves, too."""
+    if doc_ids:
+        run_script(conn, "load/touch_documents.sql", {"doc_ids": doc_ids})
+
+
+def collect_touched_partitions(conn: Connection) -> None:
+    """Turn the documents touched so far into their lake partitions (call before documents
+    are removed, and at the end of the run)."""
+    run_script(conn, "export/document_months.sql", {"all_partitions": True, "partitions": []})
+    run_script(conn, "load/collect_touched_partitions.sql")
+
+
+def record_lake_changes(conn: Connection, run_id: str) -> None:
+    """Record the lake partitions the run touched in ``lake_changes``."""
+    collect_touched_partitions(conn)
+    run_script(conn, "load/record_lake_changes.sql", {"run_id": run_id})
+
+
+def lake_changes_since(db_path: Path, state: str | None) -> list[str] | None:
+    """The lake partitions the runs that changed data after the published ``state`` touched;
+    None when that is unknown (a lake never published, or a run that recorded no partitions:
+    the lake then compares every partition)."""
+    if state is None or not db_path.exists():
+        return None
+    engine = make_engine(db_path, read_only=True)
+    try:
+        with engine.connect() as conn:
+            runs = fetch_arrow(conn, "load/lake_changes_since.sql", {"state": state}).to_pylist()
+    finally:
+        engine.dispose()
+    if any(not run["partitions"] for run in runs):
+        return None
+    return sorted({partition for run in runs for partition in run["partitions"]})
+
+
 def record_run(conn: Connection, files: dict[str, str]) -> None:
     """Load the run's row and its quarantined inputs: keys runs, quarantine."""
     run_script(conn, "load/record_run.sql", files)
