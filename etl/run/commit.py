@@ -30,6 +30,7 @@ from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, e
 
 ENTITY_IDS = pa.schema([("entity_id", pa.string())])
 DOC_IDS = pa.schema([("doc_id", pa.string())])
+NAME_KEYS = pa.schema([("key", pa.string())])
 BATCH_TABLES = {
     "documents": schema.DOCUMENTS,
     "sentences": schema.SENTENCES,
@@ -103,6 +104,10 @@ def resolve_entities(
                 [{"doc_id": doc_id} for doc_id in change.resolved_doc_ids],
                 DOC_IDS,
             ),
+            "relinked_names": staged(
+                "relinked_names", [{"key": key} for key in change.relinked_names], NAME_KEYS
+            ),
+            "person_names": staged("person_names", change.person_names, schema.PERSON_NAMES),
         },
     )
     load.touch_documents(conn, change.resolved_doc_ids)

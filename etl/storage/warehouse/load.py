@@ -175,6 +175,27 @@ def person_name_keys(conn: Connection, excluded_doc_ids: list[str]) -> list[str]
     return fetch_arrow(conn, "load/person_name_keys.sql", params).column(0).to_pylist()
 
 
+def person_names(conn: Connection) -> pa.Table:
+    """Every stored person name: key, anchor, name_block, surname_block."""
+    return fetch_arrow(conn, "load/person_names.sql")
+
+
+def full_names_of_documents(conn: Connection, doc_ids: list[str]) -> list[str]:
+    """The full person names the documents ``doc_ids`` contributed."""
+    if not doc_ids:
+        return []
+    params = {"doc_ids": doc_ids}
+    return fetch_arrow(conn, "load/full_names_of_documents.sql", params).column(0).to_pylist()
+
+
+def full_names_held(conn: Connection, keys: list[str], excluded_doc_ids: list[str]) -> list[str]:
+    """Which of the full person names ``keys`` a document but ``excluded_doc_ids`` holds."""
+    if not keys:
+        return []
+    params = {"keys": keys, "excluded": excluded_doc_ids}
+    return fetch_arrow(conn, "load/full_names_held.sql", params).column(0).to_pylist()
+
+
 def documents_with_keys(
     conn: Connection, keys: list[str], excluded_doc_ids: list[str]
 ) -> list[str]:
@@ -204,7 +225,8 @@ def reset_entities(conn: Connection) -> None:
 
 def apply_entity_change(conn: Connection, files: dict[str, str]) -> None:
     """Load an incremental resolution: keys touched, entities, aliases, tallies,
-    resolution_keys, mention_entities, resolved_docs (one Parquet file each)."""
+    resolution_keys, mention_entities, resolved_docs, relinked_names, person_names (one
+    Parquet file each)."""
     run_script(conn, "load/apply_entity_change.sql", files)
 
 
