@@ -233,6 +233,7 @@ def insert_synthetic(
             for table, schema_ in commit.BATCH_TABLES.items()
         }
         if resolve:
+            load.upgrade_schema(conn)  # an archive built by an older release
             commit.apply_documents(conn, settings, run_id, files, [])
         else:
             load.insert_documents(conn, files)
@@ -329,13 +330,22 @@ def build_archives(
         return folders
     growing = root / "archive-building"
     shutil.rmtree(growing, ignore_errors=True)
-    growing.mkdir(parents=True)
     settings = Settings(
         db_path=growing / "w.duckdb", lake_dir=growing / "lake", warehouse_memory_limit=memory_limit
     )
-    create_empty_warehouse(settings.db_path)
     archive = SyntheticArchive()
-    done = 0
+    # Grow from the largest archive built before, if any (its documents are the first ones).
+    built = (int(path.read_text()) for path in root.glob(f"archive-*/{ARCHIVE_COMPLETE}"))
+    done = max((n_docs for n_docs in built if n_docs < min(missing)), default=-1)
+    if done >= 0:
+        shutil.copytree(root / f"archive-{done}", growing)
+        (growing / ARCHIVE_COMPLETE).unlink()
+        for first in range(0, done, SYNTHETIC_DOCS_PER_CHUNK):  # the same random draws
+            archive.chunk(first, min(SYNTHETIC_DOCS_PER_CHUNK, done - first))
+    else:
+        growing.mkdir(parents=True)
+        create_empty_warehouse(settings.db_path)
+        done = 0
     started = time.perf_counter()
     for n_docs in missing:
         while done < n_docs:

@@ -1,10 +1,18 @@
 """Atomic warehouse loads: build the next state in a copy of the file, then swap it in.
 
 DuckDB allows one writer or many readers per file, never both. A run therefore never writes to
-the live warehouse: it copies it (or creates an empty one), applies the run to the copy, and
-replaces the live file with ``os.replace``. Analysts' read-only connections keep the file they
-opened (the old state) until they reconnect; a crash before the swap leaves the previous state
-untouched, and the abandoned copy is removed by the next run.
+the live warehouse: it makes a copy of it (or creates an empty one), applies the run to the
+copy, and replaces the live file with ``os.replace``. Analysts' read-only connections keep the
+file they opened (the old state) until they reconnect; a crash before the swap leaves the
+previous state untouched, and the abandoned copy is removed by the next run.
+
+The copy costs what the run changed, not the warehouse's size: the file a swap replaces is
+kept as ``<db>.standby`` (a hard link taken before the rename), and the next run turns it into
+its copy by rewriting only the blocks in which it differs from the live file (a DuckDB
+checkpoint rewrites the blocks of the row groups a run changed). The standby is reused only
+when no connection has it open (an analyst still reading the state before the last run holds
+DuckDB's shared lock on it); otherwise, and when there is none, the live file is copied whole.
+The standby doubles the warehouse's disk use.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +40,8 @@ from etl.storage.warehouse.engine import (
 )
 
 TMP_MARKER = ".next-"
+STANDBY_SUFFIX = ".standby"
+SYNC_BLOCK_BYTES = 1 << 20
 LOADED_COLUMNS = ("doc_id", "source_uri", "content_sha256")
 
 
@@ -76,22 +87,86 @@ def remove_abandoned_copies(db_path: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def standby_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + STANDBY_SUFFIX)
+
+
+def _open_here(path: Path) -> bool:
+    """Whether this process has ``path`` open (a connection of this process whose DuckDB lock a
+    close of another descriptor of the file released: POSIX record locks work that way)."""
+    identity = (path.stat().st_dev, path.stat().st_ino)
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            found = os.stat(fd)
+            if (found.st_dev, found.st_ino) == identity:
+                return True
+    return False
+
+
+def _unused(path: Path) -> bool:
+    """Whether no connection (of any process) has a DuckDB file open: DuckDB holds a lock on
+    the files it opens, which an open-file-description write lock conflicts with."""
+    if _open_here(path):
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        whole_file = struct.pack("hhxxxxqqixxxx", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, whole_file)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def sync_file(target: Path, source: Path) -> int:
+    """Make ``target`` byte-identical to ``source``, writing only the blocks that differ;
+    returns the bytes written."""
+    written = 0
+    with open(source, "rb") as reader, open(target, "r+b") as writer:
+        offset = 0
+        while block := reader.read(SYNC_BLOCK_BYTES):
+            if writer.read(len(block)) != block:
+                writer.seek(offset)
+                writer.write(block)
+                written += len(block)
+            offset += len(block)
+        writer.truncate(offset)
+    return written
+
+
 def begin(db_path: Path, run_id: str) -> Path:
-    """Start the next state: a copy of the live warehouse, or a new empty one."""
+    """Start the next state: a copy of the live warehouse (the unused standby brought up to
+    date, else a whole copy), or a new empty one."""
     target = next_path(db_path, run_id)
     target.unlink(missing_ok=True)
-    if db_path.exists():
-        shutil.copyfile(db_path, target)
-    else:
+    if not db_path.exists():
         create_empty_warehouse(target)
+        return target
+    standby = standby_path(db_path)
+    if standby.exists() and _unused(standby):
+        os.replace(standby, target)  # no reader can open it under this name
+        sync_file(target, db_path)
+    else:
+        shutil.copyfile(db_path, target)
     return target
 
 
 def commit(next_db: Path, db_path: Path) -> None:
-    """Make the next state live: durable on disk first, then one atomic rename."""
+    """Make the next state live: durable on disk first, then one atomic rename (the replaced
+    file is kept as the next run's standby)."""
     with open(next_db, "rb") as handle:
         os.fsync(handle.fileno())
+    replaced = next_db.with_name(next_db.name + STANDBY_SUFFIX)  # removed if we crash here
+    replaced.unlink(missing_ok=True)
+    if db_path.exists():
+        os.link(db_path, replaced)
     os.replace(next_db, db_path)
+    if replaced.exists():
+        os.replace(replaced, standby_path(db_path))
     dir_fd = os.open(db_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
