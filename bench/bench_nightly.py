@@ -277,10 +277,12 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
-def bench_commit(archive_sizes: list[int], night_docs: int, cache: Path | None) -> None:
+def bench_commit(
+    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+) -> None:
     """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
     with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
-        built = build_archives(Path(tmp), archive_sizes, cache)
+        built = archives(Path(tmp), archive_sizes, cache, replicate_from)
         baseline = None
         for n_docs in archive_sizes:
             where = Path(tmp) / f"night-{n_docs}"
@@ -372,6 +374,79 @@ def build_archives(
     return folders
 
 
+# Columns holding the id of a document's row (or of its source), suffixed in replicated copies.
+REPLICATED_IDS = frozenset(
+    {
+        "doc_id",
+        "source_uri",
+        "content_sha256",
+        "mention_id",
+        "antecedent_mention_id",
+        "actor_mention_id",
+        "recipient_mention_id",
+        "event_id",
+        "first_event_id",
+        "second_event_id",
+        "cluster_id",
+        "date_mention_id",
+    }
+)
+# Tables a replica shares with its original (one entity per name: their counts are not scaled).
+SHARED_TABLES = frozenset(
+    {"entities", "entity_aliases", "entity_tallies", "person_names", "runs", "quarantine"}
+)
+
+
+def replicate_archive(source: Path, target: Path, copies: int) -> None:
+    """An archive ``copies`` times the size of a built one (``build_archives``), fast: every
+    per-document, per-event and state row copied with its ids suffixed (``-c<k>``), the
+    entities shared. Not what resolving and clustering that many documents gives (no pairs
+    between copies, entity counts not scaled), but tables, blocks and partitions of that size:
+    for sizes whose build through the commit takes longer than the time at hand."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copyfile(source / "w.duckdb", target / "w.duckdb")
+    settings = Settings(
+        db_path=target / "w.duckdb", lake_dir=target / "lake", warehouse_memory_limit="1GB"
+    )
+    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
+        load.upgrade_schema(conn)
+        for table in schema.WAREHOUSE_TABLES:
+            ids = [name for name in table.schema.names if name in REPLICATED_IDS]
+            if table.name in SHARED_TABLES or not ids:
+                continue
+            for copy in range(1, copies):
+                renamed = ", ".join(f"{name} || '-c{copy}' AS {name}" for name in ids)
+                conn.exec_driver_sql(
+                    f"INSERT INTO {table.name} SELECT * REPLACE ({renamed}) FROM {table.name} "
+                    f"WHERE NOT contains({ids[0]}, '-c')"
+                )
+    commit.publish_lake(settings, f"{ARCHIVE_RUN}-replicated")
+    (target / ARCHIVE_COMPLETE).write_text(f"{copies}\n")
+
+
+def archives(
+    workdir: Path, sizes: list[int], cache: Path | None, replicate_from: int | None
+) -> dict[int, Path]:
+    """The archive of each size: built (``build_archives``), or, above ``replicate_from``,
+    replicated from the one of that size (``replicate_archive``)."""
+    if replicate_from is None:
+        return build_archives(workdir, sizes, cache)
+    replicated = [n for n in sizes if n > replicate_from]
+    built = build_archives(workdir, sorted({*sizes, replicate_from} - set(replicated)), cache)
+    for n_docs in replicated:
+        folder = (cache or workdir) / f"archive-{n_docs}-replicated"
+        if not (folder / ARCHIVE_COMPLETE).exists():
+            started = time.perf_counter()
+            replicate_archive(built[replicate_from], folder, n_docs // replicate_from)
+            print(
+                f"archive N = {n_docs:,}: replicated in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+        built[n_docs] = folder
+    return built
+
+
 def copy_archive(folder: Path, settings: Settings) -> None:
     """Put a copy of a built archive (``build_archives``) at ``settings``' warehouse and lake."""
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -389,7 +464,9 @@ def night_source(folder: Path, n_docs: int) -> Path:
     return folder
 
 
-def bench(archive_sizes: list[int], night_docs: int, cache: Path | None) -> None:
+def bench(
+    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+) -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
         workdir = Path(tmp)
         night = night_source(workdir / "night", night_docs)
@@ -404,7 +481,7 @@ def bench(archive_sizes: list[int], night_docs: int, cache: Path | None) -> None
         (workdir / "empty").mkdir()
         init = workdir / "init"
         timed_command([*cli, str(workdir / "empty"), "--db", f"{init}.duckdb"], env)
-        built = build_archives(workdir, archive_sizes, cache)
+        built = archives(workdir, archive_sizes, cache, replicate_from)
         baseline = None
         for n_docs in archive_sizes:
             where = workdir / f"night-{n_docs}"
@@ -441,14 +518,19 @@ def main() -> None:
         type=Path,
         help="Build each archive once in this folder and reuse copies of it on later runs.",
     )
+    parser.add_argument(
+        "--replicate-from",
+        type=int,
+        help="Make the archives larger than this size by replicating the one of this size.",
+    )
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
         bench_publish(sizes, args.night)
     elif args.commit_only:
-        bench_commit(sizes, args.night, args.archive_cache)
+        bench_commit(sizes, args.night, args.archive_cache, args.replicate_from)
     else:
-        bench(sizes, args.night, args.archive_cache)
+        bench(sizes, args.night, args.archive_cache, args.replicate_from)
 
 
 if __name__ == "__main__":
