@@ -265,20 +265,24 @@ def full_names_of_documents(conn: Connection, doc_ids: list[str]) -> list[str]:
 
 def full_names_held(conn: Connection, keys: list[str], excluded_doc_ids: list[str]) -> list[str]:
     """Which of the full person names ``keys`` a document but ``excluded_doc_ids`` holds."""
-    if not keys:
-        return []
-    params = {"keys": keys, "excluded": excluded_doc_ids}
-    return fetch_arrow(conn, "load/full_names_held.sql", params).column(0).to_pylist()
+    holding = _holding(conn, "full_name", keys, excluded_doc_ids)
+    return sorted(set(holding.column("key").to_pylist()))
 
 
 def documents_with_keys(
     conn: Connection, keys: list[str], excluded_doc_ids: list[str]
 ) -> list[str]:
     """Documents (but ``excluded_doc_ids``) holding one of the group keys ``keys``."""
+    holding = _holding(conn, "root", keys, excluded_doc_ids)
+    return sorted(set(holding.column("doc_id").to_pylist()))
+
+
+def _holding(conn: Connection, role: str, keys: list[str], excluded_doc_ids: list[str]):
+    """(doc_id, key) of the documents but ``excluded_doc_ids`` holding a key of ``keys``."""
+    params = {"role": role, "keys": keys, "excluded": excluded_doc_ids}
     if not keys:
-        return []
-    params = {"keys": keys, "excluded": excluded_doc_ids}
-    return fetch_arrow(conn, "load/documents_with_keys.sql", params).column(0).to_pylist()
+        return pa.table({"doc_id": pa.array([], pa.string()), "key": pa.array([], pa.string())})
+    return fetch_arrow(conn, "load/documents_with_keys.sql", params)
 
 
 def entity_tallies(conn: Connection, entity_ids: list[str]) -> pa.Table:
