@@ -19,8 +19,16 @@ as above (resolved and clustered a run of 5,000 documents at a time), then the i
 resolution and event clustering of a night of 200 synthetic documents (other people and
 organisations than the archive's, the same cities; dated the night), on a copy of the archive.
 
+Building an archive through the commit takes far longer than a night (10,000 documents: about
+10 minutes on a loaded machine), so ``--archive-cache DIR`` builds each size once in DIR (one
+build grows the largest and keeps a copy at each smaller size; a later build grows from the
+largest kept) and later runs copy it. ``--replicate-from N`` makes the larger sizes in seconds
+instead, by replicating the archive of N documents (every row copied with its ids suffixed,
+entities shared: tables, blocks and months of that size, not a recomputation).
+
 Run: ``python bench/bench_nightly.py [--archive 0 --archive 10000 --archive 100000]
-[--night 200] [--publish-only | --commit-only]`` from the repository root.
+[--night 200] [--publish-only | --commit-only] [--archive-cache DIR] [--replicate-from N]``
+from the repository root.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -61,6 +70,7 @@ PLACES = tuple(
 VERBS = ("met", "called", "visited", "thanked", "criticized", "urged", "warned", "praised")
 SYNTHETIC_DOCS_PER_CHUNK = 5_000
 NIGHT_DATE = "2026-11-28"
+ARCHIVE_COMPLETE = ".complete"
 # Run ids sort by time (the lake republishes when the last run that loaded documents changes):
 # the synthetic archive's sort before any real run, the synthetic night's after the archive's.
 ARCHIVE_RUN = "00000000T000000Z-archive"
@@ -231,6 +241,7 @@ def insert_synthetic(
             for table, schema_ in commit.BATCH_TABLES.items()
         }
         if resolve:
+            load.upgrade_schema(conn)  # an archive built by an older release
             commit.apply_documents(conn, settings, run_id, files, [])
         else:
             load.insert_documents(conn, files)
@@ -274,14 +285,17 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
-def bench_commit(archive_sizes: list[int], night_docs: int) -> None:
+def bench_commit(
+    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+) -> None:
     """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
     with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
+        built = archives(Path(tmp), archive_sizes, cache, replicate_from)
         baseline = None
         for n_docs in archive_sizes:
-            where = Path(tmp) / f"archive-{n_docs}"
+            where = Path(tmp) / f"night-{n_docs}"
             settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
-            build_archive(settings, n_docs)
+            copy_archive(built[n_docs], settings)
             night = SyntheticArchive(seed=99)
             started = time.perf_counter()
             insert_synthetic(
@@ -304,26 +318,149 @@ def bench_commit(archive_sizes: list[int], night_docs: int) -> None:
             )
 
 
-def build_archive(settings: Settings, n_docs: int) -> None:
-    """A warehouse and published lake holding ``n_docs`` synthetic documents, committed as a
-    series of runs of ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and
-    clustered incrementally: a full clustering of a large archive at once needs more memory
-    than a night may use)."""
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    create_empty_warehouse(settings.db_path)
-    if n_docs == 0:
-        return
+def build_archives(
+    workdir: Path, sizes: list[int], cache: Path | None = None, memory_limit: str = "1GB"
+) -> dict[int, Path]:
+    """Synthetic archives of each of ``sizes`` documents: for each size a folder holding a
+    warehouse ``w.duckdb`` and its published ``lake/``, committed as a series of runs of at most
+    ``SYNTHETIC_DOCS_PER_CHUNK`` documents would have left them (resolved and clustered
+    incrementally: a full clustering of a large archive at once needs more memory than a night
+    may use). One build grows the largest archive and keeps a copy of it at each smaller size
+    (the same documents: each archive holds the smaller ones).
+
+    The archives are built under ``cache`` when given, once (``archive-<n>/``, complete when it
+    holds ``.complete``), and reused by later calls; otherwise under ``workdir``.
+    ``memory_limit``: DuckDB's cap while building (runs of 5,000 synthetic documents are far
+    larger than a night; the night itself runs with the pipeline's own setting).
+    """
+    root = cache or workdir
+    folders = {n_docs: root / f"archive-{n_docs}" for n_docs in sizes}
+    missing = sorted(n for n, folder in folders.items() if not (folder / ARCHIVE_COMPLETE).exists())
+    if not missing:
+        return folders
+    growing = root / "archive-building"
+    shutil.rmtree(growing, ignore_errors=True)
+    settings = Settings(
+        db_path=growing / "w.duckdb", lake_dir=growing / "lake", warehouse_memory_limit=memory_limit
+    )
     archive = SyntheticArchive()
-    for first in range(0, n_docs, SYNTHETIC_DOCS_PER_CHUNK):
-        count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - first)
-        started = time.perf_counter()
-        run_id = f"{ARCHIVE_RUN}-{first:07d}"
-        insert_synthetic(settings, archive, first, count, run_id, resolve=True)
+    # Grow from the largest archive built before, if any (its documents are the first ones).
+    built = (int(path.read_text()) for path in root.glob(f"archive-*/{ARCHIVE_COMPLETE}"))
+    done = max((n_docs for n_docs in built if n_docs < min(missing)), default=-1)
+    if done >= 0:
+        shutil.copytree(root / f"archive-{done}", growing)
+        (growing / ARCHIVE_COMPLETE).unlink()
+        for first in range(0, done, SYNTHETIC_DOCS_PER_CHUNK):  # the same random draws
+            archive.chunk(first, min(SYNTHETIC_DOCS_PER_CHUNK, done - first))
+    else:
+        growing.mkdir(parents=True)
+        create_empty_warehouse(settings.db_path)
+        done = 0
+    started = time.perf_counter()
+    for n_docs in missing:
+        while done < n_docs:
+            count = min(SYNTHETIC_DOCS_PER_CHUNK, n_docs - done)
+            chunk_started = time.perf_counter()
+            insert_synthetic(settings, archive, done, count, f"{ARCHIVE_RUN}-{done:07d}", True)
+            done += count
+            print(
+                f"    archive documents {done:,}: {time.perf_counter() - chunk_started:.0f} s",
+                flush=True,
+            )
+        if n_docs:
+            commit.publish_lake(settings, f"{ARCHIVE_RUN}-{n_docs:07d}")
+        shutil.rmtree(folders[n_docs], ignore_errors=True)
+        shutil.copytree(growing, folders[n_docs])
+        (folders[n_docs] / ARCHIVE_COMPLETE).write_text(f"{n_docs}\n")
+        size_mib = settings.db_path.stat().st_size / 2**20
         print(
-            f"    archive documents {first + count:,}: {time.perf_counter() - started:.0f} s",
+            f"archive N = {n_docs:,}: built in {time.perf_counter() - started:.1f} s so far, "
+            f"warehouse {size_mib:,.0f} MiB",
             flush=True,
         )
-    commit.publish_lake(settings, ARCHIVE_RUN)
+    shutil.rmtree(growing, ignore_errors=True)
+    return folders
+
+
+# Columns holding the id of a document's row (or of its source), suffixed in replicated copies.
+REPLICATED_IDS = frozenset(
+    {
+        "doc_id",
+        "source_uri",
+        "content_sha256",
+        "mention_id",
+        "antecedent_mention_id",
+        "actor_mention_id",
+        "recipient_mention_id",
+        "event_id",
+        "first_event_id",
+        "second_event_id",
+        "cluster_id",
+        "date_mention_id",
+    }
+)
+# Tables a replica shares with its original (one entity per name: their counts are not scaled).
+SHARED_TABLES = frozenset(
+    {"entities", "entity_aliases", "entity_tallies", "person_names", "runs", "quarantine"}
+)
+
+
+def replicate_archive(source: Path, target: Path, copies: int) -> None:
+    """An archive ``copies`` times the size of a built one (``build_archives``), fast: every
+    per-document, per-event and state row copied with its ids suffixed (``-c<k>``), the
+    entities shared. Not what resolving and clustering that many documents gives (no pairs
+    between copies, entity counts not scaled), but tables, blocks and partitions of that size:
+    for sizes whose build through the commit takes longer than the time at hand."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copyfile(source / "w.duckdb", target / "w.duckdb")
+    settings = Settings(
+        db_path=target / "w.duckdb", lake_dir=target / "lake", warehouse_memory_limit="1GB"
+    )
+    with load.connect(settings.db_path, memory_limit=settings.warehouse_memory_limit) as conn:
+        load.upgrade_schema(conn)
+        for table in schema.WAREHOUSE_TABLES:
+            ids = [name for name in table.schema.names if name in REPLICATED_IDS]
+            if table.name in SHARED_TABLES or not ids:
+                continue
+            for copy in range(1, copies):
+                renamed = ", ".join(f"{name} || '-c{copy}' AS {name}" for name in ids)
+                conn.exec_driver_sql(
+                    f"INSERT INTO {table.name} SELECT * REPLACE ({renamed}) FROM {table.name} "
+                    f"WHERE NOT contains({ids[0]}, '-c')"
+                )
+    commit.publish_lake(settings, f"{ARCHIVE_RUN}-replicated")
+    (target / ARCHIVE_COMPLETE).write_text(f"{copies}\n")
+
+
+def archives(
+    workdir: Path, sizes: list[int], cache: Path | None, replicate_from: int | None
+) -> dict[int, Path]:
+    """The archive of each size: built (``build_archives``), or, above ``replicate_from``,
+    replicated from the one of that size (``replicate_archive``)."""
+    if replicate_from is None:
+        return build_archives(workdir, sizes, cache)
+    replicated = [n for n in sizes if n > replicate_from]
+    built = build_archives(workdir, sorted({*sizes, replicate_from} - set(replicated)), cache)
+    for n_docs in replicated:
+        folder = (cache or workdir) / f"archive-{n_docs}-replicated"
+        if not (folder / ARCHIVE_COMPLETE).exists():
+            started = time.perf_counter()
+            replicate_archive(built[replicate_from], folder, n_docs // replicate_from)
+            print(
+                f"archive N = {n_docs:,}: replicated in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+        built[n_docs] = folder
+    return built
+
+
+def copy_archive(folder: Path, settings: Settings) -> None:
+    """Put a copy of a built archive (``build_archives``) at ``settings``' warehouse and lake."""
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(folder / "w.duckdb", settings.db_path)
+    if (folder / "lake").exists():
+        shutil.copytree(folder / "lake", settings.lake_dir)
 
 
 def night_source(folder: Path, n_docs: int) -> Path:
@@ -335,7 +472,9 @@ def night_source(folder: Path, n_docs: int) -> Path:
     return folder
 
 
-def bench(archive_sizes: list[int], night_docs: int) -> None:
+def bench(
+    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+) -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
         workdir = Path(tmp)
         night = night_source(workdir / "night", night_docs)
@@ -350,18 +489,14 @@ def bench(archive_sizes: list[int], night_docs: int) -> None:
         (workdir / "empty").mkdir()
         init = workdir / "init"
         timed_command([*cli, str(workdir / "empty"), "--db", f"{init}.duckdb"], env)
+        built = archives(workdir, archive_sizes, cache, replicate_from)
         baseline = None
         for n_docs in archive_sizes:
-            where = workdir / f"archive-{n_docs}"
+            where = workdir / f"night-{n_docs}"
             settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
-            started = time.perf_counter()
-            build_archive(settings, n_docs)
+            copy_archive(built[n_docs], settings)
             size_mib = settings.db_path.stat().st_size / 2**20
-            print(
-                f"archive N = {n_docs:,}: built in {time.perf_counter() - started:.1f} s, "
-                f"warehouse {size_mib:,.0f} MiB",
-                flush=True,
-            )
+            print(f"archive N = {n_docs:,}: warehouse {size_mib:,.0f} MiB", flush=True)
             args = [*cli, str(night), "--db", str(settings.db_path)]
             timing = timed_command([*args, "--lake", str(settings.lake_dir)], env)
             baseline = baseline or timing.seconds
@@ -386,14 +521,24 @@ def main() -> None:
     parser.add_argument("--night", type=int, default=200, help="New documents in the night.")
     parser.add_argument("--publish-only", action="store_true", help="Time the lake publish only.")
     parser.add_argument("--commit-only", action="store_true", help="Time the commit only.")
+    parser.add_argument(
+        "--archive-cache",
+        type=Path,
+        help="Build each archive once in this folder and reuse copies of it on later runs.",
+    )
+    parser.add_argument(
+        "--replicate-from",
+        type=int,
+        help="Make the archives larger than this size by replicating the one of this size.",
+    )
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
         bench_publish(sizes, args.night)
     elif args.commit_only:
-        bench_commit(sizes, args.night)
+        bench_commit(sizes, args.night, args.archive_cache, args.replicate_from)
     else:
-        bench(sizes, args.night)
+        bench(sizes, args.night, args.archive_cache, args.replicate_from)
 
 
 if __name__ == "__main__":

@@ -222,6 +222,18 @@ RESOLUTION_KEYS = pa.schema(
     ]
 )
 
+# ... every full person name of the corpus (the union of the ``full_name`` keys above) with the
+# anchor linking gave it and the two blocks it is compared in (``person_name_blocks``), so that a
+# run relinks only the names that share a block with a name it adds or removes ...
+PERSON_NAMES = pa.schema(
+    [
+        ("key", pa.string()),
+        ("anchor", pa.string()),
+        ("name_block", pa.string()),
+        ("surname_block", pa.string()),
+    ]
+)
+
 # ... and each entity's (kind, anchor) and the counts its name, label and country come from
 # (JSON objects value -> count), so that new documents add to them instead of recounting.
 ENTITY_TALLIES = pa.schema(
@@ -271,6 +283,16 @@ EVENT_PAIRS = pa.schema(
         ("first_event_id", pa.string()),
         ("second_event_id", pa.string()),
         ("probability", pa.float64()),
+    ]
+)
+
+# The lake partitions (``year=YYYY/month=MM``, see sql/export/document_months.sql) whose rows
+# each run's commit may have changed: those of the documents it added, superseded, re-resolved,
+# relabeled or re-clustered. The publish after it compares only these (etl/run/commit.py).
+LAKE_CHANGES = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("partition", pa.string()),
     ]
 )
 
@@ -327,6 +349,7 @@ WAREHOUSE_TABLES = (
     WarehouseTable("quarantine", QUARANTINE, ("source_uri", "run_id"), ("reason",)),
     WarehouseTable("resolution_keys", RESOLUTION_KEYS, ("doc_id", "role", "key"), (), False),
     WarehouseTable("entity_tallies", ENTITY_TALLIES, ("entity_id",), ("kind", "anchor")),
+    WarehouseTable("person_names", PERSON_NAMES, ("key",), ("anchor",), False),
     WarehouseTable(
         "document_profiles", DOCUMENT_PROFILES, ("doc_id", "entity_id"), ("weight",), False
     ),
@@ -339,4 +362,5 @@ WAREHOUSE_TABLES = (
         ("probability",),
         False,
     ),
+    WarehouseTable("lake_changes", LAKE_CHANGES, ("run_id", "partition")),
 )

@@ -32,6 +32,7 @@ COMPARED = {
     "entity_aliases": "entity_id, alias",
     "entity_tallies": "entity_id",
     "resolution_keys": "doc_id, role, key",
+    "person_names": "key",
     "entity_mentions": "mention_id",
     "events": "event_id",
     "event_clusters": "cluster_id",
@@ -275,3 +276,20 @@ def test_warehouse_without_resolution_state_is_resolved_in_full_once(tmp_path):
         state(settings.db_path)["entities"]
     )
     assert schema.ENTITY_TALLIES.names[0] == "entity_id"
+
+
+def test_warehouse_without_stored_person_names_links_them_once(tmp_path):
+    """A warehouse resolved before ``person_names`` existed: its names are linked in full once
+    and stored, and the run equals a full recomputation."""
+    settings = Settings(db_path=tmp_path / "w.duckdb", lake_dir=tmp_path / "lake")
+    create_empty_warehouse(settings.db_path)
+    first = made_up(
+        "one", "Ana Lopez met John Smith.", [("Ana Lopez", "PERSON"), ("John Smith", "PERSON")]
+    )
+    run_batch(settings, "run-0", [first], [])
+    with load.connect(settings.db_path) as conn:
+        conn.exec_driver_sql("DELETE FROM person_names")
+    other = made_up("two", "Smith met Ana Lopes.", [("Smith", "PERSON"), ("Ana Lopes", "PERSON")])
+    run_batch(settings, "run-1", [other], [])
+    assert state(settings.db_path) == full_recomputation(settings, tmp_path)
+    assert len(state(settings.db_path)["person_names"]) == 3

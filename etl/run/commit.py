@@ -30,6 +30,7 @@ from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, e
 
 ENTITY_IDS = pa.schema([("entity_id", pa.string())])
 DOC_IDS = pa.schema([("doc_id", pa.string())])
+NAME_KEYS = pa.schema([("key", pa.string())])
 BATCH_TABLES = {
     "documents": schema.DOCUMENTS,
     "sentences": schema.SENTENCES,
@@ -103,8 +104,13 @@ def resolve_entities(
                 [{"doc_id": doc_id} for doc_id in change.resolved_doc_ids],
                 DOC_IDS,
             ),
+            "relinked_names": staged(
+                "relinked_names", [{"key": key} for key in change.relinked_names], NAME_KEYS
+            ),
+            "person_names": staged("person_names", change.person_names, schema.PERSON_NAMES),
         },
     )
+    load.touch_documents(conn, change.resolved_doc_ids)
     return None if full else change.resolved_doc_ids
 
 
@@ -178,11 +184,14 @@ def apply_documents(
     new_doc_ids = load.staged_doc_ids(conn, files.get("documents", []))
     if not new_doc_ids and not superseded_doc_ids:
         return
+    load.touch_documents(conn, [*new_doc_ids, *superseded_doc_ids])
     # Superseded documents leave after resolution, which subtracts what they contributed.
     scope = incremental.ResolutionScope(new_doc_ids, superseded_doc_ids)
     resolved_doc_ids = resolve_entities(conn, settings, run_id, scope)
+    load.collect_touched_partitions(conn)  # the superseded documents' months, while they exist
     load.remove_documents(conn, superseded_doc_ids)
     cluster(conn, settings, run_id, resolved_doc_ids, superseded_doc_ids)
+    load.record_lake_changes(conn, run_id)
 
 
 def commit_run(
@@ -209,13 +218,21 @@ def publish_lake(settings: Settings, run_id: str) -> None:
     """Export the live warehouse's changed partitions to the lake and drop the run's staging.
 
     Only ``runs`` and ``quarantine`` are compared when the documents are as the lake last
-    published them; after any data change (or a crash before publishing) every table is, and
-    only the partitions whose digest changed are rewritten.
+    published them. After a data change every table is, but of the partitioned tables only
+    the partitions the runs since the last publish recorded touching (``lake_changes``; all of
+    them when that is unknown, e.g. after an older release's run); only the partitions whose
+    digest changed are rewritten. A crash before publishing leaves the manifest's state behind,
+    so the next publish covers that run's partitions too.
     """
     store = lake.open_lake(settings.lake_dir)
     manifest = store.manifest()
     state = load.data_state(settings.db_path)
     tables = BOOKKEEPING_TABLES if manifest.state == state else PUBLISHED_TABLES
+    touched = (
+        None
+        if manifest.state == state
+        else load.lake_changes_since(settings.db_path, manifest.state)
+    )
     out_dir = store.new_publish_dir(run_id)
     exported = export_changed(
         settings.db_path,
@@ -224,6 +241,7 @@ def publish_lake(settings: Settings, run_id: str) -> None:
         {table: manifest.digests(table) for table in tables},
         store.duckdb_filesystem,
         settings.warehouse_memory_limit,
+        {table: touched for table in tables if table in manifest.tables and touched is not None},
     )
     store.publish(out_dir, manifest, exported, state)
     store.remove_staging(run_id)

@@ -15,12 +15,15 @@ the change a run makes can be computed exactly from a few documents:
   the old names, added under the new;
 * every other document maps exactly as before (its groups and their answers are unchanged).
 
-The state this needs lives in two warehouse tables: ``resolution_keys`` (each document's full
+The state this needs lives in three warehouse tables: ``resolution_keys`` (each document's full
 person names, role ``full_name``, whose union is the corpus's set; and its group keys, role
-``root``) and ``entity_tallies`` (each entity's kind and anchor and the counts its name, label
-and country are chosen from; aliases and mention counts are in ``entity_aliases`` and
-``entities``). An entity's new row is its stored counts plus and minus the run's contributions,
-described by the same code a full resolution uses; an entity left with no mention is deleted.
+``root``), ``person_names`` (that set, each name with its anchor: linking is not redone over
+every name each run, only over the names that share a block with a name the run adds or
+removes, which gives the same anchors; see ``person_name_blocks``) and ``entity_tallies`` (each
+entity's kind and anchor and the counts its name, label and country are chosen from; aliases
+and mention counts are in ``entity_aliases`` and ``entities``). An entity's new row is its
+stored counts plus and minus the run's contributions, described by the same code a full
+resolution uses; an entity left with no mention is deleted.
 A warehouse without this state (an older release) is resolved in full once, which fills it.
 """
 
@@ -41,12 +44,15 @@ from etl.ids import stable_id
 from etl.stages.resolve.entities import (
     EntityResolution,
     Group,
+    NameMatching,
     PersonNames,
     _build_tables,
     _documents_of_chunk,
     _EntityTally,
     _group_document,
+    _link_person_names,
     full_person_name_keys,
+    person_name_blocks,
     table_rows,
 )
 from etl.storage.warehouse import load
@@ -74,13 +80,27 @@ class ResolutionScope:
 @dataclass
 class ResolutionChange:
     """What a run changes: the rows of the entities it touched (absent: deleted), the entity of
-    every mention of the re-resolved documents and the new documents' key rows."""
+    every mention of the re-resolved documents, the new documents' key rows and the rows of
+    the person names it relinked (absent: no document holds the name any more)."""
 
     resolution: EntityResolution
     tallies: pa.Table
     touched_entity_ids: list[str]
     resolution_keys: pa.Table
     resolved_doc_ids: list[str]
+    person_names: pa.Table
+    relinked_names: list[str]
+
+
+@dataclass
+class NameLinks:
+    """The corpus's person names before and after a run, and the ``person_names`` rows it
+    replaces (``relinked``: the names whose row goes; ``rows``: the new rows)."""
+
+    old: PersonNames
+    new: PersonNames
+    relinked: list[str]
+    rows: pa.Table
 
 
 def _root(group: Group) -> Group:
@@ -234,6 +254,75 @@ class _Columns:
         return pa.concat_tables([*self.tables, pa.Table.from_pylist(self.rows, schema=self.schema)])
 
 
+def _name_rows(keys: Iterable[str], anchors: dict[str, str], blocks: dict) -> pa.Table:
+    rows = [
+        {
+            "key": key,
+            "anchor": anchors[key],
+            "name_block": blocks[key][0],
+            "surname_block": blocks[key][1],
+        }
+        for key in sorted(keys)
+    ]
+    return pa.Table.from_pylist(rows, schema=schema.PERSON_NAMES)
+
+
+def _sharing_a_block(seeds: Iterable[str], keys: Iterable[str], blocks: dict) -> set[str]:
+    """Every key of ``keys`` reachable from the blocks of ``seeds`` through shared blocks."""
+    members: dict[tuple[int, str], list[str]] = {}
+    for key in keys:
+        for tagged in enumerate(blocks[key]):
+            members.setdefault(tagged, []).append(key)
+    pending = [tagged for seed in seeds for tagged in enumerate(blocks[seed])]
+    seen_blocks: set[tuple[int, str]] = set()
+    reached: set[str] = set()
+    while pending:
+        tagged = pending.pop()
+        if tagged in seen_blocks:
+            continue
+        seen_blocks.add(tagged)
+        for key in members.get(tagged, ()):
+            if key not in reached:
+                reached.add(key)
+                pending.extend(enumerate(blocks[key]))
+    return reached
+
+
+def relink_person_names(
+    conn: Connection, new_full_names: dict[str, set[str]], removed: list[str]
+) -> NameLinks:
+    """The corpus's person names before and after a run adds the documents of
+    ``new_full_names`` (each one's full person names) and removes ``removed``: the stored
+    links, with only the names that share a block with an added or vanished name linked again
+    (the anchors a linking of every name gives). A warehouse whose resolution state predates
+    ``person_names`` has its names linked in full once."""
+    matching = NameMatching.learned()
+    stored = load.person_names(conn).to_pylist()
+    anchors = {row["key"]: row["anchor"] for row in stored}
+    blocks = {row["key"]: (row["name_block"], row["surname_block"]) for row in stored}
+    rewrite_all = not anchors and bool(known := load.person_name_keys(conn, []))
+    if rewrite_all:
+        anchors = _link_person_names(known, matching)
+        blocks = {key: person_name_blocks(key) for key in anchors}
+    old = PersonNames.from_anchors(anchors, matching=matching)
+    incoming = set().union(*new_full_names.values())
+    added = incoming - anchors.keys()
+    leaving = set(load.full_names_of_documents(conn, removed)) - incoming
+    excluded = [*removed, *new_full_names]
+    vanished = leaving - set(load.full_names_held(conn, sorted(leaving), excluded))
+    if not added and not vanished:
+        rows = _name_rows(anchors if rewrite_all else (), anchors, blocks)
+        return NameLinks(old, old, sorted(anchors) if rewrite_all else [], rows)
+    blocks.update((key, person_name_blocks(key)) for key in added)
+    keys = (anchors.keys() - vanished) | added
+    relinked = _sharing_a_block(added | vanished, keys, blocks)
+    new_anchors = {key: anchor for key, anchor in anchors.items() if key not in vanished}
+    new_anchors.update(_link_person_names(sorted(relinked), matching))
+    new = PersonNames.from_anchors(new_anchors, matching=matching)
+    written = keys if rewrite_all else relinked
+    return NameLinks(old, new, sorted(written | vanished), _name_rows(written, new_anchors, blocks))
+
+
 def resolve_change(
     conn: Connection, scope: ResolutionScope, docs_per_chunk: int
 ) -> ResolutionChange:
@@ -241,13 +330,15 @@ def resolve_change(
     its new and superseded documents, all still in the warehouse); fills
     ``scope.relinked_doc_ids``."""
     removed, new = scope.removed_doc_ids, scope.new_doc_ids
-    old_keys = set(load.person_name_keys(conn, []))
-    old_persons = PersonNames.from_keys(old_keys)
     new_full_names = _full_names_by_document(conn, new, docs_per_chunk)
-    new_keys = set(load.person_name_keys(conn, [*removed, *new])).union(*new_full_names.values())
-    new_persons = old_persons if new_keys == old_keys else PersonNames.from_keys(new_keys)
-    scope.relinked_doc_ids = load.documents_with_keys(
-        conn, sorted(changed_keys(old_persons, new_persons)), [*removed, *new]
+    links = relink_person_names(conn, new_full_names, removed)
+    old_persons, new_persons = links.old, links.new
+    scope.relinked_doc_ids = (
+        []
+        if old_persons is new_persons
+        else load.documents_with_keys(
+            conn, sorted(changed_keys(old_persons, new_persons)), [*removed, *new]
+        )
     )
 
     added: dict[EntityKey, _EntityTally] = {}
@@ -288,4 +379,6 @@ def resolve_change(
         touched_entity_ids=touched_ids,
         resolution_keys=key_rows.table(),
         resolved_doc_ids=scope.resolved_doc_ids,
+        person_names=links.rows,
+        relinked_names=links.relinked,
     )

@@ -37,6 +37,9 @@ UNION ALL
 SELECT 'entity_tallies', entity_id, count(*)
 FROM entity_tallies GROUP BY ALL HAVING count(*) > 1
 UNION ALL
+SELECT 'person_names', key, count(*)
+FROM person_names GROUP BY ALL HAVING count(*) > 1
+UNION ALL
 SELECT 'resolution_keys', concat(doc_id, '/', role, '/', key), count(*)
 FROM resolution_keys GROUP BY ALL HAVING count(*) > 1
 UNION ALL

@@ -774,6 +774,14 @@ def compatible_names(first: str, second: str, matching: NameMatching | None = No
     return True
 
 
+def person_name_blocks(key: str) -> tuple[str, str]:
+    """The two blocks a full person-name key is compared in when names are linked: its own
+    skeleton (spellings) and its surname's (initials, middle names). Linking a set of keys
+    gives every key the anchor it has in any larger set, as long as the set holds every key
+    sharing a block with one of its keys (``etl.run.incremental`` relinks only such sets)."""
+    return skeleton(key), skeleton(name_parts(key)[1])
+
+
 def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str]:
     """Full person-name key -> anchor (smallest key of its component).
 
@@ -787,16 +795,16 @@ def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str
     position = {key: index for index, key in enumerate(ordered)}
     links = _UnionFind(len(ordered))
     blocks: dict[str, list[str]] = defaultdict(list)
+    by_surname: dict[str, list[str]] = defaultdict(list)
     for key in ordered:
-        blocks[skeleton(key)].append(key)
+        name_block, surname_block = person_name_blocks(key)
+        blocks[name_block].append(key)
+        by_surname[surname_block].append(key)
     for block in blocks.values():
         for i, first in enumerate(block):
             for second in block[i + 1 :]:
                 if same_person_name(first, second, matching):
                     links.union(position[first], position[second])
-    by_surname: dict[str, list[str]] = defaultdict(list)
-    for key in ordered:
-        by_surname[skeleton(name_parts(key)[1])].append(key)
     for block in by_surname.values():
         compatible = {
             key: [
@@ -838,7 +846,20 @@ class PersonNames:
         """``keys``: the full person-name keys, or each with its number of mentions."""
         matching = matching or NameMatching.learned()
         counts = Counter(keys)
-        anchors = _link_person_names(list(counts), matching)
+        return cls.from_anchors(_link_person_names(list(counts), matching), counts, matching)
+
+    @classmethod
+    def from_anchors(
+        cls,
+        anchors: Mapping[str, str],
+        counts: Mapping[str, int] | None = None,
+        matching: NameMatching | None = None,
+    ) -> PersonNames:
+        """The person names whose keys were linked to ``anchors`` (``counts``: each key's number
+        of mentions, 1 when not given)."""
+        matching = matching or NameMatching.learned()
+        counts = counts if counts is not None else dict.fromkeys(anchors, 1)
+        anchors = dict(anchors)
         mentions_of: Counter = Counter()
         for key, anchor in anchors.items():
             mentions_of[anchor] += counts[key]

@@ -39,12 +39,15 @@ def export_changed(
     published: Mapping[str, Mapping[str, str]],
     filesystem: AbstractFileSystem | None = None,
     memory_limit: str | None = None,
+    only_partitions: Mapping[str, list[str]] | None = None,
 ) -> PartitionChanges:
     """Write under ``out_dir/<table>/`` the partitions of ``tables`` whose digest differs from
     ``published`` ({table: {partition: digest}}, what the lake holds now).
 
     ``out_dir`` is a local folder, or (with ``filesystem``, the lake's fsspec filesystem, which
     DuckDB then writes through) a URL on that filesystem. ``memory_limit``: DuckDB's memory cap.
+    ``only_partitions``: for the partitioned tables it names, the only partitions that may
+    differ (the others are not read); every partition of the tables it does not name.
     """
     fs = filesystem or LocalFileSystem()
     result = PartitionChanges()
@@ -53,14 +56,21 @@ def export_changed(
         with engine.connect() as conn:
             if filesystem is not None:
                 conn.connection.driver_connection.register_filesystem(filesystem)
-            run_script(conn, "export/document_months.sql")
+            months_of: object = ()  # the partitions document_months holds now (None: all)
             for table in tables:
                 partitioned = table in PARTITIONED_TABLES
+                compared = (only_partitions or {}).get(table) if partitioned else None
+                if partitioned and compared != months_of:
+                    months = {"all_partitions": compared is None, "partitions": compared or []}
+                    run_script(conn, "export/document_months.sql", months)
+                    months_of = compared
                 run_script(conn, f"export/{table}.sql")
                 digest_sql = "partition_digests" if partitioned else "table_digest"
                 digests = fetch_arrow(conn, f"export/{digest_sql}.sql").to_pydict()
                 now = dict(zip(digests["partition"], digests["digest"], strict=True))
                 before = published.get(table, {})
+                if compared is not None:
+                    before = {p: digest for p, digest in before.items() if p in set(compared)}
                 changed = sorted(p for p, digest in now.items() if before.get(p) != digest)
                 result.changed[table] = {p: now[p] for p in changed}
                 result.removed[table] = sorted(set(before) - set(now))

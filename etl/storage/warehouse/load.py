@@ -1,10 +1,18 @@
 """Atomic warehouse loads: build the next state in a copy of the file, then swap it in.
 
 DuckDB allows one writer or many readers per file, never both. A run therefore never writes to
-the live warehouse: it copies it (or creates an empty one), applies the run to the copy, and
-replaces the live file with ``os.replace``. Analysts' read-only connections keep the file they
-opened (the old state) until they reconnect; a crash before the swap leaves the previous state
-untouched, and the abandoned copy is removed by the next run.
+the live warehouse: it makes a copy of it (or creates an empty one), applies the run to the
+copy, and replaces the live file with ``os.replace``. Analysts' read-only connections keep the
+file they opened (the old state) until they reconnect; a crash before the swap leaves the
+previous state untouched, and the abandoned copy is removed by the next run.
+
+The copy costs what the run changed, not the warehouse's size: the file a swap replaces is
+kept as ``<db>.standby`` (a hard link taken before the rename), and the next run turns it into
+its copy by rewriting only the blocks in which it differs from the live file (a DuckDB
+checkpoint rewrites the blocks of the row groups a run changed). The standby is reused only
+when no connection has it open (an analyst still reading the state before the last run holds
+DuckDB's shared lock on it); otherwise, and when there is none, the live file is copied whole.
+The standby doubles the warehouse's disk use.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import struct
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +40,8 @@ from etl.storage.warehouse.engine import (
 )
 
 TMP_MARKER = ".next-"
+STANDBY_SUFFIX = ".standby"
+SYNC_BLOCK_BYTES = 1 << 20
 LOADED_COLUMNS = ("doc_id", "source_uri", "content_sha256")
 
 
@@ -76,22 +87,86 @@ def remove_abandoned_copies(db_path: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def standby_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + STANDBY_SUFFIX)
+
+
+def _open_here(path: Path) -> bool:
+    """Whether this process has ``path`` open (a connection of this process whose DuckDB lock a
+    close of another descriptor of the file released: POSIX record locks work that way)."""
+    identity = (path.stat().st_dev, path.stat().st_ino)
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            found = os.stat(fd)
+            if (found.st_dev, found.st_ino) == identity:
+                return True
+    return False
+
+
+def _unused(path: Path) -> bool:
+    """Whether no connection (of any process) has a DuckDB file open: DuckDB holds a lock on
+    the files it opens, which an open-file-description write lock conflicts with."""
+    if _open_here(path):
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        whole_file = struct.pack("hhxxxxqqixxxx", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        fcntl.fcntl(fd, fcntl.F_OFD_SETLK, whole_file)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def sync_file(target: Path, source: Path) -> int:
+    """Make ``target`` byte-identical to ``source``, writing only the blocks that differ;
+    returns the bytes written."""
+    written = 0
+    with open(source, "rb") as reader, open(target, "r+b") as writer:
+        offset = 0
+        while block := reader.read(SYNC_BLOCK_BYTES):
+            if writer.read(len(block)) != block:
+                writer.seek(offset)
+                writer.write(block)
+                written += len(block)
+            offset += len(block)
+        writer.truncate(offset)
+    return written
+
+
 def begin(db_path: Path, run_id: str) -> Path:
-    """Start the next state: a copy of the live warehouse, or a new empty one."""
+    """Start the next state: a copy of the live warehouse (the unused standby brought up to
+    date, else a whole copy), or a new empty one."""
     target = next_path(db_path, run_id)
     target.unlink(missing_ok=True)
-    if db_path.exists():
-        shutil.copyfile(db_path, target)
-    else:
+    if not db_path.exists():
         create_empty_warehouse(target)
+        return target
+    standby = standby_path(db_path)
+    if standby.exists() and _unused(standby):
+        os.replace(standby, target)  # no reader can open it under this name
+        sync_file(target, db_path)
+    else:
+        shutil.copyfile(db_path, target)
     return target
 
 
 def commit(next_db: Path, db_path: Path) -> None:
-    """Make the next state live: durable on disk first, then one atomic rename."""
+    """Make the next state live: durable on disk first, then one atomic rename (the replaced
+    file is kept as the next run's standby)."""
     with open(next_db, "rb") as handle:
         os.fsync(handle.fileno())
+    replaced = next_db.with_name(next_db.name + STANDBY_SUFFIX)  # removed if we crash here
+    replaced.unlink(missing_ok=True)
+    if db_path.exists():
+        os.link(db_path, replaced)
     os.replace(next_db, db_path)
+    if replaced.exists():
+        os.replace(replaced, standby_path(db_path))
     dir_fd = os.open(db_path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -175,14 +250,39 @@ def person_name_keys(conn: Connection, excluded_doc_ids: list[str]) -> list[str]
     return fetch_arrow(conn, "load/person_name_keys.sql", params).column(0).to_pylist()
 
 
+def person_names(conn: Connection) -> pa.Table:
+    """Every stored person name: key, anchor, name_block, surname_block."""
+    return fetch_arrow(conn, "load/person_names.sql")
+
+
+def full_names_of_documents(conn: Connection, doc_ids: list[str]) -> list[str]:
+    """The full person names the documents ``doc_ids`` contributed."""
+    if not doc_ids:
+        return []
+    params = {"doc_ids": doc_ids}
+    return fetch_arrow(conn, "load/full_names_of_documents.sql", params).column(0).to_pylist()
+
+
+def full_names_held(conn: Connection, keys: list[str], excluded_doc_ids: list[str]) -> list[str]:
+    """Which of the full person names ``keys`` a document but ``excluded_doc_ids`` holds."""
+    holding = _holding(conn, "full_name", keys, excluded_doc_ids)
+    return sorted(set(holding.column("key").to_pylist()))
+
+
 def documents_with_keys(
     conn: Connection, keys: list[str], excluded_doc_ids: list[str]
 ) -> list[str]:
     """Documents (but ``excluded_doc_ids``) holding one of the group keys ``keys``."""
+    holding = _holding(conn, "root", keys, excluded_doc_ids)
+    return sorted(set(holding.column("doc_id").to_pylist()))
+
+
+def _holding(conn: Connection, role: str, keys: list[str], excluded_doc_ids: list[str]):
+    """(doc_id, key) of the documents but ``excluded_doc_ids`` holding a key of ``keys``."""
+    params = {"role": role, "keys": keys, "excluded": excluded_doc_ids}
     if not keys:
-        return []
-    params = {"keys": keys, "excluded": excluded_doc_ids}
-    return fetch_arrow(conn, "load/documents_with_keys.sql", params).column(0).to_pylist()
+        return pa.table({"doc_id": pa.array([], pa.string()), "key": pa.array([], pa.string())})
+    return fetch_arrow(conn, "load/documents_with_keys.sql", params)
 
 
 def entity_tallies(conn: Connection, entity_ids: list[str]) -> pa.Table:
@@ -204,8 +304,46 @@ def reset_entities(conn: Connection) -> None:
 
 def apply_entity_change(conn: Connection, files: dict[str, str]) -> None:
     """Load an incremental resolution: keys touched, entities, aliases, tallies,
-    resolution_keys, mention_entities, resolved_docs (one Parquet file each)."""
+    resolution_keys, mention_entities, resolved_docs, relinked_names, person_names (one
+    Parquet file each)."""
     run_script(conn, "load/apply_entity_change.sql", files)
+
+
+def touch_documents(conn: Connection, doc_ids: list[str]) -> None:
+    """Note documents whose published rows the run may change (their lake partitions are
+    compared after it); loading steps note the ones they find themselves, too."""
+    if doc_ids:
+        run_script(conn, "load/touch_documents.sql", {"doc_ids": doc_ids})
+
+
+def collect_touched_partitions(conn: Connection) -> None:
+    """Turn the documents touched so far into their lake partitions (call before documents
+    are removed, and at the end of the run)."""
+    run_script(conn, "export/document_months.sql", {"all_partitions": True, "partitions": []})
+    run_script(conn, "load/collect_touched_partitions.sql")
+
+
+def record_lake_changes(conn: Connection, run_id: str) -> None:
+    """Record the lake partitions the run touched in ``lake_changes``."""
+    collect_touched_partitions(conn)
+    run_script(conn, "load/record_lake_changes.sql", {"run_id": run_id})
+
+
+def lake_changes_since(db_path: Path, state: str | None) -> list[str] | None:
+    """The lake partitions the runs that changed data after the published ``state`` touched;
+    None when that is unknown (a lake never published, or a run that recorded no partitions:
+    the lake then compares every partition)."""
+    if state is None or not db_path.exists():
+        return None
+    engine = make_engine(db_path, read_only=True)
+    try:
+        with engine.connect() as conn:
+            runs = fetch_arrow(conn, "load/lake_changes_since.sql", {"state": state}).to_pylist()
+    finally:
+        engine.dispose()
+    if any(not run["partitions"] for run in runs):
+        return None
+    return sorted({partition for run in runs for partition in run["partitions"]})
 
 
 def record_run(conn: Connection, files: dict[str, str]) -> None:
