@@ -7,7 +7,7 @@ import json
 import math
 from itertools import pairwise
 
-from etl.evaluate.normalize import _folds, error_classes, explain_document
+from etl.evaluate.normalize import _folds, error_classes, explain_document, without_features
 from etl.stages.normalize import normalize
 from etl.stages.normalize.build_model import context_casing
 from etl.stages.normalize.casing_model import (
@@ -166,3 +166,31 @@ def test_the_word_beside_its_neighbours_is_a_feature_of_the_decision():
     decided = {token: features for _, token, features, _ in traces[0]}
     assert "prev_pair.logit" in decided["court"]
     assert decided["court"]["prev_pair.logit"] > 0
+
+
+def test_a_feature_ablation_removes_the_features_from_every_example():
+    examples = [
+        [({"bias": 1.0, "prev_pair.logit": 0.5, "band=high": 1.0}, True)],
+        [({"bias": 1.0, "next_pair.band=<0.5": 1.0}, False)],
+    ]
+    assert without_features(examples, ()) is examples
+    assert without_features(examples, ("_pair.",)) == [
+        [({"bias": 1.0, "band=high": 1.0}, True)],
+        [({"bias": 1.0}, False)],
+    ]
+    # A model fitted on the ablated examples has no weight for the removed features.
+    ablated = without_features(examples * 3, ("_pair.",))
+    model = fit(example for document in ablated for example in document)
+    assert "bias" in model.weights
+    assert not any("_pair." in name for name in model.weights)
+
+
+def test_a_lower_case_word_inside_a_known_name_stays_lower_case():
+    lexicon = load_lexicon()
+    assert lexicon.phrases["bay of plenty"] == "Bay of Plenty"
+    restored = normalize("we saw the bay of plenty today .", model=None).text
+    assert restored == "We saw the Bay of Plenty today."
+    # Its "of" is no "<person> of <organization>": the word after the name stays lower case.
+    assert lexicon.phrases["arab republic of egypt"] == "Arab Republic of Egypt"
+    restored = normalize("we saw the arab republic of egypt today .", model=None).text
+    assert restored == "We saw the Arab Republic of Egypt today."

@@ -413,6 +413,14 @@ def eval_normalize(
         str | None,
         typer.Option("--explain", metavar="DOC", help="Print the features behind DOC's casing."),
     ] = None,
+    without_feature: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--without-feature",
+            metavar="PART",
+            help="With --cross-validate: train without the features whose name contains PART.",
+        ),
+    ] = None,
 ) -> None:
     """Casing, apostrophes and NER on restored degraded text vs the cased original
     (gum_news_dev, gum_more_dev; ecb_dev: casing only, degraded with the shared tool)."""
@@ -429,7 +437,9 @@ def eval_normalize(
                 raise fail(f"no document {explain} in {corpus}")
             typer.echo("\n".join(evaluate.explain_document(documents[explain].lower)))
         elif cross_validate:
-            figures = evaluate.evaluate_casing_cross_validated(corpus, shared)
+            figures = evaluate.evaluate_casing_cross_validated(
+                corpus, shared, tuple(without_feature or ())
+            )
             typer.echo(evaluate.format_cross_validated_report(corpus, figures))
         else:
             figures = {"packaged": evaluate.evaluate_casing_corpus(gold)}

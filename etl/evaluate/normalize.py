@@ -373,10 +373,36 @@ def evaluate_casing_corpus(gold_path: Path) -> dict[str, float]:
     return _casing_totals(load_corpus(gold_path.parent.name, gold_path.parents[2]), None)
 
 
-def evaluate_casing_cross_validated(corpus: str, shared: Path) -> dict[str, dict[str, float]]:
+def without_features(examples, left_out: tuple[str, ...]):
+    """``examples`` (per document, lists of (features, label)) with every feature whose name
+    contains one of ``left_out`` removed: a model fitted on them has no weight for those
+    features, so it decides as if they did not exist (a feature ablation)."""
+    if not left_out:
+        return examples
+    return [
+        [
+            (
+                {
+                    name: value
+                    for name, value in features.items()
+                    if not any(part in name for part in left_out)
+                },
+                label,
+            )
+            for features, label in document
+        ]
+        for document in examples
+    ]
+
+
+def evaluate_casing_cross_validated(
+    corpus: str, shared: Path, left_out: tuple[str, ...] = ()
+) -> dict[str, dict[str, float]]:
     """Casing figures on ``corpus`` with the model trained on everything (``fitted``: the
     training corpora plus this corpus) and with a model trained without each fold's documents
-    (``held_out``), the rest of training unchanged; ``packaged`` is the committed model."""
+    (``held_out``), the rest of training unchanged; ``packaged`` is the committed model.
+    ``left_out``: parts of feature names the fitted and held-out models are trained without
+    (``without_features``), to measure what a group of features adds."""
     from etl.stages.normalize.train_casing import (
         corpus_examples,
         fit,
@@ -386,8 +412,10 @@ def evaluate_casing_cross_validated(corpus: str, shared: Path) -> dict[str, dict
 
     documents = load_corpus(corpus, shared)
     pool = [document for document in training_corpora(shared) if document.corpus != corpus]
-    pool_examples = [example for doc in corpus_examples(pool) for example in doc]
-    own_examples = corpus_examples(documents)
+    pool_examples = [
+        example for doc in without_features(corpus_examples(pool), left_out) for example in doc
+    ]
+    own_examples = without_features(corpus_examples(documents), left_out)
     fitted = fit(pool_examples + [example for doc in own_examples for example in doc])
     held_totals: dict[str, float] = defaultdict(float)
     held_errors: list[tuple] = []

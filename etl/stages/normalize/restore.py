@@ -292,8 +292,11 @@ class LineRestorer:
                 for offset, form in enumerate(matched):
                     position = index + offset
                     out[position] = _apply_form(tokens[position], form)
-                    kinds[position] = NAME if out[position] != tokens[position] else LOWER
-                    scores[position] = 1.0
+                    capitalized = out[position] != tokens[position]
+                    kinds[position] = NAME if capitalized else LOWER
+                    # A lower-case word inside a name ("of" in "Church of England") is no
+                    # weak name word for a capitalized neighbour to pull.
+                    scores[position] = 1.0 if capitalized else 0.0
                     self._phrase_positions.add(position)
                 index += len(matched)
                 continue
@@ -557,7 +560,11 @@ class LineRestorer:
         lex = self.lex
         count = len(tokens)
         for index, token in enumerate(tokens):
-            if token != "of" or not self._person_before(tokens, out, kinds, is_word, index):
+            # The "of" inside a known name ("Liberation Tigers of Tamil Eelam") joins no
+            # person to an organization.
+            if token != "of" or index in self._phrase_positions:
+                continue
+            if not self._person_before(tokens, out, kinds, is_word, index):
                 continue
             position = index + 1
             if position < count and tokens[position] == "the":
