@@ -87,12 +87,12 @@ class NewProfiles(NamedTuple):
 def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
     """Profiles of documents with the corpus statistics as they are now."""
     new = NewProfiles({}, {})
+    # Their words are counted once, into document_terms, where every profile reads them.
+    run_script(conn, "load/document_term_counts.sql", {"doc_ids": doc_ids})
     # A chunk at a time: the words of every document at once overran DuckDB's memory cap.
     for start in range(0, len(doc_ids), PROFILE_CHUNK_DOCUMENTS):
         chunk = doc_ids[start : start + PROFILE_CHUNK_DOCUMENTS]
-        inputs = _fetch(
-            conn, "documents_for_clustering", all=False, doc_ids=doc_ids, chunk_ids=chunk
-        )
+        inputs = _fetch(conn, "documents_for_clustering", all=False, chunk_ids=chunk)
         new.profiles.update(document_profiles(inputs))
         for doc_id, counts in zip(
             inputs.column("doc_id").to_pylist(),
