@@ -53,7 +53,7 @@ from etl.stages.resolve.clusters import (
     default_model,
     document_profiles,
     events_from_table,
-    pair_features,
+    pair_probabilities,
     scored_pairs,
 )
 from etl.storage.warehouse.engine import fetch_arrow, run_script
@@ -125,19 +125,6 @@ def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
     return events_from_table(table)
 
 
-def _probability(
-    first: Event, second: Event, profiles: dict[str, DocumentProfile], model: CorefModel
-) -> float:
-    return model.probability(
-        pair_features(
-            first,
-            second,
-            profiles.get(first.doc_id, _EMPTY_PROFILE),
-            profiles.get(second.doc_id, _EMPTY_PROFILE),
-        )
-    )
-
-
 def _pairs_of(
     conn: Connection,
     recomputed: dict[str, Event],
@@ -160,7 +147,7 @@ def _pairs_of(
         for block, ids in members.items()
         if not _is_small(len(ids))
     }
-    pairs: dict[Pair, float] = {}
+    candidates: set[Pair] = set()
     for event_id in sorted(recomputed):
         first = recomputed[event_id]
         for block in sorted(blocks_of[event_id]):
@@ -173,11 +160,16 @@ def _pairs_of(
                 low = bisect_left(near, (first.event_date - window,))
                 high = bisect_right(near, (first.event_date + window, _LAST))
                 others = (other for _, other in near[low:high])
-            for other_id in others:
-                pair = (min(event_id, other_id), max(event_id, other_id))
-                if other_id != event_id and pair not in pairs:
-                    pairs[pair] = _probability(events[pair[0]], events[pair[1]], profiles, model)
-    return pairs, events
+            candidates.update(
+                (min(event_id, other_id), max(event_id, other_id))
+                for other_id in others
+                if other_id != event_id
+            )
+    ordered = sorted(candidates)
+    probabilities = pair_probabilities(
+        ((events[first], events[second]) for first, second in ordered), profiles, model
+    )
+    return dict(zip(ordered, probabilities, strict=True)), events
 
 
 def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
@@ -367,7 +359,9 @@ def full_clustering(
     missing = _fetch(conn, "documents_without_profile", all=False).column(0).to_pylist()
     change = ClusterChange()
     change.profiles, change.terms = _profile_rows(new_profiles(conn, missing))
+    change.stale_docs = missing  # their word counts, stored to profile them, get their weights
     _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    change.stale_docs = []
     all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
     events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
     profiles = stored_profiles(conn, all_docs)

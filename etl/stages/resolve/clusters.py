@@ -39,7 +39,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cache
 from itertools import combinations, repeat
@@ -133,7 +133,12 @@ class DocumentProfile:
 def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     """Dot product of two unit-length sparse vectors."""
     small, large = sorted((first, second), key=len)
-    return sum(weight * large.get(key, 0.0) for key, weight in small.items())
+    # Only shared keys add to the sum: most pairs share few words, so find them in C first
+    # (summed in the smaller vector's order, so the sum is the full dot product's to the bit).
+    shared = small.keys() & large.keys()
+    if len(shared) > 1:
+        shared = [key for key in small if key in shared]
+    return sum(small[key] * large[key] for key in shared)
 
 
 def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
@@ -199,6 +204,7 @@ def trigger_lemmas() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
 
 
+@cache  # a warehouse holds few distinct triggers, and every candidate pair asks for two stems
 def trigger_stem(trigger: str | None) -> str | None:
     """A crude stem of the lemma of the trigger's last word ("shooting" and "shot" both give
     "shoot"; "killed", "killing", "kills" meet), enough to tell a repeated predicate."""
@@ -340,17 +346,62 @@ def scored_pairs(
     events: Sequence[Event], profiles: dict[str, DocumentProfile], model: CorefModel
 ) -> dict[tuple[int, int], float]:
     """(i, j) -> probability that events i and j are one event, for every candidate pair."""
-    return {
-        (i, j): model.probability(
+    candidates = candidate_pairs(events, profiles, _widest_gap(model))
+    probabilities = pair_probabilities(
+        ((events[i], events[j]) for i, j in candidates), profiles, model
+    )
+    return dict(zip(candidates, probabilities, strict=True))
+
+
+@dataclass(frozen=True)
+class _ComparedProfile(DocumentProfile):
+    """A profile that keeps its similarities to the last profile it was compared with: the
+    candidate pairs of two documents' events, scored one after another, compare the two
+    documents once."""
+
+    last: list = field(default_factory=lambda: [None, None, None], compare=False, repr=False)
+
+    def _remembered(self, other: DocumentProfile, index: int, compare) -> float:
+        if self.last[0] is not other:
+            self.last[:] = [other, None, None]
+        if self.last[index] is None:
+            self.last[index] = compare(self, other)
+        return self.last[index]
+
+    def similarity(self, other: DocumentProfile) -> float:
+        return self._remembered(other, 1, DocumentProfile.similarity)
+
+    def text_similarity(self, other: DocumentProfile) -> float:
+        return self._remembered(other, 2, DocumentProfile.text_similarity)
+
+
+def pair_probabilities(
+    pairs: Iterable[tuple[Event, Event]],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+) -> list[float]:
+    """The probability of each pair of events (first, second) that they are one event: pairs
+    scored a document pair at a time, so each document pair's similarities are computed once."""
+    pairs = list(pairs)
+    names = [f.name for f in fields(DocumentProfile)]
+    compared = {
+        doc_id: _ComparedProfile(**{name: getattr(profile, name) for name in names})
+        for doc_id, profile in profiles.items()
+    }
+    empty = _ComparedProfile(**{name: getattr(_EMPTY_PROFILE, name) for name in names})
+    probabilities = [0.0] * len(pairs)
+    by_documents = sorted(range(len(pairs)), key=lambda k: (pairs[k][0].doc_id, pairs[k][1].doc_id))
+    for k in by_documents:
+        first, second = pairs[k]
+        probabilities[k] = model.probability(
             pair_features(
-                events[i],
-                events[j],
-                profiles.get(events[i].doc_id, _EMPTY_PROFILE),
-                profiles.get(events[j].doc_id, _EMPTY_PROFILE),
+                first,
+                second,
+                compared.get(first.doc_id, empty),
+                compared.get(second.doc_id, empty),
             )
         )
-        for i, j in candidate_pairs(events, profiles, _widest_gap(model))
-    }
+    return probabilities
 
 
 def _widest_gap(model: CorefModel) -> int:
