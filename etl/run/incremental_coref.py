@@ -269,11 +269,17 @@ def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -
     ]
 
 
-def _pair_rows(pairs: dict[Pair, float]) -> list[dict]:
-    return [
-        {"first_event_id": first, "second_event_id": second, "probability": probability}
-        for (first, second), probability in sorted(pairs.items())
-    ]
+def _pair_table(pairs: dict[Pair, float]) -> pa.Table:
+    """``event_pairs`` rows, built by column (a first run scores millions of pairs)."""
+    ordered = sorted(pairs)
+    return pa.table(
+        [
+            [first for first, _ in ordered],
+            [second for _, second in ordered],
+            [pairs[pair] for pair in ordered],
+        ],
+        schema=schema.EVENT_PAIRS,
+    )
 
 
 class ClusterChange:
@@ -336,7 +342,7 @@ def cluster_change(
     seeds.update(e for pair in pairs for e in pair)
     seeds.update(recomputed)
     change.stale_docs, change.profiles, change.terms, change.blocks = [], [], [], []
-    _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=sorted(stale))
+    _replace_state(conn, change, stage, pairs=_pair_table(pairs), stale_events=sorted(stale))
     alive = {event.event_id for event in _events(conn, event_ids=seeds)}
     affected = _component(conn, alive, model)
     cluster_map, clusters = _clusters_of(conn, affected, model)
@@ -369,12 +375,14 @@ def full_clustering(
     change.blocks = _block_rows(events, profiles)
     pairs = {(events[i].event_id, events[j].event_id): p for (i, j), p in scores.items()}
     change.profiles, change.terms = [], []
-    _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=[])
+    _replace_state(conn, change, stage, pairs=_pair_table(pairs), stale_events=[])
     cluster_map, clusters = _cluster_tables(events, scores, profiles, model)
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
 
 
-def _replace_state(conn, change: ClusterChange, stage, pairs: list[dict], stale_events) -> None:
+def _replace_state(
+    conn, change: ClusterChange, stage, pairs: pa.Table | list[dict], stale_events
+) -> None:
     run_script(
         conn,
         "load/replace_event_state.sql",
