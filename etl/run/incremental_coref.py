@@ -17,8 +17,8 @@ by tf-idf over the whole corpus, so every new document would move every weight. 
 therefore frozen**: computed once, with the corpus statistics of the run that loads (or
 re-resolves) the document, and stored in ``document_profiles`` (salient entities) and
 ``document_terms`` (distinctive words; the word counts of every document's opening are kept
-there too, so a later document's word frequencies count the archive without reading its
-texts); the full clustering reads them too, so both agree.
+there too, counted once when it is loaded, so a later document's word frequencies count the
+archive without reading its texts); the full clustering reads them too, so both agree.
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
 documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
