@@ -41,7 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -204,7 +204,8 @@ def trigger_lemmas() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
 
 
-@cache  # a warehouse holds few distinct triggers, and every candidate pair asks for two stems
+# A warehouse holds few distinct triggers, and every candidate pair asks for two stems.
+@lru_cache(maxsize=1 << 16)
 def trigger_stem(trigger: str | None) -> str | None:
     """A crude stem of the lemma of the trigger's last word ("shooting" and "shot" both give
     "shoot"; "killed", "killing", "kills" meet), enough to tell a repeated predicate."""
