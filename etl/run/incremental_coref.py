@@ -166,8 +166,10 @@ def _pairs_of(
                 if other_id != event_id
             )
     ordered = sorted(candidates)
+    met = list(events.values())
+    position = {event.event_id: k for k, event in enumerate(met)}
     probabilities = pair_probabilities(
-        ((events[first], events[second]) for first, second in ordered), profiles, model
+        met, [(position[first], position[second]) for first, second in ordered], profiles, model
     )
     return dict(zip(ordered, probabilities, strict=True)), events
 

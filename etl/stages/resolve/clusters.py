@@ -348,9 +348,7 @@ def scored_pairs(
 ) -> dict[tuple[int, int], float]:
     """(i, j) -> probability that events i and j are one event, for every candidate pair."""
     candidates = candidate_pairs(events, profiles, _widest_gap(model))
-    probabilities = pair_probabilities(
-        ((events[i], events[j]) for i, j in candidates), profiles, model
-    )
+    probabilities = pair_probabilities(events, candidates, profiles, model)
     return dict(zip(candidates, probabilities, strict=True))
 
 
@@ -377,23 +375,28 @@ class _ComparedProfile(DocumentProfile):
 
 
 def pair_probabilities(
-    pairs: Iterable[tuple[Event, Event]],
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
     profiles: dict[str, DocumentProfile],
     model: CorefModel,
 ) -> list[float]:
-    """The probability of each pair of events (first, second) that they are one event: pairs
-    scored a document pair at a time, so each document pair's similarities are computed once."""
-    pairs = list(pairs)
+    """The probability of each pair (i, j) of ``events`` that they are one event: pairs scored a
+    document pair at a time, so each document pair's similarities are computed once."""
     names = [f.name for f in fields(DocumentProfile)]
     compared = {
         doc_id: _ComparedProfile(**{name: getattr(profile, name) for name in names})
         for doc_id, profile in profiles.items()
     }
     empty = _ComparedProfile(**{name: getattr(_EMPTY_PROFILE, name) for name in names})
+    # Each event's document as a number, so the order costs an int per pair (millions of them).
+    numbers: dict[str, int] = {}
+    document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
+    span = len(numbers)
     probabilities = [0.0] * len(pairs)
-    by_documents = sorted(range(len(pairs)), key=lambda k: (pairs[k][0].doc_id, pairs[k][1].doc_id))
-    for k in by_documents:
-        first, second = pairs[k]
+    for k in sorted(
+        range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
+    ):
+        first, second = events[pairs[k][0]], events[pairs[k][1]]
         probabilities[k] = model.probability(
             pair_features(
                 first,
