@@ -297,7 +297,7 @@ def test_the_committed_model_reads_its_family_slacks():
 def test_documents_for_clustering_lists_each_documents_distinctive_opening_words():
     import duckdb
 
-    from etl.storage.warehouse.sqlfiles import read_sql
+    from etl.storage.warehouse.sqlfiles import read_sql, split_statements
 
     con = duckdb.connect()
     con.execute(
@@ -324,18 +324,28 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
     con.execute(
         "CREATE TABLE document_terms (doc_id VARCHAR, term VARCHAR, n BIGINT, weight DOUBLE)"
     )
+
+    def count_words(doc_ids: list[str]) -> None:
+        for statement in split_statements(read_sql("load/document_term_counts.sql")):
+            con.execute(statement, {"doc_ids": doc_ids})
+
+    # Every document's opening words are counted once, in document_terms.
+    count_words(["a", "b", "c"])
+    assert con.execute(
+        "SELECT n FROM document_terms WHERE doc_id = 'a' AND term = 'inmate'"
+    ).fetchall() == [(2,)]
     query = read_sql("load/documents_for_clustering.sql")
-    found = {
-        row[0]: row
-        for row in con.execute(query, {"all": True, "doc_ids": [], "chunk_ids": []}).fetchall()
-    }
+    found = {row[0]: row for row in con.execute(query, {"all": True, "chunk_ids": []}).fetchall()}
     # A chunk of the run's new documents: word frequencies count all of them.
-    chunk = con.execute(query, {"all": False, "doc_ids": ["a", "b", "c"], "chunk_ids": ["a"]})
+    chunk = con.execute(query, {"all": False, "chunk_ids": ["a"]})
     assert [row[5] for row in chunk.fetchall()] == [found["a"][5]]
-    # Profiles of new documents count the stored documents' words (document_terms), not texts.
+    # Profiles of new documents count the stored documents' words (document_terms), not texts;
+    # counting a document's words again replaces its rows.
     con.execute("DELETE FROM documents WHERE doc_id = 'b'")
+    con.execute("DELETE FROM document_terms WHERE doc_id = 'b'")
     con.execute("INSERT INTO document_terms VALUES ('b', 'inmate', 1, NULL)")
-    only_a = con.execute(query, {"all": False, "doc_ids": ["a"], "chunk_ids": ["a"]}).fetchall()
+    count_words(["a"])
+    only_a = con.execute(query, {"all": False, "chunk_ids": ["a"]}).fetchall()
     assert [row[0] for row in only_a] == ["a"]
     assert {t["term"]: t["n_documents"] for t in only_a[0][5]}["inmate"] == 2
     terms = {

@@ -17,8 +17,8 @@ by tf-idf over the whole corpus, so every new document would move every weight. 
 therefore frozen**: computed once, with the corpus statistics of the run that loads (or
 re-resolves) the document, and stored in ``document_profiles`` (salient entities) and
 ``document_terms`` (distinctive words; the word counts of every document's opening are kept
-there too, so a later document's word frequencies count the archive without reading its
-texts); the full clustering reads them too, so both agree.
+there too, counted once when it is loaded, so a later document's word frequencies count the
+archive without reading its texts); the full clustering reads them too, so both agree.
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
 documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
@@ -56,7 +56,6 @@ from etl.stages.resolve.clusters import (
     default_model,
     document_profiles,
     events_from_table,
-    pair_features,
     pair_probabilities,
     widest_gap,
 )
@@ -91,12 +90,12 @@ class NewProfiles(NamedTuple):
 def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
     """Profiles of documents with the corpus statistics as they are now."""
     new = NewProfiles({}, {})
+    # Their words are counted once, into document_terms, where every profile reads them.
+    run_script(conn, "load/document_term_counts.sql", {"doc_ids": doc_ids})
     # A chunk at a time: the words of every document at once overran DuckDB's memory cap.
     for start in range(0, len(doc_ids), PROFILE_CHUNK_DOCUMENTS):
         chunk = doc_ids[start : start + PROFILE_CHUNK_DOCUMENTS]
-        inputs = _fetch(
-            conn, "documents_for_clustering", all=False, doc_ids=doc_ids, chunk_ids=chunk
-        )
+        inputs = _fetch(conn, "documents_for_clustering", all=False, chunk_ids=chunk)
         new.profiles.update(document_profiles(inputs))
         for doc_id, counts in zip(
             inputs.column("doc_id").to_pylist(),
@@ -129,19 +128,6 @@ def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
     return events_from_table(table)
 
 
-def _probability(
-    first: Event, second: Event, profiles: dict[str, DocumentProfile], model: CorefModel
-) -> float:
-    return model.probability(
-        pair_features(
-            first,
-            second,
-            profiles.get(first.doc_id, _EMPTY_PROFILE),
-            profiles.get(second.doc_id, _EMPTY_PROFILE),
-        )
-    )
-
-
 def _pairs_of(
     conn: Connection,
     recomputed: dict[str, Event],
@@ -164,7 +150,7 @@ def _pairs_of(
         for block, ids in members.items()
         if not _is_small(len(ids))
     }
-    pairs: dict[Pair, float] = {}
+    candidates: set[Pair] = set()
     for event_id in sorted(recomputed):
         first = recomputed[event_id]
         for block in sorted(blocks_of[event_id]):
@@ -177,11 +163,18 @@ def _pairs_of(
                 low = bisect_left(near, (first.event_date - window,))
                 high = bisect_right(near, (first.event_date + window, _LAST))
                 others = (other for _, other in near[low:high])
-            for other_id in others:
-                pair = (min(event_id, other_id), max(event_id, other_id))
-                if other_id != event_id and pair not in pairs:
-                    pairs[pair] = _probability(events[pair[0]], events[pair[1]], profiles, model)
-    return pairs, events
+            candidates.update(
+                (min(event_id, other_id), max(event_id, other_id))
+                for other_id in others
+                if other_id != event_id
+            )
+    ordered = sorted(candidates)
+    met = list(events.values())
+    position = {event.event_id: k for k, event in enumerate(met)}
+    probabilities = pair_probabilities(
+        met, [(position[first], position[second]) for first, second in ordered], profiles, model
+    )
+    return dict(zip(ordered, probabilities, strict=True)), events
 
 
 def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
@@ -285,11 +278,17 @@ def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -
     return pa.table(columns, schema=schema.EVENT_BLOCKS.remove_metadata())
 
 
-def _pair_rows(pairs: dict[Pair, float]) -> list[dict]:
-    return [
-        {"first_event_id": first, "second_event_id": second, "probability": probability}
-        for (first, second), probability in sorted(pairs.items())
-    ]
+def _pair_table(pairs: dict[Pair, float]) -> pa.Table:
+    """``event_pairs`` rows, built by column (a first run scores millions of pairs)."""
+    ordered = sorted(pairs)
+    return pa.table(
+        [
+            [first for first, _ in ordered],
+            [second for _, second in ordered],
+            [pairs[pair] for pair in ordered],
+        ],
+        schema=schema.EVENT_PAIRS,
+    )
 
 
 class ClusterChange:
@@ -356,7 +355,7 @@ def cluster_change(
     seeds.update(e for pair in pairs for e in pair)
     seeds.update(recomputed)
     change.stale_docs, change.profiles, change.terms, change.blocks = [], [], [], []
-    _replace_state(conn, change, stage, pairs=_pair_rows(pairs), stale_events=sorted(stale))
+    _replace_state(conn, change, stage, pairs=_pair_table(pairs), stale_events=sorted(stale))
     alive = {event.event_id for event in _events(conn, event_ids=seeds)}
     affected = _component(conn, alive, model)
     cluster_map, clusters = _clusters_of(conn, affected, model)
@@ -379,7 +378,9 @@ def full_clustering(
     missing = _fetch(conn, "documents_without_profile", all=False).column(0).to_pylist()
     change = ClusterChange()
     change.profiles, change.terms = _profile_rows(new_profiles(conn, missing))
+    change.stale_docs = missing  # their word counts, stored to profile them, get their weights
     _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    change.stale_docs = []
     all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
     events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
     profiles = stored_profiles(conn, all_docs)
@@ -389,7 +390,7 @@ def full_clustering(
     probabilities = pair_probabilities(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
-    pair_table = _pair_table(events, pairs, probabilities)
+    pair_table = _index_pair_table(events, pairs, probabilities)
     _replace_state(conn, change, stage, pairs=pair_table, stale_events=[])
     del change, pair_table
     found = clusters_by_component(events, pairs, probabilities, model)
@@ -397,7 +398,7 @@ def full_clustering(
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
 
 
-def _pair_table(
+def _index_pair_table(
     events: Sequence[Event], pairs: Sequence[tuple[int, int]], probabilities: Sequence[float]
 ) -> pa.Table:
     """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order)."""

@@ -2,12 +2,13 @@
 -- times), its most mentioned resolved entities with their document frequency (events of
 -- documents about the same people and places are more likely one event; clustering keeps the
 -- first few; names only: person descriptions would count a person twice), and the words of its
--- opening with their counts (term_counts, stored in document_terms) and the 64 most distinctive
--- of them with their document frequency over the stored documents' words and these documents'
--- own (reports of one event share its particular vocabulary: "handcuffs", "escape").
--- Every document when $all (fitting the model), else the documents $chunk_ids of the run's new
--- documents $doc_ids (the profiles incremental clustering computes and stores, a chunk at a time:
--- word frequencies count all of $doc_ids).
+-- opening with their counts (term_counts, counted into document_terms beforehand by
+-- document_term_counts.sql) and the 64 most distinctive of them with their document frequency
+-- over every document's words (reports of one event share its particular vocabulary:
+-- "handcuffs", "escape").
+-- Every document when $all (fitting the model), else the documents $chunk_ids (the profiles
+-- incremental clustering computes and stores for a run's new documents, a chunk at a time: word
+-- frequencies count all of document_terms, the run's new documents' words included).
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
@@ -31,26 +32,17 @@ salient AS (
 corpus AS (
     SELECT count(*) AS n_documents FROM documents
 ),
--- The opening of a report names what happened; its first 1,500 characters bound the work.
-words AS (
-    SELECT doc_id, unnest(regexp_extract_all(lower(left(text, 1500)), '[a-z][a-z]{2,}')) AS term
-    FROM documents
-    WHERE $all OR doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))
-),
-term_counts AS MATERIALIZED (
-    SELECT doc_id, term, count(*) AS n
-    FROM words
-    GROUP BY ALL
+-- Every document's opening words are counted in document_terms (document_term_counts.sql).
+term_counts AS (
+    SELECT doc_id, term, n
+    FROM document_terms
+    WHERE $all OR doc_id IN (SELECT unnest($chunk_ids::VARCHAR[]))
 ),
 term_spread AS (
     SELECT term, count(*) AS n_documents
-    FROM (
-        SELECT doc_id, term FROM term_counts
-        UNION ALL
-        SELECT doc_id, term FROM document_terms
-        WHERE NOT $all AND doc_id NOT IN (SELECT unnest($doc_ids::VARCHAR[]))
-          AND term IN (SELECT term FROM term_counts)
-    )
+    FROM document_terms
+    WHERE ($all AND doc_id IN (SELECT doc_id FROM documents))
+       OR (NOT $all AND term IN (SELECT term FROM term_counts))
     GROUP BY ALL
 ),
 terms AS (

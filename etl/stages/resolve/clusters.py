@@ -41,9 +41,9 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -135,7 +135,12 @@ class DocumentProfile:
 def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     """Dot product of two unit-length sparse vectors."""
     small, large = sorted((first, second), key=len)
-    return sum(weight * large.get(key, 0.0) for key, weight in small.items())
+    # Only shared keys add to the sum: most pairs share few words, so find them in C first
+    # (summed in the smaller vector's order, so the sum is the full dot product's to the bit).
+    shared = small.keys() & large.keys()
+    if len(shared) > 1:
+        shared = [key for key in small if key in shared]
+    return sum(small[key] * large[key] for key in shared)
 
 
 def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
@@ -208,6 +213,8 @@ def trigger_lemmas() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
 
 
+# A warehouse holds few distinct triggers, and every candidate pair asks for two stems.
+@lru_cache(maxsize=1 << 16)
 def trigger_stem(trigger: str | None) -> str | None:
     """A crude stem of the lemma of the trigger's last word ("shooting" and "shot" both give
     "shoot"; "killed", "killing", "kills" meet), enough to tell a repeated predicate."""
@@ -345,36 +352,69 @@ def candidate_pairs(
     return sorted(pairs)
 
 
-def pair_probabilities(
-    events: Sequence[Event],
-    pairs: Iterable[tuple[int, int]],
-    profiles: dict[str, DocumentProfile],
-    model: CorefModel,
-) -> array:
-    """The probability that events i and j are one event, for each pair (i, j) of ``pairs``, in
-    their order (8 bytes a pair: a long document has millions)."""
-    return array(
-        "d",
-        (
-            model.probability(
-                pair_features(
-                    events[i],
-                    events[j],
-                    profiles.get(events[i].doc_id, _EMPTY_PROFILE),
-                    profiles.get(events[j].doc_id, _EMPTY_PROFILE),
-                )
-            )
-            for i, j in pairs
-        ),
-    )
-
-
 def scored_pairs(
     events: Sequence[Event], profiles: dict[str, DocumentProfile], model: CorefModel
 ) -> dict[tuple[int, int], float]:
     """(i, j) -> probability that events i and j are one event, for every candidate pair."""
     pairs = candidate_pairs(events, profiles, widest_gap(model))
     return dict(zip(pairs, pair_probabilities(events, pairs, profiles, model), strict=True))
+
+
+@dataclass(frozen=True)
+class _ComparedProfile(DocumentProfile):
+    """A profile that keeps its similarities to the last profile it was compared with: the
+    candidate pairs of two documents' events, scored one after another, compare the two
+    documents once."""
+
+    last: list = field(default_factory=lambda: [None, None, None], compare=False, repr=False)
+
+    def _remembered(self, other: DocumentProfile, index: int, compare) -> float:
+        if self.last[0] is not other:
+            self.last[:] = [other, None, None]
+        if self.last[index] is None:
+            self.last[index] = compare(self, other)
+        return self.last[index]
+
+    def similarity(self, other: DocumentProfile) -> float:
+        return self._remembered(other, 1, DocumentProfile.similarity)
+
+    def text_similarity(self, other: DocumentProfile) -> float:
+        return self._remembered(other, 2, DocumentProfile.text_similarity)
+
+
+def pair_probabilities(
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+) -> array:
+    """The probability of each pair (i, j) of ``events`` that they are one event, in the order
+    of ``pairs`` (8 bytes a pair: a long document has millions); pairs are scored a document pair
+    at a time, so each document pair's similarities are computed once."""
+    names = [f.name for f in fields(DocumentProfile)]
+    compared = {
+        doc_id: _ComparedProfile(**{name: getattr(profile, name) for name in names})
+        for doc_id, profile in profiles.items()
+    }
+    empty = _ComparedProfile(**{name: getattr(_EMPTY_PROFILE, name) for name in names})
+    # Each event's document as a number, so the order costs an int per pair (millions of them).
+    numbers: dict[str, int] = {}
+    document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
+    span = len(numbers)
+    probabilities = array("d", bytes(8 * len(pairs)))
+    for k in sorted(
+        range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
+    ):
+        first, second = events[pairs[k][0]], events[pairs[k][1]]
+        probabilities[k] = model.probability(
+            pair_features(
+                first,
+                second,
+                compared.get(first.doc_id, empty),
+                compared.get(second.doc_id, empty),
+            )
+        )
+    return probabilities
 
 
 def widest_gap(model: CorefModel) -> int:
