@@ -144,7 +144,7 @@ def _pairs_of(
     missing = {e for block in members.values() for e in block} - events.keys()
     events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
     profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
-    window = timedelta(days=model.max_date_spread_days + 2)
+    window = timedelta(days=widest_gap(model))  # the window candidate_pairs compares in
     dated = {  # a large block compares only dated events close together: sorted for bisection
         block: sorted((events[e].event_date, e) for e in ids if events[e].event_date is not None)
         for block, ids in members.items()
