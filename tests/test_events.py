@@ -523,6 +523,8 @@ def test_a_protest_addressed_to_a_party_is_a_complaint_a_demonstration_stays_pro
     ):
         rows = run(nlp, text)
         assert {r["event_type"] for r in rows} == {"ACCUSE"}, text
+        # The mode of "accused", "condemned": coreference sees one act however it is worded.
+        assert {r["mode"] for r in rows} == {"disapprove"}, text
         assert any("Kazakhstan" in (r["recipient_text"] or "") for r in rows), text
     for text in (
         "Thousands of students protested against the government in Bishkek.",

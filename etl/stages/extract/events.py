@@ -90,6 +90,10 @@ NP_MODIFIER_DEPS = frozenset(
     {"compound", "amod", "nmod", "poss", "nummod", "quantmod", "det", "case", "advmod", "npadvmod"}
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# A protest handed to a party is a complaint: in the PLOVER manual, ACCUSE's "express
+# disapproval" (mode disapprove), the mode of "complain", "condemn", "accuse" (so event
+# coreference sees one act however a report words it).
+COMPLAINT = ("ACCUSE", "disapprove")
 NON_ARGUMENT_ENTS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 )
@@ -1375,7 +1379,7 @@ def _all_findings(
                 continue  # "received a letter" is no visit: only receiving a party is
             addressee = _addressee(candidate, lexicon, classes) if event_type == "PROTEST" else None
             if addressee is not None:
-                event_type, mode = "ACCUSE", None  # a protest handed to a party: a complaint
+                event_type, mode = COMPLAINT  # a protest handed to a party
             actor_token, recipient_token = _arguments_of(candidate, lexicon, classes)
             if addressee is not None:  # the complaint is to X "over the meeting"
                 recipient_token = addressee
