@@ -520,9 +520,13 @@ def test_a_protest_addressed_to_a_party_is_a_complaint_a_demonstration_stays_pro
         "Kyrgyzstan's Foreign Ministry handed a note of protest to Kazakhstan's ambassador.",
         "The Kyrgyz Foreign Ministry handed Kazakhstan a protest note over the meeting.",
         "Kyrgyzstan protested to Kazakhstan on Wednesday.",
+        # A country protests through its government, in words: no demonstration.
+        "Bishkek protested against a meeting between Kazakhstan's president and Babanov.",
     ):
         rows = run(nlp, text)
         assert {r["event_type"] for r in rows} == {"ACCUSE"}, text
+        # The mode of "accused", "condemned": coreference sees one act however it is worded.
+        assert {r["mode"] for r in rows} == {"disapprove"}, text
         assert any("Kazakhstan" in (r["recipient_text"] or "") for r in rows), text
     for text in (
         "Thousands of students protested against the government in Bishkek.",

@@ -60,8 +60,9 @@ def test_the_story_loaded_by_the_flow_keeps_each_meeting_apart_and_its_reports_t
     prefect_harness, tmp_path
 ):
     """The real flow over the rewrites: every report of the September meeting whose meeting was
-    extracted shares one cluster, and the meetings of August (dated in the text) and November
-    (dated only by its publication day, eight weeks later) stay events of their own."""
+    extracted shares one cluster, most reports of the protest note share one, and the meetings
+    of August (dated in the text) and November (dated only by its publication day, eight weeks
+    later) stay events of their own."""
     import duckdb
 
     from etl.evaluate.coref import evaluate_coref
@@ -74,6 +75,9 @@ def test_the_story_loaded_by_the_flow_keeps_each_meeting_apart_and_its_reports_t
     gold = gold_mentions(read_gold(STORY / "gold.jsonl"), "events")
     reports = {doc for doc, spans in gold.items() if any(m[2] == "M" for m in spans)}
     assert events["largest_cluster_share"]["M"] >= 0.5
+    # The protest note, worded "protested", "accused", "a note of protest" by different
+    # publishers, is one complaint (ACCUSE, mode disapprove) in most of its reports.
+    assert events["largest_cluster_share"]["P"] >= 0.8
     with duckdb.connect(str(settings.db_path), read_only=True) as con:
         clusters = dict(
             con.execute(

@@ -90,6 +90,10 @@ NP_MODIFIER_DEPS = frozenset(
     {"compound", "amod", "nmod", "poss", "nummod", "quantmod", "det", "case", "advmod", "npadvmod"}
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# A protest handed to a party is a complaint: in the PLOVER manual, ACCUSE's "express
+# disapproval" (mode disapprove), the mode of "complain", "condemn", "accuse" (so event
+# coreference sees one act however a report words it).
+COMPLAINT = ("ACCUSE", "disapprove")
 NON_ARGUMENT_ENTS = frozenset(
     {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 )
@@ -1375,7 +1379,7 @@ def _all_findings(
                 continue  # "received a letter" is no visit: only receiving a party is
             addressee = _addressee(candidate, lexicon, classes) if event_type == "PROTEST" else None
             if addressee is not None:
-                event_type, mode = "ACCUSE", None  # a protest handed to a party: a complaint
+                event_type, mode = COMPLAINT  # a protest handed to a party
             actor_token, recipient_token = _arguments_of(candidate, lexicon, classes)
             if addressee is not None:  # the complaint is to X "over the meeting"
                 recipient_token = addressee
@@ -1383,6 +1387,10 @@ def _all_findings(
             recipients = resolver.resolve(recipient_token)
             if not actors and not recipients:
                 continue  # an event is a dyad: a trigger that names no party is not one
+            if event_type == "PROTEST" and _states_only(actors):
+                # A country protests through its government, in words: PLOVER's PROTEST is
+                # civilians demonstrating ("Bishkek protested against the meeting").
+                event_type, mode = COMPLAINT
             reciprocal = candidate.trigger.reciprocal or (
                 candidate.rule == "support_noun" and _lemma(candidate.clause) in reciprocal_support
             )
@@ -1461,6 +1469,16 @@ def _object_is_party(candidate: Candidate, classes: dict[tuple[str, str], str]) 
         or obj.pos_ == "PRON"
         or classes.get((_lemma(obj), "NOUN")) in PARTY_CLASSES
         for obj in _children(candidate.clause, {"dobj"})
+    )
+
+
+def _states_only(arguments: Sequence[Argument]) -> bool:
+    """Every argument is a name the gazetteer knows as a country or a city (whatever label the
+    tagger gave it: "Bishkek" is tagged a person or an organization as often as a place), none a
+    group or a person."""
+    return bool(arguments) and all(
+        argument.mention is not None and country_code(argument.text) is not None
+        for argument in arguments
     )
 
 
