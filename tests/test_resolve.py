@@ -221,6 +221,21 @@ def test_acronym_and_short_form_join_the_organisation():
     assert ids[("a", "Court", 1)] == ids[("a", "Supreme Court of Cassation", 0)]
 
 
+def test_a_part_of_a_hyphenated_name_is_no_short_form_of_it():
+    # "Computerworld-Microsoft" (a byline run into the name): "Microsoft" is Microsoft, the
+    # one every other document names, not a short form of the hyphenated name
+    docs = {
+        "a": (
+            "Computerworld-Microsoft today said hackers use a flaw. Microsoft will fix it.",
+            [("Computerworld-Microsoft", "ORG", 0), ("Microsoft", "ORG", 1)],
+        ),
+        "b": ("Microsoft released a fix.", [("Microsoft", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Microsoft", 1)] == ids[("b", "Microsoft", 0)]
+    assert ids[("a", "Computerworld-Microsoft", 0)] != ids[("a", "Microsoft", 1)]
+
+
 def test_ids_do_not_depend_on_row_order():
     first = resolve(SEED_LIKE).entities.sort_by("entity_id").to_pylist()
     for seed in range(3):

@@ -37,7 +37,8 @@ first, so input order never matters):
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
-     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``);
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``); a part of
+     a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
    * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
      ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
      joins the group of that name; it is no name or alias of the entity.
@@ -523,8 +524,21 @@ def _org_head_index(tokens: tuple[str, ...]) -> int:
     return len(tokens) - 1
 
 
+def _word_edges(group: Group) -> frozenset[int] | None:
+    """Indexes of the group's key words that start or end a written word: ``Computerworld-
+    Microsoft`` is one word of two key words. None when the written form does not split into
+    the key's words (then every index counts)."""
+    surface = min(mention.surface for mention in group.mentions)
+    edges, index = {0}, 0
+    for word in surface.split():
+        index += len(name_key(word).split())
+        edges.add(index)
+    return frozenset(edges) if index == len(group.tokens) else None
+
+
 def _org_short_form_of(short: Group, full: Group) -> bool:
-    """``Supreme Court`` / ``Scientology`` / ``CBC`` / ``UN`` as a short form of a longer name."""
+    """``Supreme Court`` / ``Scientology`` / ``CBC`` / ``UN`` as a short form of a longer name;
+    never a part of a hyphenated word (``Microsoft`` is not ``Computerworld-Microsoft``)."""
     long_tokens, short_tokens = full.tokens, short.tokens
     if len(short_tokens) >= len(long_tokens):
         return False
@@ -532,6 +546,9 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
         return is_short_word and acronym(long_tokens) == short_tokens[0]
+    edges = _word_edges(full)
+    if edges is not None and not {index, index + len(short_tokens)} <= edges:
+        return False
     rest = set(long_tokens[index + len(short_tokens) :])
     if index == 0 and rest <= org_words()["generic_suffixes"]:
         return True
