@@ -41,7 +41,11 @@ woman"). A gendered description ("woman", "mother": WordNet,
 ``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
 other gender (he/she in the sentences naming only them); a sentence that describes an unnamed
 man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman") gives
-neither to the protagonist unless pronouns told the protagonist's gender.
+neither to the protagonist unless pronouns told the protagonist's gender, or the description is
+the sentence's subject (or heads a verbless headline) and the protagonist is the person the
+document makes a clause's subject most often (the agent of the story: "Simpson shot Flynn").
+A name written right before the head noun modifies it even when the parse left it apart ("Okla.
+man", "Okla." parsed as a sentence of its own).
 """
 
 from __future__ import annotations
@@ -374,6 +378,45 @@ def description_span(head: Token) -> Span:
     return doc[start : head.i + 1]
 
 
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _is_subject(token: Token) -> bool:
+    """A clause's subject, or the head of a verbless headline ("Okla. man guilty of ...")."""
+    return token.dep_ in _SUBJECT_DEPS or (token.dep_ == "ROOT" and token.pos_ in {"NOUN", "PROPN"})
+
+
+def _most_often_subject(doc: Doc, persons: list[dict]) -> str | None:
+    """Surname of the person the document names as a clause's subject most often (strictly
+    more often than anyone else), or None."""
+    counts: Counter = Counter()
+    for mention in persons:
+        span = doc.char_span(mention["start_char"], mention["end_char"], "expand")
+        if span is not None and len(span) and span.root.dep_ in _SUBJECT_DEPS:
+            counts[_surname(mention)] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _with_name_before(span: Span, names_by_end: dict[int, dict]) -> Span:
+    """The description with a name (not a person's) written right before it on the same line
+    ("Okla. man" when the parse left "Okla." unattached): in English a name directly before a
+    noun modifies it."""
+    doc = span.doc
+    if span.start == 0 or span.root.i != span.start:
+        return span  # the parse found the description's modifiers itself
+    before = doc[span.start - 1]
+    name = names_by_end.get(before.idx + len(before))
+    if name is None or name["label"] == "PERSON" or "\n" in before.whitespace_:
+        return span
+    named = doc.char_span(name["start_char"], name["end_char"], "expand")
+    if named is None or any("\n" in token.whitespace_ for token in named[:-1]):
+        return span
+    return doc[named.start : span.end]
+
+
 def _may_describe(head: Token, named_chars: set[int], person_starts: set[int]) -> bool:
     """Whether a token can head a singular person description: a common noun whose first
     sense is a person, outside any name, and not a title right before a name ("spokeswoman
@@ -446,8 +489,10 @@ def description_mentions(
         gender = noun_genders().get(head.lemma_.lower())
         if description.mention is None and gender and not _is_someone_else(head):
             described_genders[head.sent.start].add(gender)
+    names_by_end = {mention["end_char"]: mention for mention in mentions}
+    agent = _most_often_subject(doc, counted)
     for head, description in candidates:
-        span = description_span(head)
+        span = _with_name_before(description_span(head), names_by_end)
         target = description.mention
         if target is not None and not _named_by_role(resolver, head, target):
             continue
@@ -462,7 +507,10 @@ def description_mentions(
             if head.sent.start in sentences_used or (gender and known and known != gender):
                 continue  # "an Oklahoma man ... killing an Arkansas woman": two people
             both = len(described_genders[head.sent.start]) > 1
-            if both and _surname(main) not in genders:
+            # no pronoun told the protagonist's gender: the subject of the sentence is the
+            # protagonist when the document makes them its subject more than anyone else
+            told = _surname(main) in genders or (_is_subject(head) and _surname(main) == agent)
+            if both and not told:
                 continue
             if gender:
                 protagonist_gender[main["mention_id"]] = gender
