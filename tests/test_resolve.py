@@ -359,11 +359,17 @@ def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_nam
             [("Peter Capaldi Cast", "PERSON", 0), ("Peter Capaldi", "PERSON", 1)],
         ),
     }
+    docs["d"] = (
+        "Negotiations for Hunger Games Sequel Continue\nLionsgate wants Hunger Games back.",
+        [("Negotiations for Hunger Games Sequel", "ORG", 0), ("Hunger Games", "WORK_OF_ART", 1)],
+    )
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "Microsoft Launches", 0)] == ids[("a", "Microsoft", 1)]
     assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
     # a headline may end with an exclamation mark
     assert ids[("c", "Peter Capaldi Cast", 0)] == ids[("c", "Peter Capaldi", 1)]
+    # headline words on both sides of the name
+    assert ids[("d", "Negotiations for Hunger Games Sequel", 0)] == ids[("d", "Hunger Games", 1)]
 
 
 def test_a_companys_legal_form_does_not_make_another_company():

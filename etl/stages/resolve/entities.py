@@ -27,8 +27,9 @@ first, so input order never matters):
      spelled one way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and
      ``Foreign Ministry`` after ``Kazakhstan's`` are one, another country's Foreign Ministry
      another);
-   * in a headline line (title-cased, no sentence punctuation), words after a name the document
-     uses alone that are never capitalized mid-sentence are dropped (``Microsoft Launches``);
+   * in a headline line (title-cased, no sentence punctuation), words around a name the
+     document uses alone that are never capitalized mid-sentence are dropped (``Microsoft
+     Launches``, ``Negotiations for Hunger Games Sequel``);
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
@@ -445,22 +446,29 @@ def _is_title_cased_line(text: str, offset: int) -> bool:
 
 def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]:
     """``Microsoft Launches`` in a headline is the ``Microsoft`` named elsewhere in the document:
-    in a title-cased line, words after a name the document uses on its own are dropped when
-    they are words that are never capitalized mid-sentence (the casing lexicon's statistics)."""
+    in a title-cased line, the words around a name the document uses on its own are dropped
+    when they are words that are never capitalized mid-sentence (the casing lexicon's
+    statistics): ``Negotiations for Hunger Games Sequel`` is ``Hunger Games``."""
     keys = {mention.key for mention in mentions}
     never_capitalized = load_lexicon().cap_probability
+
+    def rest_never_capitalized(words: tuple[str, ...]) -> bool:
+        return all(never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED for word in words)
+
     trimmed = []
     for mention in mentions:
         tokens = mention.tokens
-        for width in range(len(tokens) - 1, 0, -1):
-            prefix = name_key(" ".join(tokens[:width]))
-            if prefix in keys and all(
-                never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED
-                for word in tokens[width:]
-            ):
+        runs = (
+            (start, start + width)
+            for width in range(len(tokens) - 1, 0, -1)
+            for start in range(len(tokens) - width + 1)
+        )
+        for start, end in runs:
+            key = name_key(" ".join(tokens[start:end]))
+            if key in keys and rest_never_capitalized(tokens[:start] + tokens[end:]):
                 if _is_title_cased_line(text, mention.start):
-                    surface = " ".join(tokens[:width])
-                    mention = replace(mention, surface=surface, tokens=tokens[:width], key=prefix)
+                    surface = " ".join(tokens[start:end])
+                    mention = replace(mention, surface=surface, tokens=tokens[start:end], key=key)
                 break
         trimmed.append(mention)
     return trimmed
