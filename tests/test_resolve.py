@@ -236,6 +236,27 @@ def test_a_part_of_a_hyphenated_name_is_no_short_form_of_it():
     assert ids[("a", "Computerworld-Microsoft", 0)] != ids[("a", "Microsoft", 1)]
 
 
+def test_a_lone_surname_before_a_full_name_in_one_sentence_is_someone_else():
+    docs = {
+        "a": (
+            "Peterson was convicted of the death of Laci Peterson. Peterson will appeal.",
+            [("Peterson", "PERSON", 0), ("Laci Peterson", "PERSON", 0), ("Peterson", "PERSON", 2)],
+        ),
+        # the full name first, then the surname: one person
+        "b": (
+            "Raj Chohan was walking when a car struck Chohan.",
+            [("Raj Chohan", "PERSON", 0), ("Chohan", "PERSON", 1)],
+        ),
+        "c": ("Scott Peterson was convicted.", [("Scott Peterson", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Peterson", 0)] != ids[("a", "Laci Peterson", 0)]
+    assert ids[("a", "Peterson", 0)] == ids[("a", "Peterson", 2)]
+    # with Laci ruled out, Scott is the one other Peterson the corpus knows
+    assert ids[("a", "Peterson", 0)] == ids[("c", "Scott Peterson", 0)]
+    assert ids[("b", "Chohan", 1)] == ids[("b", "Raj Chohan", 0)]
+
+
 def test_ids_do_not_depend_on_row_order():
     first = resolve(SEED_LIKE).entities.sort_by("entity_id").to_pylist()
     for seed in range(3):

@@ -194,6 +194,8 @@ class Group:
     mentions: list[Mention] = field(default_factory=list)
     parent: Group | None = None
     iso3: str | None = None
+    # for a lone surname: the document's full names it does not name (``_named_apart``)
+    not_persons: frozenset[str] = frozenset()
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
@@ -518,6 +520,30 @@ def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
     return -1
 
 
+# A sentence ends at a line break or at . ! ? before a capital, unless the dot ends an
+# abbreviation or initial ("Nov. 12", "Mr. Smith", "J. Smith")
+_SENTENCE_BREAK = re.compile(
+    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})[.!?][\"”’']?\s+(?=[A-Z\"“])|\n"
+)
+
+
+def _named_apart(surname: Group, person: Group, text: str) -> bool:
+    """Whether a lone surname comes before the full name of a person bearing it in one sentence
+    ("Peterson was convicted of the death of Laci Peterson", "Simpson shot Flynn, said Flynn's
+    father, Herbert Flynn"): news introduces a person by full name before the surname alone, so
+    a surname before the full name is someone else (a relative sharing it)."""
+    for short in surname.mentions:
+        for full in person.mentions:
+            between = text[short.end : full.start]
+            if (
+                short.end <= full.start
+                and len(between.strip(" ,")) > 2
+                and not _SENTENCE_BREAK.search(between)
+            ):
+                return True
+    return False
+
+
 def _choose(candidates: list[Group]) -> Group | None:
     if not candidates:
         return None
@@ -631,6 +657,11 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             for person in persons_by_word.get(group.tokens[0], ())
             if _contains_run(person.tokens, group.tokens) >= 0
         ]
+        if len(group.tokens) == 1:
+            group.not_persons = frozenset(
+                person.key for person in candidates if _named_apart(group, person, text)
+            )
+            candidates = [person for person in candidates if person.key not in group.not_persons]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
             group.parent = _choose(candidates)
     unattached = [
@@ -930,7 +961,9 @@ class PersonNames:
             return "person", self.anchors[root.key]
         label = root.majority_label()
         if len(root.tokens) == 1 and label in _PERSON_MISLABELS:
-            owners = self.surname_owners.get(root.key, frozenset())
+            owners = self.surname_owners.get(root.key, frozenset()) - {
+                self.anchors[key] for key in root.not_persons if key in self.anchors
+            }
             if len(owners) == 1:
                 return "person", next(iter(owners))
             if not owners:
