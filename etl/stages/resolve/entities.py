@@ -33,7 +33,10 @@ first, so input order never matters):
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
-     names fit, the one mentioned most often wins, then the one mentioned first;
+     names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
+     written before a full name bearing it in one sentence is someone else ("Peterson was
+     convicted of the death of Laci Peterson": news gives the full name first), so it joins
+     neither that name here nor, across documents, its entity;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
