@@ -221,6 +221,42 @@ def test_acronym_and_short_form_join_the_organisation():
     assert ids[("a", "Court", 1)] == ids[("a", "Supreme Court of Cassation", 0)]
 
 
+def test_a_part_of_a_hyphenated_name_is_no_short_form_of_it():
+    # "Computerworld-Microsoft" (a byline run into the name): "Microsoft" is Microsoft, the
+    # one every other document names, not a short form of the hyphenated name
+    docs = {
+        "a": (
+            "Computerworld-Microsoft today said hackers use a flaw. Microsoft will fix it.",
+            [("Computerworld-Microsoft", "ORG", 0), ("Microsoft", "ORG", 1)],
+        ),
+        "b": ("Microsoft released a fix.", [("Microsoft", "ORG", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Microsoft", 1)] == ids[("b", "Microsoft", 0)]
+    assert ids[("a", "Computerworld-Microsoft", 0)] != ids[("a", "Microsoft", 1)]
+
+
+def test_a_lone_surname_before_a_full_name_in_one_sentence_is_someone_else():
+    docs = {
+        "a": (
+            "Peterson was convicted of the death of Laci Peterson. Peterson will appeal.",
+            [("Peterson", "PERSON", 0), ("Laci Peterson", "PERSON", 0), ("Peterson", "PERSON", 2)],
+        ),
+        # the full name first, then the surname: one person
+        "b": (
+            "Raj Chohan was walking when a car struck Chohan.",
+            [("Raj Chohan", "PERSON", 0), ("Chohan", "PERSON", 1)],
+        ),
+        "c": ("Scott Peterson was convicted.", [("Scott Peterson", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Peterson", 0)] != ids[("a", "Laci Peterson", 0)]
+    assert ids[("a", "Peterson", 0)] == ids[("a", "Peterson", 2)]
+    # with Laci ruled out, Scott is the one other Peterson the corpus knows
+    assert ids[("a", "Peterson", 0)] == ids[("c", "Scott Peterson", 0)]
+    assert ids[("b", "Chohan", 1)] == ids[("b", "Raj Chohan", 0)]
+
+
 def test_ids_do_not_depend_on_row_order():
     first = resolve(SEED_LIKE).entities.sort_by("entity_id").to_pylist()
     for seed in range(3):
@@ -344,11 +380,17 @@ def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_nam
             [("Peter Capaldi Cast", "PERSON", 0), ("Peter Capaldi", "PERSON", 1)],
         ),
     }
+    docs["d"] = (
+        "Negotiations for Hunger Games Sequel Continue\nLionsgate wants Hunger Games back.",
+        [("Negotiations for Hunger Games Sequel", "ORG", 0), ("Hunger Games", "WORK_OF_ART", 1)],
+    )
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "Microsoft Launches", 0)] == ids[("a", "Microsoft", 1)]
     assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
     # a headline may end with an exclamation mark
     assert ids[("c", "Peter Capaldi Cast", 0)] == ids[("c", "Peter Capaldi", 1)]
+    # headline words on both sides of the name
+    assert ids[("d", "Negotiations for Hunger Games Sequel", 0)] == ids[("d", "Hunger Games", 1)]
 
 
 def test_a_companys_legal_form_does_not_make_another_company():

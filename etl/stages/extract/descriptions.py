@@ -35,13 +35,19 @@ person holds at least a learned share of the document's person mentions
 (``data/description_fallback.json``, fitted by leave-one-topic-out cross-validation on ECB+,
 ``etl.evaluate.fit_entities``).
 A description without such evidence ("the judge", "a witness") names someone else as often as
-the protagonist and is left out. Two such descriptions in one sentence, or of two genders, are
-two people: only the first refers to the protagonist ("an Oklahoma man ... killing an Arkansas
-woman"). A gendered description ("woman", "mother": WordNet,
-``data/person_noun_genders.tsv``) skips people the document refers to with pronouns of the
-other gender (he/she in the sentences naming only them); a sentence that describes an unnamed
-man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman") gives
-neither to the protagonist unless pronouns told the protagonist's gender.
+the protagonist and is left out. A gendered description ("woman", "mother": WordNet,
+``data/person_noun_genders.tsv``) skips people of the other gender: told by pronouns (he/she in
+the sentences naming only them) or by a gendered description already given to them, so "an
+Arkansas woman" after "an Oklahoma man" (Simpson) refers to the person named most often after
+him. A sentence gives at most one description per gender ("an Oklahoma man ... killing an
+Arkansas man": two people, only the first is the protagonist). A sentence that describes an
+unnamed man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman")
+gives the first of them to the protagonist only when pronouns told the protagonist's gender, or
+the description is the sentence's subject (or heads a verbless headline) and the protagonist is
+the person the document makes a clause's subject most often (the agent of the story: "Simpson
+shot Flynn"); the other then goes to the person named most often of the other gender.
+A name written right before the head noun modifies it even when the parse left it apart ("Okla.
+man", "Okla." parsed as a sentence of its own).
 """
 
 from __future__ import annotations
@@ -374,6 +380,47 @@ def description_span(head: Token) -> Span:
     return doc[start : head.i + 1]
 
 
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _is_subject(token: Token) -> bool:
+    """A clause's subject, or the head of a verbless headline ("Okla. man guilty of ...")."""
+    return token.dep_ in _SUBJECT_DEPS or (token.dep_ == "ROOT" and token.pos_ in {"NOUN", "PROPN"})
+
+
+def _most_often_subject(doc: Doc, persons: list[dict]) -> str | None:
+    """Surname of the person the document names as a clause's subject most often (strictly
+    more often than anyone else), or None."""
+    counts: Counter = Counter()
+    for mention in persons:
+        span = doc.char_span(mention["start_char"], mention["end_char"], "expand")
+        if span is not None and len(span) and span.root.dep_ in _SUBJECT_DEPS:
+            counts[_surname(mention)] += 1
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _with_name_before(span: Span, names_by_end: dict[int, dict]) -> Span:
+    """The description with a name (not a person's or a nationality) written right before it
+    on the same line ("Okla. man" when the parse left "Okla." unattached): in English a name
+    directly before a noun modifies it."""
+    doc = span.doc
+    if span.start == 0 or span.root.i != span.start or span.root.dep_ in _MODIFIER_DEPS:
+        # the parse found the description's modifiers itself, or the noun modifies another
+        # ("Mobinil customer service representative")
+        return span
+    before = doc[span.start - 1]
+    name = names_by_end.get(before.idx + len(before))
+    if name is None or name["label"] in {"PERSON", "NORP"} or "\n" in before.whitespace_:
+        return span  # a nationality is an adjective the parse attaches when it modifies
+    named = doc.char_span(name["start_char"], name["end_char"], "expand")
+    if named is None or any("\n" in token.whitespace_ for token in named[:-1]):
+        return span
+    return doc[named.start : span.end]
+
+
 def _may_describe(head: Token, named_chars: set[int], person_starts: set[int]) -> bool:
     """Whether a token can head a singular person description: a common noun whose first
     sense is a person, outside any name, and not a title right before a name ("spokeswoman
@@ -417,22 +464,15 @@ def description_mentions(
         and len(mention["text"].split()) == 1
         and _surname(mention) in full_name_surnames
     ]
-    protagonists = {
-        gender: protagonist(
-            counted,
-            frozenset(name for name, other in genders.items() if gender and other != gender),
-        )
-        for gender in (None, "female", "male")
-    }
     named_chars = {
         index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
     }
     person_starts = {mention["start_char"] for mention in resolver.persons}
     found = []
-    # What the fallback has said so far: the protagonist's gender once a gendered description
-    # named them, and the sentences that already have a description of the protagonist.
-    protagonist_gender: dict[str, str] = {}
-    sentences_used: set[int] = set()
+    # What the fallback has learned so far: people's genders (from pronouns, then from the
+    # gendered descriptions given to them), and per sentence the genders already given there.
+    known_genders = dict(genders)
+    sentence_genders: dict[int, set[str | None]] = defaultdict(set)
     candidates = [
         (head, description)
         for head in doc
@@ -446,27 +486,40 @@ def description_mentions(
         gender = noun_genders().get(head.lemma_.lower())
         if description.mention is None and gender and not _is_someone_else(head):
             described_genders[head.sent.start].add(gender)
+    names_by_end = {mention["end_char"]: mention for mention in mentions}
+    agent = _most_often_subject(doc, counted)
     for head, description in candidates:
-        span = description_span(head)
+        span = _with_name_before(description_span(head), names_by_end)
         target = description.mention
         if target is not None and not _named_by_role(resolver, head, target):
             continue
         if target is None:
             gender = noun_genders().get(head.lemma_.lower())
-            main, main_share = protagonists[gender]
+            other_gender = frozenset(
+                name for name, known in known_genders.items() if gender and known != gender
+            )
+            main, main_share = protagonist(counted, other_gender)
             if _is_someone_else(head) or main is None or main_share < share:
                 continue
             if not _names_someone(head, span, named_chars):
                 continue
-            known = protagonist_gender.get(main["mention_id"])
-            if head.sent.start in sentences_used or (gender and known and known != gender):
-                continue  # "an Oklahoma man ... killing an Arkansas woman": two people
-            both = len(described_genders[head.sent.start]) > 1
-            if both and _surname(main) not in genders:
+            given = sentence_genders[head.sent.start]
+            if given and (gender is None or gender in given or None in given):
+                continue  # "an Oklahoma man ... killing an Arkansas man": two people
+            # A man and a woman described in one sentence are two people: a pronoun, an earlier
+            # description or the other one's description in this sentence tells which is the
+            # protagonist; else the sentence's subject is, when the document makes them its
+            # subject more than anyone else.
+            told = (
+                _surname(main) in known_genders
+                or bool(given)
+                or (_is_subject(head) and _surname(main) == agent)
+            )
+            if len(described_genders[head.sent.start]) > 1 and not told:
                 continue
             if gender:
-                protagonist_gender[main["mention_id"]] = gender
-            sentences_used.add(head.sent.start)
+                known_genders.setdefault(_surname(main), gender)
+            given.add(gender)
             target = main
         found.append((_without_unnamed_names(span, head, named_chars), target))
     return found

@@ -27,17 +27,22 @@ first, so input order never matters):
      spelled one way (``Kazakh Foreign Ministry``, ``Kazakhstan Foreign Ministry`` and
      ``Foreign Ministry`` after ``Kazakhstan's`` are one, another country's Foreign Ministry
      another);
-   * in a headline line (title-cased, no sentence punctuation), words after a name the document
-     uses alone that are never capitalized mid-sentence are dropped (``Microsoft Launches``);
+   * in a headline line (title-cased, no sentence punctuation), words around a name the
+     document uses alone that are never capitalized mid-sentence are dropped (``Microsoft
+     Launches``, ``Negotiations for Hunger Games Sequel``);
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
-     names fit, the one mentioned most often wins, then the one mentioned first;
+     names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
+     written before a full name bearing it in one sentence is someone else ("Peterson was
+     convicted of the death of Laci Peterson": news gives the full name first), so it joins
+     neither that name here nor, across documents, its entity;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
-     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``);
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``); a part of
+     a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
    * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
      ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
      joins the group of that name; it is no name or alias of the entity.
@@ -192,6 +197,8 @@ class Group:
     mentions: list[Mention] = field(default_factory=list)
     parent: Group | None = None
     iso3: str | None = None
+    # for a lone surname: the document's full names it does not name (``_named_apart``)
+    not_persons: frozenset[str] = frozenset()
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
@@ -444,22 +451,29 @@ def _is_title_cased_line(text: str, offset: int) -> bool:
 
 def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]:
     """``Microsoft Launches`` in a headline is the ``Microsoft`` named elsewhere in the document:
-    in a title-cased line, words after a name the document uses on its own are dropped when
-    they are words that are never capitalized mid-sentence (the casing lexicon's statistics)."""
+    in a title-cased line, the words around a name the document uses on its own are dropped
+    when they are words that are never capitalized mid-sentence (the casing lexicon's
+    statistics): ``Negotiations for Hunger Games Sequel`` is ``Hunger Games``."""
     keys = {mention.key for mention in mentions}
     never_capitalized = load_lexicon().cap_probability
+
+    def rest_never_capitalized(words: tuple[str, ...]) -> bool:
+        return all(never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED for word in words)
+
     trimmed = []
     for mention in mentions:
         tokens = mention.tokens
-        for width in range(len(tokens) - 1, 0, -1):
-            prefix = name_key(" ".join(tokens[:width]))
-            if prefix in keys and all(
-                never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED
-                for word in tokens[width:]
-            ):
+        runs = (
+            (start, start + width)
+            for width in range(len(tokens) - 1, 0, -1)
+            for start in range(len(tokens) - width + 1)
+        )
+        for start, end in runs:
+            key = name_key(" ".join(tokens[start:end]))
+            if key in keys and rest_never_capitalized(tokens[:start] + tokens[end:]):
                 if _is_title_cased_line(text, mention.start):
-                    surface = " ".join(tokens[:width])
-                    mention = replace(mention, surface=surface, tokens=tokens[:width], key=prefix)
+                    surface = " ".join(tokens[start:end])
+                    mention = replace(mention, surface=surface, tokens=tokens[start:end], key=key)
                 break
         trimmed.append(mention)
     return trimmed
@@ -509,6 +523,30 @@ def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
     return -1
 
 
+# A sentence ends at a line break or at . ! ? before a capital, unless the dot ends an
+# abbreviation or initial ("Nov. 12", "Mr. Smith", "J. Smith")
+_SENTENCE_BREAK = re.compile(
+    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})[.!?][\"”’']?\s+(?=[A-Z\"“])|\n"
+)
+
+
+def _named_apart(surname: Group, person: Group, text: str) -> bool:
+    """Whether a lone surname comes before the full name of a person bearing it in one sentence
+    ("Peterson was convicted of the death of Laci Peterson", "Simpson shot Flynn, said Flynn's
+    father, Herbert Flynn"): news introduces a person by full name before the surname alone, so
+    a surname before the full name is someone else (a relative sharing it)."""
+    for short in surname.mentions:
+        for full in person.mentions:
+            between = text[short.end : full.start]
+            if (
+                short.end <= full.start
+                and len(between.strip(" ,")) > 2
+                and not _SENTENCE_BREAK.search(between)
+            ):
+                return True
+    return False
+
+
 def _choose(candidates: list[Group]) -> Group | None:
     if not candidates:
         return None
@@ -523,8 +561,21 @@ def _org_head_index(tokens: tuple[str, ...]) -> int:
     return len(tokens) - 1
 
 
+def _word_edges(group: Group) -> frozenset[int] | None:
+    """Indexes of the group's key words that start or end a written word: ``Computerworld-
+    Microsoft`` is one word of two key words. None when the written form does not split into
+    the key's words (then every index counts)."""
+    surface = min(mention.surface for mention in group.mentions)
+    edges, index = {0}, 0
+    for word in surface.split():
+        index += len(name_key(word).split())
+        edges.add(index)
+    return frozenset(edges) if index == len(group.tokens) else None
+
+
 def _org_short_form_of(short: Group, full: Group) -> bool:
-    """``Supreme Court`` / ``Scientology`` / ``CBC`` / ``UN`` as a short form of a longer name."""
+    """``Supreme Court`` / ``Scientology`` / ``CBC`` / ``UN`` as a short form of a longer name;
+    never a part of a hyphenated word (``Microsoft`` is not ``Computerworld-Microsoft``)."""
     long_tokens, short_tokens = full.tokens, short.tokens
     if len(short_tokens) >= len(long_tokens):
         return False
@@ -532,6 +583,9 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
         return is_short_word and acronym(long_tokens) == short_tokens[0]
+    edges = _word_edges(full)
+    if edges is not None and not {index, index + len(short_tokens)} <= edges:
+        return False
     rest = set(long_tokens[index + len(short_tokens) :])
     if index == 0 and rest <= org_words()["generic_suffixes"]:
         return True
@@ -606,6 +660,11 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             for person in persons_by_word.get(group.tokens[0], ())
             if _contains_run(person.tokens, group.tokens) >= 0
         ]
+        if len(group.tokens) == 1:
+            group.not_persons = frozenset(
+                person.key for person in candidates if _named_apart(group, person, text)
+            )
+            candidates = [person for person in candidates if person.key not in group.not_persons]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
             group.parent = _choose(candidates)
     unattached = [
@@ -905,7 +964,9 @@ class PersonNames:
             return "person", self.anchors[root.key]
         label = root.majority_label()
         if len(root.tokens) == 1 and label in _PERSON_MISLABELS:
-            owners = self.surname_owners.get(root.key, frozenset())
+            owners = self.surname_owners.get(root.key, frozenset()) - {
+                self.anchors[key] for key in root.not_persons if key in self.anchors
+            }
             if len(owners) == 1:
                 return "person", next(iter(owners))
             if not owners:
