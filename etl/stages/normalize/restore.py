@@ -382,9 +382,11 @@ class LineRestorer:
         before_dateline = list(out)
         starts = self._dateline(tokens, out)
         start_positions = self._sentence_start_positions(tokens, is_word, starts)
-        positional = start_positions | {
-            position for position in range(count) if out[position] != before_dateline[position]
-        }
+        positional = start_positions
+        if out != before_dateline:
+            positional = start_positions | {
+                position for position in range(count) if out[position] != before_dateline[position]
+            }
         if pending is not None:
             pending[:] = self._pending_decisions(
                 tokens, out, is_word, base_kinds, fired, positional, overrides or {}
@@ -977,6 +979,7 @@ class LineRestorer:
         lex = self.lex
         function_words = lex.function_words
         cap_probability = lex.cap_probability
+        evidence_words = self._evidence_words
         model = self.model
         last = len(tokens) - 1
         for index, token in enumerate(tokens):
@@ -988,12 +991,13 @@ class LineRestorer:
             ):
                 continue
             probability = cap_probability.get(token)
+            ruled_capital = out[index] != token
             if (
                 not fired[index]
-                and token not in self._evidence_words
-                and settled(probability, out[index] != token)
+                and token not in evidence_words
+                and settled(probability, ruled_capital)
                 # a common word beside a capital may belong to its name ("Fish and Wildlife")
-                and (out[index] != token or not self._capital_beside(tokens, out, index))
+                and (ruled_capital or not self._capital_beside(tokens, out, index))
             ):
                 continue
             context = self._context_key(
