@@ -1,8 +1,9 @@
 """Benchmark: words per second of ``normalize()`` vs spaCy ``nlp.pipe`` on the same degraded text
 (GUM dev ``.lower.txt`` files plus the Reuters seed, repeated), and normalization's cost as a
-percentage of spaCy's time, for the rules (the pipeline's default) and for the learned casing
-decision (``model=PACKAGED_MODEL``). Wall-clock and process CPU time are both printed: on a
-shared, loaded machine the CPU figure is the steadier one.
+percentage of spaCy's time, for the learned casing decision (``model=PACKAGED_MODEL``, the
+pipeline's default) and for the context rules deciding alone (``model=None``), back to back.
+Wall-clock and process CPU time are both printed: on a shared, loaded machine the CPU figure is
+the steadier one.
 Run: ``python bench/bench_normalize.py [--repeat N]``."""
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ def main() -> None:
     load_casing_model()
     nlp = load_pipeline()
     rates = {
-        "rules": words_per_second(texts, lambda batch: [normalize(text) for text in batch]),
+        "rules": words_per_second(
+            texts, lambda batch: [normalize(text, None, None) for text in batch]
+        ),
         "learned": words_per_second(
             texts, lambda batch: [normalize(text, None, PACKAGED_MODEL) for text in batch]
         ),

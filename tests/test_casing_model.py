@@ -16,6 +16,7 @@ from etl.stages.normalize.casing_model import (
     load_casing_model,
     probability_band,
     scaled_logit,
+    settled,
 )
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.normalize.offsets import clean_text
@@ -33,13 +34,23 @@ def test_probability_bands_and_logit_scale():
     assert -1.0 <= scaled_logit(0.0) < 0 < scaled_logit(1.0) <= 1.0
 
 
-def test_the_model_decides_mid_sentence_words_and_position_decides_starts():
-    raw = "kazakhstan said the talks ended .\nthen mark spoke ."
+def test_the_model_decides_open_words_and_position_decides_starts():
+    raw = "kazakhstan said the new council met .\nthen mark spoke ."
     never = normalize(raw, model=CasingModel({"bias": -20.0}))
-    assert never.text == "Kazakhstan said the talks ended.\nThen mark spoke."
+    assert never.text == "Kazakhstan said the new council met.\nThen mark spoke."
     always = normalize(raw, model=CasingModel({"bias": 20.0}))
-    # Function words ("said", "the", "spoke") keep the rules' verdict.
-    assert always.text == "Kazakhstan said the Talks Ended.\nThen Mark spoke."
+    # Function words ("said", "the", "spoke") and settled words (the common word "met" left in
+    # lower case, the clear name "Kazakhstan" capitalized) keep the rules' verdict.
+    assert always.text == "Kazakhstan said the New Council met.\nThen Mark spoke."
+
+
+def test_settled_decisions_are_common_words_in_lower_case_and_clear_names_capitalized():
+    assert settled(0.0, ruled_capital=False)
+    assert not settled(0.0, ruled_capital=True)  # a context rule capitalized a common word
+    assert settled(0.97, ruled_capital=True)
+    assert not settled(0.97, ruled_capital=False)
+    assert not settled(0.3, ruled_capital=False)
+    assert not settled(None, ruled_capital=True)  # unknown words are always open
 
 
 def test_rules_alone_and_the_packaged_model_agree_on_clear_names():
@@ -51,14 +62,15 @@ def test_rules_alone_and_the_packaged_model_agree_on_clear_names():
 
 def test_traces_hold_the_features_behind_each_decided_word():
     traces: list[list] = []
-    cleaned, _ = clean_text("officials in kazakhstan reported so .")
+    cleaned, _ = clean_text("officials in kazakhstan met the new city council .")
     restore_text(cleaned, load_lexicon(), None, None, traces)
     decided = {token: features for _, token, features, _ in traces[0]}
     assert "officials" not in decided  # a sentence start is cased by position
     assert "in" not in decided  # a function word keeps the rules' verdict
-    assert decided["kazakhstan"]["rules=capital"] == 1.0
-    assert decided["reported"]["rules=lower"] == 1.0
-    assert decided["kazakhstan"]["prev.in=function_word"] == 1.0
+    assert "kazakhstan" not in decided and "met" not in decided  # settled
+    assert decided["council"]["rules=capital"] == 1.0
+    assert decided["new"]["rules=lower"] == 1.0
+    assert decided["new"]["prev.in=function_word"] == 1.0
 
 
 def test_rules_alone_give_the_same_text_whether_or_not_features_are_traced():
@@ -103,7 +115,9 @@ def test_document_examples_are_labelled_from_the_cased_original():
     )
     examples = document_examples(document)
     labels = [label for _, label in examples]
-    assert labels == [False, True, True]  # visited, Babanov, Bishkek ("and" is a function word)
+    # "visited" (a common word beside the capital Babanov) and Babanov are open; "and" is a
+    # function word, Bishkek a settled name.
+    assert labels == [False, True]
 
 
 def test_folds_leave_out_whole_groups_or_single_documents():

@@ -172,8 +172,8 @@ def casing_weights(
         Path, typer.Option("--shared", metavar="DIR", help="The shared data folder.")
     ] = SHARED,
 ) -> BuildStep:
-    """Train the optional per-word casing decision on GUM's other genres and ECB+ degraded with
-    the shared tool (python -m etl.stages.normalize.train_casing)."""
+    """Train the per-word casing decision (the pipeline's default) on GUM's other genres and
+    ECB+ degraded with the shared tool (python -m etl.stages.normalize.train_casing)."""
     from etl.stages.normalize import casing_model, train_casing
 
     return BuildStep(

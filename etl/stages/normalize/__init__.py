@@ -7,7 +7,7 @@ Public API: ``normalize``, ``is_degraded``, ``build_case_evidence``, ``Normalize
 
 from __future__ import annotations
 
-from etl.stages.normalize.casing_model import CasingModel
+from etl.stages.normalize.casing_model import PACKAGED_MODEL, CasingModel
 from etl.stages.normalize.detect import is_degraded
 from etl.stages.normalize.evidence import CaseEvidence, build_case_evidence
 from etl.stages.normalize.lexicon import load_lexicon
@@ -30,17 +30,18 @@ def needs_case_evidence(raw: str) -> bool:
 
 
 def normalize(
-    raw: str, evidence: CaseEvidence | None = None, model: CasingModel | str | None = None
+    raw: str,
+    evidence: CaseEvidence | None = None,
+    model: CasingModel | str | None = PACKAGED_MODEL,
 ) -> NormalizedText:
     """Normalize one document.
 
     Every text gets the Unicode/whitespace clean-up of ``offsets.clean_text`` (NFC, LF line
     ends, no trailing spaces). A text detected as degraded (``is_degraded``) is then restored:
     punctuation re-attached, apostrophes put back, casing restored from the packaged model,
-    the optional corpus ``evidence`` and context rules; ``model`` adds the learned per-word
-    casing decision (``PACKAGED_MODEL`` for the committed weights). The pipeline runs the rules
-    alone: held out, the learned decision scored no better than the rules (within 0.003 on
-    ECB+ and GUM's other genres) and costs 1.3x the normalization time (docs/normalization.md).
+    the optional corpus ``evidence`` and context rules, whose verdicts are features of the
+    learned per-word casing decision ``model`` (by default the committed weights; ``None``
+    lets the context rules decide alone, as training reads the text).
     If restoration yields no capital at all (nothing could be capitalized), the cleaned text is
     returned unrestored.
     """

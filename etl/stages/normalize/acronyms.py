@@ -8,8 +8,10 @@ Pure string work over the document's tokens; returns per-position case overrides
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from itertools import accumulate
 
 # An acronym has at least this many letters (two-letter ones, "it", "us", match by chance).
 MIN_ACRONYM = 3
@@ -94,12 +96,7 @@ def acronym_overrides(
 
     ``organization_heads`` ("party", "council") let three-letter acronyms match remote runs
     ending with one of them."""
-    flat: list[str] = []
-    places: list[Position] = []
-    for line_index, tokens in enumerate(lines):
-        for token_index, token in enumerate(tokens):
-            flat.append(token)
-            places.append((line_index, token_index))
+    flat = [token for tokens in lines for token in tokens]
     candidates = {
         token
         for token in set(flat)
@@ -119,17 +116,14 @@ def acronym_overrides(
     }
     if not candidates and not bracketed:
         return {}
-    by_initial: dict[str, list[int]] = {}
     occurrences: dict[str, list[int]] = {}
-    for index, token in enumerate(flat):
-        if token[:1].isalnum():
-            by_initial.setdefault(token[0], []).append(index)
-        if token in candidates or token in bracketed:
-            occurrences.setdefault(token, []).append(index)
     head_positions: dict[str, list[int]] = {}
     for index, token in enumerate(flat):
+        if token in candidates or token in bracketed:
+            occurrences.setdefault(token, []).append(index)
         if token in organization_heads:
             head_positions.setdefault(token[0], []).append(index)
+    run_starts: dict[str, list[int]] | None = None  # built when a remote match needs it
     overrides: dict[int, str] = {}
     for acronym in bracketed:
         runs = [
@@ -149,7 +143,9 @@ def acronym_overrides(
             probability is None or probability >= MIN_REMOTE_CAP or forms.get(acronym, "").isupper()
         )
         if remote and len(acronym) >= MIN_REMOTE_ACRONYM:
-            for start in by_initial.get(acronym[0], ()):
+            if run_starts is None:
+                run_starts = _run_starts(flat, connectors)
+            for start in run_starts.get(acronym[:2], ()):
                 if flat[start] == acronym:
                     continue
                 end = _initial_run(flat, start, acronym, connectors)
@@ -163,7 +159,31 @@ def acronym_overrides(
             overrides.update(_cased_run(flat, start, end, connectors))
         for index in occurrences[acronym]:
             overrides[index] = acronym.upper()
-    return {places[index]: form for index, form in overrides.items()}
+    line_starts = list(accumulate((len(tokens) for tokens in lines), initial=0))
+    placed = {}
+    for index, form in overrides.items():
+        line_index = bisect_right(line_starts, index) - 1
+        placed[(line_index, index - line_starts[line_index])] = form
+    return placed
+
+
+def _run_starts(flat: Sequence[str], connectors: frozenset[str]) -> dict[str, list[int]]:
+    """Positions that may open a run of initials, in order, by the first two initials the run
+    would spell: the word's own and the next content word's (connectors are skipped after the
+    first word, as in ``_initial_run``). Only acronyms of two letters or more look runs up
+    here, so a word followed by no content word opens none."""
+    starts: dict[str, list[int]] = {}
+    next_initial = ""
+    for index in range(len(flat) - 1, -1, -1):
+        token = flat[index]
+        initial = token[:1] if token[:1].isalnum() else ""
+        if initial and next_initial:
+            starts.setdefault(initial + next_initial, []).append(index)
+        if token not in connectors:
+            next_initial = initial
+    for positions in starts.values():
+        positions.reverse()
+    return starts
 
 
 def _headed_runs(

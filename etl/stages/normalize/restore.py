@@ -16,6 +16,7 @@ from etl.stages.normalize.casing_model import (
     load_casing_model,
     probability_band,
     scaled_logit,
+    settled,
 )
 from etl.stages.normalize.evidence import CaseEvidence
 from etl.stages.normalize.lexicon import CasingLexicon
@@ -73,6 +74,8 @@ MAX_AFFILIATION_WORDS = 4
 MAX_AFFILIATION_ACRONYM = 4
 # A lower-case object of an organization head ("Ministry of culture") needs at least this length.
 MIN_OBJECT_LETTERS = 4
+# Longest short word that takes its acronym form from context ("us", "un", "eu", "nato").
+MAX_ACRONYM_BEFORE_TITLE = 4
 # A short word takes its acronym form from context only if it is sometimes capitalized anyway.
 ACRONYM_MIN_CAP = 0.01
 # Longest portfolio between a title and a name ("Minister of Foreign Affairs Jane Doe").
@@ -103,6 +106,9 @@ _KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
 # First element of a context cache key: keeps it apart from word and neighbour keys.
 _CONTEXT_KEY = "context"
 _PAIR_KEY = "pair"
+# Neighbour keys of a line's first and last word (see ``_side_features``).
+_PREV_EDGE = ("prev", "", False)
+_NEXT_EDGE = ("next", "", False)
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -147,12 +153,25 @@ class LineRestorer:
         self.evidence_starts = self.evidence.phrase_starts
         # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
         self.context_acronyms: dict[str, str] = {}
+        self._word_forms: dict[str, tuple[str, int, float]] = {}
+        # Words the corpus evidence speaks of: their decision is never settled without it.
+        self._evidence_words = (
+            self.evidence.forms.keys() | self.evidence.name_words.keys() | self.evidence.lowercase
+        )
         self.titles = frozenset(title for titles in lexicon.titles.values() for title in titles)
         self.title_words = frozenset(
             word for titles in lexicon.titles.values() for title in titles for word in title.split()
         )
 
     # --- single-word decisions -------------------------------------------------------------
+    def cached_word_form(self, token: str) -> tuple[str, int, float]:
+        """``word_form``, computed once per word type of the document (the lexicon and the
+        evidence are fixed for it)."""
+        decided = self._word_forms.get(token)
+        if decided is None:
+            decided = self._word_forms[token] = self.word_form(token)
+        return decided
+
     def word_form(self, token: str) -> tuple[str, int, float]:
         """Cased form of one lower-case token, its decision kind and its capitalization score."""
         lex = self.lex
@@ -164,9 +183,7 @@ class LineRestorer:
         if token.startswith(HANDLE_SIGN) and len(token) > 2:
             return self._prefixed_form(token[1:], HANDLE_SIGN, "")
         probability = lex.cap_probability.get(token)
-        # A head or a title capitalized on its own elsewhere ("the Church", "the Court") refers
-        # to that document's own institution; it says nothing of this one's.
-        referring = token in lex.organization_heads or token in self.title_words
+        referring = self._refers_to_own_institution(token)
         evidence_form = None if referring else self.evidence.forms.get(token)
         if evidence_form and (probability is None or probability >= COMMON_WORD_BELOW):
             return _apply_form(token, evidence_form), NAME, 1.0
@@ -187,6 +204,11 @@ class LineRestorer:
         if probability >= CAPITALIZE_AT:
             return _apply_form(token, lex.forms[token]), NAME, probability
         return token, LOWER, probability
+
+    def _refers_to_own_institution(self, token: str) -> bool:
+        """A head or a title capitalized on its own elsewhere ("the Church", "the Court") refers
+        to that document's own institution; it says nothing of this one's."""
+        return token in self.lex.organization_heads or token in self.title_words
 
     def _prefixed_form(self, stem: str, before: str, after: str) -> tuple[str, int, float]:
         """A name inside a handle or web address keeps its casing only when it is a name; the
@@ -287,7 +309,12 @@ class LineRestorer:
             if not is_word[index]:
                 index += 1
                 continue
-            matched = self._match_phrase(tokens, index)
+            token = tokens[index]
+            matched = (
+                self._match_phrase(tokens, index)
+                if token in self.lex.phrase_starts or token in self.evidence_starts
+                else None
+            )
             if matched:
                 for offset, form in enumerate(matched):
                     position = index + offset
@@ -300,7 +327,7 @@ class LineRestorer:
                     self._phrase_positions.add(position)
                 index += len(matched)
                 continue
-            out[index], kinds[index], scores[index] = self.word_form(tokens[index])
+            out[index], kinds[index], scores[index] = self.cached_word_form(token)
             index += 1
         for position, form in (overrides or {}).items():
             if is_word[position]:
@@ -355,14 +382,17 @@ class LineRestorer:
         before_dateline = list(out)
         starts = self._dateline(tokens, out)
         start_positions = self._sentence_start_positions(tokens, is_word, starts)
-        positional = start_positions | {
-            position for position in range(count) if out[position] != before_dateline[position]
-        }
+        positional = start_positions
+        if out != before_dateline:
+            positional = start_positions | {
+                position for position in range(count) if out[position] != before_dateline[position]
+            }
         if pending is not None:
             pending[:] = self._pending_decisions(
                 tokens, out, is_word, base_kinds, fired, positional, overrides or {}
             )
-        self._sentence_starts(tokens, out, is_word, starts)
+        for index in start_positions:
+            out[index] = _capitalize_first(out[index])
         return out
 
     def _match_phrase(self, tokens: list[str], index: int) -> list[str] | None:
@@ -815,7 +845,7 @@ class LineRestorer:
         """A short word whose capital form is an acronym ("us" / "US") takes that form before a
         title ("US President") or after "the" ("the US economy")."""
         token = tokens[index]
-        if kinds[index] != LOWER or len(token) > 4:
+        if kinds[index] != LOWER or len(token) > MAX_ACRONYM_BEFORE_TITLE:
             return
         form = self.lex.forms.get(token, token)
         if not form.isupper() or len(form) != len(token):
@@ -865,7 +895,7 @@ class LineRestorer:
                             out[position] = _capitalize_title(tokens[position])
                             kinds[position] = CAPITAL
                         break
-            if is_word[index]:
+            if is_word[index] and len(token) <= MAX_ACRONYM_BEFORE_TITLE:
                 self._acronym_before_title(tokens, out, kinds, index)
             month = lex.months.get(token)
             if month and kinds[index] == LOWER:
@@ -933,22 +963,25 @@ class LineRestorer:
                 at_start = True
         return positions
 
-    def _sentence_starts(self, tokens, out, is_word, starts: set[int]) -> None:
-        for index in self._sentence_start_positions(tokens, is_word, starts):
-            out[index] = _capitalize_first(out[index])
-
     # --- the learned decision --------------------------------------------------------------
     def _pending_decisions(
         self, tokens, out, is_word, base_kinds, fired, positional, overrides
     ) -> list[tuple]:
-        """(index, token, log-odds, features) for every word of the line not cased by its
-        position; the log-odds is 0 without a model.
-        Function words (spaCy's stop words, irregular verb forms) keep the rules' verdict: the
-        rules capitalize them only in narrow contexts ("US President", "James To"), and
-        leaving them out of the model halves its cost."""
+        """(index, token, log-odds, features) for every word of the line whose decision is
+        open; the log-odds is 0 without a model.
+        Not open, so the rules' verdict stands: words cased by their position; function words
+        (spaCy's stop words, irregular verb forms: the rules capitalize them only in narrow
+        contexts, "US President", "James To"); and settled words (``casing_model.settled``),
+        a common word the rules leave in lower case or a clear name they capitalize, with no
+        context rule and no corpus evidence involved. Leaving them out of the model is most of
+        its saving in time."""
         pending = []
-        function_words = self.lex.function_words
+        lex = self.lex
+        function_words = lex.function_words
+        cap_probability = lex.cap_probability
+        evidence_words = self._evidence_words
         model = self.model
+        last = len(tokens) - 1
         for index, token in enumerate(tokens):
             if (
                 not is_word[index]
@@ -957,11 +990,23 @@ class LineRestorer:
                 or token.upper() == token
             ):
                 continue
+            probability = cap_probability.get(token)
+            ruled_capital = out[index] != token
+            if (
+                not fired[index]
+                and token not in evidence_words
+                and settled(probability, ruled_capital)
+                # a common word beside a capital may belong to its name ("Fish and Wildlife")
+                and (ruled_capital or not self._capital_beside(tokens, out, index))
+            ):
+                continue
             context = self._context_key(
-                tokens, out, is_word, base_kinds, fired, positional, overrides, index
+                tokens, out, is_word, base_kinds, fired, positional, overrides, index, probability
             )
-            previous = self._side_key("prev", tokens, is_word, index - 1)
-            following = self._side_key("next", tokens, is_word, index + 1)
+            previous = ("prev", tokens[index - 1], is_word[index - 1]) if index else _PREV_EDGE
+            following = (
+                ("next", tokens[index + 1], is_word[index + 1]) if index < last else _NEXT_EDGE
+            )
             previous_pair = (_PAIR_KEY, "prev", previous[1], token)
             following_pair = (_PAIR_KEY, "next", following[1], token)
             log_odds = 0.0
@@ -983,6 +1028,13 @@ class LineRestorer:
                 )
             )
         return pending
+
+    @staticmethod
+    def _capital_beside(tokens, out, index: int) -> bool:
+        """Whether the rules capitalized a word right before or after ``index``."""
+        return (index > 0 and out[index - 1] != tokens[index - 1]) or (
+            index + 1 < len(tokens) and out[index + 1] != tokens[index + 1]
+        )
 
     def decide_document(
         self, cased_lines: list[list[str]], pending_lines: list[list], traces: list | None
@@ -1059,15 +1111,8 @@ class LineRestorer:
         features[f"length={min(len(token), MAX_LENGTH_FEATURE)}"] = 1.0
         return features
 
-    @staticmethod
-    def _side_key(side: str, tokens, is_word, position: int) -> tuple[str, str, bool]:
-        """The neighbour at ``position`` as a cache key: (side, token, is it a word)."""
-        if not 0 <= position < len(tokens):
-            return (side, "", False)
-        return (side, tokens[position], is_word[position])
-
     def _side_features(self, key: tuple[str, str, bool]) -> dict[str, float]:
-        """Context-free features of a neighbour (``key`` from ``_side_key``)."""
+        """Context-free features of a neighbour (``key``: side, token, is it a word)."""
         side, token, word = key
         if not token:
             return {f"{side}=edge": 1.0}
@@ -1101,7 +1146,16 @@ class LineRestorer:
         }
 
     def _context_key(
-        self, tokens, out, is_word, base_kinds, fired, start_positions, overrides, index
+        self,
+        tokens,
+        out,
+        is_word,
+        base_kinds,
+        fired,
+        start_positions,
+        overrides,
+        index,
+        probability,
     ) -> tuple:
         """What this line's decisions say of the word, as a cache key: the word model's and the
         context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
@@ -1109,11 +1163,14 @@ class LineRestorer:
         names the features of a key)."""
         token = tokens[index]
         evidence = self.evidence
-        if token in evidence.forms:
+        referring = self._refers_to_own_institution(token)
+        if token in evidence.forms and not referring:
             evidence_kind = "form"
-        elif token in evidence.name_words:
+        elif token in evidence.name_words and not referring:
             evidence_kind = "name_word"
-        elif token in evidence.lowercase:
+        elif token in evidence.lowercase and (probability is None or probability >= CAPITALIZE_AT):
+            # Seen in lower case in the corpus is news only for a word usually capitalized:
+            # for a common word ("new", "party", "president") it is what the statistics say.
             evidence_kind = "lower"
         else:
             evidence_kind = ""
@@ -1133,7 +1190,7 @@ class LineRestorer:
             index in self._phrase_positions,
             index in overrides,
             evidence_kind,
-            probability_band(self.lex.cap_probability.get(token)),
+            probability_band(probability),
             *verdicts,
             index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
         )
@@ -1153,6 +1210,8 @@ class LineRestorer:
             features["document_name"] = 1.0
         if evidence:
             features[f"evidence={evidence}"] = 1.0
+            # Seen in lower case elsewhere says little of a word common anyway ("new", "party").
+            features[f"evidence={evidence}&band={band}"] = 1.0
         for side, verdict in (("prev", previous_verdict), ("next", next_verdict)):
             if verdict:
                 features[f"{side}.rules={verdict}"] = 1.0
