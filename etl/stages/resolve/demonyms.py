@@ -1,0 +1,127 @@
+"""What a demonym mention stands for, decided from the sentence's structure.
+
+A demonym (``Kyrgyz``, ``French``, ``Germans``: a gazetteer entry of kind ``demonym``) names
+its country only when the country acts or takes part; otherwise it names a language, a people
+or is a cultural adjective, and resolving it to the country merges, say, the French language
+with France. ``demonym_use`` reads the parse of the mention's word:
+
+* **a modifier of a noun** (``amod`` / ``compound`` / ``nmod``; in a coordination, the first
+  conjunct's role): what the noun names decides (``data/demonym_heads.tsv``, derived from
+  WordNet by ``etl.reference.build_demonym_cues``): a person or group of persons (``Kyrgyz
+  officials``, ``the Kazakh side``, ``Indian army``) or a person's name (``Kazakh Nazarbayev``)
+  -> ``country``; a language or unit of language (``American English``, ``French word``) ->
+  ``language``; anything else (``American city``, ``French cuisine``) -> ``attribute``;
+* **a possessive** (``Kyrgyz's``) -> ``country``;
+* **a noun of its own**: plural (``Germans``) or with a determiner or number (``the French``,
+  ``a Kyrgyz``) -> ``people``; else, singular and bare, the active subject of a full verb
+  (``Kyrgyz said``) -> ``country``, and otherwise a language (``in French``, ``spoke German``,
+  ``Spanish is spoken``, ``French: [pjɛʁ]``) -> ``language``.
+
+The use travels with the mention (``entity_mentions.demonym_use``; NULL for other mentions,
+which resolution treats as before: a demonym without a recorded use is its country).
+Resolution sends ``country`` to the country and keys every other use apart from the country
+and from each other (``resolution_key``), labelled ``LANGUAGE`` or ``NORP``
+(``resolution_label``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Span, Token
+
+from etl.reference.places import Purpose, lookup_place
+
+COUNTRY = "country"
+LANGUAGE = "language"
+PEOPLE = "people"
+ATTRIBUTE = "attribute"
+USES = (COUNTRY, LANGUAGE, PEOPLE, ATTRIBUTE)
+
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
+_NOUNS = frozenset({"NOUN", "PROPN"})
+_SUBJECT_DEPS = frozenset({"nsubj"})
+# Determiners that make a demonym a noun for persons ("the French", "a Kyrgyz", "those Swiss");
+# a language takes none or a quantity ("some Japanese").
+_PERSON_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "both", "many", "most"})
+
+
+@lru_cache(maxsize=1)
+def demonym_heads() -> dict[str, str]:
+    """lemma -> ``language`` | ``actor`` (``etl/reference/data/demonym_heads.tsv``)."""
+    text = resources.files("etl.reference").joinpath("data", "demonym_heads.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {lemma: kind for lemma, kind in rows if lemma != "lemma"}
+
+
+def is_demonym(text: str) -> bool:
+    place = lookup_place(text, Purpose.ENTITY_RESOLUTION)
+    return place is not None and place.kind == "demonym"
+
+
+def demonym_use(span: Span) -> str | None:
+    """``country``, ``language``, ``people`` or ``attribute`` for a mention that is a demonym,
+    None for any other mention (see the module docstring)."""
+    if not is_demonym(span.text):
+        return None
+    word = span.root
+    role = word
+    while role.dep_ == "conj" and role.head.i != role.i:
+        role = role.head
+    if _is_possessive(word):
+        return COUNTRY
+    head = role.head
+    if role.dep_ in _MODIFIER_DEPS and head.pos_ in _NOUNS and not span.start <= head.i < span.end:
+        return _use_by_head(head)
+    if _is_plural(word) or any(
+        child.dep_ in {"det", "predet", "nummod"}
+        and (child.dep_ == "nummod" or child.lower_ in _PERSON_DETERMINERS)
+        for child in word.children
+    ):
+        return PEOPLE
+    if role.dep_ in _SUBJECT_DEPS and head.pos_ == "VERB":
+        return COUNTRY
+    return LANGUAGE
+
+
+def _use_by_head(head: Token) -> str:
+    if head.ent_type_ == "PERSON":
+        return COUNTRY  # a person's name: the demonym gives their country
+    kind = demonym_heads().get(head.lemma_.lower()) or demonym_heads().get(head.lower_)
+    if kind == "actor":
+        return COUNTRY
+    if kind == "language":
+        return LANGUAGE
+    return ATTRIBUTE
+
+
+def _is_possessive(word: Token) -> bool:
+    following = word.nbor() if word.i + 1 < len(word.doc) else None
+    return following is not None and following.tag_ == "POS"
+
+
+def _is_plural(word: Token) -> bool:
+    """``Germans``, ``Americans``: the word without its final s is a demonym too (``Swiss`` is
+    not a plural)."""
+    text = word.text
+    return len(text) > 3 and text[-1] in "sS" and is_demonym(text[:-1])
+
+
+def stands_for_country(use: str | None) -> bool:
+    """Whether a demonym mention resolves to its country (no recorded use: as before, yes)."""
+    return use is None or use == COUNTRY
+
+
+def resolution_key(key: str, use: str | None) -> str:
+    """The resolution key of a mention: a demonym that is not its country keys by its use too,
+    so the French language, the French people and a French dish stay three entities."""
+    return key if stands_for_country(use) else f"{key} {use}"
+
+
+def resolution_label(label: str, use: str | None) -> str:
+    """The label resolution reads: LANGUAGE for a demonym used as a language, NORP for a people
+    or cultural adjective, spaCy's label otherwise."""
+    if stands_for_country(use):
+        return label
+    return "LANGUAGE" if use == LANGUAGE else "NORP"
