@@ -7,7 +7,9 @@ first, so input order never matters):
 
    * a country name, official name or demonym (``Kyrgyzstan``, ``the Kyrgyz Republic``,
      ``Kyrgyz``) goes to the country (ISO 3166-1 alpha-3 from the place index of
-     ``etl.reference.places``);
+     ``etl.reference.places``); a demonym only when its sentence makes the country an actor
+     (``demonym_use``, see ``demonyms``): one used as a language, a people or a cultural
+     adjective (``in French``, ``the Germans``, ``American city``) is an entity of its own;
    * a capital used as a government goes to its country, otherwise it stays the city. *Used as a
      government* means: the next word is a reporting or action verb (``Bishkek said``), or a
      possessive followed by a word like ``statement`` / ``reaction`` (``Bishkek's reaction``), or
