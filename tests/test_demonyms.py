@@ -11,6 +11,7 @@ from etl.stages.extract.mentions import extract_mentions
 from etl.stages.resolve import demonyms
 from etl.stages.resolve.demonyms import demonym_heads, demonym_use, resolution_key
 from etl.stages.resolve.entities import resolve_entities
+from tests.test_resolve import entity_by_text, mention_rows
 
 
 def _use_of(nlp, text: str, word: str) -> str | None:
@@ -62,78 +63,44 @@ def test_build_reproduces_the_committed_table():
     assert dict(build_heads(WordNet(WORDNET_DIR))) == demonym_heads()
 
 
-def _rows(doc_id: str, text: str, spans: list[tuple[str, str, str | None, int]]) -> list[dict]:
-    """Mention rows for (surface, label, demonym use, occurrence) spans of ``text``."""
-    rows = []
-    for surface, label, use, occurrence in spans:
-        start = -1
-        for _ in range(occurrence + 1):
-            start = text.index(surface, start + 1)
-        rows.append(
-            {
-                "mention_id": f"{doc_id}:{start}",
-                "doc_id": doc_id,
-                "sentence_idx": 0,
-                "start_char": start,
-                "end_char": start + len(surface),
-                "raw_start_char": start,
-                "raw_end_char": start + len(surface),
-                "text": surface,
-                "label": label,
-                "spacy_label": label,
-                "demonym_use": use,
-            }
-        )
-    return rows
-
-
 def test_only_a_country_use_resolves_to_the_country():
     texts = {
         "a": "France signed. He spoke French. Kyrgyz officials protested to Kyrgyzstan.",
         "b": "The French love French cooking, wrote an author in French.",
     }
-    rows = _rows(
-        "a",
-        texts["a"],
-        [
-            ("France", "GPE", None, 0),
-            ("French", "NORP", "language", 0),
-            ("Kyrgyz", "NORP", "country", 0),
-            ("Kyrgyzstan", "GPE", None, 0),
+    # (surface, spaCy label, occurrence, demonym use)
+    spans = {
+        "a": [
+            ("France", "GPE", 0, None),
+            ("French", "NORP", 0, "language"),
+            ("Kyrgyz", "NORP", 0, "country"),
+            ("Kyrgyzstan", "GPE", 0, None),
         ],
-    ) + _rows(
-        "b",
-        texts["b"],
-        [
-            ("French", "NORP", "people", 0),
-            ("French", "NORP", "attribute", 1),
-            ("French", "NORP", "language", 2),
+        "b": [
+            ("French", "NORP", 0, "people"),
+            ("French", "NORP", 1, "attribute"),
+            ("French", "NORP", 2, "language"),
         ],
-    )
+    }
+    docs = {doc_id: (texts[doc_id], [span[:3] for span in spans[doc_id]]) for doc_id in texts}
+    rows = []
+    for doc_id, (text, names) in docs.items():
+        for row, span in zip(mention_rows(doc_id, text, names), spans[doc_id], strict=True):
+            rows.append({**row, "spacy_label": row["label"], "demonym_use": span[3]})
     documents = pa.Table.from_pylist(
         [{"doc_id": doc_id, "text": text, "publisher": None} for doc_id, text in texts.items()]
     )
     result = resolve_entities(pa.Table.from_pylist(rows, schema=schema.MENTIONS), documents)
-    entity_of = dict(
-        zip(
-            result.mention_entities.column("mention_id").to_pylist(),
-            result.mention_entities.column("entity_id").to_pylist(),
-            strict=True,
-        )
-    )
+    ids = entity_by_text(result, docs)
     france, french_a, kyrgyz, kyrgyzstan, people, attribute, language = (
-        entity_of[row["mention_id"]] for row in rows
+        ids[(doc_id, surface, occurrence)]
+        for doc_id, (_, names) in docs.items()
+        for surface, _, occurrence in names
     )
     assert kyrgyz == kyrgyzstan
     assert french_a == language  # the French language, in both documents
     assert len({france, french_a, people, attribute}) == 4
-    labels = dict(
-        zip(
-            result.entities.column("entity_id").to_pylist(),
-            result.entities.column("label").to_pylist(),
-            strict=True,
-        )
-    )
+    labels = {row["entity_id"]: row["label"] for row in result.entities.to_pylist()}
     assert (labels[france], labels[french_a], labels[people]) == ("GPE", "LANGUAGE", "NORP")
 
 
