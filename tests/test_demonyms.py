@@ -32,6 +32,8 @@ def _use_of(nlp, text: str, word: str) -> str | None:
         ("Consider a case from American English.", "American", "language"),
         ("About 80,000 Germans left the city in panic.", "Germans", "people"),
         ("The French have always loved their cafes.", "French", "people"),
+        ("The Indians say the pirates were from Somalia.", "Indians", "country"),
+        ("An Indian warship foiled the attack.", "Indian", "attribute"),
         ("Cleveland is now the new American city.", "American", "attribute"),
         ("Kyrgyzstan accused Kazakhstan of meddling.", "Kyrgyzstan", None),
     ],

@@ -6,16 +6,22 @@ or is a cultural adjective, and resolving it to the country merges, say, the Fre
 with France. ``demonym_use`` reads the parse of the mention's word:
 
 * **a modifier of a noun** (``amod`` / ``compound`` / ``nmod``; in a coordination, the first
-  conjunct's role): what the noun names decides (``data/demonym_heads.tsv``, derived from
-  WordNet by ``etl.reference.build_demonym_cues``): a person or group of persons (``Kyrgyz
-  officials``, ``the Kazakh side``, ``Indian army``) or a person's name (``Kazakh Nazarbayev``)
-  -> ``country``; a language or unit of language (``American English``, ``French word``) ->
-  ``language``; anything else (``American city``, ``French cuisine``) -> ``attribute``;
+  conjunct's role): what the noun names decides (``etl/reference/data/demonym_heads.tsv``,
+  derived from WordNet by ``etl.reference.build_demonym_cues``): a language or unit of language
+  (``American English``, ``French word``) -> ``language``; a person or group of persons
+  (``Kyrgyz officials``, ``the Kazakh side``, ``Indian army``) or a person's name (``Kazakh
+  Nazarbayev``) -> ``country``; anything else (``French cuisine``, ``American city``, ``Indian
+  warship``) -> ``attribute``. Neither a place noun (GUM names ``the new American city`` for the
+  city) nor a head that acts (``the Canadian press say``) is a cue for the country: both cost
+  precision on GUM;
 * **a possessive** (``Kyrgyz's``) -> ``country``;
-* **a noun of its own**: plural (``Germans``) or with a determiner or number (``the French``,
-  ``a Kyrgyz``) -> ``people``; else, singular and bare, the active subject of a full verb
-  (``Kyrgyz said``) -> ``country``, and otherwise a language (``in French``, ``spoke German``,
-  ``Spanish is spoken``, ``French: [pjɛʁ]``) -> ``language``.
+* **a noun of its own**: the active subject of an actor verb (``the Indians say``, ``Kyrgyz
+  protested``) -> ``country``; else plural (``80,000 Germans left``) or with a determiner
+  (``the French``, ``a Kyrgyz``) -> ``people``; else, singular and bare, a language (``in
+  French``, ``spoke German``, ``Spanish is spoken``, ``French: [pjɛʁ]``) -> ``language``.
+
+*Actor verbs* are the verbs states do things with: the reporting verbs and the verbs of the
+PLOVER trigger lexicon (``etl.stages.extract.events.load_event_lexicon``).
 
 The use travels with the mention (``entity_mentions.demonym_use``; NULL for other mentions,
 which resolution treats as before: a demonym without a recorded use is its country).
@@ -32,6 +38,7 @@ from importlib import resources
 from spacy.tokens import Span, Token
 
 from etl.reference.places import Purpose, lookup_place
+from etl.stages.extract.events import load_event_lexicon
 
 COUNTRY = "country"
 LANGUAGE = "language"
@@ -41,7 +48,6 @@ USES = (COUNTRY, LANGUAGE, PEOPLE, ATTRIBUTE)
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
-_SUBJECT_DEPS = frozenset({"nsubj"})
 # Determiners that make a demonym a noun for persons ("the French", "a Kyrgyz", "those Swiss");
 # a language takes none or a quantity ("some Japanese").
 _PERSON_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "both", "many", "most"})
@@ -74,26 +80,36 @@ def demonym_use(span: Span) -> str | None:
     head = role.head
     if role.dep_ in _MODIFIER_DEPS and head.pos_ in _NOUNS and not span.start <= head.i < span.end:
         return _use_by_head(head)
+    if _is_actor_subject(role):
+        return COUNTRY
     if _is_plural(word) or any(
         child.dep_ in {"det", "predet", "nummod"}
         and (child.dep_ == "nummod" or child.lower_ in _PERSON_DETERMINERS)
         for child in word.children
     ):
         return PEOPLE
-    if role.dep_ in _SUBJECT_DEPS and head.pos_ == "VERB":
-        return COUNTRY
     return LANGUAGE
 
 
 def _use_by_head(head: Token) -> str:
-    if head.ent_type_ == "PERSON":
-        return COUNTRY  # a person's name: the demonym gives their country
     kind = demonym_heads().get(head.lemma_.lower()) or demonym_heads().get(head.lower_)
-    if kind == "actor":
-        return COUNTRY
     if kind == "language":
         return LANGUAGE
+    if head.ent_type_ == "PERSON" or kind == "actor":
+        return COUNTRY
     return ATTRIBUTE
+
+
+def _is_actor_subject(word: Token) -> bool:
+    """Whether ``word`` heads the active subject of a reporting or PLOVER trigger verb."""
+    while word.dep_ == "conj" and word.head.i != word.i:
+        word = word.head
+    verb = word.head
+    if word.dep_ != "nsubj" or verb.pos_ != "VERB":
+        return False
+    lexicon = load_event_lexicon()
+    lemma = verb.lemma_.lower()
+    return lemma in lexicon.reporting_verbs or (lemma, "VERB") in lexicon.words
 
 
 def _is_possessive(word: Token) -> bool:
