@@ -35,6 +35,7 @@ def _use_of(nlp, text: str, word: str) -> str | None:
         ("The Indians say the pirates were from Somalia.", "Indians", "country"),
         ("An Indian warship foiled the attack.", "Indian", "attribute"),
         ("Cleveland is now the new American city.", "American", "attribute"),
+        ("He was a Danish linguist who studied grammar.", "Danish", "attribute"),
         ("Kyrgyzstan accused Kazakhstan of meddling.", "Kyrgyzstan", None),
     ],
 )
@@ -54,7 +55,8 @@ def test_head_classes_come_from_wordnet_classes():
     heads = demonym_heads()
     assert heads["official"] == heads["government"] == heads["army"] == "actor"
     assert heads["language"] == heads["word"] == heads["english"] == "language"
-    assert "city" not in heads and "cuisine" not in heads
+    assert heads["president"] == heads["soldier"] == heads["authority"] == "actor"
+    assert not {"city", "cuisine", "pirate", "linguist", "woman"} & set(heads)
 
 
 def test_build_reproduces_the_committed_table():

@@ -8,12 +8,12 @@ with France. ``demonym_use`` reads the parse of the mention's word:
 * **a modifier of a noun** (``amod`` / ``compound`` / ``nmod``; in a coordination, the first
   conjunct's role): what the noun names decides (``etl/reference/data/demonym_heads.tsv``,
   derived from WordNet by ``etl.reference.build_demonym_cues``): a language or unit of language
-  (``American English``, ``French word``) -> ``language``; a person or group of persons
-  (``Kyrgyz officials``, ``the Kazakh side``, ``Indian army``) or a person's name (``Kazakh
-  Nazarbayev``) -> ``country``; anything else (``French cuisine``, ``American city``, ``Indian
-  warship``) -> ``attribute``. Neither a place noun (GUM names ``the new American city`` for the
-  city) nor a head that acts (``the Canadian press say``) is a cue for the country: both cost
-  precision on GUM;
+  (``American English``, ``French word``) -> ``language``; a person acting for a state or a
+  group of persons (``Kyrgyz officials``, ``the Kazakh side``, ``Indian army``) or a person's
+  name (``Kazakh Nazarbayev``) -> ``country``; anything else (``French cuisine``, ``American
+  city``, ``Indian warship``, ``Danish linguist``) -> ``attribute``. Neither a place noun (GUM
+  names ``the new American city`` for the city) nor a head that acts (``the Canadian press
+  say``) is a cue for the country: both cost precision on GUM;
 * **a possessive** (``Kyrgyz's``) -> ``country``;
 * **a noun of its own**: the active subject of an actor verb (``the Indians say``, ``Kyrgyz
   protested``) -> ``country``; else plural (``80,000 Germans left``) or with a determiner
