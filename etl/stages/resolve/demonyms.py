@@ -10,10 +10,12 @@ with France. ``demonym_use`` reads the parse of the mention's word:
   derived from WordNet by ``etl.reference.build_demonym_cues``): a language or unit of language
   (``American English``, ``French word``) -> ``language``; a person acting for a state or a
   group of persons (``Kyrgyz officials``, ``the Kazakh side``, ``Indian army``) or a person's
-  name (``Kazakh Nazarbayev``) -> ``country``; anything else (``French cuisine``, ``American
-  city``, ``Indian warship``, ``Danish linguist``) -> ``attribute``. Neither a place noun (GUM
-  names ``the new American city`` for the city) nor a head that acts (``the Canadian press
-  say``) is a cue for the country: both cost precision on GUM;
+  name (``Kazakh Nazarbayev``) -> ``country``, and so is any noun that is the active subject
+  of a PLOVER trigger verb (``an Indian warship foiled the attack``: the country takes part);
+  anything else (``French cuisine``, ``American city``, ``Danish linguist``, ``the Canadian
+  press say``) -> ``attribute``. Neither a place noun (GUM names ``the new American city`` for
+  the city) nor the subject of a reporting verb is a cue for the country: both cost precision
+  on GUM;
 * **a possessive** (``Kyrgyz's``) -> ``country``;
 * **a noun of its own**: the active subject of an actor verb (``the Indians say``, ``Kyrgyz
   protested``) -> ``country``; else plural (``80,000 Germans left``) or with a determiner
@@ -97,11 +99,14 @@ def _use_by_head(head: Token) -> str:
         return LANGUAGE
     if head.ent_type_ == "PERSON" or kind == "actor":
         return COUNTRY
+    if _is_actor_subject(head, reporting=False):
+        return COUNTRY  # the actor of an event: "an Indian warship foiled the attack"
     return ATTRIBUTE
 
 
-def _is_actor_subject(word: Token) -> bool:
-    """Whether ``word`` heads the active subject of a reporting or PLOVER trigger verb."""
+def _is_actor_subject(word: Token, reporting: bool = True) -> bool:
+    """Whether ``word`` heads the active subject of a PLOVER trigger verb or, with
+    ``reporting``, of a reporting verb."""
     while word.dep_ == "conj" and word.head.i != word.i:
         word = word.head
     verb = word.head
@@ -109,7 +114,7 @@ def _is_actor_subject(word: Token) -> bool:
         return False
     lexicon = load_event_lexicon()
     lemma = verb.lemma_.lower()
-    return lemma in lexicon.reporting_verbs or (lemma, "VERB") in lexicon.words
+    return (reporting and lemma in lexicon.reporting_verbs) or (lemma, "VERB") in lexicon.words
 
 
 def _is_possessive(word: Token) -> bool:
