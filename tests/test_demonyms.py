@@ -35,6 +35,7 @@ def _use_of(nlp, text: str, word: str) -> str | None:
         ("The Indians say the pirates were from Somalia.", "Indians", "country"),
         ("An Indian warship foiled the attack.", "Indian", "country"),
         ("An Indian warship was patrolling nearby.", "Indian", "attribute"),
+        ("Somali pirates seized a Saudi supertanker.", "Saudi", "country"),
         ("Cleveland is now the new American city.", "American", "attribute"),
         ("He was a Danish linguist who studied grammar.", "Danish", "attribute"),
         ("Kyrgyzstan accused Kazakhstan of meddling.", "Kyrgyzstan", None),

@@ -10,8 +10,9 @@ with France. ``demonym_use`` reads the parse of the mention's word:
   derived from WordNet by ``etl.reference.build_demonym_cues``): a language or unit of language
   (``American English``, ``French word``) -> ``language``; a person acting for a state or a
   group of persons (``Kyrgyz officials``, ``the Kazakh side``, ``Indian army``) or a person's
-  name (``Kazakh Nazarbayev``) -> ``country``, and so is any noun that is the active subject
-  of a PLOVER trigger verb (``an Indian warship foiled the attack``: the country takes part);
+  name (``Kazakh Nazarbayev``) -> ``country``, and so is any noun that is the subject or object
+  of a PLOVER trigger verb (``an Indian warship foiled the attack``, ``pirates seized a Saudi
+  supertanker``: the country takes part in the event);
   anything else (``French cuisine``, ``American city``, ``Danish linguist``, ``the Canadian
   press say``) -> ``attribute``. Neither a place noun (GUM names ``the new American city`` for
   the city) nor the subject of a reporting verb is a cue for the country: both cost precision
@@ -50,6 +51,9 @@ USES = (COUNTRY, LANGUAGE, PEOPLE, ATTRIBUTE)
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
+_SUBJECT_DEPS = frozenset({"nsubj"})
+# An event's participants: its subject, passive subject or object.
+_PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 # Determiners that make a demonym a noun for persons ("the French", "a Kyrgyz", "those Swiss");
 # a language takes none or a quantity ("some Japanese").
 _PERSON_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "both", "many", "most"})
@@ -99,18 +103,23 @@ def _use_by_head(head: Token) -> str:
         return LANGUAGE
     if head.ent_type_ == "PERSON" or kind == "actor":
         return COUNTRY
-    if _is_actor_subject(head, reporting=False):
-        return COUNTRY  # the actor of an event: "an Indian warship foiled the attack"
+    if _is_event_argument(head, _PARTICIPANT_DEPS):
+        return COUNTRY  # a participant of an event: "an Indian warship foiled the attack"
     return ATTRIBUTE
 
 
-def _is_actor_subject(word: Token, reporting: bool = True) -> bool:
-    """Whether ``word`` heads the active subject of a PLOVER trigger verb or, with
-    ``reporting``, of a reporting verb."""
+def _is_actor_subject(word: Token) -> bool:
+    """Whether ``word`` heads the active subject of a reporting or PLOVER trigger verb."""
+    return _is_event_argument(word, _SUBJECT_DEPS, reporting=True)
+
+
+def _is_event_argument(word: Token, deps: frozenset[str], reporting: bool = False) -> bool:
+    """Whether ``word`` heads an argument (of the dependency relations ``deps``) of a PLOVER
+    trigger verb or, with ``reporting``, of a reporting verb."""
     while word.dep_ == "conj" and word.head.i != word.i:
         word = word.head
     verb = word.head
-    if word.dep_ != "nsubj" or verb.pos_ != "VERB":
+    if word.dep_ not in deps or verb.pos_ != "VERB":
         return False
     lexicon = load_event_lexicon()
     lemma = verb.lemma_.lower()
