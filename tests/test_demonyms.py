@@ -36,6 +36,8 @@ def _use_of(nlp, text: str, word: str) -> str | None:
         ("An Indian warship foiled the attack.", "Indian", "country"),
         ("An Indian warship was patrolling nearby.", "Indian", "attribute"),
         ("Somali pirates seized a Saudi supertanker.", "Saudi", "country"),
+        ("The pirates were Somali and Yemeni.", "Somali", "attribute"),
+        ("They boarded an Ethiopian-flagged vessel.", "Ethiopian", "attribute"),
         ("Cleveland is now the new American city.", "American", "attribute"),
         ("He was a Danish linguist who studied grammar.", "Danish", "attribute"),
         ("Kyrgyzstan accused Kazakhstan of meddling.", "Kyrgyzstan", None),

@@ -18,6 +18,8 @@ with France. ``demonym_use`` reads the parse of the mention's word:
   the city) nor the subject of a reporting verb is a cue for the country: both cost precision
   on GUM;
 * **a possessive** (``Kyrgyz's``) -> ``country``;
+* **the first part of a hyphenated word** (``Ethiopian-flagged``, ``French-born``) or **a
+  predicate after a copula** (``the pirates were Somali``) -> ``attribute``;
 * **a noun of its own**: the active subject of an actor verb (``the Indians say``, ``Kyrgyz
   protested``) -> ``country``; else plural (``80,000 Germans left``) or with a determiner
   (``the French``, ``a Kyrgyz``) -> ``people``; else, singular and bare, a language (``in
@@ -52,6 +54,7 @@ USES = (COUNTRY, LANGUAGE, PEOPLE, ATTRIBUTE)
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
 _NOUNS = frozenset({"NOUN", "PROPN"})
 _SUBJECT_DEPS = frozenset({"nsubj"})
+_COPULAS = frozenset({"be", "become", "remain", "seem"})
 # An event's participants: its subject, passive subject or object.
 _PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
 # Determiners that make a demonym a noun for persons ("the French", "a Kyrgyz", "those Swiss");
@@ -83,6 +86,8 @@ def demonym_use(span: Span) -> str | None:
         role = role.head
     if _is_possessive(word):
         return COUNTRY
+    if _opens_hyphenated_word(word) or _is_predicate(role):
+        return ATTRIBUTE
     head = role.head
     if role.dep_ in _MODIFIER_DEPS and head.pos_ in _NOUNS and not span.start <= head.i < span.end:
         return _use_by_head(head)
@@ -124,6 +129,17 @@ def _is_event_argument(word: Token, deps: frozenset[str], reporting: bool = Fals
     lexicon = load_event_lexicon()
     lemma = verb.lemma_.lower()
     return (reporting and lemma in lexicon.reporting_verbs) or (lemma, "VERB") in lexicon.words
+
+
+def _opens_hyphenated_word(word: Token) -> bool:
+    """``Ethiopian-flagged``, ``French-born``: the demonym modifies the rest of the word."""
+    following = word.nbor() if word.i + 1 < len(word.doc) else None
+    return following is not None and not word.whitespace_ and following.text == "-"
+
+
+def _is_predicate(word: Token) -> bool:
+    """``the pirates were Somali``: a nationality said of the subject through a copula."""
+    return word.dep_ in {"acomp", "attr"} and word.head.lemma_.lower() in _COPULAS
 
 
 def _is_possessive(word: Token) -> bool:
