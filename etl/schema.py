@@ -101,6 +101,9 @@ MENTIONS = pa.schema(
         # A description ("the Kazakh leader", "an Oklahoma man"): the name mention of the same
         # document it refers to; NULL for a name.
         ("antecedent_mention_id", pa.string()),
+        # How the sentence uses a demonym mention: country, language, people or attribute
+        # (etl.stages.resolve.demonyms); NULL for other mentions.
+        ("demonym_use", pa.string()),
     ]
 )
 

@@ -126,6 +126,25 @@ def person_nouns(
     )
 
 
+def demonym_heads(
+    wordnet: WordNetDir = WORDNET,
+) -> BuildStep:
+    """Classify the nouns a demonym modifies (language or actor), for deciding when a demonym
+    stands for its country (python -m etl.reference.build_demonym_cues)."""
+    from etl.reference import build_demonym_cues
+
+    def build() -> None:
+        if build_demonym_cues.main([str(wordnet)]) != 0:
+            raise RuntimeError(f"no WordNet 3.0 files under {wordnet}")
+
+    return BuildStep(
+        name="demonym-heads",
+        inputs=(Path(build_demonym_cues.__file__), wordnet),
+        outputs=(build_demonym_cues.OUTPUT,),
+        build=build,
+    )
+
+
 def event_scorer(
     gold: PloverGold = PLOVER_DEV,
     folds: Folds = 5,
@@ -211,6 +230,7 @@ STEPS: dict[str, Callable[..., BuildStep]] = {
     "event-lexicon": event_lexicon,
     "trigger-lemmas": trigger_lemmas,
     "person-nouns": person_nouns,
+    "demonym-heads": demonym_heads,
     "event-scorer": event_scorer,
     "event-confidence": event_confidence,
     "anatomy-thresholds": anatomy_thresholds,

@@ -65,10 +65,11 @@ def load_rows(db_path: Path) -> tuple[pa.Table, pa.Table, list[dict]]:
             "label": row["resolution_label"],
             # a warehouse older than person descriptions has no such column
             "antecedent_mention_id": row.get("antecedent_mention_id"),
+            "demonym_use": row.get("demonym_use"),
         }
         for row in found
     ]
-    columns = [*_MENTION_COLUMNS, "label", "antecedent_mention_id"]
+    columns = [*_MENTION_COLUMNS, "label", "antecedent_mention_id", "demonym_use"]
     mentions = pa.Table.from_pylist(
         rows, schema=pa.schema([schema.MENTIONS.field(column) for column in columns])
     )

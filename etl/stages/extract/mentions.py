@@ -13,6 +13,7 @@ from etl.reference.places import Purpose, lookup_place
 from etl.reference.word_lists import office_words
 from etl.stages.extract.descriptions import description_mentions, is_person_noun
 from etl.stages.normalize.lexicon import load_lexicon
+from etl.stages.resolve.demonyms import demonym_use
 
 # Labels that name a thing; numeric and temporal labels are handled by the date extractor.
 NAME_LABELS = frozenset(
@@ -153,7 +154,8 @@ def extract_mentions(
         for span in _trim(ent):
             if _is_common_noun_phrase(span):
                 continue
-            rows.append(_row(span, ent.label_, doc_id, sentence_starts, to_raw))
+            row = _row(span, ent.label_, doc_id, sentence_starts, to_raw)
+            rows.append({**row, "demonym_use": demonym_use(span)})
     return rows
 
 

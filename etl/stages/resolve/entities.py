@@ -7,7 +7,9 @@ first, so input order never matters):
 
    * a country name, official name or demonym (``Kyrgyzstan``, ``the Kyrgyz Republic``,
      ``Kyrgyz``) goes to the country (ISO 3166-1 alpha-3 from the place index of
-     ``etl.reference.places``);
+     ``etl.reference.places``); a demonym only when its sentence makes the country an actor
+     (``demonym_use``, see ``demonyms``): one used as a language, a people or a cultural
+     adjective (``in French``, ``the Germans``, ``American city``) is an entity of its own;
    * a capital used as a government goes to its country, otherwise it stays the city. *Used as a
      government* means: the next word is a reporting or action verb (``Bishkek said``), or a
      possessive followed by a word like ``statement`` / ``reaction`` (``Bishkek's reaction``), or
@@ -113,6 +115,7 @@ from rapidfuzz import fuzz
 from etl import schema
 from etl.ids import stable_id
 from etl.stages.normalize.lexicon import load_lexicon
+from etl.stages.resolve import demonyms
 from etl.stages.resolve.names import (
     Place,
     acronym,
@@ -185,6 +188,7 @@ class Mention:
     tokens: tuple[str, ...]
     key: str
     antecedent: str | None = None  # a description's name mention (see extract.descriptions)
+    demonym_use: str | None = None  # how the sentence uses a demonym (see demonyms)
 
 
 @dataclass
@@ -254,6 +258,7 @@ def _make_mention(row: dict) -> Mention | None:
     key = name_key(surface)
     if not key:
         return None
+    use = row.get("demonym_use")
     # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
     # and the entity tallies keep the surfaces: one shared copy of each string.
     return Mention(
@@ -262,11 +267,12 @@ def _make_mention(row: dict) -> Mention | None:
         start=row["start_char"],
         end=row["end_char"],
         text=intern(row["text"]),
-        label=intern(row["label"]),
+        label=intern(demonyms.resolution_label(row["label"], use)),
         surface=intern(surface),
         tokens=tuple(intern(token) for token in tokens),
-        key=intern(key),
+        key=intern(demonyms.resolution_key(key, use)),
         antecedent=row.get("antecedent_mention_id"),
+        demonym_use=use,
     )
 
 
@@ -431,7 +437,9 @@ def _place_of(mention: Mention) -> Place | None:
     """Gazetteer entry of a mention: countries and capitals under any label, other cities and
     states only under a place label (an ORG ``U.N.`` is not the Indian town of Un)."""
     place = lookup_place(mention.surface)
-    if place is None or place.kind in {"country", "demonym", "capital"}:
+    if place is not None and place.kind == "demonym":
+        return place if demonyms.stands_for_country(mention.demonym_use) else None
+    if place is None or place.kind in {"country", "capital"}:
         return place
     return place if mention.label in _PLACE_LABELS else None
 
@@ -670,7 +678,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     unattached = [
         group
         for group in names
-        if group.parent is None and group.majority_label() not in {PERSON, "NORP"}
+        if group.parent is None and group.majority_label() not in {PERSON, "NORP", "LANGUAGE"}
     ]
     organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
     organisations_by_word = _by_word(organisations)
@@ -1054,6 +1062,7 @@ _ROW_COLUMNS = [
     "text",
     "label",
     "antecedent_mention_id",
+    "demonym_use",
 ]
 _ROW_ORDER = [
     ("doc_id", "ascending"),
@@ -1219,6 +1228,6 @@ def _describe(kind: str, anchor: str, tally: _EntityTally) -> tuple[str, str, st
     if kind == "person":
         return name, PERSON, _majority(tally.title_countries)
     label = _majority(tally.labels) or "ORG"
-    if label == "NORP":
+    if label in {"NORP", "LANGUAGE"}:
         return name, label, None
     return name, label, _country_in_name(name) or _majority(tally.group_isos)
