@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from etl.records import Article, Quarantined
 from etl.run import commit
 from etl.run.plan import plan_against_warehouse, read_sources, warehouse_lock
-from etl.run.stats import RunStats, RunSummary, count_inputs, new_run_id, warehouse_counts
+from etl.run.stats import RunStats, RunSummary, count_inputs, new_run_id, summary_of_run
 from etl.settings import Settings
 from etl.stages.ingest import discover_sources
 
@@ -55,11 +55,4 @@ def run_if_unchanged(settings: Settings) -> RunSummary | None:
             commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")
             raise
         commit.publish_lake(settings, stats.run_id)
-    return RunSummary.of(
-        stats,
-        db_path=str(settings.db_path),
-        lake_dir=str(settings.lake_dir),
-        files_seen=len(sources) + len(refused),
-        quarantined=quarantined,
-        table_counts=warehouse_counts(settings),
-    )
+    return summary_of_run(stats, settings, len(sources) + len(refused), quarantined)
