@@ -33,7 +33,7 @@ from etl.run.stats import (
     count_failed,
     count_inputs,
     new_run_id,
-    warehouse_counts,
+    summary_of_run,
 )
 from etl.runtime.prefect_runtime import workers_share_prefect_api
 from etl.runtime.task_runners import build_task_runner, document_limits, open_parser
@@ -183,14 +183,7 @@ def newsetl_run(
             commit.record_failed_run(settings, stats, f"{type(exc).__name__}: {exc}")
             raise
         publish_lake(commit_settings, stats.run_id)
-    summary = RunSummary.of(
-        stats,
-        db_path=str(settings.db_path),
-        lake_dir=str(settings.lake_dir),
-        files_seen=len(sources) + len(refused),
-        quarantined=quarantined,
-        table_counts=warehouse_counts(settings),
-    )
+    summary = summary_of_run(stats, settings, len(sources) + len(refused), quarantined)
     publish_counts_artifact(summary)
     return summary
 

@@ -220,6 +220,17 @@ def print_summary(summary: RunSummary) -> None:
         typer.echo(f"quarantined: {item.source_uri}: {item.reason}")
 
 
+def run_flow(settings: Settings, verbose: bool) -> RunSummary:
+    """The run as the Prefect flow ``newsetl-run``, Prefect's runtime started for it."""
+    runtime = prefect_runtime.start(settings, verbose)
+    from flows.pipeline import run_pipeline
+
+    runtime.ready()
+    if not verbose:
+        quiet_failure_logs()
+    return run_pipeline(settings)
+
+
 @app.command()
 def run(
     source: SourceOpt = None,
@@ -247,17 +258,12 @@ def run(
     problem = unwritable_output(settings)
     if problem:
         raise fail(problem)
-    runtime = prefect_runtime.start(settings, verbose)
+    from etl.run.unchanged import run_if_unchanged
     from etl.storage.warehouse.load import WarehouseLocked
-    from flows.pipeline import run_pipeline
-
-    runtime.ready()
-
-    if not verbose:
-        quiet_failure_logs()
 
     try:
-        summary = run_pipeline(settings)
+        # Nothing new to load: recorded without starting Prefect or loading the model.
+        summary = run_if_unchanged(settings) or run_flow(settings, verbose)
     except WarehouseLocked as exc:
         raise fail(str(exc), 75) from None
     except Exception as exc:  # e.g. a file at --db that is not a DuckDB database: one line

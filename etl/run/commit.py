@@ -13,20 +13,25 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.records import Quarantined
-from etl.run import incremental, incremental_coref
 from etl.run.plan import LoadPlan
 from etl.run.stats import RunStats
 from etl.settings import Settings
-from etl.stages.document import BatchRows
 from etl.storage import lake
 from etl.storage.warehouse import load
 from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_changed
+
+# Resolution and clustering import spaCy (seconds): imported where used, so that recording an
+# unchanged re-run (``etl.run.unchanged``) does without.
+if TYPE_CHECKING:
+    from etl.run import incremental
+    from etl.stages.document import BatchRows
 
 ENTITY_IDS = pa.schema([("entity_id", pa.string())])
 DOC_IDS = pa.schema([("doc_id", pa.string())])
@@ -71,6 +76,8 @@ def resolve_entities(
     superseded documents, all still in the warehouse) changes, or everything when ``scope`` is
     None or the warehouse lacks the incremental state (see ``etl.run.incremental``). Returns
     the documents whose mentions were re-resolved, None after a full resolution."""
+    from etl.run import incremental
+
     full = scope is None or not load.resolution_state_complete(conn)
     if full:
         load.reset_entities(conn)
@@ -124,6 +131,7 @@ def cluster(
     """Bring event clusters up to date: only what the run's re-resolved (``changed_doc_ids``)
     and superseded documents change, or every event when ``changed_doc_ids`` is None or the
     warehouse lacks the incremental state (see ``etl.run.incremental_coref``)."""
+    from etl.run import incremental_coref
 
     def staged(name: str, data: pa.Table | Sequence[dict], table_schema: pa.Schema) -> str:
         return stage_table(settings, run_id, name, "0", data, table_schema)
@@ -185,6 +193,8 @@ def apply_documents(
     if not new_doc_ids and not superseded_doc_ids:
         return
     load.touch_documents(conn, [*new_doc_ids, *superseded_doc_ids])
+    from etl.run import incremental
+
     # Superseded documents leave after resolution, which subtracts what they contributed.
     scope = incremental.ResolutionScope(new_doc_ids, superseded_doc_ids)
     resolved_doc_ids = resolve_entities(conn, settings, run_id, scope)

@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from etl.records import Article, Quarantined, SourceFile
 from etl.settings import Settings
-from etl.stages.document import DocumentLimits, document_part_bounds
 from etl.stages.ingest import read_articles
-from etl.stages.normalize import CaseEvidence, build_case_evidence, is_degraded, needs_case_evidence
 from etl.storage.warehouse import load
+
+# Imported where used: they import spaCy (seconds), which an unchanged re-run
+# (``etl.run.unchanged``) plans without.
+if TYPE_CHECKING:
+    from etl.stages.normalize import CaseEvidence
 
 
 @dataclass
@@ -84,6 +88,8 @@ def plan_against_warehouse(articles: Iterable[Article], settings: Settings) -> L
 
 def case_evidence_for(articles: Iterable[Article], settings: Settings) -> CaseEvidence:
     """Case evidence from the well-formed articles of the run and the warehouse's known names."""
+    from etl.stages.normalize import build_case_evidence, is_degraded
+
     cased_texts = (a.raw_text for a in articles if not is_degraded(a.raw_text))
     return build_case_evidence(cased_texts, load.known_names(settings.db_path))
 
@@ -120,14 +126,19 @@ def batches(items: Sequence[Article], size: int) -> list[list[Article]]:
 
 
 def split_by_case_evidence(
-    items: Sequence[Article], part_chars: int = DocumentLimits.part_chars
+    items: Sequence[Article], part_chars: int | None = None
 ) -> tuple[list[Article], list[Article]]:
     """(articles normalized without case evidence, articles whose restoration uses it).
 
     Well-formed articles can be parsed while the evidence is still being gathered. A long
     article is judged part by part, as it is normalized (``document_part_chars``): never its
-    whole offset map at once.
+    whole offset map at once. ``part_chars`` defaults to ``DocumentLimits.part_chars``.
     """
+    from etl.stages.document import DocumentLimits, document_part_bounds
+    from etl.stages.normalize import needs_case_evidence
+
+    if part_chars is None:
+        part_chars = DocumentLimits.part_chars
     needing = [
         any(needs_case_evidence(article.raw_text[start:end]) for start, end in bounds)
         for article in items

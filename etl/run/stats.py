@@ -103,3 +103,17 @@ def count_failed(stats: RunStats, n_failed: int) -> None:
 def warehouse_counts(settings: Settings) -> dict[str, int]:
     """Rows per table of the live warehouse ``settings`` names (empty when there is none)."""
     return load.table_counts(settings.db_path)
+
+
+def summary_of_run(
+    stats: RunStats, settings: Settings, files_seen: int, quarantined: list[Quarantined]
+) -> RunSummary:
+    """The summary of a finished run of ``settings``, with the live warehouse's table sizes."""
+    return RunSummary.of(
+        stats,
+        db_path=str(settings.db_path),
+        lake_dir=str(settings.lake_dir),
+        files_seen=files_seen,
+        quarantined=quarantined,
+        table_counts=warehouse_counts(settings),
+    )
