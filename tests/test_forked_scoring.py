@@ -1,5 +1,6 @@
-"""Work split across forked processes gives what one process gives: ``map_forked`` and the
-pair scoring that uses it (``incremental_coref.score_pairs``), bit for bit."""
+"""The commit's faster paths give what the plain ones give: ``map_forked`` and the pair scoring
+that uses it (``incremental_coref.score_pairs``, bit for bit), and candidate pairs found as
+arrays (``candidate_pairs``, against its definition pair by pair)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import pytest
 
 from etl.run import incremental_coref
 from etl.runtime.forked import map_forked
+from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
+    _EMPTY_PROFILE,
     DocumentProfile,
     Event,
+    _blocking_keys,
     candidate_pairs,
     default_model,
     pair_probabilities,
@@ -89,3 +93,35 @@ def test_pairs_scored_on_several_cores_are_the_one_process_scores_to_the_bit(mon
     expected = pair_probabilities(events, pairs, profiles, model)
     scored = incremental_coref.score_pairs(events, pairs, profiles, model, processes=3)
     assert bytes(scored) == bytes(expected)
+
+
+def _reference_pairs(events, profiles, max_gap_days, max_full_block):
+    """candidate_pairs' definition, pair by pair: same block, and in a block larger than
+    ``max_full_block`` both dated at most ``max_gap_days`` apart."""
+    blocks = {}
+    for index, event in enumerate(events):
+        for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
+            blocks.setdefault(key, []).append(index)
+    pairs = set()
+    for members in blocks.values():
+        for i in members:
+            for j in members:
+                if i >= j:
+                    continue
+                first, second = events[i].event_date, events[j].event_date
+                if len(members) <= max_full_block or (
+                    first is not None
+                    and second is not None
+                    and abs((first - second).days) <= max_gap_days
+                ):
+                    pairs.add((i, j))
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize("max_full_block", [200, 8])
+def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(monkeypatch, max_full_block):
+    events, profiles = _corpus(80)
+    monkeypatch.setattr(clustering, "MAX_FULL_BLOCK", max_full_block)
+    expected = _reference_pairs(events, profiles, 3, max_full_block)
+    assert candidate_pairs(events, profiles, 3) == expected
+    assert candidate_pairs(events[:1], profiles, 3) == []
