@@ -4,6 +4,7 @@ arrays (``candidate_pairs``, against its definition pair by pair)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 from datetime import date, timedelta
@@ -125,3 +126,19 @@ def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(monkeypatch
     expected = _reference_pairs(events, profiles, 3, max_full_block)
     assert candidate_pairs(events, profiles, 3) == expected
     assert candidate_pairs(events[:1], profiles, 3) == []
+
+
+def test_clusters_of_components_split_across_processes_are_the_one_process_rows(monkeypatch):
+    events, profiles = _corpus(150, seed=11)
+    model = default_model()
+    # A threshold low enough for components of several events and merges inside them.
+    model = dataclasses.replace(model, threshold=0.3)
+    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    probabilities = pair_probabilities(events, pairs, profiles, model)
+    monkeypatch.setattr(incremental_coref, "MIN_PAIRS_PER_PROCESS", 100)
+    alone = incremental_coref.cluster_tables(events, pairs, probabilities, profiles, model, 1)
+    split = incremental_coref.cluster_tables(events, pairs, probabilities, profiles, model, 3)
+    cluster_map, clusters = alone
+    assert clusters.num_rows < len(events)  # some events were merged
+    assert split[0].to_pylist() == cluster_map.to_pylist()
+    assert split[1].to_pylist() == clusters.to_pylist()

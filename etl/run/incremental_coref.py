@@ -432,9 +432,71 @@ def full_clustering(
     pair_table = _index_pair_table(events, pairs, probabilities)
     _replace_state(conn, change, stage, pairs=pair_table, stale_events=[])
     del change, pair_table
-    found = clusters_by_component(events, pairs, probabilities, model)
-    cluster_map, clusters = _cluster_tables(events, found, profiles)
+    cluster_map, clusters = cluster_tables(events, pairs, probabilities, profiles, model)
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
+
+
+def cluster_tables(
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+    processes: int | None = None,
+) -> tuple[pa.Table, pa.Table]:
+    """``_cluster_tables`` of ``clusters_by_component`` over all ``events`` (sorted by id, with
+    their sorted index ``pairs`` and ``probabilities``), the same rows, with many pairs' threshold
+    components split across the cores (``processes``: default, the cores available).
+
+    Each process clusters whole components (the largest first, to the least loaded), with the
+    pairs inside them in their order, so every merge is the one clustering them all makes; a
+    singleton's confidence reads its best pair over all pairs, as there.
+    """
+    processes = min(processes or available_cores(), len(pairs) // MIN_PAIRS_PER_PROCESS)
+    if processes <= 1:
+        found = clusters_by_component(events, pairs, probabilities, model)
+        return _cluster_tables(events, found, profiles)
+    component = np.array(
+        clustering._threshold_components(len(events), pairs, probabilities, model.threshold)
+    )
+    roots, sizes = np.unique(component, return_counts=True)
+    load = [0] * processes
+    group_of_root = {}
+    for size, root in sorted(zip((-sizes).tolist(), roots.tolist(), strict=True)):
+        group_of_root[root] = load.index(min(load))
+        load[group_of_root[root]] += size * size  # average link costs more than linearly
+    group = np.array([group_of_root[root] for root in component.tolist()], np.int64)
+    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
+    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
+    probability = np.frombuffer(probabilities, np.float64)
+    best_link = np.zeros(len(events))
+    np.maximum.at(best_link, first, probability)
+    np.maximum.at(best_link, second, probability)
+    best_links = dict(zip((event.event_id for event in events), best_link.tolist(), strict=True))
+    inside = component[first] == component[second]
+
+    def cluster_group(number: int) -> tuple[pa.Table, pa.Table]:
+        members = np.flatnonzero(group == number)
+        local = np.empty(len(events), np.int64)
+        local[members] = np.arange(len(members))
+        kept = np.flatnonzero(inside & (group[first] == number))
+        found = list(
+            clusters_by_component(
+                [events[i] for i in members.tolist()],
+                list(zip(local[first[kept]].tolist(), local[second[kept]].tolist(), strict=True)),
+                probability[kept].tolist(),
+                model,
+            )
+        )
+        for cluster in found:
+            cluster.members = members[cluster.members].tolist()
+        return _cluster_tables(events, found, profiles, best_links)
+
+    tables = map_forked(cluster_group, list(range(processes)), processes)
+    return (
+        pa.concat_tables([cluster_map for cluster_map, _ in tables]).sort_by("event_id"),
+        pa.concat_tables([clusters for _, clusters in tables]).sort_by("cluster_id"),
+    )
 
 
 def _index_pair_table(
