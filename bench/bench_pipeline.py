@@ -13,7 +13,8 @@ the peak RSS of each (the whole process tree's resident memory, summed, sampled 
 
 Then where (b)'s time goes: Prefect start-up and shutdown (the process's wall time outside the
 flow run), and each task's wall time from the run's own Prefect database (batches: normalize +
-parse + extract + stage, overlapped; commit: load + resolve + cluster; publish: lake export);
+parse + extract + stage, overlapped; commit: load + resolve + cluster, each phase's seconds
+from the commit task's log line; publish: lake export);
 and the CPU seconds per 1,000 documents of normalize, parse and extract, each run alone on one
 core over a sample of the corpus, beside parsing the same sample with the model as shipped.
 
@@ -147,6 +148,26 @@ def prefect_task_times(
         counts[task] = counts.get(task, 0) + 1
     flow_s = max((seconds(start, end) for start, end in flows), default=0.0)
     return flow_s, {task: (counts[task], seconds(*span)) for task, span in spans.items()}
+
+
+def commit_phases(prefect_home: Path, after: datetime, before: datetime) -> str | None:
+    """The commit task's line of its phases' wall seconds (load, resolve, cluster, ...), from the
+    Prefect database's logs of the runs between ``after`` and ``before`` (UTC)."""
+    import sqlite3
+
+    from flows.pipeline import COMMIT_PHASES
+
+    window = [f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"]
+    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "select message from log where timestamp between ? and ? and message like ? "
+            "order by timestamp desc limit 1",
+            [*window, f"{COMMIT_PHASES}%"],
+        ).fetchone()
+    finally:
+        conn.close()
+    return row[0][len(COMMIT_PHASES) :] if row else None
 
 
 def stage_cpu_seconds(texts: list[str], model: str) -> dict[str, float]:
@@ -285,6 +306,8 @@ def print_breakdown(
     print(f"  Prefect start-up, process start and exit (outside the flow) {outside_s:6.1f}")
     for task, (count, span_s) in sorted(tasks.items(), key=lambda item: -item[1][1]):
         print(f"  task {task:<20s} x{count:<4d} {span_s:6.1f}")
+    phases = commit_phases(workdir / "prefect", started, ended)
+    print(f"  commit_run's phases: {phases or 'not logged'} (publish_lake: the lake export)")
     sample = texts[:STAGE_SAMPLE_DOCS]
     cpu = stage_cpu_seconds(sample, model)
     per_1000 = 1000 / len(sample)
