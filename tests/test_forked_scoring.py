@@ -142,3 +142,15 @@ def test_clusters_of_components_split_across_processes_are_the_one_process_rows(
     assert clusters.num_rows < len(events)  # some events were merged
     assert split[0].to_pylist() == cluster_map.to_pylist()
     assert split[1].to_pylist() == clusters.to_pylist()
+
+
+def test_probabilities_by_column_are_each_rows_probability_to_the_bit():
+    model = default_model()
+    rng = random.Random(3)
+    width = len(model.weights) - 1
+    rows = [
+        tuple(rng.choice([0.0, 1.0, rng.random(), rng.uniform(-5, 5), 1e-9]) for _ in range(width))
+        for _ in range(5000)
+    ]
+    assert model.probabilities(rows) == [model.probability(row) for row in rows]
+    assert model.probabilities([]) == []

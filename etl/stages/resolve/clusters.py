@@ -177,6 +177,18 @@ class CorefModel:
         )
         return 1.0 / (1.0 + math.exp(-score))
 
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """``probability`` of each row of features, the same to the bit, by column: each
+        weight times its column, summed in ``probability``'s order (the exponential is
+        math's: numpy's may differ in the last bit)."""
+        if not rows:
+            return []
+        columns = np.array(rows, np.float64).T
+        total = columns[0] * self.weights[1]
+        for weight, column in zip(self.weights[2:], columns[1:], strict=True):
+            total = total + weight * column
+        return [1.0 / (1.0 + math.exp(-score)) for score in (self.weights[0] + total).tolist()]
+
     @classmethod
     def from_json(cls, data: dict) -> CorefModel:
         if tuple(data["features"]) != FEATURES:
@@ -422,19 +434,30 @@ def pair_probabilities(
     document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
     span = len(numbers)
     probabilities = array("d", bytes(8 * len(pairs)))
-    for k in sorted(
+    ordered = sorted(
         range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
-    ):
-        first, second = events[pairs[k][0]], events[pairs[k][1]]
-        probabilities[k] = model.probability(
-            pair_features(
-                first,
-                second,
-                compared.get(first.doc_id, empty),
-                compared.get(second.doc_id, empty),
+    )
+    # Features a block of pairs at a time, turned into probabilities by column.
+    for start in range(0, len(ordered), PAIR_BLOCK):
+        block = ordered[start : start + PAIR_BLOCK]
+        rows = []
+        for k in block:
+            first, second = events[pairs[k][0]], events[pairs[k][1]]
+            rows.append(
+                pair_features(
+                    first,
+                    second,
+                    compared.get(first.doc_id, empty),
+                    compared.get(second.doc_id, empty),
+                )
             )
-        )
+        for k, probability in zip(block, model.probabilities(rows), strict=True):
+            probabilities[k] = probability
     return probabilities
+
+
+# Pairs whose features are held at once while they are scored.
+PAIR_BLOCK = 65_536
 
 
 def widest_gap(model: CorefModel) -> int:
