@@ -65,6 +65,8 @@ _COUNTERS = ("surfaces", "labels", "title_countries", "group_isos")
 # Mentions whose groups a run's resolution may hold at once (see _names_and_documents); a
 # 50 MB document's 900,000 are streamed instead.
 MAX_HELD_MENTIONS = 300_000
+# Fewer mentions are counted in this process: a fork would cost more than it saves.
+MIN_FORKED_MENTIONS = 20_000
 EntityKey = tuple[str, str]
 
 
@@ -251,13 +253,17 @@ def _names_and_documents(
 ) -> tuple[dict[str, set[str]], list[_Document] | None]:
     """The full person names of the documents ``doc_ids`` and, when their mentions are one
     chunk of at most ``MAX_HELD_MENTIONS``, their groups too (None otherwise: they are grouped
-    as they stream by later), from one read of their mentions: the names in a forked process
-    while this one groups (a first run commits after parsing, when the other core is idle)."""
+    as they stream by later), from one read of their mentions; with at least
+    ``MIN_FORKED_MENTIONS``, the names in a forked process while this one groups (a first run
+    commits after parsing, when the other core is idle)."""
     if len(doc_ids) > docs_per_chunk or available_cores() < 2:
         return _full_names_by_document(conn, doc_ids, docs_per_chunk), None
     chunks = list(load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk))
-    if sum(mentions.num_rows for mentions, _ in chunks) > MAX_HELD_MENTIONS:
+    n_mentions = sum(mentions.num_rows for mentions, _ in chunks)
+    if n_mentions > MAX_HELD_MENTIONS:
         return _full_names_of_chunks(doc_ids, chunks), None
+    if n_mentions < MIN_FORKED_MENTIONS:
+        return _full_names_of_chunks(doc_ids, chunks), list(_documents(chunks))
 
     def names_or_documents(part: str) -> list[_Document] | dict[str, set[str]]:
         if part == "documents":
