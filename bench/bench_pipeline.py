@@ -14,7 +14,7 @@ the peak RSS of each (the whole process tree's resident memory, summed, sampled 
 Then where (b)'s time goes: Prefect start-up and shutdown (the process's wall time outside the
 flow run), and each task's wall time from the run's own Prefect database (batches: normalize +
 parse + extract + stage, overlapped; commit: load + resolve + cluster, each phase's seconds
-from the commit task's log line; publish: lake export);
+from the commit task's artifact; publish: lake export);
 and the CPU seconds per 1,000 documents of normalize, parse and extract, each run alone on one
 core over a sample of the corpus, beside parsing the same sample with the model as shipped.
 
@@ -151,23 +151,28 @@ def prefect_task_times(
 
 
 def commit_phases(prefect_home: Path, after: datetime, before: datetime) -> str | None:
-    """The commit task's line of its phases' wall seconds (load, resolve, cluster, ...), from the
-    Prefect database's logs of the runs between ``after`` and ``before`` (UTC)."""
+    """The wall seconds of the commit's phases (load, resolve, cluster, ...) from the artifact
+    the commit task of the run between ``after`` and ``before`` (UTC) left in Prefect's
+    database."""
     import sqlite3
 
-    from flows.pipeline import COMMIT_PHASES
+    from flows.pipeline import COMMIT_PHASES_ARTIFACT
 
     window = [f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"]
     conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
     try:
         row = conn.execute(
-            "select message from log where timestamp between ? and ? and message like ? "
-            "order by timestamp desc limit 1",
-            [*window, f"{COMMIT_PHASES}%"],
+            "select data from artifact where key = ? and created between ? and ? "
+            "order by created desc limit 1",
+            [COMMIT_PHASES_ARTIFACT, *window],
         ).fetchone()
     finally:
         conn.close()
-    return row[0][len(COMMIT_PHASES) :] if row else None
+    if row is None:
+        return None
+    phases = json.loads(row[0])
+    phases = json.loads(phases) if isinstance(phases, str) else phases
+    return ", ".join(f"{p['phase']} {p['seconds']:.1f}" for p in phases)
 
 
 def stage_cpu_seconds(texts: list[str], model: str) -> dict[str, float]:

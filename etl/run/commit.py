@@ -173,7 +173,8 @@ def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
 
 
 class PhaseTimes(dict):
-    """Wall seconds of each phase of a commit, in order (printed by the pipeline benchmark)."""
+    """Wall seconds of each phase of a commit, in order (the flow's commit task stores them as
+    a Prefect artifact; the pipeline benchmark prints them)."""
 
     @contextlib.contextmanager
     def timing(self, phase: str) -> Iterator[None]:
@@ -182,9 +183,6 @@ class PhaseTimes(dict):
             yield
         finally:
             self[phase] = self.get(phase, 0.0) + time.perf_counter() - started
-
-    def line(self) -> str:
-        return ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in self.items())
 
 
 def apply_documents(
