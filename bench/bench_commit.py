@@ -92,7 +92,9 @@ def timed_functions(figures: dict[str, list[float]]):
         figures[name] = [0.0, 0.0]
         for module_name, attribute in targets:
             module = importlib.import_module(module_name)
-            original = getattr(module, attribute)
+            original = getattr(module, attribute, None)
+            if original is None:  # an older version of the code, to compare with
+                continue
             originals.append((module, attribute, original))
 
             def wrapper(*args, _original=original, _figure=figures[name], **kwargs):
