@@ -112,29 +112,36 @@ def bare_spacy(corpus: Path, model: str, n_process: int, env: dict) -> tuple[Tim
         return timing, int(out.read().split()[-1])
 
 
+def prefect_rows(prefect_home: Path, sql: str, params: list) -> list[tuple]:
+    """Rows of a query on the Prefect database of ``prefect_home`` (read-only)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
 def prefect_task_times(
     prefect_home: Path, after: datetime, before: datetime
 ) -> tuple[float, dict[str, tuple[int, float]]]:
     """From the Prefect database, for the runs between ``after`` and ``before`` (UTC): the
     longest flow run's seconds and, per task name, the number of task runs and their wall span
     (first start to last end)."""
-    import sqlite3
-
     window = [f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"]
-    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
-    try:
-        flows = conn.execute(
-            "select start_time, end_time from flow_run where start_time between ? and ? "
-            "and end_time is not null",
-            window,
-        ).fetchall()
-        tasks = conn.execute(
-            "select name, start_time, end_time from task_run where start_time between ? and ? "
-            "and end_time is not null",
-            window,
-        ).fetchall()
-    finally:
-        conn.close()
+    flows = prefect_rows(
+        prefect_home,
+        "select start_time, end_time from flow_run where start_time between ? and ? "
+        "and end_time is not null",
+        window,
+    )
+    tasks = prefect_rows(
+        prefect_home,
+        "select name, start_time, end_time from task_run where start_time between ? and ? "
+        "and end_time is not null",
+        window,
+    )
 
     def seconds(start: str, end: str) -> float:
         return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
@@ -154,23 +161,17 @@ def commit_phases(prefect_home: Path, after: datetime, before: datetime) -> str 
     """The wall seconds of the commit's phases (load, resolve, cluster, ...) from the artifact
     the commit task of the run between ``after`` and ``before`` (UTC) left in Prefect's
     database."""
-    import sqlite3
-
     from flows.pipeline import COMMIT_PHASES_ARTIFACT
 
-    window = [f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"]
-    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
-    try:
-        row = conn.execute(
-            "select data from artifact where key = ? and created between ? and ? "
-            "order by created desc limit 1",
-            [COMMIT_PHASES_ARTIFACT, *window],
-        ).fetchone()
-    finally:
-        conn.close()
-    if row is None:
+    rows = prefect_rows(
+        prefect_home,
+        "select data from artifact where key = ? and created between ? and ? "
+        "order by created desc limit 1",
+        [COMMIT_PHASES_ARTIFACT, f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"],
+    )
+    if not rows:
         return None
-    phases = json.loads(row[0])
+    phases = json.loads(rows[0][0])
     phases = json.loads(phases) if isinstance(phases, str) else phases
     return ", ".join(f"{p['phase']} {p['seconds']:.1f}" for p in phases)
 
