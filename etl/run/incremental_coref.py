@@ -72,6 +72,10 @@ PROFILE_CHUNK_DOCUMENTS = 250
 # Pairs a forked process scores at least (see score_pairs): a fork of the run's process and
 # the results sent back cost less than scoring this many pairs (about 0.4 s).
 MIN_PAIRS_PER_PROCESS = 50_000
+# Pairs beyond which scoring and clustering stay in one process: a forked child copies the
+# pages of the pair tuples and events it reads (a 2,000-document first run has 1.9 million
+# pairs; a 50 MB document has many millions, and its memory is bounded as it was).
+MAX_FORKED_PAIRS = 4_000_000
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -184,6 +188,14 @@ def _pairs_of(
     return dict(zip(ordered, probabilities, strict=True)), events
 
 
+def _processes_for(n_pairs: int, processes: int | None) -> int:
+    """Processes to score or cluster ``n_pairs`` pairs with (at most ``processes``, default the
+    cores available): enough pairs for each, and not so many that a fork's copies count."""
+    if n_pairs > MAX_FORKED_PAIRS:
+        return 1
+    return min(processes or available_cores(), n_pairs // MIN_PAIRS_PER_PROCESS)
+
+
 def score_pairs(
     events: Sequence[Event],
     pairs: Sequence[tuple[int, int]],
@@ -195,7 +207,7 @@ def score_pairs(
     core (``processes``: default, the cores available): a first run's commit comes after
     parsing, when the other cores are idle. Each process takes a contiguous run of pairs in
     document-pair order, so it compares each document pair's profiles once, as one call does."""
-    processes = min(processes or available_cores(), len(pairs) // MIN_PAIRS_PER_PROCESS)
+    processes = _processes_for(len(pairs), processes)
     if processes <= 1:
         return pair_probabilities(events, pairs, profiles, model)
     numbers: dict[str, int] = {}
@@ -452,7 +464,7 @@ def cluster_tables(
     pairs inside them in their order, so every merge is the one clustering them all makes; a
     singleton's confidence reads its best pair over all pairs, as there.
     """
-    processes = min(processes or available_cores(), len(pairs) // MIN_PAIRS_PER_PROCESS)
+    processes = _processes_for(len(pairs), processes)
     if processes <= 1:
         found = clusters_by_component(events, pairs, probabilities, model)
         return _cluster_tables(events, found, profiles)

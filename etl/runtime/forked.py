@@ -32,13 +32,16 @@ def map_forked(
 ) -> list[Result]:
     """``[function(s) for s in slices]``: the first slice in this process while up to
     ``processes - 1`` forked children compute the others (results are pickled back, inputs are
-    inherited). In this process alone where fork is unavailable or one process is asked for.
+    inherited). In this process alone where fork is unavailable (or this process is a daemon)
+    or one process is asked for.
 
     ``function`` must be pure: a child's side effects stay in the child. A child that dies
     (killed for memory, say) raises ``BrokenProcessPool`` here instead of hanging.
     """
     global _inherited
+    # A daemonic process (a multiprocessing worker) may not have children.
     forking = "fork" in multiprocessing.get_all_start_methods()
+    forking = forking and not multiprocessing.current_process().daemon
     if processes <= 1 or len(slices) <= 1 or not forking:
         return [function(one) for one in slices]
     _inherited = (function, slices)
