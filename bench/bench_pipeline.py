@@ -13,7 +13,8 @@ the peak RSS of each (the whole process tree's resident memory, summed, sampled 
 
 Then where (b)'s time goes: Prefect start-up and shutdown (the process's wall time outside the
 flow run), and each task's wall time from the run's own Prefect database (batches: normalize +
-parse + extract + stage, overlapped; commit: load + resolve + cluster; publish: lake export);
+parse + extract + stage, overlapped; commit: load + resolve + cluster, each phase's seconds
+from the commit task's artifact; publish: lake export);
 and the CPU seconds per 1,000 documents of normalize, parse and extract, each run alone on one
 core over a sample of the corpus, beside parsing the same sample with the model as shipped.
 
@@ -111,29 +112,36 @@ def bare_spacy(corpus: Path, model: str, n_process: int, env: dict) -> tuple[Tim
         return timing, int(out.read().split()[-1])
 
 
+def prefect_rows(prefect_home: Path, sql: str, params: list) -> list[tuple]:
+    """Rows of a query on the Prefect database of ``prefect_home`` (read-only)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
 def prefect_task_times(
     prefect_home: Path, after: datetime, before: datetime
 ) -> tuple[float, dict[str, tuple[int, float]]]:
     """From the Prefect database, for the runs between ``after`` and ``before`` (UTC): the
     longest flow run's seconds and, per task name, the number of task runs and their wall span
     (first start to last end)."""
-    import sqlite3
-
     window = [f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"]
-    conn = sqlite3.connect(f"file:{prefect_home / 'prefect.db'}?mode=ro", uri=True)
-    try:
-        flows = conn.execute(
-            "select start_time, end_time from flow_run where start_time between ? and ? "
-            "and end_time is not null",
-            window,
-        ).fetchall()
-        tasks = conn.execute(
-            "select name, start_time, end_time from task_run where start_time between ? and ? "
-            "and end_time is not null",
-            window,
-        ).fetchall()
-    finally:
-        conn.close()
+    flows = prefect_rows(
+        prefect_home,
+        "select start_time, end_time from flow_run where start_time between ? and ? "
+        "and end_time is not null",
+        window,
+    )
+    tasks = prefect_rows(
+        prefect_home,
+        "select name, start_time, end_time from task_run where start_time between ? and ? "
+        "and end_time is not null",
+        window,
+    )
 
     def seconds(start: str, end: str) -> float:
         return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
@@ -147,6 +155,25 @@ def prefect_task_times(
         counts[task] = counts.get(task, 0) + 1
     flow_s = max((seconds(start, end) for start, end in flows), default=0.0)
     return flow_s, {task: (counts[task], seconds(*span)) for task, span in spans.items()}
+
+
+def commit_phases(prefect_home: Path, after: datetime, before: datetime) -> str | None:
+    """The wall seconds of the commit's phases (load, resolve, cluster, ...) from the artifact
+    the commit task of the run between ``after`` and ``before`` (UTC) left in Prefect's
+    database."""
+    from flows.pipeline import COMMIT_PHASES_ARTIFACT
+
+    rows = prefect_rows(
+        prefect_home,
+        "select data from artifact where key = ? and created between ? and ? "
+        "order by created desc limit 1",
+        [COMMIT_PHASES_ARTIFACT, f"{after:%Y-%m-%d %H:%M:%S}", f"{before:%Y-%m-%d %H:%M:%S}"],
+    )
+    if not rows:
+        return None
+    phases = json.loads(rows[0][0])
+    phases = json.loads(phases) if isinstance(phases, str) else phases
+    return ", ".join(f"{p['phase']} {p['seconds']:.1f}" for p in phases)
 
 
 def stage_cpu_seconds(texts: list[str], model: str) -> dict[str, float]:
@@ -285,6 +312,8 @@ def print_breakdown(
     print(f"  Prefect start-up, process start and exit (outside the flow) {outside_s:6.1f}")
     for task, (count, span_s) in sorted(tasks.items(), key=lambda item: -item[1][1]):
         print(f"  task {task:<20s} x{count:<4d} {span_s:6.1f}")
+    phases = commit_phases(workdir / "prefect", started, ended)
+    print(f"  commit_run's phases: {phases or 'not logged'} (publish_lake: the lake export)")
     sample = texts[:STAGE_SAMPLE_DOCS]
     cpu = stage_cpu_seconds(sample, model)
     per_1000 = 1000 / len(sample)

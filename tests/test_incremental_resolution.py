@@ -18,7 +18,7 @@ import pytest
 
 from etl import schema
 from etl.ids import content_sha256, stable_id
-from etl.run import commit
+from etl.run import commit, incremental, incremental_coref
 from etl.settings import Settings
 from etl.stages.resolve import clusters
 from etl.storage.warehouse import load
@@ -232,10 +232,17 @@ def news_like(number: int) -> dict[str, list]:
 
 
 @pytest.mark.parametrize("max_full_block", [200, 6])
-def test_many_related_reports_in_runs_equal_full(tmp_path, monkeypatch, max_full_block):
+@pytest.mark.parametrize("forked", [False, True])
+def test_many_related_reports_in_runs_equal_full(tmp_path, monkeypatch, max_full_block, forked):
     """Blocks grow past the size where only close dates are compared (at 6), and shrink back
-    when reports are superseded."""
+    when reports are superseded. ``forked``: the commit's work split across processes as a
+    large run's is (person names, pair scoring, components)."""
     monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)
+    if forked:
+        monkeypatch.setattr(incremental, "MIN_FORKED_MENTIONS", 0)
+        monkeypatch.setattr(incremental_coref, "MIN_PAIRS_PER_PROCESS", 1)
+        monkeypatch.setattr(incremental_coref, "available_cores", lambda: 2)
+        monkeypatch.setattr(incremental, "available_cores", lambda: 2)
     runs = [
         ([news_like(n) for n in range(0, 6)], []),
         ([news_like(n) for n in range(6, 14)], ["news-2"]),

@@ -11,6 +11,7 @@ lake's published tables are then exported from the new state.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -179,29 +180,48 @@ def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
     load.commit(next_db, settings.db_path)
 
 
+class PhaseTimes(dict):
+    """Wall seconds of each phase of a commit, in order (the flow's commit task stores them as
+    a Prefect artifact; the pipeline benchmark prints them)."""
+
+    @contextlib.contextmanager
+    def timing(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[phase] = self.get(phase, 0.0) + time.perf_counter() - started
+
+
 def apply_documents(
     conn: Connection,
     settings: Settings,
     run_id: str,
     files: dict[str, list[str]],
     superseded_doc_ids: list[str],
+    times: PhaseTimes | None = None,
 ) -> None:
     """Load a run's staged documents (``files``: the staging files of each of ``BATCH_TABLES``),
-    remove the superseded ones, and bring entities and clusters up to date."""
-    load.insert_documents(conn, files)
-    new_doc_ids = load.staged_doc_ids(conn, files.get("documents", []))
+    remove the superseded ones, and bring entities and clusters up to date (each phase's time
+    added to ``times``)."""
+    times = PhaseTimes() if times is None else times
+    with times.timing("load"):
+        load.insert_documents(conn, files)
+        new_doc_ids = load.staged_doc_ids(conn, files.get("documents", []))
     if not new_doc_ids and not superseded_doc_ids:
         return
-    load.touch_documents(conn, [*new_doc_ids, *superseded_doc_ids])
     from etl.run import incremental
 
-    # Superseded documents leave after resolution, which subtracts what they contributed.
-    scope = incremental.ResolutionScope(new_doc_ids, superseded_doc_ids)
-    resolved_doc_ids = resolve_entities(conn, settings, run_id, scope)
-    load.collect_touched_partitions(conn)  # the superseded documents' months, while they exist
-    load.remove_documents(conn, superseded_doc_ids)
-    cluster(conn, settings, run_id, resolved_doc_ids, superseded_doc_ids)
-    load.record_lake_changes(conn, run_id)
+    with times.timing("resolve"):
+        load.touch_documents(conn, [*new_doc_ids, *superseded_doc_ids])
+        # Superseded documents leave after resolution, which subtracts what they contributed.
+        scope = incremental.ResolutionScope(new_doc_ids, superseded_doc_ids)
+        resolved_doc_ids = resolve_entities(conn, settings, run_id, scope)
+        load.collect_touched_partitions(conn)  # the superseded documents' months, while they exist
+        load.remove_documents(conn, superseded_doc_ids)
+    with times.timing("cluster"):
+        cluster(conn, settings, run_id, resolved_doc_ids, superseded_doc_ids)
+        load.record_lake_changes(conn, run_id)
 
 
 def commit_run(
@@ -210,12 +230,18 @@ def commit_run(
     plan: LoadPlan,
     staged: Sequence[dict[str, str]],
     quarantined: Sequence[Quarantined],
-) -> None:
-    """Apply a finished run to a copy of the warehouse and swap it in (all or nothing)."""
+) -> PhaseTimes:
+    """Apply a finished run to a copy of the warehouse and swap it in (all or nothing); returns
+    the wall seconds of its phases (load, resolve, cluster, and the rest: copy, record,
+    checkpoint and swap)."""
+    times = PhaseTimes()
+    started = time.perf_counter()
     with _next_state(settings, stats.run_id) as conn:
         files = {t: [batch[t] for batch in staged] for t in BATCH_TABLES}
-        apply_documents(conn, settings, stats.run_id, files, plan.superseded_doc_ids)
+        apply_documents(conn, settings, stats.run_id, files, plan.superseded_doc_ids, times)
         _record(conn, settings, stats.row("succeeded", datetime.now(UTC)), quarantined)
+    times["copy, record, swap"] = time.perf_counter() - started - sum(times.values())
+    return times
 
 
 def record_failed_run(settings: Settings, stats: RunStats, error: str) -> None:

@@ -41,6 +41,8 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.ids import stable_id
+from etl.runtime.forked import map_forked
+from etl.settings import available_cores
 from etl.stages.resolve.entities import (
     EntityResolution,
     Group,
@@ -60,6 +62,11 @@ from etl.storage.warehouse import load
 # Group kinds whose entity never depends on the corpus's person names.
 _CORPUS_FREE_KINDS = frozenset({"country", "place"})
 _COUNTERS = ("surfaces", "labels", "title_countries", "group_isos")
+# Mentions whose groups a run's resolution may hold at once (see _names_and_documents); a
+# 50 MB document's 900,000 are streamed instead.
+MAX_HELD_MENTIONS = 300_000
+# Fewer mentions are counted in this process: a fork would cost more than it saves.
+MIN_FORKED_MENTIONS = 20_000
 EntityKey = tuple[str, str]
 
 
@@ -220,17 +227,51 @@ def _tally_rows(tallies: dict[EntityKey, _EntityTally]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema.ENTITY_TALLIES)
 
 
-def _full_names_by_document(
-    conn: Connection, doc_ids: list[str], docs_per_chunk: int
+def _full_names_of_chunks(
+    doc_ids: list[str], chunks: Iterable[tuple[pa.Table, pa.Table]]
 ) -> dict[str, set[str]]:
-    """Each document's full person names, read from its PERSON mentions."""
+    """Each document's full person names, read from its PERSON mentions in ``chunks``."""
     names: dict[str, set[str]] = {doc_id: set() for doc_id in doc_ids}
-    for mentions, _ in load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk):
+    for mentions, _ in chunks:
         # Streamed, a document's rows at a time (they come in document order): a 50 MB
         # document's 900,000 mention rows held as dicts took a gigabyte.
         for doc_id, rows in groupby(table_rows(mentions), key=itemgetter("doc_id")):
             names[doc_id] = full_person_name_keys(rows)
     return names
+
+
+def _full_names_by_document(
+    conn: Connection, doc_ids: list[str], docs_per_chunk: int
+) -> dict[str, set[str]]:
+    """Each document's full person names, read from its PERSON mentions."""
+    chunks = load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk)
+    return _full_names_of_chunks(doc_ids, chunks)
+
+
+def _names_and_documents(
+    conn: Connection, doc_ids: list[str], docs_per_chunk: int
+) -> tuple[dict[str, set[str]], list[_Document] | None]:
+    """The full person names of the documents ``doc_ids`` and, when their mentions are one
+    chunk of at most ``MAX_HELD_MENTIONS``, their groups too (None otherwise: they are grouped
+    as they stream by later), from one read of their mentions; with at least
+    ``MIN_FORKED_MENTIONS``, the names in a forked process while this one groups (a first run
+    commits after parsing, when the other core is idle)."""
+    if len(doc_ids) > docs_per_chunk or available_cores() < 2:
+        return _full_names_by_document(conn, doc_ids, docs_per_chunk), None
+    chunks = list(load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk))
+    n_mentions = sum(mentions.num_rows for mentions, _ in chunks)
+    if n_mentions > MAX_HELD_MENTIONS:
+        return _full_names_of_chunks(doc_ids, chunks), None
+    if n_mentions < MIN_FORKED_MENTIONS:
+        return _full_names_of_chunks(doc_ids, chunks), list(_documents(chunks))
+
+    def names_or_documents(part: str) -> list[_Document] | dict[str, set[str]]:
+        if part == "documents":
+            return list(_documents(chunks))
+        return _full_names_of_chunks(doc_ids, chunks)
+
+    documents, names = map_forked(names_or_documents, ["documents", "names"], processes=2)
+    return names, documents
 
 
 class _Columns:
@@ -330,7 +371,7 @@ def resolve_change(
     its new and superseded documents, all still in the warehouse); fills
     ``scope.relinked_doc_ids``."""
     removed, new = scope.removed_doc_ids, scope.new_doc_ids
-    new_full_names = _full_names_by_document(conn, new, docs_per_chunk)
+    new_full_names, new_documents = _names_and_documents(conn, new, docs_per_chunk)
     links = relink_person_names(conn, new_full_names, removed)
     old_persons, new_persons = links.old, links.new
     scope.relinked_doc_ids = (
@@ -352,7 +393,9 @@ def resolve_change(
             {"mention_id": m, "entity_id": e} for m, e in zip(mention_ids, entity_ids, strict=True)
         )
 
-    for document in _documents(load.documents_for_resolution_of(conn, new, docs_per_chunk)):
+    if new_documents is None:
+        new_documents = _documents(load.documents_for_resolution_of(conn, new, docs_per_chunk))
+    for document in new_documents:
         add(document)
         key_rows.extend(
             _key_rows(document.doc_id, document.groups, new_full_names[document.doc_id])

@@ -29,10 +29,12 @@ with those components' pairs and the pairs around them. Every other cluster stay
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -41,6 +43,8 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.ids import stable_id
+from etl.runtime.forked import map_forked
+from etl.settings import available_cores
 from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
     _EMPTY_PROFILE,
@@ -65,6 +69,13 @@ Pair = tuple[str, str]
 _LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
 PROFILE_CHUNK_DOCUMENTS = 250
+# Pairs a forked process scores at least (see score_pairs): a fork of the run's process and
+# the results sent back cost less than scoring this many pairs (about 0.4 s).
+MIN_PAIRS_PER_PROCESS = 50_000
+# Pairs beyond which scoring and clustering stay in one process: a forked child copies the
+# pages of the pair tuples and events it reads (a 2,000-document first run has 1.9 million
+# pairs; a 50 MB document has many millions, and its memory is bounded as it was).
+MAX_FORKED_PAIRS = 4_000_000
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -171,10 +182,50 @@ def _pairs_of(
     ordered = sorted(candidates)
     met = list(events.values())
     position = {event.event_id: k for k, event in enumerate(met)}
-    probabilities = pair_probabilities(
+    probabilities = score_pairs(
         met, [(position[first], position[second]) for first, second in ordered], profiles, model
     )
     return dict(zip(ordered, probabilities, strict=True)), events
+
+
+def _processes_for(n_pairs: int, processes: int | None) -> int:
+    """Processes to score or cluster ``n_pairs`` pairs with (at most ``processes``, default the
+    cores available): enough pairs for each, and not so many that a fork's copies count."""
+    if n_pairs > MAX_FORKED_PAIRS:
+        return 1
+    return min(processes or available_cores(), n_pairs // MIN_PAIRS_PER_PROCESS)
+
+
+def score_pairs(
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+    processes: int | None = None,
+) -> array:
+    """``pair_probabilities`` of ``pairs``, the same to the bit, with many pairs scored on every
+    core (``processes``: default, the cores available): a first run's commit comes after
+    parsing, when the other cores are idle. Each process takes a contiguous run of pairs in
+    document-pair order, so it compares each document pair's profiles once, as one call does."""
+    processes = _processes_for(len(pairs), processes)
+    if processes <= 1:
+        return pair_probabilities(events, pairs, profiles, model)
+    numbers: dict[str, int] = {}
+    document = np.array([numbers.setdefault(event.doc_id, len(numbers)) for event in events])
+    index_pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    order = np.argsort(
+        document[index_pairs[:, 0]] * len(numbers) + document[index_pairs[:, 1]], kind="stable"
+    )
+    bounds = np.linspace(0, len(pairs), processes + 1).astype(np.int64)
+    slices = [order[start:stop] for start, stop in pairwise(bounds)]
+
+    def score(positions: np.ndarray) -> array:
+        return pair_probabilities(events, [pairs[k] for k in positions], profiles, model)
+
+    probabilities = np.empty(len(pairs), np.float64)
+    for positions, scored in zip(slices, map_forked(score, slices, processes), strict=True):
+        probabilities[positions] = np.frombuffer(scored, np.float64)
+    return array("d", probabilities.tobytes())
 
 
 def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
@@ -387,15 +438,77 @@ def full_clustering(
     # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
     # document has over 100,000 events and millions of pairs.
     pairs = candidate_pairs(events, profiles, widest_gap(model))
-    probabilities = pair_probabilities(events, pairs, profiles, model)
+    probabilities = score_pairs(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
     pair_table = _index_pair_table(events, pairs, probabilities)
     _replace_state(conn, change, stage, pairs=pair_table, stale_events=[])
     del change, pair_table
-    found = clusters_by_component(events, pairs, probabilities, model)
-    cluster_map, clusters = _cluster_tables(events, found, profiles)
+    cluster_map, clusters = cluster_tables(events, pairs, probabilities, profiles, model)
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
+
+
+def cluster_tables(
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    profiles: dict[str, DocumentProfile],
+    model: CorefModel,
+    processes: int | None = None,
+) -> tuple[pa.Table, pa.Table]:
+    """``_cluster_tables`` of ``clusters_by_component`` over all ``events`` (sorted by id, with
+    their sorted index ``pairs`` and ``probabilities``), the same rows, with many pairs' threshold
+    components split across the cores (``processes``: default, the cores available).
+
+    Each process clusters whole components (the largest first, to the least loaded), with the
+    pairs inside them in their order, so every merge is the one clustering them all makes; a
+    singleton's confidence reads its best pair over all pairs, as there.
+    """
+    processes = _processes_for(len(pairs), processes)
+    if processes <= 1:
+        found = clusters_by_component(events, pairs, probabilities, model)
+        return _cluster_tables(events, found, profiles)
+    component = np.array(
+        clustering._threshold_components(len(events), pairs, probabilities, model.threshold)
+    )
+    roots, sizes = np.unique(component, return_counts=True)
+    load = [0] * processes
+    group_of_root = {}
+    for size, root in sorted(zip((-sizes).tolist(), roots.tolist(), strict=True)):
+        group_of_root[root] = load.index(min(load))
+        load[group_of_root[root]] += size * size  # average link costs more than linearly
+    group = np.array([group_of_root[root] for root in component.tolist()], np.int64)
+    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
+    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
+    probability = np.frombuffer(probabilities, np.float64)
+    best_link = np.zeros(len(events))
+    np.maximum.at(best_link, first, probability)
+    np.maximum.at(best_link, second, probability)
+    best_links = dict(zip((event.event_id for event in events), best_link.tolist(), strict=True))
+    inside = component[first] == component[second]
+
+    def cluster_group(number: int) -> tuple[pa.Table, pa.Table]:
+        members = np.flatnonzero(group == number)
+        local = np.empty(len(events), np.int64)
+        local[members] = np.arange(len(members))
+        kept = np.flatnonzero(inside & (group[first] == number))
+        found = list(
+            clusters_by_component(
+                [events[i] for i in members.tolist()],
+                list(zip(local[first[kept]].tolist(), local[second[kept]].tolist(), strict=True)),
+                probability[kept].tolist(),
+                model,
+            )
+        )
+        for cluster in found:
+            cluster.members = members[cluster.members].tolist()
+        return _cluster_tables(events, found, profiles, best_links)
+
+    tables = map_forked(cluster_group, list(range(processes)), processes)
+    return (
+        pa.concat_tables([cluster_map for cluster_map, _ in tables]).sort_by("event_id"),
+        pa.concat_tables([clusters for _, clusters in tables]).sort_by("cluster_id"),
+    )
 
 
 def _index_pair_table(

@@ -44,10 +44,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from itertools import combinations, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pyarrow as pa
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -175,6 +176,18 @@ class CorefModel:
             w * x for w, x in zip(self.weights[1:], features, strict=True)
         )
         return 1.0 / (1.0 + math.exp(-score))
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """``probability`` of each row of features, the same to the bit, by column: each
+        weight times its column, summed in ``probability``'s order (the exponential is
+        math's: numpy's may differ in the last bit)."""
+        if not rows:
+            return []
+        columns = np.array(rows, np.float64).T
+        total = columns[0] * self.weights[1]
+        for weight, column in zip(self.weights[2:], columns[1:], strict=True):
+            total = total + weight * column
+        return [1.0 / (1.0 + math.exp(-score)) for score in (self.weights[0] + total).tolist()]
 
     @classmethod
     def from_json(cls, data: dict) -> CorefModel:
@@ -336,20 +349,39 @@ def candidate_pairs(
     for index, event in enumerate(events):
         for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
             blocks[key].append(index)
-    pairs: set[tuple[int, int]] = set()
+    # Each pair (i, j) as the number i * n + j, a block's pairs as one array: a first run has
+    # millions of pairs, found again in several blocks; a set of tuples cost seconds.
+    n = len(events)
+    codes: list[np.ndarray] = []
+    upper: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # (i < j) positions in a block of a size
     for members in blocks.values():
-        if len(members) <= MAX_FULL_BLOCK:
-            pairs.update(combinations(members, 2))
+        if len(members) < 2:
             continue
+        if len(members) <= MAX_FULL_BLOCK:
+            first, second = upper.get(len(members)) or upper.setdefault(
+                len(members), np.triu_indices(len(members), 1)
+            )
+            indices = np.array(members, np.int64)  # ascending: events are numbered in order
+            codes.append(indices[first] * n + indices[second])
+            continue
+        # A large block: each dated event with the earlier ones at most max_gap_days before it.
         dated = sorted(
-            (events[i].event_date, i) for i in members if events[i].event_date is not None
+            (events[i].event_date.toordinal(), i)
+            for i in members
+            if events[i].event_date is not None
         )
-        start = 0
-        for end, (day, index) in enumerate(dated):
-            while (day - dated[start][0]).days > max_gap_days:
-                start += 1
-            pairs.update((min(i, index), max(i, index)) for _, i in dated[start:end])
-    return sorted(pairs)
+        days = np.array([day for day, _ in dated], np.int64)
+        indices = np.array([index for _, index in dated], np.int64)
+        starts = np.searchsorted(days, days - max_gap_days, "left")
+        counts = np.arange(len(days)) - starts
+        later = np.repeat(indices, counts)
+        earlier = indices[
+            np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        ]
+        codes.append(np.minimum(earlier, later) * n + np.maximum(earlier, later))
+    found = np.sort(np.concatenate(codes)) if codes else np.empty(0, np.int64)
+    unique = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+    return list(zip((unique // max(n, 1)).tolist(), (unique % max(n, 1)).tolist(), strict=True))
 
 
 def scored_pairs(
@@ -402,19 +434,30 @@ def pair_probabilities(
     document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
     span = len(numbers)
     probabilities = array("d", bytes(8 * len(pairs)))
-    for k in sorted(
+    ordered = sorted(
         range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
-    ):
-        first, second = events[pairs[k][0]], events[pairs[k][1]]
-        probabilities[k] = model.probability(
-            pair_features(
-                first,
-                second,
-                compared.get(first.doc_id, empty),
-                compared.get(second.doc_id, empty),
+    )
+    # Features a block of pairs at a time, turned into probabilities by column.
+    for start in range(0, len(ordered), PAIR_BLOCK):
+        block = ordered[start : start + PAIR_BLOCK]
+        rows = []
+        for k in block:
+            first, second = events[pairs[k][0]], events[pairs[k][1]]
+            rows.append(
+                pair_features(
+                    first,
+                    second,
+                    compared.get(first.doc_id, empty),
+                    compared.get(second.doc_id, empty),
+                )
             )
-        )
+        for k, probability in zip(block, model.probabilities(rows), strict=True):
+            probabilities[k] = probability
     return probabilities
+
+
+# Pairs whose features are held at once while they are scored.
+PAIR_BLOCK = 65_536
 
 
 def widest_gap(model: CorefModel) -> int:

@@ -1,0 +1,156 @@
+"""The commit's faster paths give what the plain ones give: ``map_forked`` and the pair scoring
+that uses it (``incremental_coref.score_pairs``, bit for bit), and candidate pairs found as
+arrays (``candidate_pairs``, against its definition pair by pair)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from etl.run import incremental_coref
+from etl.runtime.forked import map_forked
+from etl.stages.resolve import clusters as clustering
+from etl.stages.resolve.clusters import (
+    _EMPTY_PROFILE,
+    DocumentProfile,
+    Event,
+    _blocking_keys,
+    candidate_pairs,
+    default_model,
+    pair_probabilities,
+    widest_gap,
+)
+
+
+def test_map_forked_returns_each_slices_result_in_order_computed_in_children():
+    parent = os.getpid()
+
+    def where(numbers: list[int]) -> tuple[int, bool]:
+        return sum(numbers), os.getpid() == parent
+
+    results = map_forked(where, [[1, 2], [3], [4, 5, 6]], processes=3)
+    assert [total for total, _ in results] == [3, 3, 15]
+    # The first slice in this process, the others in children.
+    assert [here for _, here in results] == [True, False, False]
+
+
+def test_map_forked_in_one_process_when_one_is_asked_for():
+    assert map_forked(len, ["ab", "c"], processes=1) == [2, 1]
+
+
+def test_a_failing_slice_raises_in_the_caller():
+    def fail_on_odd(number: int) -> int:
+        if number % 2:
+            raise ValueError(f"odd {number}")
+        return number
+
+    with pytest.raises(ValueError, match="odd 1"):
+        map_forked(fail_on_odd, [0, 1], processes=2)
+
+
+def _corpus(n_docs: int, seed: int = 7) -> tuple[list[Event], dict[str, DocumentProfile]]:
+    """Events of many documents sharing participants and words, so pairs cross documents."""
+    rng = random.Random(seed)
+    types = ["ACCUSE", "CONSULT", "PROTEST", "ASSAULT"]
+    entities = [f"ent{i}" for i in range(12)]
+    words = [f"w{i}" for i in range(40)]
+    events, profiles = [], {}
+    for d in range(n_docs):
+        doc_id = f"doc{d:03d}"
+        salient = {e: rng.random() for e in rng.sample(entities, 3)}
+        terms = {w: rng.random() for w in rng.sample(words, 6)}
+        published = date(2017, 9, 1) + timedelta(days=rng.randint(0, 20))
+        profiles[doc_id] = DocumentProfile(f"pub{d % 5}", published, salient, terms)
+        for k in range(rng.randint(2, 6)):
+            day = published - timedelta(days=rng.randint(0, 3)) if rng.random() < 0.8 else None
+            events.append(
+                Event(
+                    f"ev{d:03d}-{k}",
+                    doc_id,
+                    rng.choice(types),
+                    rng.choice([None, *entities]),
+                    rng.choice([None, *entities]),
+                    day,
+                    rng.choice(["sentence", "publication"]),
+                    rng.choice([None, "Paris", "Bishkek"]),
+                    rng.choice([None, "FRA", "KGZ"]),
+                    rng.choice(["accused", "met", "protested", "attacked", "accusing"]),
+                    rng.choice([None, "arrest", "talks"]),
+                )
+            )
+    return sorted(events, key=lambda event: event.event_id), profiles
+
+
+def test_pairs_scored_on_several_cores_are_the_one_process_scores_to_the_bit(monkeypatch):
+    events, profiles = _corpus(120)
+    model = default_model()
+    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    assert len(pairs) > 1000
+    monkeypatch.setattr(incremental_coref, "MIN_PAIRS_PER_PROCESS", 100)
+    expected = pair_probabilities(events, pairs, profiles, model)
+    scored = incremental_coref.score_pairs(events, pairs, profiles, model, processes=3)
+    assert bytes(scored) == bytes(expected)
+
+
+def _reference_pairs(events, profiles, max_gap_days, max_full_block):
+    """candidate_pairs' definition, pair by pair: same block, and in a block larger than
+    ``max_full_block`` both dated at most ``max_gap_days`` apart."""
+    blocks = {}
+    for index, event in enumerate(events):
+        for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
+            blocks.setdefault(key, []).append(index)
+    pairs = set()
+    for members in blocks.values():
+        for i in members:
+            for j in members:
+                if i >= j:
+                    continue
+                first, second = events[i].event_date, events[j].event_date
+                if len(members) <= max_full_block or (
+                    first is not None
+                    and second is not None
+                    and abs((first - second).days) <= max_gap_days
+                ):
+                    pairs.add((i, j))
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize("max_full_block", [200, 8])
+def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(monkeypatch, max_full_block):
+    events, profiles = _corpus(80)
+    monkeypatch.setattr(clustering, "MAX_FULL_BLOCK", max_full_block)
+    expected = _reference_pairs(events, profiles, 3, max_full_block)
+    assert candidate_pairs(events, profiles, 3) == expected
+    assert candidate_pairs(events[:1], profiles, 3) == []
+
+
+def test_clusters_of_components_split_across_processes_are_the_one_process_rows(monkeypatch):
+    events, profiles = _corpus(150, seed=11)
+    model = default_model()
+    # A threshold low enough for components of several events and merges inside them.
+    model = dataclasses.replace(model, threshold=0.3)
+    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    probabilities = pair_probabilities(events, pairs, profiles, model)
+    monkeypatch.setattr(incremental_coref, "MIN_PAIRS_PER_PROCESS", 100)
+    alone = incremental_coref.cluster_tables(events, pairs, probabilities, profiles, model, 1)
+    split = incremental_coref.cluster_tables(events, pairs, probabilities, profiles, model, 3)
+    cluster_map, clusters = alone
+    assert clusters.num_rows < len(events)  # some events were merged
+    assert split[0].to_pylist() == cluster_map.to_pylist()
+    assert split[1].to_pylist() == clusters.to_pylist()
+
+
+def test_probabilities_by_column_are_each_rows_probability_to_the_bit():
+    model = default_model()
+    rng = random.Random(3)
+    width = len(model.weights) - 1
+    rows = [
+        tuple(rng.choice([0.0, 1.0, rng.random(), rng.uniform(-5, 5), 1e-9]) for _ in range(width))
+        for _ in range(5000)
+    ]
+    assert model.probabilities(rows) == [model.probability(row) for row in rows]
+    assert model.probabilities([]) == []
