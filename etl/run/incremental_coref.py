@@ -65,6 +65,8 @@ Pair = tuple[str, str]
 _LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
 PROFILE_CHUNK_DOCUMENTS = 250
+# Events re-clustered at once (whole components): bounds the pairs, events and profiles held.
+COMPONENT_BATCH_EVENTS = 5_000
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -182,10 +184,19 @@ def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
     return dict(zip(*(table.column(i).to_pylist() for i in range(2)), strict=True))
 
 
-def _component(conn: Connection, seeds: set[str], model: CorefModel) -> set[str]:
-    """Every event linked to a seed by a chain of pairs clusters can form along (at least as
-    probable as the threshold, dates within the spread): no cluster leaves such a component."""
-    found, frontier = set(seeds), set(seeds)
+def _components(conn: Connection, seeds: set[str], model: CorefModel) -> list[list[str]]:
+    """The components of the seeds (sorted event ids) in the graph of pairs clusters can form
+    along (at least as probable as the threshold, dates within the spread): no cluster leaves
+    one."""
+    parent = {seed: seed for seed in seeds}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    frontier = set(seeds)
     while frontier:
         table = _fetch(
             conn,
@@ -194,35 +205,92 @@ def _component(conn: Connection, seeds: set[str], model: CorefModel) -> set[str]
             threshold=model.threshold,
             max_spread_days=model.max_date_spread_days,
         )
-        linked = set(table.column("first_event_id").to_pylist())
-        linked.update(table.column("second_event_id").to_pylist())
-        frontier = linked - found
-        found |= frontier
-    return found
+        frontier = set()
+        for first, second in zip(
+            table.column("first_event_id").to_pylist(),
+            table.column("second_event_id").to_pylist(),
+            strict=True,
+        ):
+            for event_id in (first, second):
+                if event_id not in parent:
+                    parent[event_id] = event_id
+                    frontier.add(event_id)
+            a, b = root(first), root(second)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for event_id in sorted(parent):
+        members[root(event_id)].append(event_id)
+    return list(members.values())
 
 
 def _clusters_of(
-    conn: Connection, affected: set[str], model: CorefModel
+    conn: Connection, components: list[list[str]], model: CorefModel
 ) -> tuple[pa.Table, pa.Table]:
-    """(event_cluster_map, event_clusters) of the clusters of ``affected`` (whole components):
-    average link over the pairs among them; a singleton's confidence reads its best pair, which
-    may lead out of its component."""
-    around = _fetch(conn, "pairs_touching", event_ids=sorted(affected))
-    best_links: dict[str, float] = defaultdict(float)
-    scores_by_id = {}
-    for first, second, probability in zip(
-        *(around.column(i).to_pylist() for i in range(3)), strict=True
-    ):
-        best_links[first] = max(best_links[first], probability)
-        best_links[second] = max(best_links[second], probability)
-        if first in affected and second in affected:
-            scores_by_id[(first, second)] = probability
-    ordered = _events(conn, event_ids=affected)
-    position = {event.event_id: index for index, event in enumerate(ordered)}
-    # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
-    scores = dict(sorted(((position[a], position[b]), p) for (a, b), p in scores_by_id.items()))
-    profiles = stored_profiles(conn, {event.doc_id for event in ordered})
-    return _cluster_tables(ordered, average_link(ordered, scores, model), profiles, best_links)
+    """(event_cluster_map, event_clusters) of the clusters of whole ``components``, clustered
+    a batch of components at a time (at most about ``COMPONENT_BATCH_EVENTS`` events, or one
+    larger component), so that only one batch's pairs, events and profiles are held: average
+    link over the pairs among them; a singleton's confidence reads its best pair, which may
+    lead out of its component (an aggregate, not the pairs)."""
+    maps, tables = [], []
+    for batch in _batches(components, COMPONENT_BATCH_EVENTS):
+        ordered = _events(conn, event_ids=batch)
+        position = {event.event_id: index for index, event in enumerate(ordered)}
+        among = _fetch(conn, "pairs_among", event_ids=sorted(position))
+        # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
+        scores = dict(
+            sorted(
+                ((position[a], position[b]), p)
+                for a, b, p in zip(*(among.column(i).to_pylist() for i in range(3)), strict=True)
+            )
+        )
+        del among
+        best = _fetch(conn, "best_links", event_ids=sorted(position))
+        best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
+        profiles = stored_profiles(conn, {event.doc_id for event in ordered})
+        found = average_link(ordered, scores, model)
+        cluster_map, clusters = _cluster_tables(ordered, found, profiles, best_links)
+        maps.append(cluster_map)
+        tables.append(clusters)
+    if not maps:
+        return _cluster_tables([], [], {}, {})
+    cluster_map = pa.concat_tables(maps).sort_by("event_id")
+    return cluster_map, pa.concat_tables(tables).sort_by("cluster_id")
+
+
+def _batches(components: list[list[str]], max_events: int) -> Iterable[list[str]]:
+    """Components grouped into batches of at most ``max_events`` events (a larger component
+    alone)."""
+    batch: list[str] = []
+    for component in components:
+        if batch and len(batch) + len(component) > max_events:
+            yield batch
+            batch = []
+        batch.extend(component)
+    if batch:
+        yield batch
+
+
+def _refresh_singletons(conn: Connection, stage, event_ids: list[str]) -> None:
+    """Give the singleton clusters among ``event_ids`` (events outside the re-clustered
+    components whose pairs changed) the confidence their best pair now gives them."""
+    singletons = _fetch(conn, "singleton_clusters_of", event_ids=event_ids)
+    if not singletons.num_rows:
+        return
+    best = _fetch(conn, "best_links", event_ids=singletons.column("event_id").to_pylist())
+    best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
+    rows = [
+        # As cluster_row rounds it (a singleton's confidence is 1 - its best pair).
+        {"cluster_id": cluster_id, "confidence": round(1.0 - best_links.get(event_id, 0.0), 6)}
+        for event_id, cluster_id in zip(
+            *(singletons.column(i).to_pylist() for i in range(2)), strict=True
+        )
+    ]
+    run_script(
+        conn,
+        "load/update_cluster_confidence.sql",
+        {"confidences": stage("cluster_confidences", rows, _CONFIDENCES)},
+    )
 
 
 def _cluster_tables(
@@ -332,7 +400,7 @@ def cluster_change(
     touched = sorted({row["block"] for row in old_blocks}.union(*new_blocks.values()))
     old_sizes = _sizes(conn, touched)
     # Apply the new blocks and profiles first: pairs are recomputed against the new state.
-    _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    _replace_state(conn, change, stage, pairs=[])
     new_sizes = _sizes(conn, touched)
     crossed = [
         block
@@ -348,18 +416,32 @@ def cluster_change(
         blocks_of.setdefault(row["event_id"], set()).add(row["block"])
 
     stale = stale_events | recomputed.keys()
-    old_pairs = _fetch(conn, "pairs_touching", event_ids=sorted(stale))
-    seeds = set(old_pairs.column("first_event_id").to_pylist())
-    seeds.update(old_pairs.column("second_event_id").to_pylist())
+    old_pairs = _pair_dict(_fetch(conn, "pairs_touching", event_ids=sorted(stale)))
     pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
-    seeds.update(e for pair in pairs for e in pair)
-    seeds.update(recomputed)
+    # Only the pairs that changed are replaced: a repaired event's pairs outside its crossed
+    # block come out the same, and every pair deleted costs DuckDB memory (replace_event_state).
+    gone = sorted(pair for pair, probability in old_pairs.items() if pairs.get(pair) != probability)
+    added = {pair: p for pair, p in pairs.items() if old_pairs.get(pair) != p}
     change.stale_docs, change.profiles, change.terms, change.blocks = [], [], [], []
-    _replace_state(conn, change, stage, pairs=_pair_table(pairs), stale_events=sorted(stale))
+    _replace_state(conn, change, stage, pairs=_pair_table(added), stale_pairs=gone)
+    # Membership can change only in the components (over pairs clusters can form along) of the
+    # recomputed events and of the ends of the strong pairs that went: a weaker pair that
+    # changed inside a component has a recomputed end in it; one between two components only
+    # moves its ends' best pair (a singleton's confidence, refreshed below).
+    seeds = set(recomputed)
+    seeds.update(e for pair, p in old_pairs.items() if p >= model.threshold for e in pair)
     alive = {event.event_id for event in _events(conn, event_ids=seeds)}
-    affected = _component(conn, alive, model)
-    cluster_map, clusters = _clusters_of(conn, affected, model)
+    components = _components(conn, alive, model)
+    affected = {event_id for component in components for event_id in component}
+    cluster_map, clusters = _clusters_of(conn, components, model)
     _apply_clusters(conn, stage, sorted(affected), cluster_map, clusters)
+    neighbours = {e for pair in (*gone, *added) for e in pair} - affected
+    _refresh_singletons(conn, stage, sorted(neighbours))
+
+
+def _pair_dict(table: pa.Table) -> dict[Pair, float]:
+    columns = (table.column(i).to_pylist() for i in range(3))
+    return {(first, second): p for first, second, p in zip(*columns, strict=True)}
 
 
 def state_complete(conn: Connection) -> bool:
@@ -379,7 +461,7 @@ def full_clustering(
     change = ClusterChange()
     change.profiles, change.terms = _profile_rows(new_profiles(conn, missing))
     change.stale_docs = missing  # their word counts, stored to profile them, get their weights
-    _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    _replace_state(conn, change, stage, pairs=[])
     change.stale_docs = []
     all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
     events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
@@ -391,7 +473,7 @@ def full_clustering(
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
     pair_table = _index_pair_table(events, pairs, probabilities)
-    _replace_state(conn, change, stage, pairs=pair_table, stale_events=[])
+    _replace_state(conn, change, stage, pairs=pair_table)
     del change, pair_table
     found = clusters_by_component(events, pairs, probabilities, model)
     cluster_map, clusters = _cluster_tables(events, found, profiles)
@@ -414,7 +496,11 @@ def _index_pair_table(
 
 
 def _replace_state(
-    conn, change: ClusterChange, stage, pairs: list[dict] | pa.Table, stale_events
+    conn,
+    change: ClusterChange,
+    stage,
+    pairs: list[dict] | pa.Table,
+    stale_pairs: Sequence[Pair] = (),
 ) -> None:
     run_script(
         conn,
@@ -423,9 +509,7 @@ def _replace_state(
             "stale_docs": stage(
                 "stale_documents", [{"doc_id": d} for d in change.stale_docs], _DOC_IDS
             ),
-            "stale_events": stage(
-                "stale_events", [{"event_id": e} for e in stale_events], _EVENT_IDS
-            ),
+            "stale_pairs": stage("stale_pairs", _pair_ids(stale_pairs), _PAIR_IDS),
             "pairs": stage("event_pairs", pairs, schema.EVENT_PAIRS),
             "blocks": stage("event_blocks", change.blocks, schema.EVENT_BLOCKS),
             "profiles": stage("document_profiles", change.profiles, schema.DOCUMENT_PROFILES),
@@ -448,5 +532,12 @@ def _apply_clusters(conn, stage, clustered: list[str], cluster_map, clusters) ->
     )
 
 
+def _pair_ids(pairs: Sequence[Pair]) -> pa.Table:
+    first, second = ([pair[k] for pair in pairs] for k in range(2))
+    return pa.table([first, second], schema=_PAIR_IDS)
+
+
 _DOC_IDS = pa.schema([("doc_id", pa.string())])
+_PAIR_IDS = pa.schema([("first_event_id", pa.string()), ("second_event_id", pa.string())])
+_CONFIDENCES = pa.schema([("cluster_id", pa.string()), ("confidence", pa.float64())])
 _EVENT_IDS = pa.schema([("event_id", pa.string())])
