@@ -138,17 +138,21 @@ def _pairs_of(
 ) -> tuple[dict[Pair, float], dict[str, Event]]:
     """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``),
     scored; and the events met."""
+    # The blocks' members and dates first, and the events and profiles of only the candidates
+    # they give: in a block too large to compare fully, most members lie outside the window.
     members: dict[str, set[str]] = defaultdict(set)
+    dates = {event_id: event.event_date for event_id, event in recomputed.items()}
     wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
-    for row in _fetch(conn, "block_members", blocks=wanted).to_pylist():
-        members[row["block"]].add(row["event_id"])
-    events = dict(recomputed)
-    missing = {e for block in members.values() for e in block} - events.keys()
-    events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
-    profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
+    listed = _fetch(conn, "block_members", blocks=wanted)
+    for block, event_id, event_date in zip(
+        *(listed.column(i).to_pylist() for i in range(3)), strict=True
+    ):
+        members[block].add(event_id)
+        dates.setdefault(event_id, event_date)
+    del listed
     window = timedelta(days=widest_gap(model))  # the window candidate_pairs compares in
     dated = {  # a large block compares only dated events close together: sorted for bisection
-        block: sorted((events[e].event_date, e) for e in ids if events[e].event_date is not None)
+        block: sorted((dates[e], e) for e in ids if dates[e] is not None)
         for block, ids in members.items()
         if not _is_small(len(ids))
     }
@@ -170,7 +174,12 @@ def _pairs_of(
                 for other_id in others
                 if other_id != event_id
             )
+    del members, dated, dates
     ordered = sorted(candidates)
+    events = dict(recomputed)
+    missing = {e for pair in ordered for e in pair} - events.keys()
+    events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
+    profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
     met = list(events.values())
     position = {event.event_id: k for k, event in enumerate(met)}
     probabilities = pair_probabilities(
