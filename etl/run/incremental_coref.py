@@ -56,6 +56,7 @@ from etl.stages.resolve.clusters import (
     default_model,
     document_profiles,
     events_from_table,
+    pair_floor,
     pair_probabilities,
     widest_gap,
 )
@@ -254,7 +255,7 @@ def _clusters_of(
             )
         )
         del among
-        best = _fetch(conn, "best_links", event_ids=sorted(position))
+        best = _fetch(conn, "best_links", event_ids=sorted(position), floor=pair_floor(model))
         best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
         profiles = stored_profiles(conn, {event.doc_id for event in ordered})
         found = average_link(ordered, scores, model)
@@ -280,13 +281,14 @@ def _batches(components: list[list[str]], max_events: int) -> Iterable[list[str]
         yield batch
 
 
-def _refresh_singletons(conn: Connection, stage, event_ids: list[str]) -> None:
+def _refresh_singletons(conn: Connection, stage, event_ids: list[str], model: CorefModel) -> None:
     """Give the singleton clusters among ``event_ids`` (events outside the re-clustered
     components whose pairs changed) the confidence their best pair now gives them."""
     singletons = _fetch(conn, "singleton_clusters_of", event_ids=event_ids)
     if not singletons.num_rows:
         return
-    best = _fetch(conn, "best_links", event_ids=singletons.column("event_id").to_pylist())
+    event_ids = singletons.column("event_id").to_pylist()
+    best = _fetch(conn, "best_links", event_ids=event_ids, floor=pair_floor(model))
     best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
     rows = [
         # As cluster_row rounds it (a singleton's confidence is 1 - its best pair).
@@ -427,6 +429,8 @@ def cluster_change(
     stale = stale_events | recomputed.keys()
     old_pairs = _pair_dict(_fetch(conn, "pairs_touching", event_ids=sorted(stale)))
     pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
+    floor = pair_floor(model)  # weaker pairs count as never compared: not kept
+    pairs = {pair: p for pair, p in pairs.items() if p >= floor}
     # Only the pairs that changed are replaced: a repaired event's pairs outside its crossed
     # block come out the same, and every pair deleted costs DuckDB memory (replace_event_state).
     gone = sorted(pair for pair, probability in old_pairs.items() if pairs.get(pair) != probability)
@@ -445,7 +449,7 @@ def cluster_change(
     cluster_map, clusters = _clusters_of(conn, components, model)
     _apply_clusters(conn, stage, sorted(affected), cluster_map, clusters)
     neighbours = {e for pair in (*gone, *added) for e in pair} - affected
-    _refresh_singletons(conn, stage, sorted(neighbours))
+    _refresh_singletons(conn, stage, sorted(neighbours), model)
 
 
 def _pair_dict(table: pa.Table) -> dict[Pair, float]:
@@ -481,7 +485,7 @@ def full_clustering(
     probabilities = pair_probabilities(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
-    pair_table = _index_pair_table(events, pairs, probabilities)
+    pair_table = _index_pair_table(events, pairs, probabilities, pair_floor(model))
     _replace_state(conn, change, stage, pairs=pair_table)
     del change, pair_table
     found = clusters_by_component(events, pairs, probabilities, model)
@@ -490,16 +494,22 @@ def full_clustering(
 
 
 def _index_pair_table(
-    events: Sequence[Event], pairs: Sequence[tuple[int, int]], probabilities: Sequence[float]
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    floor: float = 0.0,
 ) -> pa.Table:
-    """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order)."""
+    """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order) at
+    least as probable as ``floor``."""
     ids = pa.array([event.event_id for event in events], pa.string())
     first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
     second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
+    probability = np.frombuffer(probabilities, np.float64)
+    kept = probability >= floor
     columns = {
-        "first_event_id": ids.take(first),
-        "second_event_id": ids.take(second),
-        "probability": pa.array(np.frombuffer(probabilities, np.float64)),
+        "first_event_id": ids.take(first[kept]),
+        "second_event_id": ids.take(second[kept]),
+        "probability": pa.array(probability[kept]),
     }
     return pa.table(columns, schema=schema.EVENT_PAIRS.remove_metadata())
 
