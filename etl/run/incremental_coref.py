@@ -68,6 +68,8 @@ ID_LISTS = {"doc_ids": [], "event_ids": []}
 PROFILE_CHUNK_DOCUMENTS = 250
 # Events re-clustered at once (whole components): bounds the pairs, events and profiles held.
 COMPONENT_BATCH_EVENTS = 5_000
+# Recomputed events whose candidate pairs are scored at once (bounds the events and profiles met).
+PAIR_CHUNK_EVENTS = 500
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -136,20 +138,19 @@ def _pairs_of(
     recomputed: dict[str, Event],
     blocks_of: dict[str, set[str]],
     model: CorefModel,
-) -> tuple[dict[Pair, float], dict[str, Event]]:
-    """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``),
-    scored; and the events met."""
+) -> dict[Pair, float]:
+    """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``)
+    at least as probable as the floor (``pair_floor``), scored."""
     # The blocks' members and dates first, and the events and profiles of only the candidates
     # they give: in a block too large to compare fully, most members lie outside the window.
     members: dict[str, set[str]] = defaultdict(set)
     dates = {event_id: event.event_date for event_id, event in recomputed.items()}
     wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
-    listed = _fetch(conn, "block_members", blocks=wanted)
-    for block, event_id, event_date in zip(
-        *(listed.column(i).to_pylist() for i in range(3)), strict=True
-    ):
-        members[block].add(event_id)
-        dates.setdefault(event_id, event_date)
+    for row in _fetch(conn, "block_members", blocks=wanted).to_pylist():
+        members[row["block"]].add(row["event_id"])
+    unknown = sorted({e for block in members.values() for e in block} - dates.keys())
+    listed = _fetch(conn, "event_dates", event_ids=unknown)
+    dates.update(zip(*(listed.column(i).to_pylist() for i in range(2)), strict=True))
     del listed
     window = timedelta(days=widest_gap(model))  # the window candidate_pairs compares in
     dated = {  # a large block compares only dated events close together: sorted for bisection
@@ -157,36 +158,60 @@ def _pairs_of(
         for block, ids in members.items()
         if not _is_small(len(ids))
     }
-    candidates: set[Pair] = set()
-    for event_id in sorted(recomputed):
-        first = recomputed[event_id]
-        for block in sorted(blocks_of[event_id]):
-            if block not in dated:
-                others: Iterable[str] = members[block]
-            elif first.event_date is None:
-                continue
-            else:
-                near = dated[block]
-                low = bisect_left(near, (first.event_date - window,))
-                high = bisect_right(near, (first.event_date + window, _LAST))
-                others = (other for _, other in near[low:high])
+    # A chunk of the recomputed events at a time: only one chunk's candidate events and
+    # profiles are held, and only its pairs reaching the floor are kept.
+    floor = pair_floor(model)
+    scored: dict[Pair, float] = {}
+    ordered_ids = sorted(recomputed)
+    for start in range(0, len(ordered_ids), PAIR_CHUNK_EVENTS):
+        candidates: set[Pair] = set()
+        for event_id in ordered_ids[start : start + PAIR_CHUNK_EVENTS]:
             candidates.update(
-                (min(event_id, other_id), max(event_id, other_id))
-                for other_id in others
-                if other_id != event_id
+                _candidates_of(recomputed[event_id], blocks_of[event_id], members, dated, window)
             )
-    del members, dated, dates
-    ordered = sorted(candidates)
-    events = dict(recomputed)
-    missing = {e for pair in ordered for e in pair} - events.keys()
-    events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
-    profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
-    met = list(events.values())
-    position = {event.event_id: k for k, event in enumerate(met)}
-    probabilities = pair_probabilities(
-        met, [(position[first], position[second]) for first, second in ordered], profiles, model
-    )
-    return dict(zip(ordered, probabilities, strict=True)), events
+        ordered = sorted(candidates)
+        del candidates
+        events = {e: recomputed[e] for pair in ordered for e in pair if e in recomputed}
+        missing = {e for pair in ordered for e in pair} - events.keys()
+        events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
+        profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
+        met = list(events.values())
+        position = {event.event_id: k for k, event in enumerate(met)}
+        probabilities = pair_probabilities(
+            met, [(position[first], position[second]) for first, second in ordered], profiles, model
+        )
+        scored.update(
+            (pair, p) for pair, p in zip(ordered, probabilities, strict=True) if p >= floor
+        )
+        del ordered, events, profiles, met, position, probabilities
+    return scored
+
+
+def _candidates_of(
+    first: Event,
+    blocks: Iterable[str],
+    members: dict[str, set[str]],
+    dated: dict[str, list[tuple]],
+    window: timedelta,
+) -> Iterable[Pair]:
+    """The candidate pairs of one event (its ``blocks``; ``dated``: the members, by date, of
+    the blocks too large to compare fully), as ``candidate_pairs`` gives them."""
+    event_id = first.event_id
+    for block in sorted(blocks):
+        if block not in dated:
+            others: Iterable[str] = members[block]
+        elif first.event_date is None:
+            continue
+        else:
+            near = dated[block]
+            low = bisect_left(near, (first.event_date - window,))
+            high = bisect_right(near, (first.event_date + window, _LAST))
+            others = (other for _, other in near[low:high])
+        yield from (
+            (min(event_id, other_id), max(event_id, other_id))
+            for other_id in others
+            if other_id != event_id
+        )
 
 
 def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
@@ -428,9 +453,7 @@ def cluster_change(
 
     stale = stale_events | recomputed.keys()
     old_pairs = _pair_dict(_fetch(conn, "pairs_touching", event_ids=sorted(stale)))
-    pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
-    floor = pair_floor(model)  # weaker pairs count as never compared: not kept
-    pairs = {pair: p for pair, p in pairs.items() if p >= floor}
+    pairs = _pairs_of(conn, recomputed, blocks_of, model)  # weaker pairs are not kept
     # Only the pairs that changed are replaced: a repaired event's pairs outside its crossed
     # block come out the same, and every pair deleted costs DuckDB memory (replace_event_state).
     gone = sorted(pair for pair, probability in old_pairs.items() if pairs.get(pair) != probability)
