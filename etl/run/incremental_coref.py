@@ -41,6 +41,7 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.ids import stable_id
+from etl.run.plan import memory_bytes
 from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
     _EMPTY_PROFILE,
@@ -66,10 +67,15 @@ Pair = tuple[str, str]
 _LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
 PROFILE_CHUNK_DOCUMENTS = 250
+# Stored profiles read at once: each read scans document_terms, so not too few.
+STORED_PROFILE_CHUNK_DOCUMENTS = 1_000
 # Events re-clustered at once (whole components): bounds the pairs, events and profiles held.
 COMPONENT_BATCH_EVENTS = 5_000
+# DuckDB's rows per vector, and the version data a delete pins for each vector it touches.
+DUCKDB_VECTOR_ROWS = 2_048
+DELETE_VERSION_BYTES_PER_VECTOR = 2_048 * 16
 # Recomputed events whose candidate pairs are scored at once (bounds the events and profiles met).
-PAIR_CHUNK_EVENTS = 500
+PAIR_CHUNK_EVENTS = 2_000
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -113,7 +119,18 @@ def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
 
 def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
     profiles = {}
-    for row in _fetch(conn, "stored_profiles", doc_ids=sorted(set(doc_ids))).to_pylist():
+    ordered = sorted(set(doc_ids))
+    # A chunk at a time: DuckDB's lists of thousands of documents' words overran its memory cap.
+    rows = (
+        row
+        for start in range(0, len(ordered), STORED_PROFILE_CHUNK_DOCUMENTS)
+        for row in _fetch(
+            conn,
+            "stored_profiles",
+            doc_ids=ordered[start : start + STORED_PROFILE_CHUNK_DOCUMENTS],
+        ).to_pylist()
+    )
+    for row in rows:
         salient = {item["key"]: item["weight"] for item in row["salient"] or []}
         terms = {item["key"]: item["weight"] for item in row["terms"] or []}
         profiles[row["doc_id"]] = DocumentProfile(
@@ -459,6 +476,7 @@ def cluster_change(
     gone = sorted(pair for pair, probability in old_pairs.items() if pairs.get(pair) != probability)
     added = {pair: p for pair, p in pairs.items() if old_pairs.get(pair) != p}
     change.stale_docs, change.profiles, change.terms, change.blocks = [], [], [], []
+    _make_room_for_delete(conn, len(gone))
     _replace_state(conn, change, stage, pairs=_pair_table(added), stale_pairs=gone)
     # Membership can change only in the components (over pairs clusters can form along) of the
     # recomputed events and of the ends of the strong pairs that went: a weaker pair that
@@ -473,6 +491,20 @@ def cluster_change(
     _apply_clusters(conn, stage, sorted(affected), cluster_map, clusters)
     neighbours = {e for pair in (*gone, *added) for e in pair} - affected
     _refresh_singletons(conn, stage, sorted(neighbours), model)
+
+
+def _make_room_for_delete(conn: Connection, n_stale_pairs: int) -> None:
+    """Raise DuckDB's memory cap by what deleting ``n_stale_pairs`` pairs pins: DuckDB keeps
+    version data for every vector (2,048 rows) a delete touches until the transaction commits,
+    about 16 bytes a row (measured: 206 MiB to delete 90,000 pairs scattered over 11.3 million),
+    and a re-resolved document's pairs lie scattered over the whole table. At most the table's
+    every vector: bounded by the pairs kept (above the floor), not by the night."""
+    if not n_stale_pairs:
+        return
+    state = _fetch(conn, "pair_delete_room").to_pylist()[0]
+    vectors = min(n_stale_pairs, -(-state["n_pairs"] // DUCKDB_VECTOR_ROWS))
+    limit = memory_bytes(state["memory_limit"]) + vectors * DELETE_VERSION_BYTES_PER_VECTOR
+    run_script(conn, "load/set_memory_limit.sql", {"memory_limit": f"{limit // 2**20}MiB"})
 
 
 def _pair_dict(table: pa.Table) -> dict[Pair, float]:
