@@ -22,9 +22,20 @@ archive without reading its texts); the full clustering reads them too, so both 
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
 documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
-whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size); and re-clusters the
-components (over pairs at least as probable as the threshold) of every event whose pairs changed,
-with those components' pairs and the pairs around them. Every other cluster stays as it is.
+whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size), a chunk of events at a
+time, and replaces only the pairs that changed; and re-clusters the components (over pairs at
+least as probable as the threshold) of the recomputed events and of the ends of the strong pairs
+that went, a batch of whole components at a time, with those components' pairs and each event's
+best pair (aggregated in SQL). A changed pair between two untouched components only moves its
+ends' best pair: their singleton clusters get the confidence it gives. Every other cluster stays
+as it is.
+
+The state stays small and its change cheap in memory: pairs below ``clusters.pair_floor`` count as
+never compared, in full clustering too, and are not stored (about half the pairs of a large
+archive); and since DuckDB pins version data for every vector of rows a delete touches until the
+transaction commits, the delete of a night's changed pairs (a re-resolved document's lie
+scattered over the whole table) raises DuckDB's cap by what it pins, at most 16 bytes a stored
+pair.
 """
 
 from __future__ import annotations

@@ -465,9 +465,10 @@ def _spread_ok(first: _Cluster, second: _Cluster, max_spread_days: int) -> bool:
 
 def pair_floor(model: CorefModel) -> float:
     """The probability below which a pair counts as never compared (0): that of a pair none of
-    whose features speaks for it (the model's intercept alone). Such pairs, most of a large
+    whose features speaks for it (the model's intercept alone), and never above the merge
+    threshold (a pair that can join two clusters always counts). Such pairs, most of a large
     warehouse's, are not kept (``event_pairs``), so clustering must ignore them everywhere."""
-    return 1.0 / (1.0 + math.exp(-model.weights[0]))
+    return min(1.0 / (1.0 + math.exp(-model.weights[0])), model.threshold)
 
 
 def average_link(
