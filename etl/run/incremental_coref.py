@@ -22,9 +22,20 @@ archive without reading its texts); the full clustering reads them too, so both 
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
 documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
-whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size); and re-clusters the
-components (over pairs at least as probable as the threshold) of every event whose pairs changed,
-with those components' pairs and the pairs around them. Every other cluster stays as it is.
+whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size), a chunk of events at a
+time, and replaces only the pairs that changed; and re-clusters the components (over pairs at
+least as probable as the threshold) of the recomputed events and of the ends of the strong pairs
+that went, a batch of whole components at a time, with those components' pairs and each event's
+best pair (aggregated in SQL). A changed pair between two untouched components only moves its
+ends' best pair: their singleton clusters get the confidence it gives. Every other cluster stays
+as it is.
+
+The state stays small and its change cheap in memory: pairs below ``clusters.pair_floor`` count as
+never compared, in full clustering too, and are not stored (about half the pairs of a large
+archive); and since DuckDB pins version data for every vector of rows a delete touches until the
+transaction commits, the delete of a night's changed pairs (a re-resolved document's lie
+scattered over the whole table) raises DuckDB's cap by what it pins, at most 16 bytes a stored
+pair.
 """
 
 from __future__ import annotations
@@ -43,6 +54,7 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.ids import stable_id
+from etl.run.plan import memory_bytes
 from etl.runtime.forked import map_forked
 from etl.settings import available_cores
 from etl.stages.resolve import clusters as clustering
@@ -60,6 +72,7 @@ from etl.stages.resolve.clusters import (
     default_model,
     document_profiles,
     events_from_table,
+    pair_floor,
     pair_probabilities,
     widest_gap,
 )
@@ -76,6 +89,15 @@ MIN_PAIRS_PER_PROCESS = 50_000
 # pages of the pair tuples and events it reads (a 2,000-document first run has 1.9 million
 # pairs; a 50 MB document has many millions, and its memory is bounded as it was).
 MAX_FORKED_PAIRS = 4_000_000
+# Stored profiles read at once: each read scans document_terms, so not too few.
+STORED_PROFILE_CHUNK_DOCUMENTS = 1_000
+# Events re-clustered at once (whole components): bounds the pairs, events and profiles held.
+COMPONENT_BATCH_EVENTS = 5_000
+# DuckDB's rows per vector, and the version data a delete pins for each vector it touches.
+DUCKDB_VECTOR_ROWS = 2_048
+DELETE_VERSION_BYTES_PER_VECTOR = 2_048 * 16
+# Recomputed events whose candidate pairs are scored at once (bounds the events and profiles met).
+PAIR_CHUNK_EVENTS = 2_000
 
 
 def _fetch(conn: Connection, name: str, **params) -> pa.Table:
@@ -119,7 +141,18 @@ def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
 
 def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
     profiles = {}
-    for row in _fetch(conn, "stored_profiles", doc_ids=sorted(set(doc_ids))).to_pylist():
+    ordered = sorted(set(doc_ids))
+    # A chunk at a time: DuckDB's lists of thousands of documents' words overran its memory cap.
+    rows = (
+        row
+        for start in range(0, len(ordered), STORED_PROFILE_CHUNK_DOCUMENTS)
+        for row in _fetch(
+            conn,
+            "stored_profiles",
+            doc_ids=ordered[start : start + STORED_PROFILE_CHUNK_DOCUMENTS],
+        ).to_pylist()
+    )
+    for row in rows:
         salient = {item["key"]: item["weight"] for item in row["salient"] or []}
         terms = {item["key"]: item["weight"] for item in row["terms"] or []}
         profiles[row["doc_id"]] = DocumentProfile(
@@ -144,48 +177,80 @@ def _pairs_of(
     recomputed: dict[str, Event],
     blocks_of: dict[str, set[str]],
     model: CorefModel,
-) -> tuple[dict[Pair, float], dict[str, Event]]:
-    """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``),
-    scored; and the events met."""
+) -> dict[Pair, float]:
+    """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``)
+    at least as probable as the floor (``pair_floor``), scored."""
+    # The blocks' members and dates first, and the events and profiles of only the candidates
+    # they give: in a block too large to compare fully, most members lie outside the window.
     members: dict[str, set[str]] = defaultdict(set)
+    dates = {event_id: event.event_date for event_id, event in recomputed.items()}
     wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
     for row in _fetch(conn, "block_members", blocks=wanted).to_pylist():
         members[row["block"]].add(row["event_id"])
-    events = dict(recomputed)
-    missing = {e for block in members.values() for e in block} - events.keys()
-    events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
-    profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
+    unknown = sorted({e for block in members.values() for e in block} - dates.keys())
+    listed = _fetch(conn, "event_dates", event_ids=unknown)
+    dates.update(zip(*(listed.column(i).to_pylist() for i in range(2)), strict=True))
+    del listed
     window = timedelta(days=widest_gap(model))  # the window candidate_pairs compares in
     dated = {  # a large block compares only dated events close together: sorted for bisection
-        block: sorted((events[e].event_date, e) for e in ids if events[e].event_date is not None)
+        block: sorted((dates[e], e) for e in ids if dates[e] is not None)
         for block, ids in members.items()
         if not _is_small(len(ids))
     }
-    candidates: set[Pair] = set()
-    for event_id in sorted(recomputed):
-        first = recomputed[event_id]
-        for block in sorted(blocks_of[event_id]):
-            if block not in dated:
-                others: Iterable[str] = members[block]
-            elif first.event_date is None:
-                continue
-            else:
-                near = dated[block]
-                low = bisect_left(near, (first.event_date - window,))
-                high = bisect_right(near, (first.event_date + window, _LAST))
-                others = (other for _, other in near[low:high])
+    # A chunk of the recomputed events at a time: only one chunk's candidate events and
+    # profiles are held, and only its pairs reaching the floor are kept.
+    floor = pair_floor(model)
+    scored: dict[Pair, float] = {}
+    ordered_ids = sorted(recomputed)
+    for start in range(0, len(ordered_ids), PAIR_CHUNK_EVENTS):
+        candidates: set[Pair] = set()
+        for event_id in ordered_ids[start : start + PAIR_CHUNK_EVENTS]:
             candidates.update(
-                (min(event_id, other_id), max(event_id, other_id))
-                for other_id in others
-                if other_id != event_id
+                _candidates_of(recomputed[event_id], blocks_of[event_id], members, dated, window)
             )
-    ordered = sorted(candidates)
-    met = list(events.values())
-    position = {event.event_id: k for k, event in enumerate(met)}
-    probabilities = score_pairs(
-        met, [(position[first], position[second]) for first, second in ordered], profiles, model
-    )
-    return dict(zip(ordered, probabilities, strict=True)), events
+        ordered = sorted(candidates)
+        del candidates
+        events = {e: recomputed[e] for pair in ordered for e in pair if e in recomputed}
+        missing = {e for pair in ordered for e in pair} - events.keys()
+        events.update((event.event_id, event) for event in _events(conn, event_ids=missing))
+        profiles = stored_profiles(conn, {event.doc_id for event in events.values()})
+        met = list(events.values())
+        position = {event.event_id: k for k, event in enumerate(met)}
+        probabilities = score_pairs(
+            met, [(position[first], position[second]) for first, second in ordered], profiles, model
+        )
+        scored.update(
+            (pair, p) for pair, p in zip(ordered, probabilities, strict=True) if p >= floor
+        )
+        del ordered, events, profiles, met, position, probabilities
+    return scored
+
+
+def _candidates_of(
+    first: Event,
+    blocks: Iterable[str],
+    members: dict[str, set[str]],
+    dated: dict[str, list[tuple]],
+    window: timedelta,
+) -> Iterable[Pair]:
+    """The candidate pairs of one event (its ``blocks``; ``dated``: the members, by date, of
+    the blocks too large to compare fully), as ``candidate_pairs`` gives them."""
+    event_id = first.event_id
+    for block in sorted(blocks):
+        if block not in dated:
+            others: Iterable[str] = members[block]
+        elif first.event_date is None:
+            continue
+        else:
+            near = dated[block]
+            low = bisect_left(near, (first.event_date - window,))
+            high = bisect_right(near, (first.event_date + window, _LAST))
+            others = (other for _, other in near[low:high])
+        yield from (
+            (min(event_id, other_id), max(event_id, other_id))
+            for other_id in others
+            if other_id != event_id
+        )
 
 
 def _processes_for(n_pairs: int, processes: int | None) -> int:
@@ -233,10 +298,19 @@ def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
     return dict(zip(*(table.column(i).to_pylist() for i in range(2)), strict=True))
 
 
-def _component(conn: Connection, seeds: set[str], model: CorefModel) -> set[str]:
-    """Every event linked to a seed by a chain of pairs clusters can form along (at least as
-    probable as the threshold, dates within the spread): no cluster leaves such a component."""
-    found, frontier = set(seeds), set(seeds)
+def _components(conn: Connection, seeds: set[str], model: CorefModel) -> list[list[str]]:
+    """The components of the seeds (sorted event ids) in the graph of pairs clusters can form
+    along (at least as probable as the threshold, dates within the spread): no cluster leaves
+    one."""
+    parent = {seed: seed for seed in seeds}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    frontier = set(seeds)
     while frontier:
         table = _fetch(
             conn,
@@ -245,35 +319,93 @@ def _component(conn: Connection, seeds: set[str], model: CorefModel) -> set[str]
             threshold=model.threshold,
             max_spread_days=model.max_date_spread_days,
         )
-        linked = set(table.column("first_event_id").to_pylist())
-        linked.update(table.column("second_event_id").to_pylist())
-        frontier = linked - found
-        found |= frontier
-    return found
+        frontier = set()
+        for first, second in zip(
+            table.column("first_event_id").to_pylist(),
+            table.column("second_event_id").to_pylist(),
+            strict=True,
+        ):
+            for event_id in (first, second):
+                if event_id not in parent:
+                    parent[event_id] = event_id
+                    frontier.add(event_id)
+            a, b = root(first), root(second)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for event_id in sorted(parent):
+        members[root(event_id)].append(event_id)
+    return list(members.values())
 
 
 def _clusters_of(
-    conn: Connection, affected: set[str], model: CorefModel
+    conn: Connection, components: list[list[str]], model: CorefModel
 ) -> tuple[pa.Table, pa.Table]:
-    """(event_cluster_map, event_clusters) of the clusters of ``affected`` (whole components):
-    average link over the pairs among them; a singleton's confidence reads its best pair, which
-    may lead out of its component."""
-    around = _fetch(conn, "pairs_touching", event_ids=sorted(affected))
-    best_links: dict[str, float] = defaultdict(float)
-    scores_by_id = {}
-    for first, second, probability in zip(
-        *(around.column(i).to_pylist() for i in range(3)), strict=True
-    ):
-        best_links[first] = max(best_links[first], probability)
-        best_links[second] = max(best_links[second], probability)
-        if first in affected and second in affected:
-            scores_by_id[(first, second)] = probability
-    ordered = _events(conn, event_ids=affected)
-    position = {event.event_id: index for index, event in enumerate(ordered)}
-    # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
-    scores = dict(sorted(((position[a], position[b]), p) for (a, b), p in scores_by_id.items()))
-    profiles = stored_profiles(conn, {event.doc_id for event in ordered})
-    return _cluster_tables(ordered, average_link(ordered, scores, model), profiles, best_links)
+    """(event_cluster_map, event_clusters) of the clusters of whole ``components``, clustered
+    a batch of components at a time (at most about ``COMPONENT_BATCH_EVENTS`` events, or one
+    larger component), so that only one batch's pairs, events and profiles are held: average
+    link over the pairs among them; a singleton's confidence reads its best pair, which may
+    lead out of its component (an aggregate, not the pairs)."""
+    maps, tables = [], []
+    for batch in _batches(components, COMPONENT_BATCH_EVENTS):
+        ordered = _events(conn, event_ids=batch)
+        position = {event.event_id: index for index, event in enumerate(ordered)}
+        among = _fetch(conn, "pairs_among", event_ids=sorted(position))
+        # In (i, j) order, as scored_pairs gives them: average link sums links in this order.
+        scores = dict(
+            sorted(
+                ((position[a], position[b]), p)
+                for a, b, p in zip(*(among.column(i).to_pylist() for i in range(3)), strict=True)
+            )
+        )
+        del among
+        best = _fetch(conn, "best_links", event_ids=sorted(position), floor=pair_floor(model))
+        best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
+        profiles = stored_profiles(conn, {event.doc_id for event in ordered})
+        found = average_link(ordered, scores, model)
+        cluster_map, clusters = _cluster_tables(ordered, found, profiles, best_links)
+        maps.append(cluster_map)
+        tables.append(clusters)
+    if not maps:
+        return _cluster_tables([], [], {}, {})
+    cluster_map = pa.concat_tables(maps).sort_by("event_id")
+    return cluster_map, pa.concat_tables(tables).sort_by("cluster_id")
+
+
+def _batches(components: list[list[str]], max_events: int) -> Iterable[list[str]]:
+    """Components grouped into batches of at most ``max_events`` events (a larger component
+    alone)."""
+    batch: list[str] = []
+    for component in components:
+        if batch and len(batch) + len(component) > max_events:
+            yield batch
+            batch = []
+        batch.extend(component)
+    if batch:
+        yield batch
+
+
+def _refresh_singletons(conn: Connection, stage, event_ids: list[str], model: CorefModel) -> None:
+    """Give the singleton clusters among ``event_ids`` (events outside the re-clustered
+    components whose pairs changed) the confidence their best pair now gives them."""
+    singletons = _fetch(conn, "singleton_clusters_of", event_ids=event_ids)
+    if not singletons.num_rows:
+        return
+    event_ids = singletons.column("event_id").to_pylist()
+    best = _fetch(conn, "best_links", event_ids=event_ids, floor=pair_floor(model))
+    best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
+    rows = [
+        # As cluster_row rounds it (a singleton's confidence is 1 - its best pair).
+        {"cluster_id": cluster_id, "confidence": round(1.0 - best_links.get(event_id, 0.0), 6)}
+        for event_id, cluster_id in zip(
+            *(singletons.column(i).to_pylist() for i in range(2)), strict=True
+        )
+    ]
+    run_script(
+        conn,
+        "load/update_cluster_confidence.sql",
+        {"confidences": stage("cluster_confidences", rows, _CONFIDENCES)},
+    )
 
 
 def _cluster_tables(
@@ -383,7 +515,7 @@ def cluster_change(
     touched = sorted({row["block"] for row in old_blocks}.union(*new_blocks.values()))
     old_sizes = _sizes(conn, touched)
     # Apply the new blocks and profiles first: pairs are recomputed against the new state.
-    _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    _replace_state(conn, change, stage, pairs=[])
     new_sizes = _sizes(conn, touched)
     crossed = [
         block
@@ -399,18 +531,47 @@ def cluster_change(
         blocks_of.setdefault(row["event_id"], set()).add(row["block"])
 
     stale = stale_events | recomputed.keys()
-    old_pairs = _fetch(conn, "pairs_touching", event_ids=sorted(stale))
-    seeds = set(old_pairs.column("first_event_id").to_pylist())
-    seeds.update(old_pairs.column("second_event_id").to_pylist())
-    pairs, _ = _pairs_of(conn, recomputed, blocks_of, model)
-    seeds.update(e for pair in pairs for e in pair)
-    seeds.update(recomputed)
+    old_pairs = _pair_dict(_fetch(conn, "pairs_touching", event_ids=sorted(stale)))
+    pairs = _pairs_of(conn, recomputed, blocks_of, model)  # weaker pairs are not kept
+    # Only the pairs that changed are replaced: a repaired event's pairs outside its crossed
+    # block come out the same, and every pair deleted costs DuckDB memory (replace_event_state).
+    gone = sorted(pair for pair, probability in old_pairs.items() if pairs.get(pair) != probability)
+    added = {pair: p for pair, p in pairs.items() if old_pairs.get(pair) != p}
     change.stale_docs, change.profiles, change.terms, change.blocks = [], [], [], []
-    _replace_state(conn, change, stage, pairs=_pair_table(pairs), stale_events=sorted(stale))
+    _make_room_for_delete(conn, len(gone))
+    _replace_state(conn, change, stage, pairs=_pair_table(added), stale_pairs=gone)
+    # Membership can change only in the components (over pairs clusters can form along) of the
+    # recomputed events and of the ends of the strong pairs that went: a weaker pair that
+    # changed inside a component has a recomputed end in it; one between two components only
+    # moves its ends' best pair (a singleton's confidence, refreshed below).
+    seeds = set(recomputed)
+    seeds.update(e for pair, p in old_pairs.items() if p >= model.threshold for e in pair)
     alive = {event.event_id for event in _events(conn, event_ids=seeds)}
-    affected = _component(conn, alive, model)
-    cluster_map, clusters = _clusters_of(conn, affected, model)
+    components = _components(conn, alive, model)
+    affected = {event_id for component in components for event_id in component}
+    cluster_map, clusters = _clusters_of(conn, components, model)
     _apply_clusters(conn, stage, sorted(affected), cluster_map, clusters)
+    neighbours = {e for pair in (*gone, *added) for e in pair} - affected
+    _refresh_singletons(conn, stage, sorted(neighbours), model)
+
+
+def _make_room_for_delete(conn: Connection, n_stale_pairs: int) -> None:
+    """Raise DuckDB's memory cap by what deleting ``n_stale_pairs`` pairs pins: DuckDB keeps
+    version data for every vector (2,048 rows) a delete touches until the transaction commits,
+    about 16 bytes a row (measured: 206 MiB to delete 90,000 pairs scattered over 11.3 million),
+    and a re-resolved document's pairs lie scattered over the whole table. At most the table's
+    every vector: bounded by the pairs kept (above the floor), not by the night."""
+    if not n_stale_pairs:
+        return
+    state = _fetch(conn, "pair_delete_room").to_pylist()[0]
+    vectors = min(n_stale_pairs, -(-state["n_pairs"] // DUCKDB_VECTOR_ROWS))
+    limit = memory_bytes(state["memory_limit"]) + vectors * DELETE_VERSION_BYTES_PER_VECTOR
+    run_script(conn, "load/set_memory_limit.sql", {"memory_limit": f"{limit // 2**20}MiB"})
+
+
+def _pair_dict(table: pa.Table) -> dict[Pair, float]:
+    columns = (table.column(i).to_pylist() for i in range(3))
+    return {(first, second): p for first, second, p in zip(*columns, strict=True)}
 
 
 def state_complete(conn: Connection) -> bool:
@@ -430,7 +591,7 @@ def full_clustering(
     change = ClusterChange()
     change.profiles, change.terms = _profile_rows(new_profiles(conn, missing))
     change.stale_docs = missing  # their word counts, stored to profile them, get their weights
-    _replace_state(conn, change, stage, pairs=[], stale_events=[])
+    _replace_state(conn, change, stage, pairs=[])
     change.stale_docs = []
     all_docs = _fetch(conn, "documents_without_profile", all=True).column(0).to_pylist()
     events = sorted(_events(conn, doc_ids=all_docs), key=lambda event: event.event_id)
@@ -441,8 +602,8 @@ def full_clustering(
     probabilities = score_pairs(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
-    pair_table = _index_pair_table(events, pairs, probabilities)
-    _replace_state(conn, change, stage, pairs=pair_table, stale_events=[])
+    pair_table = _index_pair_table(events, pairs, probabilities, pair_floor(model))
+    _replace_state(conn, change, stage, pairs=pair_table)
     del change, pair_table
     cluster_map, clusters = cluster_tables(events, pairs, probabilities, profiles, model)
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
@@ -481,9 +642,11 @@ def cluster_tables(
     first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
     second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
     probability = np.frombuffer(probabilities, np.float64)
+    # A singleton's confidence reads its best pair at or above the floor, as average_link's.
+    counted = np.where(probability >= pair_floor(model), probability, 0.0)
     best_link = np.zeros(len(events))
-    np.maximum.at(best_link, first, probability)
-    np.maximum.at(best_link, second, probability)
+    np.maximum.at(best_link, first, counted)
+    np.maximum.at(best_link, second, counted)
     best_links = dict(zip((event.event_id for event in events), best_link.tolist(), strict=True))
     inside = component[first] == component[second]
 
@@ -512,22 +675,32 @@ def cluster_tables(
 
 
 def _index_pair_table(
-    events: Sequence[Event], pairs: Sequence[tuple[int, int]], probabilities: Sequence[float]
+    events: Sequence[Event],
+    pairs: Sequence[tuple[int, int]],
+    probabilities: Sequence[float],
+    floor: float = 0.0,
 ) -> pa.Table:
-    """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order)."""
+    """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order) at
+    least as probable as ``floor``."""
     ids = pa.array([event.event_id for event in events], pa.string())
     first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
     second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
+    probability = np.frombuffer(probabilities, np.float64)
+    kept = probability >= floor
     columns = {
-        "first_event_id": ids.take(first),
-        "second_event_id": ids.take(second),
-        "probability": pa.array(np.frombuffer(probabilities, np.float64)),
+        "first_event_id": ids.take(first[kept]),
+        "second_event_id": ids.take(second[kept]),
+        "probability": pa.array(probability[kept]),
     }
     return pa.table(columns, schema=schema.EVENT_PAIRS.remove_metadata())
 
 
 def _replace_state(
-    conn, change: ClusterChange, stage, pairs: list[dict] | pa.Table, stale_events
+    conn,
+    change: ClusterChange,
+    stage,
+    pairs: list[dict] | pa.Table,
+    stale_pairs: Sequence[Pair] = (),
 ) -> None:
     run_script(
         conn,
@@ -536,9 +709,7 @@ def _replace_state(
             "stale_docs": stage(
                 "stale_documents", [{"doc_id": d} for d in change.stale_docs], _DOC_IDS
             ),
-            "stale_events": stage(
-                "stale_events", [{"event_id": e} for e in stale_events], _EVENT_IDS
-            ),
+            "stale_pairs": stage("stale_pairs", _pair_ids(stale_pairs), _PAIR_IDS),
             "pairs": stage("event_pairs", pairs, schema.EVENT_PAIRS),
             "blocks": stage("event_blocks", change.blocks, schema.EVENT_BLOCKS),
             "profiles": stage("document_profiles", change.profiles, schema.DOCUMENT_PROFILES),
@@ -561,5 +732,12 @@ def _apply_clusters(conn, stage, clustered: list[str], cluster_map, clusters) ->
     )
 
 
+def _pair_ids(pairs: Sequence[Pair]) -> pa.Table:
+    first, second = ([pair[k] for pair in pairs] for k in range(2))
+    return pa.table([first, second], schema=_PAIR_IDS)
+
+
 _DOC_IDS = pa.schema([("doc_id", pa.string())])
+_PAIR_IDS = pa.schema([("first_event_id", pa.string()), ("second_event_id", pa.string())])
+_CONFIDENCES = pa.schema([("cluster_id", pa.string()), ("confidence", pa.float64())])
 _EVENT_IDS = pa.schema([("event_id", pa.string())])

@@ -506,11 +506,22 @@ def _spread_ok(first: _Cluster, second: _Cluster, max_spread_days: int) -> bool:
     return start is None or end is None or (start - end).days <= max_spread_days
 
 
+def pair_floor(model: CorefModel) -> float:
+    """The probability below which a pair counts as never compared (0): that of a pair none of
+    whose features speaks for it (the model's intercept alone), and never above the merge
+    threshold (a pair that can join two clusters always counts). Such pairs, most of a large
+    warehouse's, are not kept (``event_pairs``), so clustering must ignore them everywhere."""
+    return min(1.0 / (1.0 + math.exp(-model.weights[0])), model.threshold)
+
+
 def average_link(
     events: Sequence[Event], scores: dict[tuple[int, int], float], model: CorefModel
 ) -> list[_Cluster]:
     """Agglomerate events: merge the pair of clusters with the highest mean pair probability
-    (unscored pairs count 0) while it reaches the threshold and the dates stay within spread."""
+    (unscored pairs, and pairs below ``pair_floor``, count 0) while it reaches the threshold and
+    the dates stay within spread."""
+    floor = pair_floor(model)
+    scores = {pair: p for pair, p in scores.items() if p >= floor}
     bounds = [_bounds(event, model) for event in events]
     best_link = [0.0] * len(events)
     for (i, j), probability in scores.items():
@@ -604,7 +615,10 @@ def clusters_by_component(
     component = _threshold_components(len(events), pairs, probabilities, model.threshold)
     best_link = array("d", bytes(8 * len(events)))
     pairs_of: dict[int, array] = defaultdict(lambda: array("q"))
+    floor = pair_floor(model)
     for position, ((i, j), probability) in enumerate(zip(pairs, probabilities, strict=True)):
+        if probability < floor:  # as never compared (average_link drops it too)
+            continue
         best_link[i] = max(best_link[i], probability)
         best_link[j] = max(best_link[j], probability)
         if component[i] == component[j]:

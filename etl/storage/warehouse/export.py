@@ -30,6 +30,8 @@ PARTITIONED_TABLES = (
 BOOKKEEPING_TABLES = ("runs", "quarantine")
 SINGLE_FILE_TABLES = ("entities", "entity_aliases", "event_clusters", *BOOKKEEPING_TABLES)
 PUBLISHED_TABLES = PARTITIONED_TABLES + SINGLE_FILE_TABLES
+# Partitions (months) one COPY writes: each is held open until the COPY ends.
+PARTITIONS_PER_COPY = 12
 
 
 def export_changed(
@@ -77,13 +79,20 @@ def export_changed(
                 folder = f"{out_dir}/{table}"
                 fs.makedirs(folder, exist_ok=True)
                 params = {"schema_version": SCHEMA_VERSION}
-                if partitioned and changed:
+                # A few partitions per COPY: DuckDB holds every partition a COPY writes open at
+                # once, and a night that re-resolves documents of every month of a 100,000-
+                # document archive ran out of its 128MB writing them all in one.
+                for start in range(0, len(changed) if partitioned else 0, PARTITIONS_PER_COPY):
                     run_script(
                         conn,
                         "export/copy_partitions.sql",
-                        {**params, "path": folder, "partitions": changed},
+                        {
+                            **params,
+                            "path": folder,
+                            "partitions": changed[start : start + PARTITIONS_PER_COPY],
+                        },
                     )
-                elif changed:
+                if changed and not partitioned:
                     path = f"{folder}/{table}.parquet"
                     run_script(conn, "export/copy_table.sql", {**params, "path": path})
     finally:
