@@ -191,14 +191,16 @@ def member_kind(member: psutil.Process, root: psutil.Process) -> str:
 
 
 class TreeTimeline:
-    """RSS samples of a run's process tree, by member kind, each with the phases running."""
+    """RSS samples of a run's process tree, by member kind, each with the phases running; each
+    sample is written to ``tsv_path`` as it is taken (a stopped run keeps its timeline)."""
 
-    def __init__(self, marks_path: Path) -> None:
+    def __init__(self, marks_path: Path, tsv_path: Path) -> None:
         self.marks_path = marks_path
         self.marks_offset = 0
         self.thread_phase: dict[str, str] = {}
-        self.rows: list[tuple[float, str, dict[str, int]]] = []
         self.peaks: dict[str, tuple[int, dict[str, int]]] = {}
+        self.tsv = tsv_path.open("w", buffering=1)
+        self.tsv.write("seconds\tphase\tcli_mib\tspacy_mib\tprefect_mib\ttree_mib\n")
 
     def _phases(self) -> str:
         if self.marks_path.exists():
@@ -220,18 +222,13 @@ class TreeTimeline:
                 by_kind[member_kind(member, root)] += member.memory_info().rss
         phase = self._phases()
         total = sum(by_kind.values())
-        self.rows.append((time.perf_counter() - started, phase, by_kind))
         if total > self.peaks.get(phase, (0, {}))[0]:
             self.peaks[phase] = (total, by_kind)
+        mib = [rss / 2**20 for rss in by_kind.values()]
+        seconds = time.perf_counter() - started
+        self.tsv.write(f"{seconds:.1f}\t{phase}\t" + "\t".join(f"{m:.0f}" for m in mib))
+        self.tsv.write(f"\t{sum(mib):.0f}\n")
         return total
-
-    def write(self, path: Path) -> None:
-        with path.open("w") as out:
-            out.write("seconds\tphase\tcli_mib\tspacy_mib\tprefect_mib\ttree_mib\n")
-            for seconds, phase, by_kind in self.rows:
-                mib = [by_kind[k] / 2**20 for k in ("cli", "spacy", "prefect")]
-                out.write(f"{seconds:.1f}\t{phase}\t" + "\t".join(f"{m:.0f}" for m in mib))
-                out.write(f"\t{sum(mib):.0f}\n")
 
     def report(self) -> str:
         lines = []
@@ -253,7 +250,7 @@ def run_cli(
     args = [sys.executable, __file__, "--phase-marks", str(marks_path), "--", "run"]
     args += ["--source", str(source)]
     args += ["--db", str(workdir / f"{name}.duckdb"), "--lake", str(workdir / f"{name}-lake")]
-    timeline = TreeTimeline(marks_path)
+    timeline = TreeTimeline(marks_path, workdir / f"{name}-rss.tsv")
     started = time.perf_counter()
     peak = 0
     with out_path.open("w") as out:
@@ -267,7 +264,7 @@ def run_cli(
                 member.kill()
             process.wait()
     timing = Timing(time.perf_counter() - started, peak / 2**20)
-    timeline.write(workdir / f"{name}-rss.tsv")
+    timeline.tsv.close()
     return timing, out_path.read_text(), finished, timeline
 
 
