@@ -217,8 +217,10 @@ class DocumentLimits:
     part_chars: int = 200_000
     timeout_s: float | None = None
     # Rows a chunk of ``iter_batch_rows`` holds before it is handed out (long documents only:
-    # a batch of ordinary articles is one chunk, as before).
-    flush_rows: int = 100_000
+    # a batch of ordinary articles is one chunk, as before). Held as Python dicts (about 0.8 KB
+    # a row), whose memory the process keeps once freed: the buffer sets the run's high-water
+    # mark (bench/bench_big_article.py), so it is a few parts' rows, not 100,000 (80 MB).
+    flush_rows: int = 20_000
     clock: Callable[[], float] = time.monotonic  # what the time budget is measured with
 
 
@@ -462,6 +464,9 @@ def _long_document_rows(
             # Later parts are dated by the document's date, not by dates they happen to state.
             published_at = first.published_at if first else None
             extracted = _extract(doc, article, norm, published_at)
+            # The part's Doc goes now, not when the next part's Doc replaces it: two Docs of a
+            # part would be held while the next one is parsed.
+            del doc
             budget.check(stage)
             shift_into_document(extracted, part_index, text_start, raw_start, n_sentences, n_parts)
             if first is None:

@@ -110,6 +110,7 @@ from itertools import repeat
 from sys import intern
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
 from etl import schema
@@ -1072,11 +1073,16 @@ _ROW_ORDER = [
 ]
 
 
-def table_rows(mentions: pa.Table) -> Iterator[dict]:
-    """Mention rows in document and text order, a record batch of row dicts at a time."""
-    ordered = mentions.select(_ROW_COLUMNS).sort_by(_ROW_ORDER)
-    for batch in ordered.to_batches(max_chunksize=65_536):
-        yield from batch.to_pylist()
+def table_rows(mentions: pa.Table, block_rows: int = 65_536) -> Iterator[dict]:
+    """Mention rows in document and text order, a block of row dicts at a time.
+
+    Only the order (one integer per row) is computed whole: the rows are gathered a block at a
+    time, never as a sorted copy of every mention (a 50 MB article has 900,000).
+    """
+    columns = mentions.select(_ROW_COLUMNS)
+    order = pc.sort_indices(columns, sort_keys=_ROW_ORDER)
+    for start in range(0, len(order), block_rows):
+        yield from columns.take(order[start : start + block_rows]).to_pylist()
 
 
 @dataclass(slots=True)

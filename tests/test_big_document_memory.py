@@ -1,0 +1,69 @@
+"""What bounds a huge document's memory changes no result: mention rows gathered through their
+sort order a block at a time equal those of a sorted copy, and a long document's rows are the
+same however often its row buffer is flushed."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from etl.stages.document import DocumentLimits, accepted_chunks, iter_batch_rows
+from etl.stages.ingest.readers import make_article
+from etl.stages.nlp import InProcessParser
+from etl.stages.resolve.entities import _ROW_COLUMNS, _ROW_ORDER, table_rows
+
+PARAGRAPH = (
+    "President Nursultan Nazarbaev met Omurbek Babanov in Almaty on Tuesday, 12 May 2015. "
+    "Kyrgyzstan accused Kazakhstan of closing the border on 3 June.\n\n"
+)
+
+
+def _shuffled_mentions(n_rows: int, seed: int = 3) -> pa.Table:
+    # Few documents and offsets, so that rows tie on every key but the mention id.
+    rng = random.Random(seed)
+    rows = [
+        {
+            "mention_id": f"m{rng.randrange(10**6)}",
+            "doc_id": f"d{rng.randrange(4)}",
+            "start_char": rng.randrange(20),
+            "end_char": rng.randrange(20),
+            "text": "Almaty" * rng.randrange(3),
+            "label": rng.choice(["GPE", "PERSON", None]),
+            "antecedent_mention_id": None,
+            "sentence_idx": rng.randrange(9),  # a column table_rows leaves out
+        }
+        for _ in range(n_rows)
+    ]
+    return pa.Table.from_pylist(rows)
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, 65_536])
+def test_table_rows_equal_the_rows_of_a_sorted_copy(block_rows: int) -> None:
+    mentions = _shuffled_mentions(500)
+    expected = mentions.select(_ROW_COLUMNS).sort_by(_ROW_ORDER).to_pylist()
+    assert list(table_rows(mentions, block_rows=block_rows)) == expected
+    assert list(table_rows(mentions.slice(0, 0))) == []
+
+
+def test_a_long_documents_rows_do_not_depend_on_how_often_they_are_flushed() -> None:
+    text = "Leaders meet in Almaty\n\n" + PARAGRAPH * 30
+    article = make_article(text, "utf-8", "file:///in/long.txt", {})
+    parser = InProcessParser(batch_size=4)
+
+    def rows_with(flush_rows: int) -> tuple[int, dict[str, list[dict]]]:
+        limits = DocumentLimits(part_chars=1_000, flush_rows=flush_rows)
+        chunks = iter_batch_rows(
+            [article], parser, run_id="r", load_date=date(2026, 1, 1), limits=limits
+        )
+        kept = accepted_chunks(chunks, lambda chunk: chunk)
+        tables = ("documents", "sentences", "mentions", "events", "date_mentions")
+        return len(kept), {t: [row for chunk in kept for row in getattr(chunk, t)] for t in tables}
+
+    n_few, few = rows_with(1_000_000)
+    n_many, many = rows_with(5)
+    assert n_many > n_few  # the small buffer was flushed part by part
+    assert many == few
+    assert few["mentions"] and few["documents"]
