@@ -238,9 +238,7 @@ def test_gum_dev_goals(nlp):
     assert metrics["apostrophe_recall"] >= 0.95
     assert metrics["apostrophe_precision"] >= 0.95
     assert metrics["casing_f1"] >= 0.925
-    # Leave-one-out corpus evidence (seven unrelated news texts) may cost the learned decision
-    # a little (0.927 -> 0.920 with the committed weights), never much.
-    assert metrics["loo_casing_f1"] >= 0.91
+    assert metrics["loo_casing_f1"] >= 0.92  # leave-one-out corpus evidence must not hurt
     assert metrics["ner_f1_restored"] > metrics["ner_f1_degraded"]
     assert metrics["ner_ratio"] >= 0.98
     assert metrics["loo_ner_ratio"] >= 0.98
