@@ -17,6 +17,14 @@ import pyarrow as pa
 # 2: lake partitioned by month of the news, partition digests, keys on every table.
 SCHEMA_VERSION = "2"
 
+# Version of how the warehouse's derived state (entity resolution keys and person-name anchors,
+# entity tallies, event clustering pairs) is computed from its documents, recorded in the
+# warehouse's ``derived_state`` table. Bump it with any change to that derivation (e.g. to
+# ``name_key``): a warehouse recording another version, or none (made before it was recorded),
+# has its entities and clusters recomputed in full once, by its next run.
+# 1: name_key for every resolution path (23b1c28).
+DERIVED_STATE_VERSION = "1"
+
 DOCUMENTS = pa.schema(
     [
         ("doc_id", pa.string()),

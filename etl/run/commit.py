@@ -4,6 +4,9 @@ Order inside the next-state copy: insert the run's documents, resolve the entiti
 superseded documents touch (``etl.run.incremental``: the same result as resolving everything)
 and relink their mentions and events, remove the superseded documents, cluster events, record
 the run.
+A warehouse whose resolution and clustering state was derived by another release (see
+``etl.storage.warehouse.ddl.derived_state_current``) instead has the superseded documents
+removed, then every entity and cluster recomputed in full, once, in the same next state.
 Nothing is visible to analysts until ``load.commit`` renames the copy over the live file; the
 lake's published tables are then exported from the new state.
 """
@@ -25,7 +28,7 @@ from etl.run.plan import LoadPlan
 from etl.run.stats import RunStats
 from etl.settings import Settings
 from etl.storage import lake
-from etl.storage.warehouse import load
+from etl.storage.warehouse import ddl, load
 from etl.storage.warehouse.export import BOOKKEEPING_TABLES, PUBLISHED_TABLES, export_changed
 
 # Resolution and clustering import spaCy (seconds): imported where used, so that recording an
@@ -79,7 +82,11 @@ def resolve_entities(
     the documents whose mentions were re-resolved, None after a full resolution."""
     from etl.run import incremental
 
-    full = scope is None or not load.resolution_state_complete(conn)
+    full = (
+        scope is None
+        or not load.resolution_state_complete(conn)
+        or not ddl.derived_state_current(conn)
+    )
     if full:
         load.reset_entities(conn)
         scope = incremental.ResolutionScope(load.all_doc_ids(conn), [])
@@ -128,17 +135,21 @@ def cluster(
     run_id: str,
     changed_doc_ids: list[str] | None = None,
     removed_doc_ids: Sequence[str] = (),
+    fresh_profiles: bool = False,
 ) -> None:
     """Bring event clusters up to date: only what the run's re-resolved (``changed_doc_ids``)
     and superseded documents change, or every event when ``changed_doc_ids`` is None or the
-    warehouse lacks the incremental state (see ``etl.run.incremental_coref``)."""
+    warehouse lacks the incremental state (see ``etl.run.incremental_coref``); every
+    document's profile is recomputed too with ``fresh_profiles`` (entity ids changed)."""
     from etl.run import incremental_coref
 
     def staged(name: str, data: pa.Table | Sequence[dict], table_schema: pa.Schema) -> str:
         return stage_table(settings, run_id, name, "0", data, table_schema)
 
     if changed_doc_ids is None or not incremental_coref.state_complete(conn):
-        incremental_coref.full_clustering(conn, staged, fresh_profiles=changed_doc_ids is not None)
+        incremental_coref.full_clustering(
+            conn, staged, fresh_profiles=fresh_profiles or changed_doc_ids is not None
+        )
     else:
         incremental_coref.cluster_change(conn, changed_doc_ids, list(removed_doc_ids), staged)
 
@@ -148,6 +159,28 @@ def resolve_and_cluster(conn: Connection, settings: Settings, run_id: str) -> No
     recomputation: what an incremental run must equal)."""
     resolve_entities(conn, settings, run_id)
     cluster(conn, settings, run_id)
+    ddl.record_derived_state(conn)
+
+
+def _rederive(
+    conn: Connection,
+    settings: Settings,
+    run_id: str,
+    superseded_doc_ids: list[str],
+    times: PhaseTimes,
+) -> None:
+    """Bring a warehouse whose derived state another release computed up to date: remove the
+    superseded documents, then recompute every entity, profile and cluster (its stored keys,
+    anchors and tallies may not be what this release derives: they cannot be built on)."""
+    with times.timing("resolve"):
+        load.touch_documents(conn, load.all_doc_ids(conn))  # the new and superseded ones too
+        load.collect_touched_partitions(conn)  # the superseded documents' months, while they exist
+        load.remove_documents(conn, superseded_doc_ids)
+        resolve_entities(conn, settings, run_id)
+    with times.timing("cluster"):
+        cluster(conn, settings, run_id, fresh_profiles=True)
+        load.record_lake_changes(conn, run_id)
+    ddl.record_derived_state(conn)
 
 
 def _record(
@@ -208,6 +241,9 @@ def apply_documents(
     with times.timing("load"):
         load.insert_documents(conn, files)
         new_doc_ids = load.staged_doc_ids(conn, files.get("documents", []))
+    if not ddl.derived_state_current(conn):
+        _rederive(conn, settings, run_id, superseded_doc_ids, times)
+        return
     if not new_doc_ids and not superseded_doc_ids:
         return
     from etl.run import incremental

@@ -9,6 +9,8 @@ code as the flow (a new warehouse state with the run's ``runs`` row and its quar
 inputs, the lake's bookkeeping tables, anything a crashed run left unpublished) and returns the
 run's summary. Otherwise it returns None, and the run is the Prefect flow (``flows.pipeline``),
 which plans again under its own hold on the lock: the flow stays the path for real work.
+A warehouse whose derived state an older release computed is brought up to date by that same
+commit (``etl.run.commit.apply_documents``: entities and clusters recomputed in full, once).
 """
 
 from __future__ import annotations

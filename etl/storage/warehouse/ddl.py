@@ -11,6 +11,12 @@ schema), its key (a DuckDB primary key) and its NOT NULL columns. From it come
   recorded in ``schema_migrations``. A warehouse made by a newer release is refused.
 
 A warehouse without ``schema_migrations`` predates it: version 1.
+
+Alongside the schema, ``derived_state`` records the version of the code that derived the
+warehouse's resolution and clustering state (``etl.schema.DERIVED_STATE_VERSION``): a new
+warehouse records the current one; a warehouse recording another, or none (an older release
+made it), is out of date (``derived_state_current``), and its next run recomputes entities and
+clusters in full and records the current version (``etl.run.commit``).
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ import re
 import pyarrow as pa
 from sqlalchemy.engine import Connection
 
-from etl.schema import SCHEMA_VERSION, WAREHOUSE_TABLES, WarehouseTable
+from etl.schema import DERIVED_STATE_VERSION, SCHEMA_VERSION, WAREHOUSE_TABLES, WarehouseTable
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 from etl.storage.warehouse.sqlfiles import sql_files
 
 FIRST_VERSION = 1
 _MIGRATION_NAME = re.compile(r"migrations/(\d{4})_[a-z0-9_]+\.sql$")
+# The one kind of derived state recorded: entities and clusters are recomputed together.
+RESOLUTION_AND_CLUSTERING = "resolution_and_clustering"
 
 
 class WarehouseSchemaMismatch(RuntimeError):
@@ -84,6 +92,8 @@ def create_tables(conn: Connection) -> None:
     run_script(conn, "ddl/schema_migrations.sql")
     for version, path in migrations():
         run_script(conn, "ddl/record_migration.sql", {"version": version, "name": path})
+    run_script(conn, "ddl/derived_state.sql")
+    record_derived_state(conn)  # no documents yet: nothing derived by another version
 
 
 def warehouse_version(conn: Connection) -> int:
@@ -114,7 +124,22 @@ def upgrade(conn: Connection) -> None:
     for table in WAREHOUSE_TABLES:
         conn.exec_driver_sql(create_table_statement(table))
         _add_missing_columns(conn, table)
+    run_script(conn, "ddl/derived_state.sql")
     for number, path in migrations():
         if number > version:
             run_script(conn, path)
             run_script(conn, "ddl/record_migration.sql", {"version": number, "name": path})
+
+
+def derived_state_current(conn: Connection) -> bool:
+    """Whether this release's code derived the warehouse's resolution and clustering state."""
+    params = {"name": RESOLUTION_AND_CLUSTERING}
+    version = fetch_arrow(conn, "ddl/derived_state_version.sql", params).column(0)[0].as_py()
+    return version == DERIVED_STATE_VERSION
+
+
+def record_derived_state(conn: Connection) -> None:
+    """Record that this release's code derived the resolution and clustering state (call after
+    computing it in full, or after a run that built on a current state)."""
+    params = {"name": RESOLUTION_AND_CLUSTERING, "version": DERIVED_STATE_VERSION}
+    run_script(conn, "ddl/record_derived_state.sql", params)
