@@ -39,7 +39,8 @@ DATA_TABLES = (
     "event_clusters",
 )
 # Columns that legitimately differ between two runs loading the same inputs.
-RUN_COLUMNS = ("run_id", "load_date")
+# Columns saying which run wrote a row, or when (derived_state.recorded_at), not what it holds.
+RUN_COLUMNS = ("run_id", "load_date", "recorded_at")
 
 
 @contextlib.contextmanager

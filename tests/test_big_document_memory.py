@@ -33,6 +33,7 @@ def _shuffled_mentions(n_rows: int, seed: int = 3) -> pa.Table:
             "text": "Almaty" * rng.randrange(3),
             "label": rng.choice(["GPE", "PERSON", None]),
             "antecedent_mention_id": None,
+            "demonym_use": rng.choice(["country", "language", None]),
             "sentence_idx": rng.randrange(9),  # a column table_rows leaves out
         }
         for _ in range(n_rows)
