@@ -190,8 +190,10 @@ def test_every_table_has_its_contract_key_as_primary_key(tmp_path):
             ).fetchall()
         }
         (version,) = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    # Beside the contract's tables, the two bookkeeping tables: migrations and derived state.
     assert keys == {t.name: t.key for t in schema.WAREHOUSE_TABLES if t.primary_key} | {
-        "schema_migrations": ("version",)
+        "schema_migrations": ("version",),
+        "derived_state": ("name",),
     }
     assert str(version) == schema.SCHEMA_VERSION
 
