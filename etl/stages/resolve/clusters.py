@@ -8,7 +8,9 @@ of their documents' most mentioned entities; within a large block only events da
 are compared, so the work grows with the blocks, never with all pairs of the warehouse.
 
 Each candidate pair gets a probability of being one event from a logistic model over pair
-features (``FEATURES``): same type, participant overlap and conflict, the documents'
+features (``FEATURES``): same type, participant overlap and conflict, overlap on the same day
+(the same people on the same day are one event; the same people alone may be a yearly one), the
+documents'
 salient-entity similarity and their text similarity (tf-idf cosine of the most distinctive words
 of each document's opening: reports of one incident share its particular vocabulary, reports of a
 similar incident elsewhere only the general one), same trigger predicate (the trigger's last word
@@ -84,6 +86,7 @@ FEATURES = (
     "place_conflict",
     "text_similarity",
     "same_mode_other_trigger",
+    "participant_overlap_same_day",
 )
 
 _EVENT_COLUMNS = [
@@ -330,6 +333,9 @@ def pair_features(
         0.0 if same_document else first_doc.text_similarity(second_doc),
         # Another word for the same kind of act ("nabbed", "arrested": both COERCE arrest).
         float(not same_trigger and bool(first.mode) and first.mode == second.mode),
+        # The same participants on the same day: what tells one event from another of the same
+        # people and kind (a product launch every year), which participants alone cannot.
+        0.0 if same_document or gap is None or gap > 1 else overlap,
     )
 
 
