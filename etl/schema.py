@@ -23,7 +23,8 @@ SCHEMA_VERSION = "2"
 # ``name_key``): a warehouse recording another version, or none (made before it was recorded),
 # has its entities and clusters recomputed in full once, by its next run.
 # 1: name_key for every resolution path (23b1c28).
-DERIVED_STATE_VERSION = "1"
+# 2: event pair feature participant_overlap_same_day, event coreference model refitted.
+DERIVED_STATE_VERSION = "2"
 
 DOCUMENTS = pa.schema(
     [

@@ -244,6 +244,33 @@ def test_another_word_for_the_same_kind_of_act_counts_as_the_same_mode():
     assert same_mode(arrest("e", "held", None), arrest("f", "detained", None)) == (0.0, 0.0)
 
 
+def test_shared_participants_count_as_one_event_only_on_the_same_day():
+    from etl.stages.resolve.clusters import pair_features
+
+    profile = document_profiles(DOCUMENTS)["rferl"]
+
+    def meeting(event_id, day, source="sentence", recipient="KGZ"):
+        return Event(
+            event_id, event_id, "CONSULT", "NAZ", recipient, day, source, trigger_text="met"
+        )
+
+    def same_day(first, second):
+        features = dict(zip(FEATURES, pair_features(first, second, profile, profile), strict=True))
+        return features["participant_overlap_same_day"], features["participant_overlap"]
+
+    on_19 = meeting("a", date(2017, 9, 19))
+    assert same_day(on_19, meeting("b", date(2017, 9, 19))) == (1.0, 1.0)
+    # A report of the 20th dated only by its publication may tell of the meeting of the 19th.
+    assert same_day(on_19, meeting("c", date(2017, 9, 20), "publication")) == (1.0, 1.0)
+    one_of_three = pytest.approx((1 / 3, 1 / 3))  # NAZ shared of NAZ, KGZ, KAZ
+    assert same_day(on_19, meeting("d", date(2017, 9, 19), recipient="KAZ")) == one_of_three
+    # The same people weeks apart, or on a day nobody knows, are no evidence of one event.
+    assert same_day(on_19, meeting("e", date(2017, 11, 14))) == (0.0, 1.0)
+    assert same_day(on_19, meeting("f", None, None)) == (0.0, 1.0)
+    # Inside one document a story's steps share its people: participants do not count there.
+    assert same_day(on_19, on_19._replace(event_id="g")) == (0.0, 0.0)
+
+
 def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates_them():
     from dataclasses import replace
 
@@ -264,8 +291,14 @@ def test_a_family_slack_bounds_meetings_by_their_publication_day_but_not_attacks
     weeks later: the publication slack of a type family overrides the overall one."""
     from dataclasses import replace
 
+    # Pairs scored by their trigger alone (the same word: 0.88), so that only the slacks,
+    # not the fitted weights, decide which reports join.
+    only_trigger = [0.0] * (len(FEATURES) + 1)
+    only_trigger[0], only_trigger[1 + FEATURES.index("same_trigger")] = -2.0, 4.0
     model = replace(
         clustering.default_model(),
+        weights=tuple(only_trigger),
+        threshold=0.5,
         publication_slack_days=None,
         family_publication_slack={family_of("CONSULT"): 7},
     )

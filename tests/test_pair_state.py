@@ -35,7 +35,9 @@ def test_the_floor_is_the_probability_of_a_pair_nothing_speaks_for_and_never_abo
 
 
 def test_a_pair_below_the_floor_no_longer_lifts_a_mean_over_the_threshold():
-    model = replace(default_model(), threshold=0.25)
+    # An intercept of its own (floor 0.047), so the arithmetic below holds whatever was fitted.
+    weights = (-3.0,) + (0.0,) * len(FEATURES)
+    model = replace(default_model(), weights=weights, threshold=0.25)
     below = pair_floor(model) * 0.9
     # e0-e1 merge; e2 joins them at mean (0.48 + below) / 2 >= 0.25 only if the weak pair counts.
     assert (0.48 + below) / 2 >= 0.25 > 0.48 / 2

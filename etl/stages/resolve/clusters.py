@@ -7,20 +7,20 @@ definitions) and they share an entity, either a resolved participant (actor or r
 of their documents' most mentioned entities; within a large block only events dated close together
 are compared, so the work grows with the blocks, never with all pairs of the warehouse.
 
-Each candidate pair gets a probability of being one event from a logistic model over pair
-features (``FEATURES``): same type, participant overlap and conflict, the documents'
-salient-entity similarity and their text similarity (tf-idf cosine of the most distinctive words
-of each document's opening: reports of one incident share its particular vocabulary, reports of a
+Each candidate pair gets a probability of being one event from a logistic model over pair features
+(``FEATURES``): same type, participant overlap and conflict, overlap on the same day (the same
+people on the same day are one event; the same people alone may be a yearly one), the documents'
+salient-entity similarity and their text similarity (tf-idf cosine of the most distinctive words of
+each document's opening: reports of one incident share its particular vocabulary, reports of a
 similar incident elsewhere only the general one), same trigger predicate (the trigger's last word
 lemmatized by the committed table ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``,
-then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the
-sub-category the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the
-trigger: "opened fire" and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE
-arrest), date agreement with its certainty (an ``event_date`` taken from the publication day is
-only known to within a day: reports of yesterday's event are dated today), place agreement and
-conflict. The weights, the merge threshold and the widest date spread of one event are fitted on
-ECB+ developer topics by ``etl.evaluate.fit_coref`` and committed in
-``data/event_coref_model.json``.
+then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the sub-category
+the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the trigger: "opened fire"
+and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE arrest), date agreement
+with its certainty (an ``event_date`` taken from the publication day is only known to within a day:
+reports of yesterday's event are dated today), place agreement and conflict. The weights, the merge
+threshold and the widest date spread of one event are fitted on ECB+ developer topics by
+``etl.evaluate.fit_coref`` and committed in ``data/event_coref_model.json``.
 
 Clusters are formed by average-link agglomeration over the scored pairs (pairs never compared
 count as probability 0): the two clusters with the highest mean pair probability merge while it is
@@ -84,6 +84,7 @@ FEATURES = (
     "place_conflict",
     "text_similarity",
     "same_mode_other_trigger",
+    "participant_overlap_same_day",
 )
 
 _EVENT_COLUMNS = [
@@ -330,6 +331,9 @@ def pair_features(
         0.0 if same_document else first_doc.text_similarity(second_doc),
         # Another word for the same kind of act ("nabbed", "arrested": both COERCE arrest).
         float(not same_trigger and bool(first.mode) and first.mode == second.mode),
+        # The same participants on the same day: what tells one event from another of the same
+        # people and kind (a product launch every year), which participants alone cannot.
+        0.0 if same_document or gap is None or gap > 1 else overlap,
     )
 
 
