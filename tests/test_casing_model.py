@@ -21,7 +21,14 @@ from etl.stages.normalize.casing_model import (
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.normalize.offsets import clean_text
 from etl.stages.normalize.restore import restore_text
-from etl.stages.normalize.train_casing import CasedDocument, document_examples, fit
+from etl.stages.normalize.train_casing import (
+    MARGIN_GRID,
+    CasedDocument,
+    document_examples,
+    fit,
+    fit_casing,
+    learn_margins,
+)
 
 
 def test_probability_bands_and_logit_scale():
@@ -208,3 +215,38 @@ def test_a_lower_case_word_inside_a_known_name_stays_lower_case():
     assert lexicon.phrases["arab republic of egypt"] == "Arab Republic of Egypt"
     restored = normalize("we saw the arab republic of egypt today .", model=None).text
     assert restored == "We saw the Arab Republic of Egypt today."
+
+
+def test_overturning_the_rules_takes_the_learned_margins():
+    model = CasingModel({}, capital_margin=1.0, lower_margin=2.0)
+    assert not model.decides_capital(0.5, ruled_capital=False)  # below the capital margin
+    assert model.decides_capital(1.0, ruled_capital=False)
+    assert model.decides_capital(-1.5, ruled_capital=True)  # not low enough to lower
+    assert not model.decides_capital(-2.5, ruled_capital=True)
+    restored = CasingModel.from_json(model.to_json())
+    assert (restored.capital_margin, restored.lower_margin) == (1.0, 2.0)
+    assert restored.weights == {}
+
+
+def test_margins_are_learned_where_overturns_are_wrong():
+    # Held-out scores: words the rules left in lower case scoring 0.5 are mostly common words,
+    # those scoring 3 are names; words the rules capitalized are names even at -1.
+    scored = (
+        [(0.5, False, False)] * 8
+        + [(0.5, False, True)] * 2
+        + [(3.0, False, True)] * 5
+        + [(-1.0, True, True)] * 6
+        + [(-4.0, True, False)] * 6
+    )
+    capital_margin, lower_margin = learn_margins(scored)
+    assert 0.5 < capital_margin <= 3.0
+    assert 1.0 <= lower_margin < 4.0
+
+
+def test_fit_casing_learns_margins_from_groups_left_out():
+    document = [({"bias": 1.0, "name": 1.0, "rules=lower": 1.0}, True)] * 4 + [
+        ({"bias": 1.0, "plain": 1.0, "rules=lower": 1.0}, False)
+    ] * 4
+    model = fit_casing([document] * 4, ["a", "b", "c", "d"])
+    assert model.score({"bias": 1.0, "name": 1.0}) > 0 > model.score({"bias": 1.0, "plain": 1.0})
+    assert model.capital_margin in MARGIN_GRID and model.lower_margin in MARGIN_GRID

@@ -283,15 +283,18 @@ def _casing_scores(totals: dict) -> dict[str, float]:
     }
 
 
-def evaluate_plover_casing(plover_path: Path) -> tuple[dict[str, float], list[tuple]]:
+def evaluate_plover_casing(
+    plover_path: Path, model: str | None = None
+) -> tuple[dict[str, float], list[tuple]]:
     """Casing precision / recall / F1 (capitals) of ``normalize`` on the PLOVER sentences'
     ``lower_text`` against their ``text``, plus the list of (gold, predicted, context) errors.
-    Sentences whose words cannot be aligned by letters are skipped (counted in ``skipped``)."""
+    Sentences whose words cannot be aligned by letters are skipped (counted in ``skipped``).
+    ``model``: the casing decision (None: the rules; ``PACKAGED_MODEL``: the learned one)."""
     records = [json.loads(line) for line in Path(plover_path).read_text("utf8").splitlines()]
     totals: dict[str, float] = defaultdict(float)
     errors: list[tuple] = []
     for record in records:
-        result = normalize(record["lower_text"])
+        result = normalize(record["lower_text"], None, model)
         if not _score_aligned(record["text"], record["lower_text"], result, totals, errors):
             totals["skipped"] += 1
     metrics = {"sentences": float(len(records)), "skipped": totals["skipped"]}
@@ -405,30 +408,25 @@ def evaluate_casing_cross_validated(
     (``without_features``), to measure what a group of features adds."""
     from etl.stages.normalize.train_casing import (
         corpus_examples,
-        fit,
+        document_groups,
+        fit_casing,
         load_corpus,
         training_corpora,
     )
 
     documents = load_corpus(corpus, shared)
     pool = [document for document in training_corpora(shared) if document.corpus != corpus]
-    pool_examples = [
-        example for doc in without_features(corpus_examples(pool), left_out) for example in doc
-    ]
+    pool_examples = without_features(corpus_examples(pool), left_out)
     own_examples = without_features(corpus_examples(documents), left_out)
-    fitted = fit(pool_examples + [example for doc in own_examples for example in doc])
+    pool_groups, own_groups = document_groups(pool), document_groups(documents)
+    fitted = fit_casing(pool_examples + own_examples, pool_groups + own_groups)
     held_totals: dict[str, float] = defaultdict(float)
     held_errors: list[tuple] = []
     for fold in _folds(documents):
-        left_out = set(fold)
-        model = fit(
-            pool_examples
-            + [
-                example
-                for index, doc in enumerate(own_examples)
-                if index not in left_out
-                for example in doc
-            ]
+        kept = [index for index in range(len(documents)) if index not in set(fold)]
+        model = fit_casing(
+            pool_examples + [own_examples[index] for index in kept],
+            pool_groups + [own_groups[index] for index in kept],
         )
         for index in fold:
             document = documents[index]
@@ -503,12 +501,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.gum:
         _print_errors(gum_casing_errors(args.gum, args.loo))
-    if args.plover:
-        metrics, errors = evaluate_plover_casing(args.plover)
+    for label, model in (("rules", None), ("learned", PACKAGED_MODEL)) if args.plover else ():
+        metrics, errors = evaluate_plover_casing(args.plover, model)
         if args.errors:
             _print_errors(errors)
         print(
-            f"PLOVER casing: sentences {int(metrics['sentences'])} "
+            f"PLOVER casing ({label}): sentences {int(metrics['sentences'])} "
             f"(skipped {int(metrics['skipped'])}), words {int(metrics['words'])}, "
             f"precision {metrics['casing_precision']:.3f}, recall {metrics['casing_recall']:.3f}, "
             f"F1 {metrics['casing_f1']:.3f}"

@@ -9,6 +9,12 @@ behind it with their weights. The form of a capitalized word (title case, an acr
 hyphenated name) comes from the lexicon and the rules, as before. Words cased by their position
 (sentence starts, datelines) and function words keep the rules' verdict.
 
+Overturning the rules takes more than a score past 0.5: the model capitalizes a word the rules
+left in lower case only when its log-odds reach ``capital_margin``, and lowers one the rules
+capitalized only when they fall below ``-lower_margin``. Both margins are learned with the
+weights (``train_casing.learn_margins``) from scores of training documents the weights were not
+fitted on, since the weights' own training words overstate how often an overturn is right.
+
 Features are cheap string names; the context-free part of a word's score (its probability band,
 lists and shape) and of each neighbour's is summed once per distinct word and cached.
 """
@@ -43,6 +49,9 @@ MAX_LENGTH_FEATURE = 6
 # common words (any neighbours) and 0 of 7,643 such names.
 SETTLED_LOWER_BELOW = PROBABILITY_BANDS[0]
 SETTLED_CAPITAL_AT = 0.7
+# Names of the two overturn margins in the weights file (never feature names).
+CAPITAL_MARGIN_KEY = "margin:capital"
+LOWER_MARGIN_KEY = "margin:lower"
 # A logit this large in magnitude is already certain; clipping keeps the real-valued feature tame.
 MAX_LOGIT = 7.0
 
@@ -77,6 +86,9 @@ class CasingModel:
     """Feature weights of the casing decision (``weights`` maps feature name -> weight)."""
 
     weights: dict[str, float]
+    # Log-odds needed to overturn the rules' verdict (see the module docstring).
+    capital_margin: float = 0.0
+    lower_margin: float = 0.0
     # Cache of the context-free score part per word (filled lazily; not part of equality).
     _word_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -101,6 +113,12 @@ class CasingModel:
             self._word_scores[word] = cached
         return cached
 
+    def decides_capital(self, log_odds: float, ruled_capital: bool) -> bool:
+        """The decision on a word scored ``log_odds`` that the rules did (not) capitalize."""
+        if ruled_capital:
+            return log_odds >= -self.lower_margin
+        return log_odds >= self.capital_margin
+
     def explain(self, features: dict[str, float]) -> list[tuple[str, float]]:
         """(feature, contribution) pairs with a non-zero contribution, largest magnitude first."""
         contributions = [
@@ -109,11 +127,16 @@ class CasingModel:
         return sorted((pair for pair in contributions if pair[1]), key=lambda pair: -abs(pair[1]))
 
     def to_json(self) -> str:
-        return json.dumps(
-            {name: round(weight, 5) for name, weight in sorted(self.weights.items()) if weight},
-            indent=0,
-            ensure_ascii=False,
-        )
+        weights = {name: round(value, 5) for name, value in sorted(self.weights.items()) if value}
+        margins = {CAPITAL_MARGIN_KEY: self.capital_margin, LOWER_MARGIN_KEY: self.lower_margin}
+        return json.dumps({**margins, **weights}, indent=0, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> CasingModel:
+        weights = json.loads(text)
+        capital_margin = weights.pop(CAPITAL_MARGIN_KEY, 0.0)
+        lower_margin = weights.pop(LOWER_MARGIN_KEY, 0.0)
+        return cls(weights, capital_margin, lower_margin)
 
 
 def probability(log_odds: float) -> float:
@@ -125,4 +148,4 @@ def load_casing_model() -> CasingModel | None:
     """The committed weights, or None before the first training (the rules then decide)."""
     if not WEIGHTS_FILE.is_file():
         return None
-    return CasingModel(json.loads(WEIGHTS_FILE.read_text("utf8")))
+    return CasingModel.from_json(WEIGHTS_FILE.read_text("utf8"))

@@ -1053,9 +1053,11 @@ class LineRestorer:
             for index, token, log_odds, keys in pending:
                 previous, following, context, previous_pair, following_pair = keys
                 if model is not None:
-                    if log_odds >= 0 and out[index] == token:
+                    ruled_capital = out[index] != token
+                    capital = model.decides_capital(log_odds, ruled_capital)
+                    if capital and not ruled_capital:
                         out[index] = self._capital_form(token)
-                    elif log_odds < 0 and out[index] != token:
+                    elif ruled_capital and not capital:
                         out[index] = token
                 if trace is not None:
                     features = {

@@ -13,7 +13,10 @@ labelled by whether the cased original spells it with a capital. A document is r
 without corpus evidence and with evidence from the cased texts of its group's other documents
 (an ECB+ topic, a GUM genre), as a pipeline run sees related well-formed articles. The weights
 are an L2-regularized logistic regression fitted by full-batch gradient descent (numpy, Adam
-steps); features seen fewer than ``MIN_FEATURE_COUNT`` times are dropped.
+steps); features seen fewer than ``MIN_FEATURE_COUNT`` times are dropped. The two margins a
+score must pass to overturn the rules (``CasingModel.capital_margin`` / ``lower_margin``) are
+learned from cross-fitted scores: each group of training documents scored by weights fitted
+without it (``fit_casing``, ``learn_margins``).
 
 Run: ``python -m etl.stages.normalize.train_casing [--shared ../shared]``; ``train_casing()`` is
 the function a build command can call.
@@ -43,6 +46,10 @@ DEFAULT_SHARED = REPO.parent / "shared"
 MIN_FEATURE_COUNT = 3
 L2_PENALTY = 1e-5  # weight decay on the mean log-loss (chosen by held-out F1, see docs)
 ITERATIONS = 200
+# Folds of whole training groups whose cross-fitted scores the overturn margins are learned on,
+# and the margins tried (log-odds; 0 is the plain sigmoid >= 0.5 decision).
+MARGIN_FOLDS = 5
+MARGIN_GRID = tuple(step / 4 for step in range(0, 25))
 LEARNING_RATE = 0.1
 _TOKEN_RE = re.compile(r"\S+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
@@ -203,10 +210,67 @@ def fit(examples: Iterable[tuple[dict[str, float], bool]]) -> CasingModel:
     return CasingModel(dict(zip(names, weights.tolist(), strict=True)))
 
 
+def _ruled_capital(features: dict[str, float]) -> bool:
+    return "rules=capital" in features
+
+
+def learn_margins(scored: Iterable[tuple[float, bool, bool]]) -> tuple[float, float]:
+    """(capital margin, lower margin) from (log-odds, the rules capitalized, gold capital) of
+    words scored by weights not fitted on them: each margin of ``MARGIN_GRID`` that gives the
+    highest F1 of the capital decision over these words (the two margins act on disjoint words:
+    those the rules left in lower case and those they capitalized)."""
+    scored = list(scored)
+    gold_capitals = sum(1 for _, _, gold in scored if gold)
+
+    def f1(capital_margin: float, lower_margin: float) -> float:
+        model = CasingModel({}, capital_margin, lower_margin)
+        decided = [(model.decides_capital(s, ruled), gold) for s, ruled, gold in scored]
+        true = sum(1 for capital, gold in decided if capital and gold)
+        predicted = sum(1 for capital, _ in decided if capital)
+        return 2 * true / (predicted + gold_capitals) if predicted + gold_capitals else 0.0
+
+    capital_margin = max(MARGIN_GRID, key=lambda margin: (f1(margin, 0.0), -margin))
+    lower_margin = max(MARGIN_GRID, key=lambda margin: (f1(capital_margin, margin), -margin))
+    return capital_margin, lower_margin
+
+
+def fit_casing(
+    document_examples: list[list[tuple[dict[str, float], bool]]], groups: list[str]
+) -> CasingModel:
+    """The weights fitted on every document's examples, with overturn margins learned from
+    cross-fitted scores: the documents of each of ``MARGIN_FOLDS`` folds of whole groups
+    (``groups[i]`` is document i's) scored by weights fitted on the other folds."""
+    model = fit(example for document in document_examples for example in document)
+    ordered = sorted(set(groups))
+    fold_of = {group: position % MARGIN_FOLDS for position, group in enumerate(ordered)}
+    scored = []
+    for fold in range(min(MARGIN_FOLDS, len(ordered))):
+        inside = [fold_of[group] == fold for group in groups]
+        fold_model = fit(
+            example
+            for document, held in zip(document_examples, inside, strict=True)
+            if not held
+            for example in document
+        )
+        scored.extend(
+            (fold_model.score(features), _ruled_capital(features), label)
+            for document, held in zip(document_examples, inside, strict=True)
+            if held
+            for features, label in document
+        )
+    capital_margin, lower_margin = learn_margins(scored)
+    return CasingModel(model.weights, capital_margin, lower_margin)
+
+
+def document_groups(documents: list[CasedDocument]) -> list[str]:
+    """The unit each document is left out with when margins are learned: corpus and group."""
+    return [f"{document.corpus}/{document.group}" for document in documents]
+
+
 def train_casing(shared: Path = DEFAULT_SHARED, output: Path = WEIGHTS_FILE) -> CasingModel:
     """Fit the packaged model on the training corpora and write its weights to ``output``."""
-    examples = corpus_examples(training_corpora(shared))
-    model = fit(example for document in examples for example in document)
+    documents = training_corpora(shared)
+    model = fit_casing(corpus_examples(documents), document_groups(documents))
     output.write_text(model.to_json() + "\n", encoding="utf8")
     return model
 
@@ -217,7 +281,10 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args()
     model = train_casing(args.shared, args.output)
-    print(f"wrote {len(model.weights)} weights to {args.output}")
+    print(
+        f"wrote {len(model.weights)} weights to {args.output} (margins: capital"
+        f" {model.capital_margin}, lower {model.lower_margin})"
+    )
 
 
 if __name__ == "__main__":
