@@ -28,7 +28,8 @@ GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gum_news_dev" 
 
 
 def mention_rows(doc_id: str, text: str, spans: list[tuple[str, str, int]]) -> list[dict]:
-    """Rows for (surface, label, occurrence) spans of ``text`` (occurrence counts from 0)."""
+    """Rows for (surface, label, occurrence) spans of ``text`` (occurrence counts from 0); each
+    line of ``text`` is one parser sentence."""
     rows = []
     for surface, label, occurrence in spans:
         start = -1
@@ -39,7 +40,7 @@ def mention_rows(doc_id: str, text: str, spans: list[tuple[str, str, int]]) -> l
             {
                 "mention_id": stable_id(doc_id, start, end),
                 "doc_id": doc_id,
-                "sentence_idx": 0,
+                "sentence_idx": text.count("\n", 0, start),
                 "start_char": start,
                 "end_char": end,
                 "raw_start_char": start,
@@ -255,6 +256,30 @@ def test_a_lone_surname_before_a_full_name_in_one_sentence_is_someone_else():
     # with Laci ruled out, Scott is the one other Peterson the corpus knows
     assert ids[("a", "Peterson", 0)] == ids[("c", "Scott Peterson", 0)]
     assert ids[("b", "Chohan", 1)] == ids[("b", "Raj Chohan", 0)]
+
+
+def test_the_parsers_sentences_decide_whether_a_surname_comes_before_the_full_name():
+    text = "Police questioned Peterson on Monday. Laci Peterson was last seen on Tuesday."
+    spans = [("Peterson", "PERSON", 0), ("Laci Peterson", "PERSON", 0)]
+
+    def same_entity(sentence_of_full_name: int) -> bool:
+        rows = mention_rows("a", text, spans)
+        rows[1]["sentence_idx"] = sentence_of_full_name
+        documents = pa.Table.from_pylist([{"doc_id": "a", "text": text, "publisher": None}])
+        result = resolve_entities(pa.Table.from_pylist(rows, schema=schema.MENTIONS), documents)
+        entity_of = dict(
+            zip(
+                result.mention_entities.column("mention_id").to_pylist(),
+                result.mention_entities.column("entity_id").to_pylist(),
+                strict=True,
+            )
+        )
+        return entity_of[rows[0]["mention_id"]] == entity_of[rows[1]["mention_id"]]
+
+    # the parser's next sentence: no relative named beside her, the one Peterson known
+    assert same_entity(1)
+    # the parser's same sentence: someone else of that name
+    assert not same_entity(0)
 
 
 def test_ids_do_not_depend_on_row_order():

@@ -51,6 +51,7 @@ _POSSESSIVE_INSIDE = re.compile(r"\w['’]s\s+\w")
 _MENTION_COLUMNS = [
     "mention_id",
     "doc_id",
+    "sentence_idx",
     "start_char",
     "end_char",
     "raw_start_char",

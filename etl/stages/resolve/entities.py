@@ -190,6 +190,7 @@ class Mention:
     key: str
     antecedent: str | None = None  # a description's name mention (see extract.descriptions)
     demonym_use: str | None = None  # how the sentence uses a demonym (see demonyms)
+    sentence_idx: int | None = None  # the parser's sentence (extract.sentences)
 
 
 @dataclass
@@ -274,6 +275,7 @@ def _make_mention(row: dict) -> Mention | None:
         key=intern(demonyms.resolution_key(key, use)),
         antecedent=row.get("antecedent_mention_id"),
         demonym_use=use,
+        sentence_idx=row.get("sentence_idx"),
     )
 
 
@@ -532,25 +534,19 @@ def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
     return -1
 
 
-# A sentence ends at a line break or at . ! ? before a capital, unless the dot ends an
-# abbreviation or initial ("Nov. 12", "Mr. Smith", "J. Smith")
-_SENTENCE_BREAK = re.compile(
-    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})[.!?][\"”’']?\s+(?=[A-Z\"“])|\n"
-)
-
-
 def _named_apart(surname: Group, person: Group, text: str) -> bool:
     """Whether a lone surname comes before the full name of a person bearing it in one sentence
-    ("Peterson was convicted of the death of Laci Peterson", "Simpson shot Flynn, said Flynn's
-    father, Herbert Flynn"): news introduces a person by full name before the surname alone, so
-    a surname before the full name is someone else (a relative sharing it)."""
+    (the parser's sentence, ``sentence_idx``: "Peterson was convicted of the death of Laci
+    Peterson", "Simpson shot Flynn, said Flynn's father, Herbert Flynn"): news introduces a
+    person by full name before the surname alone, so a surname before the full name is someone
+    else (a relative sharing it)."""
     for short in surname.mentions:
         for full in person.mentions:
-            between = text[short.end : full.start]
             if (
                 short.end <= full.start
-                and len(between.strip(" ,")) > 2
-                and not _SENTENCE_BREAK.search(between)
+                and len(text[short.end : full.start].strip(" ,")) > 2
+                and short.sentence_idx is not None
+                and short.sentence_idx == full.sentence_idx
             ):
                 return True
     return False
@@ -1064,6 +1060,7 @@ _ROW_COLUMNS = [
     "label",
     "antecedent_mention_id",
     "demonym_use",
+    "sentence_idx",
 ]
 _ROW_ORDER = [
     ("doc_id", "ascending"),
