@@ -351,6 +351,25 @@ def test_initials_and_middle_names_are_one_person_but_not_another():
     )
 
 
+def test_a_full_name_links_its_short_forms_without_and_by_the_middle_name():
+    docs = {
+        "a": ("Recep Tayyip Erdogan spoke.", [("Recep Tayyip Erdogan", "PERSON", 0)]),
+        "b": ("Recep Erdogan spoke.", [("Recep Erdogan", "PERSON", 0)]),
+        "c": ("Tayyip Erdogan spoke.", [("Tayyip Erdogan", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Recep Tayyip Erdogan", 0)] == ids[("b", "Recep Erdogan", 0)]
+    assert ids[("a", "Recep Tayyip Erdogan", 0)] == ids[("c", "Tayyip Erdogan", 0)]
+    # two longer names the short one could be: it joins neither, they stay apart
+    bushes = {
+        "a": ("George Bush spoke.", [("George Bush", "PERSON", 0)]),
+        "b": ("George W. Bush spoke.", [("George W. Bush", "PERSON", 0)]),
+        "c": ("George H. W. Bush spoke.", [("George H. W. Bush", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(bushes), bushes)
+    assert len(set(ids.values())) == 3
+
+
 def test_a_person_tagged_org_elsewhere_is_still_the_person():
     docs = {
         "a": ("Omurbek Babanov spoke.", [("Omurbek Babanov", "PERSON", 0)]),

@@ -846,14 +846,23 @@ def person_name_blocks(key: str) -> tuple[str, str]:
     return skeleton(key), skeleton(name_parts(key)[1])
 
 
+def _covers(key: str, one: str, other: str) -> bool:
+    """Whether two names compatible with ``key`` but not with each other can both be short
+    forms of it: each has fewer given names (``Recep Erdogan`` and ``Tayyip Erdogan`` of
+    ``Recep Tayyip Erdogan``: one drops the middle name, the other goes by it)."""
+    given = len(name_parts(key)[0])
+    return len(name_parts(one)[0]) < given and len(name_parts(other)[0]) < given
+
+
 def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str]:
     """Full person-name key -> anchor (smallest key of its component).
 
     Spellings of one name link first (blocked by skeleton). Then names that differ by initials
     or a missing middle name link, blocked by the surname's skeleton, but only names whose
-    compatible names are all compatible with each other: ``George Bush`` beside both
-    ``George W. Bush`` and ``George H. W. Bush`` joins neither, and ``J. Smith`` beside ``John``
-    and ``Jane Smith`` neither.
+    compatible names are all compatible with each other or are both shorter forms of it:
+    ``George Bush`` beside both ``George W. Bush`` and ``George H. W. Bush`` joins neither, and
+    ``J. Smith`` beside ``John`` and ``Jane Smith`` neither; ``Recep Tayyip Erdogan`` beside
+    ``Recep Erdogan`` and ``Tayyip Erdogan`` is both.
     """
     ordered = sorted(set(keys))
     position = {key: index for index, key in enumerate(ordered)}
@@ -880,7 +889,7 @@ def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str
             key
             for key, others in compatible.items()
             if all(
-                compatible_names(one, other, matching)
+                compatible_names(one, other, matching) or _covers(key, one, other)
                 for index, one in enumerate(others)
                 for other in others[index + 1 :]
             )
