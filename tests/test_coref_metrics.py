@@ -146,3 +146,19 @@ def test_miss_causes_name_why_two_mentions_of_one_gold_entity_were_apart():
     assert cause(row("Peterson", "PERSON"), row("Scott Peterson", "PERSON")) == "surname_only"
     assert cause(row("V. Putin", "PERSON"), row("W. Putin", "PERSON")) == "initial"
     assert cause(row("the man", "PERSON"), row("Scott Peterson", "PERSON")) == "description"
+
+
+def test_wrong_merge_causes_name_why_two_gold_entities_got_one_entity():
+    from etl.evaluate.entity_misses import wrong_cause
+
+    def row(text, label, antecedent=None):
+        return {"text": text, "label": label, "antecedent_mention_id": antecedent}
+
+    assert wrong_cause(row("Paris", "GPE"), row("Paris", "GPE")) == "same_name"
+    assert wrong_cause(row("Brooklyn mother", "PERSON", "m1"), row("Lopez", "PERSON")) == (
+        "description"
+    )
+    assert wrong_cause(row("T-Mobile USA", "ORG"), row("T-Mobile", "ORG")) == "short_form"
+    assert wrong_cause(row("United Nations", "ORG"), row("UN", "ORG")) == "short_form"
+    assert wrong_cause(row("Egypt", "GPE"), row("Egyptian", "NORP")) == "demonym"
+    assert wrong_cause(row("Laci", "PERSON"), row("Peterson", "PERSON")) == "other"

@@ -13,7 +13,8 @@ re-resolves them, no parsing), both matched to the gold like ``newsetl eval core
   unresolved, possessive, label split, place vs org, surname only, initial, spelling ...), with
   the number of topics each cause costs pairs in and its largest topic's share, so work can go
   where the loss spreads over many topics;
-* wrongly merged pairs per topic.
+* the wrongly merged pairs after, by cause (``entity_misses.wrong_cause``: a description's
+  antecedent, one name for two gold things, a short form, a demonym ...), the same way.
 
 Gold instances never leave a topic, so a pair of gold mentions is a pair of one topic. A
 predicted pair joining two topics is wrong in any case: it counts in the totals (as
@@ -34,6 +35,8 @@ from etl.evaluate.entity_misses import (
     matched_rows,
     missed_pairs,
     predicted_entities,
+    wrong_cause,
+    wrong_pairs,
 )
 
 _DEFAULT_GOLD = Path("../shared/data/ecb_dev/gold.jsonl")
@@ -102,11 +105,27 @@ def cause_breakdown(missed: list[tuple[str, str]]) -> dict[str, Counter]:
     return dict(by_cause)
 
 
-def _wrong_pairs_by_topic(matched: Matched) -> Counter:
-    counts = counts_by_topic(matched)
-    return Counter(
-        {topic: predicted - correct for topic, (_, predicted, correct) in counts.items()}
-    )
+def _cause_lines(title: str, pairs: list[tuple[str, str, dict, dict]], examples: int) -> list[str]:
+    """Pairs (cause, topic, row, other row) counted by cause: pairs, share, topics, the largest
+    topic's share, per topic, and the most frequent examples."""
+    by_cause = cause_breakdown([(reason, topic) for reason, topic, _, _ in pairs])
+    samples: dict[str, Counter] = defaultdict(Counter)
+    for reason, _, row, other_row in pairs:
+        samples[reason][tuple(sorted(f"{r['text']}/{r['label']}" for r in (row, other_row)))] += 1
+    lines = [
+        f"{title}, by cause ({len(pairs)} pairs):",
+        f"  {'cause':<17} {'pairs':>6} {'share':>6} {'topics':>6} {'largest':>8}  topics",
+    ]
+    for reason, topics in sorted(by_cause.items(), key=lambda item: (-item[1].total(), item[0])):
+        total = topics.total()
+        lines.append(
+            f"  {reason:<17} {total:>6} {total / len(pairs):>6.3f} {len(topics):>6} "
+            f"{max(topics.values()) / total:>8.2f}  "
+            + ", ".join(f"{topic}:{n}" for topic, n in topics.most_common())
+        )
+        for pair, n in samples[reason].most_common(examples):
+            lines.append(f"      {n:>5}  {pair[0]}  |  {pair[1]}")
+    return lines
 
 
 def report(db_path: Path, gold_path: Path, examples: int) -> str:
@@ -157,30 +176,17 @@ def report(db_path: Path, gold_path: Path, examples: int) -> str:
         "F1 with one topic's change left out: min "
         f"{min(left_out.values()):.3f}, max {max(left_out.values()):.3f}"
     )
+    matched = matched_rows(gold, predicted, row_at)
     missed = [
         (cause(row, other_row), topic_of(doc), row, other_row)
-        for row, other_row, doc in missed_pairs(matched_rows(gold, predicted, row_at))
+        for row, other_row, doc in missed_pairs(matched)
     ]
-    by_cause = cause_breakdown([(reason, topic) for reason, topic, _, _ in missed])
-    lines.append(f"missed gold cross-document pairs after, by cause ({len(missed)} pairs):")
-    lines.append(f"  {'cause':<17} {'pairs':>6} {'share':>6} {'topics':>6} {'largest':>8}  topics")
-    samples: dict[str, Counter] = defaultdict(Counter)
-    for reason, _, row, other_row in missed:
-        samples[reason][tuple(sorted(f"{r['text']}/{r['label']}" for r in (row, other_row)))] += 1
-    for reason, topics in sorted(by_cause.items(), key=lambda item: -item[1].total()):
-        total = topics.total()
-        lines.append(
-            f"  {reason:<17} {total:>6} {total / len(missed):>6.3f} {len(topics):>6} "
-            f"{max(topics.values()) / total:>8.2f}  "
-            + ", ".join(f"{topic}:{n}" for topic, n in topics.most_common())
-        )
-        for pair, n in samples[reason].most_common(examples):
-            lines.append(f"      {n:>5}  {pair[0]}  |  {pair[1]}")
-    wrong = _wrong_pairs_by_topic(after_matched)
-    lines.append(
-        "wrongly merged pairs after, per topic: "
-        + ", ".join(f"{topic}:{n}" for topic, n in wrong.most_common() if n)
-    )
+    lines.extend(_cause_lines("missed gold cross-document pairs after", missed, examples))
+    wrong = [
+        (wrong_cause(row, other_row), topic_of(doc), row, other_row)
+        for row, other_row, doc in wrong_pairs(matched)
+    ]
+    lines.extend(_cause_lines("wrongly merged cross-document pairs after", wrong, examples))
     return "\n".join(lines)
 
 

@@ -45,6 +45,7 @@ from etl.stages.resolve.names import acronym, exact_key, translit_key
 from etl.storage.warehouse.engine import fetch_arrow, make_engine
 
 _DEFAULT_GOLD = Path("../shared/data/ecb_dev/gold.jsonl")
+MatchedRow = tuple[str, str, str, dict]  # doc key, gold instance, entity id, predicted row
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # "Kyrgyzstan's Central Election Commission": an owner's possessive inside the mention
 _POSSESSIVE_INSIDE = re.compile(r"\w['’]s\s+\w")
@@ -169,6 +170,42 @@ def cause(first: dict, second: dict) -> str:
     return "other"
 
 
+def wrong_cause(first: dict, second: dict) -> str:
+    """Why two mentions of two gold entities got one entity:
+
+    * ``description``: one side is a person description resolved to a name of its document;
+    * ``same_name``: both fold to one name (the gold tells apart two things of one name, such
+      as the places of two events, or resolution merged namesakes);
+    * ``short_form``: one side is a word of the other's name (a surname, an acronym's expansion);
+    * ``demonym``: one side is a demonym or group (NORP) of the other's country;
+    * ``other``."""
+    if first.get("antecedent_mention_id") or second.get("antecedent_mention_id"):
+        return "description"
+    key_first, key_second = (
+        translit_key(exact_key(first["text"])),
+        translit_key(exact_key(second["text"])),
+    )
+    if key_first == key_second:
+        return "same_name"
+    shorter, longer = sorted((key_first.split(), key_second.split()), key=len)
+    if set(shorter) < set(longer) or (len(shorter) == 1 and acronym(tuple(longer)) == shorter[0]):
+        return "short_form"
+    if "NORP" in {first["label"], second["label"]}:
+        return "demonym"
+    return "other"
+
+
+def wrong_pairs(matched: list[MatchedRow]) -> Iterator[tuple[dict, dict, str]]:
+    """(row, other row, doc key of row) of every predicted cross-document pair of two gold
+    instances."""
+    by_entity: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
+    for doc, instance, entity, row in matched:
+        by_entity[entity].append((doc, row, instance))
+    for (row, instance), (other_row, other_instance), doc in _cross_document_pairs(by_entity):
+        if instance != other_instance:
+            yield row, other_row, doc
+
+
 def _cross_document_pairs(
     clusters: dict[str, list[tuple[str, dict, str]]],
 ) -> Iterator[tuple[tuple[dict, str], tuple[dict, str], str]]:
@@ -179,9 +216,6 @@ def _cross_document_pairs(
             for other_doc, other_row, other_other in members[index + 1 :]:
                 if doc != other_doc:
                     yield (row, other), (other_row, other_other), doc
-
-
-MatchedRow = tuple[str, str, str, dict]  # doc key, gold instance, entity id, predicted row
 
 
 def matched_rows(
