@@ -195,17 +195,6 @@ def wrong_cause(first: dict, second: dict) -> str:
     return "other"
 
 
-def wrong_pairs(matched: list[MatchedRow]) -> Iterator[tuple[dict, dict, str]]:
-    """(row, other row, doc key of row) of every predicted cross-document pair of two gold
-    instances."""
-    by_entity: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
-    for doc, instance, entity, row in matched:
-        by_entity[entity].append((doc, row, instance))
-    for (row, instance), (other_row, other_instance), doc in _cross_document_pairs(by_entity):
-        if instance != other_instance:
-            yield row, other_row, doc
-
-
 def _cross_document_pairs(
     clusters: dict[str, list[tuple[str, dict, str]]],
 ) -> Iterator[tuple[tuple[dict, str], tuple[dict, str], str]]:
@@ -240,14 +229,29 @@ def matched_rows(
     return [(doc, instance, entity, row_of[(doc, span)]) for doc, span, instance, entity in matched]
 
 
+def _pairs_split_by(matched: list[MatchedRow], by_gold: bool) -> Iterator[tuple[dict, dict, str]]:
+    """(row, other row, doc key of row) of the cross-document pairs of one gold instance given
+    two entities (``by_gold``), or of one entity holding two gold instances."""
+    clusters: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
+    for doc, instance, entity, row in matched:
+        if by_gold:
+            clusters[instance].append((doc, row, entity))
+        else:
+            clusters[entity].append((doc, row, instance))
+    for (row, other), (other_row, other_other), doc in _cross_document_pairs(clusters):
+        if other != other_other:
+            yield row, other_row, doc
+
+
 def missed_pairs(matched: list[MatchedRow]) -> Iterator[tuple[dict, dict, str]]:
     """(row, other row, doc key of row) of every gold cross-document pair given two entities."""
-    by_instance: dict[str, list[tuple[str, dict, str]]] = defaultdict(list)
-    for doc, instance, entity, row in matched:
-        by_instance[instance].append((doc, row, entity))
-    for (row, entity), (other_row, other_entity), doc in _cross_document_pairs(by_instance):
-        if entity != other_entity:
-            yield row, other_row, doc
+    return _pairs_split_by(matched, by_gold=True)
+
+
+def wrong_pairs(matched: list[MatchedRow]) -> Iterator[tuple[dict, dict, str]]:
+    """(row, other row, doc key of row) of every predicted cross-document pair of two gold
+    instances."""
+    return _pairs_split_by(matched, by_gold=False)
 
 
 def diagnose(db_path: Path, gold_path: Path, examples: int) -> str:
