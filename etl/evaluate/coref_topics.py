@@ -1,6 +1,7 @@
 """Cross-document entity coreference on ECB+ topic by topic: where a resolution change gains.
 
-``python -m etl.evaluate.coref_topics --db WAREHOUSE [--gold GOLD] [--examples N]`` scores the
+``python -m etl.evaluate.coref_topics --db WAREHOUSE [--gold GOLD] [--examples N]
+[--surname-dominance X]`` scores the
 entity ids of an ECB+ warehouse built by ``newsetl run`` (*before*: the ids stored in it) and the
 ids this tree's resolution gives the same mention rows (*after*: ``entity_misses``
 re-resolves them, no parsing), both matched to the gold like ``newsetl eval coref``, and prints:
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from etl.evaluate.coref import gold_mentions, load_prediction, match_all
@@ -38,6 +40,7 @@ from etl.evaluate.entity_misses import (
     wrong_cause,
     wrong_pairs,
 )
+from etl.stages.resolve.entities import NameMatching
 
 _DEFAULT_GOLD = Path("../shared/data/ecb_dev/gold.jsonl")
 Matched = list[tuple[str, tuple[int, int], str, str]]  # doc key, gold span, instance, entity
@@ -128,12 +131,14 @@ def _cause_lines(title: str, pairs: list[tuple[str, str, dict, dict]], examples:
     return lines
 
 
-def report(db_path: Path, gold_path: Path, examples: int) -> str:
+def report(
+    db_path: Path, gold_path: Path, examples: int, matching: NameMatching | None = None
+) -> str:
     """The per-topic report of a warehouse (see the module docstring)."""
     gold = gold_mentions(read_gold(gold_path), "entities")
     before_matched = match_all(gold, load_prediction(db_path).entities)
     mentions, documents, rows = load_rows(db_path)
-    predicted, row_at = predicted_entities(mentions, documents, rows)
+    predicted, row_at = predicted_entities(mentions, documents, rows, matching)
     after_matched = match_all(gold, predicted)
     before, after = counts_by_topic(before_matched), counts_by_topic(after_matched)
     total_before, total_after = across_counts(before_matched), across_counts(after_matched)
@@ -202,8 +207,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--gold", type=Path, default=_DEFAULT_GOLD)
     parser.add_argument("--examples", type=int, default=4)
+    parser.add_argument(
+        "--surname-dominance",
+        type=float,
+        help="resolve 'after' with this NameMatching.surname_dominance instead of the learned one",
+    )
     args = parser.parse_args(argv)
-    print(report(args.db, args.gold, args.examples))
+    matching = NameMatching.learned()
+    if args.surname_dominance is not None:
+        matching = replace(matching, surname_dominance=args.surname_dominance)
+    print(report(args.db, args.gold, args.examples, matching))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from rapidfuzz import fuzz
 from etl import schema
 from etl.evaluate.coref import doc_key, gold_mentions, match_all
 from etl.evaluate.entities import match_mentions, read_gold
-from etl.stages.resolve.entities import resolve_entities
+from etl.stages.resolve.entities import NameMatching, resolve_entities
 from etl.stages.resolve.names import acronym, exact_key, translit_key
 from etl.storage.warehouse.engine import fetch_arrow, make_engine
 
@@ -88,10 +88,14 @@ def load_rows(db_path: Path) -> tuple[pa.Table, pa.Table, list[dict]]:
 
 
 def predicted_entities(
-    mentions: pa.Table, documents: pa.Table, rows: list[dict]
+    mentions: pa.Table,
+    documents: pa.Table,
+    rows: list[dict],
+    matching: NameMatching | None = None,
 ) -> tuple[dict[str, list[tuple[int, int, str]]], dict[tuple[str, int, int], dict]]:
-    """doc key -> [(raw start, raw end, entity_id)], and each span's mention row."""
-    resolution = resolve_entities(mentions, documents.select(["doc_id", "text"]))
+    """doc key -> [(raw start, raw end, entity_id)], and each span's mention row (resolved with
+    ``matching``, the learned name matching when None)."""
+    resolution = resolve_entities(mentions, documents.select(["doc_id", "text"]), matching)
     entity_of = dict(
         zip(
             resolution.mention_entities.column("mention_id").to_pylist(),
