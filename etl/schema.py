@@ -23,7 +23,9 @@ SCHEMA_VERSION = "2"
 # ``name_key``): a warehouse recording another version, or none (made before it was recorded),
 # has its entities and clusters recomputed in full once, by its next run.
 # 1: name_key for every resolution path (23b1c28).
-DERIVED_STATE_VERSION = "1"
+# 2: full person names read as pass 1 groups them (headline words dropped), a full name linking
+#    both of its short forms, a surname named apart only in the parser's same sentence (ents6).
+DERIVED_STATE_VERSION = "2"
 
 DOCUMENTS = pa.schema(
     [

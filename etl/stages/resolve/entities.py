@@ -106,7 +106,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import groupby, repeat
+from operator import itemgetter
 from sys import intern
 
 import pyarrow as pa
@@ -998,20 +999,25 @@ class PersonNames:
         return "name", root.key
 
 
-def full_person_name_keys(rows: Iterable[dict]) -> Counter:
+def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None = None) -> Counter:
     """Keys of the full person names (``_is_full_person_name``: PERSON, two or more words, or
     initials and a surname) among mention rows, each with its number of mentions.
 
     These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
-    scan of the mentions alone, before any document is grouped.
+    scan of the mentions alone, before any document is grouped. ``texts`` (doc_id -> text):
+    the documents' texts, so that a name in a headline is read as pass 1 reads it, without the
+    headline words around it (``Flips Bush`` is ``Bush``, no second person named Bush); the
+    rows then come a document at a time (``table_rows`` order).
     """
     keys: Counter = Counter()
-    for row in rows:
-        if row.get("antecedent_mention_id") is not None:
-            continue
-        mention = _make_mention(row)
-        if mention is not None and _is_full_person_name(mention):
-            keys[translit_key(mention.key)] += 1
+    names = (row for row in rows if row.get("antecedent_mention_id") is None)
+    for doc_id, doc_rows in groupby(names, key=itemgetter("doc_id")):
+        mentions = [mention for mention in map(_make_mention, doc_rows) if mention is not None]
+        if texts is not None:
+            mentions = _without_headline_words(mentions, texts.get(doc_id) or "")
+        for mention in mentions:
+            if _is_full_person_name(mention):
+                keys[translit_key(mention.key)] += 1
     return keys
 
 
@@ -1124,15 +1130,20 @@ class _EntityTally:
                 self.title_countries[country] += 1
 
 
-def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tuple[str, str, list]]:
-    """(doc_id, text, mentions in text order) of each document of one chunk with mentions."""
-    texts = dict(
+def document_texts(documents: pa.Table) -> dict[str, str]:
+    """doc_id -> text of a documents table."""
+    return dict(
         zip(
             documents.column("doc_id").to_pylist(),
             documents.column("text").to_pylist(),
             strict=True,
         )
     )
+
+
+def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tuple[str, str, list]]:
+    """(doc_id, text, mentions in text order) of each document of one chunk with mentions."""
+    texts = document_texts(documents)
     current_doc, current = None, []
     for row in table_rows(mentions):
         mention = _make_mention(row)
@@ -1189,7 +1200,8 @@ def resolve_entities(
     mentions: pa.Table, documents: pa.Table, matching: NameMatching | None = None
 ) -> EntityResolution:
     """Resolve every mention of every document to an entity (see the module docstring)."""
-    keys = full_person_name_keys(table_rows(mentions))
+    texts = document_texts(documents)
+    keys = full_person_name_keys(table_rows(mentions), texts)
     return resolve_in_chunks(keys, [(mentions, documents)], matching)
 
 
