@@ -36,7 +36,7 @@ first, so input order never matters):
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
      names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
-     written before a full name bearing it in one sentence is someone else ("Peterson was
+     written before a full name bearing it in one (parser's) sentence is someone else ("Peterson was
      convicted of the death of Laci Peterson": news gives the full name first), so it joins
      neither that name here nor, across documents, its entity;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
@@ -58,8 +58,11 @@ first, so input order never matters):
    and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
    (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
    two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
-   ``George H. W. Bush``); so do names of which one goes by the other's middle name
-   (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
+   ``George H. W. Bush``), unless both are shorter forms of it (``Recep Erdogan`` and ``Tayyip
+   Erdogan`` of ``Recep Tayyip Erdogan``); so do names of which one goes by the other's middle
+   name (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). The corpus's full names are
+   read as pass 1 groups them: a headline word before a surname (``Flips Bush``) makes no
+   second person of that surname. A full person name or a surname with
    one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
    a place) is still the person, and so is a name shaped as initials and a surname (``S.
    Japarov``, also written ``S.Japarov`` or ``Japarov S.``) or with a patronymic (``Omurbek
