@@ -23,8 +23,10 @@ SCHEMA_VERSION = "2"
 # ``name_key``): a warehouse recording another version, or none (made before it was recorded),
 # has its entities and clusters recomputed in full once, by its next run.
 # 1: name_key for every resolution path (23b1c28).
-# 2: event pair feature participant_overlap_same_day, event coreference model refitted.
-DERIVED_STATE_VERSION = "2"
+# 2: event pair feature participant_overlap_same_day, event coreference model refitted (story6).
+# 3: full person names read as pass 1 groups them (headline words dropped), a full name linking
+#    both of its short forms, a surname named apart only in the parser's same sentence (ents6).
+DERIVED_STATE_VERSION = "3"
 
 DOCUMENTS = pa.schema(
     [

@@ -109,3 +109,56 @@ def test_document_key_and_entity_gold_filter():
     assert is_entity_gold({"tag": "HUMAN_PART_PER", "text": "Scott Peterson"})
     assert not is_entity_gold({"tag": "HUMAN_PART_PER", "text": "the man"})
     assert not is_entity_gold({"tag": "TIME_DATE", "text": "Monday"})
+
+
+def test_per_topic_counts_and_the_change_left_out_one_topic_at_a_time():
+    from etl.evaluate.coref_topics import change_left_out, counts_by_topic, prf
+
+    # topic 1: one gold instance in three documents; topic 2: one in two documents
+    before = [
+        ("1/a", (0, 1), "g1", "e1"),
+        ("1/b", (0, 1), "g1", "e2"),
+        ("1/c", (0, 1), "g1", "e2"),
+        ("2/a", (0, 1), "g2", "e3"),
+        ("2/b", (0, 1), "g2", "e4"),
+    ]
+    after = [(*item[:3], "e1" if item[0].startswith("1/") else "e3") for item in before]
+    counts_before, counts_after = counts_by_topic(before), counts_by_topic(after)
+    assert counts_before == {"1": (3, 1, 1), "2": (1, 0, 0)}
+    assert counts_after == {"1": (3, 3, 3), "2": (1, 1, 1)}
+    assert prf(counts_before["2"]) == (1.0, 0.0, 0.0)
+    left_out = change_left_out(counts_before, counts_after, (4, 4, 4))
+    # topic 1 back as before: 1 + 1 correct of 4 gold, 2 predicted
+    assert left_out["1"] == pytest.approx(2 * 1.0 * 0.5 / 1.5)
+    assert left_out["2"] == pytest.approx(2 * 1.0 * 0.75 / 1.75)
+
+
+def test_miss_causes_name_why_two_mentions_of_one_gold_entity_were_apart():
+    from etl.evaluate.entity_misses import cause
+
+    def row(text, label):
+        return {"text": text, "label": label}
+
+    assert cause(row("Okla.", "GPE"), row("Christopher Simpson", "PERSON")) == "description_place"
+    assert cause(row("Queens", "GPE"), row("Queens", "ORG")) == "place_vs_org"
+    assert cause(row("RCMP", "ORG"), row("RCMP", "PERSON")) == "label"
+    assert cause(row("Kyrgyzstan's Election Commission", "ORG"), row("CEC", "ORG")) == "possessive"
+    assert cause(row("Peterson", "PERSON"), row("Scott Peterson", "PERSON")) == "surname_only"
+    assert cause(row("V. Putin", "PERSON"), row("W. Putin", "PERSON")) == "initial"
+    assert cause(row("the man", "PERSON"), row("Scott Peterson", "PERSON")) == "description"
+
+
+def test_wrong_merge_causes_name_why_two_gold_entities_got_one_entity():
+    from etl.evaluate.entity_misses import wrong_cause
+
+    def row(text, label, antecedent=None):
+        return {"text": text, "label": label, "antecedent_mention_id": antecedent}
+
+    assert wrong_cause(row("Paris", "GPE"), row("Paris", "GPE")) == "same_name"
+    assert wrong_cause(row("Brooklyn mother", "PERSON", "m1"), row("Lopez", "PERSON")) == (
+        "description"
+    )
+    assert wrong_cause(row("T-Mobile USA", "ORG"), row("T-Mobile", "ORG")) == "short_form"
+    assert wrong_cause(row("United Nations", "ORG"), row("UN", "ORG")) == "short_form"
+    assert wrong_cause(row("Egypt", "GPE"), row("Egyptian", "NORP")) == "demonym"
+    assert wrong_cause(row("Laci", "PERSON"), row("Peterson", "PERSON")) == "other"

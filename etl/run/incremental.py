@@ -53,6 +53,7 @@ from etl.stages.resolve.entities import (
     _EntityTally,
     _group_document,
     _link_person_names,
+    document_texts,
     full_person_name_keys,
     person_name_blocks,
     table_rows,
@@ -232,11 +233,12 @@ def _full_names_of_chunks(
 ) -> dict[str, set[str]]:
     """Each document's full person names, read from its PERSON mentions in ``chunks``."""
     names: dict[str, set[str]] = {doc_id: set() for doc_id in doc_ids}
-    for mentions, _ in chunks:
+    for mentions, documents in chunks:
+        texts = document_texts(documents)
         # Streamed, a document's rows at a time (they come in document order): a 50 MB
         # document's 900,000 mention rows held as dicts took a gigabyte.
         for doc_id, rows in groupby(table_rows(mentions), key=itemgetter("doc_id")):
-            names[doc_id] = full_person_name_keys(rows)
+            names[doc_id] = full_person_name_keys(rows, texts)
     return names
 
 

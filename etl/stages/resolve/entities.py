@@ -36,7 +36,7 @@ first, so input order never matters):
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
      names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
-     written before a full name bearing it in one sentence is someone else ("Peterson was
+     written before a full name bearing it in one (parser's) sentence is someone else ("Peterson was
      convicted of the death of Laci Peterson": news gives the full name first), so it joins
      neither that name here nor, across documents, its entity;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
@@ -58,8 +58,11 @@ first, so input order never matters):
    and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
    (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
    two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
-   ``George H. W. Bush``); so do names of which one goes by the other's middle name
-   (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). A full person name or a surname with
+   ``George H. W. Bush``), unless both are shorter forms of it (``Recep Erdogan`` and ``Tayyip
+   Erdogan`` of ``Recep Tayyip Erdogan``); so do names of which one goes by the other's middle
+   name (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). The corpus's full names are
+   read as pass 1 groups them: a headline word before a surname (``Flips Bush``) makes no
+   second person of that surname. A full person name or a surname with
    one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
    a place) is still the person, and so is a name shaped as initials and a surname (``S.
    Japarov``, also written ``S.Japarov`` or ``Japarov S.``) or with a patronymic (``Omurbek
@@ -106,7 +109,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import groupby, repeat
+from operator import itemgetter
 from sys import intern
 
 import pyarrow as pa
@@ -190,6 +194,7 @@ class Mention:
     key: str
     antecedent: str | None = None  # a description's name mention (see extract.descriptions)
     demonym_use: str | None = None  # how the sentence uses a demonym (see demonyms)
+    sentence_idx: int | None = None  # the parser's sentence (extract.sentences)
 
 
 @dataclass
@@ -274,6 +279,7 @@ def _make_mention(row: dict) -> Mention | None:
         key=intern(demonyms.resolution_key(key, use)),
         antecedent=row.get("antecedent_mention_id"),
         demonym_use=use,
+        sentence_idx=row.get("sentence_idx"),
     )
 
 
@@ -532,25 +538,19 @@ def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
     return -1
 
 
-# A sentence ends at a line break or at . ! ? before a capital, unless the dot ends an
-# abbreviation or initial ("Nov. 12", "Mr. Smith", "J. Smith")
-_SENTENCE_BREAK = re.compile(
-    r"(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})[.!?][\"”’']?\s+(?=[A-Z\"“])|\n"
-)
-
-
 def _named_apart(surname: Group, person: Group, text: str) -> bool:
     """Whether a lone surname comes before the full name of a person bearing it in one sentence
-    ("Peterson was convicted of the death of Laci Peterson", "Simpson shot Flynn, said Flynn's
-    father, Herbert Flynn"): news introduces a person by full name before the surname alone, so
-    a surname before the full name is someone else (a relative sharing it)."""
+    (the parser's sentence, ``sentence_idx``: "Peterson was convicted of the death of Laci
+    Peterson", "Simpson shot Flynn, said Flynn's father, Herbert Flynn"): news introduces a
+    person by full name before the surname alone, so a surname before the full name is someone
+    else (a relative sharing it)."""
     for short in surname.mentions:
         for full in person.mentions:
-            between = text[short.end : full.start]
             if (
                 short.end <= full.start
-                and len(between.strip(" ,")) > 2
-                and not _SENTENCE_BREAK.search(between)
+                and len(text[short.end : full.start].strip(" ,")) > 2
+                and short.sentence_idx is not None
+                and short.sentence_idx == full.sentence_idx
             ):
                 return True
     return False
@@ -850,14 +850,23 @@ def person_name_blocks(key: str) -> tuple[str, str]:
     return skeleton(key), skeleton(name_parts(key)[1])
 
 
+def _covers(key: str, one: str, other: str) -> bool:
+    """Whether two names compatible with ``key`` but not with each other can both be short
+    forms of it: each has fewer given names (``Recep Erdogan`` and ``Tayyip Erdogan`` of
+    ``Recep Tayyip Erdogan``: one drops the middle name, the other goes by it)."""
+    given = len(name_parts(key)[0])
+    return len(name_parts(one)[0]) < given and len(name_parts(other)[0]) < given
+
+
 def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str]:
     """Full person-name key -> anchor (smallest key of its component).
 
     Spellings of one name link first (blocked by skeleton). Then names that differ by initials
     or a missing middle name link, blocked by the surname's skeleton, but only names whose
-    compatible names are all compatible with each other: ``George Bush`` beside both
-    ``George W. Bush`` and ``George H. W. Bush`` joins neither, and ``J. Smith`` beside ``John``
-    and ``Jane Smith`` neither.
+    compatible names are all compatible with each other or are both shorter forms of it:
+    ``George Bush`` beside both ``George W. Bush`` and ``George H. W. Bush`` joins neither, and
+    ``J. Smith`` beside ``John`` and ``Jane Smith`` neither; ``Recep Tayyip Erdogan`` beside
+    ``Recep Erdogan`` and ``Tayyip Erdogan`` is both.
     """
     ordered = sorted(set(keys))
     position = {key: index for index, key in enumerate(ordered)}
@@ -884,7 +893,7 @@ def _link_person_names(keys: list[str], matching: NameMatching) -> dict[str, str
             key
             for key, others in compatible.items()
             if all(
-                compatible_names(one, other, matching)
+                compatible_names(one, other, matching) or _covers(key, one, other)
                 for index, one in enumerate(others)
                 for other in others[index + 1 :]
             )
@@ -993,20 +1002,25 @@ class PersonNames:
         return "name", root.key
 
 
-def full_person_name_keys(rows: Iterable[dict]) -> Counter:
+def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None = None) -> Counter:
     """Keys of the full person names (``_is_full_person_name``: PERSON, two or more words, or
     initials and a surname) among mention rows, each with its number of mentions.
 
     These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
-    scan of the mentions alone, before any document is grouped.
+    scan of the mentions alone, before any document is grouped. ``texts`` (doc_id -> text):
+    the documents' texts, so that a name in a headline is read as pass 1 reads it, without the
+    headline words around it (``Flips Bush`` is ``Bush``, no second person named Bush); the
+    rows then come a document at a time (``table_rows`` order).
     """
     keys: Counter = Counter()
-    for row in rows:
-        if row.get("antecedent_mention_id") is not None:
-            continue
-        mention = _make_mention(row)
-        if mention is not None and _is_full_person_name(mention):
-            keys[translit_key(mention.key)] += 1
+    names = (row for row in rows if row.get("antecedent_mention_id") is None)
+    for doc_id, doc_rows in groupby(names, key=itemgetter("doc_id")):
+        mentions = [mention for mention in map(_make_mention, doc_rows) if mention is not None]
+        if texts is not None:
+            mentions = _without_headline_words(mentions, texts.get(doc_id) or "")
+        for mention in mentions:
+            if _is_full_person_name(mention):
+                keys[translit_key(mention.key)] += 1
     return keys
 
 
@@ -1064,6 +1078,7 @@ _ROW_COLUMNS = [
     "label",
     "antecedent_mention_id",
     "demonym_use",
+    "sentence_idx",
 ]
 _ROW_ORDER = [
     ("doc_id", "ascending"),
@@ -1118,15 +1133,20 @@ class _EntityTally:
                 self.title_countries[country] += 1
 
 
-def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tuple[str, str, list]]:
-    """(doc_id, text, mentions in text order) of each document of one chunk with mentions."""
-    texts = dict(
+def document_texts(documents: pa.Table) -> dict[str, str]:
+    """doc_id -> text of a documents table."""
+    return dict(
         zip(
             documents.column("doc_id").to_pylist(),
             documents.column("text").to_pylist(),
             strict=True,
         )
     )
+
+
+def _documents_of_chunk(mentions: pa.Table, documents: pa.Table) -> Iterator[tuple[str, str, list]]:
+    """(doc_id, text, mentions in text order) of each document of one chunk with mentions."""
+    texts = document_texts(documents)
     current_doc, current = None, []
     for row in table_rows(mentions):
         mention = _make_mention(row)
@@ -1183,7 +1203,8 @@ def resolve_entities(
     mentions: pa.Table, documents: pa.Table, matching: NameMatching | None = None
 ) -> EntityResolution:
     """Resolve every mention of every document to an entity (see the module docstring)."""
-    keys = full_person_name_keys(table_rows(mentions))
+    texts = document_texts(documents)
+    keys = full_person_name_keys(table_rows(mentions), texts)
     return resolve_in_chunks(keys, [(mentions, documents)], matching)
 
 
