@@ -108,3 +108,15 @@ def test_a_given_name_spacy_left_out_joins_the_person_but_a_title_does_not(nlp):
     persons = [row["text"] for row in mentions_of(nlp, text) if row["label"] == "PERSON"]
     assert "Ka'Loni Marie Flynn" in persons
     assert "Barack Obama" in persons and "Hillary Clinton" in persons
+
+
+def test_a_name_is_cut_at_a_bracket_into_the_name_and_its_bracketed_short_form(nlp):
+    doc = _doc(
+        nlp,
+        ["the", "American", "College", "of", "Pediatricians", "(", "ACPeds", ")", "said"],
+        [True, True, True, True, True, False, False, True, False],
+        ["DET", "PROPN", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN", "PUNCT", "VERB"],
+        ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O"],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    assert texts == ["American College of Pediatricians", "ACPeds"]

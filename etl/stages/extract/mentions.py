@@ -88,9 +88,30 @@ def _trim(span: Span) -> list[Span]:
     start, end = _one_line(span)
     if start >= end:
         return []
-    parts = _owner_split(doc[start:end])
+    parts = [
+        piece
+        for begin, stop in _bracket_split(doc, start, end)
+        for piece in _owner_split(doc[begin:stop])
+    ]
     names = (_trim_ends(doc, begin, stop, span.label_) for begin, stop in parts)
     return [name for name in names if name is not None]
+
+
+_BRACKETS = frozenset("()[]{}")
+
+
+def _bracket_split(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of a span cut at its brackets: a name never runs into or out of a
+    parenthesis, so ``American College of Pediatricians (ACPeds`` is the name and, apart, the
+    short form the writer gives in brackets; ``Łódź (Łodzianin`` is the city and the word
+    glossed. A span that is whole inside brackets is one range."""
+    pieces, begin = [], start
+    for index in range(start, end):
+        if doc[index].text in _BRACKETS:
+            pieces.append((begin, index))
+            begin = index + 1
+    pieces.append((begin, end))
+    return [(first, last) for first, last in pieces if first < last]
 
 
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:

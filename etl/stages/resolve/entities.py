@@ -631,8 +631,10 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     )
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
+    in_name_order = _name_orders(full_names)
     for mention in mentions:
         tkey = translit_key(mention.key)
+        tkey = in_name_order.get(tuple(sorted(tkey.split())), tkey)
         if tkey in full_names:
             group_for("person", tkey).mentions.append(mention)
             continue
@@ -697,11 +699,55 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             if full is not group and full.parent is None and _org_short_form_of(group, full)
         ]
         group.parent = _choose(candidates)
+    _attach_bracketed_short_forms(unattached, text)
     for group in unattached:
         while group.parent is not None and group.parent.parent is not None:
             group.parent = group.parent.parent
     _attach_descriptions(descriptions, groups.values())
     return sorted(groups.values(), key=lambda group: (group.first_start, group.kind, group.key))
+
+
+def _name_orders(full_names: dict[str, list[Mention]]) -> dict[tuple[str, ...], str]:
+    """The words of each full person name, sorted -> the document's one key for that name.
+
+    A name written in both orders is one person ("Higuchi Ichiyō" and "Ichiyo Higuchi": East
+    Asian names appear family name first and, in English, given name first), whatever spaCy's
+    label of the other order; of two orders of a full name the one written more often, then
+    first, is the key."""
+    orders: dict[tuple[str, ...], str] = {}
+    ranked = sorted(full_names, key=lambda key: (-len(full_names[key]), full_names[key][0].start))
+    for key in ranked:
+        orders.setdefault(tuple(sorted(key.split())), key)
+    return orders
+
+
+_ACRONYM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9&.-]+$")
+
+
+def _attach_bracketed_short_forms(groups: list[Group], text: str) -> None:
+    """``Union of Rationalist Atheists and Agnostics (UAAR)``: one word with two capitals or
+    more in brackets right after an organisation's full name is that organisation's short
+    form, whatever its letters (the acronym of a name in another language does not spell the
+    English one; ``_org_short_form_of`` finds those that do)."""
+    full_by_end = {
+        mention.end: group
+        for group in groups
+        if len(group.tokens) >= 2 and group.majority_label() in _ORG_LABELS
+        for mention in group.mentions
+    }
+    for group in groups:
+        if group.parent is not None or len(group.tokens) != 1:
+            continue
+        for mention in group.mentions:
+            if not (_ACRONYM_SHAPE.match(mention.surface) and text[mention.end :].startswith(")")):
+                continue
+            before = text[: mention.start].rstrip()
+            if not before.endswith("("):
+                continue
+            full = full_by_end.get(len(before[:-1].rstrip()))
+            if full is not None and full is not group and full.parent is not group:
+                group.parent = full
+                break
 
 
 def _attach_descriptions(descriptions: list[Mention], groups: Iterable[Group]) -> None:
