@@ -60,3 +60,40 @@ def test_a_bracketed_word_after_a_place_or_in_lower_case_stays_apart():
     entities = entity_by_text(resolve(docs), docs)
     assert entities[("wire", "AFP", 0)] != entities[("wire", "PARIS", 0)]
     assert entities[("wire", "agnostics", 0)] != entities[("wire", "Unione Atei", 0)]
+
+
+def test_an_acronym_with_a_doubled_letter_names_the_organisation_through_its_longer_forms():
+    text = (
+        "The pro-Beijing New People Party won. New People Party's Regina Ip spoke. "
+        "Michael Tien of NPP was elected."
+    )
+    docs = {
+        "hk": (
+            text,
+            [
+                ("pro-Beijing New People Party", "ORG", 0),
+                ("New People Party", "ORG", 1),
+                ("NPP", "ORG", 0),
+            ],
+        )
+    }
+    entities = entity_by_text(resolve(docs), docs)
+    assert len(set(entities.values())) == 1
+
+
+def test_a_name_without_its_common_head_noun_is_its_short_form_but_not_a_place():
+    text = "He taught at Harvard University. Harvard hired him. Boston University and Boston."
+    docs = {
+        "bio": (
+            text,
+            [
+                ("Harvard University", "ORG", 0),
+                ("Harvard", "ORG", 1),
+                ("Boston University", "ORG", 0),
+                ("Boston", "ORG", 1),
+            ],
+        )
+    }
+    entities = entity_by_text(resolve(docs), docs)
+    assert entities[("bio", "Harvard", 1)] == entities[("bio", "Harvard University", 0)]
+    assert entities[("bio", "Boston", 1)] != entities[("bio", "Boston University", 0)]

@@ -120,3 +120,26 @@ def test_a_name_is_cut_at_a_bracket_into_the_name_and_its_bracketed_short_form(n
     )
     texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
     assert texts == ["American College of Pediatricians", "ACPeds"]
+
+
+def test_a_hyphenated_prefix_or_an_interjection_is_no_part_of_the_name(nlp):
+    doc = _doc(
+        nlp,
+        ["pro", "-", "Beijing", "camp", "and", "Hey", "Frank", "Messina"],
+        [False, False, True, True, True, True, True, False],
+        ["ADJ", "PUNCT", "PROPN", "NOUN", "CCONJ", "INTJ", "PROPN", "PROPN"],
+        ["B-NORP", "I-NORP", "I-NORP", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON"],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    assert texts == ["Beijing", "Frank Messina"]
+
+
+def test_an_arabic_name_particle_stays_in_the_name(nlp):
+    doc = _doc(
+        nlp,
+        ["al", "-", "Qaeda", "claimed", "it"],
+        [False, False, True, True, False],
+        ["PROPN", "PUNCT", "PROPN", "VERB", "PRON"],
+        ["B-ORG", "I-ORG", "I-ORG", "O", "O"],
+    )
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["al-Qaeda"]

@@ -81,9 +81,9 @@ def _one_line(span: Span) -> tuple[int, int]:
 
 
 def _trim(span: Span) -> list[Span]:
-    """The names of an entity span: one line, owner and possessed name apart, without a leading
-    determiner, a possessed common noun, a trailing possessive, punctuation, verb or
-    preposition."""
+    """The names of an entity span: one line, cut at brackets, owner and possessed name apart,
+    without a leading determiner, interjection or hyphenated prefix (``pro-Beijing``), a possessed
+    common noun, a trailing possessive, punctuation, verb or preposition."""
     doc = span.doc
     start, end = _one_line(span)
     if start >= end:
@@ -114,9 +114,31 @@ def _bracket_split(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return [(first, last) for first, last in pieces if first < last]
 
 
+# English prefixes that make an adjective of a name ("pro-Beijing", "anti-Trump", "ex-Soviet"):
+# written in lower case and hyphenated, they are no part of the name after them (unlike the
+# particles that begin Arabic names, "al-Qaeda", "el-Sisi").
+_LOWERCASE_NAME_PREFIXES = frozenset({"pro", "anti", "non", "ex", "post", "pre", "neo", "mid"})
+
+
+def _is_name_prefix(doc: Doc, index: int, end: int) -> bool:
+    token = doc[index]
+    return (
+        index + 2 < end
+        and token.text in _LOWERCASE_NAME_PREFIXES
+        and doc[index + 1].text == "-"
+        and not token.whitespace_
+    )
+
+
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
-        start += 1
+    while start < end:
+        token = doc[start]
+        if _is_name_prefix(doc, start, end):
+            start += 2
+        elif token.lower_ in {"the", "a", "an"} or token.is_punct or token.pos_ == "INTJ":
+            start += 1  # an article, a quote mark, an interjection ("Hey Frank") before a name
+        else:
+            break
     while end > start and (
         doc[end - 1].tag_ == "POS"
         or doc[end - 1].is_punct

@@ -591,12 +591,14 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     index = _contains_run(long_tokens, short_tokens)
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
-        return is_short_word and acronym(long_tokens) == short_tokens[0]
+        return is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
     edges = _word_edges(full)
     if edges is not None and not {index, index + len(short_tokens)} <= edges:
         return False
     rest = set(long_tokens[index + len(short_tokens) :])
     if index == 0 and rest <= org_words()["generic_suffixes"]:
+        return True
+    if index == 0 and len(long_tokens) == len(short_tokens) + 1 and _drops_common_head(short, full):
         return True
     head = _org_head_index(long_tokens)
     if index <= head < index + len(short_tokens):
@@ -604,6 +606,18 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     of_index = long_tokens.index("of") if "of" in long_tokens else -1
     complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _drops_common_head(short: Group, full: Group) -> bool:
+    """``Harvard`` for ``Harvard University``, ``Southwest`` for ``Southwest Airlines``: the full
+    name without its last word, when that word is a common noun (lower-case more often than not
+    mid-sentence) and the rest are name words that are no place (``Boston`` is the city, not
+    ``Boston University``)."""
+    full_words = min(mention.surface for mention in full.mentions).split()
+    short_words = min(mention.surface for mention in short.mentions).split()
+    if len(full_words) != len(short_words) + 1 or _all_name_words((full_words[-1],)):
+        return False
+    return _all_name_words(tuple(short_words)) and lookup_place(" ".join(short_words)) is None
 
 
 def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
@@ -687,7 +701,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     organisations_by_word = _by_word(organisations)
     organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
     for full in organisations:
-        organisations_by_acronym[acronym(full.tokens)].append(full)
+        organisations_by_acronym[translit_key(acronym(full.tokens))].append(full)
     for group in unattached:
         first_word = group.tokens[0]
         pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
@@ -696,7 +710,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         candidates = [
             full
             for full in pool.values()
-            if full is not group and full.parent is None and _org_short_form_of(group, full)
+            if full is not group and full.parent is not group and _org_short_form_of(group, full)
         ]
         group.parent = _choose(candidates)
     _attach_bracketed_short_forms(unattached, text)
