@@ -97,3 +97,16 @@ def test_a_name_without_its_common_head_noun_is_its_short_form_but_not_a_place()
     entities = entity_by_text(resolve(docs), docs)
     assert entities[("bio", "Harvard", 1)] == entities[("bio", "Harvard University", 0)]
     assert entities[("bio", "Boston", 1)] != entities[("bio", "Boston University", 0)]
+
+
+def test_initials_in_capitals_name_the_place_the_document_names_in_words():
+    text = "They moved to Fort Lee, New Jersey. Fort Lee, NJ is near New York."
+    docs = {
+        "v": (
+            text,
+            [("New Jersey", "GPE", 0), ("NJ", "ORG", 0), ("New York", "GPE", 0)],
+        )
+    }
+    entities = entity_by_text(resolve(docs), docs)
+    assert entities[("v", "NJ", 0)] == entities[("v", "New Jersey", 0)]
+    assert entities[("v", "NJ", 0)] != entities[("v", "New York", 0)]

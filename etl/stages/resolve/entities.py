@@ -714,6 +714,8 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         ]
         group.parent = _choose(candidates)
     _attach_bracketed_short_forms(unattached, text)
+    places = [group for group in groups.values() if group.kind in {"country", "place"}]
+    _attach_place_acronyms(unattached, places)
     for group in unattached:
         while group.parent is not None and group.parent.parent is not None:
             group.parent = group.parent.parent
@@ -762,6 +764,24 @@ def _attach_bracketed_short_forms(groups: list[Group], text: str) -> None:
             if full is not None and full is not group and full.parent is not group:
                 group.parent = full
                 break
+
+
+def _attach_place_acronyms(groups: list[Group], places: list[Group]) -> None:
+    """``NJ`` beside ``New Jersey``, ``UAE`` beside ``United Arab Emirates``: a word written in
+    capitals that spells the initials of a country or place the document names in words is that
+    country or place (a place group is keyed by its gazetteer entry, so the initials are read
+    from its mentions' names)."""
+    by_initials: dict[str, Group] = {}
+    for place in sorted(places, key=lambda group: group.first_start):
+        for mention in place.mentions:
+            words = tuple(name_key(mention.surface).split())
+            if len(words) >= 2:
+                by_initials.setdefault(translit_key(acronym(words)), place)
+    for group in groups:
+        if group.parent is not None or len(group.tokens) != 1:
+            continue
+        if all(mention.surface.replace(".", "").isupper() for mention in group.mentions):
+            group.parent = by_initials.get(group.tokens[0])
 
 
 def _attach_descriptions(descriptions: list[Mention], groups: Iterable[Group]) -> None:
