@@ -134,6 +134,17 @@ def test_a_hyphenated_prefix_or_an_interjection_is_no_part_of_the_name(nlp):
     assert texts == ["Beijing", "Frank Messina"]
 
 
+def test_a_prefixed_adjective_before_a_name_is_dropped_whole(nlp):
+    doc = _doc(
+        nlp,
+        ["Pro", "-", "Beijing", "DAB", "won"],
+        [False, False, True, True, False],
+        ["ADJ", "PUNCT", "PROPN", "PROPN", "VERB"],
+        ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O"],
+    )
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["DAB"]
+
+
 def test_an_arabic_name_particle_stays_in_the_name(nlp):
     doc = _doc(
         nlp,

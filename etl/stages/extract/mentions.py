@@ -115,26 +115,32 @@ def _bracket_split(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 
 
 # English prefixes that make an adjective of a name ("pro-Beijing", "anti-Trump", "ex-Soviet"):
-# written in lower case and hyphenated, they are no part of the name after them (unlike the
-# particles that begin Arabic names, "al-Qaeda", "el-Sisi").
+# hyphenated, in lower case (or capitalized to begin a sentence), they are no part of the name
+# after them (unlike the particles that begin Arabic names, "al-Qaeda", "el-Sisi").
 _LOWERCASE_NAME_PREFIXES = frozenset({"pro", "anti", "non", "ex", "post", "pre", "neo", "mid"})
 
 
-def _is_name_prefix(doc: Doc, index: int, end: int) -> bool:
+def _prefixed_words(doc: Doc, index: int, end: int) -> int:
+    """How many tokens a prefixed adjective at ``index`` takes from the front of a name: 0 when
+    there is none; the prefix and hyphen when only its base follows ("anti-Trump" -> "Trump");
+    the whole adjective when a name follows it ("pro-Beijing New People Party")."""
     token = doc[index]
-    return (
+    if not (
         index + 2 < end
-        and token.text in _LOWERCASE_NAME_PREFIXES
+        and token.lower_ in _LOWERCASE_NAME_PREFIXES
+        and (token.is_lower or token.is_sent_start)
         and doc[index + 1].text == "-"
         and not token.whitespace_
-    )
+    ):
+        return 0
+    return 3 if index + 3 < end else 2
 
 
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
     while start < end:
         token = doc[start]
-        if _is_name_prefix(doc, start, end):
-            start += 2
+        if prefixed := _prefixed_words(doc, start, end):
+            start += prefixed
         elif token.lower_ in {"the", "a", "an"} or token.is_punct or token.pos_ == "INTJ":
             start += 1  # an article, a quote mark, an interjection ("Hey Frank") before a name
         else:
