@@ -110,3 +110,17 @@ def test_initials_in_capitals_name_the_place_the_document_names_in_words():
     entities = entity_by_text(resolve(docs), docs)
     assert entities[("v", "NJ", 0)] == entities[("v", "New Jersey", 0)]
     assert entities[("v", "NJ", 0)] != entities[("v", "New York", 0)]
+
+
+def test_a_brand_is_not_its_product():
+    text = "Microsoft Update failed. Microsoft said a fix was coming."
+    docs = {"t": (text, [("Microsoft Update", "ORG", 0), ("Microsoft", "ORG", 1)])}
+    entities = entity_by_text(resolve(docs), docs)
+    assert entities[("t", "Microsoft", 1)] != entities[("t", "Microsoft Update", 0)]
+
+
+def test_a_name_run_on_into_a_phrase_is_the_name_the_document_uses_alone():
+    text = "The Freewinds sailed. The Freewinds in Bonaire was photographed."
+    docs = {"s": (text, [("Freewinds", "ORG", 0), ("Freewinds in Bonaire", "WORK_OF_ART", 0)])}
+    entities = entity_by_text(resolve(docs), docs)
+    assert len(set(entities.values())) == 1

@@ -154,3 +154,8 @@ def test_an_arabic_name_particle_stays_in_the_name(nlp):
         ["B-ORG", "I-ORG", "I-ORG", "O", "O"],
     )
     assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == ["al-Qaeda"]
+
+
+def test_a_name_run_on_into_the_adjective_of_a_noun_after_it_ends_before_the_preposition(nlp):
+    text = "Her mother had spoken out against Scientology on French television after that."
+    assert [row["text"] for row in mentions_of(nlp, text)] == ["Scientology"]

@@ -136,6 +136,18 @@ def _prefixed_words(doc: Doc, index: int, end: int) -> int:
     return 3 if index + 3 < end else 2
 
 
+def _modifies_a_noun_after(doc: Doc, start: int, end: int) -> bool:
+    """``Scientology on French`` (television): after a preposition inside the span, a last word
+    that is an adjective of a noun after the span begins the next noun phrase, not the name."""
+    last = doc[end - 1]
+    return (
+        end - start >= 3
+        and last.dep_ == "amod"
+        and last.head.i >= end
+        and doc[end - 2].pos_ == "ADP"
+    )
+
+
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
     while start < end:
         token = doc[start]
@@ -150,6 +162,7 @@ def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
         or doc[end - 1].is_punct
         or doc[end - 1].is_space
         or (label not in _ANY_END_LABELS and doc[end - 1].pos_ in _NOT_NAME_END)
+        or _modifies_a_noun_after(doc, start, end)
     ):
         end -= 1
     if start >= end:

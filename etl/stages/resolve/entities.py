@@ -488,6 +488,32 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     return trimmed
 
 
+# Prepositions that begin a phrase a tagger runs on into after a name ("Scientology on French
+# television", "Freewinds in Bonaire", "Herrick at RecentChangesCamp"); "of" and "for" are left
+# out: they join the words of many names ("Church of Scientology", "Council for ...").
+_TRAILING_PHRASE_PREPOSITIONS = frozenset({"in", "on", "at", "to"})
+
+
+def _without_trailing_phrase(mentions: list[Mention]) -> list[Mention]:
+    """A name run on into a prepositional phrase is the name the document uses on its own:
+    ``Scientology on French`` beside ``Scientology`` is ``Scientology``. Only the document's
+    own evidence cuts: a name whose first words are no other mention's name keeps them all."""
+    keys = {mention.key for mention in mentions}
+    trimmed = []
+    for mention in mentions:
+        tokens = mention.tokens
+        for index in range(1, len(tokens) - 1):
+            if tokens[index].lower() not in _TRAILING_PHRASE_PREPOSITIONS:
+                continue
+            key = name_key(" ".join(tokens[:index]))
+            if key in keys:
+                surface = " ".join(tokens[:index])
+                mention = replace(mention, surface=surface, tokens=tokens[:index], key=key)
+            break
+        trimmed.append(mention)
+    return trimmed
+
+
 def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
     """``S. Japarov``, ``G. W. Bush``: a person's name whatever spaCy's label of it."""
     return (
@@ -608,14 +634,28 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
 
 
+def _names_a_group(word: str) -> bool:
+    """Whether a common noun names a group or institution by one of its most frequent WordNet
+    senses (``university``, ``church``, ``airlines``), not a product or a thing (``update``,
+    ``storm``, ``rifles``): the WordNet classes of ``demonyms.demonym_heads``."""
+    lemma = word.lower()
+    heads = demonyms.demonym_heads()
+    if lemma not in heads and lemma.endswith("s"):
+        lemma = lemma[:-1]
+    return heads.get(lemma) == "actor"
+
+
 def _drops_common_head(short: Group, full: Group) -> bool:
     """``Harvard`` for ``Harvard University``, ``Southwest`` for ``Southwest Airlines``: the full
     name without its last word, when that word is a common noun (lower-case more often than not
-    mid-sentence) and the rest are name words that are no place (``Boston`` is the city, not
-    ``Boston University``)."""
+    mid-sentence) naming an institution or group, and the rest are name words that are no place
+    (``Boston`` is the city, not ``Boston University``); a brand is not its product
+    (``Microsoft Update``, ``BlackBerry Storm``)."""
     full_words = min(mention.surface for mention in full.mentions).split()
     short_words = min(mention.surface for mention in short.mentions).split()
     if len(full_words) != len(short_words) + 1 or _all_name_words((full_words[-1],)):
+        return False
+    if not _names_a_group(full_words[-1]):
         return False
     return _all_name_words(tuple(short_words)) and lookup_place(" ".join(short_words)) is None
 
@@ -643,6 +683,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     mentions = _without_headline_words(
         [mention for mention in mentions if mention.antecedent is None], text
     )
+    mentions = _without_trailing_phrase(mentions)
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     in_name_order = _name_orders(full_names)
