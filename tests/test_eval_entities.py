@@ -119,3 +119,4 @@ def test_missed_pairs_count_each_split_pair_and_the_unmatched_gold_mentions():
     assert errors["causes"]["within"] == {"short form": 1}
     assert errors["unmatched"] == {"Nobody": 1}
     assert errors["partial_spans"] == 0
+    assert errors["document_recall"] == {"d": 0.0}

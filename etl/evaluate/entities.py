@@ -440,7 +440,24 @@ def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
         "examples": examples,
         "unmatched": unmatched,
         "partial_spans": partial,
+        "document_recall": document_recall(variant, predicted),
     }
+
+
+def document_recall(variant: Variant, predicted: Predicted) -> dict[str, float]:
+    """Within-document pairwise recall of each document that has gold pairs: how evenly the
+    grouping holds (one document's split protagonist hides in the pooled figure)."""
+    spans, entities = predicted
+    recall = {}
+    for doc_id, gold in variant.gold.items():
+        matched = [
+            (doc_id, key, entities[(doc_id, *span)])
+            for key, span in match_mentions(gold, spans.get(doc_id, []))
+        ]
+        score = pairwise_scores(matched)["within"]
+        if score["gold_pairs"]:
+            recall[doc_id] = score["recall"]
+    return recall
 
 
 def _evaluate(
@@ -589,6 +606,15 @@ def format_errors(variant: str, errors: dict, examples: int = 6) -> list[str]:
                 for (first, second), count in errors["examples"][cause].most_common(examples)
             )
             lines.append(f"  {cause:<12} {within[cause]:>5} / {across[cause]:<5} {shown}")
+    recall = errors["document_recall"]
+    if recall:
+        ordered = sorted(recall.values())
+        worst = sorted(recall, key=lambda doc_id: (recall[doc_id], doc_id))[:3]
+        lines.append(
+            f"  within-document recall over {len(ordered)} documents: min {ordered[0]:.3f}, "
+            f"quartile {ordered[len(ordered) // 4]:.3f}, median {ordered[len(ordered) // 2]:.3f}; "
+            "lowest " + ", ".join(f"{doc_id} {recall[doc_id]:.3f}" for doc_id in worst)
+        )
     unmatched = errors["unmatched"]
     lines.append(
         f"  not extracted: {sum(unmatched.values())} gold mentions (in no pair), most often "
