@@ -45,6 +45,16 @@ first, so input order never matters):
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
      acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``); a part of
      a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
+   * a full person name written in both orders is one person (``Higuchi Ichiyō`` / ``Ichiyo
+     Higuchi``, whatever spaCy's label of either); an acronym is compared with the folded
+     initials (``NPP`` / ``New People Party``); a name without its last word is a short form
+     when that word is a common noun naming an institution or group by WordNet
+     (``Harvard`` / ``Harvard University``; never a place, and a brand is not its product:
+     ``Microsoft Update``); one capitalized word in brackets right after an organisation is
+     its short form (``Unione ... Razionalisti (UAAR)``); a word in capitals spelling the
+     initials of a place the document names is that place (``NJ`` / ``New Jersey``); a name
+     run on into a phrase after ``in``/``on``/``at``/``to`` is the name the document uses
+     alone (``Freewinds in Bonaire``);
    * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
      ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
      joins the group of that name; it is no name or alias of the entity.
