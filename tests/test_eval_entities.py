@@ -86,3 +86,37 @@ def test_cross_validation_reports_fitted_and_held_out_figures_per_group():
     assert result["n_groups"] == 2
     assert result["fitted"][2] == 1.0
     assert result["held_out"][2] == 1.0
+
+
+def test_split_causes_name_the_shape_of_the_two_names():
+    from etl.evaluate.entities import PredictedMention, split_cause
+
+    def cause(first, second, labels=("PERSON", "PERSON")):
+        return split_cause(
+            PredictedMention(first, labels[0], "a"), PredictedMention(second, labels[1], "b")
+        )
+
+    assert cause("Babanov", "Omurbek Babanov") == "short form"
+    assert cause("NPP", "New People Party", ("ORG", "ORG")) == "acronym"
+    assert cause("Kyrgyz", "Kyrgyzstan", ("NORP", "GPE")) == "demonym"
+    assert cause("Paralympic Games", "Paralympic Games", ("FAC", "LAW")) == "label split"
+    assert cause("GW Bridge", "George Washington Bridge", ("ORG", "ORG")) == "spelling"
+    assert cause("Cleveland", "Comeback City", ("GPE", "EVENT")) == "other"
+
+
+def test_missed_pairs_count_each_split_pair_and_the_unmatched_gold_mentions():
+    from etl.evaluate.entities import missed_pairs
+
+    text = "Omurbek Babanov spoke. Babanov left. Nobody came."
+    rows = mention_rows("d", text, [("Omurbek Babanov", "PERSON", 0), ("Babanov", "ORG", 1)])
+    for row in rows:
+        row["spacy_label"] = row["label"]
+    gold = [(0, 15, "Q1"), (23, 30, "Q1"), (37, 43, "Q2")]
+    variant = Variant({"d": text}, {"d": gold}, {"d": "d"}, None)
+    spans = {"d": [(0, 15), (23, 30)]}
+    entities = {("d", 0, 15): "e1", ("d", 23, 30): "e2"}
+    errors = missed_pairs(variant, (rows, []), (spans, entities))
+    assert errors["causes"]["within"] == {"short form": 1}
+    assert errors["unmatched"] == {"Nobody": 1}
+    assert errors["partial_spans"] == 0
+    assert errors["document_recall"] == {"d": 0.0}

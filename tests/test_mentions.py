@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from etl.ids import stable_id
 from etl.stages.extract.mentions import extract_mentions
 
@@ -108,3 +110,48 @@ def test_a_given_name_spacy_left_out_joins_the_person_but_a_title_does_not(nlp):
     persons = [row["text"] for row in mentions_of(nlp, text) if row["label"] == "PERSON"]
     assert "Ka'Loni Marie Flynn" in persons
     assert "Barack Obama" in persons and "Hillary Clinton" in persons
+
+
+# (words, spaces, parts of speech, entity tags, the mentions extracted)
+TRIMMED_SPANS = {
+    "a bracket cuts a name from its bracketed short form": (
+        ["the", "American", "College", "of", "Pediatricians", "(", "ACPeds", ")", "said"],
+        [True, True, True, True, True, False, False, True, False],
+        ["DET", "PROPN", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN", "PUNCT", "VERB"],
+        ["O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "O"],
+        ["American College of Pediatricians", "ACPeds"],
+    ),
+    "a hyphenated prefix or an interjection is no part of the name": (
+        ["pro", "-", "Beijing", "camp", "and", "Hey", "Frank", "Messina"],
+        [False, False, True, True, True, True, True, False],
+        ["ADJ", "PUNCT", "PROPN", "NOUN", "CCONJ", "INTJ", "PROPN", "PROPN"],
+        ["B-NORP", "I-NORP", "I-NORP", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON"],
+        ["Beijing", "Frank Messina"],
+    ),
+    "a prefixed adjective before a name is dropped whole": (
+        ["Pro", "-", "Beijing", "DAB", "won"],
+        [False, False, True, True, False],
+        ["ADJ", "PUNCT", "PROPN", "PROPN", "VERB"],
+        ["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O"],
+        ["DAB"],
+    ),
+    "an Arabic name particle stays in the name": (
+        ["al", "-", "Qaeda", "claimed", "it"],
+        [False, False, True, True, False],
+        ["PROPN", "PUNCT", "PROPN", "VERB", "PRON"],
+        ["B-ORG", "I-ORG", "I-ORG", "O", "O"],
+        ["al-Qaeda"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TRIMMED_SPANS))
+def test_the_ends_of_a_name_are_trimmed_by_their_words(nlp, case):
+    words, spaces, pos, ents, expected = TRIMMED_SPANS[case]
+    doc = _doc(nlp, words, spaces, pos, ents)
+    assert [row["text"] for row in extract_mentions(doc, "doc", [0])] == expected
+
+
+def test_a_name_run_on_into_the_adjective_of_a_noun_after_it_ends_before_the_preposition(nlp):
+    text = "Her mother had spoken out against Scientology on French television after that."
+    assert [row["text"] for row in mentions_of(nlp, text)] == ["Scientology"]

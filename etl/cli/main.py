@@ -515,6 +515,10 @@ def eval_entities(
             "--write-fitted", help="With --cv: store the fitted name-matching thresholds."
         ),
     ] = False,
+    errors: Annotated[
+        bool,
+        typer.Option("--errors", help="The missed gold pairs by cause, with examples."),
+    ] = False,
 ) -> None:
     """Pairwise precision/recall of mentions grouped by entity_id vs gold entity ids (GUM
     Wikidata ids, or ECB+ coreference instances)."""
@@ -528,7 +532,7 @@ def eval_entities(
 
     settings = Settings()
     nlp = load_pipeline(settings.spacy_model)
-    metrics = evaluate_entities(gold, nlp, parse_cache, cv or write_fitted)
+    metrics = evaluate_entities(gold, nlp, parse_cache, cv or write_fitted, errors)
     typer.echo(format_entities_report(metrics))
     if write_fitted:
         typer.echo(f"fitted thresholds written to {write_fitted_matching(metrics)}")

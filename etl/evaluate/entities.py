@@ -21,7 +21,7 @@ out), side by side.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -34,7 +34,9 @@ from etl import schema
 from etl.evaluate.parse_cache import parse_cached
 from etl.records import RawSpan, identity_span
 from etl.stages.document import extract_document
-from etl.stages.resolve.entities import NameMatching, resolve_entities
+from etl.stages.resolve.demonyms import is_demonym
+from etl.stages.resolve.entities import NameMatching, name_key, resolve_entities
+from etl.stages.resolve.names import acronym, strip_possessive
 
 SCOPES = ("within", "across", "all")
 
@@ -137,6 +139,13 @@ def match_mentions(
     gold: list[tuple[int, int, str]], predicted: list[tuple[int, int]]
 ) -> list[tuple[str, tuple[int, int]]]:
     """One-to-one greedy matching of gold (start, end, wikidata) to predicted spans by overlap."""
+    return [(mention[2], span) for mention, span in _match_by_gold(gold, predicted)]
+
+
+def _match_by_gold(
+    gold: list[tuple[int, int, str]], predicted: list[tuple[int, int]]
+) -> list[tuple[tuple[int, int, str], tuple[int, int]]]:
+    """(gold mention, predicted span) of ``match_mentions``' one-to-one matching."""
     candidates = []
     for gold_index, (start, end, _) in enumerate(gold):
         for pred_index, span in enumerate(predicted):
@@ -152,7 +161,7 @@ def match_mentions(
             continue
         used_gold.add(gold_index)
         used_pred.add(pred_index)
-        matched.append((gold[gold_index][2], predicted[pred_index]))
+        matched.append((gold[gold_index], predicted[pred_index]))
     return matched
 
 
@@ -333,11 +342,134 @@ def cross_validate(variant: Variant, rows: Rows) -> dict:
     }
 
 
-def _evaluate(variant: Variant, nlp: Language, parse_cache: Path | None, cv: bool) -> dict:
+# ----------------------------------------------------------------------------- error analysis
+
+# Why a gold pair was missed (``split_cause``), in the order the report lists them.
+ERROR_CAUSES = (
+    "short form",
+    "acronym",
+    "demonym",
+    "label split",
+    "spelling",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class PredictedMention:
+    """What the error analysis shows of one predicted mention matched to a gold mention."""
+
+    text: str
+    label: str
+    entity_id: str
+
+
+def _folded_words(text: str) -> list[str]:
+    return [word for word in name_key(strip_possessive(text)).split() if word not in _ARTICLES]
+
+
+def split_cause(first: PredictedMention, second: PredictedMention) -> str:
+    """Why two mentions of one gold entity got different entity ids, by the shape of their
+    names: ``short form`` (one's words are a run of the other's: surname vs full name, title +
+    name, an organisation's short name), ``acronym``, ``demonym`` (one is a demonym),
+    ``label split`` (the same name under different labels), ``spelling`` (other forms of one
+    name that share a word), else ``other`` (no word in common: a nickname, a pronoun-like
+    reference, a different name of the thing)."""
+    words = [_folded_words(mention.text) for mention in (first, second)]
+    if any(is_demonym(mention.text) for mention in (first, second)):
+        return "demonym"
+    if words[0] == words[1]:
+        return "label split" if first.label != second.label else "other"
+    shorter, longer = sorted(words, key=len)
+    if shorter and f" {' '.join(shorter)} " in f" {' '.join(longer)} ":
+        return "short form"
+    if len(shorter) == 1 and len(longer) > 1 and acronym(tuple(longer)) == shorter[0]:
+        return "acronym"
+    if set(shorter) & set(longer):
+        return "spelling"
+    return "other"
+
+
+def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
+    """The gold pairs resolution missed, by cause, and the gold mentions left unmatched.
+
+    A gold mention no predicted mention overlaps is ``not extracted`` (it counts in no pair);
+    one matched to a span that covers less than the whole gold name, or more, is noted as a
+    ``partial span`` beside its pair's cause. Each missed pair (same gold key, different entity
+    ids) counts once under the cause ``split_cause`` gives, within or across documents; the
+    examples list the most frequent pairs of surface forms per cause.
+    """
+    spans, entities = predicted
+    rows_by_span = {
+        (row["doc_id"], row["raw_start_char"], row["raw_end_char"]): row for row in rows[0]
+    }
+    by_key: dict[str, list[tuple[str, PredictedMention]]] = defaultdict(list)
+    unmatched: Counter = Counter()
+    partial = 0
+    for doc_id, gold in variant.gold.items():
+        matched = dict(
+            ((start, end), span)
+            for (start, end, _), span in _match_by_gold(gold, spans.get(doc_id, []))
+        )
+        for start, end, key in gold:
+            span = matched.get((start, end))
+            if span is None:
+                unmatched[variant.texts[doc_id][start:end]] += 1
+                continue
+            partial += span != (start, end)
+            row = rows_by_span[(doc_id, *span)]
+            mention = PredictedMention(
+                row["text"], row["spacy_label"] or "", entities[(doc_id, *span)]
+            )
+            by_key[key].append((doc_id, mention))
+    causes: dict[str, Counter] = {scope: Counter() for scope in ("within", "across")}
+    examples: dict[str, Counter] = defaultdict(Counter)
+    for mentions in by_key.values():
+        for index, (doc_a, first) in enumerate(mentions):
+            for doc_b, second in mentions[index + 1 :]:
+                if first.entity_id == second.entity_id:
+                    continue
+                cause = split_cause(first, second)
+                causes["within" if doc_a == doc_b else "across"][cause] += 1
+                pair = tuple(
+                    sorted((f"{first.text} ({first.label})", f"{second.text} ({second.label})"))
+                )
+                examples[cause][pair] += 1
+    return {
+        "causes": causes,
+        "examples": examples,
+        "unmatched": unmatched,
+        "partial_spans": partial,
+        "document_recall": document_recall(variant, predicted),
+    }
+
+
+def document_recall(variant: Variant, predicted: Predicted) -> dict[str, float]:
+    """Within-document pairwise recall of each document that has gold pairs: how evenly the
+    grouping holds (one document's split protagonist hides in the pooled figure)."""
+    spans, entities = predicted
+    recall = {}
+    for doc_id, gold in variant.gold.items():
+        matched = [
+            (doc_id, key, entities[(doc_id, *span)])
+            for key, span in match_mentions(gold, spans.get(doc_id, []))
+        ]
+        score = pairwise_scores(matched)["within"]
+        if score["gold_pairs"]:
+            recall[doc_id] = score["recall"]
+    return recall
+
+
+def _evaluate(
+    variant: Variant, nlp: Language, parse_cache: Path | None, cv: bool, errors: bool = False
+) -> dict:
     rows = extract_rows(variant.texts, nlp, variant.normalizer, parse_cache)
-    result = _score(variant, resolve_rows(rows))
+    predicted = resolve_rows(rows)
+    result = _score(variant, predicted)
     if cv:
         result["cv"] = cross_validate(variant, rows)
+    if errors:
+        result["errors"] = missed_pairs(variant, rows, predicted)
     return result
 
 
@@ -375,7 +507,11 @@ def is_ecb_gold(gold_docs: list[dict]) -> bool:
 
 
 def evaluate_ecb_entities(
-    gold_docs: list[dict], nlp: Language, parse_cache: Path | None, cv: bool = False
+    gold_docs: list[dict],
+    nlp: Language,
+    parse_cache: Path | None,
+    cv: bool = False,
+    errors: bool = False,
 ) -> dict:
     """Pairwise entity-grouping scores on the ECB+ texts as they are (cased news)."""
     variant = Variant(
@@ -384,24 +520,29 @@ def evaluate_ecb_entities(
         group_of={doc["doc"]: str(doc["topic"]) for doc in gold_docs},
         normalizer=_normalizer(),
     )
-    return {"cased": _evaluate(variant, nlp, parse_cache, cv)}
+    return {"cased": _evaluate(variant, nlp, parse_cache, cv, errors)}
 
 
 def evaluate_entities(
-    gold_path: Path, nlp: Language, parse_cache: Path | None = None, cv: bool = False
+    gold_path: Path,
+    nlp: Language,
+    parse_cache: Path | None = None,
+    cv: bool = False,
+    errors: bool = False,
 ) -> dict:
     """Pairwise entity-grouping scores: GUM cased and degraded texts, or ECB+ news; with ``cv``,
-    also fitted and held-out figures of the learned name-matching thresholds."""
+    also fitted and held-out figures of the learned name-matching thresholds; with ``errors``,
+    the missed gold pairs by cause (``missed_pairs``)."""
     gold_docs = read_gold(Path(gold_path))
     if is_ecb_gold(gold_docs):
-        variants = evaluate_ecb_entities(gold_docs, nlp, parse_cache, cv)
+        variants = evaluate_ecb_entities(gold_docs, nlp, parse_cache, cv, errors)
         return {"gold": str(gold_path), "n_documents": len(gold_docs), "variants": variants}
     normalizer = _normalizer()
     cased = _gum_variant(gold_docs, "text", "", None)
     degraded = _gum_variant(gold_docs, "lower_text", "lower_", normalizer)
     variants = {
-        "cased": _evaluate(cased, nlp, parse_cache, cv),
-        "degraded": _evaluate(degraded, nlp, parse_cache, cv),
+        "cased": _evaluate(cased, nlp, parse_cache, cv, errors),
+        "degraded": _evaluate(degraded, nlp, parse_cache, cv, errors),
     }
     variants["degraded"]["normalized"] = normalizer is not None
     return {"gold": str(gold_path), "n_documents": len(gold_docs), "variants": variants}
@@ -446,4 +587,37 @@ def format_entities_report(metrics: dict) -> str:
                     *cv["fitted"], *cv["held_out"]
                 )
             )
+        if "errors" in result:
+            lines.extend(format_errors(variant, result["errors"]))
     return "\n".join(lines)
+
+
+def format_errors(variant: str, errors: dict, examples: int = 6) -> list[str]:
+    """Lines of the missed-pair analysis of one text form (``missed_pairs``)."""
+    lines = [
+        f"{variant:<9} missed gold pairs by cause (within / across documents); "
+        f"{errors['partial_spans']} matched mentions have a partial span"
+    ]
+    within, across = errors["causes"]["within"], errors["causes"]["across"]
+    for cause in ERROR_CAUSES:
+        if within[cause] or across[cause]:
+            shown = "; ".join(
+                f"{first} / {second} x{count}"
+                for (first, second), count in errors["examples"][cause].most_common(examples)
+            )
+            lines.append(f"  {cause:<12} {within[cause]:>5} / {across[cause]:<5} {shown}")
+    recall = errors["document_recall"]
+    if recall:
+        ordered = sorted(recall.values())
+        worst = sorted(recall, key=lambda doc_id: (recall[doc_id], doc_id))[:3]
+        lines.append(
+            f"  within-document recall over {len(ordered)} documents: min {ordered[0]:.3f}, "
+            f"quartile {ordered[len(ordered) // 4]:.3f}, median {ordered[len(ordered) // 2]:.3f}; "
+            "lowest " + ", ".join(f"{doc_id} {recall[doc_id]:.3f}" for doc_id in worst)
+        )
+    unmatched = errors["unmatched"]
+    lines.append(
+        f"  not extracted: {sum(unmatched.values())} gold mentions (in no pair), most often "
+        + "; ".join(f"{text} x{count}" for text, count in unmatched.most_common(examples))
+    )
+    return lines

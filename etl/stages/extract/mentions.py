@@ -81,26 +81,88 @@ def _one_line(span: Span) -> tuple[int, int]:
 
 
 def _trim(span: Span) -> list[Span]:
-    """The names of an entity span: one line, owner and possessed name apart, without a leading
-    determiner, a possessed common noun, a trailing possessive, punctuation, verb or
-    preposition."""
+    """The names of an entity span: one line, cut at brackets, owner and possessed name apart,
+    without a leading determiner, interjection or hyphenated prefix (``pro-Beijing``), a possessed
+    common noun, a trailing possessive, punctuation, verb or preposition."""
     doc = span.doc
     start, end = _one_line(span)
     if start >= end:
         return []
-    parts = _owner_split(doc[start:end])
+    parts = [
+        piece
+        for begin, stop in _bracket_split(doc, start, end)
+        for piece in _owner_split(doc[begin:stop])
+    ]
     names = (_trim_ends(doc, begin, stop, span.label_) for begin, stop in parts)
     return [name for name in names if name is not None]
 
 
+_BRACKETS = frozenset("()[]{}")
+
+
+def _bracket_split(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Token ranges of a span cut at its brackets: a name never runs into or out of a
+    parenthesis, so ``American College of Pediatricians (ACPeds`` is the name and, apart, the
+    short form the writer gives in brackets; ``Łódź (Łodzianin`` is the city and the word
+    glossed. A span that is whole inside brackets is one range."""
+    pieces, begin = [], start
+    for index in range(start, end):
+        if doc[index].text in _BRACKETS:
+            pieces.append((begin, index))
+            begin = index + 1
+    pieces.append((begin, end))
+    return [(first, last) for first, last in pieces if first < last]
+
+
+# English prefixes that make an adjective of a name ("pro-Beijing", "anti-Trump", "ex-Soviet"):
+# hyphenated, in lower case (or capitalized to begin a sentence), they are no part of the name
+# after them (unlike the particles that begin Arabic names, "al-Qaeda", "el-Sisi").
+_LOWERCASE_NAME_PREFIXES = frozenset({"pro", "anti", "non", "ex", "post", "pre", "neo", "mid"})
+
+
+def _prefixed_words(doc: Doc, index: int, end: int) -> int:
+    """How many tokens a prefixed adjective at ``index`` takes from the front of a name: 0 when
+    there is none; the prefix and hyphen when only its base follows ("anti-Trump" -> "Trump");
+    the whole adjective when a name follows it ("pro-Beijing New People Party")."""
+    token = doc[index]
+    if not (
+        index + 2 < end
+        and token.lower_ in _LOWERCASE_NAME_PREFIXES
+        and (token.is_lower or token.is_sent_start)
+        and doc[index + 1].text == "-"
+        and not token.whitespace_
+    ):
+        return 0
+    return 3 if index + 3 < end else 2
+
+
+def _modifies_a_noun_after(doc: Doc, start: int, end: int) -> bool:
+    """``Scientology on French`` (television): after a preposition inside the span, a last word
+    that is an adjective of a noun after the span begins the next noun phrase, not the name."""
+    last = doc[end - 1]
+    return (
+        end - start >= 3
+        and last.dep_ == "amod"
+        and last.head.i >= end
+        and doc[end - 2].pos_ == "ADP"
+    )
+
+
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct):
-        start += 1
+    while start < end:
+        token = doc[start]
+        if prefixed := _prefixed_words(doc, start, end):
+            start += prefixed
+        elif token.lower_ in {"the", "a", "an"} or token.is_punct or token.pos_ == "INTJ":
+            start += 1  # an article, a quote mark, an interjection ("Hey Frank") before a name
+        else:
+            break
     while end > start and (
         doc[end - 1].tag_ == "POS"
         or doc[end - 1].is_punct
         or doc[end - 1].is_space
         or (label not in _ANY_END_LABELS and doc[end - 1].pos_ in _NOT_NAME_END)
+        or _modifies_a_noun_after(doc, start, end)
     ):
         end -= 1
     if start >= end:

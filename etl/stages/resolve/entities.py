@@ -45,6 +45,16 @@ first, so input order never matters):
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
      acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``); a part of
      a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
+   * a full person name written in both orders is one person (``Higuchi Ichiyō`` / ``Ichiyo
+     Higuchi``, whatever spaCy's label of either); an acronym is compared with the folded
+     initials (``NPP`` / ``New People Party``); a name without its last word is a short form
+     when that word is a common noun naming an institution or group by WordNet
+     (``Harvard`` / ``Harvard University``; never a place, and a brand is not its product:
+     ``Microsoft Update``); one capitalized word in brackets right after an organisation is
+     its short form (``Unione ... Razionalisti (UAAR)``); a word in capitals spelling the
+     initials of a place the document names is that place (``NJ`` / ``New Jersey``); a name
+     run on into a phrase after ``in``/``on``/``at``/``to`` is the name the document uses
+     alone (``Freewinds in Bonaire``);
    * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
      ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
      joins the group of that name; it is no name or alias of the entity.
@@ -494,6 +504,32 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     return trimmed
 
 
+# Prepositions that begin a phrase a tagger runs on into after a name ("Scientology on French
+# television", "Freewinds in Bonaire", "Herrick at RecentChangesCamp"); "of" and "for" are left
+# out: they join the words of many names ("Church of Scientology", "Council for ...").
+_TRAILING_PHRASE_PREPOSITIONS = frozenset({"in", "on", "at", "to"})
+
+
+def _without_trailing_phrase(mentions: list[Mention]) -> list[Mention]:
+    """A name run on into a prepositional phrase is the name the document uses on its own:
+    ``Scientology on French`` beside ``Scientology`` is ``Scientology``. Only the document's
+    own evidence cuts: a name whose first words are no other mention's name keeps them all."""
+    keys = {mention.key for mention in mentions}
+    trimmed = []
+    for mention in mentions:
+        tokens = mention.tokens
+        for index in range(1, len(tokens) - 1):
+            if tokens[index].lower() not in _TRAILING_PHRASE_PREPOSITIONS:
+                continue
+            key = name_key(" ".join(tokens[:index]))
+            if key in keys:
+                surface = " ".join(tokens[:index])
+                mention = replace(mention, surface=surface, tokens=tokens[:index], key=key)
+            break
+        trimmed.append(mention)
+    return trimmed
+
+
 def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
     """``S. Japarov``, ``G. W. Bush``: a person's name whatever spaCy's label of it."""
     return (
@@ -591,12 +627,14 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     index = _contains_run(long_tokens, short_tokens)
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
-        return is_short_word and acronym(long_tokens) == short_tokens[0]
+        return is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
     edges = _word_edges(full)
     if edges is not None and not {index, index + len(short_tokens)} <= edges:
         return False
     rest = set(long_tokens[index + len(short_tokens) :])
     if index == 0 and rest <= org_words()["generic_suffixes"]:
+        return True
+    if index == 0 and len(long_tokens) == len(short_tokens) + 1 and _drops_common_head(short, full):
         return True
     head = _org_head_index(long_tokens)
     if index <= head < index + len(short_tokens):
@@ -604,6 +642,32 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     of_index = long_tokens.index("of") if "of" in long_tokens else -1
     complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _names_a_group(word: str) -> bool:
+    """Whether a common noun names a group or institution by one of its most frequent WordNet
+    senses (``university``, ``church``, ``airlines``), not a product or a thing (``update``,
+    ``storm``, ``rifles``): the WordNet classes of ``demonyms.demonym_heads``."""
+    lemma = word.lower()
+    heads = demonyms.demonym_heads()
+    if lemma not in heads and lemma.endswith("s"):
+        lemma = lemma[:-1]
+    return heads.get(lemma) == "actor"
+
+
+def _drops_common_head(short: Group, full: Group) -> bool:
+    """``Harvard`` for ``Harvard University``, ``Southwest`` for ``Southwest Airlines``: the full
+    name without its last word, when that word is a common noun (lower-case more often than not
+    mid-sentence) naming an institution or group, and the rest are name words that are no place
+    (``Boston`` is the city, not ``Boston University``); a brand is not its product
+    (``Microsoft Update``, ``BlackBerry Storm``)."""
+    full_words = min(mention.surface for mention in full.mentions).split()
+    short_words = min(mention.surface for mention in short.mentions).split()
+    if len(full_words) != len(short_words) + 1 or _all_name_words((full_words[-1],)):
+        return False
+    if not _names_a_group(full_words[-1]):
+        return False
+    return _all_name_words(tuple(short_words)) and lookup_place(" ".join(short_words)) is None
 
 
 def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
@@ -629,10 +693,13 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     mentions = _without_headline_words(
         [mention for mention in mentions if mention.antecedent is None], text
     )
+    mentions = _without_trailing_phrase(mentions)
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
+    in_name_order = _name_orders(full_names)
     for mention in mentions:
         tkey = translit_key(mention.key)
+        tkey = in_name_order.get(tuple(sorted(tkey.split())), tkey)
         if tkey in full_names:
             group_for("person", tkey).mentions.append(mention)
             continue
@@ -685,7 +752,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     organisations_by_word = _by_word(organisations)
     organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
     for full in organisations:
-        organisations_by_acronym[acronym(full.tokens)].append(full)
+        organisations_by_acronym[translit_key(acronym(full.tokens))].append(full)
     for group in unattached:
         first_word = group.tokens[0]
         pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
@@ -694,14 +761,78 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         candidates = [
             full
             for full in pool.values()
-            if full is not group and full.parent is None and _org_short_form_of(group, full)
+            if full is not group and full.parent is not group and _org_short_form_of(group, full)
         ]
         group.parent = _choose(candidates)
+    _attach_bracketed_short_forms(unattached, text)
+    places = [group for group in groups.values() if group.kind in {"country", "place"}]
+    _attach_place_acronyms(unattached, places)
     for group in unattached:
         while group.parent is not None and group.parent.parent is not None:
             group.parent = group.parent.parent
     _attach_descriptions(descriptions, groups.values())
     return sorted(groups.values(), key=lambda group: (group.first_start, group.kind, group.key))
+
+
+def _name_orders(full_names: dict[str, list[Mention]]) -> dict[tuple[str, ...], str]:
+    """The words of each full person name, sorted -> the document's one key for that name.
+
+    A name written in both orders is one person ("Higuchi Ichiyō" and "Ichiyo Higuchi": East
+    Asian names appear family name first and, in English, given name first), whatever spaCy's
+    label of the other order; of two orders of a full name the one written more often, then
+    first, is the key."""
+    orders: dict[tuple[str, ...], str] = {}
+    ranked = sorted(full_names, key=lambda key: (-len(full_names[key]), full_names[key][0].start))
+    for key in ranked:
+        orders.setdefault(tuple(sorted(key.split())), key)
+    return orders
+
+
+_ACRONYM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9&.-]+$")
+
+
+def _attach_bracketed_short_forms(groups: list[Group], text: str) -> None:
+    """``Union of Rationalist Atheists and Agnostics (UAAR)``: one word with two capitals or
+    more in brackets right after an organisation's full name is that organisation's short
+    form, whatever its letters (the acronym of a name in another language does not spell the
+    English one; ``_org_short_form_of`` finds those that do)."""
+    full_by_end = {
+        mention.end: group
+        for group in groups
+        if len(group.tokens) >= 2 and group.majority_label() in _ORG_LABELS
+        for mention in group.mentions
+    }
+    for group in groups:
+        if group.parent is not None or len(group.tokens) != 1:
+            continue
+        for mention in group.mentions:
+            if not (_ACRONYM_SHAPE.match(mention.surface) and text[mention.end :].startswith(")")):
+                continue
+            before = text[: mention.start].rstrip()
+            if not before.endswith("("):
+                continue
+            full = full_by_end.get(len(before[:-1].rstrip()))
+            if full is not None and full is not group and full.parent is not group:
+                group.parent = full
+                break
+
+
+def _attach_place_acronyms(groups: list[Group], places: list[Group]) -> None:
+    """``NJ`` beside ``New Jersey``, ``UAE`` beside ``United Arab Emirates``: a word written in
+    capitals that spells the initials of a country or place the document names in words is that
+    country or place (a place group is keyed by its gazetteer entry, so the initials are read
+    from its mentions' names)."""
+    by_initials: dict[str, Group] = {}
+    for place in sorted(places, key=lambda group: group.first_start):
+        for mention in place.mentions:
+            words = tuple(name_key(mention.surface).split())
+            if len(words) >= 2:
+                by_initials.setdefault(translit_key(acronym(words)), place)
+    for group in groups:
+        if group.parent is not None or len(group.tokens) != 1:
+            continue
+        if all(mention.surface.replace(".", "").isupper() for mention in group.mentions):
+            group.parent = by_initials.get(group.tokens[0])
 
 
 def _attach_descriptions(descriptions: list[Mention], groups: Iterable[Group]) -> None:
