@@ -26,7 +26,9 @@ SCHEMA_VERSION = "2"
 # 2: event pair feature participant_overlap_same_day, event coreference model refitted (story6).
 # 3: full person names read as pass 1 groups them (headline words dropped), a full name linking
 #    both of its short forms, a surname named apart only in the parser's same sentence (ents6).
-DERIVED_STATE_VERSION = "3"
+# 4: within-document grouping of gument6 (both name orders, folded acronyms, institution short
+#    forms, place initials, bracketed short forms).
+DERIVED_STATE_VERSION = "4"
 
 DOCUMENTS = pa.schema(
     [
