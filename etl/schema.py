@@ -28,7 +28,9 @@ SCHEMA_VERSION = "2"
 #    both of its short forms, a surname named apart only in the parser's same sentence (ents6).
 # 4: within-document grouping of gument6 (both name orders, folded acronyms, institution short
 #    forms, place initials, bracketed short forms).
-DERIVED_STATE_VERSION = "4"
+# 5: one act by the same actor toward the same recipient on one day, dated by the text, is one
+#    event (clusters.one_act_one_day).
+DERIVED_STATE_VERSION = "5"
 
 DOCUMENTS = pa.schema(
     [

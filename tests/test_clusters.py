@@ -271,6 +271,35 @@ def test_shared_participants_count_as_one_event_only_on_the_same_day():
     assert same_day(on_19, on_19._replace(event_id="g")) == (0.0, 0.0)
 
 
+def test_one_act_by_the_same_actor_toward_the_same_recipient_on_one_day_is_one_event():
+    from dataclasses import replace
+
+    from etl.stages.resolve.clusters import one_act_one_day
+
+    # A model that merges nothing by itself: only the rule can join these reports.
+    strict = replace(clustering.default_model(), threshold=0.999)
+    rows = [
+        event("t1", "rferl", "CONSULT", "NAZ", "BAB", date(2017, 9, 19), "talks"),
+        event("t2", "reuters", "CONSULT", "NAZ", "BAB", date(2017, 9, 20), "received"),
+    ]
+    cluster_of, _ = run(rows, strict)
+    assert cluster_of["t1"] == cluster_of["t2"]
+
+    def report(doc_id, actor="NAZ", recipient="BAB", day=date(2017, 9, 19), source="sentence"):
+        return Event(doc_id, doc_id, "CONSULT", actor, recipient, day, source)
+
+    first = report("rferl")
+    assert one_act_one_day(first, report("reuters"))
+    # Not the rule's: the other direction, a day only of publication, days apart, one
+    # participant, another type, the same document.
+    assert not one_act_one_day(first, report("reuters", "BAB", "NAZ"))
+    assert not one_act_one_day(first, report("reuters", source="publication"))
+    assert not one_act_one_day(first, report("reuters", day=date(2017, 9, 22)))
+    assert not one_act_one_day(report("a", recipient=None), report("b", recipient=None))
+    assert not one_act_one_day(first, report("reuters")._replace(event_type="ACCUSE"))
+    assert not one_act_one_day(first, first._replace(event_id="again"))
+
+
 def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates_them():
     from dataclasses import replace
 

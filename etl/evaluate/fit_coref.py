@@ -68,6 +68,7 @@ from etl.stages.resolve.clusters import (
     candidate_pairs,
     document_profiles,
     events_from_table,
+    one_act_one_day,
     pair_features,
     type_families,
 )
@@ -136,6 +137,10 @@ class Labelled:
                 for i, j in self.pairs
             ]
         )
+        # Pairs scored 1 whatever the weights (``one_act_one_day``), as clustering scores them.
+        self.certain = np.array(
+            [one_act_one_day(self.events[i], self.events[j]) for i, j in self.pairs], dtype=bool
+        )
         instances = [self.instance_of.get(event.event_id) for event in self.events]
         self.labelled = np.array(
             [instances[i] is not None and instances[j] is not None for i, j in self.pairs]
@@ -156,6 +161,7 @@ class Labelled:
         rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]]
         weights = np.array(model.weights)
         probabilities = 1.0 / (1.0 + np.exp(-(weights[0] + self.features[rows] @ weights[1:])))
+        probabilities = np.where(self.certain[rows], 1.0, probabilities)
         scores = {
             (local[int(i)], local[int(j)]): float(p)
             for (i, j), p in zip(self.pairs[rows], probabilities, strict=True)
