@@ -352,13 +352,33 @@ def _named_by_role(resolver: DescriptionResolver, head: Token, target: dict) -> 
         child.dep_ == "appos" and resolver._person_at(child) is target for child in head.children
     ):
         return True
-    if any(
-        child.dep_ in _MODIFIER_DEPS and child.pos_ == "PROPN" and _country(child) is None
-        for child in head.lefts
-    ):
+    if _qualified_by_name(head):
         return False
     noun = head.lemma_.lower()
     return any(role.mention is target and role.noun == noun for role in resolver.roles)
+
+
+def _qualified_by_name(head: Token) -> bool:
+    """Whether a name other than a country's modifies the description ("the Brooklyn mother",
+    "the Mets poet"): it tells which one is meant, so a role the document gave someone else
+    ("Armstead, the mother of ...") does not fit it."""
+    return any(
+        child.dep_ in _MODIFIER_DEPS and child.pos_ == "PROPN" and _country(child) is None
+        for child in head.lefts
+    )
+
+
+def _role_target(
+    resolver: DescriptionResolver, head: Token, description: Description
+) -> tuple[bool, dict | None]:
+    """(whether the description may be a mention, the person its role names or None when
+    only the protagonist fallback can tell)."""
+    target = description.mention
+    if target is None or _named_by_role(resolver, head, target):
+        return True, target
+    # A description qualified by a place ("a Brooklyn mother") whose role noun matched someone
+    # else is still a person described by the place: the protagonist fallback decides.
+    return _qualified_by_name(head), None
 
 
 def description_span(head: Token) -> Span:
@@ -474,25 +494,24 @@ def description_mentions(
     known_genders = dict(genders)
     sentence_genders: dict[int, set[str | None]] = defaultdict(set)
     candidates = [
-        (head, description)
+        (head, target)
         for head in doc
         if _may_describe(head, named_chars, person_starts)
         and (description := resolver.resolve(head)) is not None
+        for fits, target in [_role_target(resolver, head, description)]
+        if fits
     ]
     # Sentences describing an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty
     # in deaths of Arkansas woman"): two people, and only pronouns tell which is the protagonist.
     described_genders: dict[int, set[str]] = defaultdict(set)
-    for head, description in candidates:
+    for head, target in candidates:
         gender = noun_genders().get(head.lemma_.lower())
-        if description.mention is None and gender and not _is_someone_else(head):
+        if target is None and gender and not _is_someone_else(head):
             described_genders[head.sent.start].add(gender)
     names_by_end = {mention["end_char"]: mention for mention in mentions}
     agent = _most_often_subject(doc, counted)
-    for head, description in candidates:
+    for head, target in candidates:
         span = _with_name_before(description_span(head), names_by_end)
-        target = description.mention
-        if target is not None and not _named_by_role(resolver, head, target):
-            continue
         if target is None:
             gender = noun_genders().get(head.lemma_.lower())
             other_gender = frozenset(
