@@ -37,11 +37,13 @@ person holds at least a learned share of the document's person mentions
 A description without such evidence ("the judge", "a witness") names someone else as often as
 the protagonist and is left out. A gendered description ("woman", "mother": WordNet,
 ``data/person_noun_genders.tsv``) skips people of the other gender: told by pronouns (he/she in
-the sentences naming only them) or by a gendered description already given to them, so "an
-Arkansas woman" after "an Oklahoma man" (Simpson) refers to the person named most often after
-him. A sentence gives at most one description per gender ("an Oklahoma man ... killing an
-Arkansas man": two people, only the first is the protagonist). A sentence that describes an
-unnamed man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman")
+the sentences naming only them), else by their given names (a committed list derived from a
+broad name dictionary, ``data/given_name_genders.tsv``), or by a gendered description already
+given to them, so "an Arkansas woman" after "an Oklahoma man" (Simpson) refers to the person
+named most often after him. A sentence gives at most one description per gender ("an Oklahoma
+man ... killing an Arkansas man": two people, only the first is the protagonist). A sentence
+that describes an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty in deaths
+of Arkansas woman")
 gives the first of them to the protagonist only when pronouns told the protagonist's gender, or
 the description is the sentence's subject (or heads a verbless headline) and the protagonist is
 the person the document makes a clause's subject most often (the agent of the story: "Simpson
@@ -239,6 +241,7 @@ def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[
     no one ("Simpson faces life in prison. He will be sentenced ..."), when one gender has at
     least two thirds of them. A person's surname counts whatever spaCy's label of it there."""
     surnames = {_surname(mention) for mention in persons}
+    by_given_name = _genders_by_given_name(persons)
     persons = [mention for mention in mentions if _surname(mention) in surnames]
     votes: dict[str, Counter] = defaultdict(Counter)
     previous: tuple[str, int] | None = None  # the one person named by the previous sentence
@@ -265,7 +268,38 @@ def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[
         gender, count = counts.most_common(1)[0]
         if 3 * count >= 2 * sum(counts.values()):
             genders[surname] = gender
-    return genders
+    # Where no pronoun told, a given name that is a man's or a woman's does.
+    return {**by_given_name, **genders}
+
+
+@lru_cache(maxsize=1)
+def given_name_genders() -> dict[str, str]:
+    """Lower-cased given name -> ``female`` / ``male`` (gender-guesser's name dictionary,
+    committed list built by ``build_name_genders.py``)."""
+    text = (
+        resources.files("etl.stages.extract")
+        .joinpath("data", "given_name_genders.tsv")
+        .read_text("utf-8")
+    )
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _genders_by_given_name(persons: list[dict]) -> dict[str, str]:
+    """Surname -> gender told by the given names of the document's full names with that
+    surname (the first given name the dictionary knows: "Ka'Loni Marie Flynn" by "Marie"),
+    when they agree ("Herbert Flynn" beside "Ka'Loni Flynn" tells nothing)."""
+    told: dict[str, set[str | None]] = defaultdict(set)
+    for mention in persons:
+        words = mention["text"].replace("’", "'").removesuffix("'s").split()
+        if len(words) < 2:
+            continue
+        known = [given_name_genders().get(word.lower()) for word in words[:-1]]
+        told[_surname(mention)].add(next((gender for gender in known if gender), None))
+    return {
+        surname: genders.pop()
+        for surname, genders in told.items()
+        if len(genders) == 1 and None not in genders
+    }
 
 
 def _surname(mention: dict) -> str:
