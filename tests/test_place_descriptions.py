@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from etl.evaluate.coref import match_all
-from etl.stages.extract.descriptions import (
-    description_mentions,
-    given_name_genders,
-    person_genders,
-)
+from etl.stages.extract.descriptions import given_name_genders, person_genders
 from etl.stages.extract.mentions import extract_mentions
-
-
-def _descriptions(nlp, text: str, share: float = 0.0) -> dict[str, str]:
-    doc = nlp(text)
-    return {
-        span.text: name["text"]
-        for span, name in description_mentions(doc, extract_mentions(doc, "doc", [0]), share)
-    }
+from tests.test_descriptions import _descriptions
 
 
 def test_a_place_qualified_description_whose_role_fits_someone_else_is_the_protagonist(nlp):
