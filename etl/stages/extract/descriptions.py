@@ -70,6 +70,7 @@ _MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod"})
 _NOT_ONE_PERSON = frozenset({"no", "any", "every", "each", "some", "all", "another", "other"})
 _ROLE_WINDOW = 4  # words between a role noun and the name it introduces ("Kazakh President X")
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Modifiers that belong to a description's span ("the 55-year-old Brooklyn mother").
 _DESCRIPTION_MODIFIERS = _MODIFIER_DEPS | {"nummod", "quantmod"}
 
@@ -403,7 +404,7 @@ def _qualified_by_name(head: Token) -> bool:
 
 
 def _role_target(
-    resolver: DescriptionResolver, head: Token, description: Description
+    resolver: DescriptionResolver, head: Token, description: Description, place_chars: set[int]
 ) -> tuple[bool, dict | None]:
     """(whether the description may be a mention, the person its role names or None when
     only the protagonist fallback can tell)."""
@@ -411,8 +412,13 @@ def _role_target(
     if target is None or _named_by_role(resolver, head, target):
         return True, target
     # A description qualified by a place ("a Brooklyn mother") whose role noun matched someone
-    # else is still a person described by the place: the protagonist fallback decides.
-    return _qualified_by_name(head), None
+    # else is still a person described by the place: the protagonist fallback decides. Another
+    # name ("the Mets poet") may qualify the role by an organisation the story is not about.
+    by_place = any(
+        child.dep_ in _MODIFIER_DEPS and child.idx in place_chars and _country(child) is None
+        for child in head.lefts
+    )
+    return by_place, None
 
 
 def description_span(head: Token) -> Span:
@@ -522,6 +528,12 @@ def description_mentions(
         index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
     }
     person_starts = {mention["start_char"] for mention in resolver.persons}
+    place_chars = {
+        index
+        for mention in mentions
+        if mention["label"] in _PLACE_LABELS
+        for index in range(mention["start_char"], mention["end_char"])
+    }
     found = []
     # What the fallback has learned so far: people's genders (from pronouns, then from the
     # gendered descriptions given to them), and per sentence the genders already given there.
@@ -532,7 +544,7 @@ def description_mentions(
         for head in doc
         if _may_describe(head, named_chars, person_starts)
         and (description := resolver.resolve(head)) is not None
-        for fits, target in [_role_target(resolver, head, description)]
+        for fits, target in [_role_target(resolver, head, description, place_chars)]
         if fits
     ]
     # Sentences describing an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty
