@@ -81,8 +81,8 @@ def test_a_described_man_is_the_man_the_story_is_about_not_a_woman_or_a_relative
 def test_a_description_without_a_name_or_with_a_low_share_refers_to_no_one(nlp):
     text = "A judge heard the case. Christopher Simpson and Jane Flynn were in court."
     assert "judge" not in _descriptions(nlp, text)
-    text = "An Oklahoma man was arrested. Christopher Simpson and Jane Flynn were in court."
-    # two people named equally often: no protagonist
+    text = "An Oklahoma man was arrested. Christopher Simpson and John Flynn were in court."
+    # two men named equally often: no protagonist
     assert "Oklahoma man" not in _descriptions(nlp, text)
     text = (
         "An Oklahoma man was arrested. Christopher Simpson was in court with Jane Flynn. "
@@ -153,10 +153,11 @@ def test_a_man_and_a_woman_described_in_one_sentence_wait_for_pronouns_or_the_su
     )
     assert _descriptions(nlp, text) == {"Oklahoma man": "Christopher Simpson"}
     # the most named person is no subject more than anyone else: neither description is hers
+    # (given names that tell no gender: no pronoun or name tells who is the man)
     text = (
         "An Oklahoma man pleaded not guilty in the death of an Arkansas woman. "
-        "Police found Marie Flynn near Spiro. Friends remembered Flynn. Relatives buried Flynn. "
-        "Christopher Simpson is accused."
+        "Police found Ka'Loni Flynn near Spiro. Friends remembered Flynn. Relatives buried Flynn. "
+        "Casey Simpson is accused."
     )
     found = _descriptions(nlp, text)
     assert "Oklahoma man" not in found and "Arkansas woman" not in found

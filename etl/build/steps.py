@@ -126,6 +126,20 @@ def person_nouns(
     )
 
 
+def given_name_genders() -> BuildStep:
+    """List given names that are a man's or a woman's, for the gender of a person no pronoun
+    told (python -m etl.stages.extract.build_name_genders)."""
+    from etl.stages.extract import build_name_genders
+
+    return BuildStep(
+        name="given-name-genders",
+        inputs=(Path(build_name_genders.__file__),),
+        outputs=(build_name_genders.OUTPUT,),
+        build=build_name_genders.main,
+        packages=("gender-guesser",),
+    )
+
+
 def demonym_heads(
     wordnet: WordNetDir = WORDNET,
 ) -> BuildStep:
@@ -230,6 +244,7 @@ STEPS: dict[str, Callable[..., BuildStep]] = {
     "event-lexicon": event_lexicon,
     "trigger-lemmas": trigger_lemmas,
     "person-nouns": person_nouns,
+    "given-name-genders": given_name_genders,
     "demonym-heads": demonym_heads,
     "event-scorer": event_scorer,
     "event-confidence": event_confidence,

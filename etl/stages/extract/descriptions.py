@@ -37,11 +37,13 @@ person holds at least a learned share of the document's person mentions
 A description without such evidence ("the judge", "a witness") names someone else as often as
 the protagonist and is left out. A gendered description ("woman", "mother": WordNet,
 ``data/person_noun_genders.tsv``) skips people of the other gender: told by pronouns (he/she in
-the sentences naming only them) or by a gendered description already given to them, so "an
-Arkansas woman" after "an Oklahoma man" (Simpson) refers to the person named most often after
-him. A sentence gives at most one description per gender ("an Oklahoma man ... killing an
-Arkansas man": two people, only the first is the protagonist). A sentence that describes an
-unnamed man and an unnamed woman ("Oklahoma man pleads not guilty in deaths of Arkansas woman")
+the sentences naming only them), else by their given names (a committed list derived from a
+broad name dictionary, ``data/given_name_genders.tsv``), or by a gendered description already
+given to them, so "an Arkansas woman" after "an Oklahoma man" (Simpson) refers to the person
+named most often after him. A sentence gives at most one description per gender ("an Oklahoma
+man ... killing an Arkansas man": two people, only the first is the protagonist). A sentence
+that describes an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty in deaths
+of Arkansas woman")
 gives the first of them to the protagonist only when pronouns told the protagonist's gender, or
 the description is the sentence's subject (or heads a verbless headline) and the protagonist is
 the person the document makes a clause's subject most often (the agent of the story: "Simpson
@@ -68,6 +70,7 @@ _MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod"})
 _NOT_ONE_PERSON = frozenset({"no", "any", "every", "each", "some", "all", "another", "other"})
 _ROLE_WINDOW = 4  # words between a role noun and the name it introduces ("Kazakh President X")
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Modifiers that belong to a description's span ("the 55-year-old Brooklyn mother").
 _DESCRIPTION_MODIFIERS = _MODIFIER_DEPS | {"nummod", "quantmod"}
 
@@ -239,6 +242,7 @@ def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[
     no one ("Simpson faces life in prison. He will be sentenced ..."), when one gender has at
     least two thirds of them. A person's surname counts whatever spaCy's label of it there."""
     surnames = {_surname(mention) for mention in persons}
+    by_given_name = _genders_by_given_name(persons)
     persons = [mention for mention in mentions if _surname(mention) in surnames]
     votes: dict[str, Counter] = defaultdict(Counter)
     previous: tuple[str, int] | None = None  # the one person named by the previous sentence
@@ -265,7 +269,38 @@ def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[
         gender, count = counts.most_common(1)[0]
         if 3 * count >= 2 * sum(counts.values()):
             genders[surname] = gender
-    return genders
+    # Where no pronoun told, a given name that is a man's or a woman's does.
+    return {**by_given_name, **genders}
+
+
+@lru_cache(maxsize=1)
+def given_name_genders() -> dict[str, str]:
+    """Lower-cased given name -> ``female`` / ``male`` (gender-guesser's name dictionary,
+    committed list built by ``build_name_genders.py``)."""
+    text = (
+        resources.files("etl.stages.extract")
+        .joinpath("data", "given_name_genders.tsv")
+        .read_text("utf-8")
+    )
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _genders_by_given_name(persons: list[dict]) -> dict[str, str]:
+    """Surname -> gender told by the given names of the document's full names with that
+    surname (the first given name the dictionary knows: "Ka'Loni Marie Flynn" by "Marie"),
+    when they agree ("Herbert Flynn" beside "Ka'Loni Flynn" tells nothing)."""
+    told: dict[str, set[str | None]] = defaultdict(set)
+    for mention in persons:
+        words = mention["text"].replace("’", "'").removesuffix("'s").split()
+        if len(words) < 2:
+            continue
+        known = [given_name_genders().get(word.lower()) for word in words[:-1]]
+        told[_surname(mention)].add(next((gender for gender in known if gender), None))
+    return {
+        surname: genders.pop()
+        for surname, genders in told.items()
+        if len(genders) == 1 and None not in genders
+    }
 
 
 def _surname(mention: dict) -> str:
@@ -352,13 +387,38 @@ def _named_by_role(resolver: DescriptionResolver, head: Token, target: dict) -> 
         child.dep_ == "appos" and resolver._person_at(child) is target for child in head.children
     ):
         return True
-    if any(
-        child.dep_ in _MODIFIER_DEPS and child.pos_ == "PROPN" and _country(child) is None
-        for child in head.lefts
-    ):
+    if _qualified_by_name(head):
         return False
     noun = head.lemma_.lower()
     return any(role.mention is target and role.noun == noun for role in resolver.roles)
+
+
+def _qualified_by_name(head: Token) -> bool:
+    """Whether a name other than a country's modifies the description ("the Brooklyn mother",
+    "the Mets poet"): it tells which one is meant, so a role the document gave someone else
+    ("Armstead, the mother of ...") does not fit it."""
+    return any(
+        child.dep_ in _MODIFIER_DEPS and child.pos_ == "PROPN" and _country(child) is None
+        for child in head.lefts
+    )
+
+
+def _role_target(
+    resolver: DescriptionResolver, head: Token, description: Description, place_chars: set[int]
+) -> tuple[bool, dict | None]:
+    """(whether the description may be a mention, the person its role names or None when
+    only the protagonist fallback can tell)."""
+    target = description.mention
+    if target is None or _named_by_role(resolver, head, target):
+        return True, target
+    # A description qualified by a place ("a Brooklyn mother") whose role noun matched someone
+    # else is still a person described by the place: the protagonist fallback decides. Another
+    # name ("the Mets poet") may qualify the role by an organisation the story is not about.
+    by_place = any(
+        child.dep_ in _MODIFIER_DEPS and child.idx in place_chars and _country(child) is None
+        for child in head.lefts
+    )
+    return by_place, None
 
 
 def description_span(head: Token) -> Span:
@@ -468,31 +528,36 @@ def description_mentions(
         index for mention in mentions for index in range(mention["start_char"], mention["end_char"])
     }
     person_starts = {mention["start_char"] for mention in resolver.persons}
+    place_chars = {
+        index
+        for mention in mentions
+        if mention["label"] in _PLACE_LABELS
+        for index in range(mention["start_char"], mention["end_char"])
+    }
     found = []
     # What the fallback has learned so far: people's genders (from pronouns, then from the
     # gendered descriptions given to them), and per sentence the genders already given there.
     known_genders = dict(genders)
     sentence_genders: dict[int, set[str | None]] = defaultdict(set)
     candidates = [
-        (head, description)
+        (head, target)
         for head in doc
         if _may_describe(head, named_chars, person_starts)
         and (description := resolver.resolve(head)) is not None
+        for fits, target in [_role_target(resolver, head, description, place_chars)]
+        if fits
     ]
     # Sentences describing an unnamed man and an unnamed woman ("Oklahoma man pleads not guilty
     # in deaths of Arkansas woman"): two people, and only pronouns tell which is the protagonist.
     described_genders: dict[int, set[str]] = defaultdict(set)
-    for head, description in candidates:
+    for head, target in candidates:
         gender = noun_genders().get(head.lemma_.lower())
-        if description.mention is None and gender and not _is_someone_else(head):
+        if target is None and gender and not _is_someone_else(head):
             described_genders[head.sent.start].add(gender)
     names_by_end = {mention["end_char"]: mention for mention in mentions}
     agent = _most_often_subject(doc, counted)
-    for head, description in candidates:
+    for head, target in candidates:
         span = _with_name_before(description_span(head), names_by_end)
-        target = description.mention
-        if target is not None and not _named_by_role(resolver, head, target):
-            continue
         if target is None:
             gender = noun_genders().get(head.lemma_.lower())
             other_gender = frozenset(
