@@ -30,7 +30,8 @@ SCHEMA_VERSION = "2"
 #    forms, place initials, bracketed short forms).
 # 5: one act by the same actor toward the same recipient on one day, dated by the text, is one
 #    event (clusters.one_act_one_day).
-DERIVED_STATE_VERSION = "5"
+# 6: place-qualified descriptions to the protagonist, genders from given names (desc6).
+DERIVED_STATE_VERSION = "6"
 
 DOCUMENTS = pa.schema(
     [
