@@ -35,6 +35,7 @@ from etl.run.stats import (
     new_run_id,
     summary_of_run,
 )
+from etl.runtime.forked import return_free_memory
 from etl.runtime.prefect_runtime import workers_share_prefect_api
 from etl.runtime.task_runners import (
     ParsingCountdown,
@@ -120,6 +121,8 @@ def process_batch(
 
 @task
 def commit_run(settings, stats, load_plan, staged, quarantined) -> None:
+    # Parsing is over: what its Docs and rows left in the C heap goes back before the commit.
+    return_free_memory()
     times = commit.commit_run(settings, stats, load_plan, staged, quarantined)
     # Where the commit's time went (bench/bench_pipeline.py reads it from Prefect's database).
     create_table_artifact(
