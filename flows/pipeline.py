@@ -35,8 +35,15 @@ from etl.run.stats import (
     new_run_id,
     summary_of_run,
 )
+from etl.runtime.forked import return_free_memory
 from etl.runtime.prefect_runtime import workers_share_prefect_api
-from etl.runtime.task_runners import build_task_runner, document_limits, open_parser
+from etl.runtime.task_runners import (
+    ParsingCountdown,
+    build_task_runner,
+    document_limits,
+    open_parser,
+    parsing_countdown,
+)
 from etl.settings import Settings
 from etl.stages.document import BatchRows, accepted_chunks, iter_batch_rows
 from etl.stages.ingest import discover_sources
@@ -77,11 +84,14 @@ def process_batch(
     evidence: CaseEvidence | None,
     parser: Parser,
     settings: Settings,
+    countdown: ParsingCountdown | None = None,
 ) -> tuple[list[dict[str, str]], list[Quarantined]]:
     """Stage one batch's rows; returns the staged files and the articles that failed a stage.
 
     Rows are staged chunk by chunk as they come (a long document's part by part), so a batch
-    never holds a long document's rows whole.
+    never holds a long document's rows whole. The batch tells ``countdown`` when its parsing is
+    over (its last text parsed, or the task ending), so the run's last batch ends the spaCy
+    children before its last rows are staged.
     """
     parts = itertools.count()
     quarantined: list[Quarantined] = []
@@ -90,6 +100,10 @@ def process_batch(
         quarantined.extend(rows.quarantined)
         return commit.stage_batch(settings, run_id, f"{part}-{next(parts):04d}", rows)
 
+    def parsed() -> None:
+        if countdown:
+            countdown.parsed(part)
+
     chunks = iter_batch_rows(
         batch,
         parser,
@@ -97,12 +111,18 @@ def process_batch(
         load_date=load_date,
         evidence=evidence,
         limits=document_limits(settings),
+        parsed=parsed,
     )
-    return accepted_chunks(chunks, stage), quarantined
+    try:
+        return accepted_chunks(chunks, stage), quarantined
+    finally:
+        parsed()
 
 
 @task
 def commit_run(settings, stats, load_plan, staged, quarantined) -> None:
+    # Parsing is over: what its Docs and rows left in the C heap goes back before the commit.
+    return_free_memory()
     times = commit.commit_run(settings, stats, load_plan, staged, quarantined)
     # Where the commit's time went (bench/bench_pipeline.py reads it from Prefect's database).
     create_table_artifact(
@@ -169,17 +189,20 @@ def newsetl_run(
                 )
                 jobs = [(batch, None) for batch in batches(well_formed, settings.batch_size)]
                 jobs += [(batch, evidence) for batch in batches(degraded, settings.batch_size)]
+                parts = [f"{i:05d}" for i in range(len(jobs))]
+                countdown = parsing_countdown(parser, parts)
                 futures = [
                     process_batch.submit(
                         batch,
-                        f"{i:05d}",
+                        part,
                         stats.run_id,
                         started.date(),
                         batch_evidence,
                         parser,
                         settings,
+                        countdown,
                     )
-                    for i, (batch, batch_evidence) in enumerate(jobs)
+                    for part, (batch, batch_evidence) in zip(parts, jobs, strict=True)
                 ]
                 results = [future.result() for future in futures]
                 staged = [files for batch_files, _ in results for files in batch_files]

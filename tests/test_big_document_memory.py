@@ -68,3 +68,39 @@ def test_a_long_documents_rows_do_not_depend_on_how_often_they_are_flushed() -> 
     assert n_many > n_few  # the small buffer was flushed part by part
     assert many == few
     assert few["mentions"] and few["documents"]
+
+
+class _RecordingParser:
+    """An ``InProcessParser`` that logs each text it parses, to order ``parsed()`` against."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.inner = InProcessParser(batch_size=4)
+        self.log = log
+
+    def parse(self, texts):
+        for doc in self.inner.parse(texts):
+            self.log.append("parse")
+            yield doc
+
+
+@pytest.mark.parametrize("with_long", [False, True])
+def test_a_batch_says_once_that_its_parsing_is_over_before_its_last_rows(with_long: bool) -> None:
+    short = make_article(PARAGRAPH, "utf-8", "file:///in/short.txt", {})
+    long = make_article("Leaders meet\n\n" + PARAGRAPH * 12, "utf-8", "file:///in/long.txt", {})
+    articles = [short, long, long] if with_long else [short, short]
+    log: list[str] = []
+    chunks = iter_batch_rows(
+        articles,
+        _RecordingParser(log),
+        run_id="r",
+        load_date=date(2026, 1, 1),
+        limits=DocumentLimits(part_chars=1_000, flush_rows=5),
+        parsed=lambda: log.append("parsed"),
+    )
+    for _ in chunks:
+        log.append("chunk")
+    assert log.count("parsed") == 1
+    after = log[log.index("parsed") + 1 :]
+    assert "parse" not in after  # nothing is parsed after it
+    assert after[-1] == "chunk"  # and the batch's last rows still come after it
+    assert log.count("parse") > (2 if with_long else 1)

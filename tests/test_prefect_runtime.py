@@ -1,5 +1,6 @@
 """The Prefect runtime setting: ``fast`` (our start-up and exit workarounds) and ``stock``
-(Prefect's own behaviour) both run the pipeline, quietly, from the command line."""
+(Prefect's own behaviour) both run the pipeline, quietly, from the command line; the run's
+spaCy children end once every batch has parsed, and come back for a batch that parses again."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import os
 import subprocess
 import sys
 
+import psutil
 import pytest
 from newsetl_procs import REPO_ROOT, base_env, run_args
 
 from etl.runtime import prefect_runtime
+from etl.runtime.task_runners import ParsingCountdown
 from etl.settings import Settings
+from etl.stages.nlp import DEFAULT_MODEL, SubprocessParser
 
 
 @pytest.fixture
@@ -94,3 +98,40 @@ def test_importing_flows_sets_what_a_flow_call_from_python_needs(clean_prefect_e
     env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "300"
     run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
     assert run.stdout.split() == ["1", "false", "300"], run.stderr
+
+
+class _Children:
+    """Counts the calls that would end a parser's children."""
+
+    def __init__(self) -> None:
+        self.ended = 0
+
+    def end_children(self) -> None:
+        self.ended += 1
+
+
+def test_the_countdown_ends_the_children_once_every_batch_has_parsed() -> None:
+    children = _Children()
+    countdown = ParsingCountdown(children, ["00000", "00001"])
+    countdown.parsed("00000")
+    countdown.parsed("00000")  # a batch saying it twice (its retried task) counts once
+    assert children.ended == 0
+    countdown.parsed("00001")
+    assert children.ended == 1
+    ParsingCountdown(children, [])  # a run with nothing to parse ends them at once
+    assert children.ended == 2
+
+
+def test_parser_children_end_and_come_back_for_a_later_parse() -> None:
+    def spacy_children() -> list[psutil.Process]:
+        # spawn's children, not its resource tracker
+        return [c for c in psutil.Process().children() if "spawn_main" in " ".join(c.cmdline())]
+
+    texts = ["Kazakhstan accused Kyrgyzstan of closing the border.", "Talks resume."]
+    with SubprocessParser(DEFAULT_MODEL, n_process=1) as parser:
+        first = [doc.text for doc in parser.parse(texts)]
+        assert spacy_children()
+        parser.end_children()
+        assert not spacy_children()
+        assert [doc.text for doc in parser.parse(texts)] == first == texts
+    assert not spacy_children()

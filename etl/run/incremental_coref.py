@@ -82,9 +82,13 @@ Pair = tuple[str, str]
 _LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
 PROFILE_CHUNK_DOCUMENTS = 250
-# Pairs a forked process scores at least (see score_pairs): a fork of the run's process and
-# the results sent back cost less than scoring this many pairs (about 0.4 s).
-MIN_PAIRS_PER_PROCESS = 50_000
+# Pairs a forked process scores at least (see score_pairs). A fork costs memory more than
+# time: the child maps every page of the run's process, so the process tree's RSS grows by the
+# parent's (600-800 MiB at a night's commit) while it runs. It is paid where it saves seconds,
+# a first run of thousands of documents (1.9 million pairs on 2,000), not for the seconds of a
+# night's few hundred thousand pairs (335,000 for 200 documents), whose fork set the night's
+# peak (bench/bench_nightly.py).
+MIN_PAIRS_PER_PROCESS = 500_000
 # Pairs beyond which scoring and clustering stay in one process: a forked child copies the
 # pages of the pair tuples and events it reads (a 2,000-document first run has 1.9 million
 # pairs; a 50 MB document has many millions, and its memory is bounded as it was).

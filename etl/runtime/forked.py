@@ -5,13 +5,22 @@ The commit's largest part, scoring a first run's candidate event pairs (about tw
 2,000 documents), is pure Python over data already in memory: a forked child inherits that
 data without pickling it, computes one slice, and sends back only its result. The caller gets
 what computing every slice in its own process gives.
+
+A child maps every page its parent holds, so before forking the parent gives the C heap's free
+pages back to the system (``return_free_memory``: what a run's freed Docs and rows left behind)
+and freezes its objects out of the garbage collector, whose passes in a child would otherwise
+write to (and so copy) every page holding a tracked object.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from typing import TypeVar
 
 Slice = TypeVar("Slice")
@@ -19,6 +28,28 @@ Result = TypeVar("Result")
 
 # What the children inherit: the function and the slices (set only while map_forked runs).
 _inherited: tuple[Callable, Sequence] | None = None
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, or none found)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+def return_free_memory() -> None:
+    """Give the free pages of the C heap (every thread's arena) back to the system.
+
+    CPython frees large objects to the C heap, which keeps their pages: after a run's batches
+    (their Docs and rows freed by two threads, in two arenas) the process holds much memory it
+    no longer uses, and a forked child would map it all too.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _run_inherited(index: int):
@@ -45,6 +76,8 @@ def map_forked(
     if processes <= 1 or len(slices) <= 1 or not forking:
         return [function(one) for one in slices]
     _inherited = (function, slices)
+    return_free_memory()
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         workers = min(processes, len(slices)) - 1
@@ -53,4 +86,5 @@ def map_forked(
             first = function(slices[0])
             return [first, *(future.result() for future in pending)]
     finally:
+        gc.unfreeze()
         _inherited = None

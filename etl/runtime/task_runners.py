@@ -5,7 +5,9 @@ spaCy runs in ``n_process`` child processes (``etl.stages.nlp.SubprocessParser``
 threads keep them fed: while one batch's texts are being parsed, the other thread
 normalizes, extracts and stages, so the Python work overlaps spaCy instead of adding to it.
 Without it, one thread parses in-process (spaCy holds the GIL, so more threads would only add
-memory).
+memory). ``ParsingCountdown`` ends the child processes as soon as every batch of the run has
+parsed its last text, so the last rows' extraction and staging, and the commit, run without
+the models' memory.
 
 ``dask`` sends each batch to a Dask worker, which parses in its own process: an existing
 cluster at ``dask_address``, or a local cluster of ``dask_workers`` single-threaded processes
@@ -15,6 +17,8 @@ cluster at ``dask_address``, or a local cluster of ``dask_workers`` single-threa
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Iterable
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
@@ -70,3 +74,34 @@ def document_limits(settings: Settings) -> DocumentLimits:
     return DocumentLimits(
         part_chars=settings.document_part_chars, timeout_s=settings.document_timeout_s
     )
+
+
+class ParsingCountdown:
+    """Ends a ``SubprocessParser``'s children once each of the run's batches has said that its
+    parsing is over (``parsed(batch)``; a batch may say it twice, when a retry of its task ends).
+
+    A batch that parses again after that (a retried task) starts the children again, so this
+    costs memory only, never a result.
+    """
+
+    def __init__(self, parser: SubprocessParser, batches: Iterable[str]) -> None:
+        self._parser = parser
+        self._waiting = set(batches)
+        self._lock = threading.Lock()
+        if not self._waiting:
+            parser.end_children()
+
+    def parsed(self, batch: str) -> None:
+        with self._lock:
+            self._waiting.discard(batch)
+            over = not self._waiting
+        if over:
+            self._parser.end_children()
+
+
+def parsing_countdown(parser: Parser, batches: Iterable[str]) -> ParsingCountdown | None:
+    """A ``ParsingCountdown`` where the parser has children to end (none in-process or on Dask
+    workers, where the countdown could not follow the tasks)."""
+    if isinstance(parser, SubprocessParser):
+        return ParsingCountdown(parser, batches)
+    return None

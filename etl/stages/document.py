@@ -375,6 +375,7 @@ def iter_batch_rows(
     load_date: date,
     evidence: CaseEvidence | None = None,
     limits: DocumentLimits = DocumentLimits(),
+    parsed: Callable[[], None] | None = None,
 ) -> Iterator[BatchRows]:
     """Normalize, parse and extract every article of a batch, handed out in chunks of rows.
 
@@ -383,8 +384,12 @@ def iter_batch_rows(
     ``timeout``, and the rest of the batch loads. Articles up to ``limits.part_chars`` long come
     first, in input order, in one chunk; each longer one follows in parts (``BatchRows.partial``
     chunks of about ``limits.flush_rows`` rows, then the chunk with its ``documents`` row).
+    ``parsed()`` is called when the batch's last text has been parsed (not when a document
+    fails before it), so a caller can end the parser's processes before the last rows are
+    extracted and handed out.
     """
     whole = [a for a in articles if len(a.raw_text) <= limits.part_chars]
+    long = [a for a in articles if len(a.raw_text) > limits.part_chars]
     rows = BatchRows()
     parsed_articles: list[tuple[Article, NormalizedText, TimeBudget] | None] = []
 
@@ -426,10 +431,14 @@ def iter_batch_rows(
             document_row(article, norm.text, norm.case_restored, run_id, load_date, extracted)
         )
         rows.add(extracted)
+    if parsed and not long:
+        parsed()
     yield rows
-    for article in articles:
-        if len(article.raw_text) > limits.part_chars:
-            yield from _long_document_rows(article, parser, run_id, load_date, evidence, limits)
+    for number, article in enumerate(long, 1):
+        last_parsed = parsed if number == len(long) else None
+        yield from _long_document_rows(
+            article, parser, run_id, load_date, evidence, limits, last_parsed
+        )
 
 
 def _long_document_rows(
@@ -439,8 +448,10 @@ def _long_document_rows(
     load_date: date,
     evidence: CaseEvidence | None,
     limits: DocumentLimits,
+    parsed: Callable[[], None] | None = None,
 ) -> Iterator[BatchRows]:
-    """One long article through the stages part by part (see the module docstring)."""
+    """One long article through the stages part by part (see the module docstring);
+    ``parsed()`` is called once its last part is parsed."""
     rows = BatchRows(partial=True)
     texts: list[str] = []
     first: ExtractedDocument | None = None
@@ -448,15 +459,16 @@ def _long_document_rows(
     n_words = n_sentences = n_parts = text_start = 0
     stage = "normalize"
     try:
-        for part_index, (raw_start, raw_end) in enumerate(
-            document_part_bounds(article.raw_text, limits.part_chars)
-        ):
+        bounds = document_part_bounds(article.raw_text, limits.part_chars)
+        for part_index, (raw_start, raw_end) in enumerate(bounds):
             stage = "normalize"
             budget = TimeBudget(limits.timeout_s, limits.clock, per="document part")
             norm = normalize(article.raw_text[raw_start:raw_end], evidence)
             budget.check(stage)
             stage = "nlp"
             (doc,) = parser.parse([norm.text])
+            if parsed and part_index == len(bounds) - 1:
+                parsed()
             if isinstance(doc, ParseFailure):
                 raise _PartParseFailure(doc)
             budget.check(stage)

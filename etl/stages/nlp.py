@@ -479,7 +479,7 @@ class SubprocessParser:
         self.chunk_size = chunk_size or batch_size
         self._vocab = _vocab_for(model)
         self._restart_lock = threading.Lock()  # two batch threads may find the pool broken
-        self._pool = self._start_pool()
+        self._pool: ProcessPoolExecutor | None = self._start_pool()
 
     def _start_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent runs threads (Prefect), which a forked child must not
@@ -496,15 +496,18 @@ class SubprocessParser:
         return pool
 
     def _submit(self, texts: list[str]) -> Future[tuple[bytes, dict[int, str]]]:
+        with self._restart_lock:
+            if self._pool is None:  # its children were ended: parsing again needs them back
+                self._pool = self._start_pool()
+            pool = self._pool
         try:
-            return self._pool.submit(
+            return pool.submit(
                 parse_to_bytes, self.model, texts, self.batch_size, self.part_chars, self.timeout_s
             )
         except BrokenProcessPool:
             with self._restart_lock:
-                broken = self._pool
-                if broken._broken:  # not yet replaced by the other thread
-                    broken.shutdown(wait=False, cancel_futures=True)
+                if self._pool is pool:  # not yet replaced by the other thread
+                    pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._start_pool()
             return self._submit(texts)
 
@@ -541,8 +544,16 @@ class SubprocessParser:
             for _, future in chunks:
                 future.cancel()
 
+    def end_children(self) -> None:
+        """End the child processes now, freeing the models' memory (the run's parsing is over);
+        a later ``parse`` starts them again."""
+        with self._restart_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.end_children()
 
     def __enter__(self) -> SubprocessParser:
         return self
