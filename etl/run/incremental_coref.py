@@ -2,8 +2,10 @@
 documents touch, with the clusters a full clustering of the warehouse gives.
 
 Event clustering (``etl.stages.resolve.clusters``) scores candidate pairs (events sharing a
-blocking key: type family and a document, participant or salient entity; in a block of more than
-``MAX_FULL_BLOCK`` events only events dated within the spread) and joins events by average link.
+blocking key: type family and a document, participant or salient entity; two dated events only
+within the date window, ``clusters.candidate_window``, narrower in a block of more than
+``MAX_FULL_BLOCK`` events, where an undated event is compared with none) and joins events by
+average link.
 Two facts make it local:
 
 * clusters never span two components of the graph of pairs at least as probable as the merge
@@ -21,9 +23,11 @@ there too, counted once when it is loaded, so a later document's word frequencie
 archive without reading its texts); the full clustering reads them too, so both agree.
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
-documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
-whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size), a chunk of events at a
-time, and replaces only the pairs that changed; and re-clusters the components (over pairs at
+documents; recomputes the pairs (``event_pairs``) of their events, reading of their blocks only
+the members within their date windows (the filter runs in SQL: a night's cost does not grow with
+the archive's other days), and of every undated or publication-dated event of a block whose
+size crossed ``MAX_FULL_BLOCK`` (their pairs depend on the size), a chunk of events at a time,
+and replaces only the pairs that changed; and re-clusters the components (over pairs at
 least as probable as the threshold) of the recomputed events and of the ends of the strong pairs
 that went, a batch of whole components at a time, with those components' pairs and each event's
 best pair (aggregated in SQL). A changed pair between two untouched components only moves its
@@ -44,7 +48,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -61,12 +65,14 @@ from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
     _EMPTY_PROFILE,
     CorefModel,
+    DateWindow,
     DocumentProfile,
     Event,
     _blocking_keys,
     _order,
     average_link,
     candidate_pairs,
+    candidate_window,
     cluster_row,
     clusters_by_component,
     default_model,
@@ -74,7 +80,6 @@ from etl.stages.resolve.clusters import (
     events_from_table,
     pair_floor,
     pair_probabilities,
-    widest_gap,
 )
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 
@@ -172,6 +177,71 @@ def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
     return events_from_table(table)
 
 
+class _BlockMembers(NamedTuple):
+    """The members of the recomputed events' blocks that they may be compared with: dated ones
+    by (date, event id, date source), sorted for bisection, and undated ones of small blocks."""
+
+    dated: dict[str, list[tuple]]
+    undated: dict[str, list[str]]
+    small: set[str]
+
+
+def _date_ranges(days: Iterable[date], widest: int) -> tuple[list[date], list[date]]:
+    """The days within ``widest`` of any of ``days``, as disjoint sorted ranges (lows, highs)."""
+    lows: list[date] = []
+    highs: list[date] = []
+    reach = timedelta(days=widest)
+    for day in sorted(set(days)):
+        if highs and day - reach <= highs[-1] + timedelta(days=1):
+            highs[-1] = day + reach
+        else:
+            lows.append(day - reach)
+            highs.append(day + reach)
+    return lows, highs
+
+
+def _block_members(
+    conn: Connection,
+    recomputed: dict[str, Event],
+    blocks_of: dict[str, set[str]],
+    window: DateWindow,
+) -> _BlockMembers:
+    """The members of the recomputed events' blocks within their date windows (read with the
+    date filter in SQL: the archive's other days stay in the warehouse)."""
+    wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
+    sizes = _sizes(conn, wanted)
+    small = {block for block in wanted if _is_small(sizes.get(block, 0))}
+    whole = {
+        block
+        for event in recomputed.values()
+        if event.event_date is None
+        for block in blocks_of[event.event_id]
+        if block in small
+    }
+    dated_days = (event.event_date for event in recomputed.values() if event.event_date)
+    lows, highs = _date_ranges(dated_days, window.widest)
+    rows = _fetch(
+        conn,
+        "block_members_near",
+        blocks=wanted,
+        small_blocks=sorted(small),
+        whole_blocks=sorted(whole),
+        lows=lows,
+        highs=highs,
+    )
+    members = _BlockMembers(defaultdict(list), defaultdict(list), small)
+    for block, event_id, event_date, date_source in zip(
+        *(rows.column(i).to_pylist() for i in range(4)), strict=True
+    ):
+        if event_date is None:
+            members.undated[block].append(event_id)
+        else:
+            members.dated[block].append((event_date, event_id, date_source))
+    for near in members.dated.values():
+        near.sort()
+    return members
+
+
 def _pairs_of(
     conn: Connection,
     recomputed: dict[str, Event],
@@ -180,23 +250,10 @@ def _pairs_of(
 ) -> dict[Pair, float]:
     """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``)
     at least as probable as the floor (``pair_floor``), scored."""
-    # The blocks' members and dates first, and the events and profiles of only the candidates
-    # they give: in a block too large to compare fully, most members lie outside the window.
-    members: dict[str, set[str]] = defaultdict(set)
-    dates = {event_id: event.event_date for event_id, event in recomputed.items()}
-    wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
-    for row in _fetch(conn, "block_members", blocks=wanted).to_pylist():
-        members[row["block"]].add(row["event_id"])
-    unknown = sorted({e for block in members.values() for e in block} - dates.keys())
-    listed = _fetch(conn, "event_dates", event_ids=unknown)
-    dates.update(zip(*(listed.column(i).to_pylist() for i in range(2)), strict=True))
-    del listed
-    window = timedelta(days=widest_gap(model))  # the window candidate_pairs compares in
-    dated = {  # a large block compares only dated events close together: sorted for bisection
-        block: sorted((dates[e], e) for e in ids if dates[e] is not None)
-        for block, ids in members.items()
-        if not _is_small(len(ids))
-    }
+    # The blocks' members within the date windows first, and the events and profiles of only
+    # the candidates they give.
+    window = candidate_window(model)
+    members = _block_members(conn, recomputed, blocks_of, window)
     # A chunk of the recomputed events at a time: only one chunk's candidate events and
     # profiles are held, and only its pairs reaching the floor are kept.
     floor = pair_floor(model)
@@ -206,7 +263,7 @@ def _pairs_of(
         candidates: set[Pair] = set()
         for event_id in ordered_ids[start : start + PAIR_CHUNK_EVENTS]:
             candidates.update(
-                _candidates_of(recomputed[event_id], blocks_of[event_id], members, dated, window)
+                _candidates_of(recomputed[event_id], blocks_of[event_id], members, window)
             )
         ordered = sorted(candidates)
         del candidates
@@ -227,25 +284,33 @@ def _pairs_of(
 
 
 def _candidates_of(
-    first: Event,
-    blocks: Iterable[str],
-    members: dict[str, set[str]],
-    dated: dict[str, list[tuple]],
-    window: timedelta,
+    first: Event, blocks: Iterable[str], members: _BlockMembers, window: DateWindow
 ) -> Iterable[Pair]:
-    """The candidate pairs of one event (its ``blocks``; ``dated``: the members, by date, of
-    the blocks too large to compare fully), as ``candidate_pairs`` gives them."""
+    """The candidate pairs of one event (its ``blocks``), as ``candidate_pairs`` gives them:
+    dated events within the date window (a large block's: ``window.certain`` for every date);
+    an undated one only in a small block."""
     event_id = first.event_id
+    reach = timedelta(days=window.widest)
+    large_window = DateWindow(window.certain, window.certain)
     for block in sorted(blocks):
-        if block not in dated:
-            others: Iterable[str] = members[block]
-        elif first.event_date is None:
-            continue
+        near = members.dated.get(block, [])
+        if first.event_date is None:
+            if block not in members.small:
+                continue
+            others: Iterable[str] = [
+                *(other for _, other, _ in near),
+                *members.undated.get(block, []),
+            ]
         else:
-            near = dated[block]
-            low = bisect_left(near, (first.event_date - window,))
-            high = bisect_right(near, (first.event_date + window, _LAST))
-            others = (other for _, other in near[low:high])
+            low = bisect_left(near, (first.event_date - reach,))
+            high = bisect_right(near, (first.event_date + reach, _LAST))
+            own = (first.event_date, first.date_source)
+            limits = window if block in members.small else large_window
+            others = [
+                other for day, other, source in near[low:high] if limits.allows(own, (day, source))
+            ]
+            if block in members.small:
+                others.extend(members.undated.get(block, []))
         yield from (
             (min(event_id, other_id), max(event_id, other_id))
             for other_id in others
@@ -523,7 +588,9 @@ def cluster_change(
         if _is_small(old_sizes.get(block, 0)) != _is_small(new_sizes.get(block, 0))
     ]
     recomputed = {event.event_id: event for event in changed}
-    repaired = set(_fetch(conn, "block_members", blocks=crossed).column("event_id").to_pylist())
+    # Pairs of two dates read from the text follow one window at any block size: only the pairs
+    # of undated and publication-dated members change when a block crosses the size.
+    repaired = set(_fetch(conn, "block_members_uncertain", blocks=crossed).column(0).to_pylist())
     repaired -= recomputed.keys()
     recomputed.update((event.event_id, event) for event in _events(conn, event_ids=repaired))
     blocks_of = dict(new_blocks)
@@ -598,7 +665,7 @@ def full_clustering(
     profiles = stored_profiles(conn, all_docs)
     # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
     # document has over 100,000 events and millions of pairs.
-    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    pairs = candidate_pairs(events, profiles, candidate_window(model))
     probabilities = score_pairs(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
