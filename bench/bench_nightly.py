@@ -19,6 +19,20 @@ as above (resolved and clustered a run of 5,000 documents at a time), then the i
 resolution and event clustering of a night of 200 synthetic documents (other people and
 organisations than the archive's, the same cities; dated the night), on a copy of the archive.
 
+**Dates.** The archive's documents are published on days drawn evenly from 2010-2024
+(``ARCHIVE_START``, ``ARCHIVE_DAYS``) at every size, each event dated by its document's day and
+read from the text (``date_source`` ``sentence``); a replicated archive (``--replicate-from``)
+copies the documents with their dates, not shifted: ten copies of 10,000 documents are 100,000
+over the same 15 years, as a built one would be. The night is published on ``NIGHT_DATE``, after
+the archive's last day (``--night-date`` moves it: ``2024-12-28`` is the day after). Event
+clustering compares events only within a date window (``clusters.candidate_window``: 5 days for
+dates read from the text, 364 for a publication day), so the night's events meet only the
+archive's events of the year before their dates: none when the night lies after the archive, and
+with the night at its end one fifteenth of it, where a real archive of 100,000 documents, nights
+of 200, spans 500 days and would put most of it within the year. The synthetic night of
+``--commit-only`` dates its events on random days of the archive's span (only its documents'
+publication day is the night).
+
 Building an archive through the commit takes far longer than a night (10,000 documents: about
 10 minutes on a loaded machine), so ``--archive-cache DIR`` builds each size once in DIR (one
 build grows the largest and keeps a copy at each smaller size; a later build grows from the
@@ -70,6 +84,10 @@ PLACES = tuple(
 VERBS = ("met", "called", "visited", "thanked", "criticized", "urged", "warned", "praised")
 SYNTHETIC_DOCS_PER_CHUNK = 5_000
 NIGHT_DATE = "2026-11-28"
+# The archive's documents are published on days drawn evenly from this span (see Dates above).
+ARCHIVE_START = date(2010, 1, 1)
+ARCHIVE_DAYS = 15 * 365
+ARCHIVE_END = ARCHIVE_START + timedelta(days=ARCHIVE_DAYS)
 ARCHIVE_COMPLETE = ".complete"
 # Run ids sort by time (the lake republishes when the last run that loaded documents changes):
 # the synthetic archive's sort before any real run, the synthetic night's after the archive's.
@@ -112,7 +130,7 @@ class SyntheticArchive:
 
     def _document(self, number: int, rows: dict[str, list[dict]]) -> None:
         rng = self.rng
-        published = date(2010, 1, 1) + timedelta(days=rng.randrange(15 * 365))
+        published = ARCHIVE_START + timedelta(days=rng.randrange(ARCHIVE_DAYS))
         doc_id = stable_id("synthetic", number)
         names = [self._name() for _ in range(rng.randint(4, 10))]
         parts: list[str] = []
@@ -286,7 +304,11 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
 
 
 def bench_commit(
-    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+    archive_sizes: list[int],
+    night_docs: int,
+    cache: Path | None,
+    replicate_from: int | None,
+    night_date: str = NIGHT_DATE,
 ) -> None:
     """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
     with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
@@ -305,7 +327,7 @@ def bench_commit(
                 night_docs,
                 NIGHT_RUN,
                 resolve=True,
-                published_at=date.fromisoformat(NIGHT_DATE),
+                published_at=date.fromisoformat(night_date),
             )
             seconds = time.perf_counter() - started
             baseline = baseline or seconds
@@ -463,21 +485,25 @@ def copy_archive(folder: Path, settings: Settings) -> None:
         shutil.copytree(folder / "lake", settings.lake_dir)
 
 
-def night_source(folder: Path, n_docs: int) -> Path:
+def night_source(folder: Path, n_docs: int, night_date: str = NIGHT_DATE) -> Path:
     """``n_docs`` articles of real text, each with a ``.meta.json`` dating it to one night."""
     build_corpus(folder, n_docs)
     for text_file in folder.glob("*.txt"):
-        meta = {"published_at": NIGHT_DATE, "publisher": "Reuters"}
+        meta = {"published_at": night_date, "publisher": "Reuters"}
         text_file.with_suffix(".meta.json").write_text(json.dumps(meta), "utf8")
     return folder
 
 
 def bench(
-    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+    archive_sizes: list[int],
+    night_docs: int,
+    cache: Path | None,
+    replicate_from: int | None,
+    night_date: str = NIGHT_DATE,
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
         workdir = Path(tmp)
-        night = night_source(workdir / "night", night_docs)
+        night = night_source(workdir / "night", night_docs, night_date)
         env = {
             **os.environ,
             "PYTHONPATH": str(REPO),
@@ -531,14 +557,20 @@ def main() -> None:
         type=int,
         help="Make the archives larger than this size by replicating the one of this size.",
     )
+    parser.add_argument(
+        "--night-date",
+        default=NIGHT_DATE,
+        help="Publication day of the night's documents (default: after the archive's span; "
+        f"{ARCHIVE_END.isoformat()} puts the night at the archive's last day).",
+    )
     args = parser.parse_args()
     sizes = args.archive or [0, 10_000, 100_000]
     if args.publish_only:
         bench_publish(sizes, args.night)
     elif args.commit_only:
-        bench_commit(sizes, args.night, args.archive_cache, args.replicate_from)
+        bench_commit(sizes, args.night, args.archive_cache, args.replicate_from, args.night_date)
     else:
-        bench(sizes, args.night, args.archive_cache, args.replicate_from)
+        bench(sizes, args.night, args.archive_cache, args.replicate_from, args.night_date)
 
 
 if __name__ == "__main__":
