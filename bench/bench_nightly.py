@@ -26,12 +26,12 @@ copies the documents with their dates, not shifted: ten copies of 10,000 documen
 over the same 15 years, as a built one would be. The night is published on ``NIGHT_DATE``, after
 the archive's last day (``--night-date`` moves it: ``2024-12-28`` is the day after). Event
 clustering compares events only within a date window (``clusters.candidate_window``: 5 days for
-dates read from the text, 364 for a publication day), so the night's events meet only the
-archive's events of the year before their dates: none when the night lies after the archive, and
-with the night at its end one fifteenth of it, where a real archive of 100,000 documents, nights
-of 200, spans 500 days and would put most of it within the year. The synthetic night of
-``--commit-only`` dates its events on random days of the archive's span (only its documents'
-publication day is the night).
+dates read from the text, the learned window for a publication day), so the night's events meet
+only the archive's events of their days: none of the archive when the night lies after it (only
+night events the text dates into 2010-2024 meet some), where a real archive of 100,000
+documents, nights of 200, spans 500 days and puts 200 documents on each of the night's days. The
+synthetic night of ``--commit-only`` dates its events on random days of the archive's span (only
+its documents' publication day is the night), so its events meet the archive's of their days.
 
 Building an archive through the commit takes far longer than a night (10,000 documents: about
 10 minutes on a loaded machine), so ``--archive-cache DIR`` builds each size once in DIR (one

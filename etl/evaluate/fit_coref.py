@@ -121,8 +121,12 @@ class Labelled:
         self.pairs = np.array(
             candidate_pairs(self.events, self.profiles, DateWindow(UNBOUNDED, UNBOUNDED))
         )
+        self.compare_within(candidate_window(default_model()).publication)
+
+    def compare_within(self, publication_days: int) -> None:
+        """Cluster only the pairs within the pipeline's window with this publication window."""
         widest = max(SPREADS) + max(slack for slack in PUBLICATION_SLACKS if slack)
-        window = DateWindow(widest, max(widest, candidate_window(default_model()).publication))
+        window = DateWindow(widest, publication_days)
         self.compared = np.array(
             [
                 self.events[i].event_date is None

@@ -392,6 +392,18 @@ def score_pairs(
     return array("d", probabilities.tobytes())
 
 
+def _too_far_apart(first: tuple, second: tuple, max_spread_days: int) -> bool:
+    """Two (date, date source) read from the text further apart than the spread: average link
+    never joins clusters so far apart, so no cluster spans such a pair alone."""
+    return (
+        first[0] is not None
+        and second[0] is not None
+        and first[1] != clustering.UNCERTAIN_DATE_SOURCE
+        and second[1] != clustering.UNCERTAIN_DATE_SOURCE
+        and abs((first[0] - second[0]).days) > max_spread_days
+    )
+
+
 def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
     table = _fetch(conn, "block_sizes", blocks=blocks)
     return dict(zip(*(table.column(i).to_pylist() for i in range(2)), strict=True))
@@ -409,21 +421,25 @@ def _components(conn: Connection, seeds: set[str], model: CorefModel) -> list[li
             node = parent[node]
         return node
 
+    dates: dict[str, tuple] = {}
     frontier = set(seeds)
     while frontier:
         table = _fetch(
-            conn,
-            "links_touching",
-            event_ids=sorted(frontier),
-            threshold=model.threshold,
-            max_spread_days=model.max_date_spread_days,
+            conn, "links_touching", event_ids=sorted(frontier), threshold=model.threshold
         )
+        links = list(
+            zip(
+                table.column("first_event_id").to_pylist(),
+                table.column("second_event_id").to_pylist(),
+                strict=True,
+            )
+        )
+        unknown = sorted({e for link in links for e in link} - dates.keys())
+        dates.update(_dates_of(_fetch(conn, "event_dates", event_ids=unknown)))
         frontier = set()
-        for first, second in zip(
-            table.column("first_event_id").to_pylist(),
-            table.column("second_event_id").to_pylist(),
-            strict=True,
-        ):
+        for first, second in links:
+            if _too_far_apart(dates[first], dates[second], model.max_date_spread_days):
+                continue
             for event_id in (first, second):
                 if event_id not in parent:
                     parent[event_id] = event_id
@@ -624,7 +640,12 @@ def cluster_change(
     recomputed = {event.event_id: event for event in changed}
     # Pairs of two dates read from the text follow one window at any block size: only the pairs
     # of undated and publication-dated members change when a block crosses the size.
-    repaired = set(_fetch(conn, "block_members_uncertain", blocks=crossed).column(0).to_pylist())
+    in_crossed = sorted(set(_fetch(conn, "block_members", blocks=crossed).column(1).to_pylist()))
+    repaired = {
+        event_id
+        for event_id, (day, source) in _dates_of(_fetch(conn, "event_dates", event_ids=in_crossed))
+        if day is None or source == clustering.UNCERTAIN_DATE_SOURCE
+    }
     repaired -= recomputed.keys()
     recomputed.update((event.event_id, event) for event in _events(conn, event_ids=repaired))
     blocks_of = dict(new_blocks)
