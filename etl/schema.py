@@ -31,7 +31,8 @@ SCHEMA_VERSION = "2"
 # 5: one act by the same actor toward the same recipient on one day, dated by the text, is one
 #    event (clusters.one_act_one_day).
 # 6: place-qualified descriptions to the protagonist, genders from given names (desc6).
-DERIVED_STATE_VERSION = "6"
+# 7: event candidates within a learned date window in every block (night6).
+DERIVED_STATE_VERSION = "7"
 
 DOCUMENTS = pa.schema(
     [

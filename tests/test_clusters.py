@@ -315,11 +315,13 @@ def test_a_publication_slack_keeps_meetings_weeks_apart_apart_when_no_text_dates
     assert clusters[cluster_of["m1"]]["event_date"] == date(2017, 9, 19)
 
 
-def test_a_family_slack_bounds_meetings_by_their_publication_day_but_not_attacks():
+def test_a_family_slack_bounds_meetings_by_their_publication_day_but_not_attacks(monkeypatch):
     """Meetings are reported on their day or soon after; a killing may be reported at a trial
-    weeks later: the publication slack of a type family overrides the overall one."""
+    weeks later: the publication slack of a type family overrides the overall one (when the
+    candidate window, learned apart, compares reports that far apart)."""
     from dataclasses import replace
 
+    monkeypatch.setattr(clustering, "_learned_window", lambda: {"publication_days": 365})
     # Pairs scored by their trigger alone (the same word: 0.88), so that only the slacks,
     # not the fitted weights, decide which reports join.
     only_trigger = [0.0] * (len(FEATURES) + 1)

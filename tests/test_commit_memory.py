@@ -19,11 +19,11 @@ from etl.stages.resolve.clusters import (
     assign_clusters,
     average_link,
     candidate_pairs,
+    candidate_window,
     clusters_by_component,
     default_model,
     pair_probabilities,
     scored_pairs,
-    widest_gap,
 )
 
 TYPES = ("ACCUSE", "ASSAULT", "COERCE", "CONSULT", "PROTEST", "REQUEST", "THREATEN")
@@ -75,7 +75,7 @@ def all_at_once(events, profiles, model) -> dict[tuple[int, ...], float]:
 
 
 def by_component(events, profiles, model) -> dict[tuple[int, ...], float]:
-    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    pairs = candidate_pairs(events, profiles, candidate_window(model))
     probabilities = pair_probabilities(events, pairs, profiles, model)
     return {
         tuple(sorted(cluster.members)): cluster.confidence

@@ -16,6 +16,7 @@ from etl.runtime.forked import map_forked
 from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
     _EMPTY_PROFILE,
+    DateWindow,
     DocumentProfile,
     Event,
     _blocking_keys,
@@ -125,36 +126,45 @@ def test_pairs_scored_on_several_cores_are_the_one_process_scores_to_the_bit(mon
     assert bytes(scored) == bytes(expected)
 
 
-def _reference_pairs(events, profiles, max_gap_days, max_full_block):
-    """candidate_pairs' definition, pair by pair: same block, and in a block larger than
-    ``max_full_block`` both dated at most ``max_gap_days`` apart."""
+def _reference_pairs(events, profiles, window, max_full_block):
+    """candidate_pairs' definition, pair by pair: same block; both dated within ``window``
+    (``window.certain`` whatever the dates' source in a block larger than ``max_full_block``),
+    or one undated in a block of at most ``max_full_block`` events."""
     blocks = {}
     for index, event in enumerate(events):
         for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
             blocks.setdefault(key, []).append(index)
     pairs = set()
     for members in blocks.values():
+        small = len(members) <= max_full_block
+        limits = window if small else DateWindow(window.certain, window.certain)
         for i in members:
             for j in members:
                 if i >= j:
                     continue
-                first, second = events[i].event_date, events[j].event_date
-                if len(members) <= max_full_block or (
-                    first is not None
-                    and second is not None
-                    and abs((first - second).days) <= max_gap_days
-                ):
+                first, second = events[i], events[j]
+                if first.event_date is None or second.event_date is None:
+                    close = small
+                else:
+                    close = limits.allows(
+                        (first.event_date, first.date_source),
+                        (second.event_date, second.date_source),
+                    )
+                if close:
                     pairs.add((i, j))
     return sorted(pairs)
 
 
 @pytest.mark.parametrize("max_full_block", [200, 8])
-def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(monkeypatch, max_full_block):
+@pytest.mark.parametrize("window", [DateWindow(3, 3), DateWindow(1, 6)])
+def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(
+    monkeypatch, max_full_block, window
+):
     events, profiles = _corpus(80)
     monkeypatch.setattr(clustering, "MAX_FULL_BLOCK", max_full_block)
-    expected = _reference_pairs(events, profiles, 3, max_full_block)
-    assert candidate_pairs(events, profiles, 3) == expected
-    assert candidate_pairs(events[:1], profiles, 3) == []
+    expected = _reference_pairs(events, profiles, window, max_full_block)
+    assert candidate_pairs(events, profiles, window) == expected
+    assert candidate_pairs(events[:1], profiles, window) == []
 
 
 def test_clusters_of_components_split_across_processes_are_the_one_process_rows(monkeypatch):

@@ -251,6 +251,22 @@ def test_many_related_reports_in_runs_equal_full(tmp_path, monkeypatch, max_full
     assert_runs_equal_full(tmp_path, runs)
 
 
+@pytest.mark.parametrize("max_full_block", [200, 6])
+def test_reports_beyond_the_date_window_in_runs_equal_full(tmp_path, monkeypatch, max_full_block):
+    """A publication-day window narrower than the reports' dates spread (a day; dates read from
+    the text within one day too): pairs in every block are pruned by date, and a block crossing
+    the size changes only its undated and publication-dated members' pairs."""
+    monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)
+    monkeypatch.setattr(clusters, "_learned_window", lambda: {"publication_days": 1})
+    monkeypatch.setattr(clusters, "widest_gap", lambda model: 1)
+    runs = [
+        ([news_like(n) for n in range(0, 6)], []),
+        ([news_like(n) for n in range(6, 14)], ["news-2"]),
+        ([news_like(n) for n in range(14, 17)], ["news-7", "news-8", "news-9", "news-10"]),
+    ]
+    assert_runs_equal_full(tmp_path, runs)
+
+
 @pytest.mark.parametrize("max_full_block", [200, 4])
 def test_gum_news_loaded_in_random_runs_equals_full(tmp_path, monkeypatch, max_full_block):
     monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)

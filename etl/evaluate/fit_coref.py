@@ -62,10 +62,13 @@ from etl.stages.resolve.clusters import (
     FEATURES,
     MODEL_PATH,
     CorefModel,
+    DateWindow,
     DocumentProfile,
     Event,
     average_link,
     candidate_pairs,
+    candidate_window,
+    default_model,
     document_profiles,
     events_from_table,
     one_act_one_day,
@@ -90,6 +93,8 @@ PUBLICATION_SLACKS = (7, 3, 1, None)
 # strength is learned without looking at a held-out topic.
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 SPREAD_QUANTILE = 0.95
+# Days wide enough to fit on every dated pair of a block.
+UNBOUNDED = 10**6
 
 
 class Labelled:
@@ -123,9 +128,29 @@ class Labelled:
             for _, _, instance, event_id in match_all(self.gold, prediction.event_ids)
         }
         self.topic_of = np.array([self.topic(event) for event in self.events])
-        # Every block compared in full: the spreads tried below never prune a pair.
+        # Every dated pair of a block is fitted on; clusters compare only the pairs within the
+        # pipeline's window (candidate_window: the spreads tried below never prune a pair).
+        self.pairs = np.array(
+            candidate_pairs(self.events, self.profiles, DateWindow(UNBOUNDED, UNBOUNDED))
+        )
+        self.compare_within(candidate_window(default_model()).publication)
+
+    def compare_within(self, publication_days: int) -> None:
+        """Cluster only the pairs within the pipeline's window with this publication window."""
         widest = max(SPREADS) + max(slack for slack in PUBLICATION_SLACKS if slack)
-        self.pairs = np.array(candidate_pairs(self.events, self.profiles, widest))
+        window = DateWindow(widest, publication_days)
+        self.compared = np.array(
+            [
+                self.events[i].event_date is None
+                or self.events[j].event_date is None
+                or window.allows(
+                    (self.events[i].event_date, self.events[i].date_source),
+                    (self.events[j].event_date, self.events[j].date_source),
+                )
+                for i, j in self.pairs
+            ],
+            dtype=bool,
+        )
         self.features = np.array(
             [
                 pair_features(
@@ -158,7 +183,7 @@ class Labelled:
         """event_id -> cluster key for the events where ``keep`` (a mask) is true."""
         indices = np.flatnonzero(keep)
         local = {int(index): position for position, index in enumerate(indices)}
-        rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]]
+        rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]] & self.compared
         weights = np.array(model.weights)
         probabilities = 1.0 / (1.0 + np.exp(-(weights[0] + self.features[rows] @ weights[1:])))
         probabilities = np.where(self.certain[rows], 1.0, probabilities)
@@ -205,7 +230,7 @@ class Labelled:
 
     def fit(self, keep: np.ndarray) -> CorefModel:
         """Weights, then the (spread, threshold) with the best cross-document F1, on ``keep``."""
-        rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]] & self.labelled
+        rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]] & self.compared & self.labelled
         l2 = self.ridge_strength(rows)
         weights = tuple(
             float(w) for w in fit_logistic(self.features[rows], self.same[rows].astype(float), l2)

@@ -2,8 +2,10 @@
 documents touch, with the clusters a full clustering of the warehouse gives.
 
 Event clustering (``etl.stages.resolve.clusters``) scores candidate pairs (events sharing a
-blocking key: type family and a document, participant or salient entity; in a block of more than
-``MAX_FULL_BLOCK`` events only events dated within the spread) and joins events by average link.
+blocking key: type family and a document, participant or salient entity; two dated events only
+within the date window, ``clusters.candidate_window``, narrower in a block of more than
+``MAX_FULL_BLOCK`` events, where an undated event is compared with none) and joins events by
+average link.
 Two facts make it local:
 
 * clusters never span two components of the graph of pairs at least as probable as the merge
@@ -21,9 +23,11 @@ there too, counted once when it is loaded, so a later document's word frequencie
 archive without reading its texts); the full clustering reads them too, so both agree.
 
 A run then: replaces the profiles and blocking keys (``event_blocks``) of its new and re-resolved
-documents; recomputes the pairs (``event_pairs``) of their events, and of every event of a block
-whose size crossed ``MAX_FULL_BLOCK`` (its pairs depend on the size), a chunk of events at a
-time, and replaces only the pairs that changed; and re-clusters the components (over pairs at
+documents; recomputes the pairs (``event_pairs``) of their events, reading of their blocks only
+the members within their date windows (the filter runs in SQL: a night's cost does not grow with
+the archive's other days), and of every undated or publication-dated event of a block whose
+size crossed ``MAX_FULL_BLOCK`` (their pairs depend on the size), a chunk of events at a time,
+and replaces only the pairs that changed; and re-clusters the components (over pairs at
 least as probable as the threshold) of the recomputed events and of the ends of the strong pairs
 that went, a batch of whole components at a time, with those components' pairs and each event's
 best pair (aggregated in SQL). A changed pair between two untouched components only moves its
@@ -44,7 +48,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -61,12 +65,14 @@ from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
     _EMPTY_PROFILE,
     CorefModel,
+    DateWindow,
     DocumentProfile,
     Event,
     _blocking_keys,
     _order,
     average_link,
     candidate_pairs,
+    candidate_window,
     cluster_row,
     clusters_by_component,
     default_model,
@@ -74,7 +80,6 @@ from etl.stages.resolve.clusters import (
     events_from_table,
     pair_floor,
     pair_probabilities,
-    widest_gap,
 )
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 
@@ -165,6 +170,19 @@ def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, Docum
     return profiles
 
 
+def _publications(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
+    """Profiles holding only the publisher and publication date of ``doc_ids``: what a
+    cluster's row reads (``cluster_row``); a re-clustered component's untouched members' stored
+    entities and words are not read."""
+    table = _fetch(conn, "documents_published", doc_ids=sorted(set(doc_ids)))
+    return {
+        doc_id: DocumentProfile(publisher, published_at, {})
+        for doc_id, publisher, published_at in zip(
+            *(table.column(i).to_pylist() for i in range(3)), strict=True
+        )
+    }
+
+
 def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
     table = _fetch(
         conn,
@@ -176,6 +194,92 @@ def _events(conn: Connection, doc_ids=(), event_ids=()) -> list[Event]:
     return events_from_table(table)
 
 
+class _BlockMembers(NamedTuple):
+    """The members of the recomputed events' blocks that they may be compared with: dated ones
+    by (date, event id, date source), sorted for bisection, and undated ones of small blocks."""
+
+    dated: dict[str, list[tuple]]
+    undated: dict[str, list[str]]
+    small: set[str]
+
+
+def _date_ranges(days: Iterable[date], widest: int) -> tuple[list[date], list[date]]:
+    """The days within ``widest`` of any of ``days``, as disjoint sorted ranges (lows, highs)."""
+    lows: list[date] = []
+    highs: list[date] = []
+    reach = timedelta(days=widest)
+    for day in sorted(set(days)):
+        if highs and day - reach <= highs[-1] + timedelta(days=1):
+            highs[-1] = day + reach
+        else:
+            lows.append(day - reach)
+            highs.append(day + reach)
+    return lows, highs
+
+
+def _block_members(
+    conn: Connection,
+    recomputed: dict[str, Event],
+    blocks_of: dict[str, set[str]],
+    window: DateWindow,
+) -> _BlockMembers:
+    """The members of the recomputed events' blocks within their date windows: the dates of
+    only the members dated within the windows' span (or undated) are read, and only those
+    members' events and profiles later; every member of a small block of an undated event."""
+    wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
+    sizes = _sizes(conn, wanted)
+    small = {block for block in wanted if _is_small(sizes.get(block, 0))}
+    whole = {
+        block
+        for event in recomputed.values()
+        if event.event_date is None
+        for block in blocks_of[event.event_id]
+        if block in small
+    }
+    listed = _fetch(conn, "block_members", blocks=wanted)
+    in_block: dict[str, list[str]] = defaultdict(list)
+    for block, event_id in zip(*(listed.column(i).to_pylist() for i in range(2)), strict=True):
+        in_block[block].append(event_id)
+    del listed
+    dates: dict[str, tuple] = {}
+    every = sorted({event_id for block in whole for event_id in in_block[block]})
+    if every:
+        table = _fetch(conn, "event_dates", event_ids=every)
+        dates.update(_dates_of(table))
+    dated_days = [event.event_date for event in recomputed.values() if event.event_date]
+    lows, highs = _date_ranges(dated_days, window.widest)
+    others = sorted({e for ids in in_block.values() for e in ids} - dates.keys())
+    if others and (lows or small):
+        low, high = (lows[0], highs[-1]) if lows else (date.max, date.min)
+        table = _fetch(conn, "event_dates_within", event_ids=others, low=low, high=high)
+        dates.update(_dates_of(table))
+    members = _BlockMembers(defaultdict(list), defaultdict(list), small)
+    for block, ids in in_block.items():
+        for event_id in ids:
+            if event_id not in dates:
+                continue  # dated outside every window
+            event_date, date_source = dates[event_id]
+            if event_date is None:
+                if block in small:
+                    members.undated[block].append(event_id)
+            elif block in whole or _within(event_date, lows, highs):
+                members.dated[block].append((event_date, event_id, date_source))
+    for near in members.dated.values():
+        near.sort()
+    return members
+
+
+def _dates_of(table: pa.Table) -> Iterable[tuple[str, tuple]]:
+    ids, days, sources = (table.column(i).to_pylist() for i in range(3))
+    return ((e, (day, source)) for e, day, source in zip(ids, days, sources, strict=True))
+
+
+def _within(day: date, lows: list[date], highs: list[date]) -> bool:
+    """Whether ``day`` lies in one of the disjoint sorted ranges (``lows``, ``highs``)."""
+    at = bisect_right(lows, day) - 1
+    return at >= 0 and day <= highs[at]
+
+
 def _pairs_of(
     conn: Connection,
     recomputed: dict[str, Event],
@@ -184,23 +288,10 @@ def _pairs_of(
 ) -> dict[Pair, float]:
     """Every candidate pair with an event of ``recomputed`` (whose blocks are ``blocks_of``)
     at least as probable as the floor (``pair_floor``), scored."""
-    # The blocks' members and dates first, and the events and profiles of only the candidates
-    # they give: in a block too large to compare fully, most members lie outside the window.
-    members: dict[str, set[str]] = defaultdict(set)
-    dates = {event_id: event.event_date for event_id, event in recomputed.items()}
-    wanted = sorted({block for blocks in blocks_of.values() for block in blocks})
-    for row in _fetch(conn, "block_members", blocks=wanted).to_pylist():
-        members[row["block"]].add(row["event_id"])
-    unknown = sorted({e for block in members.values() for e in block} - dates.keys())
-    listed = _fetch(conn, "event_dates", event_ids=unknown)
-    dates.update(zip(*(listed.column(i).to_pylist() for i in range(2)), strict=True))
-    del listed
-    window = timedelta(days=widest_gap(model))  # the window candidate_pairs compares in
-    dated = {  # a large block compares only dated events close together: sorted for bisection
-        block: sorted((dates[e], e) for e in ids if dates[e] is not None)
-        for block, ids in members.items()
-        if not _is_small(len(ids))
-    }
+    # The blocks' members within the date windows first, and the events and profiles of only
+    # the candidates they give.
+    window = candidate_window(model)
+    members = _block_members(conn, recomputed, blocks_of, window)
     # A chunk of the recomputed events at a time: only one chunk's candidate events and
     # profiles are held, and only its pairs reaching the floor are kept.
     floor = pair_floor(model)
@@ -210,7 +301,7 @@ def _pairs_of(
         candidates: set[Pair] = set()
         for event_id in ordered_ids[start : start + PAIR_CHUNK_EVENTS]:
             candidates.update(
-                _candidates_of(recomputed[event_id], blocks_of[event_id], members, dated, window)
+                _candidates_of(recomputed[event_id], blocks_of[event_id], members, window)
             )
         ordered = sorted(candidates)
         del candidates
@@ -231,25 +322,33 @@ def _pairs_of(
 
 
 def _candidates_of(
-    first: Event,
-    blocks: Iterable[str],
-    members: dict[str, set[str]],
-    dated: dict[str, list[tuple]],
-    window: timedelta,
+    first: Event, blocks: Iterable[str], members: _BlockMembers, window: DateWindow
 ) -> Iterable[Pair]:
-    """The candidate pairs of one event (its ``blocks``; ``dated``: the members, by date, of
-    the blocks too large to compare fully), as ``candidate_pairs`` gives them."""
+    """The candidate pairs of one event (its ``blocks``), as ``candidate_pairs`` gives them:
+    dated events within the date window (a large block's: ``window.certain`` for every date);
+    an undated one only in a small block."""
     event_id = first.event_id
+    reach = timedelta(days=window.widest)
+    large_window = DateWindow(window.certain, window.certain)
     for block in sorted(blocks):
-        if block not in dated:
-            others: Iterable[str] = members[block]
-        elif first.event_date is None:
-            continue
+        near = members.dated.get(block, [])
+        if first.event_date is None:
+            if block not in members.small:
+                continue
+            others: Iterable[str] = [
+                *(other for _, other, _ in near),
+                *members.undated.get(block, []),
+            ]
         else:
-            near = dated[block]
-            low = bisect_left(near, (first.event_date - window,))
-            high = bisect_right(near, (first.event_date + window, _LAST))
-            others = (other for _, other in near[low:high])
+            low = bisect_left(near, (first.event_date - reach,))
+            high = bisect_right(near, (first.event_date + reach, _LAST))
+            own = (first.event_date, first.date_source)
+            limits = window if block in members.small else large_window
+            others = [
+                other for day, other, source in near[low:high] if limits.allows(own, (day, source))
+            ]
+            if block in members.small:
+                others.extend(members.undated.get(block, []))
         yield from (
             (min(event_id, other_id), max(event_id, other_id))
             for other_id in others
@@ -297,6 +396,18 @@ def score_pairs(
     return array("d", probabilities.tobytes())
 
 
+def _too_far_apart(first: tuple, second: tuple, max_spread_days: int) -> bool:
+    """Two (date, date source) read from the text further apart than the spread: average link
+    never joins clusters so far apart, so no cluster spans such a pair alone."""
+    return (
+        first[0] is not None
+        and second[0] is not None
+        and first[1] != clustering.UNCERTAIN_DATE_SOURCE
+        and second[1] != clustering.UNCERTAIN_DATE_SOURCE
+        and abs((first[0] - second[0]).days) > max_spread_days
+    )
+
+
 def _sizes(conn: Connection, blocks: list[str]) -> dict[str, int]:
     table = _fetch(conn, "block_sizes", blocks=blocks)
     return dict(zip(*(table.column(i).to_pylist() for i in range(2)), strict=True))
@@ -314,21 +425,25 @@ def _components(conn: Connection, seeds: set[str], model: CorefModel) -> list[li
             node = parent[node]
         return node
 
+    dates: dict[str, tuple] = {}
     frontier = set(seeds)
     while frontier:
         table = _fetch(
-            conn,
-            "links_touching",
-            event_ids=sorted(frontier),
-            threshold=model.threshold,
-            max_spread_days=model.max_date_spread_days,
+            conn, "links_touching", event_ids=sorted(frontier), threshold=model.threshold
         )
+        links = list(
+            zip(
+                table.column("first_event_id").to_pylist(),
+                table.column("second_event_id").to_pylist(),
+                strict=True,
+            )
+        )
+        unknown = sorted({e for link in links for e in link} - dates.keys())
+        dates.update(_dates_of(_fetch(conn, "event_dates", event_ids=unknown)))
         frontier = set()
-        for first, second in zip(
-            table.column("first_event_id").to_pylist(),
-            table.column("second_event_id").to_pylist(),
-            strict=True,
-        ):
+        for first, second in links:
+            if _too_far_apart(dates[first], dates[second], model.max_date_spread_days):
+                continue
             for event_id in (first, second):
                 if event_id not in parent:
                     parent[event_id] = event_id
@@ -365,7 +480,7 @@ def _clusters_of(
         del among
         best = _fetch(conn, "best_links", event_ids=sorted(position), floor=pair_floor(model))
         best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
-        profiles = stored_profiles(conn, {event.doc_id for event in ordered})
+        profiles = _publications(conn, {event.doc_id for event in ordered})
         found = average_link(ordered, scores, model)
         cluster_map, clusters = _cluster_tables(ordered, found, profiles, best_links)
         maps.append(cluster_map)
@@ -527,7 +642,14 @@ def cluster_change(
         if _is_small(old_sizes.get(block, 0)) != _is_small(new_sizes.get(block, 0))
     ]
     recomputed = {event.event_id: event for event in changed}
-    repaired = set(_fetch(conn, "block_members", blocks=crossed).column("event_id").to_pylist())
+    # Pairs of two dates read from the text follow one window at any block size: only the pairs
+    # of undated and publication-dated members change when a block crosses the size.
+    in_crossed = sorted(set(_fetch(conn, "block_members", blocks=crossed).column(1).to_pylist()))
+    repaired = {
+        event_id
+        for event_id, (day, source) in _dates_of(_fetch(conn, "event_dates", event_ids=in_crossed))
+        if day is None or source == clustering.UNCERTAIN_DATE_SOURCE
+    }
     repaired -= recomputed.keys()
     recomputed.update((event.event_id, event) for event in _events(conn, event_ids=repaired))
     blocks_of = dict(new_blocks)
@@ -602,7 +724,7 @@ def full_clustering(
     profiles = stored_profiles(conn, all_docs)
     # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
     # document has over 100,000 events and millions of pairs.
-    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    pairs = candidate_pairs(events, profiles, candidate_window(model))
     probabilities = score_pairs(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []

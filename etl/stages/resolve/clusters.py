@@ -62,10 +62,11 @@ DATA_DIR = Path(__file__).parent / "data"
 FAMILIES_PATH = DATA_DIR / "event_families.json"
 MODEL_PATH = DATA_DIR / "event_coref_model.json"
 TRIGGER_LEMMAS_PATH = DATA_DIR / "trigger_lemmas.tsv"
+WINDOW_PATH = DATA_DIR / "candidate_window.json"
 
 # Documents' most mentioned entities kept as their profile (and as blocking keys).
 MAX_SALIENT_ENTITIES = 8
-# Blocks larger than this compare only events dated within the learned spread of each other.
+# Blocks larger than this compare no undated event (dated ones only within the date window).
 MAX_FULL_BLOCK = 200
 # The date that only says when the report was published: the event may be a day or more earlier.
 UNCERTAIN_DATE_SOURCE = "publication"
@@ -367,11 +368,55 @@ def _blocking_keys(event: Event, profile: DocumentProfile) -> set[tuple[str, str
     return keys
 
 
+class DateWindow(NamedTuple):
+    """Most days apart the dates of two events of one block may be for them to be compared:
+    ``certain`` when both were read from the text, ``publication`` when either is only a
+    publication day (the report's day: a follow-up may come weeks later)."""
+
+    certain: int
+    publication: int
+
+    @property
+    def widest(self) -> int:
+        return max(self.certain, self.publication)
+
+    def allows(self, first: tuple[date, str | None], second: tuple[date, str | None]) -> bool:
+        """Whether two events of one block dated (date, date source) are close enough in time
+        to compare."""
+        uncertain = UNCERTAIN_DATE_SOURCE in (first[1], second[1])
+        limit = self.publication if uncertain else self.certain
+        return abs((first[0] - second[0]).days) <= limit
+
+
+def _as_window(window: DateWindow | int) -> DateWindow:
+    return window if isinstance(window, DateWindow) else DateWindow(window, window)
+
+
+def candidate_window(model: CorefModel) -> DateWindow:
+    """The window pipeline clustering compares in (in a block small enough to compare fully; a
+    larger block compares dated events within ``widest_gap`` whatever their dates' source): two
+    dates read from the text within ``widest_gap`` (further apart they never share a cluster), a
+    publication day within the days that cover the date gaps of most coreferent ECB+ reports
+    (``data/candidate_window.json``, written by ``etl.evaluate.fit_candidate_window``): a late
+    report, a trial months later, still meets its event; the archive's other years do not."""
+    return DateWindow(widest_gap(model), _learned_window()["publication_days"])
+
+
+@cache
+def _learned_window() -> dict:
+    return json.loads(WINDOW_PATH.read_text(encoding="utf-8"))
+
+
 def candidate_pairs(
-    events: Sequence[Event], profiles: dict[str, DocumentProfile], max_gap_days: int
+    events: Sequence[Event], profiles: dict[str, DocumentProfile], window: DateWindow | int
 ) -> list[tuple[int, int]]:
     """Index pairs (i < j) of events worth comparing: same type family and a shared entity or
-    document; in a block too large to compare fully, only dated events close in time."""
+    document, and, when both are dated, dates within ``window`` (a number: that many days for
+    every pair) in a block small enough to compare fully, within ``window.certain`` in a larger
+    one, so a night's events meet only the archive's events of their days and a late report's;
+    an undated event only in a small block."""
+    window = _as_window(window)
+    large_window = DateWindow(window.certain, window.certain)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, event in enumerate(events):
         for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
@@ -379,43 +424,58 @@ def candidate_pairs(
     # Each pair (i, j) as the number i * n + j, a block's pairs as one array: a first run has
     # millions of pairs, found again in several blocks; a set of tuples cost seconds.
     n = len(events)
+    certain = np.array([event.date_source != UNCERTAIN_DATE_SOURCE for event in events], bool)
     codes: list[np.ndarray] = []
-    upper: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # (i < j) positions in a block of a size
     for members in blocks.values():
         if len(members) < 2:
             continue
-        if len(members) <= MAX_FULL_BLOCK:
-            first, second = upper.get(len(members)) or upper.setdefault(
-                len(members), np.triu_indices(len(members), 1)
-            )
-            indices = np.array(members, np.int64)  # ascending: events are numbered in order
-            codes.append(indices[first] * n + indices[second])
-            continue
-        # A large block: each dated event with the earlier ones at most max_gap_days before it.
-        dated = sorted(
-            (events[i].event_date.toordinal(), i)
-            for i in members
-            if events[i].event_date is not None
+        small = len(members) <= MAX_FULL_BLOCK
+        codes.append(
+            _dated_pair_codes(events, members, window if small else large_window, certain, n)
         )
-        days = np.array([day for day, _ in dated], np.int64)
-        indices = np.array([index for _, index in dated], np.int64)
-        starts = np.searchsorted(days, days - max_gap_days, "left")
-        counts = np.arange(len(days)) - starts
-        later = np.repeat(indices, counts)
-        earlier = indices[
-            np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        ]
-        codes.append(np.minimum(earlier, later) * n + np.maximum(earlier, later))
+        undated = [i for i in members if events[i].event_date is None]
+        if undated and small:
+            # An undated event with every other member of a block small enough.
+            others = np.array(members, np.int64)
+            for i in undated:
+                rest = others[others != i]
+                codes.append(np.minimum(rest, i) * n + np.maximum(rest, i))
     found = np.sort(np.concatenate(codes)) if codes else np.empty(0, np.int64)
     unique = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
     return list(zip((unique // max(n, 1)).tolist(), (unique % max(n, 1)).tolist(), strict=True))
+
+
+def _dated_pair_codes(
+    events: Sequence[Event],
+    members: list[int],
+    window: DateWindow,
+    certain: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Codes (i * n + j) of a block's pairs of dated events within ``window``: each dated event
+    with the earlier ones at most the widest window before it, then each pair's own limit."""
+    dated = sorted(
+        (events[i].event_date.toordinal(), i) for i in members if events[i].event_date is not None
+    )
+    days = np.array([day for day, _ in dated], np.int64)
+    indices = np.array([index for _, index in dated], np.int64)
+    starts = np.searchsorted(days, days - window.widest, "left")
+    counts = np.arange(len(days)) - starts
+    later_at = np.repeat(np.arange(len(days)), counts)
+    earlier_at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    later, earlier = indices[later_at], indices[earlier_at]
+    both_certain = certain[later] & certain[earlier]
+    limit = np.where(both_certain, window.certain, window.publication)
+    kept = days[later_at] - days[earlier_at] <= limit
+    later, earlier = later[kept], earlier[kept]
+    return np.minimum(earlier, later) * n + np.maximum(earlier, later)
 
 
 def scored_pairs(
     events: Sequence[Event], profiles: dict[str, DocumentProfile], model: CorefModel
 ) -> dict[tuple[int, int], float]:
     """(i, j) -> probability that events i and j are one event, for every candidate pair."""
-    pairs = candidate_pairs(events, profiles, widest_gap(model))
+    pairs = candidate_pairs(events, profiles, candidate_window(model))
     return dict(zip(pairs, pair_probabilities(events, pairs, profiles, model), strict=True))
 
 
@@ -680,7 +740,7 @@ def assign_clusters(
     ordered = sorted(events, key=lambda event: event.event_id)
     model = model or default_model()
     profiles = profiles or {}
-    pairs = candidate_pairs(ordered, profiles, widest_gap(model))
+    pairs = candidate_pairs(ordered, profiles, candidate_window(model))
     probabilities = pair_probabilities(ordered, pairs, profiles, model)
     clusters = {}
     for cluster in clusters_by_component(ordered, pairs, probabilities, model):
