@@ -91,6 +91,14 @@ class Settings(BaseSettings):
         description="DuckDB's memory cap while a run loads the warehouse (beyond it, it spills "
         "to disk).",
     )
+    warehouse_checkpoint_memory_limit: str = Field(
+        "512MB",
+        pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="DuckDB's memory cap while a run's changes are written into the warehouse "
+        "file (CHECKPOINT, after the load): the write holds the indexes of the tables it "
+        "changes in memory, so it needs more than the load as the archive grows (a night on a "
+        "100,000-document archive fails its checkpoint at 128MB, passes at 256MB).",
+    )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger .txt files are quarantined.")
     max_article_chars: int = Field(
         100_000_000,

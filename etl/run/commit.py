@@ -207,7 +207,12 @@ def _next_state(settings: Settings, run_id: str) -> Iterator[Connection]:
     swapped in when the block ends without an error, and never otherwise."""
     next_db = load.begin(settings.db_path, run_id)
     filesystem = lake.open_lake(settings.lake_dir).duckdb_filesystem
-    with load.connect(next_db, filesystem, settings.warehouse_memory_limit) as conn:
+    with load.connect(
+        next_db,
+        filesystem,
+        settings.warehouse_memory_limit,
+        settings.warehouse_checkpoint_memory_limit,
+    ) as conn:
         load.upgrade_schema(conn)
         yield conn
     load.commit(next_db, settings.db_path)

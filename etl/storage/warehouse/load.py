@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import struct
 import time
@@ -179,12 +180,16 @@ def connect(
     db_path: Path,
     filesystem: AbstractFileSystem | None = None,
     memory_limit: str | None = None,
+    checkpoint_memory_limit: str | None = None,
 ) -> Iterator[Connection]:
     """A read-write transaction on a (next-state) warehouse file; checkpointed on success.
 
     ``filesystem``: the fsspec filesystem of an object-store lake, registered on the connection
     so the load's ``read_parquet`` reaches its staged files (see ``etl.storage.lake``).
-    ``memory_limit``: DuckDB's memory cap for the load (see ``make_engine``).
+    ``memory_limit``: DuckDB's memory cap for the load (see ``make_engine``);
+    ``checkpoint_memory_limit``: its cap while the changes are written into the file (the
+    write holds the changed tables' indexes in memory: more than the load needs on a large
+    warehouse), the load's cap when not given.
     """
     engine = make_engine(db_path, memory_limit=memory_limit)
     try:
@@ -193,6 +198,9 @@ def connect(
                 conn.connection.driver_connection.register_filesystem(filesystem)
             yield conn
         with engine.connect() as conn:
+            if checkpoint_memory_limit is not None:
+                limit = _checked_size(checkpoint_memory_limit)
+                conn.exec_driver_sql(f"SET memory_limit = '{limit}'")
             conn.exec_driver_sql("CHECKPOINT")
     finally:
         engine.dispose()
@@ -388,3 +396,13 @@ def upgrade_schema(conn: Connection) -> None:
     this is a no-op when it is up to date, and refuses a warehouse of a newer release.
     """
     ddl.upgrade(conn)
+
+
+_SIZE_RE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+
+
+def _checked_size(size: str) -> str:
+    """``size`` when it is a DuckDB memory size (SET takes no bound parameter)."""
+    if not _SIZE_RE.match(size):
+        raise ValueError(f"not a memory size: {size!r}")
+    return size
