@@ -13,6 +13,9 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A DuckDB memory size ("128MB", "1.5 GiB"): the memory caps below, and what may reach a SET.
+MEMORY_SIZE_PATTERN = r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$"
+
 TASK_RUNNERS = ("default", "dask")
 PREFECT_RUNTIMES = ("fast", "stock")
 
@@ -87,13 +90,13 @@ class Settings(BaseSettings):
     )
     warehouse_memory_limit: str = Field(
         "128MB",
-        pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        pattern=MEMORY_SIZE_PATTERN,
         description="DuckDB's memory cap while a run loads the warehouse (beyond it, it spills "
         "to disk).",
     )
     warehouse_checkpoint_memory_limit: str = Field(
         "512MB",
-        pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        pattern=MEMORY_SIZE_PATTERN,
         description="DuckDB's memory cap while a run's changes are written into the warehouse "
         "file (CHECKPOINT, after the load): the write holds the indexes of the tables it "
         "changes in memory, so it needs more than the load as the archive grows (a night on a "

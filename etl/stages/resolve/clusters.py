@@ -528,6 +528,7 @@ def pair_probabilities(
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         rows = []
+        certain = []
         for k in block:
             first, second = events[pairs[k][0]], events[pairs[k][1]]
             rows.append(
@@ -538,9 +539,11 @@ def pair_probabilities(
                     compared.get(second.doc_id, empty),
                 )
             )
-        for k, probability in zip(block, model.probabilities(rows), strict=True):
-            first, second = events[pairs[k][0]], events[pairs[k][1]]
-            probabilities[k] = 1.0 if one_act_one_day(first, second) else probability
+            certain.append(one_act_one_day(first, second))
+        for k, probability, one_event in zip(
+            block, model.probabilities(rows), certain, strict=True
+        ):
+            probabilities[k] = 1.0 if one_event else probability
     return probabilities
 
 

@@ -31,6 +31,7 @@ import pyarrow as pa
 from fsspec import AbstractFileSystem
 from sqlalchemy.engine import Connection
 
+from etl.settings import MEMORY_SIZE_PATTERN
 from etl.storage.warehouse import ddl
 from etl.storage.warehouse.engine import (
     apply_views_and_macros,
@@ -398,7 +399,7 @@ def upgrade_schema(conn: Connection) -> None:
     ddl.upgrade(conn)
 
 
-_SIZE_RE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+_SIZE_RE = re.compile(MEMORY_SIZE_PATTERN)
 
 
 def _checked_size(size: str) -> str:
