@@ -592,6 +592,32 @@ def _named_apart(surname: Group, person: Group, text: str) -> bool:
     return False
 
 
+def _refers_to_person(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether a shorter name can refer to the person named ``full``: a run of its words that
+    holds its first given name or its surname. English refers to a person by surname, given
+    name or both; a lone middle name is another person's (a mother's maiden name: ``Chao``
+    beside ``Rulan Chao Pian``, ``Fitzgerald`` beside ``John Fitzgerald Kennedy``)."""
+    index = _contains_run(full, short)
+    if index < 0:
+        return False
+    surname_index = len(name_parts(" ".join(full))[0])
+    return index == 0 or index <= surname_index < index + len(short)
+
+
+def _attach_shorter_full_names(persons: list[Group]) -> None:
+    """A full person name that is a run of a longer one of the same document is that person
+    named in part (``Pierre Charles`` beside ``Pierre Charles L'Enfant``): it joins the longer
+    name (the one mentioned most, then first, when several hold it)."""
+    for person in persons:
+        candidates = [
+            full
+            for full in persons
+            if len(full.tokens) > len(person.tokens)
+            and _refers_to_person(person.tokens, full.tokens)
+        ]
+        person.parent = _choose(candidates)
+
+
 def _choose(candidates: list[Group]) -> Group | None:
     if not candidates:
         return None
@@ -719,6 +745,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
+    _attach_shorter_full_names(persons)
     # A city that spaCy also tagged ORG or PERSON in this document ("Huntsville" as ORG beside
     # "Huntsville" as GPE) is that city.
     for group in names:
@@ -734,7 +761,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         candidates = [
             person
             for person in persons_by_word.get(group.tokens[0], ())
-            if _contains_run(person.tokens, group.tokens) >= 0
+            if _refers_to_person(group.tokens, person.tokens)
         ]
         if len(group.tokens) == 1:
             group.not_persons = frozenset(

@@ -1,0 +1,42 @@
+"""Within-document entity grouping: which shorter names join a longer one in one document."""
+
+from __future__ import annotations
+
+from tests.test_resolve import entity_by_text, resolve
+
+
+def test_a_shorter_full_name_joins_the_longer_name_holding_it():
+    docs = {
+        "a": (
+            "Pierre Charles L'Enfant designed the capital. Pierre Charles was born in Paris. "
+            "L'Enfant served in the war.",
+            [
+                ("Pierre Charles L'Enfant", "PERSON", 0),
+                ("Pierre Charles", "PERSON", 1),
+                ("L'Enfant", "PERSON", 1),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Pierre Charles", 1)] == ids[("a", "Pierre Charles L'Enfant", 0)]
+    assert ids[("a", "L'Enfant", 1)] == ids[("a", "Pierre Charles L'Enfant", 0)]
+
+
+def test_a_lone_middle_name_is_not_the_person_bearing_it():
+    docs = {
+        "a": (
+            "Chao taught at Harvard. Chao married Yang. "
+            "His daughter Rulan Chao Pian taught music. Rulan also wrote.",
+            [
+                ("Chao", "PERSON", 0),
+                ("Chao", "PERSON", 1),
+                ("Rulan Chao Pian", "PERSON", 0),
+                ("Rulan", "PERSON", 1),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Chao", 0)] == ids[("a", "Chao", 1)]
+    assert ids[("a", "Chao", 0)] != ids[("a", "Rulan Chao Pian", 0)]
+    # the first given name still refers to her
+    assert ids[("a", "Rulan", 1)] == ids[("a", "Rulan Chao Pian", 0)]
