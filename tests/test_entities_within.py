@@ -40,3 +40,36 @@ def test_a_lone_middle_name_is_not_the_person_bearing_it():
     assert ids[("a", "Chao", 0)] != ids[("a", "Rulan Chao Pian", 0)]
     # the first given name still refers to her
     assert ids[("a", "Rulan", 1)] == ids[("a", "Rulan Chao Pian", 0)]
+
+
+def test_a_name_tagged_person_in_a_minority_of_its_mentions_absorbs_no_short_form():
+    text = (
+        "An interview with the 'Mets Poet'.\nI was the Mets Poet for years.\nThe Mets won.\n"
+        "Fans of the Mets cheered.\nThank you, Mets Poet."
+    )
+    docs = {
+        "a": (
+            text,
+            [
+                ("Mets Poet", "WORK_OF_ART", 0),
+                ("Mets Poet", "PERSON", 1),
+                ("Mets", "ORG", 2),
+                ("Mets", "ORG", 3),
+                ("Mets Poet", "WORK_OF_ART", 2),
+            ],
+        ),
+        # tagged PERSON as often as not: still the person whose surname follows
+        "b": (
+            "Omurbek Babanov met voters. Omurbek Babanov spoke. Babanov left.",
+            [
+                ("Omurbek Babanov", "PERSON", 0),
+                ("Omurbek Babanov", "ORG", 1),
+                ("Babanov", "ORG", 2),
+            ],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Mets", 2)] == ids[("a", "Mets", 3)]
+    assert ids[("a", "Mets", 2)] != ids[("a", "Mets Poet", 0)]
+    assert ids[("a", "Mets Poet", 0)] == ids[("a", "Mets Poet", 1)] == ids[("a", "Mets Poet", 2)]
+    assert ids[("b", "Babanov", 2)] == ids[("b", "Omurbek Babanov", 0)]

@@ -557,12 +557,22 @@ def _is_full_person_name(mention: Mention) -> bool:
 
 
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
-    """translit key -> mentions, for the full person names (``_is_full_person_name``)."""
+    """translit key -> mentions, for the document's full person names (``_is_full_person_name``)
+    that spaCy tags PERSON in at least half of the name's mentions, or that are shaped as a
+    person's name: one PERSON tag among a name's WORK_OF_ART and ORG tags (``the 'Mets Poet'``,
+    a nickname) makes no person whose first word (``Mets``) would be a given name."""
     persons: dict[str, list[Mention]] = defaultdict(list)
+    tagged_person: Counter = Counter()
     for mention in mentions:
+        key = translit_key(mention.key)
+        tagged_person[key] += 1 if mention.label == PERSON else -1
         if _is_full_person_name(mention):
-            persons[translit_key(mention.key)].append(mention)
-    return persons
+            persons[key].append(mention)
+    return {
+        key: found
+        for key, found in persons.items()
+        if tagged_person[key] >= 0 or any(mention.label != PERSON for mention in found)
+    }
 
 
 def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
