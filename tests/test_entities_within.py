@@ -73,3 +73,20 @@ def test_a_name_tagged_person_in_a_minority_of_its_mentions_absorbs_no_short_for
     assert ids[("a", "Mets", 2)] != ids[("a", "Mets Poet", 0)]
     assert ids[("a", "Mets Poet", 0)] == ids[("a", "Mets Poet", 1)] == ids[("a", "Mets Poet", 2)]
     assert ids[("b", "Babanov", 2)] == ids[("b", "Omurbek Babanov", 0)]
+
+
+def test_initials_and_the_head_word_are_a_short_form_of_the_organisation():
+    docs = {
+        "a": (
+            "The George Washington Bridge opened in 1931. Views of the GW Bridge are fine. "
+            "The Brooklyn Bridge is older.",
+            [
+                ("George Washington Bridge", "ORG", 0),
+                ("GW Bridge", "ORG", 0),
+                ("Brooklyn Bridge", "ORG", 0),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "GW Bridge", 0)] == ids[("a", "George Washington Bridge", 0)]
+    assert ids[("a", "Brooklyn Bridge", 0)] != ids[("a", "George Washington Bridge", 0)]

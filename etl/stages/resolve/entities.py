@@ -38,12 +38,20 @@ first, so input order never matters):
      names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
      written before a full name bearing it in one (parser's) sentence is someone else ("Peterson was
      convicted of the death of Laci Peterson": news gives the full name first), so it joins
-     neither that name here nor, across documents, its entity;
+     neither that name here nor, across documents, its entity. The shorter reference holds the
+     first given name or the surname: a lone middle name is someone else's (``Chao`` beside
+     ``Rulan Chao Pian``). A shorter full name of that kind joins the longer one too (``Pierre
+     Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full name when spaCy
+     tags it PERSON in at least half its mentions in the document (or it has a person's shape,
+     below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets Poet'``) absorbs
+     no ``Mets``;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
-     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``); a part of
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``), the initials
+     of its leading words before its last words (``GW Bridge`` for ``George Washington
+     Bridge``); a part of
      a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
    * a full person name written in both orders is one person (``Higuchi Ichiyō`` / ``Ichiyo
      Higuchi``, whatever spaCy's label of either); an acronym is compared with the folded
@@ -663,7 +671,9 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     index = _contains_run(long_tokens, short_tokens)
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
-        return is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
+        return (
+            is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
+        ) or _initials_and_head(short_tokens, long_tokens)
     edges = _word_edges(full)
     if edges is not None and not {index, index + len(short_tokens)} <= edges:
         return False
@@ -678,6 +688,16 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     of_index = long_tokens.index("of") if "of" in long_tokens else -1
     complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _initials_and_head(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """``GW Bridge`` for ``George Washington Bridge``: the initials of the full name's leading
+    words written as one word, then its remaining words as they are (the head kept)."""
+    width = len(short) - 1
+    if width < 1 or not 2 <= len(short[0]) <= 4 or full[-width:] != short[1:]:
+        return False
+    leading = full[:-width]
+    return len(leading) >= 2 and translit_key(acronym(leading)) == short[0]
 
 
 def _names_a_group(word: str) -> bool:
@@ -795,6 +815,9 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
         if len(group.tokens) == 1:
             pool.update((id(full), full) for full in organisations_by_acronym.get(first_word, ()))
+        else:  # initials and the head word (``GW Bridge``): the names holding its last word
+            holding_head = organisations_by_word.get(group.tokens[-1], ())
+            pool.update((id(full), full) for full in holding_head)
         candidates = [
             full
             for full in pool.values()
