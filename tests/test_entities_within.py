@@ -22,7 +22,7 @@ def test_a_shorter_full_name_joins_the_longer_name_holding_it():
     assert ids[("a", "L'Enfant", 1)] == ids[("a", "Pierre Charles L'Enfant", 0)]
 
 
-def test_a_lone_middle_name_is_not_the_person_bearing_it():
+def test_a_lone_middle_name_before_the_full_name_is_not_the_person_bearing_it():
     docs = {
         "a": (
             "Chao taught at Harvard. Chao married Yang. "
@@ -35,7 +35,13 @@ def test_a_lone_middle_name_is_not_the_person_bearing_it():
             ],
         )
     }
+    docs["b"] = (
+        "Luiz Inacio Lula da Silva won the election. Lula thanked voters.",
+        [("Luiz Inacio Lula da Silva", "PERSON", 0), ("Lula", "PERSON", 1)],
+    )
     ids = entity_by_text(resolve(docs), docs)
+    # after the full name, a middle name alone is the name the person goes by
+    assert ids[("b", "Lula", 1)] == ids[("b", "Luiz Inacio Lula da Silva", 0)]
     assert ids[("a", "Chao", 0)] == ids[("a", "Chao", 1)]
     assert ids[("a", "Chao", 0)] != ids[("a", "Rulan Chao Pian", 0)]
     # the first given name still refers to her

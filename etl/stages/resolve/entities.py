@@ -40,8 +40,9 @@ first, so input order never matters):
      written before a full name bearing it in one (parser's) sentence is someone else ("Peterson was
      convicted of the death of Laci Peterson": news gives the full name first), so it joins
      neither that name here nor, across documents, its entity. The shorter reference holds the
-     first given name or the surname: a lone middle name is someone else's (``Chao`` beside
-     ``Rulan Chao Pian``). A shorter full name of that kind joins the longer one too (``Pierre
+     first given name or the surname: a lone middle name written before the full name is
+     someone else's (``Chao`` beside ``Rulan Chao Pian``), after it the name the person goes by
+     (``Lula``). A shorter full name of that kind joins the longer one too (``Pierre
      Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full name when spaCy
      tags it PERSON in at least half its mentions in the document (or it has a person's shape,
      below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets Poet'``) absorbs
@@ -611,16 +612,19 @@ def _named_apart(surname: Group, person: Group, text: str) -> bool:
     return False
 
 
-def _refers_to_person(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
-    """Whether a shorter name can refer to the person named ``full``: a run of its words that
-    holds its first given name or its surname. English refers to a person by surname, given
-    name or both; a lone middle name is another person's (a mother's maiden name: ``Chao``
-    beside ``Rulan Chao Pian``, ``Fitzgerald`` beside ``John Fitzgerald Kennedy``)."""
-    index = _contains_run(full, short)
+def _refers_to_person(short: Group, full: Group) -> bool:
+    """Whether a shorter name can refer to the person named in full: a run of the full name's
+    words that holds its first given name or its surname, or its middle names once the full name
+    has been given. English refers to a person by surname, given name or both; a middle name
+    written alone before the full name is someone else's (a mother's maiden name: ``Chao``
+    throughout a biography whose last paragraph names his daughter ``Rulan Chao Pian``), after
+    it the name the person goes by (``Luiz Inacio Lula da Silva`` ... ``Lula``)."""
+    index = _contains_run(full.tokens, short.tokens)
     if index < 0:
         return False
-    surname_index = len(name_parts(" ".join(full))[0])
-    return index == 0 or index <= surname_index < index + len(short)
+    surname_index = len(name_parts(full.key)[0])
+    holds_name = index == 0 or index <= surname_index < index + len(short.tokens)
+    return holds_name or full.first_start < short.first_start
 
 
 def _attach_shorter_full_names(persons: list[Group]) -> None:
@@ -631,8 +635,7 @@ def _attach_shorter_full_names(persons: list[Group]) -> None:
         candidates = [
             full
             for full in persons
-            if len(full.tokens) > len(person.tokens)
-            and _refers_to_person(person.tokens, full.tokens)
+            if len(full.tokens) > len(person.tokens) and _refers_to_person(person, full)
         ]
         person.parent = _choose(candidates)
 
@@ -813,7 +816,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         candidates = [
             person
             for person in persons_by_word.get(group.tokens[0], ())
-            if _refers_to_person(group.tokens, person.tokens)
+            if _refers_to_person(group, person)
         ]
         if len(group.tokens) == 1:
             group.not_persons = frozenset(
