@@ -120,3 +120,25 @@ def test_missed_pairs_count_each_split_pair_and_the_unmatched_gold_mentions():
     assert errors["unmatched"] == {"Nobody": 1}
     assert errors["partial_spans"] == 0
     assert errors["document_recall"] == {"d": 0.0}
+
+
+def test_wrong_merges_count_each_pair_of_two_gold_entities_by_cause():
+    from etl.evaluate.entities import missed_pairs
+
+    text = "Chao taught. Rulan Chao Pian sang. Chao left."
+    rows = mention_rows(
+        "d", text, [("Chao", "PERSON", 0), ("Rulan Chao Pian", "PERSON", 0), ("Chao", "PERSON", 2)]
+    )
+    for row in rows:
+        row["spacy_label"] = row["label"]
+    gold = [(0, 4, "Q1"), (13, 28, "Q2"), (35, 39, "Q1")]
+    variant = Variant({"d": text}, {"d": gold}, {"d": "d"}, None)
+    spans = {"d": [(0, 4), (13, 28), (35, 39)]}
+    entities = {("d", 0, 4): "e1", ("d", 13, 28): "e1", ("d", 35, 39): "e1"}
+    errors = missed_pairs(variant, (rows, []), (spans, entities))
+    assert errors["merges"]["within"] == {"short_form": 2}
+    assert errors["merges"]["across"] == {}
+    assert errors["merge_examples"]["short_form"] == {
+        ("Chao (PERSON)", "Rulan Chao Pian (PERSON)"): 2
+    }
+    assert errors["causes"]["within"] == {}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -397,13 +397,15 @@ def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
     one matched to a span that covers less than the whole gold name, or more, is noted as a
     ``partial span`` beside its pair's cause. Each missed pair (same gold key, different entity
     ids) counts once under the cause ``split_cause`` gives, within or across documents; the
-    examples list the most frequent pairs of surface forms per cause.
+    examples list the most frequent pairs of surface forms per cause. The wrongly merged pairs
+    (two gold keys, one entity id) come beside them by cause (``wrong_merges``).
     """
     spans, entities = predicted
     rows_by_span = {
         (row["doc_id"], row["raw_start_char"], row["raw_end_char"]): row for row in rows[0]
     }
     by_key: dict[str, list[tuple[str, PredictedMention]]] = defaultdict(list)
+    by_entity: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
     unmatched: Counter = Counter()
     partial = 0
     for doc_id, gold in variant.gold.items():
@@ -422,6 +424,7 @@ def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
                 row["text"], row["spacy_label"] or "", entities[(doc_id, *span)]
             )
             by_key[key].append((doc_id, mention))
+            by_entity[mention.entity_id].append((doc_id, key, row))
     causes: dict[str, Counter] = {scope: Counter() for scope in ("within", "across")}
     examples: dict[str, Counter] = defaultdict(Counter)
     for mentions in by_key.values():
@@ -435,13 +438,42 @@ def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
                     sorted((f"{first.text} ({first.label})", f"{second.text} ({second.label})"))
                 )
                 examples[cause][pair] += 1
+    merges, merge_examples = wrong_merges(by_entity)
     return {
         "causes": causes,
         "examples": examples,
+        "merges": merges,
+        "merge_examples": merge_examples,
         "unmatched": unmatched,
         "partial_spans": partial,
         "document_recall": document_recall(variant, predicted),
     }
+
+
+def wrong_merges(
+    by_entity: Mapping[str, list[tuple[str, str, dict]]],
+) -> tuple[dict[str, Counter], dict[str, Counter]]:
+    """The predicted pairs of two gold entities (what precision loses), by cause within and
+    across documents (``entity_misses.wrong_cause``: a description, the same name, a short form,
+    a demonym, other), and the most frequent pairs of surface forms per cause. ``by_entity``:
+    entity id -> (doc, gold key, mention row) of its matched mentions."""
+    # imported here: entity_misses reads this module's matching helpers
+    from etl.evaluate.entity_misses import wrong_cause
+
+    causes: dict[str, Counter] = {scope: Counter() for scope in ("within", "across")}
+    examples: dict[str, Counter] = defaultdict(Counter)
+    for members in by_entity.values():
+        for index, (doc_a, key_a, first) in enumerate(members):
+            for doc_b, key_b, second in members[index + 1 :]:
+                if key_a == key_b:
+                    continue
+                cause = wrong_cause(first, second)
+                causes["within" if doc_a == doc_b else "across"][cause] += 1
+                pair = tuple(
+                    sorted(f"{row['text']} ({row['spacy_label'] or ''})" for row in (first, second))
+                )
+                examples[cause][pair] += 1
+    return causes, examples
 
 
 def document_recall(variant: Variant, predicted: Predicted) -> dict[str, float]:
@@ -604,6 +636,18 @@ def format_errors(variant: str, errors: dict, examples: int = 6) -> list[str]:
             shown = "; ".join(
                 f"{first} / {second} x{count}"
                 for (first, second), count in errors["examples"][cause].most_common(examples)
+            )
+            lines.append(f"  {cause:<12} {within[cause]:>5} / {across[cause]:<5} {shown}")
+    if "merges" in errors:
+        within, across = errors["merges"]["within"], errors["merges"]["across"]
+        lines.append(
+            f"{variant:<9} wrongly merged pairs by cause (within / across documents): "
+            f"{sum(within.values())} / {sum(across.values())}"
+        )
+        for cause in sorted(set(within) | set(across), key=lambda c: -(within[c] + across[c])):
+            shown = "; ".join(
+                f"{first} / {second} x{count}"
+                for (first, second), count in errors["merge_examples"][cause].most_common(examples)
             )
             lines.append(f"  {cause:<12} {within[cause]:>5} / {across[cause]:<5} {shown}")
     recall = errors["document_recall"]

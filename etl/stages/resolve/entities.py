@@ -35,15 +35,25 @@ first, so input order never matters):
    * a person named in full (two or more words, label PERSON) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
-     names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
+     names fit, the one mentioned most often wins, then the one named last before the shorter
+     reference (the nearest antecedent), then the one mentioned first. A lone surname
      written before a full name bearing it in one (parser's) sentence is someone else ("Peterson was
      convicted of the death of Laci Peterson": news gives the full name first), so it joins
-     neither that name here nor, across documents, its entity;
+     neither that name here nor, across documents, its entity. The shorter reference holds the
+     first given name or the surname: a lone middle name written before the full name is
+     someone else's (``Chao`` beside ``Rulan Chao Pian``), after it the name the person goes by
+     (``Lula``). A shorter full name of that kind joins the longer one too (``Pierre
+     Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full name when spaCy
+     tags it PERSON in at least half its mentions in the document (or it has a person's shape,
+     below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets Poet'``) absorbs
+     no ``Mets``;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
      without generic trailing words (``CBC`` for ``CBC News``; ``data/org_words.json``), and its
-     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``); a part of
+     acronym (``U.N.`` for ``United Nations``, ``M5S`` for ``Movimento 5 Stelle``), the initials
+     of its leading words before its last words (``GW Bridge`` for ``George Washington
+     Bridge``); a part of
      a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
    * a full person name written in both orders is one person (``Higuchi Ichiyō`` / ``Ichiyo
      Higuchi``, whatever spaCy's label of either); an acronym is compared with the folded
@@ -557,12 +567,22 @@ def _is_full_person_name(mention: Mention) -> bool:
 
 
 def _person_full_names(mentions: list[Mention]) -> dict[str, list[Mention]]:
-    """translit key -> mentions, for the full person names (``_is_full_person_name``)."""
+    """translit key -> mentions, for the document's full person names (``_is_full_person_name``)
+    that spaCy tags PERSON in at least half of the name's mentions, or that are shaped as a
+    person's name: one PERSON tag among a name's WORK_OF_ART and ORG tags (``the 'Mets Poet'``,
+    a nickname) makes no person whose first word (``Mets``) would be a given name."""
     persons: dict[str, list[Mention]] = defaultdict(list)
+    tagged_person: Counter = Counter()
     for mention in mentions:
+        key = translit_key(mention.key)
+        tagged_person[key] += 1 if mention.label == PERSON else -1
         if _is_full_person_name(mention):
-            persons[translit_key(mention.key)].append(mention)
-    return persons
+            persons[key].append(mention)
+    return {
+        key: found
+        for key, found in persons.items()
+        if tagged_person[key] >= 0 or any(mention.label != PERSON for mention in found)
+    }
 
 
 def _contains_run(longer: tuple[str, ...], shorter: tuple[str, ...]) -> int:
@@ -590,6 +610,55 @@ def _named_apart(surname: Group, person: Group, text: str) -> bool:
             ):
                 return True
     return False
+
+
+def _refers_to_person(short: Group, full: Group) -> bool:
+    """Whether a shorter name can refer to the person named in full: a run of the full name's
+    words that holds its first given name or its surname, or its middle names once the full name
+    has been given. English refers to a person by surname, given name or both; a middle name
+    written alone before the full name is someone else's (a mother's maiden name: ``Chao``
+    throughout a biography whose last paragraph names his daughter ``Rulan Chao Pian``), after
+    it the name the person goes by (``Luiz Inacio Lula da Silva`` ... ``Lula``)."""
+    index = _contains_run(full.tokens, short.tokens)
+    if index < 0:
+        return False
+    surname_index = len(name_parts(full.key)[0])
+    holds_name = index == 0 or index <= surname_index < index + len(short.tokens)
+    return holds_name or full.first_start < short.first_start
+
+
+def _attach_shorter_full_names(persons: list[Group]) -> None:
+    """A full person name that is a run of a longer one of the same document is that person
+    named in part (``Pierre Charles`` beside ``Pierre Charles L'Enfant``): it joins the longer
+    name (the one mentioned most, then first, when several hold it)."""
+    for person in persons:
+        candidates = [
+            full
+            for full in persons
+            if len(full.tokens) > len(person.tokens) and _refers_to_person(person, full)
+        ]
+        person.parent = _choose(candidates)
+
+
+def _choose_person(candidates: list[Group], start: int) -> Group:
+    """The person a shorter name refers to: the one named in full most often, then the one
+    named in full last before it (the nearest antecedent: "Laci Peterson ... Scott Peterson
+    ... the 32-year-old Peterson"), then the first named."""
+
+    def last_before(person: Group) -> int:
+        return max(
+            (mention.start for mention in person.mentions if mention.start < start), default=-1
+        )
+
+    return min(
+        candidates,
+        key=lambda person: (
+            -len(person.mentions),
+            -last_before(person),
+            person.first_start,
+            person.key,
+        ),
+    )
 
 
 def _choose(candidates: list[Group]) -> Group | None:
@@ -627,7 +696,9 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     index = _contains_run(long_tokens, short_tokens)
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
-        return is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
+        return (
+            is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
+        ) or _initials_and_head(short_tokens, long_tokens)
     edges = _word_edges(full)
     if edges is not None and not {index, index + len(short_tokens)} <= edges:
         return False
@@ -642,6 +713,16 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     of_index = long_tokens.index("of") if "of" in long_tokens else -1
     complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _initials_and_head(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """``GW Bridge`` for ``George Washington Bridge``: the initials of the full name's leading
+    words written as one word, then its remaining words as they are (the head kept)."""
+    width = len(short) - 1
+    if width < 1 or not 2 <= len(short[0]) <= 4 or full[-width:] != short[1:]:
+        return False
+    leading = full[:-width]
+    return len(leading) >= 2 and translit_key(acronym(leading)) == short[0]
 
 
 def _names_a_group(word: str) -> bool:
@@ -719,6 +800,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
 
     persons = [group for group in groups.values() if group.kind == "person"]
     names = [group for group in groups.values() if group.kind == "name"]
+    _attach_shorter_full_names(persons)
     # A city that spaCy also tagged ORG or PERSON in this document ("Huntsville" as ORG beside
     # "Huntsville" as GPE) is that city.
     for group in names:
@@ -734,7 +816,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         candidates = [
             person
             for person in persons_by_word.get(group.tokens[0], ())
-            if _contains_run(person.tokens, group.tokens) >= 0
+            if _refers_to_person(group, person)
         ]
         if len(group.tokens) == 1:
             group.not_persons = frozenset(
@@ -742,7 +824,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             )
             candidates = [person for person in candidates if person.key not in group.not_persons]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
-            group.parent = _choose(candidates)
+            group.parent = _choose_person(candidates, group.first_start)
     unattached = [
         group
         for group in names
@@ -758,6 +840,9 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
         if len(group.tokens) == 1:
             pool.update((id(full), full) for full in organisations_by_acronym.get(first_word, ()))
+        else:  # initials and the head word (``GW Bridge``): the names holding its last word
+            holding_head = organisations_by_word.get(group.tokens[-1], ())
+            pool.update((id(full), full) for full in holding_head)
         candidates = [
             full
             for full in pool.values()

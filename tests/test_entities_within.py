@@ -1,0 +1,118 @@
+"""Within-document entity grouping: which shorter names join a longer one in one document."""
+
+from __future__ import annotations
+
+from tests.test_resolve import entity_by_text, resolve
+
+
+def test_a_shorter_full_name_joins_the_longer_name_holding_it():
+    docs = {
+        "a": (
+            "Pierre Charles L'Enfant designed the capital. Pierre Charles was born in Paris. "
+            "L'Enfant served in the war.",
+            [
+                ("Pierre Charles L'Enfant", "PERSON", 0),
+                ("Pierre Charles", "PERSON", 1),
+                ("L'Enfant", "PERSON", 1),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Pierre Charles", 1)] == ids[("a", "Pierre Charles L'Enfant", 0)]
+    assert ids[("a", "L'Enfant", 1)] == ids[("a", "Pierre Charles L'Enfant", 0)]
+
+
+def test_a_lone_middle_name_before_the_full_name_is_not_the_person_bearing_it():
+    docs = {
+        "a": (
+            "Chao taught at Harvard. Chao married Yang. "
+            "His daughter Rulan Chao Pian taught music. Rulan also wrote.",
+            [
+                ("Chao", "PERSON", 0),
+                ("Chao", "PERSON", 1),
+                ("Rulan Chao Pian", "PERSON", 0),
+                ("Rulan", "PERSON", 1),
+            ],
+        )
+    }
+    docs["b"] = (
+        "Luiz Inacio Lula da Silva won the election. Lula thanked voters.",
+        [("Luiz Inacio Lula da Silva", "PERSON", 0), ("Lula", "PERSON", 1)],
+    )
+    ids = entity_by_text(resolve(docs), docs)
+    # after the full name, a middle name alone is the name the person goes by
+    assert ids[("b", "Lula", 1)] == ids[("b", "Luiz Inacio Lula da Silva", 0)]
+    assert ids[("a", "Chao", 0)] == ids[("a", "Chao", 1)]
+    assert ids[("a", "Chao", 0)] != ids[("a", "Rulan Chao Pian", 0)]
+    # the first given name still refers to her
+    assert ids[("a", "Rulan", 1)] == ids[("a", "Rulan Chao Pian", 0)]
+
+
+def test_a_name_tagged_person_in_a_minority_of_its_mentions_absorbs_no_short_form():
+    text = (
+        "An interview with the 'Mets Poet'.\nI was the Mets Poet for years.\nThe Mets won.\n"
+        "Fans of the Mets cheered.\nThank you, Mets Poet."
+    )
+    docs = {
+        "a": (
+            text,
+            [
+                ("Mets Poet", "WORK_OF_ART", 0),
+                ("Mets Poet", "PERSON", 1),
+                ("Mets", "ORG", 2),
+                ("Mets", "ORG", 3),
+                ("Mets Poet", "WORK_OF_ART", 2),
+            ],
+        ),
+        # tagged PERSON as often as not: still the person whose surname follows
+        "b": (
+            "Omurbek Babanov met voters. Omurbek Babanov spoke. Babanov left.",
+            [
+                ("Omurbek Babanov", "PERSON", 0),
+                ("Omurbek Babanov", "ORG", 1),
+                ("Babanov", "ORG", 2),
+            ],
+        ),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Mets", 2)] == ids[("a", "Mets", 3)]
+    assert ids[("a", "Mets", 2)] != ids[("a", "Mets Poet", 0)]
+    assert ids[("a", "Mets Poet", 0)] == ids[("a", "Mets Poet", 1)] == ids[("a", "Mets Poet", 2)]
+    assert ids[("b", "Babanov", 2)] == ids[("b", "Omurbek Babanov", 0)]
+
+
+def test_initials_and_the_head_word_are_a_short_form_of_the_organisation():
+    docs = {
+        "a": (
+            "The George Washington Bridge opened in 1931. Views of the GW Bridge are fine. "
+            "The Brooklyn Bridge is older.",
+            [
+                ("George Washington Bridge", "ORG", 0),
+                ("GW Bridge", "ORG", 0),
+                ("Brooklyn Bridge", "ORG", 0),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "GW Bridge", 0)] == ids[("a", "George Washington Bridge", 0)]
+    assert ids[("a", "Brooklyn Bridge", 0)] != ids[("a", "George Washington Bridge", 0)]
+
+
+def test_a_surname_borne_by_two_people_named_once_each_is_the_one_named_last_before_it():
+    text = (
+        "Laci Peterson's family spoke.\nThe prosecutor asked jurors to sentence Scott Peterson.\n"
+        "The jury convicted the 32-year-old Peterson in November."
+    )
+    docs = {
+        "a": (
+            text,
+            [
+                ("Laci Peterson", "PERSON", 0),
+                ("Scott Peterson", "PERSON", 0),
+                ("Peterson", "PERSON", 2),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Peterson", 2)] == ids[("a", "Scott Peterson", 0)]
+    assert ids[("a", "Peterson", 2)] != ids[("a", "Laci Peterson", 0)]
