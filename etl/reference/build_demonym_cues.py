@@ -54,7 +54,7 @@ ACTOR_SENSES = 2  # an actor noun has such a sense among its most frequent sense
 HYPONYMS = {"~", "~i"}
 
 
-def _closure(wordnet: WordNet, roots: list[Synset]) -> set[int]:
+def hyponym_closure(wordnet: WordNet, roots: list[Synset]) -> set[int]:
     """Ids of the synsets at or under ``roots`` (hyponyms and instances)."""
     seen: set[int] = set()
     stack = list(roots)
@@ -71,7 +71,9 @@ def demonym_heads(wordnet: WordNet) -> list[tuple[str, str]]:
     """(lemma, class) of single-word nouns that make a demonym modifier a language or an actor."""
 
     def closure(roots: tuple[tuple[str, int], ...]) -> set[int]:
-        return _closure(wordnet, [wordnet.senses_of(lemma, "NOUN")[rank] for lemma, rank in roots])
+        return hyponym_closure(
+            wordnet, [wordnet.senses_of(lemma, "NOUN")[rank] for lemma, rank in roots]
+        )
 
     language, state_person = closure(LANGUAGE_ROOTS), closure(STATE_PERSON_ROOTS)
     found = []

