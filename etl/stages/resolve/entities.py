@@ -139,6 +139,7 @@ from etl.stages.resolve.names import (
     government_cues,
     lookup_place,
     org_words,
+    person_name_shaped,
     skeleton,
     strip_honorifics,
     strip_possessive,
@@ -550,7 +551,7 @@ def _is_full_person_name(mention: Mention) -> bool:
     if len(mention.key.split()) < 2:
         return False
     return (
-        mention.label == PERSON
+        (mention.label == PERSON and person_name_shaped(mention.tokens))
         or _is_initials_and_surname(mention.tokens)
         or _has_patronymic(mention.tokens)
     )
