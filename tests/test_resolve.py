@@ -754,3 +754,15 @@ def test_words_spacy_ran_into_a_person_name_make_no_second_bearer_of_its_surname
     assert person_name_shaped(("Warren", "Jeffs"))  # Warren is a town and a given name
     assert person_name_shaped(("WARREN", "JEFFS"))
     assert person_name_shaped(("Moon", "Jae-in"))  # "moon" is capitalized now and then
+
+
+def test_a_mans_and_a_womans_given_name_spelled_alike_are_two_people():
+    assert not same_person_name("maria rossi", "mario rossi")
+    assert not compatible_names("juliana tucker", "julian tucker")
+    assert same_person_name("nursultan nazarbaev", "nursultan nazarbaiev")
+    docs = {
+        "a": ("Maria Rossi spoke.", [("Maria Rossi", "PERSON", 0)]),
+        "b": ("Mario Rossi spoke.", [("Mario Rossi", "PERSON", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Maria Rossi", 0)] != ids[("b", "Mario Rossi", 0)]

@@ -136,6 +136,7 @@ from etl.stages.resolve.names import (
     acronym,
     country_names,
     exact_key,
+    genders_differ,
     government_cues,
     lookup_place,
     org_words,
@@ -909,6 +910,11 @@ def same_person_name(first: str, second: str, matching: NameMatching | None = No
     words_first, words_second = first.split(), second.split()
     if len(words_first) != len(words_second):
         return False
+    if any(
+        genders_differ(one, other)
+        for one, other in zip(words_first[:-1], words_second[:-1], strict=True)
+    ):
+        return False
     if not all(
         _same_name_word(one, other, matching)
         for one, other in zip(words_first, words_second, strict=True)
@@ -926,10 +932,11 @@ def name_parts(key: str) -> tuple[tuple[str, ...], str]:
 
 
 def _same_given_name(first: str, second: str, matching: NameMatching) -> bool:
-    """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways."""
+    """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways
+    (never a man's and a woman's name: ``Mario`` / ``Maria``)."""
     if len(first) == 1 or len(second) == 1:
         return first[0] == second[0]
-    return _same_name_word(first, second, matching)
+    return not genders_differ(first, second) and _same_name_word(first, second, matching)
 
 
 def _goes_by_middle_name(

@@ -174,6 +174,16 @@ def rank_words() -> frozenset[str]:
     )
 
 
+def genders_differ(first: str, second: str) -> bool:
+    """Whether two given names (``translit_key`` words) are a man's and a woman's name by the
+    name dictionary (``Mario`` / ``Maria``, ``Julian`` / ``Juliana``): near-identical spellings of
+    two people, not two spellings of one name. A name the dictionary does not know differs from
+    none."""
+    genders = given_name_genders()
+    first_gender, second_gender = genders.get(first), genders.get(second)
+    return first_gender is not None and second_gender is not None and first_gender != second_gender
+
+
 def _is_common_word(word: str) -> bool:
     """A word never capitalized mid-sentence (casing lexicon) that is no given name: the
     headline or sentence-start word spaCy ran into a name (``Catching Fire``, ``Purportedly
