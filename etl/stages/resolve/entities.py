@@ -18,7 +18,8 @@ first, so input order never matters):
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
    * a city that spaCy also tagged ORG or PERSON in the same document is that city;
-   * a person's name is compared without the role before it: courtesy titles, words of office
+   * a person's name is compared without the role before it: courtesy titles, words of office,
+     role nouns (``Producer Moffat``, ``Defendant Scott Peterson``: ``names.is_role_noun``)
      and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
      ``Kazakhstan's Nursultan Nazarbayev`` and ``Mr. Nazarbayev`` name Nursultan Nazarbayev;
      ``names.strip_titles``);
@@ -32,7 +33,9 @@ first, so input order never matters):
    * in a headline line (title-cased, no sentence punctuation), words around a name the
      document uses alone that are never capitalized mid-sentence are dropped (``Microsoft
      Launches``, ``Negotiations for Hunger Games Sequel``);
-   * a person named in full (two or more words, label PERSON) absorbs the shorter references to
+   * a person named in full (two or more words, label PERSON, shaped as a person's name:
+     ``names.person_name_shaped``, so spaCy's "Catching Fire", "Purportedly Simpson", "RCMP Sgt"
+     or "Bloomington Sam's Club" is no person) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
      names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
@@ -65,12 +68,14 @@ first, so input order never matters):
    their consonant skeleton and linked when rapidfuzz finds them near-identical word by word
    (``Nazarbaev`` / ``Nazarbayev``, ``Gaddafi`` / ``Kadhafi``; thresholds learned,
    ``data/name_matching.json``); words shorter than five letters must match exactly, so ``Chan``
-   and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
-   (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
-   two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
-   ``George H. W. Bush``), unless both are shorter forms of it (``Recep Erdogan`` and ``Tayyip
-   Erdogan`` of ``Recep Tayyip Erdogan``); so do names of which one goes by the other's middle
-   name (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). The corpus's full names are
+   and ``Chen`` stay apart, and a man's and a woman's given name never match (``Mario`` /
+   ``Maria Rossi``: ``names.genders_differ``). Full names that differ by initials or a missing
+   middle name link (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless
+   that would join two names that are not compatible with each other (``George Bush`` beside
+   ``George W.`` and ``George H. W. Bush``), unless both are shorter forms of it (``Recep
+   Erdogan`` and ``Tayyip Erdogan`` of ``Recep Tayyip Erdogan``); so do names of which one
+   goes by the other's middle name (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). The
+   corpus's full names are
    read as pass 1 groups them: a headline word before a surname (``Flips Bush``) makes no
    second person of that surname. A full person name or a surname with
    one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
