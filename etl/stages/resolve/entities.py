@@ -137,6 +137,7 @@ from etl.ids import stable_id
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve import demonyms
 from etl.stages.resolve.names import (
+    NEVER_CAPITALIZED,
     Place,
     acronym,
     country_names,
@@ -169,7 +170,6 @@ _MIN_FUZZY_WORD = 5
 # A headline: at least this many words of four letters or more, nearly all capitalized.
 _MIN_HEADLINE_WORDS = 3
 _HEADLINE_SHARE = 0.8
-_NEVER_CAPITALIZED = 0.05  # P(capitalized mid-sentence) of a word that is no part of a name
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
@@ -490,7 +490,7 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     never_capitalized = load_lexicon().cap_probability
 
     def rest_never_capitalized(words: tuple[str, ...]) -> bool:
-        return all(never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED for word in words)
+        return all(never_capitalized.get(word.lower(), 1.0) < NEVER_CAPITALIZED for word in words)
 
     trimmed = []
     for mention in mentions:
