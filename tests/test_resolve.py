@@ -726,6 +726,7 @@ def test_a_role_noun_before_a_name_is_no_part_of_it():
     # a given name that is also a common word stays a name
     assert strip_titles(["Will", "Smith"]) == ["Will", "Smith"]
     assert strip_titles(["Hope", "Hicks"]) == ["Hope", "Hicks"]
+    assert strip_titles(["Doctor", "Who"]) == ["Doctor", "Who"]  # no name after the role
 
 
 def test_words_spacy_ran_into_a_person_name_make_no_second_bearer_of_its_surname():
@@ -754,6 +755,8 @@ def test_words_spacy_ran_into_a_person_name_make_no_second_bearer_of_its_surname
     assert person_name_shaped(("Warren", "Jeffs"))  # Warren is a town and a given name
     assert person_name_shaped(("WARREN", "JEFFS"))
     assert person_name_shaped(("Moon", "Jae-in"))  # "moon" is capitalized now and then
+    assert person_name_shaped(("John", "Major"))  # a rank in full may be a surname
+    assert person_name_shaped(("Martin", "Luther", "King"))
 
 
 def test_a_mans_and_a_womans_given_name_spelled_alike_are_two_people():

@@ -140,17 +140,29 @@ def is_role_noun(word: str) -> bool:
     return load_lexicon().cap_probability.get(lowered, 1.0) < 0.5
 
 
+def _is_name_word(word: str) -> bool:
+    """A word capitalized mid-sentence more often than not, unknown to the casing lexicon, or a
+    given name: what may follow a role noun in a name (not ``Who`` of ``Doctor Who``)."""
+    lowered = strip_possessive(word).lower()
+    if lowered in given_name_genders():
+        return True
+    return load_lexicon().cap_probability.get(lowered, 1.0) >= 0.5
+
+
 def strip_titles(tokens: list[str]) -> list[str]:
-    """Drop the role before a person's name: courtesy titles, words of office, role nouns
-    (``Producer Moffat``, ``Defendant Scott Peterson``: ``is_role_noun``) and a country that
-    qualifies them (``Kazakh President Nursultan Nazarbayev``, ``Kazakhstan's Nursultan
-    Nazarbayev``, ``Kazakh leader Nazarbayev``); a country is dropped only when possessive or
-    followed by such a word, so ``Jordan Henderson`` keeps his given name."""
+    """Drop the role before a person's name: courtesy titles, words of office, role nouns before
+    a name word (``Producer Moffat``, ``Defendant Scott Peterson``: ``is_role_noun``; not
+    ``Doctor Who``) and a country that qualifies them (``Kazakh President Nursultan
+    Nazarbayev``, ``Kazakhstan's Nursultan Nazarbayev``, ``Kazakh leader Nazarbayev``); a country
+    is dropped only when possessive or followed by such a word, so ``Jordan Henderson`` keeps
+    his given name."""
     roles = honorifics() | title_words()
     index = 0
     while index < len(tokens) - 1:
         word = strip_possessive(tokens[index])
-        if word.lower().rstrip(",") in roles or is_role_noun(word.rstrip(",")):
+        if word.lower().rstrip(",") in roles or (
+            is_role_noun(word.rstrip(",")) and _is_name_word(tokens[index + 1])
+        ):
             index += 1
             continue
         place = lookup_place(word)
@@ -165,13 +177,11 @@ def strip_titles(tokens: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def rank_words() -> frozenset[str]:
-    """Lowercased one-word titles, ranks and offices without their dot (``sgt``, ``capt``,
-    ``president``, ``mr``)."""
+def title_abbreviations() -> frozenset[str]:
+    """Lowercased abbreviated titles and ranks without their dot (``sgt``, ``capt``, ``gen``,
+    ``mr``): never a surname, unlike the words they abbreviate (``John Major``, ``Larry King``)."""
     titles = (title for title in capitalized_titles() if " " not in title)
-    return frozenset(
-        word.rstrip(".") for word in (*titles, *honorifics(), *title_words()) if word.rstrip(".")
-    )
+    return frozenset(word[:-1] for word in (*titles, *honorifics()) if word.endswith("."))
 
 
 def genders_differ(first: str, second: str) -> bool:
@@ -198,7 +208,7 @@ def person_name_shaped(tokens: tuple[str, ...]) -> bool:
     """Whether the words of a PERSON mention (titles stripped) can be a person's full name:
     the first is no common word (``Catching Fire``) and no place that is not also a given
     name (``Bloomington Sam's Club``, ``Texas Ranger``; ``Paris Hilton`` and ``Warren Jeffs`` are
-    names), and the last, the surname, is no title or rank (``RCMP Sgt``) and is not written in
+    names), and the last, the surname, is no abbreviated rank (``RCMP Sgt``) and is not written in
     capitals unless the first is too (``Creston RCMP``; a headline's ``WARREN JEFFS`` is a name)."""
     first, last = tokens[0], strip_possessive(tokens[-1])
     if _is_common_word(first):
@@ -206,7 +216,7 @@ def person_name_shaped(tokens: tuple[str, ...]) -> bool:
     place = lookup_place(first)
     if place is not None and place.kind != "demonym" and first.lower() not in given_name_genders():
         return False
-    if last.lower().rstrip(".") in rank_words():
+    if last.lower().rstrip(".") in title_abbreviations():
         return False
     return not (len(last) > 1 and last.isupper() and not first.isupper())
 
