@@ -162,3 +162,47 @@ def test_wrong_merge_causes_name_why_two_gold_entities_got_one_entity():
     assert wrong_cause(row("United Nations", "ORG"), row("UN", "ORG")) == "short_form"
     assert wrong_cause(row("Egypt", "GPE"), row("Egyptian", "NORP")) == "demonym"
     assert wrong_cause(row("Laci", "PERSON"), row("Peterson", "PERSON")) == "other"
+
+
+def test_a_threshold_value_counts_the_topics_it_raises_and_lowers():
+    from collections import Counter
+
+    from etl.evaluate.fit_entities import topics_moved
+
+    def pairs(gold, predicted, both):
+        return Counter(gold=gold, predicted=predicted, both=both)
+
+    counts = {
+        1.01: {"1": pairs(4, 2, 2), "2": pairs(2, 2, 2), "3": pairs(2, 1, 1)},
+        0.5: {"1": pairs(4, 4, 4), "2": pairs(2, 3, 2), "3": pairs(2, 1, 1)},
+    }
+    assert topics_moved(counts, 1.01) == {1.01: (0, 0), 0.5: (1, 1)}
+
+
+def test_unmatched_gold_mentions_are_counted_by_tag_and_spread():
+    from etl.evaluate.coref_topics import unmatched_lines
+
+    def mention(start, tag, text, instance):
+        return {
+            "start": start,
+            "end": start + len(text),
+            "tag": tag,
+            "text": text,
+            "instance": instance,
+            "in_coref_sentence": True,
+        }
+
+    gold_docs = [
+        {"doc": "1/a", "mentions": [mention(0, "HUMAN_PART_PER", "Jeffs", "g1")]},
+        {
+            "doc": "1/b",
+            "mentions": [
+                mention(0, "HUMAN_PART_PER", "Jeffs", "g1"),
+                mention(9, "NON_HUMAN_PART", "Internet Explorer", "g2"),
+            ],
+        },
+    ]
+    lines = unmatched_lines(gold_docs, [("1/a", (0, 5), "g1", "e1")], examples=3)
+    assert lines[0].startswith("unmatched gold mentions by tag (2 of 3;")
+    assert lines[2].split()[:3] == ["HUMAN_PART_PER", "1", "0"]
+    assert lines[3].split()[:3] == ["NON_HUMAN_PART", "0", "1"]

@@ -15,7 +15,10 @@ re-resolves them, no parsing), both matched to the gold like ``newsetl eval core
   the number of topics each cause costs pairs in and its largest topic's share, so work can go
   where the loss spreads over many topics;
 * the wrongly merged pairs after, by cause (``entity_misses.wrong_cause``: a description's
-  antecedent, one name for two gold things, a short form, a demonym ...), the same way.
+  antecedent, one name for two gold things, a short form, a demonym ...), the same way;
+* the **unmatched gold mentions** (no predicted mention overlaps them: extraction, not
+  linking, loses them) by ECB+ tag, split by whether their instance spans two documents or
+  more (only those can cost cross-document pairs), with the most frequent texts.
 
 Gold instances never leave a topic, so a pair of gold mentions is a pair of one topic. A
 predicted pair joining two topics is wrong in any case: it counts in the totals (as
@@ -29,7 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from etl.evaluate.coref import gold_mentions, load_prediction, match_all
+from etl.evaluate.coref import gold_mentions, is_entity_gold, load_prediction, match_all
 from etl.evaluate.entities import pairwise_scores, read_gold
 from etl.evaluate.entity_misses import (
     cause,
@@ -131,11 +134,45 @@ def _cause_lines(title: str, pairs: list[tuple[str, str, dict, dict]], examples:
     return lines
 
 
+def unmatched_lines(gold_docs: list[dict], matched: Matched, examples: int) -> list[str]:
+    """The scored gold entity mentions no predicted mention matched, by tag and by whether
+    their instance is named in two documents or more, with the most frequent texts."""
+    scored = [
+        (doc["doc"], mention)
+        for doc in gold_docs
+        for mention in doc["mentions"]
+        if mention["in_coref_sentence"] and is_entity_gold(mention)
+    ]
+    documents_of: dict[str, set[str]] = defaultdict(set)
+    for doc, mention in scored:
+        documents_of[mention["instance"]].add(doc)
+    found = {(doc, span) for doc, span, _, _ in matched}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    texts: dict[str, Counter] = defaultdict(Counter)
+    for doc, mention in scored:
+        if (doc, (mention["start"], mention["end"])) in found:
+            continue
+        spread = "multi-doc" if len(documents_of[mention["instance"]]) >= 2 else "one doc"
+        counts[mention["tag"]][spread] += 1
+        texts[mention["tag"]][mention["text"]] += 1
+    total = sum(counter.total() for counter in counts.values())
+    lines = [
+        f"unmatched gold mentions by tag ({total} of {len(scored)}; no predicted mention "
+        "overlaps them):",
+        f"  {'tag':<24} {'multi-doc':>9} {'one doc':>8}  most frequent texts",
+    ]
+    for tag, counter in sorted(counts.items(), key=lambda item: -item[1].total()):
+        common = ", ".join(f"{text} ({n})" for text, n in texts[tag].most_common(examples))
+        lines.append(f"  {tag:<24} {counter['multi-doc']:>9} {counter['one doc']:>8}  {common}")
+    return lines
+
+
 def report(
     db_path: Path, gold_path: Path, examples: int, matching: NameMatching | None = None
 ) -> str:
     """The per-topic report of a warehouse (see the module docstring)."""
-    gold = gold_mentions(read_gold(gold_path), "entities")
+    gold_docs = read_gold(gold_path)
+    gold = gold_mentions(gold_docs, "entities")
     before_matched = match_all(gold, load_prediction(db_path).entities)
     mentions, documents, rows = load_rows(db_path)
     predicted, row_at = predicted_entities(mentions, documents, rows, matching)
@@ -192,6 +229,7 @@ def report(
         for row, other_row, doc in wrong_pairs(matched)
     ]
     lines.extend(_cause_lines("wrongly merged cross-document pairs after", wrong, examples))
+    lines.extend(unmatched_lines(gold_docs, after_matched, examples))
     return "\n".join(lines)
 
 

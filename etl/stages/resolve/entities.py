@@ -18,7 +18,8 @@ first, so input order never matters):
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
    * a city that spaCy also tagged ORG or PERSON in the same document is that city;
-   * a person's name is compared without the role before it: courtesy titles, words of office
+   * a person's name is compared without the role before it: courtesy titles, words of office,
+     role nouns (``Producer Moffat``, ``Defendant Scott Peterson``: ``names.is_role_noun``)
      and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
      ``Kazakhstan's Nursultan Nazarbayev`` and ``Mr. Nazarbayev`` name Nursultan Nazarbayev;
      ``names.strip_titles``);
@@ -32,7 +33,9 @@ first, so input order never matters):
    * in a headline line (title-cased, no sentence punctuation), words around a name the
      document uses alone that are never capitalized mid-sentence are dropped (``Microsoft
      Launches``, ``Negotiations for Hunger Games Sequel``);
-   * a person named in full (two or more words, label PERSON) absorbs the shorter references to
+   * a person named in full (two or more words, label PERSON, shaped as a person's name:
+     ``names.person_name_shaped``, so spaCy's "Catching Fire", "Purportedly Simpson", "RCMP Sgt"
+     or "Bloomington Sam's Club" is no person) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
      names fit, the one mentioned most often wins, then the one named last before the shorter
@@ -75,12 +78,14 @@ first, so input order never matters):
    their consonant skeleton and linked when rapidfuzz finds them near-identical word by word
    (``Nazarbaev`` / ``Nazarbayev``, ``Gaddafi`` / ``Kadhafi``; thresholds learned,
    ``data/name_matching.json``); words shorter than five letters must match exactly, so ``Chan``
-   and ``Chen`` stay apart. Full names that differ by initials or a missing middle name link
-   (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless that would join
-   two names that are not compatible with each other (``George Bush`` beside ``George W.`` and
-   ``George H. W. Bush``), unless both are shorter forms of it (``Recep Erdogan`` and ``Tayyip
-   Erdogan`` of ``Recep Tayyip Erdogan``); so do names of which one goes by the other's middle
-   name (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). The corpus's full names are
+   and ``Chen`` stay apart, and a man's and a woman's given name never match (``Mario`` /
+   ``Maria Rossi``: ``names.genders_differ``). Full names that differ by initials or a missing
+   middle name link (``V. Putin`` / ``Vladimir Putin``, ``G. W. Bush`` / ``George Bush``) unless
+   that would join two names that are not compatible with each other (``George Bush`` beside
+   ``George W.`` and ``George H. W. Bush``), unless both are shorter forms of it (``Recep
+   Erdogan`` and ``Tayyip Erdogan`` of ``Recep Tayyip Erdogan``); so do names of which one
+   goes by the other's middle name (``Joseph Comeaux Jr`` / ``Arcade Joseph Comeaux Jr``). The
+   corpus's full names are
    read as pass 1 groups them: a headline word before a surname (``Flips Bush``) makes no
    second person of that surname. A full person name or a surname with
    one owner that spaCy tagged ORG, NORP or a place label (a word the gazetteer does not know as
@@ -142,13 +147,16 @@ from etl.ids import stable_id
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve import demonyms
 from etl.stages.resolve.names import (
+    NEVER_CAPITALIZED,
     Place,
     acronym,
     country_names,
     exact_key,
+    genders_differ,
     government_cues,
     lookup_place,
     org_words,
+    person_name_shaped,
     skeleton,
     strip_honorifics,
     strip_possessive,
@@ -172,7 +180,6 @@ _MIN_FUZZY_WORD = 5
 # A headline: at least this many words of four letters or more, nearly all capitalized.
 _MIN_HEADLINE_WORDS = 3
 _HEADLINE_SHARE = 0.8
-_NEVER_CAPITALIZED = 0.05  # P(capitalized mid-sentence) of a word that is no part of a name
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _WORD_AFTER = re.compile(r"^\s*([\w’'-]+)")
 _POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|\s+s)\s+([\w-]+)", re.IGNORECASE)
@@ -493,7 +500,7 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     never_capitalized = load_lexicon().cap_probability
 
     def rest_never_capitalized(words: tuple[str, ...]) -> bool:
-        return all(never_capitalized.get(word.lower(), 1.0) < _NEVER_CAPITALIZED for word in words)
+        return all(never_capitalized.get(word.lower(), 1.0) < NEVER_CAPITALIZED for word in words)
 
     trimmed = []
     for mention in mentions:
@@ -560,7 +567,7 @@ def _is_full_person_name(mention: Mention) -> bool:
     if len(mention.key.split()) < 2:
         return False
     return (
-        mention.label == PERSON
+        (mention.label == PERSON and person_name_shaped(mention.tokens))
         or _is_initials_and_surname(mention.tokens)
         or _has_patronymic(mention.tokens)
     )
@@ -993,6 +1000,11 @@ def same_person_name(first: str, second: str, matching: NameMatching | None = No
     words_first, words_second = first.split(), second.split()
     if len(words_first) != len(words_second):
         return False
+    if any(
+        genders_differ(one, other)
+        for one, other in zip(words_first[:-1], words_second[:-1], strict=True)
+    ):
+        return False
     if not all(
         _same_name_word(one, other, matching)
         for one, other in zip(words_first, words_second, strict=True)
@@ -1010,10 +1022,11 @@ def name_parts(key: str) -> tuple[tuple[str, ...], str]:
 
 
 def _same_given_name(first: str, second: str, matching: NameMatching) -> bool:
-    """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways."""
+    """A given name and its initial (``v`` / ``vladimir``), or one given name spelled two ways
+    (never a man's and a woman's name: ``Mario`` / ``Maria``)."""
     if len(first) == 1 or len(second) == 1:
         return first[0] == second[0]
-    return _same_name_word(first, second, matching)
+    return not genders_differ(first, second) and _same_name_word(first, second, matching)
 
 
 def _goes_by_middle_name(

@@ -38,8 +38,12 @@ from etl.reference.places import Place as Place
 from etl.reference.places import country_names as country_names
 from etl.reference.places import exact_key as exact_key
 from etl.reference.places import strip_possessive as strip_possessive
-from etl.reference.word_lists import office_words
+from etl.reference.word_lists import capitalized_titles, office_words
+from etl.stages.extract.descriptions import given_name_genders, person_nouns
+from etl.stages.normalize.lexicon import load_lexicon
 
+# P(capitalized mid-sentence) below which a word is never part of a name (casing lexicon).
+NEVER_CAPITALIZED = 0.05
 _VOWELS = re.compile(r"[aeiouy]+")
 _DOUBLED = re.compile(r"(.)\1+")
 # One sound, several romanizations: applied in this order (longest spellings first).
@@ -124,25 +128,97 @@ def strip_honorifics(tokens: list[str]) -> list[str]:
     return tokens[index:]
 
 
+@lru_cache(maxsize=65_536)
+def is_role_noun(word: str) -> bool:
+    """A common noun naming what a person is or does (``Producer``, ``Defendant``,
+    ``Polygamist``, ``Receptionist``): its most frequent WordNet sense is a person, it is written
+    in lower case mid-sentence more often than not (casing lexicon), and it is no given name
+    (``Will``, ``Hope``, ``Pastor`` stay names). Written in capitals it is an acronym."""
+    lowered = word.lower()
+    if word.isupper() or lowered not in person_nouns() or lowered in given_name_genders():
+        return False
+    return load_lexicon().cap_probability.get(lowered, 1.0) < 0.5
+
+
+def _is_name_word(word: str) -> bool:
+    """A word capitalized mid-sentence more often than not, unknown to the casing lexicon, or a
+    given name: what may follow a role noun in a name (not ``Who`` of ``Doctor Who``)."""
+    lowered = strip_possessive(word).lower()
+    if lowered in given_name_genders():
+        return True
+    return load_lexicon().cap_probability.get(lowered, 1.0) >= 0.5
+
+
 def strip_titles(tokens: list[str]) -> list[str]:
-    """Drop the role before a person's name: courtesy titles, words of office and a country
-    that qualifies them (``Kazakh President Nursultan Nazarbayev``, ``Kazakhstan's Nursultan
-    Nazarbayev``, ``Kazakh leader Nazarbayev``); a country is dropped only when possessive or
-    followed by such a word, so ``Jordan Henderson`` keeps his given name."""
+    """Drop the role before a person's name: courtesy titles, words of office, role nouns before
+    a name word (``Producer Moffat``, ``Defendant Scott Peterson``: ``is_role_noun``; not
+    ``Doctor Who``) and a country that qualifies them (``Kazakh President Nursultan
+    Nazarbayev``, ``Kazakhstan's Nursultan Nazarbayev``, ``Kazakh leader Nazarbayev``); a country
+    is dropped only when possessive or followed by such a word, so ``Jordan Henderson`` keeps
+    his given name."""
     roles = honorifics() | title_words()
     index = 0
     while index < len(tokens) - 1:
         word = strip_possessive(tokens[index])
-        if word.lower().rstrip(",") in roles:
+        if word.lower().rstrip(",") in roles or (
+            is_role_noun(word.rstrip(",")) and _is_name_word(tokens[index + 1])
+        ):
             index += 1
             continue
         place = lookup_place(word)
-        qualifies = word != tokens[index] or tokens[index + 1].lower() in roles
+        qualifies = word != tokens[index] or (
+            tokens[index + 1].lower() in roles or is_role_noun(tokens[index + 1])
+        )
         if place is not None and place.kind in {"country", "demonym"} and qualifies:
             index += 1
             continue
         break
     return tokens[index:]
+
+
+@lru_cache(maxsize=1)
+def title_abbreviations() -> frozenset[str]:
+    """Lowercased abbreviated titles and ranks without their dot (``sgt``, ``capt``, ``gen``,
+    ``mr``): never a surname, unlike the words they abbreviate (``John Major``, ``Larry King``)."""
+    titles = (title for title in capitalized_titles() if " " not in title)
+    return frozenset(word[:-1] for word in (*titles, *honorifics()) if word.endswith("."))
+
+
+def genders_differ(first: str, second: str) -> bool:
+    """Whether two given names (``translit_key`` words) are a man's and a woman's name by the
+    name dictionary (``Mario`` / ``Maria``, ``Julian`` / ``Juliana``): near-identical spellings of
+    two people, not two spellings of one name. A name the dictionary does not know differs from
+    none."""
+    genders = given_name_genders()
+    first_gender, second_gender = genders.get(first), genders.get(second)
+    return first_gender is not None and second_gender is not None and first_gender != second_gender
+
+
+def _is_common_word(word: str) -> bool:
+    """A word never capitalized mid-sentence (casing lexicon) that is no given name: the
+    headline or sentence-start word spaCy ran into a name (``Catching Fire``, ``Purportedly
+    Simpson``); written in capitals it is an acronym."""
+    lowered = word.lower()
+    if word.isupper() or lowered in given_name_genders():
+        return False
+    return load_lexicon().cap_probability.get(lowered, 1.0) < NEVER_CAPITALIZED
+
+
+def person_name_shaped(tokens: tuple[str, ...]) -> bool:
+    """Whether the words of a PERSON mention (titles stripped) can be a person's full name:
+    the first is no common word (``Catching Fire``) and no place that is not also a given
+    name (``Bloomington Sam's Club``, ``Texas Ranger``; ``Paris Hilton`` and ``Warren Jeffs`` are
+    names), and the last, the surname, is no abbreviated rank (``RCMP Sgt``) and is not written in
+    capitals unless the first is too (``Creston RCMP``; a headline's ``WARREN JEFFS`` is a name)."""
+    first, last = tokens[0], strip_possessive(tokens[-1])
+    if _is_common_word(first):
+        return False
+    place = lookup_place(first)
+    if place is not None and place.kind != "demonym" and first.lower() not in given_name_genders():
+        return False
+    if last.lower().rstrip(".") in title_abbreviations():
+        return False
+    return not (len(last) > 1 and last.isupper() and not first.isupper())
 
 
 @lru_cache(maxsize=65_536)
