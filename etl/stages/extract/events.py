@@ -127,6 +127,8 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     evaluative_verbs: frozenset[str]
     grammar: dict
+    # Verbs saying an event came to pass ("took place", "occurred"): occurrence_verbs.txt.
+    occurrence_verbs: frozenset[str] = frozenset()
 
 
 def _word_list(path: Path) -> frozenset[str]:
@@ -173,6 +175,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         reporting_verbs=_word_list(data_dir / "reporting_verbs.txt"),
         evaluative_verbs=_word_list(data_dir / "evaluative_verbs.txt"),
         grammar=grammar,
+        occurrence_verbs=_word_list(data_dir / "occurrence_verbs.txt"),
     )
 
 
@@ -232,6 +235,19 @@ def verb_lemmas(token: Token) -> list[str]:
 
 def _is_support_verb(token: Token, lexicon: Lexicon) -> bool:
     return any(form in lexicon.support_verbs for form in verb_lemmas(token))
+
+
+def _is_occurrence_verb(token: Token, lexicon: Lexicon) -> bool:
+    """A verb saying that something came to pass: "occurred", "took place", "went on"."""
+    if not _is_verb(token):
+        return False
+    forms = verb_lemmas(token)
+    completions = [_lemma(c) for c in token.children if c.dep_ in {"prt", "dobj", "advmod"}]
+    return any(
+        form in lexicon.occurrence_verbs
+        or any(f"{form} {word}" in lexicon.occurrence_verbs for word in completions)
+        for form in forms
+    )
 
 
 def _is_verb(token: Token) -> bool:
@@ -375,6 +391,23 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                 if token.dep_ == "nsubjpass" and not _children(head, {"agent"}):
                     # "a meeting between X and Y was held": the noun names its parties
                     actor, recipient = _noun_parties(token, lexicon)
+                found.append(
+                    Candidate(
+                        trigger,
+                        tokens,
+                        head,
+                        "support_noun",
+                        explicit_actor=actor,
+                        explicit_recipient=recipient,
+                    )
+                )
+            elif (
+                token.dep_ == "nsubj" and token.tag_ == "NN" and _is_occurrence_verb(head, lexicon)
+            ):
+                # "the meeting between X and Y took place": as "a meeting was held"; a noun
+                # naming no party refers to an earlier event (``EventReferences``). Singular
+                # only: "meetings take place regularly" names a kind of event, not one.
+                actor, recipient = _noun_parties(token, lexicon)
                 found.append(
                     Candidate(
                         trigger,
@@ -820,7 +853,11 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
             _party_in_phrase(candidate.explicit_recipient, trigger_ids),
         )
     actor, passive_subject = _subject_and_voice(clause)
+    # An event is no party of itself ("the meeting took place", "a meeting was held").
+    actor = None if actor is not None and actor.i in trigger_ids else actor
     recipient = passive_subject
+    if recipient is not None and recipient.i in trigger_ids:
+        recipient = None
     if candidate.rule == "obligation":
         reporter = None
         head = clause.head
@@ -1206,6 +1243,70 @@ def _definite_references(sent: Span, lexicon: Lexicon) -> Iterator[tuple[str, To
             yield matched[0].event_type, token
 
 
+def _definite_event_noun(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """Whether the trigger is an event noun with a definite determiner ("the meeting")."""
+    definite = lexicon.grammar["definite_dets"]
+    return any(
+        _is_noun(token) and any(c.dep_ == "det" and c.lower_ in definite for c in token.children)
+        for token in candidate.tokens
+    )
+
+
+def _names_party(arguments: Iterable[Argument]) -> bool:
+    return any(argument.mention is not None for argument in arguments)
+
+
+class EventReferences:
+    """The parties a definite event noun that names none refers to. One rule: "the meeting"
+    with no party of its own is the document's latest earlier mention of an event of its type
+    (a trigger of an earlier sentence, whether or not it became an event of its own: "accused
+    X of meddling by *meeting* Y. ... *The meeting* took place in Almaty on September 19"), and
+    takes that mention's parties when it names one; otherwise it names no party."""
+
+    def __init__(
+        self,
+        sentences: Sequence[Span],
+        lexicon: Lexicon,
+        classes: dict[tuple[str, str], str],
+        resolver: ArgumentResolver,
+    ) -> None:
+        self.sentences = sentences
+        self.lexicon = lexicon
+        self.classes = classes
+        self.resolver = resolver
+        # sentence index -> (type, actors, recipients) of its triggers, read when first asked
+        self._mentioned: dict[int, list[tuple[str, list[Argument], list[Argument]]]] = {}
+
+    def parties(
+        self, candidate: Candidate, sentence_idx: int
+    ) -> tuple[list[Argument], list[Argument]] | None:
+        if not _definite_event_noun(candidate, self.lexicon):
+            return None
+        for earlier in range(sentence_idx - 1, -1, -1):
+            for event_type, actors, recipients in reversed(self._triggers_of(earlier)):
+                if event_type != candidate.trigger.event_type:
+                    continue
+                if _names_party(actors) or _names_party(recipients):
+                    return actors, recipients
+                return None  # the mention referred to names no party either
+        return None
+
+    def _triggers_of(self, sentence_idx: int) -> list[tuple[str, list[Argument], list[Argument]]]:
+        if sentence_idx not in self._mentioned:
+            found = []
+            for candidate in _find_candidates(self.sentences[sentence_idx], self.lexicon):
+                actor, recipient = _arguments_of(candidate, self.lexicon, self.classes)
+                found.append(
+                    (
+                        candidate.trigger.event_type,
+                        self.resolver.resolve(actor),
+                        self.resolver.resolve(recipient),
+                    )
+                )
+            self._mentioned[sentence_idx] = found
+        return self._mentioned[sentence_idx]
+
+
 def locate_by_reference(
     rows: list[dict], sentences: Sequence[Span], mentions: MentionIndex, lexicon: Lexicon
 ) -> None:
@@ -1360,6 +1461,7 @@ def _all_findings(
     rows: list[EventFinding] = []
     seen_ids: set[str] = set()
     sentences = [s for s in doc.sents if s.text.strip()]
+    references = EventReferences(sentences, lexicon, classes, resolver)
     all_dates = date_spans(doc)
     date_starts = [span.start for span in all_dates]
     for sentence_idx, sent in enumerate(sentences):
@@ -1385,6 +1487,10 @@ def _all_findings(
                 recipient_token = addressee
             actors = resolver.resolve(actor_token)
             recipients = resolver.resolve(recipient_token)
+            if not _names_party(actors) and not _names_party(recipients):
+                referred = references.parties(candidate, sentence_idx)
+                if referred is not None:  # "the meeting took place ...": the earlier meeting's
+                    actors, recipients = referred
             if not actors and not recipients:
                 continue  # an event is a dyad: a trigger that names no party is not one
             if event_type == "PROTEST" and _states_only(actors):
