@@ -30,6 +30,11 @@ How a sentence becomes events:
   event happened, never its recipient; a relative clause inside an argument does not name it.
   Pronouns and definite common nouns ("the ministry") are resolved within the document when
   the evidence is clear.
+* An event noun that is the subject of a verb of occurrence ("the meeting *took place*",
+  ``occurrence_verbs.txt``, from WordNet) is an event as "a meeting was held" is. A definite
+  event noun that names no party ("*The meeting* took place in Almaty on September 19") is the
+  document's latest earlier mention of an event of its type, and takes that mention's parties
+  (its own date and place stay): ``EventReferences``. An event is never its own party.
 * An event names at least one party: a trigger whose actor and recipient both resolve to
   nothing is dropped. A cooperative event stated with a feeling ("accept *with joy*") or under a
   verb of emotion ("*hope* to cooperate") is an attitude, not a commitment, and is dropped.
