@@ -596,3 +596,19 @@ def test_a_meeting_with_nothing_to_refer_to_and_a_kind_of_meeting_are_no_events(
         rows = run(nlp, text)
         assert not [r for r in rows if r["trigger_text"] == "meeting"], text
         assert not [r for r in rows if r["sentence_idx"] > 0 and r["event_type"] == "CONSULT"], text
+
+
+def test_the_condemned_meeting_held_on_a_day_is_an_aside_event_of_the_earlier_meeting(nlp):
+    # "the meeting, held on September 19": a reduced relative clause states that the meeting
+    # happened (an aside beside the condemnation); the definite noun names no party, so it takes
+    # the parties of the meeting the document reported before, not the condemning ministry.
+    text = (
+        "Kyrgyzstan criticised Kazakhstan on Wednesday after Nazarbayev met Babanov. "
+        "The Kyrgyz Foreign Ministry condemned the meeting, held on September 19 in Almaty, "
+        "as meddling."
+    )
+    rows = [r for r in run(nlp, text) if r["sentence_idx"] == 1]
+    assert {r["event_type"] for r in rows} == {"ACCUSE", "CONSULT"}
+    meeting = next(r for r in rows if r["event_type"] == "CONSULT")
+    assert "Nazarbayev" in meeting["actor_text"] and "Babanov" in meeting["recipient_text"]
+    assert (meeting["event_date"], meeting["location_text"]) == (date(2017, 9, 19), "Almaty")

@@ -17,7 +17,9 @@ How a sentence becomes events:
 * An event noun completed by a support verb's participle ("the meeting of X with Y *held* in
   Almaty", a reduced "a meeting was held") is an event whose parties are named inside the
   noun's phrase: the possessor or "of" party acts, the "with" party receives
-  (``_support_participle``, ``_noun_parties``).
+  (``_support_participle``, ``_noun_parties``), or, for a definite noun naming none, the
+  earlier mention it refers to. The participle is a reduced relative clause: where the noun is
+  another trigger's object ("condemned the meeting, *held* on September 19") it is an aside.
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
@@ -431,7 +433,13 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                 found.append(Candidate(trigger, tokens, modified.head, "support_noun"))
             elif (held := _support_participle(token, lexicon)) is not None:
                 actor, recipient = _noun_parties(token, lexicon)
-                if actor is not None or recipient is not None:
+                definite = any(
+                    c.dep_ == "det" and c.lower_ in grammar["definite_dets"] for c in token.children
+                )
+                if actor is not None or recipient is not None or definite:
+                    # "the meeting, *held* on September 19": a reduced relative clause, an
+                    # aside wherever the noun stands; a definite noun naming no party refers
+                    # to an earlier mention (``EventReferences``)
                     found.append(
                         Candidate(
                             trigger,
@@ -440,6 +448,7 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                             "support_noun",
                             explicit_actor=actor,
                             explicit_recipient=recipient,
+                            notes={"reduced_relative": True},
                         )
                     )
         else:
@@ -470,11 +479,29 @@ def _support_participle(noun: Token, lexicon: Lexicon) -> Token | None:
     meeting of X with Y *held* in Almaty" is "a meeting was held"; the participle is the
     event's clause (its date and place). The parser often hangs it on the phrase's last name
     ("... with Babanov *held* in"), so any participle inside the noun's phrase counts."""
-    return next(
+    inside = next(
         (
             token
             for token in noun.subtree
             if token.dep_ == "acl" and token.tag_ == "VBN" and _is_support_verb(token, lexicon)
+        ),
+        None,
+    )
+    if inside is not None or noun.dep_ != "dobj":
+        return inside
+    # or on the verb the noun is the object of, right after the noun's phrase and a comma
+    # ("condemned the meeting, *held* on September 19"): a passive participle is about the
+    # noun before it, not the verb's subject (the parser attaches it to the verb)
+    after = noun.right_edge.i + 1
+    return next(
+        (
+            token
+            for token in noun.head.children
+            if token.dep_ == "advcl"
+            and token.tag_ == "VBN"
+            and _is_support_verb(token, lexicon)
+            and token.i > after
+            and all(t.is_punct for t in noun.doc[after : token.i])
         ),
         None,
     )
@@ -565,14 +592,24 @@ def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
     for candidate in kept:
         others = clause_ids - {candidate.clause.i}
         own = frozenset(t.i for t in candidate.tokens)
+        reduced_relative = candidate.notes.get("reduced_relative", False)
         if _governed_by_trigger(candidate.clause, others, lexicon, own):
-            continue
-        candidate.subsidiary = _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
+            if not reduced_relative:
+                continue
+            # "condemned the meeting, held on September 19": the object's participle states
+            # that the meeting happened, as "the meeting, which was held ..." does: an aside
+            candidate.notes["aside"] = True
+        candidate.subsidiary = (
+            not reduced_relative
+            and _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
+        )
         result.append(candidate)
     if any(not c.subsidiary for c in result):
         result = [c for c in result if not c.subsidiary]
     for candidate in result:
-        candidate.role = clause_role(candidate.clause, lexicon)
+        candidate.role = (
+            "aside" if candidate.notes.get("aside") else clause_role(candidate.clause, lexicon)
+        )
     if not any(c.role == "main" for c in result):
         # Nothing happens in the main clause ("the dispute deepened a day after X met Y"):
         # the background clause is what the sentence reports; "alone" lets the scorer weigh
@@ -850,9 +887,14 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
     grammar = lexicon.grammar
     clause = candidate.clause
     trigger_ids = {t.i for t in candidate.tokens}
-    if candidate.explicit_actor is not None or candidate.explicit_recipient is not None:
+    if (
+        candidate.explicit_actor is not None
+        or candidate.explicit_recipient is not None
+        or candidate.notes.get("reduced_relative")
+    ):
         # parties named in the event noun's phrase ("the meeting of the President of
-        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*")
+        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*"), and only there: a reduced
+        # relative's clause has no subject of its own
         return (
             _party_in_phrase(candidate.explicit_actor, trigger_ids),
             _party_in_phrase(candidate.explicit_recipient, trigger_ids),
