@@ -393,28 +393,19 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
             found.append(Candidate(trigger, tokens, token, "verb"))
         elif _is_noun(token):
             head = token.head
-            if token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon):
-                actor, recipient = None, None
-                if token.dep_ == "nsubjpass" and not _children(head, {"agent"}):
-                    # "a meeting between X and Y was held": the noun names its parties
-                    actor, recipient = _noun_parties(token, lexicon)
-                found.append(
-                    Candidate(
-                        trigger,
-                        tokens,
-                        head,
-                        "support_noun",
-                        explicit_actor=actor,
-                        explicit_recipient=recipient,
-                    )
-                )
-            elif (
+            # "the meeting between X and Y took place", as "... was held"; singular only:
+            # "meetings take place regularly" names a kind of event, not one
+            occurs = (
                 token.dep_ == "nsubj" and token.tag_ == "NN" and _is_occurrence_verb(head, lexicon)
+            )
+            if occurs or (
+                token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon)
             ):
-                # "the meeting between X and Y took place": as "a meeting was held"; a noun
-                # naming no party refers to an earlier event (``EventReferences``). Singular
-                # only: "meetings take place regularly" names a kind of event, not one.
-                actor, recipient = _noun_parties(token, lexicon)
+                actor, recipient = None, None
+                if occurs or (token.dep_ == "nsubjpass" and not _children(head, {"agent"})):
+                    # "a meeting between X and Y was held": the noun names its parties (a
+                    # definite noun naming none refers to an earlier event: EventReferences)
+                    actor, recipient = _noun_parties(token, lexicon)
                 found.append(
                     Candidate(
                         trigger,
@@ -433,10 +424,7 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                 found.append(Candidate(trigger, tokens, modified.head, "support_noun"))
             elif (held := _support_participle(token, lexicon)) is not None:
                 actor, recipient = _noun_parties(token, lexicon)
-                definite = any(
-                    c.dep_ == "det" and c.lower_ in grammar["definite_dets"] for c in token.children
-                )
-                if actor is not None or recipient is not None or definite:
+                if actor is not None or recipient is not None or _is_definite(token, lexicon):
                     # "the meeting, *held* on September 19": a reduced relative clause, an
                     # aside wherever the noun stands; a definite noun naming no party refers
                     # to an earlier mention (``EventReferences``)
@@ -1279,24 +1267,23 @@ def event_location(
 
 def _definite_references(sent: Span, lexicon: Lexicon) -> Iterator[tuple[str, Token]]:
     """(event type, noun) for every definite event noun of the sentence ("the meeting")."""
-    definite = lexicon.grammar["definite_dets"]
     for token in sent:
-        if not _is_noun(token) or not any(
-            c.dep_ == "det" and c.lower_ in definite for c in token.children
-        ):
+        if not _is_noun(token) or not _is_definite(token, lexicon):
             continue
         matched = match_trigger(token, lexicon)
         if matched is not None:
             yield matched[0].event_type, token
 
 
+def _is_definite(noun: Token, lexicon: Lexicon) -> bool:
+    """Whether a noun has a definite determiner ("*the* meeting", "*this* attack")."""
+    definite = lexicon.grammar["definite_dets"]
+    return any(c.dep_ == "det" and c.lower_ in definite for c in noun.children)
+
+
 def _definite_event_noun(candidate: Candidate, lexicon: Lexicon) -> bool:
     """Whether the trigger is an event noun with a definite determiner ("the meeting")."""
-    definite = lexicon.grammar["definite_dets"]
-    return any(
-        _is_noun(token) and any(c.dep_ == "det" and c.lower_ in definite for c in token.children)
-        for token in candidate.tokens
-    )
+    return any(_is_noun(token) and _is_definite(token, lexicon) for token in candidate.tokens)
 
 
 def _names_party(arguments: Iterable[Argument]) -> bool:
