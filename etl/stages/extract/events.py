@@ -414,6 +414,9 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                         "support_noun",
                         explicit_actor=actor,
                         explicit_recipient=recipient,
+                        # what took place names no party but the noun's own ("took place off
+                        # Aden" is where)
+                        notes={"noun_parties_only": True} if occurs else {},
                     )
                 )
             elif (measure := _measured_object(token, lexicon)) is not None:
@@ -436,7 +439,7 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                             "support_noun",
                             explicit_actor=actor,
                             explicit_recipient=recipient,
-                            notes={"reduced_relative": True},
+                            notes={"reduced_relative": True, "noun_parties_only": True},
                         )
                     )
         else:
@@ -878,11 +881,11 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
     if (
         candidate.explicit_actor is not None
         or candidate.explicit_recipient is not None
-        or candidate.notes.get("reduced_relative")
+        or candidate.notes.get("noun_parties_only")
     ):
         # parties named in the event noun's phrase ("the meeting of the President of
-        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*"), and only there: a reduced
-        # relative's clause has no subject of its own
+        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*"), and only there for a reduced
+        # relative (its clause has no subject of its own) or a verb of occurrence
         return (
             _party_in_phrase(candidate.explicit_actor, trigger_ids),
             _party_in_phrase(candidate.explicit_recipient, trigger_ids),
