@@ -420,3 +420,33 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
     assert set(terms["c"]) == {"microsoft", "patched", "the", "browser"}
     assert found["a"][4] == [{"entity_id": "E1", "n_mentions": 2, "n_documents": 2}]
     assert found["c"][4] is None and found["c"][3] == 3
+
+
+def test_a_directed_act_and_its_reply_are_two_events_however_alike():
+    from etl.stages.resolve.clusters import reversed_roles
+
+    def act(doc_id, event_type, actor, recipient, countries=(None, None)):
+        return Event(doc_id, doc_id, event_type, actor, recipient, date(2017, 9, 20))._replace(
+            mode="disapprove", actor_country_code=countries[0], recipient_country_code=countries[1]
+        )
+
+    protest = act("a", "ACCUSE", "KGZ", "KAZ", ("KGZ", "KAZ"))
+    # The other way round, by entity or by the parties' countries (a ministry and a capital).
+    assert reversed_roles(protest, act("b", "ACCUSE", "KAZ", "KGZ"))
+    assert reversed_roles(protest, act("b", "REJECT", "MFA", "BISHKEK", ("KAZ", "KGZ")))
+    # The same direction, one party missing, a mutual family, one country on both sides.
+    assert not reversed_roles(protest, act("b", "ACCUSE", "KGZ", "KAZ"))
+    assert not reversed_roles(protest, act("b", "ACCUSE", "KAZ", None))
+    assert not reversed_roles(act("a", "CONSULT", "NAZ", "BAB"), act("b", "CONSULT", "BAB", "NAZ"))
+    assert not reversed_roles(
+        act("a", "ACCUSE", "POLICE", "SUSPECT", ("USA", "USA")),
+        act("b", "ACCUSE", "SUSPECT", "POLICE", ("USA", "USA")),
+    )
+    # Scored 0 by clustering: the reply stays apart even where the model would merge it.
+    rows = [
+        event("p1", "rferl", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
+        event("p2", "reuters", "ACCUSE", "KGZ", "KAZ", date(2017, 9, 20)),
+        event("r1", "reuters2", "ACCUSE", "KAZ", "KGZ", date(2017, 9, 20)),
+    ]
+    cluster_of, _ = run(rows)
+    assert cluster_of["p1"] == cluster_of["p2"] != cluster_of["r1"]

@@ -561,3 +561,56 @@ def test_a_meeting_between_two_parties_that_was_held_is_one_event_between_them(n
         assert [(r["event_type"], r["actor_text"], r["recipient_text"]) for r in rows] == [
             ("CONSULT", *pair)
         ], text
+
+
+def test_a_meeting_that_took_place_is_an_event_between_the_parties_its_phrase_names(nlp):
+    rows = run(nlp, "A meeting between Nazarbayev and Babanov took place in Almaty on Tuesday.")
+    assert [(r["event_type"], r["actor_text"], r["recipient_text"]) for r in rows] == [
+        ("CONSULT", "Nazarbayev", "Babanov")
+    ]
+    assert rows[0]["event_date"] == date(2017, 9, 19)
+
+
+def test_the_meeting_that_names_no_party_takes_the_parties_of_the_earlier_meeting(nlp):
+    # "The meeting" refers to the document's latest earlier mention of a meeting, even one
+    # that is no event of its own (here the content of an accusation): its parties, its own date.
+    text = (
+        "Kazakhstan dismissed the accusation that Nazarbayev had meddled in the election by "
+        "meeting Omurbek Babanov. The meeting took place in Almaty on September 19."
+    )
+    rows = [r for r in run(nlp, text) if r["event_type"] == "CONSULT"]
+    assert len(rows) == 1
+    assert rows[0]["sentence_idx"] == 1
+    assert "Nazarbayev" in rows[0]["actor_text"] and "Babanov" in rows[0]["recipient_text"]
+    assert (rows[0]["event_date"], rows[0]["location_text"]) == (date(2017, 9, 19), "Almaty")
+
+
+def test_a_meeting_with_nothing_to_refer_to_and_a_kind_of_meeting_are_no_events(nlp):
+    for text in (
+        "The meeting took place in Almaty on September 19.",
+        # where an event took place names no party of it
+        "Pirates fled. The attack took place about 150 nautical miles off Aden.",
+        "Nazarbayev met Babanov. Meetings of leaders take place on a regular basis.",
+        # the latest earlier meeting names no party: the reference names none either
+        "Nazarbayev met Babanov on Monday. Talks were held later. "
+        "The meeting took place in Almaty.",
+    ):
+        rows = run(nlp, text)
+        assert not [r for r in rows if r["trigger_text"] in {"meeting", "attack"}], text
+        assert not [r for r in rows if r["sentence_idx"] > 0 and r["event_type"] == "CONSULT"], text
+
+
+def test_the_condemned_meeting_held_on_a_day_is_an_aside_event_of_the_earlier_meeting(nlp):
+    # "the meeting, held on September 19": a reduced relative clause states that the meeting
+    # happened (an aside beside the condemnation); the definite noun names no party, so it takes
+    # the parties of the meeting the document reported before, not the condemning ministry.
+    text = (
+        "Kyrgyzstan criticised Kazakhstan on Wednesday after Nazarbayev met Babanov. "
+        "The Kyrgyz Foreign Ministry condemned the meeting, held on September 19 in Almaty, "
+        "as meddling."
+    )
+    rows = [r for r in run(nlp, text) if r["sentence_idx"] == 1]
+    assert {r["event_type"] for r in rows} == {"ACCUSE", "CONSULT"}
+    meeting = next(r for r in rows if r["event_type"] == "CONSULT")
+    assert "Nazarbayev" in meeting["actor_text"] and "Babanov" in meeting["recipient_text"]
+    assert (meeting["event_date"], meeting["location_text"]) == (date(2017, 9, 19), "Almaty")

@@ -106,7 +106,11 @@ def event_lexicon(
             data / "support_verbs.txt",
             wordnet,
         ),
-        outputs=(data / "plover_lexicon.tsv", data / "word_classes.tsv"),
+        outputs=(
+            data / "plover_lexicon.tsv",
+            data / "word_classes.tsv",
+            data / "occurrence_verbs.txt",
+        ),
         build=build,
     )
 

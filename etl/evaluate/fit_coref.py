@@ -73,6 +73,7 @@ from etl.stages.resolve.clusters import (
     events_from_table,
     one_act_one_day,
     pair_features,
+    reversed_roles,
     type_families,
 )
 from etl.storage.warehouse.engine import fetch_arrow, make_engine
@@ -162,9 +163,13 @@ class Labelled:
                 for i, j in self.pairs
             ]
         )
-        # Pairs scored 1 whatever the weights (``one_act_one_day``), as clustering scores them.
+        # Pairs scored 1 whatever the weights (``one_act_one_day``), as clustering scores them,
+        # and pairs scored 0 (``reversed_roles``: an act and its reply).
         self.certain = np.array(
             [one_act_one_day(self.events[i], self.events[j]) for i, j in self.pairs], dtype=bool
+        )
+        self.apart = np.array(
+            [reversed_roles(self.events[i], self.events[j]) for i, j in self.pairs], dtype=bool
         )
         instances = [self.instance_of.get(event.event_id) for event in self.events]
         self.labelled = np.array(
@@ -187,6 +192,7 @@ class Labelled:
         weights = np.array(model.weights)
         probabilities = 1.0 / (1.0 + np.exp(-(weights[0] + self.features[rows] @ weights[1:])))
         probabilities = np.where(self.certain[rows], 1.0, probabilities)
+        probabilities = np.where(self.apart[rows], 0.0, probabilities)
         scores = {
             (local[int(i)], local[int(j)]): float(p)
             for (i, j), p in zip(self.pairs[rows], probabilities, strict=True)

@@ -17,7 +17,9 @@ How a sentence becomes events:
 * An event noun completed by a support verb's participle ("the meeting of X with Y *held* in
   Almaty", a reduced "a meeting was held") is an event whose parties are named inside the
   noun's phrase: the possessor or "of" party acts, the "with" party receives
-  (``_support_participle``, ``_noun_parties``).
+  (``_support_participle``, ``_noun_parties``), or, for a definite noun naming none, the
+  earlier mention it refers to. The participle is a reduced relative clause: where the noun is
+  another trigger's object ("condemned the meeting, *held* on September 19") it is an aside.
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
@@ -30,6 +32,11 @@ How a sentence becomes events:
   event happened, never its recipient; a relative clause inside an argument does not name it.
   Pronouns and definite common nouns ("the ministry") are resolved within the document when
   the evidence is clear.
+* An event noun that is the subject of a verb of occurrence ("the meeting *took place*",
+  ``occurrence_verbs.txt``, from WordNet) is an event as "a meeting was held" is. A definite
+  event noun that names no party ("*The meeting* took place in Almaty on September 19") is the
+  document's latest earlier mention of an event of its type, and takes that mention's parties
+  (its own date and place stay): ``EventReferences``. An event is never its own party.
 * An event names at least one party: a trigger whose actor and recipient both resolve to
   nothing is dropped. A cooperative event stated with a feeling ("accept *with joy*") or under a
   verb of emotion ("*hope* to cooperate") is an attitude, not a commitment, and is dropped.
@@ -127,6 +134,8 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     evaluative_verbs: frozenset[str]
     grammar: dict
+    # Verbs saying an event came to pass ("took place", "occurred"): occurrence_verbs.txt.
+    occurrence_verbs: frozenset[str] = frozenset()
 
 
 def _word_list(path: Path) -> frozenset[str]:
@@ -173,6 +182,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         reporting_verbs=_word_list(data_dir / "reporting_verbs.txt"),
         evaluative_verbs=_word_list(data_dir / "evaluative_verbs.txt"),
         grammar=grammar,
+        occurrence_verbs=_word_list(data_dir / "occurrence_verbs.txt"),
     )
 
 
@@ -232,6 +242,19 @@ def verb_lemmas(token: Token) -> list[str]:
 
 def _is_support_verb(token: Token, lexicon: Lexicon) -> bool:
     return any(form in lexicon.support_verbs for form in verb_lemmas(token))
+
+
+def _is_occurrence_verb(token: Token, lexicon: Lexicon) -> bool:
+    """A verb saying that something came to pass: "occurred", "took place", "went on"."""
+    if not _is_verb(token):
+        return False
+    forms = verb_lemmas(token)
+    completions = [_lemma(c) for c in token.children if c.dep_ in {"prt", "dobj", "advmod"}]
+    return any(
+        form in lexicon.occurrence_verbs
+        or any(f"{form} {word}" in lexicon.occurrence_verbs for word in completions)
+        for form in forms
+    )
 
 
 def _is_verb(token: Token) -> bool:
@@ -370,10 +393,18 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
             found.append(Candidate(trigger, tokens, token, "verb"))
         elif _is_noun(token):
             head = token.head
-            if token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon):
+            # "the meeting between X and Y took place", as "... was held"; singular only:
+            # "meetings take place regularly" names a kind of event, not one
+            occurs = (
+                token.dep_ == "nsubj" and token.tag_ == "NN" and _is_occurrence_verb(head, lexicon)
+            )
+            if occurs or (
+                token.dep_ in {"dobj", "attr", "nsubjpass"} and _is_support_verb(head, lexicon)
+            ):
                 actor, recipient = None, None
-                if token.dep_ == "nsubjpass" and not _children(head, {"agent"}):
-                    # "a meeting between X and Y was held": the noun names its parties
+                if occurs or (token.dep_ == "nsubjpass" and not _children(head, {"agent"})):
+                    # "a meeting between X and Y was held": the noun names its parties (a
+                    # definite noun naming none refers to an earlier event: EventReferences)
                     actor, recipient = _noun_parties(token, lexicon)
                 found.append(
                     Candidate(
@@ -383,6 +414,9 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                         "support_noun",
                         explicit_actor=actor,
                         explicit_recipient=recipient,
+                        # what took place names no party but the noun's own ("took place off
+                        # Aden" is where)
+                        notes={"noun_parties_only": True} if occurs else {},
                     )
                 )
             elif (measure := _measured_object(token, lexicon)) is not None:
@@ -393,7 +427,10 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                 found.append(Candidate(trigger, tokens, modified.head, "support_noun"))
             elif (held := _support_participle(token, lexicon)) is not None:
                 actor, recipient = _noun_parties(token, lexicon)
-                if actor is not None or recipient is not None:
+                if actor is not None or recipient is not None or _is_definite(token, lexicon):
+                    # "the meeting, *held* on September 19": a reduced relative clause, an
+                    # aside wherever the noun stands; a definite noun naming no party refers
+                    # to an earlier mention (``EventReferences``)
                     found.append(
                         Candidate(
                             trigger,
@@ -402,6 +439,7 @@ def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
                             "support_noun",
                             explicit_actor=actor,
                             explicit_recipient=recipient,
+                            notes={"reduced_relative": True, "noun_parties_only": True},
                         )
                     )
         else:
@@ -432,11 +470,29 @@ def _support_participle(noun: Token, lexicon: Lexicon) -> Token | None:
     meeting of X with Y *held* in Almaty" is "a meeting was held"; the participle is the
     event's clause (its date and place). The parser often hangs it on the phrase's last name
     ("... with Babanov *held* in"), so any participle inside the noun's phrase counts."""
-    return next(
+    inside = next(
         (
             token
             for token in noun.subtree
             if token.dep_ == "acl" and token.tag_ == "VBN" and _is_support_verb(token, lexicon)
+        ),
+        None,
+    )
+    if inside is not None or noun.dep_ != "dobj":
+        return inside
+    # or on the verb the noun is the object of, right after the noun's phrase and a comma
+    # ("condemned the meeting, *held* on September 19"): a passive participle is about the
+    # noun before it, not the verb's subject (the parser attaches it to the verb)
+    after = noun.right_edge.i + 1
+    return next(
+        (
+            token
+            for token in noun.head.children
+            if token.dep_ == "advcl"
+            and token.tag_ == "VBN"
+            and _is_support_verb(token, lexicon)
+            and token.i > after
+            and all(t.is_punct for t in noun.doc[after : token.i])
         ),
         None,
     )
@@ -527,14 +583,24 @@ def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
     for candidate in kept:
         others = clause_ids - {candidate.clause.i}
         own = frozenset(t.i for t in candidate.tokens)
+        reduced_relative = candidate.notes.get("reduced_relative", False)
         if _governed_by_trigger(candidate.clause, others, lexicon, own):
-            continue
-        candidate.subsidiary = _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
+            if not reduced_relative:
+                continue
+            # "condemned the meeting, held on September 19": the object's participle states
+            # that the meeting happened, as "the meeting, which was held ..." does: an aside
+            candidate.notes["aside"] = True
+        candidate.subsidiary = (
+            not reduced_relative
+            and _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
+        )
         result.append(candidate)
     if any(not c.subsidiary for c in result):
         result = [c for c in result if not c.subsidiary]
     for candidate in result:
-        candidate.role = clause_role(candidate.clause, lexicon)
+        candidate.role = (
+            "aside" if candidate.notes.get("aside") else clause_role(candidate.clause, lexicon)
+        )
     if not any(c.role == "main" for c in result):
         # Nothing happens in the main clause ("the dispute deepened a day after X met Y"):
         # the background clause is what the sentence reports; "alone" lets the scorer weigh
@@ -812,15 +878,24 @@ def _rule_arguments(candidate: Candidate, lexicon: Lexicon) -> tuple[Token | Non
     grammar = lexicon.grammar
     clause = candidate.clause
     trigger_ids = {t.i for t in candidate.tokens}
-    if candidate.explicit_actor is not None or candidate.explicit_recipient is not None:
+    if (
+        candidate.explicit_actor is not None
+        or candidate.explicit_recipient is not None
+        or candidate.notes.get("noun_parties_only")
+    ):
         # parties named in the event noun's phrase ("the meeting of the President of
-        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*")
+        # Kazakhstan Nursultan *Nazarbaev* with ... *Babanov*"), and only there for a reduced
+        # relative (its clause has no subject of its own) or a verb of occurrence
         return (
             _party_in_phrase(candidate.explicit_actor, trigger_ids),
             _party_in_phrase(candidate.explicit_recipient, trigger_ids),
         )
     actor, passive_subject = _subject_and_voice(clause)
+    # An event is no party of itself ("the meeting took place", "a meeting was held").
+    actor = None if actor is not None and actor.i in trigger_ids else actor
     recipient = passive_subject
+    if recipient is not None and recipient.i in trigger_ids:
+        recipient = None
     if candidate.rule == "obligation":
         reporter = None
         head = clause.head
@@ -1195,15 +1270,78 @@ def event_location(
 
 def _definite_references(sent: Span, lexicon: Lexicon) -> Iterator[tuple[str, Token]]:
     """(event type, noun) for every definite event noun of the sentence ("the meeting")."""
-    definite = lexicon.grammar["definite_dets"]
     for token in sent:
-        if not _is_noun(token) or not any(
-            c.dep_ == "det" and c.lower_ in definite for c in token.children
-        ):
+        if not _is_noun(token) or not _is_definite(token, lexicon):
             continue
         matched = match_trigger(token, lexicon)
         if matched is not None:
             yield matched[0].event_type, token
+
+
+def _is_definite(noun: Token, lexicon: Lexicon) -> bool:
+    """Whether a noun has a definite determiner ("*the* meeting", "*this* attack")."""
+    definite = lexicon.grammar["definite_dets"]
+    return any(c.dep_ == "det" and c.lower_ in definite for c in noun.children)
+
+
+def _definite_event_noun(candidate: Candidate, lexicon: Lexicon) -> bool:
+    """Whether the trigger is an event noun with a definite determiner ("the meeting")."""
+    return any(_is_noun(token) and _is_definite(token, lexicon) for token in candidate.tokens)
+
+
+def _names_party(arguments: Iterable[Argument]) -> bool:
+    return any(argument.mention is not None for argument in arguments)
+
+
+class EventReferences:
+    """The parties a definite event noun that names none refers to. One rule: "the meeting"
+    with no party of its own is the document's latest earlier mention of an event of its type
+    (a trigger of an earlier sentence, whether or not it became an event of its own: "accused
+    X of meddling by *meeting* Y. ... *The meeting* took place in Almaty on September 19"), and
+    takes that mention's parties when it names one; otherwise it names no party."""
+
+    def __init__(
+        self,
+        sentences: Sequence[Span],
+        lexicon: Lexicon,
+        classes: dict[tuple[str, str], str],
+        resolver: ArgumentResolver,
+    ) -> None:
+        self.sentences = sentences
+        self.lexicon = lexicon
+        self.classes = classes
+        self.resolver = resolver
+        # sentence index -> (type, actors, recipients) of its triggers, read when first asked
+        self._mentioned: dict[int, list[tuple[str, list[Argument], list[Argument]]]] = {}
+
+    def parties(
+        self, candidate: Candidate, sentence_idx: int
+    ) -> tuple[list[Argument], list[Argument]] | None:
+        if not _definite_event_noun(candidate, self.lexicon):
+            return None
+        for earlier in range(sentence_idx - 1, -1, -1):
+            for event_type, actors, recipients in reversed(self._triggers_of(earlier)):
+                if event_type != candidate.trigger.event_type:
+                    continue
+                if _names_party(actors) or _names_party(recipients):
+                    return actors, recipients
+                return None  # the mention referred to names no party either
+        return None
+
+    def _triggers_of(self, sentence_idx: int) -> list[tuple[str, list[Argument], list[Argument]]]:
+        if sentence_idx not in self._mentioned:
+            found = []
+            for candidate in _find_candidates(self.sentences[sentence_idx], self.lexicon):
+                actor, recipient = _arguments_of(candidate, self.lexicon, self.classes)
+                found.append(
+                    (
+                        candidate.trigger.event_type,
+                        self.resolver.resolve(actor),
+                        self.resolver.resolve(recipient),
+                    )
+                )
+            self._mentioned[sentence_idx] = found
+        return self._mentioned[sentence_idx]
 
 
 def locate_by_reference(
@@ -1360,6 +1498,7 @@ def _all_findings(
     rows: list[EventFinding] = []
     seen_ids: set[str] = set()
     sentences = [s for s in doc.sents if s.text.strip()]
+    references = EventReferences(sentences, lexicon, classes, resolver)
     all_dates = date_spans(doc)
     date_starts = [span.start for span in all_dates]
     for sentence_idx, sent in enumerate(sentences):
@@ -1385,6 +1524,10 @@ def _all_findings(
                 recipient_token = addressee
             actors = resolver.resolve(actor_token)
             recipients = resolver.resolve(recipient_token)
+            if not _names_party(actors) and not _names_party(recipients):
+                referred = references.parties(candidate, sentence_idx)
+                if referred is not None:  # "the meeting took place ...": the earlier meeting's
+                    actors, recipients = referred
             if not actors and not recipients:
                 continue  # an event is a dyad: a trigger that names no party is not one
             if event_type == "PROTEST" and _states_only(actors):

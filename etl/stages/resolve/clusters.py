@@ -24,6 +24,10 @@ threshold and the widest date spread of one event are fitted on ECB+ developer t
 
 Two reports of the same act by the same actor toward the same recipient, each dated to the same
 day by its own text, are one event by definition (``one_act_one_day``): such a pair scores 1.
+Two events of a directed family (``"directed"`` in the families file: a protest, an accusation, a
+rejection) whose parties are each other's actor and recipient, by entity or by the parties'
+countries, are two acts by definition (``reversed_roles``: a protest and the reply to it): such a
+pair scores 0.
 
 Clusters are formed by average-link agglomeration over the scored pairs (pairs never compared
 count as probability 0): the two clusters with the highest mean pair probability merge while it is
@@ -103,6 +107,8 @@ _EVENT_COLUMNS = [
     "location_country_code",
     "trigger_text",
     "mode",
+    "actor_country_code",
+    "recipient_country_code",
 ]
 
 
@@ -120,6 +126,8 @@ class Event(NamedTuple):
     location_country_code: str | None = None
     trigger_text: str | None = None
     mode: str | None = None
+    actor_country_code: str | None = None
+    recipient_country_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,13 @@ def family_of(event_type: str) -> str:
 
 
 @cache
+def directed_families() -> frozenset[str]:
+    """Families whose acts go from one party to another (``"directed"`` in the families file)."""
+    families = json.loads(FAMILIES_PATH.read_text(encoding="utf-8"))["families"]
+    return frozenset(name for name, family in families.items() if family.get("directed"))
+
+
+@cache
 def trigger_lemmas() -> dict[str, str]:
     """Inflected form -> lemma for trigger words (``data/trigger_lemmas.tsv``)."""
     lines = TRIGGER_LEMMAS_PATH.read_text(encoding="utf-8").splitlines()
@@ -312,6 +327,31 @@ def one_act_one_day(first: Event, second: Event) -> bool:
     if any(e.event_date is None or e.date_source == UNCERTAIN_DATE_SOURCE for e in (first, second)):
         return False
     return abs((first.event_date - second.event_date).days) <= 1
+
+
+def _sides(event: Event) -> tuple[str, str] | None:
+    """(actor, recipient) as the countries they belong to where known, else the entities; None
+    when either is missing or both are one side (a country's police and its suspect)."""
+    actor = event.actor_country_code or event.actor_entity_id
+    recipient = event.recipient_country_code or event.recipient_entity_id
+    if not actor or not recipient or actor == recipient:
+        return None
+    return actor, recipient
+
+
+def reversed_roles(first: Event, second: Event) -> bool:
+    """Whether two events of a directed family (``directed_families``: a protest, a rejection)
+    go in opposite directions, each one's actor the other's recipient, by entity or by the
+    parties' countries ("Kyrgyzstan protested to Kazakhstan", "the Kazakh Foreign Ministry
+    expressed surprise at Bishkek's note"): a complaint and its reply are two acts by what a
+    directed act is, however alike their words and dates, so such a pair scores 0."""
+    family = family_of(first.event_type)
+    if family not in directed_families() or family_of(second.event_type) != family:
+        return False
+    first_sides, second_sides = _sides(first), _sides(second)
+    if first_sides is None or second_sides is None:
+        return False
+    return first_sides == second_sides[::-1]
 
 
 def _place(event: Event) -> str | None:
@@ -528,7 +568,7 @@ def pair_probabilities(
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         rows = []
-        certain = []
+        verdicts: list[float | None] = []  # a pair one or two events by definition
         for k in block:
             first, second = events[pairs[k][0]], events[pairs[k][1]]
             rows.append(
@@ -539,11 +579,15 @@ def pair_probabilities(
                     compared.get(second.doc_id, empty),
                 )
             )
-            certain.append(one_act_one_day(first, second))
-        for k, probability, one_event in zip(
-            block, model.probabilities(rows), certain, strict=True
-        ):
-            probabilities[k] = 1.0 if one_event else probability
+            verdicts.append(
+                1.0
+                if one_act_one_day(first, second)
+                else 0.0
+                if reversed_roles(first, second)
+                else None
+            )
+        for k, probability, verdict in zip(block, model.probabilities(rows), verdicts, strict=True):
+            probabilities[k] = probability if verdict is None else verdict
     return probabilities
 
 
