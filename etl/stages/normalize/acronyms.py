@@ -97,31 +97,39 @@ def acronym_overrides(
     ``organization_heads`` ("party", "council") let three-letter acronyms match remote runs
     ending with one of them."""
     flat = [token for tokens in lines for token in tokens]
+    distinct = set(flat)
     candidates = {
         token
-        for token in set(flat)
-        if token not in connectors and _candidate(token, cap_probability, forms)
+        for token in distinct
+        # the length test first: it rules out most words before any lookup
+        if MIN_ACRONYM <= len(token) <= MAX_ACRONYM
+        and token not in connectors
+        and _candidate(token, cap_probability, forms)
     }
     # A common word in parentheses right after words whose initials spell it, in order, is an
     # acronym too ("nigerian union of teachers ( nut )"); it is matched nowhere else.
-    bracketed = {
-        token
-        for index, token in enumerate(flat[1:-1], 1)
-        if flat[index - 1] == "("
-        and flat[index + 1] == ")"
-        and token.isalpha()
-        and MIN_ACRONYM <= len(token) <= MAX_ACRONYM
-        and token not in candidates
-        and token not in connectors
-    }
+    bracketed = set()
+    if "(" in distinct:
+        bracketed = {
+            token
+            for index, token in enumerate(flat[1:-1], 1)
+            if flat[index - 1] == "("
+            and flat[index + 1] == ")"
+            and token.isalpha()
+            and MIN_ACRONYM <= len(token) <= MAX_ACRONYM
+            and token not in candidates
+            and token not in connectors
+        }
     if not candidates and not bracketed:
         return {}
     occurrences: dict[str, list[int]] = {}
     head_positions: dict[str, list[int]] = {}
+    matched = candidates | bracketed
+    heads = organization_heads & distinct
     for index, token in enumerate(flat):
-        if token in candidates or token in bracketed:
+        if token in matched:
             occurrences.setdefault(token, []).append(index)
-        if token in organization_heads:
+        if token in heads:
             head_positions.setdefault(token[0], []).append(index)
     run_starts: dict[str, list[int]] | None = None  # built when a remote match needs it
     overrides: dict[int, str] = {}

@@ -89,8 +89,9 @@ class CasingModel:
     # Log-odds needed to overturn the rules' verdict (see the module docstring).
     capital_margin: float = 0.0
     lower_margin: float = 0.0
-    # Cache of the context-free score part per word (filled lazily; not part of equality).
-    _word_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # Cache of the context-free score part per word or key (filled lazily by ``word_score``;
+    # not part of equality). Callers scoring many keys may read it directly before calling.
+    cached_scores: dict = field(default_factory=dict, compare=False, repr=False)
 
     def score(self, features: dict[str, float]) -> float:
         """Log-odds that the word is capitalized."""
@@ -105,12 +106,12 @@ class CasingModel:
     def word_score(self, word, features) -> float:
         """Cached score of a word's (or a neighbour key's) context-free features
         (``features(word)`` computes them)."""
-        cached = self._word_scores.get(word)
+        cached = self.cached_scores.get(word)
         if cached is None:
-            if len(self._word_scores) >= MAX_CACHED_SCORES:
-                self._word_scores.clear()  # a long backfill must not grow the cache forever
+            if len(self.cached_scores) >= MAX_CACHED_SCORES:
+                self.cached_scores.clear()  # a long backfill must not grow the cache forever
             cached = self.score(features(word))
-            self._word_scores[word] = cached
+            self.cached_scores[word] = cached
         return cached
 
     def decides_capital(self, log_odds: float, ruled_capital: bool) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +14,10 @@ from etl.reference.word_lists import capitalized_titles
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Pseudo-observations added to each side of a context pair's counts (``_smoothed_share``).
 CONTEXT_PRIOR = 0.1
+# Longest short word that takes its acronym form from context ("us", "un", "eu", "nato").
+MAX_ACRONYM_BEFORE_TITLE = 4
+# A short word takes its acronym form from context only if it is sometimes capitalized anyway.
+ACRONYM_MIN_CAP = 0.01
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class CasingLexicon:
     phrases: dict[str, str]  # lower multi-word name -> cased name
     phrase_starts: frozenset[str]
     max_phrase_words: int
+    # first word -> word counts of the phrases it opens, longest first
+    phrase_sizes: dict[str, tuple[int, ...]]
     abbreviations: dict[str, str]  # lower abbreviation with period -> cased form
     lowercase_abbreviations: frozenset[str]
     titles: dict[str, tuple[str, ...]]  # first title word -> full lower titles starting with it
@@ -55,6 +61,12 @@ class CasingLexicon:
     function_words: frozenset[str]
     # ("prev" or "next", context word, word) -> P(word capitalized beside that context word)
     context_capital: dict[tuple[str, str, str], float]
+    # Short words whose capital form is an acronym and that are capitalized at least
+    # ACRONYM_MIN_CAP of the time ("us", "un"): the words context may spell as acronyms.
+    short_acronyms: frozenset[str]
+    # Restorer's cache: plain word -> its form, kind and score from the lexicon alone (filled
+    # lazily by ``restore.LineRestorer.cached_word_form``; not part of equality).
+    word_form_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _lines(name: str) -> list[str]:
@@ -102,6 +114,7 @@ def load_lexicon() -> CasingLexicon:
         phrases=phrases,
         phrase_starts=frozenset(phrase.split()[0] for phrase in phrases),
         max_phrase_words=max((len(p.split()) for p in phrases), default=1),
+        phrase_sizes=phrase_sizes(phrases),
         abbreviations=dict(
             line.split("\t")
             for line in _lines("abbreviations.tsv") + _lines("rank_abbreviations.tsv")
@@ -135,11 +148,30 @@ def load_lexicon() -> CasingLexicon:
         demonyms=frozenset(_lines("demonyms.txt")),
         nationality_generic_heads=frozenset(_lines("nationality_generic_heads.txt")),
         function_words=frozenset(STOP_WORDS) | frozenset(_lines("irregular_verbs.txt")),
+        short_acronyms=frozenset(
+            word
+            for word, form in forms.items()
+            if len(word) <= MAX_ACRONYM_BEFORE_TITLE
+            and len(form) == len(word)
+            and form.isupper()
+            and cap_probability[word] >= ACRONYM_MIN_CAP
+        ),
         context_capital={
             (side, context, word): _smoothed_share(int(lower), int(capital))
             for side, context, word, lower, capital in _gz_rows("context_casing.tsv.gz")
         },
     )
+
+
+def phrase_sizes(phrases: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """First word -> the word counts of the phrases it opens (two or more words), longest
+    first: a phrase match tries only those lengths instead of every length up to the longest."""
+    sizes: dict[str, set[int]] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        if len(words) > 1:
+            sizes.setdefault(words[0], set()).add(len(words))
+    return {start: tuple(sorted(counts, reverse=True)) for start, counts in sizes.items()}
 
 
 def _smoothed_share(lower: int, capital: int) -> float:
