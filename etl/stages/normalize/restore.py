@@ -1333,10 +1333,16 @@ def restore_text(
     )
     for (line_index, token_index), form in found.items():
         overrides.setdefault(line_index, {})[token_index] = form
+    # Only a token in ``glued_after`` or one after a token in ``glued_before`` can join other
+    # than by a space (``_join_decision``); every other pair is decided without the call.
+    glued_after = NO_SPACE_BEFORE | lexicon.clitics.keys()
+    glued_before = NO_SPACE_AFTER | lexicon.elisions.keys()
     all_joints = [
-        [""]
+        ([""] if tokens else [])  # one joint per token: what precedes it
         + [
             _join_decision(tokens[i - 1], tokens[i], lexicon, tokens[i - 2] if i > 1 else "")
+            if tokens[i] in glued_after or tokens[i - 1] in glued_before
+            else " "
             for i in range(1, len(tokens))
         ]
         for tokens, _, _ in lines
@@ -1363,21 +1369,22 @@ def restore_text(
         restorer.decide_document(cased_lines, pending_lines, traces)
     pieces: list[str] = []
     offsets: list[int] = []
+    add_piece, add_offset, add_offsets = pieces.append, offsets.append, offsets.extend
     for line_index, (_, spans, line_start) in enumerate(lines):
         if line_index:
-            pieces.append("\n")
-            offsets.append(line_start - 1)
-        joints = all_joints[line_index]
-        for index, (form, (start, end)) in enumerate(
-            zip(cased_lines[line_index], spans, strict=True)
+            add_piece("\n")
+            add_offset(line_start - 1)
+        previous_end = 0
+        # A line's first joint is always "", so a joint always follows a previous token.
+        for form, joint, (start, end) in zip(
+            cased_lines[line_index], all_joints[line_index], spans, strict=True
         ):
-            if index:
-                joint = joints[index]
-                if joint:
-                    pieces.append(joint)
-                    offsets.append(spans[index - 1][1])
-            pieces.append(form)
-            offsets.extend(range(start, end))
+            if joint:
+                add_piece(joint)
+                add_offset(previous_end)
+            add_piece(form)
+            add_offsets(range(start, end))
+            previous_end = end
     offsets.append(len(text))
     return "".join(pieces), offsets
 
