@@ -14,6 +14,7 @@ from etl.stages.normalize.casing_model import (
     PACKAGED_MODEL,
     CasingModel,
     load_casing_model,
+    pair_features,
     probability_band,
     scaled_logit,
     settled,
@@ -1034,7 +1035,8 @@ class LineRestorer:
             # (``word_score``) only on a miss; a cached 0.0 reads as a miss, recomputed alike.
             cached = model.cached_scores.get
             word_features, side_features = self.word_features, self._side_features
-            context_features, pair_features = self._context_features, self._pair_features
+            context_features = self._context_features
+            pair_share = lex.context_capital.get
         last = len(tokens) - 1
         for index, token in enumerate(tokens):
             if (
@@ -1070,8 +1072,8 @@ class LineRestorer:
                     + (cached(previous) or model.word_score(previous, side_features))
                     + (cached(following) or model.word_score(following, side_features))
                     + (cached(context) or model.word_score(context, context_features))
-                    + (cached(previous_pair) or model.word_score(previous_pair, pair_features))
-                    + (cached(following_pair) or model.word_score(following_pair, pair_features))
+                    + model.pair_score("prev", pair_share(previous_pair[1:]))
+                    + model.pair_score("next", pair_share(following_pair[1:]))
                 )
             pending.append(
                 (
@@ -1192,14 +1194,7 @@ class LineRestorer:
     def _pair_features(self, key: tuple[str, str, str, str]) -> dict[str, float]:
         """How the word is cased beside this neighbour in the packaged bigram statistics
         (``key``: the pair marker, side, neighbour, word); nothing for a pair they lack."""
-        probability = self.lex.context_capital.get(key[1:])
-        if probability is None:
-            return {}
-        side = key[1]
-        return {
-            f"{side}_pair.band={probability_band(probability)}": 1.0,
-            f"{side}_pair.logit": scaled_logit(probability),
-        }
+        return pair_features(key[1], self.lex.context_capital.get(key[1:]))
 
     def _context_key(
         self,
