@@ -3,10 +3,10 @@
 percentage of spaCy's time, for the learned casing decision (``model=PACKAGED_MODEL``, the
 pipeline's default) and for the context rules deciding alone (``model=None``), back to back.
 Wall-clock and process CPU time are both printed: on a shared, loaded machine the CPU figure is
-the steadier one. The per-process caches (plain words' forms, the model's scores) are emptied
-before each path, so neither path starts with what the other learned; the corpus is repeated,
-so later copies find their words cached, as the common words of a long run do. The one-off load
-of the packaged tables (``load_lexicon``) is timed apart.
+the steadier one. The per-process caches (plain words' forms, open words, the model's scores)
+are emptied before each path, so neither path starts with what the other learned; the corpus is
+repeated, so later copies find their words cached, as the common words of a long run do. The
+one-off load of the packaged tables (``load_lexicon``) is timed apart.
 Run: ``python bench/bench_normalize.py [--repeat N]``."""
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def main() -> None:
 
         def run(batch):
             lexicon.word_form_cache.clear()
+            lexicon.open_word_cache.clear()
             model.cached_scores.clear()
             return [normalize(text, None, model_choice) for text in batch]
 

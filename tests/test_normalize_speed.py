@@ -80,6 +80,7 @@ def test_process_caches_do_not_change_the_output(model):
     lexicon, weights = load_lexicon(), load_casing_model()
     warm = normalize(text, None, model)
     lexicon.word_form_cache.clear()
+    lexicon.open_word_cache.clear()
     weights.cached_scores.clear()
     cold = normalize(text, None, model)
     assert cold.text == warm.text and list(cold.offsets) == list(warm.offsets)

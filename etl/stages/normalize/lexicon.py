@@ -68,6 +68,10 @@ class CasingLexicon:
     # Restorer's cache: plain word -> its form, kind and score from the lexicon alone (filled
     # lazily by ``restore.LineRestorer.cached_word_form``; not part of equality).
     word_form_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Restorer's cache: word -> whether the learned decision may be asked about it, its
+    # capitalization probability and how the rules' verdict settles it (filled lazily by
+    # ``restore.LineRestorer._open_word``; not part of equality).
+    open_word_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _lines(name: str) -> list[str]:

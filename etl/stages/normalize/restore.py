@@ -109,7 +109,6 @@ LOWER = 0
 _KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
 # First element of a context cache key: keeps it apart from word and neighbour keys.
 _CONTEXT_KEY = "context"
-_PAIR_KEY = "pair"
 # Neighbour keys of a line's first and last word (see ``_side_features``).
 _PREV_EDGE = ("prev", "", False)
 _NEXT_EDGE = ("next", "", False)
@@ -1026,8 +1025,7 @@ class LineRestorer:
         its saving in time."""
         pending = []
         lex = self.lex
-        function_words = lex.function_words
-        cap_probability = lex.cap_probability
+        open_words = lex.open_word_cache
         evidence_words = self._evidence_words
         model = self.model
         if model is not None:
@@ -1039,21 +1037,25 @@ class LineRestorer:
             pair_share = lex.context_capital.get
         last = len(tokens) - 1
         for index, token in enumerate(tokens):
-            if (
-                token in function_words
-                or not is_word[index]
-                or index in positional
-                or token.upper() == token
-            ):
+            known = open_words.get(token)
+            if known is None:
+                known = self._open_word(token)
+            if not known or not is_word[index] or index in positional:
                 continue
-            probability = cap_probability.get(token)
+            probability, settles_lower, settles_capital = known
             ruled_capital = out[index] != token
             if (
                 not fired[index]
+                and (settles_capital if ruled_capital else settles_lower)
                 and token not in evidence_words
-                and settled(probability, ruled_capital)
                 # a common word beside a capital may belong to its name ("Fish and Wildlife")
-                and (ruled_capital or not self._capital_beside(tokens, out, index))
+                and (
+                    ruled_capital
+                    or not (
+                        (index > 0 and out[index - 1] != tokens[index - 1])
+                        or (index < last and out[index + 1] != tokens[index + 1])
+                    )
+                )
             ):
                 continue
             context = self._context_key(
@@ -1063,8 +1065,6 @@ class LineRestorer:
             following = (
                 ("next", tokens[index + 1], is_word[index + 1]) if index < last else _NEXT_EDGE
             )
-            previous_pair = (_PAIR_KEY, "prev", previous[1], token)
-            following_pair = (_PAIR_KEY, "next", following[1], token)
             log_odds = 0.0
             if model is not None:
                 log_odds = (
@@ -1072,25 +1072,30 @@ class LineRestorer:
                     + (cached(previous) or model.word_score(previous, side_features))
                     + (cached(following) or model.word_score(following, side_features))
                     + (cached(context) or model.word_score(context, context_features))
-                    + model.pair_score("prev", pair_share(previous_pair[1:]))
-                    + model.pair_score("next", pair_share(following_pair[1:]))
+                    + model.pair_score("prev", pair_share(("prev", previous[1], token)))
+                    + model.pair_score("next", pair_share(("next", following[1], token)))
                 )
-            pending.append(
-                (
-                    index,
-                    token,
-                    log_odds,
-                    (previous, following, context, previous_pair, following_pair),
-                )
-            )
+            pending.append((index, token, log_odds, (previous, following, context)))
         return pending
 
-    @staticmethod
-    def _capital_beside(tokens, out, index: int) -> bool:
-        """Whether the rules capitalized a word right before or after ``index``."""
-        return (index > 0 and out[index - 1] != tokens[index - 1]) or (
-            index + 1 < len(tokens) and out[index + 1] != tokens[index + 1]
+    def _open_word(self, token: str) -> tuple | bool:
+        """False for a word whose decision is never open (a function word; no lower-case
+        letter: digits, symbols); otherwise its capitalization probability and whether the
+        rules' verdict settles it in lower case and capitalized (``casing_model.settled``).
+        Depends on the lexicon alone: kept per process in its ``open_word_cache``."""
+        cache = self.lex.open_word_cache
+        if len(cache) >= MAX_CACHED_WORD_FORMS:
+            cache.clear()  # a long backfill must not grow the cache forever
+        if token in self.lex.function_words or token.upper() == token:
+            known = cache[token] = False
+            return known
+        probability = self.lex.cap_probability.get(token)
+        known = cache[token] = (
+            probability,
+            settled(probability, False),
+            settled(probability, True),
         )
+        return known
 
     def decide_document(
         self, cased_lines: list[list[str]], pending_lines: list[list], traces: list | None
@@ -1107,7 +1112,7 @@ class LineRestorer:
             out = cased_lines[line_index]
             trace = traces[line_index] if traces is not None else None
             for index, token, log_odds, keys in pending:
-                previous, following, context, previous_pair, following_pair = keys
+                previous, following, context = keys
                 if model is not None:
                     ruled_capital = out[index] != token
                     capital = model.decides_capital(log_odds, ruled_capital)
@@ -1121,8 +1126,8 @@ class LineRestorer:
                         **self._side_features(previous),
                         **self._side_features(following),
                         **self._context_features(context),
-                        **self._pair_features(previous_pair),
-                        **self._pair_features(following_pair),
+                        **self._pair_features("prev", previous[1], token),
+                        **self._pair_features("next", following[1], token),
                     }
                     trace.append((index, token, features, log_odds))
 
@@ -1191,10 +1196,10 @@ class LineRestorer:
                 features[f"{side}.in={name}"] = 1.0
         return features
 
-    def _pair_features(self, key: tuple[str, str, str, str]) -> dict[str, float]:
-        """How the word is cased beside this neighbour in the packaged bigram statistics
-        (``key``: the pair marker, side, neighbour, word); nothing for a pair they lack."""
-        return pair_features(key[1], self.lex.context_capital.get(key[1:]))
+    def _pair_features(self, side: str, neighbour: str, token: str) -> dict[str, float]:
+        """How the word is cased beside this neighbour in the packaged bigram statistics;
+        nothing for a pair they lack."""
+        return pair_features(side, self.lex.context_capital.get((side, neighbour, token)))
 
     def _context_key(
         self,
