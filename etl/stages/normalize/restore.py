@@ -1042,7 +1042,7 @@ class LineRestorer:
                 known = self._open_word(token)
             if not known or not is_word[index] or index in positional:
                 continue
-            probability, settles_lower, settles_capital = known
+            probability, settles_lower, settles_capital, band = known
             ruled_capital = out[index] != token
             if (
                 not fired[index]
@@ -1059,7 +1059,16 @@ class LineRestorer:
             ):
                 continue
             context = self._context_key(
-                tokens, out, is_word, base_kinds, fired, positional, overrides, index, probability
+                tokens,
+                out,
+                is_word,
+                base_kinds,
+                fired,
+                positional,
+                overrides,
+                index,
+                probability,
+                band,
             )
             previous = ("prev", tokens[index - 1], is_word[index - 1]) if index else _PREV_EDGE
             following = (
@@ -1080,8 +1089,9 @@ class LineRestorer:
 
     def _open_word(self, token: str) -> tuple | bool:
         """False for a word whose decision is never open (a function word; no lower-case
-        letter: digits, symbols); otherwise its capitalization probability and whether the
-        rules' verdict settles it in lower case and capitalized (``casing_model.settled``).
+        letter: digits, symbols); otherwise its capitalization probability, whether the rules'
+        verdict settles it in lower case and capitalized (``casing_model.settled``) and the
+        probability's band.
         Depends on the lexicon alone: kept per process in its ``open_word_cache``."""
         cache = self.lex.open_word_cache
         if len(cache) >= MAX_CACHED_WORD_FORMS:
@@ -1094,6 +1104,7 @@ class LineRestorer:
             probability,
             settled(probability, False),
             settled(probability, True),
+            probability_band(probability),
         )
         return known
 
@@ -1212,24 +1223,27 @@ class LineRestorer:
         overrides,
         index,
         probability,
+        band,
     ) -> tuple:
         """What this line's decisions say of the word, as a cache key: the word model's and the
         context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
         Few combinations occur, so their score is cached like a word's (``_context_features``
-        names the features of a key)."""
+        names the features of a key). ``band``: the probability's ``probability_band``."""
         token = tokens[index]
-        evidence = self.evidence
-        referring = self._refers_to_own_institution(token)
-        if token in evidence.forms and not referring:
-            evidence_kind = "form"
-        elif token in evidence.name_words and not referring:
-            evidence_kind = "name_word"
-        elif token in evidence.lowercase and (probability is None or probability >= CAPITALIZE_AT):
-            # Seen in lower case in the corpus is news only for a word usually capitalized:
-            # for a common word ("new", "party", "president") it is what the statistics say.
-            evidence_kind = "lower"
-        else:
-            evidence_kind = ""
+        evidence_kind = ""
+        if token in self._evidence_words:  # most words: the corpus evidence says nothing
+            evidence = self.evidence
+            referring = self._refers_to_own_institution(token)
+            if token in evidence.forms and not referring:
+                evidence_kind = "form"
+            elif token in evidence.name_words and not referring:
+                evidence_kind = "name_word"
+            elif token in evidence.lowercase and (
+                probability is None or probability >= CAPITALIZE_AT
+            ):
+                # Seen in lower case in the corpus is news only for a word usually capitalized:
+                # for a common word ("new", "party", "president") it is what the statistics say.
+                evidence_kind = "lower"
         verdicts = []
         for position in (index - 1, index + 1):
             if not 0 <= position < len(tokens) or not is_word[position]:
@@ -1246,7 +1260,7 @@ class LineRestorer:
             index in self._phrase_positions,
             index in overrides,
             evidence_kind,
-            probability_band(probability),
+            band,
             *verdicts,
             index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
         )
