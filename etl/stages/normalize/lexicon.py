@@ -35,6 +35,8 @@ class CasingLexicon:
     abbreviations: dict[str, str]  # lower abbreviation with period -> cased form
     lowercase_abbreviations: frozenset[str]
     titles: dict[str, tuple[str, ...]]  # first title word -> full lower titles starting with it
+    all_titles: frozenset[str]  # every lower title ("prime minister")
+    title_words: frozenset[str]  # every word of a title ("prime", "minister")
     clitics: dict[str, tuple[frozenset[str], str]]  # clitic -> (allowed previous words, spelling)
     elisions: dict[str, frozenset[str]]  # letter -> allowed next words ("*v": vowel-initial)
     agencies: dict[str, str]
@@ -113,6 +115,7 @@ def load_lexicon() -> CasingLexicon:
         forms[name.lower()] = name
         cap_probability[name.lower()] = 1.0
     phrases = dict(zip(*_gz_columns("phrases.tsv.gz", 2), strict=True))
+    titles = _titles()
     name_run_heads = frozenset(_lines("name_run_heads.txt"))
     place_heads = frozenset(_lines("place_heads.txt"))
     clitics = {}
@@ -134,7 +137,11 @@ def load_lexicon() -> CasingLexicon:
             for line in _lines("abbreviations.tsv") + _lines("rank_abbreviations.tsv")
         ),
         lowercase_abbreviations=frozenset(_lines("lowercase_abbreviations.txt")),
-        titles=_titles(),
+        titles=titles,
+        all_titles=frozenset(title for group in titles.values() for title in group),
+        title_words=frozenset(
+            word for group in titles.values() for title in group for word in title.split()
+        ),
         clitics=clitics,
         elisions=elisions,
         agencies=dict(line.split("\t") for line in _lines("agencies.tsv")),

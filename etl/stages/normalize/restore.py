@@ -102,6 +102,8 @@ AFTER_SURNAME_ONLY = frozenset({"of", "was", "is", "has", "had", "said", "says",
 # nationality adjectives.
 NEW_YEAR_CUES = frozenset({"lunar"})
 
+# The evidence of a document restored alone (never written to: shared by every restorer).
+NO_EVIDENCE = CaseEvidence()
 # Decision kinds for a word: capitalized as a name (can pull neighbours), or not.
 NAME = 2
 CAPITAL = 1
@@ -154,7 +156,7 @@ class LineRestorer:
         self.lex = lexicon
         self.model = model
         self._phrase_positions: set[int] = set()
-        self.evidence = evidence or CaseEvidence()
+        self.evidence = evidence or NO_EVIDENCE
         self.evidence_starts = self.evidence.phrase_starts
         self._evidence_phrase_sizes = phrase_sizes(self.evidence.phrases)
         # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
@@ -164,10 +166,8 @@ class LineRestorer:
         self._evidence_words = (
             self.evidence.forms.keys() | self.evidence.name_words.keys() | self.evidence.lowercase
         )
-        self.titles = frozenset(title for titles in lexicon.titles.values() for title in titles)
-        self.title_words = frozenset(
-            word for titles in lexicon.titles.values() for title in titles for word in title.split()
-        )
+        self.titles = lexicon.all_titles
+        self.title_words = lexicon.title_words
 
     # --- single-word decisions -------------------------------------------------------------
     def cached_word_form(self, token: str) -> tuple[str, int, float]:
