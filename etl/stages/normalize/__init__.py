@@ -55,4 +55,6 @@ def normalize(
     restored, restore_offsets = restore_text(cleaned, load_lexicon(), evidence, model)
     if restored.lower() == restored:
         return NormalizedText(cleaned, False, clean_offsets, raw)
+    if cleaned == raw:  # the clean-up changed nothing: its offsets are the identity
+        return NormalizedText(restored, True, restore_offsets, raw)
     return NormalizedText(restored, True, compose(clean_offsets, restore_offsets), raw)

@@ -97,33 +97,41 @@ def acronym_overrides(
     ``organization_heads`` ("party", "council") let three-letter acronyms match remote runs
     ending with one of them."""
     flat = [token for tokens in lines for token in tokens]
+    distinct = set(flat)
     candidates = {
         token
-        for token in set(flat)
-        if token not in connectors and _candidate(token, cap_probability, forms)
+        for token in distinct
+        # the length test first: it rules out most words before any lookup
+        if MIN_ACRONYM <= len(token) <= MAX_ACRONYM
+        and token not in connectors
+        and _candidate(token, cap_probability, forms)
     }
     # A common word in parentheses right after words whose initials spell it, in order, is an
     # acronym too ("nigerian union of teachers ( nut )"); it is matched nowhere else.
-    bracketed = {
-        token
-        for index, token in enumerate(flat[1:-1], 1)
-        if flat[index - 1] == "("
-        and flat[index + 1] == ")"
-        and token.isalpha()
-        and MIN_ACRONYM <= len(token) <= MAX_ACRONYM
-        and token not in candidates
-        and token not in connectors
-    }
+    bracketed = set()
+    if "(" in distinct:
+        bracketed = {
+            token
+            for index, token in enumerate(flat[1:-1], 1)
+            if flat[index - 1] == "("
+            and flat[index + 1] == ")"
+            and token.isalpha()
+            and MIN_ACRONYM <= len(token) <= MAX_ACRONYM
+            and token not in candidates
+            and token not in connectors
+        }
     if not candidates and not bracketed:
         return {}
     occurrences: dict[str, list[int]] = {}
     head_positions: dict[str, list[int]] = {}
+    matched = candidates | bracketed
+    heads = organization_heads & distinct
     for index, token in enumerate(flat):
-        if token in candidates or token in bracketed:
+        if token in matched:
             occurrences.setdefault(token, []).append(index)
-        if token in organization_heads:
+        if token in heads:
             head_positions.setdefault(token[0], []).append(index)
-    run_starts: dict[str, list[int]] | None = None  # built when a remote match needs it
+    run_starts: _RunStarts | None = None  # built when a remote match needs it
     overrides: dict[int, str] = {}
     for acronym in bracketed:
         runs = [
@@ -144,8 +152,8 @@ def acronym_overrides(
         )
         if remote and len(acronym) >= MIN_REMOTE_ACRONYM:
             if run_starts is None:
-                run_starts = _run_starts(flat, connectors)
-            for start in run_starts.get(acronym[:2], ()):
+                run_starts = _RunStarts(flat, connectors)
+            for start in run_starts.opening(acronym[:2]):
                 if flat[start] == acronym:
                     continue
                 end = _initial_run(flat, start, acronym, connectors)
@@ -167,23 +175,50 @@ def acronym_overrides(
     return placed
 
 
-def _run_starts(flat: Sequence[str], connectors: frozenset[str]) -> dict[str, list[int]]:
-    """Positions that may open a run of initials, in order, by the first two initials the run
-    would spell: the word's own and the next content word's (connectors are skipped after the
-    first word, as in ``_initial_run``). Only acronyms of two letters or more look runs up
-    here, so a word followed by no content word opens none."""
-    starts: dict[str, list[int]] = {}
-    next_initial = ""
-    for index in range(len(flat) - 1, -1, -1):
-        token = flat[index]
-        initial = token[:1] if token[:1].isalnum() else ""
-        if initial and next_initial:
-            starts.setdefault(initial + next_initial, []).append(index)
-        if token not in connectors:
-            next_initial = initial
-    for positions in starts.values():
-        positions.reverse()
-    return starts
+class _RunStarts:
+    """Positions that may open a run of initials, found by the run's first two initials: the
+    word's own and the next content word's (connectors are skipped after the first word, as in
+    ``_initial_run``). The content words' initials are one string, so the positions of a pair
+    are found by string search rather than a pass over the words per document."""
+
+    def __init__(self, flat: Sequence[str], connectors: frozenset[str]) -> None:
+        self.flat = flat
+        self.connectors = connectors
+        self.content = [index for index, token in enumerate(flat) if token not in connectors]
+        # One character per content word: its initial, or a space when it is no letter or digit.
+        self.initials = "".join(
+            [flat[index][:1] if flat[index][:1].isalnum() else " " for index in self.content]
+        )
+        self._connector_positions: list[int] | None = None
+        self._found: dict[str, list[int]] = {}
+
+    def opening(self, pair: str) -> list[int]:
+        """Positions, in order, of the words whose initial and the next content word's initial
+        are ``pair`` (two letters or digits)."""
+        found = self._found.get(pair)
+        if found is not None:
+            return found
+        initials, content = self.initials, self.content
+        found = []
+        position = initials.find(pair)
+        while position != -1:
+            found.append(content[position])
+            position = initials.find(pair, position + 1)
+        # A connector opens a run too when its own initial starts it ("the national ...").
+        if any(connector[:1] == pair[0] for connector in self.connectors):
+            if self._connector_positions is None:
+                connectors = self.connectors
+                self._connector_positions = [
+                    index for index, token in enumerate(self.flat) if token in connectors
+                ]
+            for index in self._connector_positions:
+                if self.flat[index][:1] == pair[0]:
+                    following = bisect_right(content, index)
+                    if following < len(initials) and initials[following] == pair[1]:
+                        found.append(index)
+            found.sort()
+        self._found[pair] = found
+        return found
 
 
 def _headed_runs(

@@ -81,6 +81,18 @@ def scaled_logit(probability: float | None) -> float:
     return max(-MAX_LOGIT, min(MAX_LOGIT, math.log(clipped / (1 - clipped)))) / MAX_LOGIT
 
 
+def pair_features(side: str, probability: float | None) -> dict[str, float]:
+    """Features of how a word is cased beside its neighbour on ``side`` ("prev" or "next") in
+    the packaged bigram statistics, ``probability`` being its capitalized share there; nothing
+    for a pair they lack."""
+    if probability is None:
+        return {}
+    return {
+        f"{side}_pair.band={probability_band(probability)}": 1.0,
+        f"{side}_pair.logit": scaled_logit(probability),
+    }
+
+
 @dataclass(frozen=True)
 class CasingModel:
     """Feature weights of the casing decision (``weights`` maps feature name -> weight)."""
@@ -89,8 +101,11 @@ class CasingModel:
     # Log-odds needed to overturn the rules' verdict (see the module docstring).
     capital_margin: float = 0.0
     lower_margin: float = 0.0
-    # Cache of the context-free score part per word (filled lazily; not part of equality).
-    _word_scores: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    # Cache of the context-free score part per word or key (filled lazily by ``word_score``;
+    # not part of equality). Callers scoring many keys may read it directly before calling.
+    cached_scores: dict = field(default_factory=dict, compare=False, repr=False)
+    # Per side: the weights of the pair bands (in band order) and of the pair logit.
+    _pair_weights: dict = field(default_factory=dict, compare=False, repr=False)
 
     def score(self, features: dict[str, float]) -> float:
         """Log-odds that the word is capitalized."""
@@ -105,13 +120,32 @@ class CasingModel:
     def word_score(self, word, features) -> float:
         """Cached score of a word's (or a neighbour key's) context-free features
         (``features(word)`` computes them)."""
-        cached = self._word_scores.get(word)
+        cached = self.cached_scores.get(word)
         if cached is None:
-            if len(self._word_scores) >= MAX_CACHED_SCORES:
-                self._word_scores.clear()  # a long backfill must not grow the cache forever
+            if len(self.cached_scores) >= MAX_CACHED_SCORES:
+                self.cached_scores.clear()  # a long backfill must not grow the cache forever
             cached = self.score(features(word))
-            self._word_scores[word] = cached
+            self.cached_scores[word] = cached
         return cached
+
+    def pair_score(self, side: str, probability: float | None) -> float:
+        """``score(pair_features(side, probability))`` without building the features: pairs
+        are too many to cache and a fresh one is scored for nearly every decided word."""
+        if probability is None:
+            return 0.0
+        table = self._pair_weights.get(side)
+        if table is None:
+            bands = tuple(self.weights.get(f"{side}_pair.band={band}") for band in _BAND_NAMES)
+            table = self._pair_weights[side] = (bands, self.weights.get(f"{side}_pair.logit"))
+        band_weights, logit_weight = table
+        # The same additions, in the same order, as ``score`` over the two features.
+        total = 0.0
+        band_weight = band_weights[bisect_right(PROBABILITY_BANDS, probability)]
+        if band_weight is not None:
+            total += band_weight
+        if logit_weight is not None:
+            total += logit_weight * scaled_logit(probability)
+        return total
 
     def decides_capital(self, log_odds: float, ruled_capital: bool) -> bool:
         """The decision on a word scored ``log_odds`` that the rules did (not) capitalize."""

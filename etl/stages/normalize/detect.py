@@ -47,10 +47,11 @@ def is_degraded(raw: str) -> bool:
         return False
     if not _has_min_letters(raw):
         return False
+    # Checked first because it is the cheapest scan and settles most wire copy on its own.
+    if _STRIPPED_CLITIC_RE.search(raw):
+        return True
     spaced = len(_SPACED_PUNCT_RE.findall(raw))
     attached = len(_ATTACHED_PUNCT_RE.findall(raw))
     if spaced and spaced >= 2 * attached:
-        return True
-    if _STRIPPED_CLITIC_RE.search(raw):
         return True
     return len(raw.split()) >= MIN_WORDS_UNPUNCTUATED

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -14,6 +15,10 @@ from etl.reference.word_lists import capitalized_titles
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Pseudo-observations added to each side of a context pair's counts (``_smoothed_share``).
 CONTEXT_PRIOR = 0.1
+# Longest short word that takes its acronym form from context ("us", "un", "eu", "nato").
+MAX_ACRONYM_BEFORE_TITLE = 4
+# A short word takes its acronym form from context only if it is sometimes capitalized anyway.
+ACRONYM_MIN_CAP = 0.01
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,13 @@ class CasingLexicon:
     phrases: dict[str, str]  # lower multi-word name -> cased name
     phrase_starts: frozenset[str]
     max_phrase_words: int
+    # first word -> word counts of the phrases it opens, longest first
+    phrase_sizes: dict[str, tuple[int, ...]]
     abbreviations: dict[str, str]  # lower abbreviation with period -> cased form
     lowercase_abbreviations: frozenset[str]
     titles: dict[str, tuple[str, ...]]  # first title word -> full lower titles starting with it
+    all_titles: frozenset[str]  # every lower title ("prime minister")
+    title_words: frozenset[str]  # every word of a title ("prime", "minister")
     clitics: dict[str, tuple[frozenset[str], str]]  # clitic -> (allowed previous words, spelling)
     elisions: dict[str, frozenset[str]]  # letter -> allowed next words ("*v": vowel-initial)
     agencies: dict[str, str]
@@ -55,6 +64,16 @@ class CasingLexicon:
     function_words: frozenset[str]
     # ("prev" or "next", context word, word) -> P(word capitalized beside that context word)
     context_capital: dict[tuple[str, str, str], float]
+    # Short words whose capital form is an acronym and that are capitalized at least
+    # ACRONYM_MIN_CAP of the time ("us", "un"): the words context may spell as acronyms.
+    short_acronyms: frozenset[str]
+    # Restorer's cache: plain word -> its form, kind and score from the lexicon alone (filled
+    # lazily by ``restore.LineRestorer.cached_word_form``; not part of equality).
+    word_form_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Restorer's cache: word -> whether the learned decision may be asked about it, its
+    # capitalization probability and how the rules' verdict settles it (filled lazily by
+    # ``restore.LineRestorer._open_word``; not part of equality).
+    open_word_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _lines(name: str) -> list[str]:
@@ -62,9 +81,18 @@ def _lines(name: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def _gz_rows(name: str) -> list[list[str]]:
+def _gz_columns(name: str, width: int) -> list[list[str]]:
+    """The columns of a gzipped table of ``width`` tab-separated cells per line. The whole
+    text is split at once and sliced into columns, so no Python code runs per row (the load is
+    most of the parent process's normalization cost in a short run)."""
     with gzip.open(DATA_DIR / name, "rt", encoding="utf8") as handle:
-        return [line.rstrip("\n").split("\t") for line in handle]
+        text = handle.read()
+    if text.endswith("\n"):
+        text = text[:-1]
+    if set(map(str.count, text.split("\n"), repeat("\t"))) != {width - 1}:
+        raise ValueError(f"{name}: every line must hold {width} tab-separated cells")
+    cells = text.replace("\n", "\t").split("\t")
+    return [cells[column::width] for column in range(width)]
 
 
 def _titles() -> dict[str, tuple[str, ...]]:
@@ -77,16 +105,17 @@ def _titles() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> CasingLexicon:
-    """Read all packaged data files (about a second); later calls return the cached lexicon."""
-    forms: dict[str, str] = {}
-    cap_probability: dict[str, float] = {}
-    for lower, form, probability in _gz_rows("casing_model.tsv.gz"):
-        forms[lower] = form or lower
-        cap_probability[lower] = float(probability)
+    """Read all packaged data files (about half a second); later calls return the cached lexicon."""
+    lowers, cased, probabilities = _gz_columns("casing_model.tsv.gz", 3)
+    # An empty form means the word has no capitalized form: its form is itself.
+    filled = [form or lower for lower, form in zip(lowers, cased, strict=True)]
+    forms = dict(zip(lowers, filled, strict=True))
+    cap_probability = dict(zip(lowers, map(float, probabilities), strict=True))
     for name in _lines("online_names.txt"):
         forms[name.lower()] = name
         cap_probability[name.lower()] = 1.0
-    phrases = dict(_gz_rows("phrases.tsv.gz"))
+    phrases = dict(zip(*_gz_columns("phrases.tsv.gz", 2), strict=True))
+    titles = _titles()
     name_run_heads = frozenset(_lines("name_run_heads.txt"))
     place_heads = frozenset(_lines("place_heads.txt"))
     clitics = {}
@@ -102,12 +131,17 @@ def load_lexicon() -> CasingLexicon:
         phrases=phrases,
         phrase_starts=frozenset(phrase.split()[0] for phrase in phrases),
         max_phrase_words=max((len(p.split()) for p in phrases), default=1),
+        phrase_sizes=phrase_sizes(phrases),
         abbreviations=dict(
             line.split("\t")
             for line in _lines("abbreviations.tsv") + _lines("rank_abbreviations.tsv")
         ),
         lowercase_abbreviations=frozenset(_lines("lowercase_abbreviations.txt")),
-        titles=_titles(),
+        titles=titles,
+        all_titles=frozenset(title for group in titles.values() for title in group),
+        title_words=frozenset(
+            word for group in titles.values() for title in group for word in title.split()
+        ),
         clitics=clitics,
         elisions=elisions,
         agencies=dict(line.split("\t") for line in _lines("agencies.tsv")),
@@ -135,11 +169,34 @@ def load_lexicon() -> CasingLexicon:
         demonyms=frozenset(_lines("demonyms.txt")),
         nationality_generic_heads=frozenset(_lines("nationality_generic_heads.txt")),
         function_words=frozenset(STOP_WORDS) | frozenset(_lines("irregular_verbs.txt")),
-        context_capital={
-            (side, context, word): _smoothed_share(int(lower), int(capital))
-            for side, context, word, lower, capital in _gz_rows("context_casing.tsv.gz")
-        },
+        short_acronyms=frozenset(
+            word
+            for word, form in forms.items()
+            if len(word) <= MAX_ACRONYM_BEFORE_TITLE
+            and len(form) == len(word)
+            and form.isupper()
+            and cap_probability[word] >= ACRONYM_MIN_CAP
+        ),
+        context_capital=_context_capital(),
     )
+
+
+def _context_capital() -> dict[tuple[str, str, str], float]:
+    """("prev" or "next", context word, word) -> smoothed share of capitalized sightings."""
+    sides, contexts, words, lowers, capitals = _gz_columns("context_casing.tsv.gz", 5)
+    shares = map(_smoothed_share, map(int, lowers), map(int, capitals))
+    return dict(zip(zip(sides, contexts, words, strict=True), shares, strict=True))
+
+
+def phrase_sizes(phrases: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """First word -> the word counts of the phrases it opens (two or more words), longest
+    first: a phrase match tries only those lengths instead of every length up to the longest."""
+    sizes: dict[str, set[int]] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        if len(words) > 1:
+            sizes.setdefault(words[0], set()).add(len(words))
+    return {start: tuple(sorted(counts, reverse=True)) for start, counts in sizes.items()}
 
 
 def _smoothed_share(lower: int, capital: int) -> float:

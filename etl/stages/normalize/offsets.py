@@ -96,6 +96,8 @@ def _line_ends_with_offsets(text: str) -> tuple[str, list[int]]:
 
 def clean_text(raw: str) -> tuple[str, list[int]]:
     """Apply the documented Unicode/whitespace normalization, returning text and offsets."""
+    if unicodedata.is_normalized("NFC", raw):
+        return _line_ends_with_offsets(raw)  # most texts: no NFC step, no offsets to compose
     nfc_text, nfc_offsets = _nfc_with_offsets(raw)
     cleaned, line_offsets = _line_ends_with_offsets(nfc_text)
     if nfc_text is raw or nfc_text == raw:

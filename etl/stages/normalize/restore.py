@@ -14,12 +14,18 @@ from etl.stages.normalize.casing_model import (
     PACKAGED_MODEL,
     CasingModel,
     load_casing_model,
+    pair_features,
     probability_band,
     scaled_logit,
     settled,
 )
 from etl.stages.normalize.evidence import CaseEvidence
-from etl.stages.normalize.lexicon import CasingLexicon
+from etl.stages.normalize.lexicon import (
+    ACRONYM_MIN_CAP,
+    MAX_ACRONYM_BEFORE_TITLE,
+    CasingLexicon,
+    phrase_sizes,
+)
 
 _TOKEN_RE = re.compile(r"\S+")
 _INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
@@ -30,6 +36,8 @@ _DIGITS_RE = re.compile(r"^\d")
 _DOMAIN_RE = re.compile(r"^(?P<stem>[^\W_][\w-]*)(?P<suffix>\.[a-z]{2,4})$")
 # A social-media handle ("@potus"): the name after the sign is cased like a word.
 HANDLE_SIGN = "@"
+# Plain words whose lexicon-only form is kept per process (``LineRestorer.cached_word_form``).
+MAX_CACHED_WORD_FORMS = 200_000
 # An unknown short word without a vowel can only be read letter by letter: an acronym.
 _ACRONYM_SHAPE_RE = re.compile(r"^[bcdfghjklmnpqrstvwxz]{2,5}$")
 # Endings of verb forms and plurals, which follow a bare given name far more often than surnames.
@@ -74,10 +82,6 @@ MAX_AFFILIATION_WORDS = 4
 MAX_AFFILIATION_ACRONYM = 4
 # A lower-case object of an organization head ("Ministry of culture") needs at least this length.
 MIN_OBJECT_LETTERS = 4
-# Longest short word that takes its acronym form from context ("us", "un", "eu", "nato").
-MAX_ACRONYM_BEFORE_TITLE = 4
-# A short word takes its acronym form from context only if it is sometimes capitalized anyway.
-ACRONYM_MIN_CAP = 0.01
 # Longest portfolio between a title and a name ("Minister of Foreign Affairs Jane Doe").
 MAX_PORTFOLIO_WORDS = 2
 PORTFOLIO_CONNECTORS = frozenset({"of", "for"})
@@ -98,6 +102,8 @@ AFTER_SURNAME_ONLY = frozenset({"of", "was", "is", "has", "had", "said", "says",
 # nationality adjectives.
 NEW_YEAR_CUES = frozenset({"lunar"})
 
+# The evidence of a document restored alone (never written to: shared by every restorer).
+NO_EVIDENCE = CaseEvidence()
 # Decision kinds for a word: capitalized as a name (can pull neighbours), or not.
 NAME = 2
 CAPITAL = 1
@@ -105,7 +111,6 @@ LOWER = 0
 _KIND_NAMES = {NAME: "name", CAPITAL: "capital", LOWER: "lower"}
 # First element of a context cache key: keeps it apart from word and neighbour keys.
 _CONTEXT_KEY = "context"
-_PAIR_KEY = "pair"
 # Neighbour keys of a line's first and last word (see ``_side_features``).
 _PREV_EDGE = ("prev", "", False)
 _NEXT_EDGE = ("next", "", False)
@@ -134,7 +139,9 @@ def _capitalize_title(token: str) -> str:
 
 
 def _is_word(token: str) -> bool:
-    return bool(_WORDLIKE_RE.search(token))
+    # A token opening with a letter or digit holds a word character; most do, so the regular
+    # expression runs only for the rest (punctuation, "(reuters").
+    return token[:1].isalnum() or bool(_WORDLIKE_RE.search(token))
 
 
 class LineRestorer:
@@ -149,8 +156,9 @@ class LineRestorer:
         self.lex = lexicon
         self.model = model
         self._phrase_positions: set[int] = set()
-        self.evidence = evidence or CaseEvidence()
+        self.evidence = evidence or NO_EVIDENCE
         self.evidence_starts = self.evidence.phrase_starts
+        self._evidence_phrase_sizes = phrase_sizes(self.evidence.phrases)
         # Acronyms read from context in this document ("dab" -> "DAB"), for its other lines.
         self.context_acronyms: dict[str, str] = {}
         self._word_forms: dict[str, tuple[str, int, float]] = {}
@@ -158,18 +166,32 @@ class LineRestorer:
         self._evidence_words = (
             self.evidence.forms.keys() | self.evidence.name_words.keys() | self.evidence.lowercase
         )
-        self.titles = frozenset(title for titles in lexicon.titles.values() for title in titles)
-        self.title_words = frozenset(
-            word for titles in lexicon.titles.values() for title in titles for word in title.split()
-        )
+        self.titles = lexicon.all_titles
+        self.title_words = lexicon.title_words
 
     # --- single-word decisions -------------------------------------------------------------
     def cached_word_form(self, token: str) -> tuple[str, int, float]:
         """``word_form``, computed once per word type of the document (the lexicon and the
-        evidence are fixed for it)."""
+        evidence are fixed for it). A plain word (no period, hyphen or handle sign, whose parts
+        could be read apart) that the corpus evidence does not mention depends on the lexicon
+        alone: its form is kept across documents, in the lexicon's ``word_form_cache``."""
         decided = self._word_forms.get(token)
         if decided is None:
-            decided = self._word_forms[token] = self.word_form(token)
+            if (
+                token in self._evidence_words
+                or "." in token
+                or "-" in token
+                or token.startswith(HANDLE_SIGN)
+            ):
+                decided = self.word_form(token)
+            else:
+                shared = self.lex.word_form_cache
+                decided = shared.get(token)
+                if decided is None:
+                    if len(shared) >= MAX_CACHED_WORD_FORMS:
+                        shared.clear()  # a long backfill must not grow the cache forever
+                    decided = shared[token] = self.word_form(token)
+            self._word_forms[token] = decided
         return decided
 
     def word_form(self, token: str) -> tuple[str, int, float]:
@@ -304,6 +326,8 @@ class LineRestorer:
             for index, token in enumerate(tokens)
         ]
         self._phrase_positions = set()
+        phrase_starts, evidence_starts = self.lex.phrase_starts, self.evidence_starts
+        word_forms = self._word_forms
         index = 0
         while index < count:
             if not is_word[index]:
@@ -312,7 +336,7 @@ class LineRestorer:
             token = tokens[index]
             matched = (
                 self._match_phrase(tokens, index)
-                if token in self.lex.phrase_starts or token in self.evidence_starts
+                if token in phrase_starts or token in evidence_starts
                 else None
             )
             if matched:
@@ -327,7 +351,9 @@ class LineRestorer:
                     self._phrase_positions.add(position)
                 index += len(matched)
                 continue
-            out[index], kinds[index], scores[index] = self.cached_word_form(token)
+            out[index], kinds[index], scores[index] = word_forms.get(
+                token
+            ) or self.cached_word_form(token)
             index += 1
         for position, form in (overrides or {}).items():
             if is_word[position]:
@@ -337,44 +363,9 @@ class LineRestorer:
                 scores[position] = 1.0 if capitalized else 0.0
         base_kinds = list(kinds)
         fired: list[list[str]] = [[] for _ in range(count)]
-        context_rules = (
-            ("extend_names", lambda: self._extend_names(tokens, out, kinds, scores, is_word)),
-            ("hyphenated_given", lambda: self._hyphenated_given_names(tokens, out, kinds, is_word)),
-            (
-                "surname_after_given",
-                lambda: self._surnames_after_given_names(tokens, out, kinds, is_word),
-            ),
-            (
-                "given_after_title",
-                lambda: self._given_names_after_titles(tokens, out, kinds, is_word),
-            ),
-            (
-                "function_word_surname",
-                lambda: self._function_word_surnames(tokens, out, kinds, is_word),
-            ),
-            (
-                "surname_after_middle",
-                lambda: self._surnames_after_middle_names(tokens, out, kinds, is_word),
-            ),
-            ("coordinated", lambda: self._coordinated_names(tokens, out, kinds, scores, is_word)),
-            (
-                "organization_after_person",
-                lambda: self._organization_after_person(tokens, out, kinds, is_word),
-            ),
-            (
-                "near_name_before_head",
-                lambda: self._near_names_before_heads(tokens, out, kinds, scores, is_word),
-            ),
-            ("organization_head", lambda: self._organization_heads(tokens, out, kinds, is_word)),
-            ("head_of_object", lambda: self._head_of_object(tokens, out, kinds, is_word)),
-            ("head_of_fields", lambda: self._head_of_fields(tokens, out, kinds, is_word)),
-            ("title_portfolio", lambda: self._titles_with_portfolio(tokens, out, kinds, is_word)),
-            ("title_or_month", lambda: self._titles_and_months(tokens, out, kinds, is_word)),
-            ("new_year", lambda: self._named_new_year(tokens, out, kinds)),
-        )
-        for name, apply_rule in context_rules:
+        for name, apply_rule in self.CONTEXT_RULES:
             before = list(out)
-            apply_rule()
+            apply_rule(self, tokens, out, kinds, scores, is_word)
             if out != before:  # most rules change nothing on most lines
                 for position in range(count):
                     if out[position] != before[position]:
@@ -399,11 +390,15 @@ class LineRestorer:
         token = tokens[index]
         sources = []
         if token in self.evidence_starts:
-            sources.append(self.evidence.phrases)
+            sources.append((self.evidence.phrases, self._evidence_phrase_sizes.get(token, ())))
         if token in self.lex.phrase_starts:
-            sources.append(self.lex.phrases)
-        for phrases in sources:
-            for size in range(min(self.lex.max_phrase_words, len(tokens) - index), 1, -1):
+            sources.append((self.lex.phrases, self.lex.phrase_sizes.get(token, ())))
+        longest = min(self.lex.max_phrase_words, len(tokens) - index)
+        for phrases, sizes in sources:
+            # Only the word counts of the phrases starting with this word, longest first.
+            for size in sizes:
+                if size > longest:
+                    continue
                 words = " ".join(tokens[index : index + size])
                 form = phrases.get(words)
                 # Titles ("prime minister") are capitalized only before a name (title rule).
@@ -437,10 +432,12 @@ class LineRestorer:
                         out[neighbour] = _capitalize_first(tokens[neighbour])
                     kinds[neighbour] = CAPITAL
 
-    def _hyphenated_given_names(self, tokens, out, kinds, is_word) -> None:
+    def _hyphenated_given_names(self, tokens, out, kinds, scores, is_word) -> None:
         """A short two-part hyphenated word right after a name is a romanized given name
         ("hau lung-bin" -> "Hau Lung-bin"), unless it starts with a prefix ("re-elected")."""
         for index in range(1, len(tokens)):
+            if "-" not in tokens[index]:
+                continue
             parts = tokens[index].split("-")
             if (
                 kinds[index] == LOWER
@@ -453,11 +450,13 @@ class LineRestorer:
                 out[index] = _capitalize_first(tokens[index])
                 kinds[index] = NAME
 
-    def _surnames_after_given_names(self, tokens, out, kinds, is_word) -> None:
+    def _surnames_after_given_names(self, tokens, out, kinds, scores, is_word) -> None:
         """The word right after a capitalized given name is its surname even when it is also a
         common word ("Nathan Law", "Gary Fan", "Regina Ip" rather than "Regina IP"). Function
         words and inflected-looking words ("said", "earned", "wins") are left alone."""
         lex = self.lex
+        if lex.given_names.isdisjoint(tokens):
+            return  # most lines hold no given name: skip the word-by-word pass
         for index in range(1, len(tokens)):
             previous, token = tokens[index - 1], tokens[index]
             if (
@@ -484,10 +483,12 @@ class LineRestorer:
             and not token.endswith(_INFLECTION_ENDINGS)
         )
 
-    def _given_names_after_titles(self, tokens, out, kinds, is_word) -> None:
+    def _given_names_after_titles(self, tokens, out, kinds, scores, is_word) -> None:
         """A word between a title and a name is a given name even when it is also a common word
         ("lt. gen. prosper Avril" -> "Prosper"); function words and inflected-looking words
         ("the minister thanks Smith", "the judge told Smith") are left alone."""
+        if self.titles.isdisjoint(tokens):
+            return
         for index in range(1, len(tokens) - 1):
             token = tokens[index]
             if (
@@ -501,10 +502,12 @@ class LineRestorer:
                 out[index] = _capitalize_first(token)
                 kinds[index] = NAME
 
-    def _surnames_after_middle_names(self, tokens, out, kinds, is_word) -> None:
+    def _surnames_after_middle_names(self, tokens, out, kinds, scores, is_word) -> None:
         """A known surname after a given name and a second name word ends the full name even
         when it is a common word ("Marc Lamont hill" -> "Hill")."""
         lex = self.lex
+        if lex.surnames.isdisjoint(tokens) or lex.given_names.isdisjoint(tokens):
+            return
         for index in range(2, len(tokens)):
             token = tokens[index]
             if (
@@ -520,11 +523,13 @@ class LineRestorer:
                 out[index] = _capitalize_first(token)
                 kinds[index] = NAME
 
-    def _function_word_surnames(self, tokens, out, kinds, is_word) -> None:
+    def _function_word_surnames(self, tokens, out, kinds, scores, is_word) -> None:
         """A function word that is also a surname is one right after a name when the next word
         could not follow the function word ("James to of the Democratic Party", "Wilson or was
         elected")."""
         lex = self.lex
+        if lex.function_word_surnames.isdisjoint(tokens):
+            return
         for index in range(1, len(tokens) - 1):
             if (
                 tokens[index] in lex.function_word_surnames
@@ -549,6 +554,8 @@ class LineRestorer:
     def _coordinated_names(self, tokens, out, kinds, scores, is_word) -> None:
         """A one-word conjunct beside a strong name is a name when the model capitalizes it
         often ("Iran and turkey", "turkey and Iran"); it must stand alone, not modify a noun."""
+        if COORDINATORS.isdisjoint(tokens):
+            return
         count = len(tokens)
         for index in range(count):
             if kinds[index] != LOWER or scores[index] < COORDINATED_NAME_AT or not is_word[index]:
@@ -582,11 +589,13 @@ class LineRestorer:
         last = tokens[index - 1]
         return last not in self.lex.organization_heads and not out[index - 1].isupper()
 
-    def _organization_after_person(self, tokens, out, kinds, is_word) -> None:
+    def _organization_after_person(self, tokens, out, kinds, scores, is_word) -> None:
         """ "<person> of [the] <words>" names the person's organization ("Alvin Yeung of Civic
         Party", "Raymond Wong of the Proletariat Political Institute"): its words are
         capitalized up to punctuation, a function word, a verb form or a generic noun
         ("constituency"). A lone short word there is an acronym ("Gary Chan of DAB")."""
+        if "of" not in tokens:
+            return
         lex = self.lex
         count = len(tokens)
         for index, token in enumerate(tokens):
@@ -692,6 +701,8 @@ class LineRestorer:
         """A word the model capitalizes nearly half the time is a name before an organization
         head ("the straits times" -> "Straits Times"); the head rule then takes the head."""
         lex = self.lex
+        if lex.organization_heads.isdisjoint(tokens):
+            return
         for index in range(len(tokens) - 1):
             token = tokens[index]
             if (
@@ -705,8 +716,10 @@ class LineRestorer:
                 out[index] = _apply_form(token, lex.forms[token])
                 kinds[index] = NAME
 
-    def _organization_heads(self, tokens, out, kinds, is_word) -> None:
+    def _organization_heads(self, tokens, out, kinds, scores, is_word) -> None:
         heads = self.lex.organization_heads
+        if heads.isdisjoint(tokens):
+            return
         count = len(tokens)
         for index, token in enumerate(tokens):
             if token not in heads:
@@ -759,9 +772,11 @@ class LineRestorer:
             start -= 1
         return start < head - 1 and start >= 0 and tokens[start] in INDEFINITE_ARTICLES
 
-    def _head_of_object(self, tokens, out, kinds, is_word) -> None:
+    def _head_of_object(self, tokens, out, kinds, scores, is_word) -> None:
         """A one-word object of a capitalized organization head joins the name ("Greek Ministry
         of culture" -> "Ministry of Culture") when nothing lower-case follows it."""
+        if self.lex.name_run_heads.isdisjoint(tokens):
+            return
         count = len(tokens)
         for index in range(count - 2):
             if (
@@ -776,11 +791,13 @@ class LineRestorer:
                 out[index + 2] = _capitalize_first(tokens[index + 2])
                 kinds[index + 2] = CAPITAL
 
-    def _head_of_fields(self, tokens, out, kinds, is_word) -> None:
+    def _head_of_fields(self, tokens, out, kinds, scores, is_word) -> None:
         """The fields after a capitalized organization head and its connector belong to the
         name ("Swiss Agency for development and cooperation" -> "Agency for Development and
         Cooperation"): a run of field nouns, name words, dashes and "and" that ends in a field
         noun and is not followed by a lower-case noun it would modify ("rights abuses")."""
+        if self.lex.name_run_heads.isdisjoint(tokens):
+            return
         count = len(tokens)
         fields = self.lex.field_nouns
         for index in range(count - 2):
@@ -812,10 +829,12 @@ class LineRestorer:
                     out[place] = _capitalize_first(tokens[place])
                     kinds[place] = CAPITAL
 
-    def _titles_with_portfolio(self, tokens, out, kinds, is_word) -> None:
+    def _titles_with_portfolio(self, tokens, out, kinds, scores, is_word) -> None:
         """A one-word title with its portfolio before a name is a full title ("minister of
         education jane doe" -> "Minister of Education Jane Doe", "undersecretary for health
         mr. doe"): the title and the portfolio words are capitalized, the connector is not."""
+        if self.titles.isdisjoint(tokens):
+            return
         count = len(tokens)
         for index, token in enumerate(tokens[: count - 3]):
             if token not in self.titles or tokens[index + 1] not in PORTFOLIO_CONNECTORS:
@@ -875,11 +894,18 @@ class LineRestorer:
             return False
         return self.lex.cap_probability.get(previous, 0.0) < TITLE_MODIFIER_AT
 
-    def _titles_and_months(self, tokens, out, kinds, is_word) -> None:
+    def _titles_and_months(self, tokens, out, kinds, scores, is_word) -> None:
         lex = self.lex
+        title_starts, months, short_acronyms = lex.titles, lex.months, lex.short_acronyms
+        if (
+            title_starts.keys().isdisjoint(tokens)
+            and months.keys().isdisjoint(tokens)
+            and short_acronyms.isdisjoint(tokens)
+        ):
+            return  # no title, month or acronym on the line: nothing to case
         count = len(tokens)
         for index, token in enumerate(tokens):
-            titles = lex.titles.get(token)
+            titles = title_starts.get(token)
             if titles and kinds[index] == LOWER:
                 for title in titles:
                     words = title.split(" ")
@@ -895,9 +921,9 @@ class LineRestorer:
                             out[position] = _capitalize_title(tokens[position])
                             kinds[position] = CAPITAL
                         break
-            if is_word[index] and len(token) <= MAX_ACRONYM_BEFORE_TITLE:
+            if token in short_acronyms and is_word[index]:
                 self._acronym_before_title(tokens, out, kinds, index)
-            month = lex.months.get(token)
+            month = months.get(token)
             if month and kinds[index] == LOWER:
                 following = tokens[index + 1] if index + 1 < count else ""
                 previous = tokens[index - 1] if index else ""
@@ -905,9 +931,11 @@ class LineRestorer:
                     out[index] = _apply_form(token, month)
                     kinds[index] = CAPITAL
 
-    def _named_new_year(self, tokens, out, kinds) -> None:
+    def _named_new_year(self, tokens, out, kinds, scores, is_word) -> None:
         """ "new year" after a nationality or "lunar" is a festival ("the Chinese New Year"); on
         its own it stays a common noun ("in the new year")."""
+        if "year" not in tokens:
+            return
         for index in range(1, len(tokens) - 1):
             previous = tokens[index - 1]
             if (
@@ -918,6 +946,26 @@ class LineRestorer:
                 for position in (index - 1, index, index + 1):
                     out[position] = _capitalize_first(out[position])
                     kinds[position] = CAPITAL
+
+    # The context rules in the order ``case_line`` applies them, with the names the learned
+    # decision's ``rule=`` features carry; each takes (tokens, out, kinds, scores, is_word).
+    CONTEXT_RULES = (
+        ("extend_names", _extend_names),
+        ("hyphenated_given", _hyphenated_given_names),
+        ("surname_after_given", _surnames_after_given_names),
+        ("given_after_title", _given_names_after_titles),
+        ("function_word_surname", _function_word_surnames),
+        ("surname_after_middle", _surnames_after_middle_names),
+        ("coordinated", _coordinated_names),
+        ("organization_after_person", _organization_after_person),
+        ("near_name_before_head", _near_names_before_heads),
+        ("organization_head", _organization_heads),
+        ("head_of_object", _head_of_object),
+        ("head_of_fields", _head_of_fields),
+        ("title_portfolio", _titles_with_portfolio),
+        ("title_or_month", _titles_and_months),
+        ("new_year", _named_new_year),
+    )
 
     def _dateline(self, tokens: list[str], out: list[str]) -> set[int]:
         """``bishkek ( reuters ) -`` -> ``BISHKEK (Reuters) -``; returns extra sentence starts."""
@@ -977,64 +1025,88 @@ class LineRestorer:
         its saving in time."""
         pending = []
         lex = self.lex
-        function_words = lex.function_words
-        cap_probability = lex.cap_probability
+        open_words = lex.open_word_cache
         evidence_words = self._evidence_words
         model = self.model
+        if model is not None:
+            # Most keys are scored already: read the model's cache directly and compute a score
+            # (``word_score``) only on a miss; a cached 0.0 reads as a miss, recomputed alike.
+            cached = model.cached_scores.get
+            word_features, side_features = self.word_features, self._side_features
+            context_features = self._context_features
+            pair_share = lex.context_capital.get
         last = len(tokens) - 1
         for index, token in enumerate(tokens):
-            if (
-                not is_word[index]
-                or index in positional
-                or token in function_words
-                or token.upper() == token
-            ):
+            known = open_words.get(token)
+            if known is None:
+                known = self._open_word(token)
+            if not known or not is_word[index] or index in positional:
                 continue
-            probability = cap_probability.get(token)
+            probability, settles_lower, settles_capital, band = known
             ruled_capital = out[index] != token
             if (
                 not fired[index]
+                and (settles_capital if ruled_capital else settles_lower)
                 and token not in evidence_words
-                and settled(probability, ruled_capital)
                 # a common word beside a capital may belong to its name ("Fish and Wildlife")
-                and (ruled_capital or not self._capital_beside(tokens, out, index))
+                and (
+                    ruled_capital
+                    or not (
+                        (index > 0 and out[index - 1] != tokens[index - 1])
+                        or (index < last and out[index + 1] != tokens[index + 1])
+                    )
+                )
             ):
                 continue
             context = self._context_key(
-                tokens, out, is_word, base_kinds, fired, positional, overrides, index, probability
+                tokens,
+                out,
+                is_word,
+                base_kinds,
+                fired,
+                positional,
+                overrides,
+                index,
+                probability,
+                band,
             )
             previous = ("prev", tokens[index - 1], is_word[index - 1]) if index else _PREV_EDGE
             following = (
                 ("next", tokens[index + 1], is_word[index + 1]) if index < last else _NEXT_EDGE
             )
-            previous_pair = (_PAIR_KEY, "prev", previous[1], token)
-            following_pair = (_PAIR_KEY, "next", following[1], token)
             log_odds = 0.0
             if model is not None:
                 log_odds = (
-                    model.word_score(token, self.word_features)
-                    + model.word_score(previous, self._side_features)
-                    + model.word_score(following, self._side_features)
-                    + model.word_score(context, self._context_features)
-                    + model.word_score(previous_pair, self._pair_features)
-                    + model.word_score(following_pair, self._pair_features)
+                    (cached(token) or model.word_score(token, word_features))
+                    + (cached(previous) or model.word_score(previous, side_features))
+                    + (cached(following) or model.word_score(following, side_features))
+                    + (cached(context) or model.word_score(context, context_features))
+                    + model.pair_score("prev", pair_share(("prev", previous[1], token)))
+                    + model.pair_score("next", pair_share(("next", following[1], token)))
                 )
-            pending.append(
-                (
-                    index,
-                    token,
-                    log_odds,
-                    (previous, following, context, previous_pair, following_pair),
-                )
-            )
+            pending.append((index, token, log_odds, (previous, following, context)))
         return pending
 
-    @staticmethod
-    def _capital_beside(tokens, out, index: int) -> bool:
-        """Whether the rules capitalized a word right before or after ``index``."""
-        return (index > 0 and out[index - 1] != tokens[index - 1]) or (
-            index + 1 < len(tokens) and out[index + 1] != tokens[index + 1]
+    def _open_word(self, token: str) -> tuple | bool:
+        """False for a word whose decision is never open (a function word; no lower-case
+        letter: digits, symbols); otherwise its capitalization probability, whether the rules'
+        verdict settles it in lower case and capitalized (``casing_model.settled``) and the
+        probability's band.
+        Depends on the lexicon alone: kept per process in its ``open_word_cache``."""
+        cache = self.lex.open_word_cache
+        if len(cache) >= MAX_CACHED_WORD_FORMS:
+            cache.clear()  # a long backfill must not grow the cache forever
+        if token in self.lex.function_words or token.upper() == token:
+            known = cache[token] = False
+            return known
+        probability = self.lex.cap_probability.get(token)
+        known = cache[token] = (
+            probability,
+            settled(probability, False),
+            settled(probability, True),
+            probability_band(probability),
         )
+        return known
 
     def decide_document(
         self, cased_lines: list[list[str]], pending_lines: list[list], traces: list | None
@@ -1051,7 +1123,7 @@ class LineRestorer:
             out = cased_lines[line_index]
             trace = traces[line_index] if traces is not None else None
             for index, token, log_odds, keys in pending:
-                previous, following, context, previous_pair, following_pair = keys
+                previous, following, context = keys
                 if model is not None:
                     ruled_capital = out[index] != token
                     capital = model.decides_capital(log_odds, ruled_capital)
@@ -1065,8 +1137,8 @@ class LineRestorer:
                         **self._side_features(previous),
                         **self._side_features(following),
                         **self._context_features(context),
-                        **self._pair_features(previous_pair),
-                        **self._pair_features(following_pair),
+                        **self._pair_features("prev", previous[1], token),
+                        **self._pair_features("next", following[1], token),
                     }
                     trace.append((index, token, features, log_odds))
 
@@ -1135,17 +1207,10 @@ class LineRestorer:
                 features[f"{side}.in={name}"] = 1.0
         return features
 
-    def _pair_features(self, key: tuple[str, str, str, str]) -> dict[str, float]:
-        """How the word is cased beside this neighbour in the packaged bigram statistics
-        (``key``: the pair marker, side, neighbour, word); nothing for a pair they lack."""
-        probability = self.lex.context_capital.get(key[1:])
-        if probability is None:
-            return {}
-        side = key[1]
-        return {
-            f"{side}_pair.band={probability_band(probability)}": 1.0,
-            f"{side}_pair.logit": scaled_logit(probability),
-        }
+    def _pair_features(self, side: str, neighbour: str, token: str) -> dict[str, float]:
+        """How the word is cased beside this neighbour in the packaged bigram statistics;
+        nothing for a pair they lack."""
+        return pair_features(side, self.lex.context_capital.get((side, neighbour, token)))
 
     def _context_key(
         self,
@@ -1158,24 +1223,27 @@ class LineRestorer:
         overrides,
         index,
         probability,
+        band,
     ) -> tuple:
         """What this line's decisions say of the word, as a cache key: the word model's and the
         context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
         Few combinations occur, so their score is cached like a word's (``_context_features``
-        names the features of a key)."""
+        names the features of a key). ``band``: the probability's ``probability_band``."""
         token = tokens[index]
-        evidence = self.evidence
-        referring = self._refers_to_own_institution(token)
-        if token in evidence.forms and not referring:
-            evidence_kind = "form"
-        elif token in evidence.name_words and not referring:
-            evidence_kind = "name_word"
-        elif token in evidence.lowercase and (probability is None or probability >= CAPITALIZE_AT):
-            # Seen in lower case in the corpus is news only for a word usually capitalized:
-            # for a common word ("new", "party", "president") it is what the statistics say.
-            evidence_kind = "lower"
-        else:
-            evidence_kind = ""
+        evidence_kind = ""
+        if token in self._evidence_words:  # most words: the corpus evidence says nothing
+            evidence = self.evidence
+            referring = self._refers_to_own_institution(token)
+            if token in evidence.forms and not referring:
+                evidence_kind = "form"
+            elif token in evidence.name_words and not referring:
+                evidence_kind = "name_word"
+            elif token in evidence.lowercase and (
+                probability is None or probability >= CAPITALIZE_AT
+            ):
+                # Seen in lower case in the corpus is news only for a word usually capitalized:
+                # for a common word ("new", "party", "president") it is what the statistics say.
+                evidence_kind = "lower"
         verdicts = []
         for position in (index - 1, index + 1):
             if not 0 <= position < len(tokens) or not is_word[position]:
@@ -1192,7 +1260,7 @@ class LineRestorer:
             index in self._phrase_positions,
             index in overrides,
             evidence_kind,
-            probability_band(probability),
+            band,
             *verdicts,
             index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
         )
@@ -1279,10 +1347,16 @@ def restore_text(
     )
     for (line_index, token_index), form in found.items():
         overrides.setdefault(line_index, {})[token_index] = form
+    # Only a token in ``glued_after`` or one after a token in ``glued_before`` can join other
+    # than by a space (``_join_decision``); every other pair is decided without the call.
+    glued_after = NO_SPACE_BEFORE | lexicon.clitics.keys()
+    glued_before = NO_SPACE_AFTER | lexicon.elisions.keys()
     all_joints = [
-        [""]
+        ([""] if tokens else [])  # one joint per token: what precedes it
         + [
             _join_decision(tokens[i - 1], tokens[i], lexicon, tokens[i - 2] if i > 1 else "")
+            if tokens[i] in glued_after or tokens[i - 1] in glued_before
+            else " "
             for i in range(1, len(tokens))
         ]
         for tokens, _, _ in lines
@@ -1309,21 +1383,22 @@ def restore_text(
         restorer.decide_document(cased_lines, pending_lines, traces)
     pieces: list[str] = []
     offsets: list[int] = []
+    add_piece, add_offset, add_offsets = pieces.append, offsets.append, offsets.extend
     for line_index, (_, spans, line_start) in enumerate(lines):
         if line_index:
-            pieces.append("\n")
-            offsets.append(line_start - 1)
-        joints = all_joints[line_index]
-        for index, (form, (start, end)) in enumerate(
-            zip(cased_lines[line_index], spans, strict=True)
+            add_piece("\n")
+            add_offset(line_start - 1)
+        previous_end = 0
+        # A line's first joint is always "", so a joint always follows a previous token.
+        for form, joint, (start, end) in zip(
+            cased_lines[line_index], all_joints[line_index], spans, strict=True
         ):
-            if index:
-                joint = joints[index]
-                if joint:
-                    pieces.append(joint)
-                    offsets.append(spans[index - 1][1])
-            pieces.append(form)
-            offsets.extend(range(start, end))
+            if joint:
+                add_piece(joint)
+                add_offset(previous_end)
+            add_piece(form)
+            add_offsets(range(start, end))
+            previous_end = end
     offsets.append(len(text))
     return "".join(pieces), offsets
 
@@ -1333,13 +1408,18 @@ def _surnames_in_full_names(lexicon: CasingLexicon, lines, cased_lines) -> dict[
     often enough elsewhere (``SURNAME_ECHO_AT``) to be the same person when it stands alone
     ("the cruise video"); common words that are also surnames ("Nathan Law") are left out."""
     surnames: dict[str, str] = {}
+    given_names = lexicon.given_names
     for (tokens, _, _), cased in zip(lines, cased_lines, strict=True):
+        if given_names.isdisjoint(tokens):
+            continue
         for index in range(1, len(tokens)):
-            token, previous = tokens[index], tokens[index - 1]
+            previous = tokens[index - 1]
+            if previous not in given_names:
+                continue
+            token = tokens[index]
             probability = lexicon.cap_probability.get(token)
             if (
-                previous in lexicon.given_names
-                and cased[index - 1] != previous
+                cased[index - 1] != previous
                 and cased[index] != token
                 and probability is not None
                 and SURNAME_ECHO_AT <= probability < CAPITALIZE_AT
@@ -1371,7 +1451,12 @@ def _propagate_document_names(
     ("James To"): re-case those lines."""
     if not names:
         return
+    # The words the names key on (a pair keys on its second word): a line holding none of
+    # them has nothing to re-case.
+    keyed_words = {key[1] if isinstance(key, tuple) else key for key in names}
     for line_index, (tokens, _, _) in enumerate(lines):
+        if keyed_words.isdisjoint(tokens):
+            continue
         places = {}
         for index, token in enumerate(tokens):
             form = names.get(token) or (index and names.get((tokens[index - 1], token)))
