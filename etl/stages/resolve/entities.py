@@ -38,8 +38,7 @@ first, so input order never matters):
      or "Bloomington Sam's Club" is no person) absorbs the shorter references to
      them in the same document: a group whose words are a run of the full name's words
      (``Babanov`` after ``Omurbek Babanov``, ``Ahmed`` after ``Ahmed Mohamed``). When several full
-     names fit, the one mentioned most often wins, then the one named last before the shorter
-     reference (the nearest antecedent), then the one mentioned first. A lone surname
+     names fit, the one mentioned most often wins, then the one mentioned first. A lone surname
      written before a full name bearing it in one (parser's) sentence is someone else ("Peterson was
      convicted of the death of Laci Peterson": news gives the full name first), so it joins
      neither that name here nor, across documents, its entity. The shorter reference holds the
