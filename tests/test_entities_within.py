@@ -96,23 +96,3 @@ def test_initials_and_the_head_word_are_a_short_form_of_the_organisation():
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "GW Bridge", 0)] == ids[("a", "George Washington Bridge", 0)]
     assert ids[("a", "Brooklyn Bridge", 0)] != ids[("a", "George Washington Bridge", 0)]
-
-
-def test_a_surname_borne_by_two_people_named_once_each_is_the_one_named_last_before_it():
-    text = (
-        "Laci Peterson's family spoke.\nThe prosecutor asked jurors to sentence Scott Peterson.\n"
-        "The jury convicted the 32-year-old Peterson in November."
-    )
-    docs = {
-        "a": (
-            text,
-            [
-                ("Laci Peterson", "PERSON", 0),
-                ("Scott Peterson", "PERSON", 0),
-                ("Peterson", "PERSON", 2),
-            ],
-        )
-    }
-    ids = entity_by_text(resolve(docs), docs)
-    assert ids[("a", "Peterson", 2)] == ids[("a", "Scott Peterson", 0)]
-    assert ids[("a", "Peterson", 2)] != ids[("a", "Laci Peterson", 0)]

@@ -646,27 +646,6 @@ def _attach_shorter_full_names(persons: list[Group]) -> None:
         person.parent = _choose(candidates)
 
 
-def _choose_person(candidates: list[Group], start: int) -> Group:
-    """The person a shorter name refers to: the one named in full most often, then the one
-    named in full last before it (the nearest antecedent: "Laci Peterson ... Scott Peterson
-    ... the 32-year-old Peterson"), then the first named."""
-
-    def last_before(person: Group) -> int:
-        return max(
-            (mention.start for mention in person.mentions if mention.start < start), default=-1
-        )
-
-    return min(
-        candidates,
-        key=lambda person: (
-            -len(person.mentions),
-            -last_before(person),
-            person.first_start,
-            person.key,
-        ),
-    )
-
-
 def _choose(candidates: list[Group]) -> Group | None:
     if not candidates:
         return None
@@ -830,7 +809,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
             )
             candidates = [person for person in candidates if person.key not in group.not_persons]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
-            group.parent = _choose_person(candidates, group.first_start)
+            group.parent = _choose(candidates)
     unattached = [
         group
         for group in names
