@@ -32,7 +32,9 @@ SCHEMA_VERSION = "2"
 #    event (clusters.one_act_one_day).
 # 6: place-qualified descriptions to the protagonist, genders from given names (desc6).
 # 7: event candidates within a learned date window in every block (night6).
-DERIVED_STATE_VERSION = "7"
+# 8: within-document grouping of gument7, derived place aliases (alias7), person-name linking of
+#    ecbent7, occurrence events, earlier-mention parties and reversed roles (events7).
+DERIVED_STATE_VERSION = "8"
 
 DOCUMENTS = pa.schema(
     [
