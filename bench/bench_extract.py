@@ -202,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench-docs", type=int, default=300)
     parser.add_argument("--time", action="store_true", help="CPU seconds per 1,000 documents.")
+    parser.add_argument("--repeat", type=int, default=3, help="Timed passes (the least counts).")
     parser.add_argument("--profile", action="store_true", help="cProfile the per-document work.")
     parser.add_argument("--only", default="", help="Documents whose id starts with this.")
     parser.add_argument("--dump", type=Path, help="Write every record as JSON lines.")
@@ -224,12 +225,17 @@ def main() -> None:
     words = sum(len(doc) for doc in docs)
     print(f"{len(docs)} documents, {words:,} tokens; one-time loads {loads_s:.2f} CPU s")
     if args.time:
-        started = time.process_time()
-        extract_all(texts, normalized, docs)
-        spent = time.process_time() - started
+        # The least of a few passes: other processes on a shared machine only add time.
+        passes = []
+        for _ in range(args.repeat):
+            started = time.process_time()
+            extract_all(texts, normalized, docs)
+            passes.append(time.process_time() - started)
+        spent = min(passes)
         print(
-            f"extract_document: {spent:.2f} CPU s, {1000 * spent / len(docs):.1f} s per 1,000 "
-            f"documents, {1000 * spent / words:.2f} s per 1,000 tokens"
+            f"extract_document: {spent:.2f} CPU s (least of {args.repeat}), "
+            f"{1000 * spent / len(docs):.1f} s per 1,000 documents, "
+            f"{1000 * spent / words:.2f} s per 1,000 tokens"
         )
     if args.profile:
         profile = cProfile.Profile()

@@ -72,7 +72,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy
-from spacy.attrs import DEP, POS, TAG
+from spacy.attrs import DEP, HEAD, POS, TAG
 from spacy.strings import get_string_id
 from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
@@ -249,27 +249,37 @@ def _is_noun(token: Token) -> bool:
 
 _VERB_TAG_IDS = numpy.array(sorted(get_string_id(tag) for tag in VERB_TAGS), dtype="uint64")
 _ACOMP = get_string_id("acomp")
+_AUX = get_string_id("aux")
 
 
 @dataclass(frozen=True)
 class TokenKinds:
-    """Per token of a document, from its arrays: ``_is_verb``, ``_is_noun``, and the adjective
-    complements ``match_trigger`` reads. Only such tokens can be triggers, so the rules visit
-    those alone (a Python ``Token`` per token of a document cost a third of extraction)."""
+    """Per token of a document, from its arrays: ``_is_verb``, ``_is_noun``, the adjective
+    complements ``match_trigger`` reads, and each head's ``aux`` children. Only verbs, nouns
+    and adjective complements can be triggers, so the rules visit those alone (a Python
+    ``Token`` per token, and its children, cost a third of extraction)."""
 
     verb: numpy.ndarray
     noun: numpy.ndarray
     adjective_complement: numpy.ndarray
+    aux_children: dict[int, list[int]]  # head index -> its aux children's, in order
 
     @classmethod
     def of(cls, doc: Doc) -> TokenKinds:
-        values = doc.to_array([POS, TAG, DEP]).reshape(-1, 3)
+        values = doc.to_array([POS, TAG, DEP, HEAD]).reshape(-1, 4)
         pos, tag, dep = values[:, 0], values[:, 1], values[:, 2]
         verb_tag = numpy.isin(tag, _VERB_TAG_IDS)
+        aux = numpy.flatnonzero(dep == _AUX)
+        # HEAD holds the offset to the head, signed, in an unsigned array.
+        heads = aux + values[aux, 3].astype(numpy.int64)
+        aux_children: dict[int, list[int]] = {}
+        for child, head in zip(aux.tolist(), heads.tolist(), strict=True):
+            aux_children.setdefault(head, []).append(child)
         return cls(
             verb=(pos == VERB) | verb_tag,
             noun=((pos == NOUN) | (pos == PROPN)) & ~verb_tag,
             adjective_complement=(pos == ADJ) & (dep == _ACOMP),
+            aux_children=aux_children,
         )
 
     def triggers_in(self, sent: Span) -> list[Token]:
@@ -377,9 +387,13 @@ def _find_candidates(
     found: list[Candidate] = []
     # Every rule below starts from a verb, a noun or an adjective complement: other tokens
     # are skipped unread.
-    for token in (kinds or TokenKinds.of(sent.doc)).triggers_in(sent):
+    kinds = kinds or TokenKinds.of(sent.doc)
+    doc = sent.doc
+    for token in kinds.triggers_in(sent):
         obligation = [
-            c for c in token.children if c.dep_ == "aux" and c.lower_ in grammar["obligation_aux"]
+            doc[i]
+            for i in kinds.aux_children.get(token.i, ())
+            if doc[i].lower_ in grammar["obligation_aux"]
         ]
         if obligation and _is_verb(token):
             found.append(
