@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from etl.ids import stable_id
 from etl.records import Article, Quarantined, RawSpan, identity_span
 from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
-from etl.stages.extract.dates import extract_date_mentions
+from etl.stages.extract.dates import date_spans, extract_date_mentions
 from etl.stages.extract.event_scoring import EventScorer
 from etl.stages.extract.events import EventFinding, extract_event_findings
 from etl.stages.extract.mentions import extract_descriptions, extract_mentions
@@ -126,6 +126,7 @@ def extract_document(
         and not contains_url(row["text"])  # a link inside a sentence is no name either
     ]
     mentions_by_id = {row["mention_id"]: row for row in mentions}
+    dates = date_spans(doc)  # read once: events are dated by them, and they are rows too
     findings = [
         finding
         for finding in extract_event_findings(
@@ -135,6 +136,7 @@ def extract_document(
             published_at=published_at,
             to_raw=to_raw,
             scorer=event_scorer,
+            dates=dates,
         )
         if all(anatomy.is_body(*span) for span in _linked_spans(finding.row, mentions_by_id))
         and not any(
@@ -152,7 +154,7 @@ def extract_document(
         and part.kind not in NO_MENTION_KINDS
     ]
     date_mentions = extract_date_mentions(
-        doc, doc_id, published_at, sentence_starts, to_raw, events
+        doc, doc_id, published_at, sentence_starts, to_raw, events, dates
     )
     return ExtractedDocument(
         sentences=sentences,

@@ -23,6 +23,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import dateparser
+import numpy
+from spacy.attrs import ORTH, POS
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
@@ -230,7 +233,9 @@ def _is_stray_number(span: Span) -> bool:
 def date_spans(doc: Doc) -> list[Span]:
     """Date expressions of a document in text order: spaCy DATE entities split at commas
     ("September 20, a day" is two), plus weekday and month names the tagger left outside any
-    entity. One pass over the document (``Span.ents`` per sentence would rescan every entity)."""
+    entity. One pass over the document (``Span.ents`` per sentence would rescan every entity);
+    the bare names are looked for on the Doc's arrays, only nouns' words read as strings (a
+    Python ``Token`` per token cost more than the rest of the date extraction)."""
     pieces: list[Span] = []
     covered: set[int] = set()
     for ent in doc.ents:
@@ -245,9 +250,14 @@ def date_spans(doc: Doc) -> list[Span]:
                 begin = token.i + 1
         if begin < ent.end:
             pieces.append(doc[begin : ent.end])
-    for token in doc:
-        if token.i not in covered and token.pos_ in {"PROPN", "NOUN"} and is_date_word(token.text):
-            pieces.append(doc[token.i : token.i + 1])
+    if len(doc):
+        strings = doc.vocab.strings
+        values = doc.to_array([POS, ORTH])
+        nouns = numpy.flatnonzero((values[:, 0] == PROPN) | (values[:, 0] == NOUN)).tolist()
+        orths = values[:, 1].tolist()
+        for i in nouns:
+            if i not in covered and is_date_word(strings[orths[i]]):
+                pieces.append(doc[i : i + 1])
     pieces.sort(key=lambda piece: piece.start)
     return [piece for piece in pieces if not _is_stray_number(piece)]
 
@@ -321,6 +331,7 @@ def extract_date_mentions(
     sentence_starts: list[int],
     to_raw: RawSpan = identity_span,
     events: Sequence[dict] = (),
+    spans: Sequence[Span] | None = None,
 ) -> list[dict]:
     """One row per date expression (schema ``etl.schema.DATE_MENTIONS``).
 
@@ -328,9 +339,10 @@ def extract_date_mentions(
     maps a normalized span to the raw-text span of the same words; ``events`` are the
     document's event rows, whose ``date_text`` says which expression dated each event. An
     offset that dated an event takes that event's date (and its base's granularity).
+    ``spans`` are the document's ``date_spans`` when the caller has them already.
     """
     rows = []
-    for span in date_spans(doc):
+    for span in date_spans(doc) if spans is None else spans:
         start, end = span.start_char, span.end_char
         sentence_idx = max(0, bisect_right(sentence_starts, start) - 1)
         resolved, granularity = resolve_with_granularity(span.text, published_at)

@@ -60,6 +60,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy
+from spacy.attrs import ENT_TYPE, POS, TAG
+from spacy.strings import get_string_id
+from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
 from etl.reference.places import Purpose, lookup_place
@@ -496,6 +500,19 @@ def _may_describe(head: Token, named_chars: set[int], person_starts: set[int]) -
     )
 
 
+_PLURAL_TAG_IDS = numpy.array(sorted(get_string_id(tag) for tag in _PLURAL_TAGS), dtype="uint64")
+
+
+def _singular_common_nouns(doc: Doc) -> list[Token]:
+    """The tokens that pass ``_may_describe``'s first tests (a singular common noun outside any
+    entity), found on the Doc's arrays: a Python ``Token`` for every token cost more."""
+    if not len(doc):
+        return []
+    values = doc.to_array([POS, TAG, ENT_TYPE]).reshape(-1, 3)
+    kept = (values[:, 0] == NOUN) & ~numpy.isin(values[:, 1], _PLURAL_TAG_IDS) & (values[:, 2] == 0)
+    return [doc[i] for i in numpy.flatnonzero(kept).tolist()]
+
+
 def _is_someone_else(head: Token) -> bool:
     """A quantified or possessed description ("no particular candidate", "his brother",
     "Simpson's cousin"): someone else than the protagonist."""
@@ -541,7 +558,7 @@ def description_mentions(
     sentence_genders: dict[int, set[str | None]] = defaultdict(set)
     candidates = [
         (head, target)
-        for head in doc
+        for head in _singular_common_nouns(doc)
         if _may_describe(head, named_chars, person_starts)
         and (description := resolver.resolve(head)) is not None
         for fits, target in [_role_target(resolver, head, description, place_chars)]

@@ -78,6 +78,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
+from spacy.attrs import DEP, HEAD, POS, TAG
+from spacy.strings import get_string_id
+from spacy.symbols import ADJ, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from etl.ids import stable_id
@@ -86,6 +90,7 @@ from etl.stages.extract.dates import date_spans, offset_days, resolve_date, span
 from etl.stages.extract.descriptions import DescriptionResolver
 from etl.stages.extract.event_scoring import EventScorer, load_scorer
 from etl.stages.extract.locations import country_code
+from etl.stages.extract.sentences import sentences_with_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_CONFIDENCE = 0.5
@@ -265,6 +270,54 @@ def _is_noun(token: Token) -> bool:
     return token.pos_ in {"NOUN", "PROPN"} and token.tag_ not in VERB_TAGS
 
 
+_VERB_TAG_IDS = numpy.array(sorted(get_string_id(tag) for tag in VERB_TAGS), dtype="uint64")
+_ACOMP = get_string_id("acomp")
+_AUX = get_string_id("aux")
+
+
+@dataclass(frozen=True)
+class TokenKinds:
+    """Per token of a document, from its arrays: ``_is_verb``, ``_is_noun``, the adjective
+    complements ``match_trigger`` reads, and each head's ``aux`` children. Only verbs, nouns
+    and adjective complements can be triggers, so the rules visit those alone (a Python
+    ``Token`` per token, and its children, cost a third of extraction)."""
+
+    verb: numpy.ndarray
+    noun: numpy.ndarray
+    adjective_complement: numpy.ndarray
+    aux_children: dict[int, list[int]]  # head index -> its aux children's, in order
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenKinds:
+        values = doc.to_array([POS, TAG, DEP, HEAD]).reshape(-1, 4)
+        pos, tag, dep = values[:, 0], values[:, 1], values[:, 2]
+        verb_tag = numpy.isin(tag, _VERB_TAG_IDS)
+        aux = numpy.flatnonzero(dep == _AUX)
+        # HEAD holds the offset to the head, signed, in an unsigned array.
+        heads = aux + values[aux, 3].astype(numpy.int64)
+        aux_children: dict[int, list[int]] = {}
+        for child, head in zip(aux.tolist(), heads.tolist(), strict=True):
+            aux_children.setdefault(head, []).append(child)
+        return cls(
+            verb=(pos == VERB) | verb_tag,
+            noun=((pos == NOUN) | (pos == PROPN)) & ~verb_tag,
+            adjective_complement=(pos == ADJ) & (dep == _ACOMP),
+            aux_children=aux_children,
+        )
+
+    def triggers_in(self, sent: Span) -> list[Token]:
+        """The tokens of a sentence that may start a trigger (see ``match_trigger``)."""
+        window = slice(sent.start, sent.end)
+        possible = self.verb[window] | self.noun[window] | self.adjective_complement[window]
+        doc = sent.doc
+        return [doc[sent.start + i] for i in numpy.flatnonzero(possible).tolist()]
+
+    def nouns_in(self, sent: Span) -> list[Token]:
+        doc = sent.doc
+        found = numpy.flatnonzero(self.noun[sent.start : sent.end]).tolist()
+        return [doc[sent.start + i] for i in found]
+
+
 def match_trigger(token: Token, lexicon: Lexicon) -> tuple[Trigger, list[Token]] | None:
     """The lexicon entry a token starts (with the tokens it spans), or None."""
     lemma = _lemma(token)
@@ -350,12 +403,20 @@ def _stative_participle(token: Token, lexicon: Lexicon) -> Trigger | None:
     return lexicon.words.get((token.lower_, "ADJ"))
 
 
-def _find_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
+def _find_candidates(
+    sent: Span, lexicon: Lexicon, kinds: TokenKinds | None = None
+) -> list[Candidate]:
     grammar = lexicon.grammar
     found: list[Candidate] = []
-    for token in sent:
+    # Every rule below starts from a verb, a noun or an adjective complement: other tokens
+    # are skipped unread.
+    kinds = kinds or TokenKinds.of(sent.doc)
+    doc = sent.doc
+    for token in kinds.triggers_in(sent):
         obligation = [
-            c for c in token.children if c.dep_ == "aux" and c.lower_ in grammar["obligation_aux"]
+            doc[i]
+            for i in kinds.aux_children.get(token.i, ())
+            if doc[i].lower_ in grammar["obligation_aux"]
         ]
         if obligation and _is_verb(token):
             found.append(
@@ -568,9 +629,12 @@ def _governed_by_trigger(
     return False
 
 
-def select_candidates(sent: Span, lexicon: Lexicon) -> list[Candidate]:
-    """The triggers of a sentence that stand for events of their own."""
-    candidates = _find_candidates(sent, lexicon)
+def select_candidates(
+    sent: Span, lexicon: Lexicon, kinds: TokenKinds | None = None
+) -> list[Candidate]:
+    """The triggers of a sentence that stand for events of their own (``kinds``: the
+    document's ``TokenKinds``, when the caller has them)."""
+    candidates = _find_candidates(sent, lexicon, kinds)
     seen_clauses: set[int] = set()
     kept: list[Candidate] = []
     for candidate in candidates:
@@ -1268,10 +1332,12 @@ def event_location(
     return found if found is not None else (None, None)
 
 
-def _definite_references(sent: Span, lexicon: Lexicon) -> Iterator[tuple[str, Token]]:
+def _definite_references(
+    sent: Span, lexicon: Lexicon, kinds: TokenKinds | None = None
+) -> Iterator[tuple[str, Token]]:
     """(event type, noun) for every definite event noun of the sentence ("the meeting")."""
-    for token in sent:
-        if not _is_noun(token) or not _is_definite(token, lexicon):
+    for token in (kinds or TokenKinds.of(sent.doc)).nouns_in(sent):
+        if not _is_definite(token, lexicon):
             continue
         matched = match_trigger(token, lexicon)
         if matched is not None:
@@ -1345,14 +1411,19 @@ class EventReferences:
 
 
 def locate_by_reference(
-    rows: list[dict], sentences: Sequence[Span], mentions: MentionIndex, lexicon: Lexicon
+    rows: list[dict],
+    sentences: Sequence[Span],
+    mentions: MentionIndex,
+    lexicon: Lexicon,
+    kinds: TokenKinds | None = None,
 ) -> None:
     """Give placeless events the place a later definite mention of them names: "X held a meeting
     with Y. ... During the meeting in Almaty, ..." puts the meeting in Almaty. The reference goes
     to the latest earlier event of its type (all rows of that trigger); rows change in place."""
     preps = lexicon.grammar["location_preps"]
+    kinds = kinds or (TokenKinds.of(sentences[0].doc) if sentences else None)
     for sentence_idx, sent in enumerate(sentences):
-        for event_type, noun in _definite_references(sent, lexicon):
+        for event_type, noun in _definite_references(sent, lexicon, kinds):
             place = _own_place([noun], preps, mentions)
             if place is None:
                 continue
@@ -1454,12 +1525,14 @@ def extract_event_findings(
     to_raw: RawSpan = identity_span,
     data_dir: Path = DATA_DIR,
     scorer: EventScorer | None = None,
+    dates: Sequence[Span] | None = None,
 ) -> list[EventFinding]:
     """The events of a document that the scorer keeps (default: the fitted
-    ``data/event_scorer.tsv``; ``KEEP_ALL`` keeps every candidate, for fitting it)."""
+    ``data/event_scorer.tsv``; ``KEEP_ALL`` keeps every candidate, for fitting it).
+    ``dates`` are the document's ``date_spans`` when the caller has them already."""
     if scorer is None:
         scorer = load_scorer(data_dir / "event_scorer.tsv")
-    findings = _all_findings(doc, mentions, doc_id, published_at, to_raw, data_dir)
+    findings = _all_findings(doc, mentions, doc_id, published_at, to_raw, data_dir, dates)
     return kept_findings(findings, scorer)
 
 
@@ -1483,6 +1556,7 @@ def _all_findings(
     published_at: date | None,
     to_raw: RawSpan,
     data_dir: Path,
+    dates: Sequence[Span] | None = None,
 ) -> list[EventFinding]:
     lexicon = load_event_lexicon(data_dir)
     calibration = load_confidence(data_dir)
@@ -1497,12 +1571,13 @@ def _all_findings(
     }
     rows: list[EventFinding] = []
     seen_ids: set[str] = set()
-    sentences = [s for s in doc.sents if s.text.strip()]
+    sentences = [sent for sent, text in sentences_with_text(doc) if text.strip()]
     references = EventReferences(sentences, lexicon, classes, resolver)
-    all_dates = date_spans(doc)
+    all_dates = date_spans(doc) if dates is None else dates
     date_starts = [span.start for span in all_dates]
+    kinds = TokenKinds.of(doc)
     for sentence_idx, sent in enumerate(sentences):
-        candidates = select_candidates(sent, lexicon)
+        candidates = select_candidates(sent, lexicon, kinds)
         phrases = _date_phrases(spans_within(all_dates, date_starts, sent)) if candidates else []
         for candidate in candidates:
             fact = factuality(candidate, lexicon)
@@ -1579,7 +1654,7 @@ def _all_findings(
                 features = event_features(candidate, actor, recipient, classes)
                 rows.append(EventFinding(row, candidate.rule, features))
         resolver.remember_subject(sent)
-    locate_by_reference([finding.row for finding in rows], sentences, index, lexicon)
+    locate_by_reference([finding.row for finding in rows], sentences, index, lexicon, kinds)
     return rows
 
 
