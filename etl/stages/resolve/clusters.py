@@ -48,7 +48,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from itertools import repeat
@@ -309,6 +309,42 @@ def date_gap(first: Event, second: Event) -> int | None:
     return max(0, abs((first.event_date - second.event_date).days) - slack)
 
 
+class _Compared(NamedTuple):
+    """What pair scoring reads of one event, worked out once per event: a first run scores
+    millions of candidate pairs of a few thousand events."""
+
+    doc_id: str
+    event_type: str
+    family: str
+    parts: frozenset[str]
+    actor: str | None
+    recipient: str | None
+    day: int | None  # the event date's ordinal
+    uncertain: bool  # the date is only a publication day
+    place: str | None
+    stem: str | None
+    mode: str | None
+    directed_sides: tuple[str, str] | None  # ``_sides`` in a directed family, else None
+
+
+def _compared(event: Event) -> _Compared:
+    family = family_of(event.event_type)
+    return _Compared(
+        event.doc_id,
+        event.event_type,
+        family,
+        frozenset(participants(event)),
+        event.actor_entity_id,
+        event.recipient_entity_id,
+        event.event_date.toordinal() if event.event_date is not None else None,
+        event.date_source == UNCERTAIN_DATE_SOURCE,
+        _place(event),
+        trigger_stem(event.trigger_text),
+        event.mode,
+        _sides(event) if family in directed_families() else None,
+    )
+
+
 def one_act_one_day(first: Event, second: Event) -> bool:
     """Whether two reports give the same act by the same actor toward the same recipient on the
     same day, each dated by its own text (within a day: reports written in other time zones):
@@ -317,16 +353,20 @@ def one_act_one_day(first: Event, second: Event) -> bool:
     ECB+ news dates few events in the text (in the developer topics this holds for one labelled
     pair, which corefers; in the story rewrites of ``tests/data/story`` for 18, all coreferent).
     """
+    return _one_act_one_day(_compared(first), _compared(second))
+
+
+def _one_act_one_day(first: _Compared, second: _Compared) -> bool:
     if first.doc_id == second.doc_id or first.event_type != second.event_type:
         return False
-    actor, recipient = first.actor_entity_id, first.recipient_entity_id
+    actor, recipient = first.actor, first.recipient
     if not actor or not recipient or actor == recipient:
         return False
-    if (actor, recipient) != (second.actor_entity_id, second.recipient_entity_id):
+    if (actor, recipient) != (second.actor, second.recipient):
         return False
-    if any(e.event_date is None or e.date_source == UNCERTAIN_DATE_SOURCE for e in (first, second)):
+    if first.day is None or second.day is None or first.uncertain or second.uncertain:
         return False
-    return abs((first.event_date - second.event_date).days) <= 1
+    return abs(first.day - second.day) <= 1
 
 
 def _sides(event: Event) -> tuple[str, str] | None:
@@ -345,13 +385,16 @@ def reversed_roles(first: Event, second: Event) -> bool:
     parties' countries ("Kyrgyzstan protested to Kazakhstan", "the Kazakh Foreign Ministry
     expressed surprise at Bishkek's note"): a complaint and its reply are two acts by what a
     directed act is, however alike their words and dates, so such a pair scores 0."""
-    family = family_of(first.event_type)
-    if family not in directed_families() or family_of(second.event_type) != family:
-        return False
-    first_sides, second_sides = _sides(first), _sides(second)
-    if first_sides is None or second_sides is None:
-        return False
-    return first_sides == second_sides[::-1]
+    return _reversed_roles(_compared(first), _compared(second))
+
+
+def _reversed_roles(first: _Compared, second: _Compared) -> bool:
+    return (
+        first.directed_sides is not None
+        and second.directed_sides is not None
+        and first.family == second.family
+        and first.directed_sides == second.directed_sides[::-1]
+    )
 
 
 def _place(event: Event) -> str | None:
@@ -364,35 +407,48 @@ def pair_features(
     first: Event, second: Event, first_doc: DocumentProfile, second_doc: DocumentProfile
 ) -> tuple[float, ...]:
     """The values of ``FEATURES`` for one candidate pair."""
+    if first.doc_id == second.doc_id:
+        return _pair_values(_compared(first), _compared(second), 0.0, 0.0)
+    return _pair_values(
+        _compared(first),
+        _compared(second),
+        first_doc.similarity(second_doc),
+        first_doc.text_similarity(second_doc),
+    )
+
+
+def _pair_values(
+    first: _Compared, second: _Compared, similarity: float, text_similarity: float
+) -> tuple[float, ...]:
+    """``pair_features`` of two events' keys and their documents' similarities (read only
+    across documents)."""
     same_document = first.doc_id == second.doc_id
-    first_parts, second_parts = participants(first), participants(second)
+    first_parts, second_parts = first.parts, second.parts
+    shared = first_parts & second_parts
     union = first_parts | second_parts
-    overlap = len(first_parts & second_parts) / len(union) if union else 0.0
-    conflict = float(bool(first_parts) and bool(second_parts) and not first_parts & second_parts)
-    gap = date_gap(first, second)
-    certain = (
-        gap is not None
-        and first.date_source != UNCERTAIN_DATE_SOURCE
-        and second.date_source != UNCERTAIN_DATE_SOURCE
-    )
-    first_place, second_place = _place(first), _place(second)
-    same_trigger = same_predicate(
-        trigger_stem(first.trigger_text), trigger_stem(second.trigger_text)
-    )
+    overlap = len(shared) / len(union) if union else 0.0
+    conflict = float(bool(first_parts) and bool(second_parts) and not shared)
+    if first.day is None or second.day is None:
+        gap = None
+    else:
+        gap = max(0, abs(first.day - second.day) - (first.uncertain + second.uncertain))
+    certain = gap is not None and not first.uncertain and not second.uncertain
+    first_place, second_place = first.place, second.place
+    same_trigger = same_predicate(first.stem, second.stem)
     return (
         float(first.event_type == second.event_type),
         float(same_document),
         # Participants mean more across documents: inside one, a story's steps share its people.
         0.0 if same_document else overlap,
         0.0 if same_document else conflict,
-        0.0 if same_document else first_doc.similarity(second_doc),
+        0.0 if same_document else similarity,
         float(same_trigger),
         float(gap is not None),
         math.log1p(gap) if gap is not None else 0.0,
         float(certain and gap <= 1),
         float(first_place is not None and first_place == second_place),
         float(first_place is not None and second_place is not None and first_place != second_place),
-        0.0 if same_document else first_doc.text_similarity(second_doc),
+        0.0 if same_document else text_similarity,
         # Another word for the same kind of act ("nabbed", "arrested": both COERCE arrest).
         float(not same_trigger and bool(first.mode) and first.mode == second.mode),
         # The same participants on the same day: what tells one event from another of the same
@@ -519,28 +575,6 @@ def scored_pairs(
     return dict(zip(pairs, pair_probabilities(events, pairs, profiles, model), strict=True))
 
 
-@dataclass(frozen=True)
-class _ComparedProfile(DocumentProfile):
-    """A profile that keeps its similarities to the last profile it was compared with: the
-    candidate pairs of two documents' events, scored one after another, compare the two
-    documents once."""
-
-    last: list = field(default_factory=lambda: [None, None, None], compare=False, repr=False)
-
-    def _remembered(self, other: DocumentProfile, index: int, compare) -> float:
-        if self.last[0] is not other:
-            self.last[:] = [other, None, None]
-        if self.last[index] is None:
-            self.last[index] = compare(self, other)
-        return self.last[index]
-
-    def similarity(self, other: DocumentProfile) -> float:
-        return self._remembered(other, 1, DocumentProfile.similarity)
-
-    def text_similarity(self, other: DocumentProfile) -> float:
-        return self._remembered(other, 2, DocumentProfile.text_similarity)
-
-
 def pair_probabilities(
     events: Sequence[Event],
     pairs: Sequence[tuple[int, int]],
@@ -549,13 +583,9 @@ def pair_probabilities(
 ) -> array:
     """The probability of each pair (i, j) of ``events`` that they are one event, in the order
     of ``pairs`` (8 bytes a pair: a long document has millions); pairs are scored a document pair
-    at a time, so each document pair's similarities are computed once."""
-    names = [f.name for f in fields(DocumentProfile)]
-    compared = {
-        doc_id: _ComparedProfile(**{name: getattr(profile, name) for name in names})
-        for doc_id, profile in profiles.items()
-    }
-    empty = _ComparedProfile(**{name: getattr(_EMPTY_PROFILE, name) for name in names})
+    at a time, so each document pair's similarities are computed once, and what a pair reads of
+    an event is worked out once per event (``_compared``)."""
+    keys = [_compared(event) for event in events]
     # Each event's document as a number, so the order costs an int per pair (millions of them).
     numbers: dict[str, int] = {}
     document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
@@ -564,26 +594,33 @@ def pair_probabilities(
     ordered = sorted(
         range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
     )
+    last_documents, similarities = None, (0.0, 0.0)
     # Features a block of pairs at a time, turned into probabilities by column.
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         rows = []
         verdicts: list[float | None] = []  # a pair one or two events by definition
         for k in block:
-            first, second = events[pairs[k][0]], events[pairs[k][1]]
-            rows.append(
-                pair_features(
-                    first,
-                    second,
-                    compared.get(first.doc_id, empty),
-                    compared.get(second.doc_id, empty),
-                )
-            )
+            i, j = pairs[k]
+            first, second = keys[i], keys[j]
+            documents = (first.doc_id, second.doc_id)
+            if documents != last_documents:
+                last_documents = documents
+                if first.doc_id == second.doc_id:
+                    similarities = (0.0, 0.0)
+                else:
+                    first_doc = profiles.get(first.doc_id, _EMPTY_PROFILE)
+                    second_doc = profiles.get(second.doc_id, _EMPTY_PROFILE)
+                    similarities = (
+                        first_doc.similarity(second_doc),
+                        first_doc.text_similarity(second_doc),
+                    )
+            rows.append(_pair_values(first, second, *similarities))
             verdicts.append(
                 1.0
-                if one_act_one_day(first, second)
+                if _one_act_one_day(first, second)
                 else 0.0
-                if reversed_roles(first, second)
+                if _reversed_roles(first, second)
                 else None
             )
         for k, probability, verdict in zip(block, model.probabilities(rows), verdicts, strict=True):
