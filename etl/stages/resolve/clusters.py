@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import NamedTuple
 
@@ -148,13 +149,16 @@ class DocumentProfile:
 
 def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     """Dot product of two unit-length sparse vectors."""
-    small, large = sorted((first, second), key=len)
+    # The first when both are as long (as a stable sort of the two by length would give).
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
     # Only shared keys add to the sum: most pairs share few words, so find them in C first
     # (summed in the smaller vector's order, so the sum is the full dot product's to the bit).
     shared = small.keys() & large.keys()
+    if not shared:
+        return 0
     if len(shared) > 1:
         shared = [key for key in small if key in shared]
-    return sum(small[key] * large[key] for key in shared)
+    return sum(map(mul, map(small.__getitem__, shared), map(large.__getitem__, shared)))
 
 
 def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
