@@ -195,12 +195,17 @@ class CorefModel:
         return 1.0 / (1.0 + math.exp(-score))
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """``probability`` of each row of features, the same to the bit, by column: each
-        weight times its column, summed in ``probability``'s order (the exponential is
-        math's: numpy's may differ in the last bit)."""
+        """``probability`` of each row of features, the same to the bit."""
         if not rows:
             return []
-        columns = np.array(rows, np.float64).T
+        return self.column_probabilities(np.array(rows, np.float64).T)
+
+    def column_probabilities(self, columns: Sequence[np.ndarray]) -> list[float]:
+        """``probability`` of each row of the feature ``columns``, the same to the bit: each
+        weight times its column, summed in ``probability``'s order (the exponential is
+        math's: numpy's may differ in the last bit)."""
+        if not len(columns[0]):
+            return []
         total = columns[0] * self.weights[1]
         for weight, column in zip(self.weights[2:], columns[1:], strict=True):
             total = total + weight * column
@@ -579,6 +584,156 @@ def scored_pairs(
     return dict(zip(pairs, pair_probabilities(events, pairs, profiles, model), strict=True))
 
 
+class _EventCodes(NamedTuple):
+    """``_compared`` of every event as arrays: each value a number (one numbering for every
+    column, so an actor meets a recipient), -1 for none, so that a block of pairs is compared
+    by array (``_pair_columns``), as ``_pair_values`` compares one pair."""
+
+    document: np.ndarray
+    event_type: np.ndarray
+    family: np.ndarray
+    parts: np.ndarray  # (n, 2): the participants, -1 filling
+    actor: np.ndarray
+    recipient: np.ndarray
+    dated: np.ndarray
+    day: np.ndarray  # 0 where undated
+    uncertain: np.ndarray
+    place: np.ndarray
+    stem: np.ndarray
+    prefix: np.ndarray  # the stem's first SHARED_PREFIX letters where it has as many
+    mode: np.ndarray
+    directed_actor: np.ndarray  # ``directed_sides``, -1 outside a directed family
+    directed_recipient: np.ndarray
+
+
+def _event_codes(keys: Sequence[_Compared]) -> _EventCodes:
+    numbers: dict = {}
+
+    def code(value) -> int:
+        # Falsy values count as none, as ``participants``, ``same_predicate`` and the modes read.
+        return numbers.setdefault(value, len(numbers)) if value else -1
+
+    def column(values: Iterable) -> np.ndarray:
+        return np.fromiter(map(code, values), np.int64, len(keys))
+
+    parts = [sorted(key.parts) + [None] * (2 - len(key.parts)) for key in keys]
+    sides = [key.directed_sides or (None, None) for key in keys]
+    return _EventCodes(
+        # Every document a number of its own (an empty id too): pairs are ordered by them.
+        np.fromiter(
+            (numbers.setdefault(key.doc_id, len(numbers)) for key in keys), np.int64, len(keys)
+        ),
+        column(key.event_type for key in keys),
+        column(key.family for key in keys),
+        np.array([[code(a), code(b)] for a, b in parts], np.int64).reshape(-1, 2),
+        column(key.actor for key in keys),
+        column(key.recipient for key in keys),
+        np.array([key.day is not None for key in keys], bool),
+        np.array([key.day or 0 for key in keys], np.int64),
+        np.array([key.uncertain for key in keys], bool),
+        column(key.place for key in keys),
+        column(key.stem for key in keys),
+        column(
+            ("prefix", key.stem[:SHARED_PREFIX])
+            if key.stem and len(key.stem) >= SHARED_PREFIX
+            else None
+            for key in keys
+        ),
+        column(key.mode for key in keys),
+        column(actor for actor, _ in sides),
+        column(recipient for _, recipient in sides),
+    )
+
+
+def _pair_columns(
+    codes: _EventCodes,
+    first: np.ndarray,
+    second: np.ndarray,
+    similarity: np.ndarray,
+    text_similarity: np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """(the columns of ``FEATURES``, pairs one event by definition, pairs two events by
+    definition) for the pairs (first[k], second[k]): ``_pair_values``, ``_one_act_one_day`` and
+    ``_reversed_roles`` by array, value for value."""
+    same_document = codes.document[first] == codes.document[second]
+    across = ~same_document
+    first_parts, second_parts = codes.parts[first], codes.parts[second]
+    first_n = (first_parts >= 0).sum(axis=1)
+    second_n = (second_parts >= 0).sum(axis=1)
+    shared = sum(
+        (first_parts[:, side] >= 0)
+        & (
+            (first_parts[:, side] == second_parts[:, 0])
+            | (first_parts[:, side] == second_parts[:, 1])
+        )
+        for side in (0, 1)
+    )
+    union = first_n + second_n - shared
+    overlap = np.divide(shared, union, out=np.zeros(len(first)), where=union > 0)
+    conflict = (first_n > 0) & (second_n > 0) & (shared == 0)
+    dated = codes.dated[first] & codes.dated[second]
+    first_uncertain, second_uncertain = codes.uncertain[first], codes.uncertain[second]
+    apart = np.abs(codes.day[first] - codes.day[second])
+    slack = first_uncertain.astype(np.int64) + second_uncertain
+    gap = np.where(dated, np.maximum(0, apart - slack), 0)
+    # math's log1p of each distinct gap (numpy's may differ in the last bit).
+    distinct, at = np.unique(gap, return_inverse=True)
+    log_gap = np.array([math.log1p(g) for g in distinct.tolist()], np.float64)[at]
+    near = dated & (gap <= 1)
+    first_place, second_place = codes.place[first], codes.place[second]
+    first_stem, second_stem = codes.stem[first], codes.stem[second]
+    first_prefix = codes.prefix[first]
+    same_trigger = (
+        (first_stem >= 0)
+        & (second_stem >= 0)
+        & (
+            (first_stem == second_stem)
+            | (first_prefix >= 0) & (first_prefix == codes.prefix[second])
+        )
+    )
+    first_mode = codes.mode[first]
+    same_type = codes.event_type[first] == codes.event_type[second]
+    columns = [
+        same_type,
+        same_document,
+        np.where(across, overlap, 0.0),
+        across & conflict,
+        np.where(across, similarity, 0.0),
+        same_trigger,
+        dated,
+        np.where(dated, log_gap, 0.0),
+        near & ~first_uncertain & ~second_uncertain,
+        (first_place >= 0) & (first_place == second_place),
+        (first_place >= 0) & (second_place >= 0) & (first_place != second_place),
+        np.where(across, text_similarity, 0.0),
+        ~same_trigger & (first_mode >= 0) & (first_mode == codes.mode[second]),
+        np.where(across & near, overlap, 0.0),
+    ]
+    first_actor, first_recipient = codes.actor[first], codes.recipient[first]
+    one_act = (
+        across
+        & same_type
+        & (first_actor >= 0)
+        & (first_recipient >= 0)
+        & (first_actor != first_recipient)
+        & (first_actor == codes.actor[second])
+        & (first_recipient == codes.recipient[second])
+        & dated
+        & ~first_uncertain
+        & ~second_uncertain
+        & (apart <= 1)
+    )
+    first_to, second_to = codes.directed_actor[first], codes.directed_actor[second]
+    reversed_roles = (
+        (first_to >= 0)
+        & (second_to >= 0)
+        & (codes.family[first] == codes.family[second])
+        & (first_to == codes.directed_recipient[second])
+        & (codes.directed_recipient[first] == second_to)
+    )
+    return [column.astype(np.float64) for column in columns], one_act, reversed_roles
+
+
 def pair_probabilities(
     events: Sequence[Event],
     pairs: Sequence[tuple[int, int]],
@@ -586,50 +741,39 @@ def pair_probabilities(
     model: CorefModel,
 ) -> array:
     """The probability of each pair (i, j) of ``events`` that they are one event, in the order
-    of ``pairs`` (8 bytes a pair: a long document has millions); pairs are scored a document pair
-    at a time, so each document pair's similarities are computed once, and what a pair reads of
-    an event is worked out once per event (``_compared``)."""
-    keys = [_compared(event) for event in events]
-    # Each event's document as a number, so the order costs an int per pair (millions of them).
-    numbers: dict[str, int] = {}
-    document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
-    span = len(numbers)
-    probabilities = array("d", bytes(8 * len(pairs)))
-    ordered = sorted(
-        range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
-    )
-    last_documents, similarities = None, (0.0, 0.0)
-    # Features a block of pairs at a time, turned into probabilities by column.
+    of ``pairs`` (8 bytes a pair: a long document has millions): what a pair reads of an event
+    is worked out once per event (``_compared``), pairs are compared a block at a time by array
+    (``_pair_columns``) in document-pair order, so each document pair's similarities are
+    computed once."""
+    codes = _event_codes([_compared(event) for event in events])
+    doc_ids = [event.doc_id for event in events]
+    index_pairs = np.array(pairs, np.int64).reshape(-1, 2)
+    span = int(codes.document.max()) + 1 if len(events) else 1
+    document_pairs = codes.document[index_pairs[:, 0]] * span + codes.document[index_pairs[:, 1]]
+    ordered = np.argsort(document_pairs, kind="stable")
+    probabilities = np.empty(len(pairs), np.float64)
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
-        rows = []
-        verdicts: list[float | None] = []  # a pair one or two events by definition
-        for k in block:
-            i, j = pairs[k]
-            first, second = keys[i], keys[j]
-            documents = (first.doc_id, second.doc_id)
-            if documents != last_documents:
-                last_documents = documents
-                if first.doc_id == second.doc_id:
-                    similarities = (0.0, 0.0)
-                else:
-                    first_doc = profiles.get(first.doc_id, _EMPTY_PROFILE)
-                    second_doc = profiles.get(second.doc_id, _EMPTY_PROFILE)
-                    similarities = (
-                        first_doc.similarity(second_doc),
-                        first_doc.text_similarity(second_doc),
-                    )
-            rows.append(_pair_values(first, second, *similarities))
-            verdicts.append(
-                1.0
-                if _one_act_one_day(first, second)
-                else 0.0
-                if _reversed_roles(first, second)
-                else None
-            )
-        for k, probability, verdict in zip(block, model.probabilities(rows), verdicts, strict=True):
-            probabilities[k] = probability if verdict is None else verdict
-    return probabilities
+        first, second = index_pairs[block, 0], index_pairs[block, 1]
+        # The similarities of each document pair of the block, where its run of pairs starts.
+        block_documents = document_pairs[block]
+        starts = np.flatnonzero(np.r_[True, block_documents[1:] != block_documents[:-1]])
+        similarity = np.zeros(len(starts))
+        text_similarity = np.zeros(len(starts))
+        for n, k in enumerate(starts.tolist()):
+            first_id, second_id = doc_ids[first[k]], doc_ids[second[k]]
+            if first_id != second_id:
+                first_doc = profiles.get(first_id, _EMPTY_PROFILE)
+                second_doc = profiles.get(second_id, _EMPTY_PROFILE)
+                similarity[n] = first_doc.similarity(second_doc)
+                text_similarity[n] = first_doc.text_similarity(second_doc)
+        runs = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(block)]))
+        columns, one_act, reversed_roles = _pair_columns(
+            codes, first, second, similarity[runs], text_similarity[runs]
+        )
+        scored = np.array(model.column_probabilities(columns), np.float64)
+        probabilities[block] = np.where(one_act, 1.0, np.where(reversed_roles, 0.0, scored))
+    return array("d", probabilities.tobytes())
 
 
 # Pairs whose features are held at once while they are scored.
