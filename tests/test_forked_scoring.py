@@ -193,3 +193,70 @@ def test_probabilities_by_column_are_each_rows_probability_to_the_bit():
     ]
     assert model.probabilities(rows) == [model.probability(row) for row in rows]
     assert model.probabilities([]) == []
+
+
+def _varied_events(n_events: int, seed: int) -> tuple[list[Event], dict[str, DocumentProfile]]:
+    """Events whose fields take every kind of value pair scoring tells apart: none and empty,
+    equal and reversed parties (by entity and by country), stems equal or sharing a prefix,
+    dates read from the text or publication days a day or more apart, documents without a
+    profile."""
+    rng = random.Random(seed)
+    entities = [None, "", "ent0", "ent1", "ent2", "ent3"]
+    countries = [None, "", "KAZ", "KGZ"]
+    profiles = {
+        f"doc{d}": DocumentProfile(
+            None,
+            None,
+            {e: rng.random() for e in rng.sample(entities[2:], 2)},
+            {w: rng.random() for w in rng.sample([f"w{i}" for i in range(8)], rng.randint(0, 4))},
+        )
+        for d in range(8)  # doc8 and doc9 have no profile
+    }
+    events = [
+        Event(
+            f"ev{k:04d}",
+            f"doc{rng.randrange(10)}",
+            rng.choice(["ACCUSE", "PROTEST", "REJECT", "CONSULT", "ASSAULT", ""]),
+            rng.choice(entities),
+            rng.choice(entities),
+            rng.choice([None, date(2017, 9, 1) + timedelta(days=rng.randint(0, 4))]),
+            rng.choice([None, "sentence", "publication"]),
+            rng.choice([None, "", "Paris", "paris", "Bishkek"]),
+            rng.choice([None, "", "FRA", "KGZ"]),
+            rng.choice([None, "", "accused", "accusation", "met", "hit", "shot", "shooting"]),
+            rng.choice([None, "", "arrest", "talks"]),
+            rng.choice(countries),
+            rng.choice(countries),
+        )
+        for k in range(n_events)
+    ]
+    return events, profiles
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_pairs_compared_by_array_score_as_each_pair_by_its_features(seed):
+    from etl.stages.resolve.clusters import one_act_one_day, pair_features, reversed_roles
+
+    events, profiles = _varied_events(220, seed)
+    model = default_model()
+    pairs = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))]
+    rng = random.Random(seed)
+    rng.shuffle(pairs)
+    expected = []
+    verdicts = {1.0: 0, 0.0: 0}
+    for i, j in pairs:
+        first, second = events[i], events[j]
+        if one_act_one_day(first, second):
+            verdicts[1.0] += 1
+            expected.append(1.0)
+        elif reversed_roles(first, second):
+            verdicts[0.0] += 1
+            expected.append(0.0)
+        else:
+            first_doc = profiles.get(first.doc_id, _EMPTY_PROFILE)
+            second_doc = profiles.get(second.doc_id, _EMPTY_PROFILE)
+            expected.append(model.probability(pair_features(first, second, first_doc, second_doc)))
+    assert min(verdicts.values()) > 0  # both kinds of pair decided by definition occur
+    scored = pair_probabilities(events, pairs, profiles, model)
+    assert list(scored) == expected
+    assert list(pair_probabilities(events, [], profiles, model)) == []

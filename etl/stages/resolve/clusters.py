@@ -48,10 +48,11 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import NamedTuple
 
@@ -148,13 +149,16 @@ class DocumentProfile:
 
 def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     """Dot product of two unit-length sparse vectors."""
-    small, large = sorted((first, second), key=len)
+    # The first when both are as long (as a stable sort of the two by length would give).
+    small, large = (first, second) if len(first) <= len(second) else (second, first)
     # Only shared keys add to the sum: most pairs share few words, so find them in C first
     # (summed in the smaller vector's order, so the sum is the full dot product's to the bit).
     shared = small.keys() & large.keys()
+    if not shared:
+        return 0
     if len(shared) > 1:
         shared = [key for key in small if key in shared]
-    return sum(small[key] * large[key] for key in shared)
+    return sum(map(mul, map(small.__getitem__, shared), map(large.__getitem__, shared)))
 
 
 def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
@@ -191,12 +195,17 @@ class CorefModel:
         return 1.0 / (1.0 + math.exp(-score))
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """``probability`` of each row of features, the same to the bit, by column: each
-        weight times its column, summed in ``probability``'s order (the exponential is
-        math's: numpy's may differ in the last bit)."""
+        """``probability`` of each row of features, the same to the bit."""
         if not rows:
             return []
-        columns = np.array(rows, np.float64).T
+        return self.column_probabilities(np.array(rows, np.float64).T)
+
+    def column_probabilities(self, columns: Sequence[np.ndarray]) -> list[float]:
+        """``probability`` of each row of the feature ``columns``, the same to the bit: each
+        weight times its column, summed in ``probability``'s order (the exponential is
+        math's: numpy's may differ in the last bit)."""
+        if not len(columns[0]):
+            return []
         total = columns[0] * self.weights[1]
         for weight, column in zip(self.weights[2:], columns[1:], strict=True):
             total = total + weight * column
@@ -309,6 +318,42 @@ def date_gap(first: Event, second: Event) -> int | None:
     return max(0, abs((first.event_date - second.event_date).days) - slack)
 
 
+class _Compared(NamedTuple):
+    """What pair scoring reads of one event, worked out once per event: a first run scores
+    millions of candidate pairs of a few thousand events."""
+
+    doc_id: str
+    event_type: str
+    family: str
+    parts: frozenset[str]
+    actor: str | None
+    recipient: str | None
+    day: int | None  # the event date's ordinal
+    uncertain: bool  # the date is only a publication day
+    place: str | None
+    stem: str | None
+    mode: str | None
+    directed_sides: tuple[str, str] | None  # ``_sides`` in a directed family, else None
+
+
+def _compared(event: Event) -> _Compared:
+    family = family_of(event.event_type)
+    return _Compared(
+        event.doc_id,
+        event.event_type,
+        family,
+        frozenset(participants(event)),
+        event.actor_entity_id,
+        event.recipient_entity_id,
+        event.event_date.toordinal() if event.event_date is not None else None,
+        event.date_source == UNCERTAIN_DATE_SOURCE,
+        _place(event),
+        trigger_stem(event.trigger_text),
+        event.mode,
+        _sides(event) if family in directed_families() else None,
+    )
+
+
 def one_act_one_day(first: Event, second: Event) -> bool:
     """Whether two reports give the same act by the same actor toward the same recipient on the
     same day, each dated by its own text (within a day: reports written in other time zones):
@@ -317,16 +362,20 @@ def one_act_one_day(first: Event, second: Event) -> bool:
     ECB+ news dates few events in the text (in the developer topics this holds for one labelled
     pair, which corefers; in the story rewrites of ``tests/data/story`` for 18, all coreferent).
     """
+    return _one_act_one_day(_compared(first), _compared(second))
+
+
+def _one_act_one_day(first: _Compared, second: _Compared) -> bool:
     if first.doc_id == second.doc_id or first.event_type != second.event_type:
         return False
-    actor, recipient = first.actor_entity_id, first.recipient_entity_id
+    actor, recipient = first.actor, first.recipient
     if not actor or not recipient or actor == recipient:
         return False
-    if (actor, recipient) != (second.actor_entity_id, second.recipient_entity_id):
+    if (actor, recipient) != (second.actor, second.recipient):
         return False
-    if any(e.event_date is None or e.date_source == UNCERTAIN_DATE_SOURCE for e in (first, second)):
+    if first.day is None or second.day is None or first.uncertain or second.uncertain:
         return False
-    return abs((first.event_date - second.event_date).days) <= 1
+    return abs(first.day - second.day) <= 1
 
 
 def _sides(event: Event) -> tuple[str, str] | None:
@@ -345,13 +394,16 @@ def reversed_roles(first: Event, second: Event) -> bool:
     parties' countries ("Kyrgyzstan protested to Kazakhstan", "the Kazakh Foreign Ministry
     expressed surprise at Bishkek's note"): a complaint and its reply are two acts by what a
     directed act is, however alike their words and dates, so such a pair scores 0."""
-    family = family_of(first.event_type)
-    if family not in directed_families() or family_of(second.event_type) != family:
-        return False
-    first_sides, second_sides = _sides(first), _sides(second)
-    if first_sides is None or second_sides is None:
-        return False
-    return first_sides == second_sides[::-1]
+    return _reversed_roles(_compared(first), _compared(second))
+
+
+def _reversed_roles(first: _Compared, second: _Compared) -> bool:
+    return (
+        first.directed_sides is not None
+        and second.directed_sides is not None
+        and first.family == second.family
+        and first.directed_sides == second.directed_sides[::-1]
+    )
 
 
 def _place(event: Event) -> str | None:
@@ -364,35 +416,48 @@ def pair_features(
     first: Event, second: Event, first_doc: DocumentProfile, second_doc: DocumentProfile
 ) -> tuple[float, ...]:
     """The values of ``FEATURES`` for one candidate pair."""
+    if first.doc_id == second.doc_id:
+        return _pair_values(_compared(first), _compared(second), 0.0, 0.0)
+    return _pair_values(
+        _compared(first),
+        _compared(second),
+        first_doc.similarity(second_doc),
+        first_doc.text_similarity(second_doc),
+    )
+
+
+def _pair_values(
+    first: _Compared, second: _Compared, similarity: float, text_similarity: float
+) -> tuple[float, ...]:
+    """``pair_features`` of two events' keys and their documents' similarities (read only
+    across documents)."""
     same_document = first.doc_id == second.doc_id
-    first_parts, second_parts = participants(first), participants(second)
+    first_parts, second_parts = first.parts, second.parts
+    shared = first_parts & second_parts
     union = first_parts | second_parts
-    overlap = len(first_parts & second_parts) / len(union) if union else 0.0
-    conflict = float(bool(first_parts) and bool(second_parts) and not first_parts & second_parts)
-    gap = date_gap(first, second)
-    certain = (
-        gap is not None
-        and first.date_source != UNCERTAIN_DATE_SOURCE
-        and second.date_source != UNCERTAIN_DATE_SOURCE
-    )
-    first_place, second_place = _place(first), _place(second)
-    same_trigger = same_predicate(
-        trigger_stem(first.trigger_text), trigger_stem(second.trigger_text)
-    )
+    overlap = len(shared) / len(union) if union else 0.0
+    conflict = float(bool(first_parts) and bool(second_parts) and not shared)
+    if first.day is None or second.day is None:
+        gap = None
+    else:
+        gap = max(0, abs(first.day - second.day) - (first.uncertain + second.uncertain))
+    certain = gap is not None and not first.uncertain and not second.uncertain
+    first_place, second_place = first.place, second.place
+    same_trigger = same_predicate(first.stem, second.stem)
     return (
         float(first.event_type == second.event_type),
         float(same_document),
         # Participants mean more across documents: inside one, a story's steps share its people.
         0.0 if same_document else overlap,
         0.0 if same_document else conflict,
-        0.0 if same_document else first_doc.similarity(second_doc),
+        0.0 if same_document else similarity,
         float(same_trigger),
         float(gap is not None),
         math.log1p(gap) if gap is not None else 0.0,
         float(certain and gap <= 1),
         float(first_place is not None and first_place == second_place),
         float(first_place is not None and second_place is not None and first_place != second_place),
-        0.0 if same_document else first_doc.text_similarity(second_doc),
+        0.0 if same_document else text_similarity,
         # Another word for the same kind of act ("nabbed", "arrested": both COERCE arrest).
         float(not same_trigger and bool(first.mode) and first.mode == second.mode),
         # The same participants on the same day: what tells one event from another of the same
@@ -519,26 +584,154 @@ def scored_pairs(
     return dict(zip(pairs, pair_probabilities(events, pairs, profiles, model), strict=True))
 
 
-@dataclass(frozen=True)
-class _ComparedProfile(DocumentProfile):
-    """A profile that keeps its similarities to the last profile it was compared with: the
-    candidate pairs of two documents' events, scored one after another, compare the two
-    documents once."""
+class _EventCodes(NamedTuple):
+    """``_compared`` of every event as arrays: each value a number (one numbering for every
+    column, so an actor meets a recipient), -1 for none, so that a block of pairs is compared
+    by array (``_pair_columns``), as ``_pair_values`` compares one pair."""
 
-    last: list = field(default_factory=lambda: [None, None, None], compare=False, repr=False)
+    document: np.ndarray
+    event_type: np.ndarray
+    family: np.ndarray
+    parts: np.ndarray  # (n, 2): the participants, -1 filling
+    actor: np.ndarray
+    recipient: np.ndarray
+    dated: np.ndarray
+    day: np.ndarray  # 0 where undated
+    uncertain: np.ndarray
+    place: np.ndarray
+    stem: np.ndarray
+    prefix: np.ndarray  # the stem's first SHARED_PREFIX letters where it has as many
+    mode: np.ndarray
+    directed_actor: np.ndarray  # ``directed_sides``, -1 outside a directed family
+    directed_recipient: np.ndarray
 
-    def _remembered(self, other: DocumentProfile, index: int, compare) -> float:
-        if self.last[0] is not other:
-            self.last[:] = [other, None, None]
-        if self.last[index] is None:
-            self.last[index] = compare(self, other)
-        return self.last[index]
 
-    def similarity(self, other: DocumentProfile) -> float:
-        return self._remembered(other, 1, DocumentProfile.similarity)
+def _event_codes(keys: Sequence[_Compared]) -> _EventCodes:
+    numbers: dict = {}
 
-    def text_similarity(self, other: DocumentProfile) -> float:
-        return self._remembered(other, 2, DocumentProfile.text_similarity)
+    def code(value) -> int:
+        # Falsy values count as none, as ``participants``, ``same_predicate`` and the modes read.
+        return numbers.setdefault(value, len(numbers)) if value else -1
+
+    def column(values: Iterable) -> np.ndarray:
+        return np.fromiter(map(code, values), np.int64, len(keys))
+
+    parts = [sorted(key.parts) + [None] * (2 - len(key.parts)) for key in keys]
+    sides = [key.directed_sides or (None, None) for key in keys]
+    return _EventCodes(
+        # Every document a number of its own (an empty id too): pairs are ordered by them.
+        np.fromiter(
+            (numbers.setdefault(key.doc_id, len(numbers)) for key in keys), np.int64, len(keys)
+        ),
+        column(key.event_type for key in keys),
+        column(key.family for key in keys),
+        np.array([[code(a), code(b)] for a, b in parts], np.int64).reshape(-1, 2),
+        column(key.actor for key in keys),
+        column(key.recipient for key in keys),
+        np.array([key.day is not None for key in keys], bool),
+        np.array([key.day or 0 for key in keys], np.int64),
+        np.array([key.uncertain for key in keys], bool),
+        column(key.place for key in keys),
+        column(key.stem for key in keys),
+        column(
+            ("prefix", key.stem[:SHARED_PREFIX])
+            if key.stem and len(key.stem) >= SHARED_PREFIX
+            else None
+            for key in keys
+        ),
+        column(key.mode for key in keys),
+        column(actor for actor, _ in sides),
+        column(recipient for _, recipient in sides),
+    )
+
+
+def _pair_columns(
+    codes: _EventCodes,
+    first: np.ndarray,
+    second: np.ndarray,
+    similarity: np.ndarray,
+    text_similarity: np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """(the columns of ``FEATURES``, pairs one event by definition, pairs two events by
+    definition) for the pairs (first[k], second[k]): ``_pair_values``, ``_one_act_one_day`` and
+    ``_reversed_roles`` by array, value for value."""
+    same_document = codes.document[first] == codes.document[second]
+    across = ~same_document
+    first_parts, second_parts = codes.parts[first], codes.parts[second]
+    first_n = (first_parts >= 0).sum(axis=1)
+    second_n = (second_parts >= 0).sum(axis=1)
+    shared = sum(
+        (first_parts[:, side] >= 0)
+        & (
+            (first_parts[:, side] == second_parts[:, 0])
+            | (first_parts[:, side] == second_parts[:, 1])
+        )
+        for side in (0, 1)
+    )
+    union = first_n + second_n - shared
+    overlap = np.divide(shared, union, out=np.zeros(len(first)), where=union > 0)
+    conflict = (first_n > 0) & (second_n > 0) & (shared == 0)
+    dated = codes.dated[first] & codes.dated[second]
+    first_uncertain, second_uncertain = codes.uncertain[first], codes.uncertain[second]
+    apart = np.abs(codes.day[first] - codes.day[second])
+    slack = first_uncertain.astype(np.int64) + second_uncertain
+    gap = np.where(dated, np.maximum(0, apart - slack), 0)
+    # math's log1p of each distinct gap (numpy's may differ in the last bit).
+    distinct, at = np.unique(gap, return_inverse=True)
+    log_gap = np.array([math.log1p(g) for g in distinct.tolist()], np.float64)[at]
+    near = dated & (gap <= 1)
+    first_place, second_place = codes.place[first], codes.place[second]
+    first_stem, second_stem = codes.stem[first], codes.stem[second]
+    first_prefix = codes.prefix[first]
+    same_trigger = (
+        (first_stem >= 0)
+        & (second_stem >= 0)
+        & (
+            (first_stem == second_stem)
+            | (first_prefix >= 0) & (first_prefix == codes.prefix[second])
+        )
+    )
+    first_mode = codes.mode[first]
+    same_type = codes.event_type[first] == codes.event_type[second]
+    columns = [
+        same_type,
+        same_document,
+        np.where(across, overlap, 0.0),
+        across & conflict,
+        np.where(across, similarity, 0.0),
+        same_trigger,
+        dated,
+        np.where(dated, log_gap, 0.0),
+        near & ~first_uncertain & ~second_uncertain,
+        (first_place >= 0) & (first_place == second_place),
+        (first_place >= 0) & (second_place >= 0) & (first_place != second_place),
+        np.where(across, text_similarity, 0.0),
+        ~same_trigger & (first_mode >= 0) & (first_mode == codes.mode[second]),
+        np.where(across & near, overlap, 0.0),
+    ]
+    first_actor, first_recipient = codes.actor[first], codes.recipient[first]
+    one_act = (
+        across
+        & same_type
+        & (first_actor >= 0)
+        & (first_recipient >= 0)
+        & (first_actor != first_recipient)
+        & (first_actor == codes.actor[second])
+        & (first_recipient == codes.recipient[second])
+        & dated
+        & ~first_uncertain
+        & ~second_uncertain
+        & (apart <= 1)
+    )
+    first_to, second_to = codes.directed_actor[first], codes.directed_actor[second]
+    reversed_roles = (
+        (first_to >= 0)
+        & (second_to >= 0)
+        & (codes.family[first] == codes.family[second])
+        & (first_to == codes.directed_recipient[second])
+        & (codes.directed_recipient[first] == second_to)
+    )
+    return [column.astype(np.float64) for column in columns], one_act, reversed_roles
 
 
 def pair_probabilities(
@@ -548,47 +741,39 @@ def pair_probabilities(
     model: CorefModel,
 ) -> array:
     """The probability of each pair (i, j) of ``events`` that they are one event, in the order
-    of ``pairs`` (8 bytes a pair: a long document has millions); pairs are scored a document pair
-    at a time, so each document pair's similarities are computed once."""
-    names = [f.name for f in fields(DocumentProfile)]
-    compared = {
-        doc_id: _ComparedProfile(**{name: getattr(profile, name) for name in names})
-        for doc_id, profile in profiles.items()
-    }
-    empty = _ComparedProfile(**{name: getattr(_EMPTY_PROFILE, name) for name in names})
-    # Each event's document as a number, so the order costs an int per pair (millions of them).
-    numbers: dict[str, int] = {}
-    document = [numbers.setdefault(event.doc_id, len(numbers)) for event in events]
-    span = len(numbers)
-    probabilities = array("d", bytes(8 * len(pairs)))
-    ordered = sorted(
-        range(len(pairs)), key=lambda k: document[pairs[k][0]] * span + document[pairs[k][1]]
-    )
-    # Features a block of pairs at a time, turned into probabilities by column.
+    of ``pairs`` (8 bytes a pair: a long document has millions): what a pair reads of an event
+    is worked out once per event (``_compared``), pairs are compared a block at a time by array
+    (``_pair_columns``) in document-pair order, so each document pair's similarities are
+    computed once."""
+    codes = _event_codes([_compared(event) for event in events])
+    doc_ids = [event.doc_id for event in events]
+    index_pairs = np.array(pairs, np.int64).reshape(-1, 2)
+    span = int(codes.document.max()) + 1 if len(events) else 1
+    document_pairs = codes.document[index_pairs[:, 0]] * span + codes.document[index_pairs[:, 1]]
+    ordered = np.argsort(document_pairs, kind="stable")
+    probabilities = np.empty(len(pairs), np.float64)
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
-        rows = []
-        verdicts: list[float | None] = []  # a pair one or two events by definition
-        for k in block:
-            first, second = events[pairs[k][0]], events[pairs[k][1]]
-            rows.append(
-                pair_features(
-                    first,
-                    second,
-                    compared.get(first.doc_id, empty),
-                    compared.get(second.doc_id, empty),
-                )
-            )
-            verdicts.append(
-                1.0
-                if one_act_one_day(first, second)
-                else 0.0
-                if reversed_roles(first, second)
-                else None
-            )
-        for k, probability, verdict in zip(block, model.probabilities(rows), verdicts, strict=True):
-            probabilities[k] = probability if verdict is None else verdict
-    return probabilities
+        first, second = index_pairs[block, 0], index_pairs[block, 1]
+        # The similarities of each document pair of the block, where its run of pairs starts.
+        block_documents = document_pairs[block]
+        starts = np.flatnonzero(np.r_[True, block_documents[1:] != block_documents[:-1]])
+        similarity = np.zeros(len(starts))
+        text_similarity = np.zeros(len(starts))
+        for n, k in enumerate(starts.tolist()):
+            first_id, second_id = doc_ids[first[k]], doc_ids[second[k]]
+            if first_id != second_id:
+                first_doc = profiles.get(first_id, _EMPTY_PROFILE)
+                second_doc = profiles.get(second_id, _EMPTY_PROFILE)
+                similarity[n] = first_doc.similarity(second_doc)
+                text_similarity[n] = first_doc.text_similarity(second_doc)
+        runs = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(block)]))
+        columns, one_act, reversed_roles = _pair_columns(
+            codes, first, second, similarity[runs], text_similarity[runs]
+        )
+        scored = np.array(model.column_probabilities(columns), np.float64)
+        probabilities[block] = np.where(one_act, 1.0, np.where(reversed_roles, 0.0, scored))
+    return array("d", probabilities.tobytes())
 
 
 # Pairs whose features are held at once while they are scored.
