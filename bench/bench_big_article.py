@@ -108,6 +108,7 @@ class PhasePeaks:
 
         self.phase = "staging"
         self.peaks: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
         self.process = psutil.Process()
         threading.Thread(target=self._sample, daemon=True).start()
 
@@ -128,15 +129,21 @@ class PhasePeaks:
             @functools.wraps(step)
             def watched(*args, _step=step, _name=name, **kwargs):
                 outer, self.phase = self.phase, _name
+                started = time.perf_counter()
                 try:
                     return _step(*args, **kwargs)
                 finally:
                     self.phase = outer if outer != "staging" else "other"
+                    spent = time.perf_counter() - started
+                    self.seconds[_name] = self.seconds.get(_name, 0.0) + spent
 
             setattr(module, name, watched)
 
     def report(self) -> str:
         return ", ".join(f"{phase} {peak / 2**20:,.0f}" for phase, peak in self.peaks.items())
+
+    def report_seconds(self) -> str:
+        return ", ".join(f"{phase} {spent:,.1f}" for phase, spent in self.seconds.items())
 
 
 def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
@@ -222,6 +229,7 @@ def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
         flush=True,
     )
     print(f"    peak RSS per step (MiB): {phases.report()}", flush=True)
+    print(f"    wall time per step (s, nested steps counted in each): {phases.report_seconds()}")
 
 
 def main() -> None:

@@ -815,7 +815,7 @@ def _attach_bracketed_short_forms(groups: list[Group], text: str) -> None:
         if group.parent is not None or len(group.tokens) != 1:
             continue
         for mention in group.mentions:
-            if not (_ACRONYM_SHAPE.match(mention.surface) and text[mention.end :].startswith(")")):
+            if not (_ACRONYM_SHAPE.match(mention.surface) and text.startswith(")", mention.end)):
                 continue
             bracket = _end_before_spaces(text, mention.start) - 1
             if bracket < 0 or text[bracket] != "(":
