@@ -1156,12 +1156,19 @@ def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None 
     names = (row for row in rows if row.get("antecedent_mention_id") is None)
     for doc_id, doc_rows in groupby(names, key=itemgetter("doc_id")):
         mentions = [mention for mention in map(_make_mention, doc_rows) if mention is not None]
-        if texts is not None:
-            mentions = _without_headline_words(mentions, texts.get(doc_id) or "")
-        for mention in mentions:
-            if _is_full_person_name(mention):
-                keys[translit_key(mention.key)] += 1
+        text = None if texts is None else texts.get(doc_id) or ""
+        keys.update(document_full_person_names(mentions, text))
     return keys
+
+
+def document_full_person_names(mentions: list[Mention], text: str | None) -> Counter:
+    """``full_person_name_keys`` of one document's mentions once made (``_make_mention``;
+    descriptions are left out), read beside the document's ``text`` (None: no headline words
+    dropped): a document's mentions grouped in pass 1 give its names without a second read."""
+    names = [mention for mention in mentions if mention.antecedent is None]
+    if text is not None:
+        names = _without_headline_words(names, text)
+    return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 
 
 # ----------------------------------------------------------------------------- entity attributes
