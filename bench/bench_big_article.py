@@ -18,8 +18,8 @@ and writes the timeline to ``<run>-rss.tsv``.
 Then (d), the part a run's size does not change with spaCy: the commit (load, entity
 resolution, event clustering, lake export) of one document with the rows of (a) repeated until its
 text is as long as the big article's, staged copy by copy as a run stages a long document's parts,
-in a fresh process (wall time, its peak RSS, and the peak during each step of the commit; the
-process holds (a)'s rows throughout, which a run's commit does not).
+in a fresh process (wall time, its peak RSS, and the peak and wall time of each step of the
+commit; the process holds (a)'s rows throughout, which a run's commit does not).
 
 A run still going after ``--max-minutes`` is stopped and its figures so far are printed (spaCy
 parses about 25,000 characters per CPU second here, so the 50 MB article needs over half an
