@@ -18,8 +18,12 @@ and writes the timeline to ``<run>-rss.tsv``.
 Then (d), the part a run's size does not change with spaCy: the commit (load, entity
 resolution, event clustering, lake export) of one document with the rows of (a) repeated until its
 text is as long as the big article's, staged copy by copy as a run stages a long document's parts,
-in a fresh process (wall time, its peak RSS, and the peak during each step of the commit; the
-process holds (a)'s rows throughout, which a run's commit does not).
+in a fresh process (wall time, its peak RSS, and the peak and wall time of each step of the
+commit; the process holds (a)'s rows throughout, which a run's commit does not).
+
+And (e), with ``--pass-one-from WAREHOUSE --copies K`` (the single line's warehouse, say): pass 1
+of entity resolution and the full person names of one document of K copies of its mentions,
+in CPU seconds (the machine's load does not count), to see that they grow linearly.
 
 A run still going after ``--max-minutes`` is stopped and its figures so far are printed (spaCy
 parses about 25,000 characters per CPU second here, so the 50 MB article needs over half an
@@ -108,6 +112,7 @@ class PhasePeaks:
 
         self.phase = "staging"
         self.peaks: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
         self.process = psutil.Process()
         threading.Thread(target=self._sample, daemon=True).start()
 
@@ -128,15 +133,21 @@ class PhasePeaks:
             @functools.wraps(step)
             def watched(*args, _step=step, _name=name, **kwargs):
                 outer, self.phase = self.phase, _name
+                started = time.perf_counter()
                 try:
                     return _step(*args, **kwargs)
                 finally:
                     self.phase = outer if outer != "staging" else "other"
+                    spent = time.perf_counter() - started
+                    self.seconds[_name] = self.seconds.get(_name, 0.0) + spent
 
             setattr(module, name, watched)
 
     def report(self) -> str:
         return ", ".join(f"{phase} {peak / 2**20:,.0f}" for phase, peak in self.peaks.items())
+
+    def report_seconds(self) -> str:
+        return ", ".join(f"{phase} {spent:,.1f}" for phase, spent in self.seconds.items())
 
 
 def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
@@ -222,6 +233,58 @@ def commit_copies(source_db: Path, copies: int, workdir: Path) -> None:
         flush=True,
     )
     print(f"    peak RSS per step (MiB): {phases.report()}", flush=True)
+    print(f"    wall time per step (s, nested steps counted in each): {phases.report_seconds()}")
+
+
+def pass_one_copies(source_db: Path, copies: int) -> None:
+    """(e) in this process: pass 1 of entity resolution and the full person names, as
+    ``resolve_change`` does them, of one document made of ``copies`` shifted copies of the
+    mentions of ``source_db``'s one document; prints the CPU seconds (the machine's load does
+    not count) and the peak RSS."""
+    import resource
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from etl.stages.normalize.lexicon import load_lexicon
+    from etl.stages.resolve import entities
+
+    with duckdb.connect(str(source_db), read_only=True) as conn:
+        mentions = conn.sql(
+            "select mention_id, doc_id, start_char, end_char, text,"
+            " coalesce(spacy_label, label) as label, antecedent_mention_id, demonym_use,"
+            " sentence_idx from entity_mentions"
+        ).to_arrow_table()
+        ((doc_id, text, n_sentences),) = conn.sql(
+            "select doc_id, text, (select max(sentence_idx) + 1 from entity_mentions)"
+            " from documents"
+        ).fetchall()
+
+    def copy(k: int) -> pa.Table:
+        suffix = pa.scalar(f"-{k}")
+        columns = {name: mentions[name] for name in mentions.column_names}
+        for name in ("mention_id", "antecedent_mention_id"):
+            columns[name] = pc.binary_join_element_wise(mentions[name], suffix, "")
+        for name in ("start_char", "end_char"):
+            columns[name] = pc.add(mentions[name], k * len(text))
+        columns["sentence_idx"] = pc.add(mentions["sentence_idx"], k * n_sentences)
+        return pa.table(columns)
+
+    table = pa.concat_tables([copy(k) for k in range(copies)])
+    documents = pa.table({"doc_id": [doc_id], "text": [text * copies]})
+    load_lexicon()  # loaded once per process, whatever the document's size
+    started = time.process_time()
+    for one_doc, one_text, doc_mentions in entities._documents_of_chunk(table, documents):
+        groups = entities._group_document(one_doc, doc_mentions, one_text)
+        names = entities.document_full_person_names(doc_mentions, one_text)
+    cpu = time.process_time() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"(e) pass 1 and names of one document of {len(text) * copies:,} characters "
+        f"({table.num_rows:,} mentions): {cpu:.1f} CPU s, peak RSS {peak:,.0f} MiB, "
+        f"{len(groups)} groups, {len(names)} full names",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -233,11 +296,20 @@ def main() -> None:
     parser.add_argument("--commit-from", type=Path, help=argparse.SUPPRESS)  # (d)'s process
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument(
+        "--pass-one-from",
+        type=Path,
+        help="(e): time pass 1 of entity resolution on --copies copies of this warehouse's one "
+        "document (the single line's, say)",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         help="keep the articles, warehouses and lakes here (default: a temporary folder, removed)",
     )
     args = parser.parse_args()
+    if args.pass_one_from:
+        pass_one_copies(args.pass_one_from, args.copies)
+        return
     if args.commit_from:
         commit_copies(args.commit_from, args.copies, args.commit_from.parent)
         return

@@ -13,7 +13,15 @@ import pytest
 from etl.stages.document import DocumentLimits, accepted_chunks, iter_batch_rows
 from etl.stages.ingest.readers import make_article
 from etl.stages.nlp import InProcessParser
-from etl.stages.resolve.entities import _ROW_COLUMNS, _ROW_ORDER, table_rows
+from etl.stages.resolve.entities import (
+    _ROW_COLUMNS,
+    _ROW_ORDER,
+    Group,
+    Mention,
+    _end_before_spaces,
+    _named_apart,
+    table_rows,
+)
 
 PARAGRAPH = (
     "President Nursultan Nazarbaev met Omurbek Babanov in Almaty on Tuesday, 12 May 2015. "
@@ -104,3 +112,62 @@ def test_a_batch_says_once_that_its_parsing_is_over_before_its_last_rows(with_lo
     assert "parse" not in after  # nothing is parsed after it
     assert after[-1] == "chunk"  # and the batch's last rows still come after it
     assert log.count("parse") > (2 if with_long else 1)
+
+
+def _named_apart_by_every_pair(surname: Group, person: Group, text: str) -> bool:
+    """``_named_apart`` as it was before its index by sentence: every pair of mentions."""
+    return any(
+        short.end <= full.start
+        and len(text[short.end : full.start].strip(" ,")) > 2
+        and short.sentence_idx is not None
+        and short.sentence_idx == full.sentence_idx
+        for short in surname.mentions
+        for full in person.mentions
+    )
+
+
+def _random_group(rng: random.Random, kind: str, key: str, text: str) -> Group:
+    mentions = []
+    for number in range(rng.randrange(0, 12)):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.randrange(1, 12))
+        mention_id, sentence = f"{key}{number}", rng.choice([None, *range(4)])
+        surface = text[start:end]
+        mentions.append(
+            Mention(
+                mention_id,
+                "d",
+                start,
+                end,
+                surface,
+                "PERSON",
+                key,
+                (key,),
+                key,
+                None,
+                None,
+                sentence,
+            )
+        )
+    return Group("d", kind, key, mentions)
+
+
+def test_named_apart_through_its_sentence_index_equals_every_pair_compared() -> None:
+    rng = random.Random(11)
+    cases = 0
+    for _ in range(400):
+        text = "".join(rng.choice("ab ,.") for _ in range(rng.randrange(1, 80)))
+        surname = _random_group(rng, "name", "smith", text)
+        person = _random_group(rng, "person", "john smith", text)
+        expected = _named_apart_by_every_pair(surname, person, text)
+        assert _named_apart(surname, person, text) == expected
+        cases += expected
+    assert 20 < cases < 380  # both answers were exercised
+
+
+def test_end_before_spaces_equals_the_length_of_the_stripped_prefix() -> None:
+    rng = random.Random(5)
+    for _ in range(500):
+        text = "".join(rng.choice("a( \t\n\u00a0\u2003") for _ in range(rng.randrange(0, 30)))
+        index = rng.randrange(len(text) + 1)
+        assert _end_before_spaces(text, index) == len(text[:index].rstrip())

@@ -236,13 +236,13 @@ def news_like(number: int) -> dict[str, list]:
 def test_many_related_reports_in_runs_equal_full(tmp_path, monkeypatch, max_full_block, forked):
     """Blocks grow past the size where only close dates are compared (at 6), and shrink back
     when reports are superseded. ``forked``: the commit's work split across processes as a
-    large run's is (person names, pair scoring, components)."""
+    large run's is (pair scoring, components)."""
     monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)
     if forked:
-        monkeypatch.setattr(incremental, "MIN_FORKED_MENTIONS", 0)
         monkeypatch.setattr(incremental_coref, "MIN_PAIRS_PER_PROCESS", 1)
+        # and the run's documents grouped as they stream by after their names, not held
+        monkeypatch.setattr(incremental, "MAX_HELD_MENTIONS", 0)
         monkeypatch.setattr(incremental_coref, "available_cores", lambda: 2)
-        monkeypatch.setattr(incremental, "available_cores", lambda: 2)
     runs = [
         ([news_like(n) for n in range(0, 6)], []),
         ([news_like(n) for n in range(6, 14)], ["news-2"]),

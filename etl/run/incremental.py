@@ -41,8 +41,6 @@ from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.ids import stable_id
-from etl.runtime.forked import map_forked
-from etl.settings import available_cores
 from etl.stages.resolve.entities import (
     EntityResolution,
     Group,
@@ -53,6 +51,7 @@ from etl.stages.resolve.entities import (
     _EntityTally,
     _group_document,
     _link_person_names,
+    document_full_person_names,
     document_texts,
     full_person_name_keys,
     person_name_blocks,
@@ -63,11 +62,9 @@ from etl.storage.warehouse import load
 # Group kinds whose entity never depends on the corpus's person names.
 _CORPUS_FREE_KINDS = frozenset({"country", "place"})
 _COUNTERS = ("surfaces", "labels", "title_countries", "group_isos")
-# Mentions whose groups a run's resolution may hold at once (see _names_and_documents); a
-# 50 MB document's 900,000 are streamed instead.
+# Mentions of several documents whose groups a run's resolution may hold at once (see
+# _names_and_documents); more are streamed instead.
 MAX_HELD_MENTIONS = 300_000
-# Fewer mentions are counted in this process: a fork would cost more than it saves.
-MIN_FORKED_MENTIONS = 20_000
 EntityKey = tuple[str, str]
 
 
@@ -122,13 +119,30 @@ class _Document:
     doc_id: str
     text: str
     groups: list[Group]
+    full_names: Counter = field(default_factory=Counter)  # counted only when asked for
 
 
-def _documents(chunks: Iterable[tuple[pa.Table, pa.Table]]) -> Iterator[_Document]:
-    """Every document of the chunks that has mentions, with its groups (pass 1)."""
+def _documents(
+    chunks: Iterable[tuple[pa.Table, pa.Table]], with_full_names: bool = False
+) -> Iterator[_Document]:
+    """Every document of the chunks that has mentions, with its groups (pass 1) and, with
+    ``with_full_names``, its full person names counted from the same mentions."""
     for mentions, documents in chunks:
         for doc_id, text, doc_mentions in _documents_of_chunk(mentions, documents):
-            yield _Document(doc_id, text, _group_document(doc_id, doc_mentions, text))
+            groups = _group_document(doc_id, doc_mentions, text)
+            names = document_full_person_names(doc_mentions, text) if with_full_names else None
+            yield _Document(doc_id, text, groups, names or Counter())
+
+
+def _taken_one_by_one(documents: Iterable[_Document]) -> Iterator[_Document]:
+    """The documents in order, each dropped from a list of them as it is taken, so that its
+    groups are freed once it has been tallied."""
+    if not isinstance(documents, list):
+        yield from documents
+        return
+    documents.reverse()
+    while documents:
+        yield documents.pop()
 
 
 def _key_rows(doc_id: str, groups: list[Group], full_names: set[str]) -> Iterator[dict]:
@@ -252,27 +266,21 @@ def _full_names_by_document(
 
 def _names_and_documents(
     conn: Connection, doc_ids: list[str], docs_per_chunk: int
-) -> tuple[dict[str, set[str]], list[_Document] | None]:
+) -> tuple[dict[str, Counter], list[_Document] | None]:
     """The full person names of the documents ``doc_ids`` and, when their mentions are one
-    chunk of at most ``MAX_HELD_MENTIONS``, their groups too (None otherwise: they are grouped
-    as they stream by later), from one read of their mentions; with at least
-    ``MIN_FORKED_MENTIONS``, the names in a forked process while this one groups (a first run
-    commits after parsing, when the other core is idle)."""
-    if len(doc_ids) > docs_per_chunk or available_cores() < 2:
+    chunk of at most ``MAX_HELD_MENTIONS`` or one document, their groups too (None otherwise:
+    they are grouped as they stream by later), from one read of their mentions: each
+    document's mentions are made once, and its names counted from them as it is grouped.
+    A single document is held whatever its size: grouping it later would hold as much."""
+    if len(doc_ids) > docs_per_chunk:
         return _full_names_by_document(conn, doc_ids, docs_per_chunk), None
     chunks = list(load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk))
     n_mentions = sum(mentions.num_rows for mentions, _ in chunks)
-    if n_mentions > MAX_HELD_MENTIONS:
+    if n_mentions > MAX_HELD_MENTIONS and len(doc_ids) > 1:
         return _full_names_of_chunks(doc_ids, chunks), None
-    if n_mentions < MIN_FORKED_MENTIONS:
-        return _full_names_of_chunks(doc_ids, chunks), list(_documents(chunks))
-
-    def names_or_documents(part: str) -> list[_Document] | dict[str, set[str]]:
-        if part == "documents":
-            return list(_documents(chunks))
-        return _full_names_of_chunks(doc_ids, chunks)
-
-    documents, names = map_forked(names_or_documents, ["documents", "names"], processes=2)
+    documents = list(_documents(chunks, with_full_names=True))
+    names: dict[str, Counter] = {doc_id: Counter() for doc_id in doc_ids}
+    names.update((document.doc_id, document.full_names) for document in documents)
     return names, documents
 
 
@@ -397,7 +405,7 @@ def resolve_change(
 
     if new_documents is None:
         new_documents = _documents(load.documents_for_resolution_of(conn, new, docs_per_chunk))
-    for document in new_documents:
+    for document in _taken_one_by_one(new_documents):
         add(document)
         key_rows.extend(
             _key_rows(document.doc_id, document.groups, new_full_names[document.doc_id])
@@ -408,6 +416,9 @@ def resolve_change(
     for document in _documents(relinked):
         _tally(document, old_persons, subtracted)
         add(document)
+    # The last document's groups (a 50 MB article's 900,000 mentions) go before the tables
+    # are built.
+    document = new_documents = None
 
     touched = sorted(added.keys() | subtracted.keys())
     touched_ids = [stable_id("entity", *entity_key) for entity_key in touched]

@@ -606,14 +606,15 @@ def _named_apart(surname: Group, person: Group, text: str) -> bool:
     Peterson", "Simpson shot Flynn, said Flynn's father, Herbert Flynn"): news introduces a
     person by full name before the surname alone, so a surname before the full name is someone
     else (a relative sharing it)."""
+    # Only mentions of one sentence are compared, through an index by sentence: comparing
+    # every pair (and slicing the text between them) was cubic in a 50 MB document.
+    full_by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for full in person.mentions:
+        if full.sentence_idx is not None:
+            full_by_sentence[full.sentence_idx].append(full)
     for short in surname.mentions:
-        for full in person.mentions:
-            if (
-                short.end <= full.start
-                and len(text[short.end : full.start].strip(" ,")) > 2
-                and short.sentence_idx is not None
-                and short.sentence_idx == full.sentence_idx
-            ):
+        for full in full_by_sentence.get(short.sentence_idx, ()):
+            if short.end <= full.start and len(text[short.end : full.start].strip(" ,")) > 2:
                 return True
     return False
 
@@ -861,6 +862,14 @@ def _name_orders(full_names: dict[str, list[Mention]]) -> dict[tuple[str, ...], 
 _ACRONYM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9&.-]+$")
 
 
+def _end_before_spaces(text: str, index: int) -> int:
+    """``len(text[:index].rstrip())`` without copying the text before ``index`` (a copy per
+    mention was quadratic in a 50 MB document)."""
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    return index
+
+
 def _attach_bracketed_short_forms(groups: list[Group], text: str) -> None:
     """``Union of Rationalist Atheists and Agnostics (UAAR)``: one word with two capitals or
     more in brackets right after an organisation's full name is that organisation's short
@@ -876,12 +885,12 @@ def _attach_bracketed_short_forms(groups: list[Group], text: str) -> None:
         if group.parent is not None or len(group.tokens) != 1:
             continue
         for mention in group.mentions:
-            if not (_ACRONYM_SHAPE.match(mention.surface) and text[mention.end :].startswith(")")):
+            if not (_ACRONYM_SHAPE.match(mention.surface) and text.startswith(")", mention.end)):
                 continue
-            before = text[: mention.start].rstrip()
-            if not before.endswith("("):
+            bracket = _end_before_spaces(text, mention.start) - 1
+            if bracket < 0 or text[bracket] != "(":
                 continue
-            full = full_by_end.get(len(before[:-1].rstrip()))
+            full = full_by_end.get(_end_before_spaces(text, bracket))
             if full is not None and full is not group and full.parent is not group:
                 group.parent = full
                 break
@@ -1223,12 +1232,19 @@ def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None 
     names = (row for row in rows if row.get("antecedent_mention_id") is None)
     for doc_id, doc_rows in groupby(names, key=itemgetter("doc_id")):
         mentions = [mention for mention in map(_make_mention, doc_rows) if mention is not None]
-        if texts is not None:
-            mentions = _without_headline_words(mentions, texts.get(doc_id) or "")
-        for mention in mentions:
-            if _is_full_person_name(mention):
-                keys[translit_key(mention.key)] += 1
+        text = None if texts is None else texts.get(doc_id) or ""
+        keys.update(document_full_person_names(mentions, text))
     return keys
+
+
+def document_full_person_names(mentions: list[Mention], text: str | None) -> Counter:
+    """``full_person_name_keys`` of one document's mentions once made (``_make_mention``;
+    descriptions are left out), read beside the document's ``text`` (None: no headline words
+    dropped): a document's mentions grouped in pass 1 give its names without a second read."""
+    names = [mention for mention in mentions if mention.antecedent is None]
+    if text is not None:
+        names = _without_headline_words(names, text)
+    return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 
 
 # ----------------------------------------------------------------------------- entity attributes
