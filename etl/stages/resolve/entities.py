@@ -1222,8 +1222,10 @@ def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None 
     """Keys of the full person names (``_is_full_person_name``: PERSON, two or more words, or
     initials and a surname) among mention rows, each with its number of mentions.
 
-    These are exactly the person groups of pass 1, so pass 2's anchors can be computed from a
-    scan of the mentions alone, before any document is grouped. ``texts`` (doc_id -> text):
+    They hold every person group of pass 1, so pass 2's anchors can be computed from a scan of
+    the mentions alone, before any document is grouped. They may hold more: a full name spaCy
+    tags PERSON in fewer than half its mentions is a name group in pass 1, and it resolves to a
+    person only through ``entity_key``'s check of the anchors. ``texts`` (doc_id -> text):
     the documents' texts, so that a name in a headline is read as pass 1 reads it, without the
     headline words around it (``Flips Bush`` is ``Bush``, no second person named Bush); the
     rows then come a document at a time (``table_rows`` order).
