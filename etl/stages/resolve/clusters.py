@@ -308,16 +308,6 @@ def participants(event: Event) -> set[str]:
     return {e for e in (event.actor_entity_id, event.recipient_entity_id) if e}
 
 
-def date_gap(first: Event, second: Event) -> int | None:
-    """Days between two events' dates, less a day for each date that is only a publication day."""
-    if first.event_date is None or second.event_date is None:
-        return None
-    slack = (first.date_source == UNCERTAIN_DATE_SOURCE) + (
-        second.date_source == UNCERTAIN_DATE_SOURCE
-    )
-    return max(0, abs((first.event_date - second.event_date).days) - slack)
-
-
 class _Compared(NamedTuple):
     """What pair scoring reads of one event, worked out once per event: a first run scores
     millions of candidate pairs of a few thousand events."""
@@ -440,6 +430,7 @@ def _pair_values(
     if first.day is None or second.day is None:
         gap = None
     else:
+        # Days apart, less a day for each date that is only a publication day.
         gap = max(0, abs(first.day - second.day) - (first.uncertain + second.uncertain))
     certain = gap is not None and not first.uncertain and not second.uncertain
     first_place, second_place = first.place, second.place
