@@ -1372,11 +1372,14 @@ class EventReferences:
         lexicon: Lexicon,
         classes: dict[tuple[str, str], str],
         resolver: ArgumentResolver,
+        kinds: TokenKinds,
     ) -> None:
         self.sentences = sentences
         self.lexicon = lexicon
         self.classes = classes
         self.resolver = resolver
+        # The document's token kinds, read once: not again for every earlier sentence asked.
+        self.kinds = kinds
         # sentence index -> (type, actors, recipients) of its triggers, read when first asked
         self._mentioned: dict[int, list[tuple[str, list[Argument], list[Argument]]]] = {}
 
@@ -1397,7 +1400,8 @@ class EventReferences:
     def _triggers_of(self, sentence_idx: int) -> list[tuple[str, list[Argument], list[Argument]]]:
         if sentence_idx not in self._mentioned:
             found = []
-            for candidate in _find_candidates(self.sentences[sentence_idx], self.lexicon):
+            sent = self.sentences[sentence_idx]
+            for candidate in _find_candidates(sent, self.lexicon, self.kinds):
                 actor, recipient = _arguments_of(candidate, self.lexicon, self.classes)
                 found.append(
                     (
@@ -1572,10 +1576,10 @@ def _all_findings(
     rows: list[EventFinding] = []
     seen_ids: set[str] = set()
     sentences = [sent for sent, text in sentences_with_text(doc) if text.strip()]
-    references = EventReferences(sentences, lexicon, classes, resolver)
+    kinds = TokenKinds.of(doc)
+    references = EventReferences(sentences, lexicon, classes, resolver, kinds)
     all_dates = date_spans(doc) if dates is None else dates
     date_starts = [span.start for span in all_dates]
-    kinds = TokenKinds.of(doc)
     for sentence_idx, sent in enumerate(sentences):
         candidates = select_candidates(sent, lexicon, kinds)
         phrases = _date_phrases(spans_within(all_dates, date_starts, sent)) if candidates else []
