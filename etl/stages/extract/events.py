@@ -20,6 +20,11 @@ How a sentence becomes events:
   (``_support_participle``, ``_noun_parties``), or, for a definite noun naming none, the
   earlier mention it refers to. The participle is a reduced relative clause: where the noun is
   another trigger's object ("condemned the meeting, *held* on September 19") it is an aside.
+* An event noun outside those frames whose own phrase names a party ("closed its borders
+  because of *fighting between* X and Y", "during *demonstrations against* X") is an event
+  (rule ``event_noun``) when it is a prepositional object, a subject or a headline's root, and
+  only when the sentence states no other event; never as a verb's object, whose verb decides
+  ("*cancelled* restrictions", "*violated* a ban").
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
@@ -113,6 +118,10 @@ PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "us", "them",
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Dependents that open a clause of their own, with its own place and time.
 CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
+# Where an event noun outside a support or occurrence frame stands for an event of its own:
+# a prepositional object ("during *protests* against X"), a subject or object ("the *fighting*
+# between X and Y spread"), or the root of a headline.
+NOMINAL_EVENT_DEPS = frozenset({"pobj", "nsubj", "ROOT"})
 
 
 @dataclass(frozen=True)
@@ -503,6 +512,22 @@ def _find_candidates(
                             notes={"reduced_relative": True, "noun_parties_only": True},
                         )
                     )
+            elif token.dep_ in NOMINAL_EVENT_DEPS:
+                # "because of *fighting between* X and Y", "*protests against* X": an event
+                # noun outside any frame is an event only when its own phrase names a party
+                actor, recipient = _noun_parties(token, lexicon)
+                if actor is not None or recipient is not None:
+                    found.append(
+                        Candidate(
+                            trigger,
+                            tokens,
+                            token,
+                            "event_noun",
+                            explicit_actor=actor,
+                            explicit_recipient=recipient,
+                            notes={"noun_parties_only": True, "nominal": True},
+                        )
+                    )
         else:
             found.append(Candidate(trigger, tokens, token.head, "adjective"))
     return found
@@ -654,7 +679,9 @@ def select_candidates(
             # "condemned the meeting, held on September 19": the object's participle states
             # that the meeting happened, as "the meeting, which was held ..." does: an aside
             candidate.notes["aside"] = True
-        candidate.subsidiary = (
+        # an event noun outside a frame, like a participial adjunct, counts only when the
+        # sentence states no other event
+        candidate.subsidiary = candidate.notes.get("nominal", False) or (
             not reduced_relative
             and _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
         )
@@ -663,7 +690,11 @@ def select_candidates(
         result = [c for c in result if not c.subsidiary]
     for candidate in result:
         candidate.role = (
-            "aside" if candidate.notes.get("aside") else clause_role(candidate.clause, lexicon)
+            "aside"
+            if candidate.notes.get("aside")
+            else "alone"
+            if candidate.notes.get("nominal")
+            else clause_role(candidate.clause, lexicon)
         )
     if not any(c.role == "main" for c in result):
         # Nothing happens in the main clause ("the dispute deepened a day after X met Y"):
