@@ -638,3 +638,6 @@ def test_event_noun_beside_another_event_or_as_an_object_is_none(nlp):
     # what a verb does to the noun decides ("cancelled restrictions" is no restriction)
     objects = _candidates(nlp, "The court cancelled restrictions on the Russian language.")
     assert not [c for c in objects if c.rule == "event_noun"]
+    # a definite one refers to an earlier mention ("the meeting" held the day before)
+    definite = _candidates(nlp, "Officials discussed coverage of the meeting by the Kazakh side.")
+    assert not [c for c in definite if c.rule == "event_noun"]

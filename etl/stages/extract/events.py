@@ -512,9 +512,15 @@ def _find_candidates(
                             notes={"reduced_relative": True, "noun_parties_only": True},
                         )
                     )
-            elif token.dep_ in NOMINAL_EVENT_DEPS:
+            elif (
+                token.dep_ in NOMINAL_EVENT_DEPS
+                and not _is_definite(token, lexicon)
+                and not (token.dep_ == "nsubj" and _is_occurrence_verb(head, lexicon))
+            ):
                 # "because of *fighting between* X and Y", "*protests against* X": an event
-                # noun outside any frame is an event only when its own phrase names a party
+                # noun outside any frame is an event only when its own phrase names a party;
+                # a definite one ("coverage of *the meeting*") refers to an earlier mention,
+                # a plural subject of a verb of occurrence is a kind of event (see above)
                 actor, recipient = _noun_parties(token, lexicon)
                 if actor is not None or recipient is not None:
                     found.append(
