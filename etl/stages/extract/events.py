@@ -501,15 +501,10 @@ def _find_candidates(
                     # "the meeting, *held* on September 19": a reduced relative clause, an
                     # aside wherever the noun stands; a definite noun naming no party refers
                     # to an earlier mention (``EventReferences``)
+                    notes = {"reduced_relative": True, "noun_parties_only": True}
                     found.append(
-                        Candidate(
-                            trigger,
-                            tokens,
-                            held,
-                            "support_noun",
-                            explicit_actor=actor,
-                            explicit_recipient=recipient,
-                            notes={"reduced_relative": True, "noun_parties_only": True},
+                        _named_parties_candidate(
+                            trigger, tokens, held, "support_noun", (actor, recipient), notes
                         )
                     )
             elif (
@@ -523,20 +518,37 @@ def _find_candidates(
                 # a plural subject of a verb of occurrence is a kind of event (see above)
                 actor, recipient = _noun_parties(token, lexicon)
                 if actor is not None or recipient is not None:
+                    notes = {"noun_parties_only": True, "nominal": True}
                     found.append(
-                        Candidate(
-                            trigger,
-                            tokens,
-                            token,
-                            "event_noun",
-                            explicit_actor=actor,
-                            explicit_recipient=recipient,
-                            notes={"noun_parties_only": True, "nominal": True},
+                        _named_parties_candidate(
+                            trigger, tokens, token, "event_noun", (actor, recipient), notes
                         )
                     )
         else:
             found.append(Candidate(trigger, tokens, token.head, "adjective"))
     return found
+
+
+def _named_parties_candidate(
+    trigger: Trigger,
+    tokens: list[Token],
+    clause: Token,
+    rule: str,
+    parties: tuple[Token | None, Token | None],
+    notes: dict,
+) -> Candidate:
+    """An event noun's candidate whose actor and recipient are the ones its own phrase names
+    (``parties``, from ``_noun_parties``)."""
+    actor, recipient = parties
+    return Candidate(
+        trigger,
+        tokens,
+        clause,
+        rule,
+        explicit_actor=actor,
+        explicit_recipient=recipient,
+        notes=notes,
+    )
 
 
 def _modified_object(noun: Token, lexicon: Lexicon) -> Token | None:
