@@ -629,7 +629,7 @@ def test_event_noun_naming_its_parties_is_an_event_when_nothing_else_happens(nlp
     )
     nominal = [c for c in found if c.rule == "event_noun"]
     assert [c.trigger.event_type for c in nominal] == ["ASSAULT"]
-    assert nominal[0].role == "alone" and nominal[0].explicit_actor.text == "Azerbaijanis"
+    assert nominal[0].role == "nominal" and nominal[0].explicit_actor.text == "Azerbaijanis"
 
 
 def test_event_noun_beside_another_event_or_as_an_object_is_none(nlp):

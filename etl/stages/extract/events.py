@@ -710,10 +710,12 @@ def select_candidates(
         candidate.role = (
             "aside"
             if candidate.notes.get("aside")
-            else "alone"
+            else "nominal"
             if candidate.notes.get("nominal")
             else clause_role(candidate.clause, lexicon)
         )
+    # An event noun outside a frame keeps a role of its own ("nominal"), so that the scorer
+    # weighs it apart from clauses and its few examples move no clause's weight.
     if not any(c.role == "main" for c in result):
         # Nothing happens in the main clause ("the dispute deepened a day after X met Y"):
         # the background clause is what the sentence reports; "alone" lets the scorer weigh
@@ -1815,7 +1817,8 @@ def event_features(
     """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
     evidence (rule, how the lexicon derived the trigger), the argument structure (what kind of
     party the actor and the recipient are) and how its clause sits in the sentence
-    (``Candidate.role``: main, aside or background beside a main event, alone, embedded). Not
+    (``Candidate.role``: main, aside or background beside a main event, alone, embedded,
+    nominal: an event noun outside a frame). Not
     the event's position in its sentence: a news sentence can report several true events, but
     the one a sentence reports sits in its main clause. Not its factuality either: that
     already decides the type (future cooperation is AGREE, future conflict THREATEN), and a
