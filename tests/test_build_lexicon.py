@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from etl.stages.extract.build_lexicon import Seed, WordNet, expand, word_classes
+from etl.stages.extract.build_lexicon import Seed, WordNet, expand, read_definitions, word_classes
 
 INDEX_VERB = """\
   1 header lines start with two spaces
@@ -72,3 +72,47 @@ def test_word_classes_take_the_most_frequent_sense(tmp_path):
     assert classes[("joy", "NOUN")] == "noun.feeling"
     assert classes[("hope", "VERB")] == "verb.emotion"
     assert ("accuse", "VERB") not in classes
+
+
+GLOSS_INDEX_VERB = """\
+storm v 2 0 2 0 00000021 00000022
+assault v 1 0 1 0 00000023
+rage v 1 0 1 0 00000021
+rush v 1 0 1 0 00000022
+"""
+GLOSS_DATA_VERB = """\
+00000021 30 v 02 storm 0 rage 0 000 | blow hard; "it stormed all night"
+00000022 33 v 02 storm 0 rush 0 000 | take by force in a sudden attack
+00000023 33 v 01 assault 0 000 | attack in a violent manner
+"""
+
+
+def test_uncorroborated_seed_takes_the_sense_its_category_definition_names(tmp_path):
+    for name, text in {
+        "index.verb": GLOSS_INDEX_VERB,
+        "data.verb": GLOSS_DATA_VERB,
+        "index.noun": "",
+        "data.noun": "",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    wordnet = WordNet(tmp_path)
+    seeds = [Seed("ASSAULT", "VERB", "storm", "-", ""), Seed("ASSAULT", "VERB", "kill", "-", "")]
+    # no other seed is in either sense's neighbourhood: without the definition, no expansion
+    assert {r["lemma"] for r in expand(wordnet, seeds, frozenset())} == {"storm", "kill"}
+    definitions = {"ASSAULT": "Attack, kill, wound, shoot, bomb."}
+    rows = {r["lemma"]: r for r in expand(wordnet, seeds, frozenset(), definitions)}
+    # the weather sense comes first, but only the assault sense's gloss says "attack"
+    assert rows["rush"]["source"] == "synonym" and "rage" not in rows
+
+
+def test_category_definitions_are_read_with_their_continuation_lines(tmp_path):
+    path = tmp_path / "categories.tsv"
+    path.write_text(
+        "# Header words\n#\n# AGREE      Agree to, offer,\n#            or promise.\n"
+        "# CONSULT    Meetings.\n#\n# columns: x\nevent_type\tpos\n",
+        encoding="utf-8",
+    )
+    assert read_definitions(path) == {
+        "AGREE": "Agree to, offer, or promise.",
+        "CONSULT": "Meetings.",
+    }

@@ -614,3 +614,30 @@ def test_the_condemned_meeting_held_on_a_day_is_an_aside_event_of_the_earlier_me
     meeting = next(r for r in rows if r["event_type"] == "CONSULT")
     assert "Nazarbayev" in meeting["actor_text"] and "Babanov" in meeting["recipient_text"]
     assert (meeting["event_date"], meeting["location_text"]) == (date(2017, 9, 19), "Almaty")
+
+
+def _candidates(nlp, text: str):
+    from etl.stages.extract.events import select_candidates
+
+    doc = nlp(text)
+    return [c for sent in doc.sents for c in select_candidates(sent, load_event_lexicon())]
+
+
+def test_event_noun_naming_its_parties_is_an_event_when_nothing_else_happens(nlp):
+    found = _candidates(
+        nlp, "Russia closed its borders because of fighting between Azerbaijanis and Armenians."
+    )
+    nominal = [c for c in found if c.rule == "event_noun"]
+    assert [c.trigger.event_type for c in nominal] == ["ASSAULT"]
+    assert nominal[0].role == "nominal" and nominal[0].explicit_actor.text == "Azerbaijanis"
+
+
+def test_event_noun_beside_another_event_or_as_an_object_is_none(nlp):
+    beside = _candidates(nlp, "Police arrested 40 students during protests against the government.")
+    assert {c.rule for c in beside} == {"verb"}
+    # what a verb does to the noun decides ("cancelled restrictions" is no restriction)
+    objects = _candidates(nlp, "The court cancelled restrictions on the Russian language.")
+    assert not [c for c in objects if c.rule == "event_noun"]
+    # a definite one refers to an earlier mention ("the meeting" held the day before)
+    definite = _candidates(nlp, "Officials discussed coverage of the meeting by the Kazakh side.")
+    assert not [c for c in definite if c.rule == "event_noun"]

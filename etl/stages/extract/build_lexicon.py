@@ -18,7 +18,10 @@ Outputs, committed so that runtime needs no WordNet:
 
 How the sense of a seed is chosen: among the seed word's first senses, the one whose synset,
 hypernyms, hyponyms and derivational relatives hold the most other seeds of the same category
-(ties go to the more frequent sense). A derived word is kept only when that synset is one of
+(ties go to the more frequent sense); when no sense's neighbourhood holds another seed, the
+sense whose definition (gloss) shares most words with the category's definition in the PLOVER
+manual and its other seeds ("storm": "take by force in a sudden attack", not "blow hard"), and
+none when no gloss shares a word. A derived word is kept only when that synset is one of
 its own two most frequent senses, so a word enters the lexicon in the meaning it usually has.
 A word derived for two categories goes to the closer relation (seed, synonym, nominalization,
 hyponym), and is dropped when that does not decide.
@@ -92,6 +95,7 @@ class Synset:
     words: list[str]
     # (pointer symbol, target offset, target pos, source word index, target word index)
     pointers: list[tuple[str, str, str, int, int]] = field(default_factory=list)
+    gloss: str = ""  # the definition and examples after "|"
 
 
 class WordNet:
@@ -128,7 +132,8 @@ class WordNet:
 
 
 def _parse_synset(line: str, pos: str) -> Synset:
-    fields = line.split(" | ")[0].split()
+    head, _, gloss = line.partition(" | ")
+    fields = head.split()
     lexfile = int(fields[1])
     n_words = int(fields[3], 16)
     words = [fields[4 + 2 * i].lower() for i in range(n_words)]
@@ -142,7 +147,7 @@ def _parse_synset(line: str, pos: str) -> Synset:
             (symbol, offset, target_pos, int(source_target[:2], 16), int(source_target[2:], 16))
         )
     words = [_strip_marker(w) for w in words]
-    return Synset(pos, LEXNAMES.get(lexfile, f"lexfile.{lexfile}"), words, pointers)
+    return Synset(pos, LEXNAMES.get(lexfile, f"lexfile.{lexfile}"), words, pointers, gloss.strip())
 
 
 def _strip_marker(word: str) -> str:
@@ -177,6 +182,16 @@ def _neighbourhood(wordnet: WordNet, synset: Synset) -> set[str]:
 def choose_sense(wordnet: WordNet, seed: Seed, same_type: set[str]) -> tuple[str, Synset] | None:
     """The seed's sense that shares most words with the other seeds of its category, or None
     when no sense shares any: then nothing corroborates a sense and the seed stays unexpanded."""
+    return _best_sense(
+        wordnet,
+        seed,
+        lambda synset: len(_neighbourhood(wordnet, synset) & (same_type - {seed.lemma})),
+    )
+
+
+def _best_sense(wordnet: WordNet, seed: Seed, overlap_of) -> tuple[str, Synset] | None:
+    """Among the seed's most frequent senses, the one of largest positive overlap (ties go to
+    the more frequent sense), or None when every overlap is zero."""
     pos = "VERB" if seed.pos in {"VERB", "EVAL"} else seed.pos
     if pos not in POS_FILES:
         return None
@@ -185,11 +200,78 @@ def choose_sense(wordnet: WordNet, seed: Seed, same_type: set[str]) -> tuple[str
     chosen = None
     for rank, offset in enumerate(offsets):
         synset = wordnet.synsets[(offset, pos)]
-        overlap = len(_neighbourhood(wordnet, synset) & (same_type - {seed.lemma}))
+        overlap = overlap_of(synset)
         key = (-overlap, rank)
         if overlap and (best is None or key < best):
             best, chosen = key, (offset, synset)
     return chosen
+
+
+# Words of a gloss or a category definition that say nothing about the sense.
+_FUNCTION_WORDS = (
+    "a an the and or of to in on for with by as at from into be is are that which who whom "
+    "something someone somebody one ones other others its it their his her make do give take "
+    "get have state express act action otherwise including include such not"
+)
+# particles of two-word seeds ("pull out", "cut off") say nothing without their verb
+_PARTICLES = "out off back down over"
+GLOSS_STOPWORDS = frozenset(f"{_FUNCTION_WORDS} {_PARTICLES}".split())
+GLOSS_SUFFIXES = ("ations", "ation", "ions", "ion", "ments", "ment", "ing", "ed", "es", "s", "e")
+
+
+def gloss_stems(text: str) -> set[str]:
+    """Content words of a text, lowercased and stripped of a common inflectional or
+    nominalizing suffix, so that "demands" and "demand", "withdrawal" and "withdraw" meet."""
+    stems = set()
+    for word in "".join(c.lower() if c.isalpha() else " " for c in text).split():
+        if word in GLOSS_STOPWORDS or len(word) < 3:
+            continue
+        for suffix in GLOSS_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        stems.add(word)
+    return stems
+
+
+def definition_of(gloss: str) -> str:
+    """A WordNet gloss without its quoted examples."""
+    return "; ".join(part for part in gloss.split(";") if not part.strip().startswith('"'))
+
+
+def choose_sense_by_gloss(
+    wordnet: WordNet, seed: Seed, category_words: set[str]
+) -> tuple[str, Synset] | None:
+    """The seed's sense whose definition shares most words with its category's definition in
+    the PLOVER manual and the category's other seeds (``category_words``: their stems), for a
+    seed whose senses no other seed's WordNet neighbourhood corroborates; None when no
+    definition shares a word."""
+    own = gloss_stems(seed.lemma)
+    return _best_sense(
+        wordnet,
+        seed,
+        lambda synset: len(gloss_stems(definition_of(synset.gloss)) & (category_words - own)),
+    )
+
+
+def read_definitions(path: Path) -> dict[str, str]:
+    """The category definitions in the header of ``plover_categories.tsv``: a comment line
+    "# CATEGORY   definition" and its indented continuation lines."""
+    definitions: dict[str, str] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:]
+        words = body.split()
+        if words and words[0].isupper() and words[0].isalpha() and body.startswith(" " + words[0]):
+            current = words[0]
+            definitions[current] = body.strip()[len(current) :].strip()
+        elif current and body.startswith("            ") and words:
+            definitions[current] += " " + body.strip()
+        else:
+            current = None
+    return definitions
 
 
 def _entry_form(word: str) -> str | None:
@@ -204,13 +286,25 @@ def _dominant(wordnet: WordNet, word: str, pos: str, offset: str) -> bool:
     return offset in wordnet.offsets_of(word, pos)[:DOMINANT_SENSES]
 
 
-def expand(wordnet: WordNet, seeds: list[Seed], closed: frozenset[str]) -> list[dict]:
+def expand(
+    wordnet: WordNet,
+    seeds: list[Seed],
+    closed: frozenset[str],
+    definitions: dict[str, str] | None = None,
+) -> list[dict]:
     """Seed rows plus their WordNet relatives, one row per (lemma, pos), conflicts resolved.
     Words of the closed classes the rules read otherwise (reporting and support verbs) are
-    never derived: "say" is a synonym of "allege" but reports, it does not accuse."""
+    never derived: "say" is a synonym of "allege" but reports, it does not accuse.
+    ``definitions``: the category definitions of the PLOVER manual, by which the sense of a
+    seed no other seed corroborates is chosen (``choose_sense_by_gloss``)."""
     by_type: dict[str, set[str]] = defaultdict(set)
     for seed in seeds:
         by_type[seed.event_type].add(seed.lemma)
+    category_words = {
+        event_type: gloss_stems((definitions or {}).get(event_type, ""))
+        | set().union(*(gloss_stems(lemma) for lemma in lemmas))
+        for event_type, lemmas in by_type.items()
+    }
     candidates: dict[tuple[str, str], list[dict]] = defaultdict(list)
 
     def add(lemma: str | None, pos: str, seed: Seed, source: str, sense_rank: int) -> None:
@@ -236,6 +330,8 @@ def expand(wordnet: WordNet, seeds: list[Seed], closed: frozenset[str]) -> list[
         if "seed-only" in seed.notes or seed.pos == "ADJ":
             continue
         chosen = choose_sense(wordnet, seed, by_type[seed.event_type])
+        if chosen is None and definitions:
+            chosen = choose_sense_by_gloss(wordnet, seed, category_words[seed.event_type])
         if chosen is None:
             continue
         offset, synset = chosen
@@ -362,7 +458,8 @@ def main(argv: list[str]) -> int:
         for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     )
-    rows = expand(wordnet, seeds, closed)
+    definitions = read_definitions(DATA_DIR / "plover_categories.tsv")
+    rows = expand(wordnet, seeds, closed, definitions)
     write_lexicon(rows, DATA_DIR / "plover_lexicon.tsv")
     classes = word_classes(wordnet)
     write_word_classes(classes, DATA_DIR / "word_classes.tsv")

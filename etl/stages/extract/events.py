@@ -20,6 +20,11 @@ How a sentence becomes events:
   (``_support_participle``, ``_noun_parties``), or, for a definite noun naming none, the
   earlier mention it refers to. The participle is a reduced relative clause: where the noun is
   another trigger's object ("condemned the meeting, *held* on September 19") it is an aside.
+* An event noun outside those frames whose own phrase names a party ("closed its borders
+  because of *fighting between* X and Y", "during *demonstrations against* X") is an event
+  (rule ``event_noun``) when it is a prepositional object, a subject or a headline's root, and
+  only when the sentence states no other event; never as a verb's object, whose verb decides
+  ("*cancelled* restrictions", "*violated* a ban").
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
@@ -113,6 +118,10 @@ PRONOUNS = frozenset({"i", "we", "you", "he", "she", "it", "they", "us", "them",
 VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Dependents that open a clause of their own, with its own place and time.
 CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
+# Where an event noun outside a support or occurrence frame stands for an event of its own:
+# a prepositional object ("during *protests* against X"), a subject or object ("the *fighting*
+# between X and Y spread"), or the root of a headline.
+NOMINAL_EVENT_DEPS = frozenset({"pobj", "nsubj", "ROOT"})
 
 
 @dataclass(frozen=True)
@@ -492,20 +501,54 @@ def _find_candidates(
                     # "the meeting, *held* on September 19": a reduced relative clause, an
                     # aside wherever the noun stands; a definite noun naming no party refers
                     # to an earlier mention (``EventReferences``)
+                    notes = {"reduced_relative": True, "noun_parties_only": True}
                     found.append(
-                        Candidate(
-                            trigger,
-                            tokens,
-                            held,
-                            "support_noun",
-                            explicit_actor=actor,
-                            explicit_recipient=recipient,
-                            notes={"reduced_relative": True, "noun_parties_only": True},
+                        _named_parties_candidate(
+                            trigger, tokens, held, "support_noun", (actor, recipient), notes
+                        )
+                    )
+            elif (
+                token.dep_ in NOMINAL_EVENT_DEPS
+                and not _is_definite(token, lexicon)
+                and not (token.dep_ == "nsubj" and _is_occurrence_verb(head, lexicon))
+            ):
+                # "because of *fighting between* X and Y", "*protests against* X": an event
+                # noun outside any frame is an event only when its own phrase names a party;
+                # a definite one ("coverage of *the meeting*") refers to an earlier mention,
+                # a plural subject of a verb of occurrence is a kind of event (see above)
+                actor, recipient = _noun_parties(token, lexicon)
+                if actor is not None or recipient is not None:
+                    notes = {"noun_parties_only": True, "nominal": True}
+                    found.append(
+                        _named_parties_candidate(
+                            trigger, tokens, token, "event_noun", (actor, recipient), notes
                         )
                     )
         else:
             found.append(Candidate(trigger, tokens, token.head, "adjective"))
     return found
+
+
+def _named_parties_candidate(
+    trigger: Trigger,
+    tokens: list[Token],
+    clause: Token,
+    rule: str,
+    parties: tuple[Token | None, Token | None],
+    notes: dict,
+) -> Candidate:
+    """An event noun's candidate whose actor and recipient are the ones its own phrase names
+    (``parties``, from ``_noun_parties``)."""
+    actor, recipient = parties
+    return Candidate(
+        trigger,
+        tokens,
+        clause,
+        rule,
+        explicit_actor=actor,
+        explicit_recipient=recipient,
+        notes=notes,
+    )
 
 
 def _modified_object(noun: Token, lexicon: Lexicon) -> Token | None:
@@ -654,7 +697,9 @@ def select_candidates(
             # "condemned the meeting, held on September 19": the object's participle states
             # that the meeting happened, as "the meeting, which was held ..." does: an aside
             candidate.notes["aside"] = True
-        candidate.subsidiary = (
+        # an event noun outside a frame, like a participial adjunct, counts only when the
+        # sentence states no other event
+        candidate.subsidiary = candidate.notes.get("nominal", False) or (
             not reduced_relative
             and _clause_root_dep(candidate.clause, lexicon.grammar) == "subsidiary"
         )
@@ -663,8 +708,14 @@ def select_candidates(
         result = [c for c in result if not c.subsidiary]
     for candidate in result:
         candidate.role = (
-            "aside" if candidate.notes.get("aside") else clause_role(candidate.clause, lexicon)
+            "aside"
+            if candidate.notes.get("aside")
+            else "nominal"
+            if candidate.notes.get("nominal")
+            else clause_role(candidate.clause, lexicon)
         )
+    # An event noun outside a frame keeps a role of its own ("nominal"), so that the scorer
+    # weighs it apart from clauses and its few examples move no clause's weight.
     if not any(c.role == "main" for c in result):
         # Nothing happens in the main clause ("the dispute deepened a day after X met Y"):
         # the background clause is what the sentence reports; "alone" lets the scorer weigh
@@ -1766,7 +1817,8 @@ def event_features(
     """Features of one event for the scorer (etl.stages.extract.event_scoring): the sense
     evidence (rule, how the lexicon derived the trigger), the argument structure (what kind of
     party the actor and the recipient are) and how its clause sits in the sentence
-    (``Candidate.role``: main, aside or background beside a main event, alone, embedded). Not
+    (``Candidate.role``: main, aside or background beside a main event, alone, embedded,
+    nominal: an event noun outside a frame). Not
     the event's position in its sentence: a news sentence can report several true events, but
     the one a sentence reports sits in its main clause. Not its factuality either: that
     already decides the type (future cooperation is AGREE, future conflict THREATEN), and a
