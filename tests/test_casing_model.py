@@ -250,26 +250,3 @@ def test_fit_casing_learns_margins_from_groups_left_out():
     model = fit_casing([document] * 4, ["a", "b", "c", "d"])
     assert model.score({"bias": 1.0, "name": 1.0}) > 0 > model.score({"bias": 1.0, "plain": 1.0})
     assert model.capital_margin in MARGIN_GRID and model.lower_margin in MARGIN_GRID
-
-
-def test_a_pair_of_common_words_repeated_in_the_document_is_opened_to_the_decision():
-    # "grain board" twice: a multi-word unit of this document; "met" once stays settled.
-    cleaned, _ = clean_text(
-        "officials of the grain board met on monday .\nlater the grain board said no ."
-    )
-    lexicon = load_lexicon()
-    traces: list[list] = []
-    restore_text(cleaned, lexicon, None, None, traces)
-    decided = {
-        (line, token): features
-        for line, trace in enumerate(traces)
-        for _, token, features, _ in trace
-    }
-    board = decided[(0, "board")]
-    assert any(name.startswith("repeat.prev=") for name in board)
-    assert any(name.startswith("repeat.next=") for name in decided[(1, "grain")])
-    assert (0, "met") not in decided  # a common word no rule, capital or repetition touched
-    # Without the repetition no such feature exists.
-    single: list[list] = []
-    restore_text(clean_text("the grain board met .")[0], lexicon, None, None, single)
-    assert not any(name.startswith("repeat.") for _, _, f, _ in single[0] for name in f)

@@ -7,8 +7,6 @@ output character keeps the index of the raw character it came from.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from itertools import pairwise
 
 from etl.stages.normalize.acronyms import acronym_overrides
 from etl.stages.normalize.casing_model import (
@@ -116,15 +114,6 @@ _CONTEXT_KEY = "context"
 # Neighbour keys of a line's first and last word (see ``_side_features``).
 _PREV_EDGE = ("prev", "", False)
 _NEXT_EDGE = ("next", "", False)
-# ``LineRestorer._repeated_unit`` of a word in no repeated pair.
-_NO_UNIT = ("", "")
-# A pair of adjacent content words seen this often in one document is a multi-word unit to the
-# learned decision (``LineRestorer._repeated_unit``): a name made of common words is repeated
-# as a whole ("add health", "revolutionary war"), and the bigram statistics say whether the pair
-# is common in lower case. The learned weights decide what the repetition is worth.
-REPEATED_UNIT_AT = 2
-# Below this capitalized share in the bigram statistics a repeated pair is a lower-case one.
-REPEATED_PAIR_LOW_BELOW = 0.1
 
 
 def _apply_form(token: str, form: str) -> str:
@@ -179,10 +168,6 @@ class LineRestorer:
         )
         self.titles = lexicon.all_titles
         self.title_words = lexicon.title_words
-        # Adjacent token pairs of the document seen ``REPEATED_UNIT_AT`` times or more (set by
-        # ``restore_text`` before the lines are cased, when the learned decision runs).
-        self.repeated_pairs: frozenset[tuple[str, str]] = frozenset()
-        self.repeated_words: frozenset[str] = frozenset()  # the words of those pairs
 
     # --- single-word decisions -------------------------------------------------------------
     def cached_word_form(self, token: str) -> tuple[str, int, float]:
@@ -1051,7 +1036,6 @@ class LineRestorer:
             context_features = self._context_features
             pair_share = lex.context_capital.get
         last = len(tokens) - 1
-        repeated_words = self.repeated_words
         for index, token in enumerate(tokens):
             known = open_words.get(token)
             if known is None:
@@ -1060,23 +1044,16 @@ class LineRestorer:
                 continue
             probability, settles_lower, settles_capital, band = known
             ruled_capital = out[index] != token
-            repeated = (
-                self._repeated_unit(tokens, is_word, index, last)
-                if token in repeated_words
-                else _NO_UNIT
-            )
             if (
                 not fired[index]
                 and (settles_capital if ruled_capital else settles_lower)
                 and token not in evidence_words
-                # a common word beside a capital may belong to its name ("Fish and Wildlife"),
-                # and so may one of a pair repeated in the document ("add health")
+                # a common word beside a capital may belong to its name ("Fish and Wildlife")
                 and (
                     ruled_capital
                     or not (
                         (index > 0 and out[index - 1] != tokens[index - 1])
                         or (index < last and out[index + 1] != tokens[index + 1])
-                        or repeated != _NO_UNIT
                     )
                 )
             ):
@@ -1092,7 +1069,6 @@ class LineRestorer:
                 index,
                 probability,
                 band,
-                repeated,
             )
             previous = ("prev", tokens[index - 1], is_word[index - 1]) if index else _PREV_EDGE
             following = (
@@ -1248,13 +1224,11 @@ class LineRestorer:
         index,
         probability,
         band,
-        repeated,
     ) -> tuple:
         """What this line's decisions say of the word, as a cache key: the word model's and the
         context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
         Few combinations occur, so their score is cached like a word's (``_context_features``
-        names the features of a key). ``band``: the probability's ``probability_band``;
-        ``repeated``: the word's ``_repeated_unit``."""
+        names the features of a key). ``band``: the probability's ``probability_band``."""
         token = tokens[index]
         evidence_kind = ""
         if token in self._evidence_words:  # most words: the corpus evidence says nothing
@@ -1289,14 +1263,13 @@ class LineRestorer:
             band,
             *verdicts,
             index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
-            repeated,
         )
 
     @staticmethod
     def _context_features(key: tuple) -> dict[str, float]:
         """The features of a ``_context_key``."""
         _, base_kind, ruled_capital, fired, phrase, document_name, evidence, band, *rest = key
-        previous_verdict, next_verdict, previous2_capital, repeated = rest
+        previous_verdict, next_verdict, previous2_capital = rest
         features = {f"base={_KIND_NAMES[base_kind]}": 1.0}
         features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
         for rule in fired:
@@ -1315,43 +1288,7 @@ class LineRestorer:
                 features[f"band={band}&{side}.rules={verdict}"] = 1.0
         if previous2_capital:
             features["prev2.rules=capital"] = 1.0
-        for side, kind in zip(("prev", "next"), repeated, strict=True):
-            if kind:
-                features[f"repeat.{side}={kind}"] = 1.0
-                features[f"repeat.{side}={kind}&band={band}"] = 1.0
         return features
-
-    def _repeated_unit(self, tokens, is_word, index: int, last: int) -> tuple[str, str]:
-        """Whether the word and its previous / next word form a pair of content words the
-        document repeats (``REPEATED_UNIT_AT``), each side named by how the bigram statistics
-        case the word beside that neighbour: "none" (a pair they lack), "low" or "high"
-        (``REPEATED_PAIR_LOW_BELOW``); "" where there is no repeated pair."""
-        repeats = self.repeated_pairs
-        token = tokens[index]
-        if not token.isalpha():
-            return _NO_UNIT
-        kinds = []
-        for side, position, pair in (
-            ("prev", index - 1, (tokens[index - 1], token) if index else None),
-            ("next", index + 1, (token, tokens[index + 1]) if index < last else None),
-        ):
-            if (
-                pair is None
-                or pair not in repeats
-                or not self._content_word(tokens, is_word, position)
-            ):
-                kinds.append("")
-                continue
-            share = self.lex.context_capital.get((side, tokens[position], token))
-            if share is None:
-                kinds.append("none")
-            else:
-                kinds.append("low" if share < REPEATED_PAIR_LOW_BELOW else "high")
-        return (kinds[0], kinds[1])
-
-    def _content_word(self, tokens, is_word, position: int) -> bool:
-        token = tokens[position]
-        return is_word[position] and token.isalpha() and token not in self.lex.function_words
 
 
 def _join_decision(previous: str, token: str, lex: CasingLexicon, before_previous: str) -> str:
@@ -1427,11 +1364,6 @@ def restore_text(
     # The learned decision's features are only gathered when a model or a caller uses them: the
     # rules alone (the pipeline's default) spend a fifth of their time on them otherwise.
     decided = model is not None or traces is not None
-    if decided:
-        restorer.repeated_pairs = _repeated_pairs([tokens for tokens, _, _ in lines])
-        restorer.repeated_words = frozenset(
-            word for pair in restorer.repeated_pairs for word in pair
-        )
     pending_lines: list[list | None] = [[] if decided else None for _ in lines]
     cased_lines = [
         restorer.case_line(tokens, joints, overrides.get(line_index), pending_lines[line_index])
@@ -1469,12 +1401,6 @@ def restore_text(
             previous_end = end
     offsets.append(len(text))
     return "".join(pieces), offsets
-
-
-def _repeated_pairs(token_lines: list[list[str]]) -> frozenset[tuple[str, str]]:
-    """Adjacent token pairs a document holds at least ``REPEATED_UNIT_AT`` times."""
-    counts = Counter(pair for tokens in token_lines for pair in pairwise(tokens))
-    return frozenset(pair for pair, count in counts.items() if count >= REPEATED_UNIT_AT)
 
 
 def _surnames_in_full_names(lexicon: CasingLexicon, lines, cased_lines) -> dict[str, str]:
