@@ -9,6 +9,7 @@ import os
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from etl.run import incremental_coref
@@ -260,3 +261,22 @@ def test_pairs_compared_by_array_score_as_each_pair_by_its_features(seed):
     scored = pair_probabilities(events, pairs, profiles, model)
     assert list(scored) == expected
     assert list(pair_probabilities(events, [], profiles, model)) == []
+
+
+def test_cosines_by_array_are_each_pairs_cosine_to_the_bit():
+    from etl.stages.resolve.clusters import _cosine, cosines, unit_vectors
+
+    rng = random.Random(5)
+    vectors = []
+    for _ in range(200):
+        keys = rng.sample(range(150), rng.choice([0, 1, 2, 7, 40, 64]))
+        weights = [rng.random() for _ in keys]
+        norm = sum(w * w for w in weights) ** 0.5 or 1.0
+        # Keys in no sorted order: the sum follows each vector's own order.
+        vectors.append({f"k{key}": w / norm for key, w in zip(keys, weights, strict=True)})
+    first = [rng.randrange(len(vectors)) for _ in range(5000)]
+    second = [rng.randrange(len(vectors)) for _ in range(5000)]
+    found = cosines(unit_vectors(vectors), np.array(first), np.array(second))
+    expected = [_cosine(vectors[i], vectors[j]) for i, j in zip(first, second, strict=True)]
+    assert found.tolist() == expected
+    assert cosines(unit_vectors([{}, {}]), np.array([0]), np.array([1])).tolist() == [0.0]

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import mul
 from pathlib import Path
 from typing import NamedTuple
@@ -159,6 +159,70 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     if len(shared) > 1:
         shared = [key for key in small if key in shared]
     return sum(map(mul, map(small.__getitem__, shared), map(large.__getitem__, shared)))
+
+
+class UnitVectors(NamedTuple):
+    """Sparse unit vectors (a document's salient entities or words) as flat arrays, to take
+    many cosines at once (``cosines``): vector v's keys (numbered) and weights, in its dict's
+    order, at ``offsets[v]:offsets[v + 1]``; and every (vector, key) as one sorted code
+    (``v * n_keys + key``) with its weight, to find a key in another vector by bisection."""
+
+    lengths: np.ndarray
+    offsets: np.ndarray
+    keys: np.ndarray
+    weights: np.ndarray
+    codes: np.ndarray
+    code_weights: np.ndarray
+    n_keys: int
+
+
+def unit_vectors(vectors: Sequence[dict[str, float]]) -> UnitVectors:
+    """``UnitVectors`` of dicts key -> weight."""
+    numbers: dict[str, int] = {}
+    lengths = np.fromiter(map(len, vectors), np.int64, len(vectors))
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    n_entries = int(offsets[-1])
+    keys = np.fromiter(
+        (numbers.setdefault(key, len(numbers)) for vector in vectors for key in vector),
+        np.int64,
+        n_entries,
+    )
+    weights = np.fromiter(
+        (weight for vector in vectors for weight in vector.values()), np.float64, n_entries
+    )
+    n_keys = max(len(numbers), 1)
+    codes = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths) * n_keys + keys
+    order = np.argsort(codes, kind="stable")
+    return UnitVectors(lengths, offsets, keys, weights, codes[order], weights[order], n_keys)
+
+
+def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``_cosine`` of the vectors ``first[k]`` and ``second[k]`` for each k, the same to the
+    bit: the products of their shared keys added one at a time, in the smaller vector's order
+    (the first when both are as long), to a sum that starts at 0."""
+    first_smaller = vectors.lengths[first] <= vectors.lengths[second]
+    small = np.where(first_smaller, first, second)
+    large = np.where(first_smaller, second, first)
+    # Every key of each pair's smaller vector, in its order, looked up in the larger one.
+    counts = vectors.lengths[small]
+    pair = np.repeat(np.arange(len(first)), counts)
+    before = np.cumsum(counts) - counts  # entries of the pairs before each pair
+    entry = np.arange(int(counts.sum())) + np.repeat(vectors.offsets[small] - before, counts)
+    wanted = large[pair] * vectors.n_keys + vectors.keys[entry]
+    found = np.minimum(np.searchsorted(vectors.codes, wanted), max(len(vectors.codes) - 1, 0))
+    shared = vectors.codes[found] == wanted if len(vectors.codes) else wanted < 0
+    pair, entry, found = pair[shared], entry[shared], found[shared]
+    products = vectors.weights[entry] * vectors.code_weights[found]
+    # Each pair's products in order: the k-th of every pair added in the k-th step.
+    run_starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+    rank = np.arange(len(pair)) - np.repeat(run_starts, np.diff(np.r_[run_starts, len(pair)]))
+    order = np.argsort(rank, kind="stable")
+    steps = np.searchsorted(rank[order], np.arange(int(rank.max(initial=-1)) + 2))
+    total = np.zeros(len(first))
+    for start, stop in pairwise(steps.tolist()):
+        at = order[start:stop]
+        total[pair[at]] += products[at]
+    return total
 
 
 def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
@@ -737,27 +801,31 @@ def pair_probabilities(
     (``_pair_columns``) in document-pair order, so each document pair's similarities are
     computed once."""
     codes = _event_codes([_compared(event) for event in events])
-    doc_ids = [event.doc_id for event in events]
     index_pairs = np.array(pairs, np.int64).reshape(-1, 2)
     span = int(codes.document.max()) + 1 if len(events) else 1
     document_pairs = codes.document[index_pairs[:, 0]] * span + codes.document[index_pairs[:, 1]]
+    # Each document's profile vectors, by its number (``codes.document``).
+    documents = [_EMPTY_PROFILE] * span
+    for number, event in zip(codes.document.tolist(), events, strict=True):
+        documents[number] = profiles.get(event.doc_id, _EMPTY_PROFILE)
+    salient = unit_vectors([document.salient for document in documents])
+    terms = unit_vectors([document.terms for document in documents])
     ordered = np.argsort(document_pairs, kind="stable")
     probabilities = np.empty(len(pairs), np.float64)
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         first, second = index_pairs[block, 0], index_pairs[block, 1]
-        # The similarities of each document pair of the block, where its run of pairs starts.
+        # The similarities of each document pair of the block (across documents: within one,
+        # none is read), where its run of pairs starts.
         block_documents = document_pairs[block]
         starts = np.flatnonzero(np.r_[True, block_documents[1:] != block_documents[:-1]])
+        first_document = codes.document[first[starts]]
+        second_document = codes.document[second[starts]]
+        across = np.flatnonzero(first_document != second_document)
         similarity = np.zeros(len(starts))
         text_similarity = np.zeros(len(starts))
-        for n, k in enumerate(starts.tolist()):
-            first_id, second_id = doc_ids[first[k]], doc_ids[second[k]]
-            if first_id != second_id:
-                first_doc = profiles.get(first_id, _EMPTY_PROFILE)
-                second_doc = profiles.get(second_id, _EMPTY_PROFILE)
-                similarity[n] = first_doc.similarity(second_doc)
-                text_similarity[n] = first_doc.text_similarity(second_doc)
+        similarity[across] = cosines(salient, first_document[across], second_document[across])
+        text_similarity[across] = cosines(terms, first_document[across], second_document[across])
         runs = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(block)]))
         columns, one_act, reversed_roles = _pair_columns(
             codes, first, second, similarity[runs], text_similarity[runs]
