@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "bench"))
 STATE_FILE = "run.pickle"
 STAGED_LAKE = "staged-lake"
 # Columns that differ between two commits of the same staged run: when it was committed.
-TIME_COLUMNS = {"finished_at", "committed_at", "load_date", "applied_at"}
+TIME_COLUMNS = {"finished_at", "committed_at", "load_date", "applied_at", "recorded_at"}
 
 
 def cpu_seconds() -> float:
@@ -66,7 +66,10 @@ TIMED_FUNCTIONS = {
     "resolve: apply change": [("etl.storage.warehouse.load", "apply_entity_change")],
     "resolve (whole)": [("etl.run.incremental", "resolve_change")],
     "cluster: profiles": [("etl.run.incremental_coref", "new_profiles")],
-    "cluster: candidate pairs": [("etl.run.incremental_coref", "candidate_pairs")],
+    "cluster: candidate pairs": [
+        ("etl.run.incremental_coref", "candidate_pairs"),
+        ("etl.run.incremental_coref", "candidate_pair_array"),
+    ],
     "cluster: pair scoring": [
         ("etl.run.incremental_coref", "pair_probabilities"),
     ],

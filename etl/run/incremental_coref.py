@@ -71,15 +71,17 @@ from etl.stages.resolve.clusters import (
     _blocking_keys,
     _order,
     average_link,
-    candidate_pairs,
+    candidate_pair_array,
     candidate_window,
     cluster_row,
     clusters_by_component,
     default_model,
     document_profiles,
     events_from_table,
+    index_pair_array,
     pair_floor,
     pair_probabilities,
+    probability_array,
 )
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 
@@ -380,7 +382,7 @@ def score_pairs(
         return pair_probabilities(events, pairs, profiles, model)
     numbers: dict[str, int] = {}
     document = np.array([numbers.setdefault(event.doc_id, len(numbers)) for event in events])
-    index_pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    index_pairs = index_pair_array(pairs)
     order = np.argsort(
         document[index_pairs[:, 0]] * len(numbers) + document[index_pairs[:, 1]], kind="stable"
     )
@@ -388,7 +390,7 @@ def score_pairs(
     slices = [order[start:stop] for start, stop in pairwise(bounds)]
 
     def score(positions: np.ndarray) -> array:
-        return pair_probabilities(events, [pairs[k] for k in positions], profiles, model)
+        return pair_probabilities(events, index_pairs[positions], profiles, model)
 
     probabilities = np.empty(len(pairs), np.float64)
     for positions, scored in zip(slices, map_forked(score, slices, processes), strict=True):
@@ -724,7 +726,7 @@ def full_clustering(
     profiles = stored_profiles(conn, all_docs)
     # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
     # document has over 100,000 events and millions of pairs.
-    pairs = candidate_pairs(events, profiles, candidate_window(model))
+    pairs = candidate_pair_array(events, profiles, candidate_window(model))
     probabilities = score_pairs(events, pairs, profiles, model)
     change.blocks = _block_rows(events, profiles)
     change.profiles, change.terms = [], []
@@ -765,9 +767,9 @@ def cluster_tables(
         group_of_root[root] = load.index(min(load))
         load[group_of_root[root]] += size * size  # average link costs more than linearly
     group = np.array([group_of_root[root] for root in component.tolist()], np.int64)
-    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
-    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
-    probability = np.frombuffer(probabilities, np.float64)
+    index_pairs = index_pair_array(pairs)
+    first, second = index_pairs[:, 0], index_pairs[:, 1]
+    probability = probability_array(probabilities)
     # A singleton's confidence reads its best pair at or above the floor, as average_link's.
     counted = np.where(probability >= pair_floor(model), probability, 0.0)
     best_link = np.zeros(len(events))
@@ -784,8 +786,8 @@ def cluster_tables(
         found = list(
             clusters_by_component(
                 [events[i] for i in members.tolist()],
-                list(zip(local[first[kept]].tolist(), local[second[kept]].tolist(), strict=True)),
-                probability[kept].tolist(),
+                np.stack((local[first[kept]], local[second[kept]]), axis=1),
+                probability[kept],
                 model,
             )
         )
@@ -809,9 +811,9 @@ def _index_pair_table(
     """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order) at
     least as probable as ``floor``."""
     ids = pa.array([event.event_id for event in events], pa.string())
-    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
-    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
-    probability = np.frombuffer(probabilities, np.float64)
+    index_pairs = index_pair_array(pairs)
+    first, second = index_pairs[:, 0], index_pairs[:, 1]
+    probability = probability_array(probabilities)
     kept = probability >= floor
     columns = {
         "first_event_id": ids.take(first[kept]),

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from operator import mul
 from pathlib import Path
 from typing import NamedTuple
@@ -570,11 +570,19 @@ def _learned_window() -> dict:
 def candidate_pairs(
     events: Sequence[Event], profiles: dict[str, DocumentProfile], window: DateWindow | int
 ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of events worth comparing: same type family and a shared entity or
-    document, and, when both are dated, dates within ``window`` (a number: that many days for
-    every pair) in a block small enough to compare fully, within ``window.certain`` in a larger
-    one, so a night's events meet only the archive's events of their days and a late report's;
-    an undated event only in a small block."""
+    """``candidate_pair_array`` as a list of tuples (i, j)."""
+    found = candidate_pair_array(events, profiles, window)
+    return list(zip(found[:, 0].tolist(), found[:, 1].tolist(), strict=True))
+
+
+def candidate_pair_array(
+    events: Sequence[Event], profiles: dict[str, DocumentProfile], window: DateWindow | int
+) -> np.ndarray:
+    """Index pairs (i < j), sorted, as an (n, 2) array, of events worth comparing: same type
+    family and a shared entity or document, and, when both are dated, dates within ``window``
+    (a number: that many days for every pair) in a block small enough to compare fully, within
+    ``window.certain`` in a larger one, so a night's events meet only the archive's events of
+    their days and a late report's; an undated event only in a small block."""
     window = _as_window(window)
     large_window = DateWindow(window.certain, window.certain)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -602,7 +610,24 @@ def candidate_pairs(
                 codes.append(np.minimum(rest, i) * n + np.maximum(rest, i))
     found = np.sort(np.concatenate(codes)) if codes else np.empty(0, np.int64)
     unique = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
-    return list(zip((unique // max(n, 1)).tolist(), (unique % max(n, 1)).tolist(), strict=True))
+    return np.stack((unique // max(n, 1), unique % max(n, 1)), axis=1)
+
+
+def index_pair_array(pairs: Sequence[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """Index pairs as an (n, 2) array (as they are when they are one already): a first run has
+    millions, which cost seconds as tuples."""
+    if isinstance(pairs, np.ndarray):
+        return pairs.reshape(-1, 2)
+    return np.fromiter(chain.from_iterable(pairs), np.int64, 2 * len(pairs)).reshape(-1, 2)
+
+
+def probability_array(probabilities: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Probabilities as an array of float64 (a view of an ``array('d')`` or an array)."""
+    if isinstance(probabilities, np.ndarray):
+        return probabilities
+    if isinstance(probabilities, array):
+        return np.frombuffer(probabilities, np.float64)
+    return np.array(probabilities, np.float64)
 
 
 def _dated_pair_codes(
@@ -801,7 +826,7 @@ def pair_probabilities(
     (``_pair_columns``) in document-pair order, so each document pair's similarities are
     computed once."""
     codes = _event_codes([_compared(event) for event in events])
-    index_pairs = np.array(pairs, np.int64).reshape(-1, 2)
+    index_pairs = index_pair_array(pairs)
     span = int(codes.document.max()) + 1 if len(events) else 1
     document_pairs = codes.document[index_pairs[:, 0]] * span + codes.document[index_pairs[:, 1]]
     # Each document's profile vectors, by its number (``codes.document``).
@@ -969,11 +994,11 @@ def _threshold_components(
             node = parent[node]
         return node
 
-    for (i, j), probability in zip(pairs, probabilities, strict=True):
-        if probability >= threshold:
-            first, second = root(i), root(j)
-            if first != second:
-                parent[max(first, second)] = min(first, second)
+    strong = probability_array(probabilities) >= threshold  # few: most pairs are weak
+    for i, j in index_pair_array(pairs)[strong].tolist():
+        first, second = root(i), root(j)
+        if first != second:
+            parent[max(first, second)] = min(first, second)
     return [root(node) for node in range(n_events)]
 
 
@@ -991,30 +1016,49 @@ def clusters_by_component(
     its events and pairs in the same relative order as over all of them (sums in the same
     order, ties broken alike). A singleton's confidence reads its best pair, wherever it leads.
     """
-    component = _threshold_components(len(events), pairs, probabilities, model.threshold)
-    best_link = array("d", bytes(8 * len(events)))
-    pairs_of: dict[int, array] = defaultdict(lambda: array("q"))
-    floor = pair_floor(model)
-    for position, ((i, j), probability) in enumerate(zip(pairs, probabilities, strict=True)):
-        if probability < floor:  # as never compared (average_link drops it too)
-            continue
-        best_link[i] = max(best_link[i], probability)
-        best_link[j] = max(best_link[j], probability)
-        if component[i] == component[j]:
-            pairs_of[component[i]].append(position)
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for index, root in enumerate(component):
-        members_of[root].append(index)
+    index_pairs, probability = index_pair_array(pairs), probability_array(probabilities)
+    component = np.array(
+        _threshold_components(len(events), index_pairs, probability, model.threshold), np.int64
+    ).reshape(-1)
+    # Pairs below the floor count as never compared (average_link drops them too).
+    counted = np.flatnonzero(probability >= pair_floor(model))
+    first, second = index_pairs[counted, 0], index_pairs[counted, 1]
+    best = np.zeros(len(events))
+    np.maximum.at(best, first, probability[counted])
+    np.maximum.at(best, second, probability[counted])
+    best_link = best.tolist()
+    # The counted pairs inside each component, in their order, and each component's members.
+    inside = counted[component[first] == component[second]]
+    del counted, first, second, best
+    inside = inside[np.argsort(component[index_pairs[inside, 0]], kind="stable")]
+    inside_roots = component[index_pairs[inside, 0]]
+    by_root = np.argsort(component, kind="stable")
+    roots, starts, sizes = np.unique(component[by_root], return_index=True, return_counts=True)
+    local = np.empty(len(events), np.int64)
+    local[by_root] = np.arange(len(events)) - np.repeat(starts, sizes)
     del component
-    for root, members in members_of.items():
-        if len(members) == 1:
-            (index,) = members
+    for root, start, size in zip(roots.tolist(), starts.tolist(), sizes.tolist(), strict=True):
+        if size == 1:
+            index = root
             yield _Cluster([index], *_bounds(events[index], model), 1.0 - best_link[index])
             continue
-        local = {index: position for position, index in enumerate(members)}
-        scores = {
-            (local[pairs[k][0]], local[pairs[k][1]]): probabilities[k] for k in pairs_of.pop(root)
-        }
+        members = by_root[start : start + size].tolist()
+        positions = inside[
+            np.searchsorted(inside_roots, root, "left") : np.searchsorted(
+                inside_roots, root, "right"
+            )
+        ]
+        scores = dict(
+            zip(
+                zip(
+                    local[index_pairs[positions, 0]].tolist(),
+                    local[index_pairs[positions, 1]].tolist(),
+                    strict=True,
+                ),
+                probability[positions].tolist(),
+                strict=True,
+            )
+        )
         for cluster in average_link([events[i] for i in members], scores, model):
             cluster.members = [members[i] for i in cluster.members]
             if len(cluster.members) == 1:
