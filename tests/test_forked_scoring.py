@@ -280,3 +280,51 @@ def test_cosines_by_array_are_each_pairs_cosine_to_the_bit():
     expected = [_cosine(vectors[i], vectors[j]) for i, j in zip(first, second, strict=True)]
     assert found.tolist() == expected
     assert cosines(unit_vectors([{}, {}]), np.array([0]), np.array([1])).tolist() == [0.0]
+
+
+def test_two_steps_keep_each_slices_state_where_it_was_made_and_share_what_between_gives():
+    from etl.runtime.forked import map_forked_in_two_steps
+
+    parent = os.getpid()
+    seen = []
+
+    def first(numbers: list[int]):
+        return (numbers, os.getpid()), sum(numbers)
+
+    def between(totals: list[int]) -> int:
+        seen.append(os.getpid())
+        return sum(totals)
+
+    def second(state, grand_total: int):
+        numbers, pid = state
+        return [n * grand_total for n in numbers], pid == os.getpid(), os.getpid() == parent
+
+    slices = [[1, 2], [3], [4]]
+    for processes in (1, 3):
+        results = map_forked_in_two_steps(first, between, second, slices, processes)
+        assert [scaled for scaled, _, _ in results] == [[10, 20], [30], [40]]
+        assert all(same for _, same, _ in results)  # each state used where it was made
+        here = [in_parent for _, _, in_parent in results]
+        assert here == ([True, True, True] if processes == 1 else [True, False, False])
+    assert seen == [parent, parent]
+
+
+@pytest.mark.parametrize("step", ["first", "second"])
+def test_a_failing_step_in_a_child_raises_in_the_caller(step):
+    from etl.runtime.forked import map_forked_in_two_steps
+
+    def first(number: int):
+        if step == "first" and number == 1:
+            raise ValueError("first 1")
+        return number, number
+
+    def second(number: int, _shared) -> int:
+        if step == "second" and number == 1:
+            raise ValueError("second 1")
+        return number
+
+    with pytest.raises(ValueError, match=f"{step} 1"):
+        map_forked_in_two_steps(first, sum, second, [0, 1], processes=2)
+    import gc
+
+    assert gc.get_freeze_count() == 0

@@ -52,6 +52,13 @@ def return_free_memory() -> None:
         trim(0)
 
 
+def _can_fork() -> bool:
+    """Whether this process may fork children: fork is available and this process is no
+    daemon (a multiprocessing worker may not have children)."""
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    return forking and not multiprocessing.current_process().daemon
+
+
 def _run_inherited(index: int):
     """In a child: the inherited function on the inherited slice ``index``."""
     function, slices = _inherited
@@ -70,10 +77,7 @@ def map_forked(
     (killed for memory, say) raises ``BrokenProcessPool`` here instead of hanging.
     """
     global _inherited
-    # A daemonic process (a multiprocessing worker) may not have children.
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    forking = forking and not multiprocessing.current_process().daemon
-    if processes <= 1 or len(slices) <= 1 or not forking:
+    if processes <= 1 or len(slices) <= 1 or not _can_fork():
         return [function(one) for one in slices]
     _inherited = (function, slices)
     return_free_memory()
@@ -88,3 +92,78 @@ def map_forked(
     finally:
         gc.unfreeze()
         _inherited = None
+
+
+def _second_step_in_child(first_step, second_step, part, connection) -> None:
+    """In a child: the first step on ``part``, its message sent, then the second step on what
+    the parent sends back; an exception is sent instead of a result."""
+    try:
+        state, message = first_step(part)
+        connection.send((True, message))
+        shared = connection.recv()
+        connection.send((True, second_step(state, shared)))
+    except BaseException as error:  # the parent raises it
+        connection.send((False, error))
+    finally:
+        connection.close()
+
+
+def map_forked_in_two_steps(
+    first_step: Callable[[Slice], tuple[object, object]],
+    between: Callable[[list], object],
+    second_step: Callable[[object, object], Result],
+    slices: Sequence[Slice],
+    processes: int,
+) -> list[Result]:
+    """``[second_step(state_s, shared) for each slice s]``, where ``first_step(s)`` gives
+    (state_s, message_s) and ``shared = between([message_s for each s])``: work whose second
+    half needs what every slice's first half found (entity resolution groups each document,
+    then maps its groups by the person names of all of them). Each slice's state stays in the
+    process that made it (only the messages, ``shared`` and the results are pickled); the first
+    slice in this process, the others in up to ``processes - 1`` forked children, as
+    ``map_forked``. ``between`` runs here, and may use what this process holds (a connection).
+    """
+    if processes <= 1 or len(slices) <= 1 or not _can_fork():
+        firsts = [first_step(one) for one in slices]
+        shared = between([message for _, message in firsts])
+        return [second_step(state, shared) for state, _ in firsts]
+    context = multiprocessing.get_context("fork")
+    return_free_memory()
+    gc.freeze()
+    children = []
+    try:
+        for part in slices[1:]:
+            here, there = context.Pipe()
+            child = context.Process(
+                target=_second_step_in_child, args=(first_step, second_step, part, there)
+            )
+            child.start()
+            there.close()
+            children.append((child, here))
+        state, message = first_step(slices[0])
+        messages = [message, *(_received(here) for _, here in children)]
+        shared = between(messages)
+        for _, here in children:
+            here.send(shared)
+        first = second_step(state, shared)
+        del state
+        return [first, *(_received(here) for _, here in children)]
+    finally:
+        gc.unfreeze()
+        for child, here in children:
+            here.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.terminate()
+                child.join()
+
+
+def _received(connection):
+    """What a child sent, or its exception raised here (one that died: ``ChildProcessError``)."""
+    try:
+        ok, value = connection.recv()
+    except EOFError:
+        raise ChildProcessError("a forked child ended without its result") from None
+    if not ok:
+        raise value
+    return value
