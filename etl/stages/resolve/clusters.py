@@ -164,16 +164,29 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
 class UnitVectors(NamedTuple):
     """Sparse unit vectors (a document's salient entities or words) as flat arrays, to take
     many cosines at once (``cosines``): vector v's keys (numbered) and weights, in its dict's
-    order, at ``offsets[v]:offsets[v + 1]``; and every (vector, key) as one sorted code
-    (``v * n_keys + key``) with its weight, to find a key in another vector by bisection."""
+    order, at ``offsets[v]:offsets[v + 1]``; and a hash table of every (vector, key), as the
+    code ``v * n_keys + key``, with its weight (open addressing, linear probing, at most a
+    quarter full): most keys looked up in another vector are not in it, and a probe or two
+    tells, where a bisection of every code took twenty steps."""
 
     lengths: np.ndarray
     offsets: np.ndarray
     keys: np.ndarray
     weights: np.ndarray
-    codes: np.ndarray
-    code_weights: np.ndarray
     n_keys: int
+    slot_codes: np.ndarray  # -1: an empty slot
+    slot_weights: np.ndarray
+    hash_shift: int
+
+
+_EMPTY_SLOT = -1
+# Fibonacci hashing: the code times 2**64 / golden ratio, its top bits the slot.
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _slots_of(codes: np.ndarray, shift: int) -> np.ndarray:
+    # The codes are never negative: their bits read as unsigned are the same numbers.
+    return ((codes.view(np.uint64) * _HASH_MULTIPLIER) >> np.uint64(shift)).view(np.int64)
 
 
 def unit_vectors(vectors: Sequence[dict[str, float]]) -> UnitVectors:
@@ -192,8 +205,41 @@ def unit_vectors(vectors: Sequence[dict[str, float]]) -> UnitVectors:
     )
     n_keys = max(len(numbers), 1)
     codes = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths) * n_keys + keys
-    order = np.argsort(codes, kind="stable")
-    return UnitVectors(lengths, offsets, keys, weights, codes[order], weights[order], n_keys)
+    bits = max(4, (4 * n_entries - 1).bit_length())
+    slot_codes = np.full(1 << bits, _EMPTY_SLOT, np.int64)
+    slot_weights = np.zeros(1 << bits, np.float64)
+    # Inserted a round at a time: each entry whose slot is free may take it (one per slot),
+    # the others try the next slot, so every slot before an entry's is taken, as probing reads.
+    pending = np.arange(n_entries)
+    slots = _slots_of(codes, 64 - bits)
+    while len(pending):
+        free = slot_codes[slots] == _EMPTY_SLOT
+        taken, first = np.unique(slots[free], return_index=True)
+        placed = np.flatnonzero(free)[first]
+        slot_codes[taken] = codes[pending[placed]]
+        slot_weights[taken] = weights[pending[placed]]
+        left = np.ones(len(pending), bool)
+        left[placed] = False
+        pending, slots = pending[left], (slots[left] + 1) & ((1 << bits) - 1)
+    return UnitVectors(lengths, offsets, keys, weights, n_keys, slot_codes, slot_weights, 64 - bits)
+
+
+def _looked_up(vectors: UnitVectors, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the ``codes`` found in the hash table, in order; their weights)."""
+    mask = len(vectors.slot_codes) - 1
+    weights = np.zeros(len(codes))
+    found = np.zeros(len(codes), bool)
+    at = np.arange(len(codes))
+    slots = _slots_of(codes, vectors.hash_shift)
+    while len(at):
+        held = vectors.slot_codes[slots]
+        hit = held == codes[at]
+        found[at[hit]] = True
+        weights[at[hit]] = vectors.slot_weights[slots[hit]]
+        going_on = ~hit & (held != _EMPTY_SLOT)
+        at, slots = at[going_on], (slots[going_on] + 1) & mask
+    shared = np.flatnonzero(found)
+    return shared, weights[shared]
 
 
 def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -208,11 +254,9 @@ def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.n
     pair = np.repeat(np.arange(len(first)), counts)
     before = np.cumsum(counts) - counts  # entries of the pairs before each pair
     entry = np.arange(int(counts.sum())) + np.repeat(vectors.offsets[small] - before, counts)
-    wanted = large[pair] * vectors.n_keys + vectors.keys[entry]
-    found = np.minimum(np.searchsorted(vectors.codes, wanted), max(len(vectors.codes) - 1, 0))
-    shared = vectors.codes[found] == wanted if len(vectors.codes) else wanted < 0
-    pair, entry, found = pair[shared], entry[shared], found[shared]
-    products = vectors.weights[entry] * vectors.code_weights[found]
+    shared, large_weights = _looked_up(vectors, large[pair] * vectors.n_keys + vectors.keys[entry])
+    pair, entry = pair[shared], entry[shared]
+    products = vectors.weights[entry] * large_weights
     # Each pair's products in order: the k-th of every pair added in the k-th step.
     run_starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
     rank = np.arange(len(pair)) - np.repeat(run_starts, np.diff(np.r_[run_starts, len(pair)]))
