@@ -328,3 +328,32 @@ def test_a_failing_step_in_a_child_raises_in_the_caller(step):
     import gc
 
     assert gc.get_freeze_count() == 0
+
+
+def test_work_forked_in_background_is_collected_in_order_while_the_block_runs():
+    from etl.runtime.forked import forked_in_background
+
+    parent = os.getpid()
+
+    def where(number: int) -> tuple[int, bool]:
+        return number * 2, os.getpid() == parent
+
+    for processes in (1, 2):
+        with forked_in_background(where, [1, 2, 3], processes) as results:
+            done_meanwhile = sum(range(1000))  # the block's own work
+            found = results()
+        assert done_meanwhile == 499500
+        assert [doubled for doubled, _ in found] == [2, 4, 6]
+        assert all(here == (processes == 1) for _, here in found)
+
+    def fail(number: int) -> int:
+        raise ValueError(f"failed {number}")
+
+    with (
+        pytest.raises(ValueError, match="failed 1"),
+        forked_in_background(fail, [1, 2], 2) as results,
+    ):
+        results()
+    import gc
+
+    assert gc.get_freeze_count() == 0

@@ -18,8 +18,9 @@ import ctypes
 import ctypes.util
 import gc
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TypeVar
 
@@ -150,12 +151,7 @@ def map_forked_in_two_steps(
         return [first, *(_received(here) for _, here in children)]
     finally:
         gc.unfreeze()
-        for child, here in children:
-            here.close()
-            child.join(timeout=5)
-            if child.is_alive():
-                child.terminate()
-                child.join()
+        _stop(children)
 
 
 def _received(connection):
@@ -167,3 +163,56 @@ def _received(connection):
     if not ok:
         raise value
     return value
+
+
+def _send_result(function, part, connection) -> None:
+    """In a child: ``function(part)`` sent back, or the exception it raised."""
+    try:
+        connection.send((True, function(part)))
+    except BaseException as error:  # the parent raises it
+        connection.send((False, error))
+    finally:
+        connection.close()
+
+
+@contextmanager
+def forked_in_background(
+    function: Callable[[Slice], Result], slices: Sequence[Slice], processes: int
+) -> Iterator[Callable[[], list[Result]]]:
+    """``[function(s) for s in slices]`` computed in forked children (one a slice) while the
+    block runs here; the block gets a function that waits for the results and returns them in
+    order. With one process asked for (or no fork), that function computes them itself.
+    Children still running when the block ends (an error) are stopped."""
+    if processes <= 1 or not slices or not _can_fork():
+        yield lambda: [function(one) for one in slices]
+        return
+    context = multiprocessing.get_context("fork")
+    return_free_memory()
+    gc.freeze()
+    children = []
+    try:
+        for part in slices:
+            here, there = context.Pipe()
+            child = context.Process(target=_send_result, args=(function, part, there))
+            child.start()
+            there.close()
+            children.append((child, here))
+    except BaseException:
+        _stop(children)
+        raise
+    finally:
+        gc.unfreeze()  # the children are forked: this process's collector may run again
+    try:
+        yield lambda: [_received(here) for _, here in children]
+    finally:
+        _stop(children)
+
+
+def _stop(children: list) -> None:
+    """Close the pipes to forked children and wait for them (stopping any still running)."""
+    for child, here in children:
+        here.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+            child.join()
