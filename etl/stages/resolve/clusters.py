@@ -628,31 +628,28 @@ def candidate_pair_array(
     ``window.certain`` in a larger one, so a night's events meet only the archive's events of
     their days and a late report's; an undated event only in a small block."""
     window = _as_window(window)
-    large_window = DateWindow(window.certain, window.certain)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, event in enumerate(events):
         for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
             blocks[key].append(index)
-    # Each pair (i, j) as the number i * n + j, a block's pairs as one array: a first run has
-    # millions of pairs, found again in several blocks; a set of tuples cost seconds.
+    # Each pair (i, j) as the number i * n + j, every block's pairs found at once by array: a
+    # first run has millions of pairs, found again in several of its thousands of blocks.
     n = len(events)
-    certain = np.array([event.date_source != UNCERTAIN_DATE_SOURCE for event in events], bool)
-    codes: list[np.ndarray] = []
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        small = len(members) <= MAX_FULL_BLOCK
-        codes.append(
-            _dated_pair_codes(events, members, window if small else large_window, certain, n)
-        )
-        undated = [i for i in members if events[i].event_date is None]
-        if undated and small:
-            # An undated event with every other member of a block small enough.
-            others = np.array(members, np.int64)
-            for i in undated:
-                rest = others[others != i]
-                codes.append(np.minimum(rest, i) * n + np.maximum(rest, i))
-    found = np.sort(np.concatenate(codes)) if codes else np.empty(0, np.int64)
+    members = [indices for indices in blocks.values() if len(indices) > 1]
+    sizes = np.fromiter(map(len, members), np.int64, len(members))
+    block = np.repeat(np.arange(len(members)), sizes)
+    event = np.fromiter(chain.from_iterable(members), np.int64, int(sizes.sum()))
+    small = sizes[block] <= MAX_FULL_BLOCK
+    dated = np.array([e.event_date is not None for e in events], bool).reshape(-1)
+    day = np.array([e.event_date.toordinal() if e.event_date else 0 for e in events], np.int64)
+    certain = np.array([e.date_source != UNCERTAIN_DATE_SOURCE for e in events], bool)
+    codes = [
+        _dated_pair_codes(
+            block[dated[event]], event[dated[event]], small[dated[event]], day, certain, window, n
+        ),
+        _undated_pair_codes(block, event, small, dated, sizes, n),
+    ]
+    found = np.sort(np.concatenate(codes))
     unique = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
     return np.stack((unique // max(n, 1), unique % max(n, 1)), axis=1)
 
@@ -675,29 +672,59 @@ def probability_array(probabilities: Sequence[float] | np.ndarray) -> np.ndarray
 
 
 def _dated_pair_codes(
-    events: Sequence[Event],
-    members: list[int],
-    window: DateWindow,
+    block: np.ndarray,
+    event: np.ndarray,
+    small: np.ndarray,
+    day: np.ndarray,
     certain: np.ndarray,
+    window: DateWindow,
     n: int,
 ) -> np.ndarray:
-    """Codes (i * n + j) of a block's pairs of dated events within ``window``: each dated event
-    with the earlier ones at most the widest window before it, then each pair's own limit."""
-    dated = sorted(
-        (events[i].event_date.toordinal(), i) for i in members if events[i].event_date is not None
-    )
-    days = np.array([day for day, _ in dated], np.int64)
-    indices = np.array([index for _, index in dated], np.int64)
-    starts = np.searchsorted(days, days - window.widest, "left")
-    counts = np.arange(len(days)) - starts
-    later_at = np.repeat(np.arange(len(days)), counts)
+    """Codes (i * n + j) of the pairs of dated members (``block``, ``event``: one row a member;
+    ``small``: its block is small) of every block within the window (``window.certain`` for
+    every pair in a large block): each member with the members of its block dated at most the
+    block's widest window before it (by day, then event), then each pair's own limit."""
+    order = np.lexsort((event, day[event], block))
+    block, event, small = block[order], event[order], small[order]
+    days = day[event]
+    # A block's members sorted by day: the earlier ones within reach form a run before each.
+    spread = int(days.max(initial=0)) + max(window.widest, 0) + 1
+    keys = block * spread + days
+    reach = np.where(small, window.widest, window.certain)
+    starts = np.searchsorted(keys, keys - reach, "left")
+    counts = np.arange(len(keys)) - starts
+    later_at = np.repeat(np.arange(len(keys)), counts)
     earlier_at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    later, earlier = indices[later_at], indices[earlier_at]
+    later, earlier = event[later_at], event[earlier_at]
     both_certain = certain[later] & certain[earlier]
-    limit = np.where(both_certain, window.certain, window.publication)
+    limit = np.where(
+        small[later_at], np.where(both_certain, window.certain, window.publication), window.certain
+    )
     kept = days[later_at] - days[earlier_at] <= limit
     later, earlier = later[kept], earlier[kept]
     return np.minimum(earlier, later) * n + np.maximum(earlier, later)
+
+
+def _undated_pair_codes(
+    block: np.ndarray,
+    event: np.ndarray,
+    small: np.ndarray,
+    dated: np.ndarray,
+    sizes: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Codes (i * n + j) of the pairs of each undated member of a small block with every other
+    member of it (``block``, ``event``: one row a member, blocks in order)."""
+    block_start = np.cumsum(sizes) - sizes
+    undated = np.flatnonzero(small & ~dated[event])
+    counts = sizes[block[undated]]
+    own = np.repeat(event[undated], counts)
+    before = np.cumsum(counts) - counts
+    at = np.arange(counts.sum()) + np.repeat(block_start[block[undated]] - before, counts)
+    other = event[at]
+    kept = other != own
+    own, other = own[kept], other[kept]
+    return np.minimum(own, other) * n + np.maximum(own, other)
 
 
 def scored_pairs(
