@@ -892,10 +892,37 @@ def pair_probabilities(
     model: CorefModel,
 ) -> array:
     """The probability of each pair (i, j) of ``events`` that they are one event, in the order
-    of ``pairs`` (8 bytes a pair: a long document has millions): what a pair reads of an event
-    is worked out once per event (``_compared``), pairs are compared a block at a time by array
-    (``_pair_columns``) in document-pair order, so each document pair's similarities are
-    computed once."""
+    of ``pairs`` (8 bytes a pair: a long document has millions), from ``_compared_blocks``."""
+    probabilities = np.empty(len(pairs), np.float64)
+    for block, columns, one_act, reversed_roles in _compared_blocks(events, pairs, profiles):
+        scored = np.array(model.column_probabilities(columns), np.float64)
+        probabilities[block] = np.where(one_act, 1.0, np.where(reversed_roles, 0.0, scored))
+    return array("d", probabilities.tobytes())
+
+
+def pair_feature_rows(
+    events: Sequence[Event], pairs: Sequence[tuple[int, int]], profiles: dict[str, DocumentProfile]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(``pair_features`` of each pair (i, j) of ``events`` as the rows of one array, the pairs
+    one event by definition (``one_act_one_day``), the pairs two events by definition
+    (``reversed_roles``)), in the order of ``pairs``, from ``_compared_blocks``: what fitting
+    the model reads, computed as the pipeline computes it."""
+    features = np.empty((len(pairs), len(FEATURES)), np.float64)
+    one_event = np.zeros(len(pairs), bool)
+    two_events = np.zeros(len(pairs), bool)
+    for block, columns, one_act, reversed_roles in _compared_blocks(events, pairs, profiles):
+        features[block] = np.stack(columns, axis=1)
+        one_event[block], two_events[block] = one_act, reversed_roles
+    return features, one_event, two_events
+
+
+def _compared_blocks(
+    events: Sequence[Event], pairs: Sequence[tuple[int, int]], profiles: dict[str, DocumentProfile]
+) -> Iterator[tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]]:
+    """The pairs compared a block at a time by array (``_pair_columns``), in document-pair
+    order, so each document pair's similarities are computed once (``cosines``): (the block's
+    positions in ``pairs``, its feature columns, pairs one event and two events by definition).
+    What a pair reads of an event is worked out once per event (``_compared``)."""
     codes = _event_codes([_compared(event) for event in events])
     index_pairs = index_pair_array(pairs)
     span = int(codes.document.max()) + 1 if len(events) else 1
@@ -907,7 +934,6 @@ def pair_probabilities(
     salient = unit_vectors([document.salient for document in documents])
     terms = unit_vectors([document.terms for document in documents])
     ordered = np.argsort(document_pairs, kind="stable")
-    probabilities = np.empty(len(pairs), np.float64)
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         first, second = index_pairs[block, 0], index_pairs[block, 1]
@@ -926,9 +952,7 @@ def pair_probabilities(
         columns, one_act, reversed_roles = _pair_columns(
             codes, first, second, similarity[runs], text_similarity[runs]
         )
-        scored = np.array(model.column_probabilities(columns), np.float64)
-        probabilities[block] = np.where(one_act, 1.0, np.where(reversed_roles, 0.0, scored))
-    return array("d", probabilities.tobytes())
+        yield block, columns, one_act, reversed_roles
 
 
 # Pairs whose features are held at once while they are scored.
