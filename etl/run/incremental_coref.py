@@ -742,20 +742,10 @@ def full_clustering(
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
 
 
-def cluster_tables(
-    events: Sequence[Event],
-    pairs: Sequence[tuple[int, int]],
-    probabilities: Sequence[float],
-    profiles: dict[str, DocumentProfile],
-    model: CorefModel,
-    processes: int | None = None,
-) -> tuple[pa.Table, pa.Table]:
-    """``_cluster_tables`` of ``clusters_by_component`` over all ``events`` (sorted by id, with
-    their sorted index ``pairs`` and ``probabilities``), the same rows, with many pairs' threshold
-    components split across the cores (``processes``: default, the cores available)."""
-    with clusters_in_background(
-        events, pairs, probabilities, profiles, model, processes
-    ) as clustered:
+def cluster_tables(*inputs) -> tuple[pa.Table, pa.Table]:
+    """The tables of ``clusters_in_background`` (whose arguments ``inputs`` are), waited for
+    at once."""
+    with clusters_in_background(*inputs) as clustered:
         return clustered()
 
 
@@ -768,8 +758,11 @@ def clusters_in_background(
     model: CorefModel,
     processes: int | None = None,
 ) -> Iterator[Callable[[], tuple[pa.Table, pa.Table]]]:
-    """``cluster_tables``, with many pairs formed in forked children while the block runs (the
-    commit writes the pairs meanwhile): the block gets a function that waits for the tables.
+    """``_cluster_tables`` of ``clusters_by_component`` over all ``events`` (sorted by id, with
+    their sorted index ``pairs`` and ``probabilities``), the same rows, with many pairs' threshold
+    components split across forked children (``processes``: default, the cores available)
+    while the block runs (the commit writes the pairs meanwhile): the block gets a function
+    that waits for the tables.
 
     Each child clusters whole components (the largest first, to the least loaded), with the
     pairs inside them in their order, so every merge is the one clustering them all makes; a
