@@ -158,11 +158,13 @@ def _reference_pairs(events, profiles, window, max_full_block):
 
 @pytest.mark.parametrize("max_full_block", [200, 8])
 @pytest.mark.parametrize("window", [DateWindow(3, 3), DateWindow(1, 6)])
+@pytest.mark.parametrize("pair_run", [1 << 21, 5])
 def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(
-    monkeypatch, max_full_block, window
+    monkeypatch, max_full_block, window, pair_run
 ):
     events, profiles = _corpus(80)
     monkeypatch.setattr(clustering, "MAX_FULL_BLOCK", max_full_block)
+    monkeypatch.setattr(clustering, "PAIR_RUN", pair_run)  # pairs found a few at a time
     expected = _reference_pairs(events, profiles, window, max_full_block)
     assert candidate_pairs(events, profiles, window) == expected
     assert candidate_pairs(events[:1], profiles, window) == []

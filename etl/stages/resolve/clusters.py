@@ -693,16 +693,39 @@ def _dated_pair_codes(
     reach = np.where(small, window.widest, window.certain)
     starts = np.searchsorted(keys, keys - reach, "left")
     counts = np.arange(len(keys)) - starts
-    later_at = np.repeat(np.arange(len(keys)), counts)
-    earlier_at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    later, earlier = event[later_at], event[earlier_at]
-    both_certain = certain[later] & certain[earlier]
-    limit = np.where(
-        small[later_at], np.where(both_certain, window.certain, window.publication), window.certain
-    )
-    kept = days[later_at] - days[earlier_at] <= limit
-    later, earlier = later[kept], earlier[kept]
-    return np.minimum(earlier, later) * n + np.maximum(earlier, later)
+    codes = []
+    for low, high in _runs_of_pairs(counts):
+        part = counts[low:high]
+        later_at = np.repeat(np.arange(low, high), part)
+        earlier_at = np.repeat(starts[low:high] - np.cumsum(part) + part, part)
+        earlier_at += np.arange(len(earlier_at))
+        later, earlier = event[later_at], event[earlier_at]
+        both_certain = certain[later] & certain[earlier]
+        limit = np.where(
+            small[later_at],
+            np.where(both_certain, window.certain, window.publication),
+            window.certain,
+        )
+        kept = days[later_at] - days[earlier_at] <= limit
+        later, earlier = later[kept], earlier[kept]
+        codes.append(np.minimum(earlier, later) * n + np.maximum(earlier, later))
+    return np.concatenate(codes) if codes else np.empty(0, np.int64)
+
+
+# Candidate pairs whose working arrays are held at once (a 50 MB document has millions).
+PAIR_RUN = 1 << 21
+
+
+def _runs_of_pairs(counts: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges of members (low, high) holding about ``PAIR_RUN`` pairs each (a
+    member with more alone), ``counts``: each member's pairs."""
+    ends = np.cumsum(counts)
+    low = 0
+    while low < len(counts):
+        base = int(ends[low - 1]) if low else 0
+        high = max(low + 1, int(np.searchsorted(ends, base + PAIR_RUN, "right")))
+        yield low, high
+        low = high
 
 
 def _undated_pair_codes(
@@ -718,13 +741,17 @@ def _undated_pair_codes(
     block_start = np.cumsum(sizes) - sizes
     undated = np.flatnonzero(small & ~dated[event])
     counts = sizes[block[undated]]
-    own = np.repeat(event[undated], counts)
-    before = np.cumsum(counts) - counts
-    at = np.arange(counts.sum()) + np.repeat(block_start[block[undated]] - before, counts)
-    other = event[at]
-    kept = other != own
-    own, other = own[kept], other[kept]
-    return np.minimum(own, other) * n + np.maximum(own, other)
+    codes = []
+    for low, high in _runs_of_pairs(counts):
+        members, part = undated[low:high], counts[low:high]
+        own = np.repeat(event[members], part)
+        before = np.cumsum(part) - part
+        at = np.arange(len(own)) + np.repeat(block_start[block[members]] - before, part)
+        other = event[at]
+        kept = other != own
+        own, other = own[kept], other[kept]
+        codes.append(np.minimum(own, other) * n + np.maximum(own, other))
+    return np.concatenate(codes) if codes else np.empty(0, np.int64)
 
 
 def scored_pairs(
