@@ -265,8 +265,11 @@ def test_pairs_compared_by_array_score_as_each_pair_by_its_features(seed):
     assert list(pair_probabilities(events, [], profiles, model)) == []
 
 
-def test_cosines_by_array_are_each_pairs_cosine_to_the_bit():
+@pytest.mark.parametrize("cosine_run", [1 << 18, 50])
+def test_cosines_by_array_are_each_pairs_cosine_to_the_bit(monkeypatch, cosine_run):
     from etl.stages.resolve.clusters import _cosine, cosines, unit_vectors
+
+    monkeypatch.setattr(clustering, "COSINE_RUN", cosine_run)  # a few pairs at a time
 
     rng = random.Random(5)
     vectors = []

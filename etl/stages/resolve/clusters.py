@@ -242,6 +242,10 @@ def _looked_up(vectors: UnitVectors, codes: np.ndarray) -> tuple[np.ndarray, np.
     return shared, weights[shared]
 
 
+# Keys of the smaller vectors of pairs looked up at once by ``cosines`` (bounds its arrays).
+COSINE_RUN = 1 << 18
+
+
 def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """``_cosine`` of the vectors ``first[k]`` and ``second[k]`` for each k, the same to the
     bit: the products of their shared keys added one at a time, in the smaller vector's order
@@ -249,9 +253,17 @@ def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.n
     first_smaller = vectors.lengths[first] <= vectors.lengths[second]
     small = np.where(first_smaller, first, second)
     large = np.where(first_smaller, second, first)
+    total = np.zeros(len(first))
+    counts = vectors.lengths[small]
+    for low, high in _runs_of_pairs(counts, COSINE_RUN):
+        total[low:high] = _cosines_of_run(vectors, small[low:high], large[low:high])
+    return total
+
+
+def _cosines_of_run(vectors: UnitVectors, small: np.ndarray, large: np.ndarray) -> np.ndarray:
     # Every key of each pair's smaller vector, in its order, looked up in the larger one.
     counts = vectors.lengths[small]
-    pair = np.repeat(np.arange(len(first)), counts)
+    pair = np.repeat(np.arange(len(small)), counts)
     before = np.cumsum(counts) - counts  # entries of the pairs before each pair
     entry = np.arange(int(counts.sum())) + np.repeat(vectors.offsets[small] - before, counts)
     shared, large_weights = _looked_up(vectors, large[pair] * vectors.n_keys + vectors.keys[entry])
@@ -262,7 +274,7 @@ def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.n
     rank = np.arange(len(pair)) - np.repeat(run_starts, np.diff(np.r_[run_starts, len(pair)]))
     order = np.argsort(rank, kind="stable")
     steps = np.searchsorted(rank[order], np.arange(int(rank.max(initial=-1)) + 2))
-    total = np.zeros(len(first))
+    total = np.zeros(len(small))
     for start, stop in pairwise(steps.tolist()):
         at = order[start:stop]
         total[pair[at]] += products[at]
@@ -716,14 +728,15 @@ def _dated_pair_codes(
 PAIR_RUN = 1 << 21
 
 
-def _runs_of_pairs(counts: np.ndarray) -> Iterator[tuple[int, int]]:
-    """Consecutive ranges of members (low, high) holding about ``PAIR_RUN`` pairs each (a
-    member with more alone), ``counts``: each member's pairs."""
+def _runs_of_pairs(counts: np.ndarray, run: int | None = None) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges of members (low, high) holding at most ``run`` (default
+    ``PAIR_RUN``) pairs each (a member with more alone), ``counts``: each member's pairs."""
+    run = PAIR_RUN if run is None else run
     ends = np.cumsum(counts)
     low = 0
     while low < len(counts):
         base = int(ends[low - 1]) if low else 0
-        high = max(low + 1, int(np.searchsorted(ends, base + PAIR_RUN, "right")))
+        high = max(low + 1, int(np.searchsorted(ends, base + run, "right")))
         yield low, high
         low = high
 
