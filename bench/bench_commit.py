@@ -9,8 +9,14 @@ shared machine) and, with ``--profile``, the top of a cProfile of the commit.
   prepare:  python bench/bench_commit.py prepare DIR [--n 2000]
             (builds bench_pipeline's corpus of N documents, parses and stages it as a run does)
   replay:   python bench/bench_commit.py replay DIR [--repeat 1] [--profile 30] [--digest]
+            [--keep WAREHOUSE]
             (``--digest`` prints a digest of every warehouse table, to compare two versions of the
             code row for row: the run's own timestamps are left out)
+  fork-threshold: python bench/bench_commit.py fork-threshold WAREHOUSE
+            (a replay's warehouse kept with ``--keep``: the CPU seconds of scoring its events'
+            candidate pairs, or the first 100,000 to 1,000,000 of them, in one process and in
+            two, this process's share, the critical path on idle cores, and the fork's cost:
+            what ``incremental_coref.MIN_PAIRS_PER_PROCESS`` is set from)
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ sys.path.insert(0, str(REPO / "bench"))
 STATE_FILE = "run.pickle"
 STAGED_LAKE = "staged-lake"
 # Columns that differ between two commits of the same staged run: when it was committed.
-TIME_COLUMNS = {"finished_at", "committed_at", "load_date", "applied_at"}
+TIME_COLUMNS = {"finished_at", "committed_at", "load_date", "applied_at", "recorded_at"}
 
 
 def cpu_seconds() -> float:
@@ -66,7 +72,10 @@ TIMED_FUNCTIONS = {
     "resolve: apply change": [("etl.storage.warehouse.load", "apply_entity_change")],
     "resolve (whole)": [("etl.run.incremental", "resolve_change")],
     "cluster: profiles": [("etl.run.incremental_coref", "new_profiles")],
-    "cluster: candidate pairs": [("etl.run.incremental_coref", "candidate_pairs")],
+    "cluster: candidate pairs": [
+        ("etl.run.incremental_coref", "candidate_pairs"),
+        ("etl.run.incremental_coref", "candidate_pair_array"),
+    ],
     "cluster: pair scoring": [
         ("etl.run.incremental_coref", "pair_probabilities"),
     ],
@@ -252,6 +261,39 @@ def replay(
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile_top)
 
 
+def fork_threshold(warehouse: Path, repeat: int = 3) -> None:
+    """Print the CPU seconds of scoring pairs in one process and in two (see the docstring)."""
+    from etl.run import incremental_coref
+    from etl.stages.resolve import clusters
+    from etl.storage.warehouse import load
+
+    with load.connect(warehouse) as conn:
+        doc_ids = incremental_coref._fetch(conn, "documents_without_profile", all=True)
+        doc_ids = doc_ids.column(0).to_pylist()
+        events = incremental_coref._events(conn, doc_ids=doc_ids)
+        events.sort(key=lambda event: event.event_id)
+        profiles = incremental_coref.stored_profiles(conn, doc_ids)
+    model = clusters.default_model()
+    pairs = clusters.candidate_pair_array(events, profiles, clusters.candidate_window(model))
+    incremental_coref.MIN_PAIRS_PER_PROCESS = 1
+    for n_pairs in sorted({100_000, 250_000, 500_000, 1_000_000, len(pairs)}):
+        if n_pairs > len(pairs):
+            continue
+        best: dict[int, tuple[float, float]] = {}
+        for _ in range(repeat):
+            for processes in (1, 2):
+                own, children = cpu_seconds(), children_cpu_seconds()
+                incremental_coref.score_pairs(events, pairs[:n_pairs], profiles, model, processes)
+                spent = (cpu_seconds() - own, children_cpu_seconds() - children)
+                best[processes] = min(best.get(processes, spent), spent)
+        alone, (parent, child) = best[1][0], best[2]
+        print(
+            f"{n_pairs:>9,d} pairs: one process {alone:.3f} s CPU "
+            f"({alone / n_pairs * 1e6:.2f} us a pair); two: this one {parent:.3f} s, "
+            f"the child {child:.3f} s; the fork costs this one {parent - alone / 2:+.3f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -264,9 +306,13 @@ def main() -> None:
     again.add_argument("--profile", type=int, default=0, help="Print the top N of a cProfile.")
     again.add_argument("--digest", action="store_true")
     again.add_argument("--keep", type=Path, help="Copy the committed warehouse here.")
+    threshold = sub.add_parser("fork-threshold")
+    threshold.add_argument("warehouse", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.folder, args.n)
+    elif args.command == "fork-threshold":
+        fork_threshold(args.warehouse)
     else:
         replay(args.folder, args.repeat, args.profile, args.digest, args.keep)
 

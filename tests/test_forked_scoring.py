@@ -9,6 +9,7 @@ import os
 import random
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from etl.run import incremental_coref
@@ -157,11 +158,13 @@ def _reference_pairs(events, profiles, window, max_full_block):
 
 @pytest.mark.parametrize("max_full_block", [200, 8])
 @pytest.mark.parametrize("window", [DateWindow(3, 3), DateWindow(1, 6)])
+@pytest.mark.parametrize("pair_run", [1 << 21, 5])
 def test_candidate_pairs_are_every_pair_of_a_block_within_its_window(
-    monkeypatch, max_full_block, window
+    monkeypatch, max_full_block, window, pair_run
 ):
     events, profiles = _corpus(80)
     monkeypatch.setattr(clustering, "MAX_FULL_BLOCK", max_full_block)
+    monkeypatch.setattr(clustering, "PAIR_RUN", pair_run)  # pairs found a few at a time
     expected = _reference_pairs(events, profiles, window, max_full_block)
     assert candidate_pairs(events, profiles, window) == expected
     assert candidate_pairs(events[:1], profiles, window) == []
@@ -260,3 +263,102 @@ def test_pairs_compared_by_array_score_as_each_pair_by_its_features(seed):
     scored = pair_probabilities(events, pairs, profiles, model)
     assert list(scored) == expected
     assert list(pair_probabilities(events, [], profiles, model)) == []
+
+
+@pytest.mark.parametrize("cosine_run", [1 << 18, 50])
+def test_cosines_by_array_are_each_pairs_cosine_to_the_bit(monkeypatch, cosine_run):
+    from etl.stages.resolve.clusters import _cosine, cosines, unit_vectors
+
+    monkeypatch.setattr(clustering, "COSINE_RUN", cosine_run)  # a few pairs at a time
+
+    rng = random.Random(5)
+    vectors = []
+    for _ in range(200):
+        keys = rng.sample(range(150), rng.choice([0, 1, 2, 7, 40, 64]))
+        weights = [rng.random() for _ in keys]
+        norm = sum(w * w for w in weights) ** 0.5 or 1.0
+        # Keys in no sorted order: the sum follows each vector's own order.
+        vectors.append({f"k{key}": w / norm for key, w in zip(keys, weights, strict=True)})
+    first = [rng.randrange(len(vectors)) for _ in range(5000)]
+    second = [rng.randrange(len(vectors)) for _ in range(5000)]
+    found = cosines(unit_vectors(vectors), np.array(first), np.array(second))
+    expected = [_cosine(vectors[i], vectors[j]) for i, j in zip(first, second, strict=True)]
+    assert found.tolist() == expected
+    assert cosines(unit_vectors([{}, {}]), np.array([0]), np.array([1])).tolist() == [0.0]
+
+
+def test_two_steps_keep_each_slices_state_where_it_was_made_and_share_what_between_gives():
+    from etl.runtime.forked import map_forked_in_two_steps
+
+    parent = os.getpid()
+    seen = []
+
+    def first(numbers: list[int]):
+        return (numbers, os.getpid()), sum(numbers)
+
+    def between(totals: list[int]) -> int:
+        seen.append(os.getpid())
+        return sum(totals)
+
+    def second(state, grand_total: int):
+        numbers, pid = state
+        return [n * grand_total for n in numbers], pid == os.getpid(), os.getpid() == parent
+
+    slices = [[1, 2], [3], [4]]
+    for processes in (1, 3):
+        results = map_forked_in_two_steps(first, between, second, slices, processes)
+        assert [scaled for scaled, _, _ in results] == [[10, 20], [30], [40]]
+        assert all(same for _, same, _ in results)  # each state used where it was made
+        here = [in_parent for _, _, in_parent in results]
+        assert here == ([True, True, True] if processes == 1 else [True, False, False])
+    assert seen == [parent, parent]
+
+
+@pytest.mark.parametrize("step", ["first", "second"])
+def test_a_failing_step_in_a_child_raises_in_the_caller(step):
+    from etl.runtime.forked import map_forked_in_two_steps
+
+    def first(number: int):
+        if step == "first" and number == 1:
+            raise ValueError("first 1")
+        return number, number
+
+    def second(number: int, _shared) -> int:
+        if step == "second" and number == 1:
+            raise ValueError("second 1")
+        return number
+
+    with pytest.raises(ValueError, match=f"{step} 1"):
+        map_forked_in_two_steps(first, sum, second, [0, 1], processes=2)
+    import gc
+
+    assert gc.get_freeze_count() == 0
+
+
+def test_work_forked_in_background_is_collected_in_order_while_the_block_runs():
+    from etl.runtime.forked import forked_in_background
+
+    parent = os.getpid()
+
+    def where(number: int) -> tuple[int, bool]:
+        return number * 2, os.getpid() == parent
+
+    for processes in (1, 2):
+        with forked_in_background(where, [1, 2, 3], processes) as results:
+            done_meanwhile = sum(range(1000))  # the block's own work
+            found = results()
+        assert done_meanwhile == 499500
+        assert [doubled for doubled, _ in found] == [2, 4, 6]
+        assert all(here == (processes == 1) for _, here in found)
+
+    def fail(number: int) -> int:
+        raise ValueError(f"failed {number}")
+
+    with (
+        pytest.raises(ValueError, match="failed 1"),
+        forked_in_background(fail, [1, 2], 2) as results,
+    ):
+        results()
+    import gc
+
+    assert gc.get_freeze_count() == 0

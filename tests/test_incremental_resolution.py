@@ -232,17 +232,21 @@ def news_like(number: int) -> dict[str, list]:
 
 
 @pytest.mark.parametrize("max_full_block", [200, 6])
-@pytest.mark.parametrize("forked", [False, True])
+@pytest.mark.parametrize("forked", ["no", "held", "streamed"])
 def test_many_related_reports_in_runs_equal_full(tmp_path, monkeypatch, max_full_block, forked):
     """Blocks grow past the size where only close dates are compared (at 6), and shrink back
     when reports are superseded. ``forked``: the commit's work split across processes as a
-    large run's is (pair scoring, components)."""
+    large run's is (pair scoring, components; the run's documents grouped and tallied in
+    slices, ``held``), or its documents ``streamed``: grouped as they stream by after their
+    names, not held."""
     monkeypatch.setattr(clusters, "MAX_FULL_BLOCK", max_full_block)
-    if forked:
+    if forked != "no":
         monkeypatch.setattr(incremental_coref, "MIN_PAIRS_PER_PROCESS", 1)
-        # and the run's documents grouped as they stream by after their names, not held
-        monkeypatch.setattr(incremental, "MAX_HELD_MENTIONS", 0)
         monkeypatch.setattr(incremental_coref, "available_cores", lambda: 2)
+        monkeypatch.setattr(incremental, "MIN_MENTIONS_PER_PROCESS", 1)
+        monkeypatch.setattr(incremental, "available_cores", lambda: 3)
+    if forked == "streamed":
+        monkeypatch.setattr(incremental, "MAX_HELD_MENTIONS", 0)
     runs = [
         ([news_like(n) for n in range(0, 6)], []),
         ([news_like(n) for n in range(6, 14)], ["news-2"]),
@@ -316,3 +320,44 @@ def test_warehouse_without_stored_person_names_links_them_once(tmp_path):
     run_batch(settings, "run-1", [other], [])
     assert state(settings.db_path) == full_recomputation(settings, tmp_path)
     assert len(state(settings.db_path)["person_names"]) == 3
+
+
+def test_runs_resolved_in_forked_slices_equal_runs_resolved_in_one_process(tmp_path, monkeypatch):
+    """The run's documents grouped and tallied in slices across processes (a first run's
+    commit) give every row that one process gives."""
+    runs = [
+        ([news_like(n) for n in range(0, 9)], []),
+        ([news_like(n) for n in range(9, 15)], ["news-2", "news-4"]),
+    ]
+    states = {}
+    for forked in (False, True):
+        if forked:
+            monkeypatch.setattr(incremental, "MIN_MENTIONS_PER_PROCESS", 1)
+            monkeypatch.setattr(incremental, "available_cores", lambda: 3)
+        folder = tmp_path / str(forked)
+        settings = Settings(db_path=folder / "w.duckdb", lake_dir=folder / "lake")
+        folder.mkdir()
+        create_empty_warehouse(settings.db_path)
+        states[forked] = []
+        for number, (docs, superseded) in enumerate(runs):
+            run_batch(settings, f"run-{number}", docs, superseded)
+            states[forked].append(state(settings.db_path))
+    assert states[True] == states[False]
+    assert states[False][0]["entities"]
+
+
+def test_slices_are_whole_documents_in_order_with_enough_mentions_each(monkeypatch):
+    import pyarrow as pa
+
+    doc_ids = [
+        doc for doc in ("a", "b", "c", "d") for _ in range({"a": 5, "b": 1, "c": 3, "d": 3}[doc])
+    ]
+    mentions = pa.table({"doc_id": doc_ids, "n": list(range(len(doc_ids)))})
+    documents = pa.table({"doc_id": ["a", "b", "c", "d"], "text": ["", "", "", ""]})
+    monkeypatch.setattr(incremental, "MIN_MENTIONS_PER_PROCESS", 4)
+    slices = incremental._slices([(mentions, documents)], 4)
+    assert len(slices) == 3  # 12 mentions, at least 4 a slice
+    held = [sorted(set(part[0][0].column("doc_id").to_pylist())) for part in slices]
+    assert held == [["a"], ["b", "c"], ["d"]]
+    assert [part[0][1].column("doc_id").to_pylist() for part in slices] == held
+    assert incremental._slices([(mentions, documents)], 1) == [[(mentions, documents)]]

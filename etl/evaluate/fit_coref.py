@@ -71,9 +71,7 @@ from etl.stages.resolve.clusters import (
     default_model,
     document_profiles,
     events_from_table,
-    one_act_one_day,
-    pair_features,
-    reversed_roles,
+    pair_feature_rows,
     type_families,
 )
 from etl.storage.warehouse.engine import fetch_arrow, make_engine
@@ -152,24 +150,11 @@ class Labelled:
             ],
             dtype=bool,
         )
-        self.features = np.array(
-            [
-                pair_features(
-                    self.events[i],
-                    self.events[j],
-                    self.profiles[self.events[i].doc_id],
-                    self.profiles[self.events[j].doc_id],
-                )
-                for i, j in self.pairs
-            ]
-        )
-        # Pairs scored 1 whatever the weights (``one_act_one_day``), as clustering scores them,
-        # and pairs scored 0 (``reversed_roles``: an act and its reply).
-        self.certain = np.array(
-            [one_act_one_day(self.events[i], self.events[j]) for i, j in self.pairs], dtype=bool
-        )
-        self.apart = np.array(
-            [reversed_roles(self.events[i], self.events[j]) for i, j in self.pairs], dtype=bool
+        # The features as the pipeline computes them (``pair_feature_rows``); pairs scored 1
+        # whatever the weights (``one_act_one_day``), as clustering scores them, and pairs
+        # scored 0 (``reversed_roles``: an act and its reply).
+        self.features, self.certain, self.apart = pair_feature_rows(
+            self.events, self.pairs.reshape(-1, 2), self.profiles
         )
         instances = [self.instance_of.get(event.event_id) for event in self.events]
         self.labelled = np.array(

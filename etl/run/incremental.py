@@ -31,16 +31,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby, islice, repeat
 from operator import itemgetter
+from typing import NamedTuple
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy.engine import Connection
 
 from etl import schema
 from etl.ids import stable_id
+from etl.runtime.forked import map_forked_in_two_steps
+from etl.settings import available_cores
 from etl.stages.resolve.entities import (
     EntityResolution,
     Group,
@@ -65,6 +69,10 @@ _COUNTERS = ("surfaces", "labels", "title_countries", "group_isos")
 # Mentions of several documents whose groups a run's resolution may hold at once (see
 # _names_and_documents); more are streamed instead.
 MAX_HELD_MENTIONS = 300_000
+# Mentions a forked process groups and tallies at least (see _new_documents): a night's few
+# thousand stay in one process, whose fork would set the night's memory peak for a second's
+# gain; a first run's hundred thousand (2,000 documents) are split.
+MIN_MENTIONS_PER_PROCESS = 30_000
 EntityKey = tuple[str, str]
 
 
@@ -264,24 +272,138 @@ def _full_names_by_document(
     return _full_names_of_chunks(doc_ids, chunks)
 
 
-def _names_and_documents(
+def _held_chunks(
     conn: Connection, doc_ids: list[str], docs_per_chunk: int
-) -> tuple[dict[str, Counter], list[_Document] | None]:
-    """The full person names of the documents ``doc_ids`` and, when their mentions are one
-    chunk of at most ``MAX_HELD_MENTIONS`` or one document, their groups too (None otherwise:
-    they are grouped as they stream by later), from one read of their mentions: each
-    document's mentions are made once, and its names counted from them as it is grouped.
-    A single document is held whatever its size: grouping it later would hold as much."""
+) -> list[tuple[pa.Table, pa.Table]] | None:
+    """The mentions and texts of the documents ``doc_ids`` as one list of chunks, when they are
+    one chunk of at most ``MAX_HELD_MENTIONS`` or one document (None otherwise: they are
+    grouped as they stream by). A single document is held whatever its size: grouping it later
+    would hold as much."""
     if len(doc_ids) > docs_per_chunk:
-        return _full_names_by_document(conn, doc_ids, docs_per_chunk), None
+        return None
     chunks = list(load.documents_for_resolution_of(conn, doc_ids, docs_per_chunk))
     n_mentions = sum(mentions.num_rows for mentions, _ in chunks)
     if n_mentions > MAX_HELD_MENTIONS and len(doc_ids) > 1:
-        return _full_names_of_chunks(doc_ids, chunks), None
-    documents = list(_documents(chunks, with_full_names=True))
-    names: dict[str, Counter] = {doc_id: Counter() for doc_id in doc_ids}
-    names.update((document.doc_id, document.full_names) for document in documents)
-    return names, documents
+        return None
+    return chunks
+
+
+def _slices(
+    chunks: list[tuple[pa.Table, pa.Table]], processes: int
+) -> list[list[tuple[pa.Table, pa.Table]]]:
+    """Held chunks cut into up to ``processes`` slices of whole documents, in document order,
+    with about as many mentions each (at least ``MIN_MENTIONS_PER_PROCESS``)."""
+    counts: Counter = Counter()
+    for mentions, _ in chunks:
+        counts.update(mentions.column("doc_id").to_pylist())
+    total = sum(counts.values())
+    n_slices = max(1, min(processes, total // MIN_MENTIONS_PER_PROCESS, len(counts)))
+    if n_slices == 1:
+        return [chunks]
+    groups: list[list[str]] = [[] for _ in range(n_slices)]
+    seen = 0
+    for doc_id in sorted(counts):
+        groups[min(n_slices - 1, seen * n_slices // total)].append(doc_id)
+        seen += counts[doc_id]
+    sliced = []
+    for group in groups:
+        wanted = pa.array(group, pa.string())
+        sliced.append(
+            [
+                (
+                    mentions.filter(pc.is_in(mentions.column("doc_id"), value_set=wanted)),
+                    documents.filter(pc.is_in(documents.column("doc_id"), value_set=wanted)),
+                )
+                for mentions, documents in chunks
+            ]
+        )
+    return sliced
+
+
+class _Mapped(NamedTuple):
+    """What tallying some documents gives: the entities' tallies, each mention's entity and
+    the documents' ``resolution_keys`` rows."""
+
+    tallies: dict[EntityKey, _EntityTally]
+    mention_entities: list[pa.Table]
+    key_rows: list[pa.Table]
+
+
+def _tally_documents(
+    documents: Iterable[_Document], persons: PersonNames, full_names: Mapping[str, Iterable[str]]
+) -> _Mapped:
+    """Tally the new documents under ``persons`` (each one's groups freed once tallied);
+    ``full_names``: each one's full person names, for its key rows."""
+    tallies: dict[EntityKey, _EntityTally] = {}
+    mapped = _Columns(schema.MENTION_ENTITIES)
+    key_rows = _Columns(schema.RESOLUTION_KEYS)
+    for document in _taken_one_by_one(documents):
+        mapped.extend(_mapped_rows(*_tally(document, persons, tallies)))
+        key_rows.extend(_key_rows(document.doc_id, document.groups, full_names[document.doc_id]))
+    # The last document's groups (a 50 MB article's 900,000 mentions) go before the tables
+    # are built.
+    document = documents = None
+    return _Mapped(tallies, [mapped.table()], [key_rows.table()])
+
+
+def _mapped_rows(mention_ids: list[str], entity_ids: list[str]) -> Iterator[dict]:
+    return ({"mention_id": m, "entity_id": e} for m, e in zip(mention_ids, entity_ids, strict=True))
+
+
+def _add_tallies(total: _Mapped, more: _Mapped) -> None:
+    """Add another set of documents' tallies and rows to ``total`` (no document in both)."""
+    for entity_key, tally in more.tallies.items():
+        kept = total.tallies.setdefault(entity_key, tally)
+        if kept is tally:
+            continue
+        kept.n_mentions += tally.n_mentions
+        kept.n_documents += tally.n_documents
+        kept.last_doc_id = tally.last_doc_id
+        for counter in (*_COUNTERS, "aliases"):
+            getattr(kept, counter).update(getattr(tally, counter))
+    total.mention_entities.extend(more.mention_entities)
+    total.key_rows.extend(more.key_rows)
+
+
+def _new_documents(
+    conn: Connection, new: list[str], removed: list[str], docs_per_chunk: int
+) -> tuple[NameLinks, _Mapped]:
+    """The person names after the run and the new documents' tallies and rows under them.
+
+    Held (see ``_held_chunks``), the documents are grouped once, their full names counted as
+    they are, and with enough mentions the work is split across the cores: each process groups
+    a slice of the documents, the names of all are linked here, then each process tallies its
+    slice under them (a first run commits after parsing, when the other cores are idle).
+    Otherwise their names are read first and the documents grouped as they stream by."""
+    chunks = _held_chunks(conn, new, docs_per_chunk)
+    if chunks is None:
+        new_full_names = _full_names_by_document(conn, new, docs_per_chunk)
+        links = relink_person_names(conn, new_full_names, removed)
+        streamed = _documents(load.documents_for_resolution_of(conn, new, docs_per_chunk))
+        return links, _tally_documents(streamed, links.new, new_full_names)
+    found: list[NameLinks] = []
+
+    def group(slice_chunks: list[tuple[pa.Table, pa.Table]]):
+        documents = list(_documents(slice_chunks, with_full_names=True))
+        return documents, {document.doc_id: document.full_names for document in documents}
+
+    def link(names_of_slices: list[dict[str, Counter]]) -> PersonNames:
+        names: dict[str, Counter] = {doc_id: Counter() for doc_id in new}
+        for slice_names in names_of_slices:
+            names.update(slice_names)
+        found.append(relink_person_names(conn, names, removed))
+        return found[0].new
+
+    def tally(documents: list[_Document], persons: PersonNames) -> _Mapped:
+        full_names = {document.doc_id: document.full_names for document in documents}
+        return _tally_documents(documents, persons, full_names)
+
+    slices = _slices(chunks, available_cores())
+    del chunks
+    parts = map_forked_in_two_steps(group, link, tally, slices, len(slices))
+    for part in parts[1:]:
+        _add_tallies(parts[0], part)
+    return found[0], parts[0]
 
 
 class _Columns:
@@ -381,8 +503,7 @@ def resolve_change(
     its new and superseded documents, all still in the warehouse); fills
     ``scope.relinked_doc_ids``."""
     removed, new = scope.removed_doc_ids, scope.new_doc_ids
-    new_full_names, new_documents = _names_and_documents(conn, new, docs_per_chunk)
-    links = relink_person_names(conn, new_full_names, removed)
+    links, new_mapped = _new_documents(conn, new, removed, docs_per_chunk)
     old_persons, new_persons = links.old, links.new
     scope.relinked_doc_ids = (
         []
@@ -392,33 +513,16 @@ def resolve_change(
         )
     )
 
-    added: dict[EntityKey, _EntityTally] = {}
+    added = new_mapped.tallies
     subtracted: dict[EntityKey, _EntityTally] = {}
     mapped = _Columns(schema.MENTION_ENTITIES)
-    key_rows = _Columns(schema.RESOLUTION_KEYS)
-
-    def add(document: _Document) -> None:
-        mention_ids, entity_ids = _tally(document, new_persons, added)
-        mapped.extend(
-            {"mention_id": m, "entity_id": e} for m, e in zip(mention_ids, entity_ids, strict=True)
-        )
-
-    if new_documents is None:
-        new_documents = _documents(load.documents_for_resolution_of(conn, new, docs_per_chunk))
-    for document in _taken_one_by_one(new_documents):
-        add(document)
-        key_rows.extend(
-            _key_rows(document.doc_id, document.groups, new_full_names[document.doc_id])
-        )
     for document in _documents(load.documents_for_resolution_of(conn, removed, docs_per_chunk)):
         _tally(document, old_persons, subtracted)
     relinked = load.documents_for_resolution_of(conn, scope.relinked_doc_ids, docs_per_chunk)
     for document in _documents(relinked):
         _tally(document, old_persons, subtracted)
-        add(document)
-    # The last document's groups (a 50 MB article's 900,000 mentions) go before the tables
-    # are built.
-    document = new_documents = None
+        mapped.extend(_mapped_rows(*_tally(document, new_persons, added)))
+    document = None
 
     touched = sorted(added.keys() | subtracted.keys())
     touched_ids = [stable_id("entity", *entity_key) for entity_key in touched]
@@ -430,10 +534,10 @@ def resolve_change(
         if total.n_mentions > 0:
             tallies[entity_key] = total
     return ResolutionChange(
-        resolution=_build_tables(tallies, [mapped.table()]),
+        resolution=_build_tables(tallies, [*new_mapped.mention_entities, mapped.table()]),
         tallies=_tally_rows(tallies),
         touched_entity_ids=touched_ids,
-        resolution_keys=key_rows.table(),
+        resolution_keys=pa.concat_tables(new_mapped.key_rows),
         resolved_doc_ids=scope.resolved_doc_ids,
         person_names=links.rows,
         relinked_names=links.relinked,

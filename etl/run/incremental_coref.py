@@ -44,10 +44,11 @@ pair.
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import NamedTuple
@@ -59,7 +60,7 @@ from sqlalchemy.engine import Connection
 from etl import schema
 from etl.ids import stable_id
 from etl.run.plan import memory_bytes
-from etl.runtime.forked import map_forked
+from etl.runtime.forked import forked_in_background, map_forked
 from etl.settings import available_cores
 from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
@@ -71,15 +72,17 @@ from etl.stages.resolve.clusters import (
     _blocking_keys,
     _order,
     average_link,
-    candidate_pairs,
+    candidate_pair_array,
     candidate_window,
     cluster_row,
     clusters_by_component,
     default_model,
     document_profiles,
     events_from_table,
+    index_pair_array,
     pair_floor,
     pair_probabilities,
+    probability_array,
 )
 from etl.storage.warehouse.engine import fetch_arrow, run_script
 
@@ -87,13 +90,15 @@ Pair = tuple[str, str]
 _LAST = "\U0010ffff"  # sorts after every event id
 ID_LISTS = {"doc_ids": [], "event_ids": []}
 PROFILE_CHUNK_DOCUMENTS = 250
-# Pairs a forked process scores at least (see score_pairs). A fork costs memory more than
-# time: the child maps every page of the run's process, so the process tree's RSS grows by the
-# parent's (600-800 MiB at a night's commit) while it runs. It is paid where it saves seconds,
-# a first run of thousands of documents (1.9 million pairs on 2,000), not for the seconds of a
-# night's few hundred thousand pairs (335,000 for 200 documents), whose fork set the night's
-# peak (bench/bench_nightly.py).
-MIN_PAIRS_PER_PROCESS = 500_000
+# Pairs a forked process scores (or clusters) at least (see score_pairs). Scoring costs 1.8 to
+# 2.4 microseconds of CPU a pair, a fork 0.12 to 0.18 s of the parent's (fork, pickled results:
+# bench/bench_commit.py fork-threshold), so a fork pays for itself from about 100,000 pairs a
+# process; but it costs memory more than time: the child maps every page of the run's process,
+# so the process tree's RSS grows by the parent's (600-800 MiB at a night's commit) while it
+# runs. It is paid where it saves half a second or more a process, a first run of thousands
+# of documents (1.9 million pairs on 2,000), not for a night's few hundred thousand pairs
+# (335,000 for 200 documents), whose fork set the night's peak (bench/bench_nightly.py).
+MIN_PAIRS_PER_PROCESS = 300_000
 # Pairs beyond which scoring and clustering stay in one process: a forked child copies the
 # pages of the pair tuples and events it reads (a 2,000-document first run has 1.9 million
 # pairs; a 50 MB document has many millions, and its memory is bounded as it was).
@@ -380,7 +385,7 @@ def score_pairs(
         return pair_probabilities(events, pairs, profiles, model)
     numbers: dict[str, int] = {}
     document = np.array([numbers.setdefault(event.doc_id, len(numbers)) for event in events])
-    index_pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    index_pairs = index_pair_array(pairs)
     order = np.argsort(
         document[index_pairs[:, 0]] * len(numbers) + document[index_pairs[:, 1]], kind="stable"
     )
@@ -388,7 +393,7 @@ def score_pairs(
     slices = [order[start:stop] for start, stop in pairwise(bounds)]
 
     def score(positions: np.ndarray) -> array:
-        return pair_probabilities(events, [pairs[k] for k in positions], profiles, model)
+        return pair_probabilities(events, index_pairs[positions], profiles, model)
 
     probabilities = np.empty(len(pairs), np.float64)
     for positions, scored in zip(slices, map_forked(score, slices, processes), strict=True):
@@ -724,37 +729,54 @@ def full_clustering(
     profiles = stored_profiles(conn, all_docs)
     # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
     # document has over 100,000 events and millions of pairs.
-    pairs = candidate_pairs(events, profiles, candidate_window(model))
+    pairs = candidate_pair_array(events, profiles, candidate_window(model))
     probabilities = score_pairs(events, pairs, profiles, model)
-    change.blocks = _block_rows(events, profiles)
-    change.profiles, change.terms = [], []
-    pair_table = _index_pair_table(events, pairs, probabilities, pair_floor(model))
-    _replace_state(conn, change, stage, pairs=pair_table)
-    del change, pair_table
-    cluster_map, clusters = cluster_tables(events, pairs, probabilities, profiles, model)
+    # Many pairs are clustered in forked children while this process writes them and the blocks.
+    with clusters_in_background(events, pairs, probabilities, profiles, model) as clustered:
+        change.blocks = _block_rows(events, profiles)
+        change.profiles, change.terms = [], []
+        pair_table = _index_pair_table(events, pairs, probabilities, pair_floor(model))
+        _replace_state(conn, change, stage, pairs=pair_table)
+        del change, pair_table
+        cluster_map, clusters = clustered()
     _apply_clusters(conn, stage, [event.event_id for event in events], cluster_map, clusters)
 
 
-def cluster_tables(
+def cluster_tables(*inputs) -> tuple[pa.Table, pa.Table]:
+    """The tables of ``clusters_in_background`` (whose arguments ``inputs`` are), waited for
+    at once."""
+    with clusters_in_background(*inputs) as clustered:
+        return clustered()
+
+
+@contextlib.contextmanager
+def clusters_in_background(
     events: Sequence[Event],
     pairs: Sequence[tuple[int, int]],
     probabilities: Sequence[float],
     profiles: dict[str, DocumentProfile],
     model: CorefModel,
     processes: int | None = None,
-) -> tuple[pa.Table, pa.Table]:
+) -> Iterator[Callable[[], tuple[pa.Table, pa.Table]]]:
     """``_cluster_tables`` of ``clusters_by_component`` over all ``events`` (sorted by id, with
     their sorted index ``pairs`` and ``probabilities``), the same rows, with many pairs' threshold
-    components split across the cores (``processes``: default, the cores available).
+    components split across forked children (``processes``: default, the cores available)
+    while the block runs (the commit writes the pairs meanwhile): the block gets a function
+    that waits for the tables.
 
-    Each process clusters whole components (the largest first, to the least loaded), with the
+    Each child clusters whole components (the largest first, to the least loaded), with the
     pairs inside them in their order, so every merge is the one clustering them all makes; a
     singleton's confidence reads its best pair over all pairs, as there.
     """
     processes = _processes_for(len(pairs), processes)
     if processes <= 1:
-        found = clusters_by_component(events, pairs, probabilities, model)
-        return _cluster_tables(events, found, profiles)
+
+        def clustered_here() -> tuple[pa.Table, pa.Table]:
+            found = clusters_by_component(events, pairs, probabilities, model)
+            return _cluster_tables(events, found, profiles)
+
+        yield clustered_here
+        return
     component = np.array(
         clustering._threshold_components(len(events), pairs, probabilities, model.threshold)
     )
@@ -765,9 +787,9 @@ def cluster_tables(
         group_of_root[root] = load.index(min(load))
         load[group_of_root[root]] += size * size  # average link costs more than linearly
     group = np.array([group_of_root[root] for root in component.tolist()], np.int64)
-    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
-    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
-    probability = np.frombuffer(probabilities, np.float64)
+    index_pairs = index_pair_array(pairs)
+    first, second = index_pairs[:, 0], index_pairs[:, 1]
+    probability = probability_array(probabilities)
     # A singleton's confidence reads its best pair at or above the floor, as average_link's.
     counted = np.where(probability >= pair_floor(model), probability, 0.0)
     best_link = np.zeros(len(events))
@@ -784,8 +806,8 @@ def cluster_tables(
         found = list(
             clusters_by_component(
                 [events[i] for i in members.tolist()],
-                list(zip(local[first[kept]].tolist(), local[second[kept]].tolist(), strict=True)),
-                probability[kept].tolist(),
+                np.stack((local[first[kept]], local[second[kept]]), axis=1),
+                probability[kept],
                 model,
             )
         )
@@ -793,11 +815,14 @@ def cluster_tables(
             cluster.members = members[cluster.members].tolist()
         return _cluster_tables(events, found, profiles, best_links)
 
-    tables = map_forked(cluster_group, list(range(processes)), processes)
-    return (
-        pa.concat_tables([cluster_map for cluster_map, _ in tables]).sort_by("event_id"),
-        pa.concat_tables([clusters for _, clusters in tables]).sort_by("cluster_id"),
-    )
+    def joined(tables: list[tuple[pa.Table, pa.Table]]) -> tuple[pa.Table, pa.Table]:
+        return (
+            pa.concat_tables([cluster_map for cluster_map, _ in tables]).sort_by("event_id"),
+            pa.concat_tables([clusters for _, clusters in tables]).sort_by("cluster_id"),
+        )
+
+    with forked_in_background(cluster_group, list(range(processes)), processes) as tables:
+        yield lambda: joined(tables())
 
 
 def _index_pair_table(
@@ -809,9 +834,9 @@ def _index_pair_table(
     """``event_pairs`` rows of index ``pairs`` (sorted, so rows come in event-id order) at
     least as probable as ``floor``."""
     ids = pa.array([event.event_id for event in events], pa.string())
-    first = np.fromiter((i for i, _ in pairs), np.int64, len(pairs))
-    second = np.fromiter((j for _, j in pairs), np.int64, len(pairs))
-    probability = np.frombuffer(probabilities, np.float64)
+    index_pairs = index_pair_array(pairs)
+    first, second = index_pairs[:, 0], index_pairs[:, 1]
+    probability = probability_array(probabilities)
     kept = probability >= floor
     columns = {
         "first_event_id": ids.take(first[kept]),

@@ -18,8 +18,9 @@ import ctypes
 import ctypes.util
 import gc
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TypeVar
 
@@ -52,6 +53,13 @@ def return_free_memory() -> None:
         trim(0)
 
 
+def _can_fork() -> bool:
+    """Whether this process may fork children: fork is available and this process is no
+    daemon (a multiprocessing worker may not have children)."""
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    return forking and not multiprocessing.current_process().daemon
+
+
 def _run_inherited(index: int):
     """In a child: the inherited function on the inherited slice ``index``."""
     function, slices = _inherited
@@ -70,10 +78,7 @@ def map_forked(
     (killed for memory, say) raises ``BrokenProcessPool`` here instead of hanging.
     """
     global _inherited
-    # A daemonic process (a multiprocessing worker) may not have children.
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    forking = forking and not multiprocessing.current_process().daemon
-    if processes <= 1 or len(slices) <= 1 or not forking:
+    if processes <= 1 or len(slices) <= 1 or not _can_fork():
         return [function(one) for one in slices]
     _inherited = (function, slices)
     return_free_memory()
@@ -88,3 +93,126 @@ def map_forked(
     finally:
         gc.unfreeze()
         _inherited = None
+
+
+def _second_step_in_child(first_step, second_step, part, connection) -> None:
+    """In a child: the first step on ``part``, its message sent, then the second step on what
+    the parent sends back; an exception is sent instead of a result."""
+    try:
+        state, message = first_step(part)
+        connection.send((True, message))
+        shared = connection.recv()
+        connection.send((True, second_step(state, shared)))
+    except BaseException as error:  # the parent raises it
+        connection.send((False, error))
+    finally:
+        connection.close()
+
+
+def map_forked_in_two_steps(
+    first_step: Callable[[Slice], tuple[object, object]],
+    between: Callable[[list], object],
+    second_step: Callable[[object, object], Result],
+    slices: Sequence[Slice],
+    processes: int,
+) -> list[Result]:
+    """``[second_step(state_s, shared) for each slice s]``, where ``first_step(s)`` gives
+    (state_s, message_s) and ``shared = between([message_s for each s])``: work whose second
+    half needs what every slice's first half found (entity resolution groups each document,
+    then maps its groups by the person names of all of them). Each slice's state stays in the
+    process that made it (only the messages, ``shared`` and the results are pickled); the first
+    slice in this process, the others in up to ``processes - 1`` forked children, as
+    ``map_forked``. ``between`` runs here, and may use what this process holds (a connection).
+    """
+    if processes <= 1 or len(slices) <= 1 or not _can_fork():
+        firsts = [first_step(one) for one in slices]
+        shared = between([message for _, message in firsts])
+        return [second_step(state, shared) for state, _ in firsts]
+    context = multiprocessing.get_context("fork")
+    return_free_memory()
+    gc.freeze()
+    children = []
+    try:
+        for part in slices[1:]:
+            here, there = context.Pipe()
+            child = context.Process(
+                target=_second_step_in_child, args=(first_step, second_step, part, there)
+            )
+            child.start()
+            there.close()
+            children.append((child, here))
+        state, message = first_step(slices[0])
+        messages = [message, *(_received(here) for _, here in children)]
+        shared = between(messages)
+        for _, here in children:
+            here.send(shared)
+        first = second_step(state, shared)
+        del state
+        return [first, *(_received(here) for _, here in children)]
+    finally:
+        gc.unfreeze()
+        _stop(children)
+
+
+def _received(connection):
+    """What a child sent, or its exception raised here (one that died: ``ChildProcessError``)."""
+    try:
+        ok, value = connection.recv()
+    except EOFError:
+        raise ChildProcessError("a forked child ended without its result") from None
+    if not ok:
+        raise value
+    return value
+
+
+def _send_result(function, part, connection) -> None:
+    """In a child: ``function(part)`` sent back, or the exception it raised."""
+    try:
+        connection.send((True, function(part)))
+    except BaseException as error:  # the parent raises it
+        connection.send((False, error))
+    finally:
+        connection.close()
+
+
+@contextmanager
+def forked_in_background(
+    function: Callable[[Slice], Result], slices: Sequence[Slice], processes: int
+) -> Iterator[Callable[[], list[Result]]]:
+    """``[function(s) for s in slices]`` computed in forked children (one a slice) while the
+    block runs here; the block gets a function that waits for the results and returns them in
+    order. With one process asked for (or no fork), that function computes them itself.
+    Children still running when the block ends (an error) are stopped."""
+    if processes <= 1 or not slices or not _can_fork():
+        yield lambda: [function(one) for one in slices]
+        return
+    context = multiprocessing.get_context("fork")
+    return_free_memory()
+    gc.freeze()
+    children = []
+    try:
+        for part in slices:
+            here, there = context.Pipe()
+            child = context.Process(target=_send_result, args=(function, part, there))
+            child.start()
+            there.close()
+            children.append((child, here))
+    except BaseException:
+        _stop(children)
+        raise
+    finally:
+        gc.unfreeze()  # the children are forked: this process's collector may run again
+    try:
+        yield lambda: [_received(here) for _, here in children]
+    finally:
+        _stop(children)
+
+
+def _stop(children: list) -> None:
+    """Close the pipes to forked children and wait for them (stopping any still running)."""
+    for child, here in children:
+        here.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+            child.join()

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import chain, pairwise, repeat
 from operator import mul
 from pathlib import Path
 from typing import NamedTuple
@@ -159,6 +159,126 @@ def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
     if len(shared) > 1:
         shared = [key for key in small if key in shared]
     return sum(map(mul, map(small.__getitem__, shared), map(large.__getitem__, shared)))
+
+
+class UnitVectors(NamedTuple):
+    """Sparse unit vectors (a document's salient entities or words) as flat arrays, to take
+    many cosines at once (``cosines``): vector v's keys (numbered) and weights, in its dict's
+    order, at ``offsets[v]:offsets[v + 1]``; and a hash table of every (vector, key), as the
+    code ``v * n_keys + key``, with its weight (open addressing, linear probing, at most a
+    quarter full): most keys looked up in another vector are not in it, and a probe or two
+    tells, where a bisection of every code took twenty steps."""
+
+    lengths: np.ndarray
+    offsets: np.ndarray
+    keys: np.ndarray
+    weights: np.ndarray
+    n_keys: int
+    slot_codes: np.ndarray  # -1: an empty slot
+    slot_weights: np.ndarray
+    hash_shift: int
+
+
+_EMPTY_SLOT = -1
+# Fibonacci hashing: the code times 2**64 / golden ratio, its top bits the slot.
+_HASH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _slots_of(codes: np.ndarray, shift: int) -> np.ndarray:
+    # The codes are never negative: their bits read as unsigned are the same numbers.
+    return ((codes.view(np.uint64) * _HASH_MULTIPLIER) >> np.uint64(shift)).view(np.int64)
+
+
+def unit_vectors(vectors: Sequence[dict[str, float]]) -> UnitVectors:
+    """``UnitVectors`` of dicts key -> weight."""
+    numbers: dict[str, int] = {}
+    lengths = np.fromiter(map(len, vectors), np.int64, len(vectors))
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    n_entries = int(offsets[-1])
+    keys = np.fromiter(
+        (numbers.setdefault(key, len(numbers)) for vector in vectors for key in vector),
+        np.int64,
+        n_entries,
+    )
+    weights = np.fromiter(
+        (weight for vector in vectors for weight in vector.values()), np.float64, n_entries
+    )
+    n_keys = max(len(numbers), 1)
+    codes = np.repeat(np.arange(len(vectors), dtype=np.int64), lengths) * n_keys + keys
+    bits = max(4, (4 * n_entries - 1).bit_length())
+    slot_codes = np.full(1 << bits, _EMPTY_SLOT, np.int64)
+    slot_weights = np.zeros(1 << bits, np.float64)
+    # Inserted a round at a time: each entry whose slot is free may take it (one per slot),
+    # the others try the next slot, so every slot before an entry's is taken, as probing reads.
+    pending = np.arange(n_entries)
+    slots = _slots_of(codes, 64 - bits)
+    while len(pending):
+        free = slot_codes[slots] == _EMPTY_SLOT
+        taken, first = np.unique(slots[free], return_index=True)
+        placed = np.flatnonzero(free)[first]
+        slot_codes[taken] = codes[pending[placed]]
+        slot_weights[taken] = weights[pending[placed]]
+        left = np.ones(len(pending), bool)
+        left[placed] = False
+        pending, slots = pending[left], (slots[left] + 1) & ((1 << bits) - 1)
+    return UnitVectors(lengths, offsets, keys, weights, n_keys, slot_codes, slot_weights, 64 - bits)
+
+
+def _looked_up(vectors: UnitVectors, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the ``codes`` found in the hash table, in order; their weights)."""
+    mask = len(vectors.slot_codes) - 1
+    weights = np.zeros(len(codes))
+    found = np.zeros(len(codes), bool)
+    at = np.arange(len(codes))
+    slots = _slots_of(codes, vectors.hash_shift)
+    while len(at):
+        held = vectors.slot_codes[slots]
+        hit = held == codes[at]
+        found[at[hit]] = True
+        weights[at[hit]] = vectors.slot_weights[slots[hit]]
+        going_on = ~hit & (held != _EMPTY_SLOT)
+        at, slots = at[going_on], (slots[going_on] + 1) & mask
+    shared = np.flatnonzero(found)
+    return shared, weights[shared]
+
+
+# Keys of the smaller vectors of pairs looked up at once by ``cosines`` (bounds its arrays).
+COSINE_RUN = 1 << 18
+
+
+def cosines(vectors: UnitVectors, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``_cosine`` of the vectors ``first[k]`` and ``second[k]`` for each k, the same to the
+    bit: the products of their shared keys added one at a time, in the smaller vector's order
+    (the first when both are as long), to a sum that starts at 0."""
+    first_smaller = vectors.lengths[first] <= vectors.lengths[second]
+    small = np.where(first_smaller, first, second)
+    large = np.where(first_smaller, second, first)
+    total = np.zeros(len(first))
+    counts = vectors.lengths[small]
+    for low, high in _runs_of_pairs(counts, COSINE_RUN):
+        total[low:high] = _cosines_of_run(vectors, small[low:high], large[low:high])
+    return total
+
+
+def _cosines_of_run(vectors: UnitVectors, small: np.ndarray, large: np.ndarray) -> np.ndarray:
+    # Every key of each pair's smaller vector, in its order, looked up in the larger one.
+    counts = vectors.lengths[small]
+    pair = np.repeat(np.arange(len(small)), counts)
+    before = np.cumsum(counts) - counts  # entries of the pairs before each pair
+    entry = np.arange(int(counts.sum())) + np.repeat(vectors.offsets[small] - before, counts)
+    shared, large_weights = _looked_up(vectors, large[pair] * vectors.n_keys + vectors.keys[entry])
+    pair, entry = pair[shared], entry[shared]
+    products = vectors.weights[entry] * large_weights
+    # Each pair's products in order: the k-th of every pair added in the k-th step.
+    run_starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if len(pair) else pair
+    rank = np.arange(len(pair)) - np.repeat(run_starts, np.diff(np.r_[run_starts, len(pair)]))
+    order = np.argsort(rank, kind="stable")
+    steps = np.searchsorted(rank[order], np.arange(int(rank.max(initial=-1)) + 2))
+    total = np.zeros(len(small))
+    for start, stop in pairwise(steps.tolist()):
+        at = order[start:stop]
+        total[pair[at]] += products[at]
+    return total
 
 
 def _unit_tf_idf(items: Iterable[tuple[str, int, int]], n_corpus: int) -> dict[str, float]:
@@ -506,65 +626,145 @@ def _learned_window() -> dict:
 def candidate_pairs(
     events: Sequence[Event], profiles: dict[str, DocumentProfile], window: DateWindow | int
 ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of events worth comparing: same type family and a shared entity or
-    document, and, when both are dated, dates within ``window`` (a number: that many days for
-    every pair) in a block small enough to compare fully, within ``window.certain`` in a larger
-    one, so a night's events meet only the archive's events of their days and a late report's;
-    an undated event only in a small block."""
+    """``candidate_pair_array`` as a list of tuples (i, j)."""
+    found = candidate_pair_array(events, profiles, window)
+    return list(zip(found[:, 0].tolist(), found[:, 1].tolist(), strict=True))
+
+
+def candidate_pair_array(
+    events: Sequence[Event], profiles: dict[str, DocumentProfile], window: DateWindow | int
+) -> np.ndarray:
+    """Index pairs (i < j), sorted, as an (n, 2) array, of events worth comparing: same type
+    family and a shared entity or document, and, when both are dated, dates within ``window``
+    (a number: that many days for every pair) in a block small enough to compare fully, within
+    ``window.certain`` in a larger one, so a night's events meet only the archive's events of
+    their days and a late report's; an undated event only in a small block."""
     window = _as_window(window)
-    large_window = DateWindow(window.certain, window.certain)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, event in enumerate(events):
         for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
             blocks[key].append(index)
-    # Each pair (i, j) as the number i * n + j, a block's pairs as one array: a first run has
-    # millions of pairs, found again in several blocks; a set of tuples cost seconds.
+    # Each pair (i, j) as the number i * n + j, every block's pairs found at once by array: a
+    # first run has millions of pairs, found again in several of its thousands of blocks.
     n = len(events)
-    certain = np.array([event.date_source != UNCERTAIN_DATE_SOURCE for event in events], bool)
-    codes: list[np.ndarray] = []
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        small = len(members) <= MAX_FULL_BLOCK
-        codes.append(
-            _dated_pair_codes(events, members, window if small else large_window, certain, n)
-        )
-        undated = [i for i in members if events[i].event_date is None]
-        if undated and small:
-            # An undated event with every other member of a block small enough.
-            others = np.array(members, np.int64)
-            for i in undated:
-                rest = others[others != i]
-                codes.append(np.minimum(rest, i) * n + np.maximum(rest, i))
-    found = np.sort(np.concatenate(codes)) if codes else np.empty(0, np.int64)
+    members = [indices for indices in blocks.values() if len(indices) > 1]
+    sizes = np.fromiter(map(len, members), np.int64, len(members))
+    block = np.repeat(np.arange(len(members)), sizes)
+    event = np.fromiter(chain.from_iterable(members), np.int64, int(sizes.sum()))
+    small = sizes[block] <= MAX_FULL_BLOCK
+    dated = np.array([e.event_date is not None for e in events], bool).reshape(-1)
+    day = np.array([e.event_date.toordinal() if e.event_date else 0 for e in events], np.int64)
+    certain = np.array([e.date_source != UNCERTAIN_DATE_SOURCE for e in events], bool)
+    codes = [
+        _dated_pair_codes(
+            block[dated[event]], event[dated[event]], small[dated[event]], day, certain, window, n
+        ),
+        _undated_pair_codes(block, event, small, dated, sizes, n),
+    ]
+    found = np.sort(np.concatenate(codes))
     unique = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
-    return list(zip((unique // max(n, 1)).tolist(), (unique % max(n, 1)).tolist(), strict=True))
+    return np.stack((unique // max(n, 1), unique % max(n, 1)), axis=1)
+
+
+def index_pair_array(pairs: Sequence[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """Index pairs as an (n, 2) array (as they are when they are one already): a first run has
+    millions, which cost seconds as tuples."""
+    if isinstance(pairs, np.ndarray):
+        return pairs.reshape(-1, 2)
+    return np.fromiter(chain.from_iterable(pairs), np.int64, 2 * len(pairs)).reshape(-1, 2)
+
+
+def probability_array(probabilities: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Probabilities as an array of float64 (a view of an ``array('d')`` or an array)."""
+    if isinstance(probabilities, np.ndarray):
+        return probabilities
+    if isinstance(probabilities, array):
+        return np.frombuffer(probabilities, np.float64)
+    return np.array(probabilities, np.float64)
 
 
 def _dated_pair_codes(
-    events: Sequence[Event],
-    members: list[int],
-    window: DateWindow,
+    block: np.ndarray,
+    event: np.ndarray,
+    small: np.ndarray,
+    day: np.ndarray,
     certain: np.ndarray,
+    window: DateWindow,
     n: int,
 ) -> np.ndarray:
-    """Codes (i * n + j) of a block's pairs of dated events within ``window``: each dated event
-    with the earlier ones at most the widest window before it, then each pair's own limit."""
-    dated = sorted(
-        (events[i].event_date.toordinal(), i) for i in members if events[i].event_date is not None
-    )
-    days = np.array([day for day, _ in dated], np.int64)
-    indices = np.array([index for _, index in dated], np.int64)
-    starts = np.searchsorted(days, days - window.widest, "left")
-    counts = np.arange(len(days)) - starts
-    later_at = np.repeat(np.arange(len(days)), counts)
-    earlier_at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    later, earlier = indices[later_at], indices[earlier_at]
-    both_certain = certain[later] & certain[earlier]
-    limit = np.where(both_certain, window.certain, window.publication)
-    kept = days[later_at] - days[earlier_at] <= limit
-    later, earlier = later[kept], earlier[kept]
-    return np.minimum(earlier, later) * n + np.maximum(earlier, later)
+    """Codes (i * n + j) of the pairs of dated members (``block``, ``event``: one row a member;
+    ``small``: its block is small) of every block within the window (``window.certain`` for
+    every pair in a large block): each member with the members of its block dated at most the
+    block's widest window before it (by day, then event), then each pair's own limit."""
+    order = np.lexsort((event, day[event], block))
+    block, event, small = block[order], event[order], small[order]
+    days = day[event]
+    # A block's members sorted by day: the earlier ones within reach form a run before each.
+    spread = int(days.max(initial=0)) + max(window.widest, 0) + 1
+    keys = block * spread + days
+    reach = np.where(small, window.widest, window.certain)
+    starts = np.searchsorted(keys, keys - reach, "left")
+    counts = np.arange(len(keys)) - starts
+    codes = []
+    for low, high in _runs_of_pairs(counts):
+        part = counts[low:high]
+        later_at = np.repeat(np.arange(low, high), part)
+        earlier_at = np.repeat(starts[low:high] - np.cumsum(part) + part, part)
+        earlier_at += np.arange(len(earlier_at))
+        later, earlier = event[later_at], event[earlier_at]
+        both_certain = certain[later] & certain[earlier]
+        limit = np.where(
+            small[later_at],
+            np.where(both_certain, window.certain, window.publication),
+            window.certain,
+        )
+        kept = days[later_at] - days[earlier_at] <= limit
+        later, earlier = later[kept], earlier[kept]
+        codes.append(np.minimum(earlier, later) * n + np.maximum(earlier, later))
+    return np.concatenate(codes) if codes else np.empty(0, np.int64)
+
+
+# Candidate pairs whose working arrays are held at once (a 50 MB document has millions).
+PAIR_RUN = 1 << 21
+
+
+def _runs_of_pairs(counts: np.ndarray, run: int | None = None) -> Iterator[tuple[int, int]]:
+    """Consecutive ranges of members (low, high) holding at most ``run`` (default
+    ``PAIR_RUN``) pairs each (a member with more alone), ``counts``: each member's pairs."""
+    run = PAIR_RUN if run is None else run
+    ends = np.cumsum(counts)
+    low = 0
+    while low < len(counts):
+        base = int(ends[low - 1]) if low else 0
+        high = max(low + 1, int(np.searchsorted(ends, base + run, "right")))
+        yield low, high
+        low = high
+
+
+def _undated_pair_codes(
+    block: np.ndarray,
+    event: np.ndarray,
+    small: np.ndarray,
+    dated: np.ndarray,
+    sizes: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Codes (i * n + j) of the pairs of each undated member of a small block with every other
+    member of it (``block``, ``event``: one row a member, blocks in order)."""
+    block_start = np.cumsum(sizes) - sizes
+    undated = np.flatnonzero(small & ~dated[event])
+    counts = sizes[block[undated]]
+    codes = []
+    for low, high in _runs_of_pairs(counts):
+        members, part = undated[low:high], counts[low:high]
+        own = np.repeat(event[members], part)
+        before = np.cumsum(part) - part
+        at = np.arange(len(own)) + np.repeat(block_start[block[members]] - before, part)
+        other = event[at]
+        kept = other != own
+        own, other = own[kept], other[kept]
+        codes.append(np.minimum(own, other) * n + np.maximum(own, other))
+    return np.concatenate(codes) if codes else np.empty(0, np.int64)
 
 
 def scored_pairs(
@@ -732,39 +932,67 @@ def pair_probabilities(
     model: CorefModel,
 ) -> array:
     """The probability of each pair (i, j) of ``events`` that they are one event, in the order
-    of ``pairs`` (8 bytes a pair: a long document has millions): what a pair reads of an event
-    is worked out once per event (``_compared``), pairs are compared a block at a time by array
-    (``_pair_columns``) in document-pair order, so each document pair's similarities are
-    computed once."""
+    of ``pairs`` (8 bytes a pair: a long document has millions), from ``_compared_blocks``."""
+    probabilities = np.empty(len(pairs), np.float64)
+    for block, columns, one_act, reversed_roles in _compared_blocks(events, pairs, profiles):
+        scored = np.array(model.column_probabilities(columns), np.float64)
+        probabilities[block] = np.where(one_act, 1.0, np.where(reversed_roles, 0.0, scored))
+    return array("d", probabilities.tobytes())
+
+
+def pair_feature_rows(
+    events: Sequence[Event], pairs: Sequence[tuple[int, int]], profiles: dict[str, DocumentProfile]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(``pair_features`` of each pair (i, j) of ``events`` as the rows of one array, the pairs
+    one event by definition (``one_act_one_day``), the pairs two events by definition
+    (``reversed_roles``)), in the order of ``pairs``, from ``_compared_blocks``: what fitting
+    the model reads, computed as the pipeline computes it."""
+    features = np.empty((len(pairs), len(FEATURES)), np.float64)
+    one_event = np.zeros(len(pairs), bool)
+    two_events = np.zeros(len(pairs), bool)
+    for block, columns, one_act, reversed_roles in _compared_blocks(events, pairs, profiles):
+        features[block] = np.stack(columns, axis=1)
+        one_event[block], two_events[block] = one_act, reversed_roles
+    return features, one_event, two_events
+
+
+def _compared_blocks(
+    events: Sequence[Event], pairs: Sequence[tuple[int, int]], profiles: dict[str, DocumentProfile]
+) -> Iterator[tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]]:
+    """The pairs compared a block at a time by array (``_pair_columns``), in document-pair
+    order, so each document pair's similarities are computed once (``cosines``): (the block's
+    positions in ``pairs``, its feature columns, pairs one event and two events by definition).
+    What a pair reads of an event is worked out once per event (``_compared``)."""
     codes = _event_codes([_compared(event) for event in events])
-    doc_ids = [event.doc_id for event in events]
-    index_pairs = np.array(pairs, np.int64).reshape(-1, 2)
+    index_pairs = index_pair_array(pairs)
     span = int(codes.document.max()) + 1 if len(events) else 1
     document_pairs = codes.document[index_pairs[:, 0]] * span + codes.document[index_pairs[:, 1]]
+    # Each document's profile vectors, by its number (``codes.document``).
+    documents = [_EMPTY_PROFILE] * span
+    for number, event in zip(codes.document.tolist(), events, strict=True):
+        documents[number] = profiles.get(event.doc_id, _EMPTY_PROFILE)
+    salient = unit_vectors([document.salient for document in documents])
+    terms = unit_vectors([document.terms for document in documents])
     ordered = np.argsort(document_pairs, kind="stable")
-    probabilities = np.empty(len(pairs), np.float64)
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         first, second = index_pairs[block, 0], index_pairs[block, 1]
-        # The similarities of each document pair of the block, where its run of pairs starts.
+        # The similarities of each document pair of the block (across documents: within one,
+        # none is read), where its run of pairs starts.
         block_documents = document_pairs[block]
         starts = np.flatnonzero(np.r_[True, block_documents[1:] != block_documents[:-1]])
+        first_document = codes.document[first[starts]]
+        second_document = codes.document[second[starts]]
+        across = np.flatnonzero(first_document != second_document)
         similarity = np.zeros(len(starts))
         text_similarity = np.zeros(len(starts))
-        for n, k in enumerate(starts.tolist()):
-            first_id, second_id = doc_ids[first[k]], doc_ids[second[k]]
-            if first_id != second_id:
-                first_doc = profiles.get(first_id, _EMPTY_PROFILE)
-                second_doc = profiles.get(second_id, _EMPTY_PROFILE)
-                similarity[n] = first_doc.similarity(second_doc)
-                text_similarity[n] = first_doc.text_similarity(second_doc)
+        similarity[across] = cosines(salient, first_document[across], second_document[across])
+        text_similarity[across] = cosines(terms, first_document[across], second_document[across])
         runs = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(block)]))
         columns, one_act, reversed_roles = _pair_columns(
             codes, first, second, similarity[runs], text_similarity[runs]
         )
-        scored = np.array(model.column_probabilities(columns), np.float64)
-        probabilities[block] = np.where(one_act, 1.0, np.where(reversed_roles, 0.0, scored))
-    return array("d", probabilities.tobytes())
+        yield block, columns, one_act, reversed_roles
 
 
 # Pairs whose features are held at once while they are scored.
@@ -901,11 +1129,11 @@ def _threshold_components(
             node = parent[node]
         return node
 
-    for (i, j), probability in zip(pairs, probabilities, strict=True):
-        if probability >= threshold:
-            first, second = root(i), root(j)
-            if first != second:
-                parent[max(first, second)] = min(first, second)
+    strong = probability_array(probabilities) >= threshold  # few: most pairs are weak
+    for i, j in index_pair_array(pairs)[strong].tolist():
+        first, second = root(i), root(j)
+        if first != second:
+            parent[max(first, second)] = min(first, second)
     return [root(node) for node in range(n_events)]
 
 
@@ -923,30 +1151,49 @@ def clusters_by_component(
     its events and pairs in the same relative order as over all of them (sums in the same
     order, ties broken alike). A singleton's confidence reads its best pair, wherever it leads.
     """
-    component = _threshold_components(len(events), pairs, probabilities, model.threshold)
-    best_link = array("d", bytes(8 * len(events)))
-    pairs_of: dict[int, array] = defaultdict(lambda: array("q"))
-    floor = pair_floor(model)
-    for position, ((i, j), probability) in enumerate(zip(pairs, probabilities, strict=True)):
-        if probability < floor:  # as never compared (average_link drops it too)
-            continue
-        best_link[i] = max(best_link[i], probability)
-        best_link[j] = max(best_link[j], probability)
-        if component[i] == component[j]:
-            pairs_of[component[i]].append(position)
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for index, root in enumerate(component):
-        members_of[root].append(index)
+    index_pairs, probability = index_pair_array(pairs), probability_array(probabilities)
+    component = np.array(
+        _threshold_components(len(events), index_pairs, probability, model.threshold), np.int64
+    ).reshape(-1)
+    # Pairs below the floor count as never compared (average_link drops them too).
+    counted = np.flatnonzero(probability >= pair_floor(model))
+    first, second = index_pairs[counted, 0], index_pairs[counted, 1]
+    best = np.zeros(len(events))
+    np.maximum.at(best, first, probability[counted])
+    np.maximum.at(best, second, probability[counted])
+    best_link = best.tolist()
+    # The counted pairs inside each component, in their order, and each component's members.
+    inside = counted[component[first] == component[second]]
+    del counted, first, second, best
+    inside = inside[np.argsort(component[index_pairs[inside, 0]], kind="stable")]
+    inside_roots = component[index_pairs[inside, 0]]
+    by_root = np.argsort(component, kind="stable")
+    roots, starts, sizes = np.unique(component[by_root], return_index=True, return_counts=True)
+    local = np.empty(len(events), np.int64)
+    local[by_root] = np.arange(len(events)) - np.repeat(starts, sizes)
     del component
-    for root, members in members_of.items():
-        if len(members) == 1:
-            (index,) = members
+    for root, start, size in zip(roots.tolist(), starts.tolist(), sizes.tolist(), strict=True):
+        if size == 1:
+            index = root
             yield _Cluster([index], *_bounds(events[index], model), 1.0 - best_link[index])
             continue
-        local = {index: position for position, index in enumerate(members)}
-        scores = {
-            (local[pairs[k][0]], local[pairs[k][1]]): probabilities[k] for k in pairs_of.pop(root)
-        }
+        members = by_root[start : start + size].tolist()
+        positions = inside[
+            np.searchsorted(inside_roots, root, "left") : np.searchsorted(
+                inside_roots, root, "right"
+            )
+        ]
+        scores = dict(
+            zip(
+                zip(
+                    local[index_pairs[positions, 0]].tolist(),
+                    local[index_pairs[positions, 1]].tolist(),
+                    strict=True,
+                ),
+                probability[positions].tolist(),
+                strict=True,
+            )
+        )
         for cluster in average_link([events[i] for i in members], scores, model):
             cluster.members = [members[i] for i in cluster.members]
             if len(cluster.members) == 1:

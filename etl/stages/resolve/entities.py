@@ -274,8 +274,15 @@ def name_key(text: str) -> str:
     return exact_key(_APOSTROPHE_IN_WORD.sub("", text))
 
 
-def _make_mention(row: dict) -> Mention | None:
-    text = row["text"] or ""
+# A run's mentions repeat their names (a first run of 2,000 documents has 100,000 mentions of
+# far fewer names): each name's forms are worked out once.
+@lru_cache(maxsize=1 << 16)
+def _name_forms(
+    text: str | None, label: str, use: str | None
+) -> tuple[str, str, str, tuple[str, ...], str] | None:
+    """(text, label, surface, tokens, key) of a mention's name, interned, or None when it has
+    no key."""
+    text = text or ""
     trailing = _TRAILING_INITIALS.fullmatch(strip_possessive(text))
     # "Babanov O." (surname first, as official Russian writes it) is "O. Babanov"
     surface = (
@@ -284,25 +291,39 @@ def _make_mention(row: dict) -> Mention | None:
         else _surface(text)
     )
     tokens = tuple(strip_honorifics(surface.split()))
-    if row["label"] == PERSON:
+    if label == PERSON:
         tokens = tuple(strip_titles(list(tokens)))
         surface = " ".join(tokens)
     key = name_key(surface)
     if not key:
         return None
-    use = row.get("demonym_use")
     # A chunk holds thousands of mentions whose names, words, labels and document ids recur,
     # and the entity tallies keep the surfaces: one shared copy of each string.
+    return (
+        intern(text),
+        intern(demonyms.resolution_label(label, use)),
+        intern(surface),
+        tuple(intern(token) for token in tokens),
+        intern(demonyms.resolution_key(key, use)),
+    )
+
+
+def _make_mention(row: dict) -> Mention | None:
+    use = row.get("demonym_use")
+    forms = _name_forms(row["text"], row["label"], use)
+    if forms is None:
+        return None
+    text, label, surface, tokens, key = forms
     return Mention(
         mention_id=row["mention_id"],
         doc_id=intern(row["doc_id"]),
         start=row["start_char"],
         end=row["end_char"],
-        text=intern(row["text"]),
-        label=intern(demonyms.resolution_label(row["label"], use)),
-        surface=intern(surface),
-        tokens=tuple(intern(token) for token in tokens),
-        key=intern(demonyms.resolution_key(key, use)),
+        text=text,
+        label=label,
+        surface=surface,
+        tokens=tokens,
+        key=key,
         antecedent=row.get("antecedent_mention_id"),
         demonym_use=use,
         sentence_idx=row.get("sentence_idx"),
