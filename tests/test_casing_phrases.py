@@ -1,5 +1,5 @@
-"""The casing phrase table's WordNet names (``build_phrases``), their strength, and how the
-restorer reads them (a weak phrase is a feature of the learned decision)."""
+"""The casing phrase table's WordNet names (``build_phrases``): which lemmas read as names of
+common words, their strength, and that only strong ones reach the restorer."""
 
 from __future__ import annotations
 
@@ -46,16 +46,20 @@ def test_name_like_needs_capitals_at_both_ends_and_only_particles_inside():
     assert not build_phrases.name_like(["Royal", "blue", "Crown"], FUNCTION_WORDS)
 
 
-def test_lower_case_majority_needs_every_content_pair_mostly_lower_case():
-    bigrams = {"White_House": 10, "white_house": 40, "Social_Security": 5, "social_security": 9}
-    assert build_phrases.lower_case_majority(["White", "House"], bigrams, FUNCTION_WORDS)
-    assert not build_phrases.lower_case_majority(["Red", "Cross"], bigrams, FUNCTION_WORDS)
+def test_often_lower_case_needs_every_content_pair_common_in_lower_case():
+    bigrams = {"New_Year": 13, "new_year": 10, "Red_Cross": 40, "red_cross": 2}
+    bigrams |= {"Social_Security": 5, "social_security": 9, "Dead_Sea": 8}
+    assert build_phrases.often_lower_case(["New", "Year"], bigrams, FUNCTION_WORDS)
+    # capitalized at least three times as often: a name, as truecase's own phrases
+    assert not build_phrases.often_lower_case(["Red", "Cross"], bigrams, FUNCTION_WORDS)
+    # never seen in lower case: nothing says the sequence is an ordinary phrase
+    assert not build_phrases.often_lower_case(["Dead", "Sea"], bigrams, FUNCTION_WORDS)
     # one pair without counts says the sequence is not common in lower case
     words = ["Social", "Security", "Office"]
-    assert not build_phrases.lower_case_majority(words, bigrams, FUNCTION_WORDS)
+    assert not build_phrases.often_lower_case(words, bigrams, FUNCTION_WORDS)
     # a function word inside: the whole sequence is no ordinary lower-case phrase
     words = ["Office", "of", "Social", "Security"]
-    assert not build_phrases.lower_case_majority(words, bigrams, FUNCTION_WORDS)
+    assert not build_phrases.often_lower_case(words, bigrams, FUNCTION_WORDS)
 
 
 def test_name_phrases_keep_names_of_common_words_with_their_strength():
@@ -73,38 +77,26 @@ def test_name_phrases_keep_names_of_common_words_with_their_strength():
     }  # "John Tyler": name words the model capitalizes anyway; "American lobster": no name
 
 
-def test_phrase_rows_merge_sources_and_keep_weakness():
-    rows = build_model.phrase_rows(
-        {"prime minister": "Prime Minister", "hong kong": "Hong Kong"},
-        {"prime minister": ("Prime Minister", "weak"), "red cross": ("Red Cross", "strong")},
+def test_only_strong_wordnet_names_join_the_other_sources():
+    phrases = build_model.with_wordnet_names(
+        {"hong kong": "Hong Kong", "air force": "Air Force"},
+        {
+            "air force": ("Air Force", "weak"),
+            "new year": ("New Year", "weak"),
+            "red cross": ("Red Cross", "strong"),
+        },
     )
-    assert rows == [
-        ("hong kong", "Hong Kong", "strong"),
-        ("prime minister", "Prime Minister", "weak"),
-        ("red cross", "Red Cross", "strong"),
-    ]
+    assert phrases == {"hong kong": "Hong Kong", "air force": "Air Force", "red cross": "Red Cross"}
 
 
-def test_packaged_table_holds_wordnet_names_and_their_strength():
-    lexicon = load_lexicon()
-    assert lexicon.phrases["red cross"] == "Red Cross"
-    assert "red cross" not in lexicon.weak_phrases
-    assert "supreme court" in lexicon.weak_phrases and "supreme court" in lexicon.phrases
-    assert lexicon.weak_phrases <= lexicon.phrases.keys()
+def test_packaged_table_holds_strong_wordnet_names_only():
+    phrases = load_lexicon().phrases
+    assert phrases["continental army"] == "Continental Army"
+    assert phrases["royal academy"] == "Royal Academy"
+    assert "new year" not in phrases and "social security" not in phrases
 
 
-def _features_of(text: str, word: str) -> dict[str, float]:
-    cleaned, _ = clean_text(text)
-    traces: list[list] = []
-    restore_text(cleaned, load_lexicon(), None, model=None, traces=traces)
-    return next(f for line in traces for _, token, f, _ in line if token == word)
-
-
-def test_restorer_capitalizes_phrases_and_marks_weak_ones_for_the_learned_decision():
-    cleaned, _ = clean_text("volunteers of the red cross came .\n")
+def test_restorer_capitalizes_wordnet_names_of_common_words():
+    cleaned, _ = clean_text("he enlisted in the continental army and then the new year came .\n")
     restored, _ = restore_text(cleaned, load_lexicon(), None, model=None)
-    assert restored.startswith("Volunteers of the Red Cross came.")
-    strong = _features_of("volunteers of the red cross came .\n", "cross")
-    assert strong.get("phrase") == 1.0 and "phrase=weak" not in strong
-    weak = _features_of("he appealed to the supreme court on monday .\n", "court")
-    assert weak.get("phrase") == 1.0 and weak.get("phrase=weak") == 1.0
+    assert restored == "He enlisted in the Continental Army and then the new year came.\n"

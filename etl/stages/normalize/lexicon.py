@@ -28,8 +28,6 @@ class CasingLexicon:
     forms: dict[str, str]  # lower word -> preferred capitalized form (every known word)
     cap_probability: dict[str, float]  # lower word -> P(capitalized mid-sentence)
     phrases: dict[str, str]  # lower multi-word name -> cased name
-    # phrases whose words are often an ordinary lower-case phrase ("white house": build_phrases)
-    weak_phrases: frozenset[str]
     phrase_starts: frozenset[str]
     max_phrase_words: int
     # first word -> word counts of the phrases it opens, longest first
@@ -116,8 +114,7 @@ def load_lexicon() -> CasingLexicon:
     for name in _lines("online_names.txt"):
         forms[name.lower()] = name
         cap_probability[name.lower()] = 1.0
-    phrase_keys, phrase_forms, strengths = _gz_columns("phrases.tsv.gz", 3)
-    phrases = dict(zip(phrase_keys, phrase_forms, strict=True))
+    phrases = dict(zip(*_gz_columns("phrases.tsv.gz", 2), strict=True))
     titles = _titles()
     name_run_heads = frozenset(_lines("name_run_heads.txt"))
     place_heads = frozenset(_lines("place_heads.txt"))
@@ -132,9 +129,6 @@ def load_lexicon() -> CasingLexicon:
         forms=forms,
         cap_probability=cap_probability,
         phrases=phrases,
-        weak_phrases=frozenset(
-            key for key, strength in zip(phrase_keys, strengths, strict=True) if strength == "weak"
-        ),
         phrase_starts=frozenset(phrase.split()[0] for phrase in phrases),
         max_phrase_words=max((len(p.split()) for p in phrases), default=1),
         phrase_sizes=phrase_sizes(phrases),

@@ -155,8 +155,7 @@ class LineRestorer:
     ) -> None:
         self.lex = lexicon
         self.model = model
-        # position -> strength of the known phrase covering it ("strong", "weak")
-        self._phrase_positions: dict[int, str] = {}
+        self._phrase_positions: set[int] = set()
         self.evidence = evidence or NO_EVIDENCE
         self.evidence_starts = self.evidence.phrase_starts
         self._evidence_phrase_sizes = phrase_sizes(self.evidence.phrases)
@@ -326,7 +325,7 @@ class LineRestorer:
             and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1 or token == "i")
             for index, token in enumerate(tokens)
         ]
-        self._phrase_positions = {}
+        self._phrase_positions = set()
         phrase_starts, evidence_starts = self.lex.phrase_starts, self.evidence_starts
         word_forms = self._word_forms
         index = 0
@@ -341,8 +340,6 @@ class LineRestorer:
                 else None
             )
             if matched:
-                matched_words = " ".join(tokens[index : index + len(matched)])
-                strength = "weak" if matched_words in self.lex.weak_phrases else "strong"
                 for offset, form in enumerate(matched):
                     position = index + offset
                     out[position] = _apply_form(tokens[position], form)
@@ -351,7 +348,7 @@ class LineRestorer:
                     # A lower-case word inside a name ("of" in "Church of England") is no
                     # weak name word for a capitalized neighbour to pull.
                     scores[position] = 1.0 if capitalized else 0.0
-                    self._phrase_positions[position] = strength
+                    self._phrase_positions.add(position)
                 index += len(matched)
                 continue
             out[index], kinds[index], scores[index] = word_forms.get(
@@ -1260,7 +1257,7 @@ class LineRestorer:
             base_kinds[index],
             out[index] != token,
             tuple(fired[index]),
-            self._phrase_positions.get(index, ""),
+            index in self._phrase_positions,
             index in overrides,
             evidence_kind,
             band,
@@ -1279,8 +1276,6 @@ class LineRestorer:
             features[f"rule={rule}"] = 1.0
         if phrase:
             features["phrase"] = 1.0
-            if phrase == "weak":  # its words are often an ordinary phrase ("white house")
-                features["phrase=weak"] = 1.0
         if document_name:
             features["document_name"] = 1.0
         if evidence:
