@@ -1,7 +1,7 @@
 """Derive multi-word names made of common words from WordNet 3.0 for the casing phrase table
 (``data/phrases.tsv.gz``, written by ``build_model``), each with its strength.
 
-WordNet keeps the case of its lemmas ("Supreme_Court", "Valley_Forge", "Red_Cross"), so its
+WordNet keeps the case of its lemmas ("Supreme_Court", "Continental_Army", "Red_Cross"), so its
 capitalized multi-word noun lemmas are names of organisations, places, works, events and
 people from a broad English source, not from any evaluation text. A lemma becomes a phrase when
 
