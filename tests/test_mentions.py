@@ -181,3 +181,15 @@ def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
         ("York", "GPE", text.index("York are"))
     ]
     assert all(isinstance(doc.char_span(r["start_char"], r["end_char"]), Span) for r in added)
+
+
+def test_a_weekday_after_a_name_is_the_date_not_part_of_the_name(nlp):
+    from spacy.tokens import Span
+
+    from etl.stages.extract.mentions import _trim
+
+    doc = nlp("He was interviewed by Wikinews Saturday. Shoppers love Black Friday.")
+    interviewer = Span(doc, 4, 6, label="ORG")  # "Wikinews Saturday", as spaCy may tag it
+    holiday = Span(doc, 9, 11, label="EVENT")
+    assert [span.text for span in _trim(interviewer)] == ["Wikinews"]
+    assert [span.text for span in _trim(holiday)] == ["Black Friday"]

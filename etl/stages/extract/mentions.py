@@ -13,6 +13,7 @@ from etl.ids import stable_id
 from etl.records import RawSpan, identity_span
 from etl.reference.places import Purpose, lookup_place
 from etl.reference.word_lists import office_words
+from etl.stages.extract.dates import WEEKDAYS
 from etl.stages.extract.descriptions import description_mentions, is_person_noun
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve.demonyms import demonym_use
@@ -62,6 +63,9 @@ def _is_country_or_capital(text: str) -> bool:
 # Titles of works may end with anything ("The Thick of It"), so they keep their words.
 _NOT_NAME_END = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "SPACE"})
 _ANY_END_LABELS = frozenset({"WORK_OF_ART"})
+# A weekday after a name is the date the sentence gives ("told Reuters Tuesday", "interviewed
+# by Wikinews Saturday"), not a word of it; events and titles keep theirs ("Black Friday").
+_WEEKDAY_END_KEPT = frozenset({"EVENT", "WORK_OF_ART", "LAW"})
 
 
 def _one_line(span: Span) -> tuple[int, int]:
@@ -164,6 +168,7 @@ def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
         or doc[end - 1].is_punct
         or doc[end - 1].is_space
         or (label not in _ANY_END_LABELS and doc[end - 1].pos_ in _NOT_NAME_END)
+        or (label not in _WEEKDAY_END_KEPT and end - start > 1 and doc[end - 1].lower_ in WEEKDAYS)
         or _modifies_a_noun_after(doc, start, end)
     ):
         end -= 1
