@@ -154,6 +154,23 @@ def _modifies_a_noun_after(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def _modifies_from_outside(doc: Doc, start: int, end: int) -> bool:
+    """Whether the first word of a span is no word of the name after it: a preposition whose
+    head lies outside the span ("Among Thais, ..." capitalized to begin a sentence), or an
+    adjective or participle written in lower case before capitalized words ("a united
+    Germany"). A preposition inside a name attaches to a word of it and stays."""
+    token = doc[start]
+    if start + 1 >= end:
+        return False
+    if token.pos_ == "ADP":
+        return not start <= token.head.i < end
+    return (
+        token.is_lower
+        and token.pos_ in {"ADJ", "VERB"}
+        and all(word.text[:1].isupper() for word in doc[start + 1 : end] if word.is_alpha)
+    )
+
+
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
     while start < end:
         token = doc[start]
@@ -161,6 +178,8 @@ def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
             start += prefixed
         elif token.lower_ in {"the", "a", "an"} or token.is_punct or token.pos_ == "INTJ":
             start += 1  # an article, a quote mark, an interjection ("Hey Frank") before a name
+        elif label not in _ANY_END_LABELS and _modifies_from_outside(doc, start, end):
+            start += 1
         else:
             break
     while end > start and (
