@@ -198,8 +198,10 @@ def test_a_weekday_after_a_name_is_the_date_not_part_of_the_name(nlp):
 def test_a_preposition_or_lower_case_adjective_before_a_name_is_not_part_of_it(nlp):
     from etl.stages.extract.mentions import _trim_ends
 
-    doc = nlp("Among Thais, rice is common. He let a united Germany join NATO.")
+    doc = nlp("Among Thais, rice is common. He let a united Germany join NATO on 117th Street.")
     among = next(token.i for token in doc if token.text == "Among")
     united = next(token.i for token in doc if token.text == "united")
+    street = next(token.i for token in doc if token.text == "117th")
     assert _trim_ends(doc, among, among + 2, "NORP").text == "Thais"
     assert _trim_ends(doc, united, united + 2, "GPE").text == "Germany"
+    assert _trim_ends(doc, street, street + 2, "FAC").text == "117th Street"

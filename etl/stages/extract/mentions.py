@@ -168,6 +168,8 @@ def _modifies_from_outside(doc: Doc, start: int, end: int) -> bool:
         return not start <= token.head.i < end
     return (
         token.is_lower
+        and token.is_alpha  # not an ordinal ("117th Street")
+        and bool(token.whitespace_)  # a word of its own, not a hyphenated prefix ("pan-African")
         and token.pos_ in {"ADJ", "VERB"}
         and all(word.text[:1].isupper() for word in doc[start + 1 : end] if word.is_alpha)
     )
