@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from etl.reference.word_lists import noun_genders, person_nouns
 from etl.stages.extract.descriptions import (
     DescriptionResolver,
     description_mentions,
-    noun_genders,
-    person_nouns,
     protagonist,
 )
 from etl.stages.extract.mentions import extract_mentions

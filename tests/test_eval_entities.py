@@ -96,12 +96,24 @@ def test_split_causes_name_the_shape_of_the_two_names():
             PredictedMention(first, labels[0], "a"), PredictedMention(second, labels[1], "b")
         )
 
-    assert cause("Babanov", "Omurbek Babanov") == "short form"
+    assert cause("Babanov", "Omurbek Babanov") == "person part"
+    assert cause("Supreme Court", "Italian Supreme Court", ("ORG", "ORG")) == "short form"
+    assert cause("York", "York", ("GPE", "ORG")) == "place/org"
     assert cause("NPP", "New People Party", ("ORG", "ORG")) == "acronym"
     assert cause("Kyrgyz", "Kyrgyzstan", ("NORP", "GPE")) == "demonym"
     assert cause("Paralympic Games", "Paralympic Games", ("FAC", "LAW")) == "label split"
     assert cause("GW Bridge", "George Washington Bridge", ("ORG", "ORG")) == "spelling"
     assert cause("Cleveland", "Comeback City", ("GPE", "EVENT")) == "other"
+
+
+def test_a_split_pair_whose_predicted_span_holds_other_words_is_a_span_error():
+    from etl.evaluate.entities import PredictedMention, _span_differs, split_cause
+
+    text = "Jack Alter Fort Lee spoke. Fort Lee grew. The Fort Lee's mayor."
+    assert _span_differs(text, (11, 19), (0, 15))  # "Jack Alter Fort" for "Fort Lee"
+    assert not _span_differs(text, (46, 54), (42, 56))  # article and possessive only
+    wide = PredictedMention("Jack Alter Fort", "PERSON", "a", span_differs=True)
+    assert split_cause(wide, PredictedMention("Fort Lee", "GPE", "b")) == "span"
 
 
 def test_missed_pairs_count_each_split_pair_and_the_unmatched_gold_mentions():
@@ -116,7 +128,7 @@ def test_missed_pairs_count_each_split_pair_and_the_unmatched_gold_mentions():
     spans = {"d": [(0, 15), (23, 30)]}
     entities = {("d", 0, 15): "e1", ("d", 23, 30): "e2"}
     errors = missed_pairs(variant, (rows, []), (spans, entities))
-    assert errors["causes"]["within"] == {"short form": 1}
+    assert errors["causes"]["within"] == {"person part": 1}
     assert errors["unmatched"] == {"Nobody": 1}
     assert errors["partial_spans"] == 0
     assert errors["document_recall"] == {"d": 0.0}

@@ -155,3 +155,53 @@ def test_the_ends_of_a_name_are_trimmed_by_their_words(nlp, case):
 def test_a_name_run_on_into_the_adjective_of_a_noun_after_it_ends_before_the_preposition(nlp):
     text = "Her mother had spoken out against Scientology on French television after that."
     assert [row["text"] for row in mentions_of(nlp, text)] == ["Scientology"]
+
+
+def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
+    from spacy.tokens import Span
+
+    from etl.stages.extract.mentions import repeated_name_mentions
+
+    text = (
+        "Visitors love York. The walls of York are old. York Minster stands in New York too. "
+        "Court opens at nine. The Court sat. A York mother bought a York Q10."
+    )
+    doc = nlp(text)
+    # spaCy's tags as the model might leave them: York once, Court once
+    york, court = text.index("York"), text.rindex("Court")
+    doc.ents = [
+        doc.char_span(york, york + 4, label="GPE"),
+        doc.char_span(court, court + 5, label="ORG"),
+    ]
+    names = extract_mentions(doc, "doc", [0])
+    added = repeated_name_mentions(doc, "doc", names, names, [0])
+    # the walls of York: a mention; York Minster, New York and York Q10 are longer names; "A
+    # York mother" describes a person; "Court" is a common word capitalized, never propagated
+    assert [(row["text"], row["label"], row["start_char"]) for row in added] == [
+        ("York", "GPE", text.index("York are"))
+    ]
+    assert all(isinstance(doc.char_span(r["start_char"], r["end_char"]), Span) for r in added)
+
+
+def test_a_weekday_after_a_name_is_the_date_not_part_of_the_name(nlp):
+    from spacy.tokens import Span
+
+    from etl.stages.extract.mentions import _trim
+
+    doc = nlp("He was interviewed by Wikinews Saturday. Shoppers love Black Friday.")
+    interviewer = Span(doc, 4, 6, label="ORG")  # "Wikinews Saturday", as spaCy may tag it
+    holiday = Span(doc, 9, 11, label="EVENT")
+    assert [span.text for span in _trim(interviewer)] == ["Wikinews"]
+    assert [span.text for span in _trim(holiday)] == ["Black Friday"]
+
+
+def test_a_preposition_or_lower_case_adjective_before_a_name_is_not_part_of_it(nlp):
+    from etl.stages.extract.mentions import _trim_ends
+
+    doc = nlp("Among Thais, rice is common. He let a united Germany join NATO on 117th Street.")
+    among = next(token.i for token in doc if token.text == "Among")
+    united = next(token.i for token in doc if token.text == "united")
+    street = next(token.i for token in doc if token.text == "117th")
+    assert _trim_ends(doc, among, among + 2, "NORP").text == "Thais"
+    assert _trim_ends(doc, united, united + 2, "GPE").text == "Germany"
+    assert _trim_ends(doc, street, street + 2, "FAC").text == "117th Street"

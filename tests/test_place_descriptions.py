@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from etl.evaluate.coref import match_all
-from etl.stages.extract.descriptions import given_name_genders, person_genders
+from etl.reference.word_lists import given_name_genders
+from etl.stages.extract.descriptions import person_genders
 from etl.stages.extract.mentions import extract_mentions
 from tests.test_descriptions import _descriptions
 

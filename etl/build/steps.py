@@ -124,8 +124,8 @@ def person_nouns(
     wordnet: WordNetDir = WORDNET,
 ) -> BuildStep:
     """List the nouns whose first WordNet sense is a person, for descriptions of participants
-    (python -m etl.stages.extract.build_person_nouns)."""
-    from etl.stages.extract import build_person_nouns
+    (python -m etl.reference.build_person_nouns)."""
+    from etl.reference import build_person_nouns
 
     return BuildStep(
         name="person-nouns",
@@ -137,8 +137,8 @@ def person_nouns(
 
 def given_name_genders() -> BuildStep:
     """List given names that are a man's or a woman's, for the gender of a person no pronoun
-    told (python -m etl.stages.extract.build_name_genders)."""
-    from etl.stages.extract import build_name_genders
+    told (python -m etl.reference.build_name_genders)."""
+    from etl.reference import build_name_genders
 
     return BuildStep(
         name="given-name-genders",

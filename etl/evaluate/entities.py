@@ -346,13 +346,17 @@ def cross_validate(variant: Variant, rows: Rows) -> dict:
 
 # Why a gold pair was missed (``split_cause``), in the order the report lists them.
 ERROR_CAUSES = (
+    "span",
+    "person part",
     "short form",
     "acronym",
     "demonym",
+    "place/org",
     "label split",
     "spelling",
     "other",
 )
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass(frozen=True)
@@ -362,6 +366,18 @@ class PredictedMention:
     text: str
     label: str
     entity_id: str
+    # the predicted span covers other words than the gold name (``_span_differs``)
+    span_differs: bool = False
+
+
+def _span_differs(text: str, gold: tuple[int, int], predicted: tuple[int, int]) -> bool:
+    """Whether a predicted span names other words than the gold name span: words left out or
+    added, not a possessive, an article or punctuation at its edges (``Jack Alter Fort`` for
+    ``Fort Lee``, ``united Germany`` for ``Germany``)."""
+    gold_words, predicted_words = (
+        _folded_words(text[start:end]) for start, end in (gold, predicted)
+    )
+    return gold_words != predicted_words
 
 
 def _folded_words(text: str) -> list[str]:
@@ -369,20 +385,28 @@ def _folded_words(text: str) -> list[str]:
 
 
 def split_cause(first: PredictedMention, second: PredictedMention) -> str:
-    """Why two mentions of one gold entity got different entity ids, by the shape of their
-    names: ``short form`` (one's words are a run of the other's: surname vs full name, title +
-    name, an organisation's short name), ``acronym``, ``demonym`` (one is a demonym),
-    ``label split`` (the same name under different labels), ``spelling`` (other forms of one
-    name that share a word), else ``other`` (no word in common: a nickname, a pronoun-like
-    reference, a different name of the thing)."""
+    """Why two mentions of one gold entity got different entity ids, in this order: ``span``
+    (a predicted span holds other words than the gold name: detection, not grouping, went
+    wrong), ``person part`` (one is a run of the other's words and one side is tagged PERSON:
+    a surname or given name alone, a title and surname), ``short form`` (one's words are a run
+    of the other's: an organisation's or place's short name), ``acronym``, ``demonym`` (one is
+    a demonym), ``place/org`` (the same name tagged as a place on one side and ORG on the
+    other), ``label split`` (the same name under other different labels), ``spelling`` (other
+    forms of one name that share a word: a given name in another language), else ``other`` (no
+    word in common: a nickname, a different name of the thing)."""
+    if first.span_differs or second.span_differs:
+        return "span"
     words = [_folded_words(mention.text) for mention in (first, second)]
     if any(is_demonym(mention.text) for mention in (first, second)):
         return "demonym"
+    labels = {first.label, second.label}
     if words[0] == words[1]:
-        return "label split" if first.label != second.label else "other"
+        if len(labels) == 1:
+            return "other"
+        return "place/org" if labels & _PLACE_LABELS and "ORG" in labels else "label split"
     shorter, longer = sorted(words, key=len)
     if shorter and f" {' '.join(shorter)} " in f" {' '.join(longer)} ":
-        return "short form"
+        return "person part" if "PERSON" in labels else "short form"
     if len(shorter) == 1 and len(longer) > 1 and acronym(tuple(longer)) == shorter[0]:
         return "acronym"
     if set(shorter) & set(longer):
@@ -421,7 +445,10 @@ def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
             partial += span != (start, end)
             row = rows_by_span[(doc_id, *span)]
             mention = PredictedMention(
-                row["text"], row["spacy_label"] or "", entities[(doc_id, *span)]
+                row["text"],
+                row["spacy_label"] or "",
+                entities[(doc_id, *span)],
+                _span_differs(variant.texts[doc_id], (start, end), span),
             )
             by_key[key].append((doc_id, mention))
             by_entity[mention.entity_id].append((doc_id, key, row))
@@ -439,7 +466,15 @@ def missed_pairs(variant: Variant, rows: Rows, predicted: Predicted) -> dict:
                 )
                 examples[cause][pair] += 1
     merges, merge_examples = wrong_merges(by_entity)
+    all_gold_pairs = _pairs(
+        (doc_id, key) for doc_id, gold in variant.gold.items() for *_, key in gold
+    )
+    matched_gold_pairs = _pairs(
+        (doc_id, key) for key, mentions in by_key.items() for doc_id, _ in mentions
+    )
     return {
+        # within-document gold pairs left out of the score since a side was not extracted
+        "uncovered_pairs": all_gold_pairs - matched_gold_pairs,
         "causes": causes,
         "examples": examples,
         "merges": merges,
@@ -661,7 +696,8 @@ def format_errors(variant: str, errors: dict, examples: int = 6) -> list[str]:
         )
     unmatched = errors["unmatched"]
     lines.append(
-        f"  not extracted: {sum(unmatched.values())} gold mentions (in no pair), most often "
+        f"  not extracted: {sum(unmatched.values())} gold mentions "
+        f"({errors.get('uncovered_pairs', 0)} within-document gold pairs unscored), most often "
         + "; ".join(f"{text} x{count}" for text, count in unmatched.most_common(examples))
     )
     return lines

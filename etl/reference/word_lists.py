@@ -10,6 +10,10 @@ Two title lists live here and differ on purpose:
 * ``capitalized_titles.txt``: titles, one or several words, that are capitalized when they
   stand directly before a name ("Prime Minister", "Rev."); casing restoration capitalizes them.
   Merging it with the first list would capitalize "Former" and "Acting" before names.
+
+Person words, read by description extraction and by entity resolution alike:
+``person_nouns.txt`` and ``person_noun_genders.tsv`` (WordNet 3.0, ``build_person_nouns``) and
+``given_name_genders.tsv`` (gender-guesser's name dictionary, ``build_name_genders``).
 """
 
 from __future__ import annotations
@@ -34,3 +38,22 @@ def office_words() -> frozenset[str]:
 def capitalized_titles() -> tuple[str, ...]:
     """Lower-case titles capitalized directly before a name (casing restoration), in file order."""
     return read_word_list("capitalized_titles.txt")
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """Nouns whose most frequent sense is a person (WordNet 3.0, committed list)."""
+    return frozenset(read_word_list("person_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def noun_genders() -> dict[str, str]:
+    """Person noun -> ``female`` / ``male`` (WordNet 3.0, committed list)."""
+    return dict(line.split("\t") for line in read_word_list("person_noun_genders.tsv"))
+
+
+@lru_cache(maxsize=1)
+def given_name_genders() -> dict[str, str]:
+    """Lower-cased given name -> ``female`` / ``male`` (gender-guesser's name dictionary,
+    committed list built by ``build_name_genders.py``)."""
+    return dict(line.split("\t") for line in read_word_list("given_name_genders.tsv"))

@@ -67,6 +67,7 @@ from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
 from etl.reference.places import Purpose, lookup_place
+from etl.reference.word_lists import given_name_genders, noun_genders, person_nouns
 
 _COUNTRY_KINDS = frozenset({"country", "demonym", "capital"})
 _MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod"})
@@ -77,13 +78,6 @@ _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Modifiers that belong to a description's span ("the 55-year-old Brooklyn mother").
 _DESCRIPTION_MODIFIERS = _MODIFIER_DEPS | {"nummod", "quantmod"}
-
-
-@lru_cache(maxsize=1)
-def person_nouns() -> frozenset[str]:
-    """Nouns whose most frequent sense is a person (WordNet 3.0, committed list)."""
-    text = resources.files("etl.stages.extract").joinpath("data", "person_nouns.txt").read_text()
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def is_person_noun(token: Token) -> bool:
@@ -229,17 +223,6 @@ def protagonist_share() -> float:
 _PRONOUN_GENDERS = {"he": "male", "she": "female"}
 
 
-@lru_cache(maxsize=1)
-def noun_genders() -> dict[str, str]:
-    """Person noun -> ``female`` / ``male`` (WordNet 3.0, committed list)."""
-    text = (
-        resources.files("etl.stages.extract")
-        .joinpath("data", "person_noun_genders.tsv")
-        .read_text("utf-8")
-    )
-    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-
-
 def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[str, str]:
     """Surname -> gender of the people of a document, from the subject pronouns he / she after
     the name in a sentence that names one person only, or in the next sentence when it names
@@ -275,18 +258,6 @@ def person_genders(doc: Doc, persons: list[dict], mentions: list[dict]) -> dict[
             genders[surname] = gender
     # Where no pronoun told, a given name that is a man's or a woman's does.
     return {**by_given_name, **genders}
-
-
-@lru_cache(maxsize=1)
-def given_name_genders() -> dict[str, str]:
-    """Lower-cased given name -> ``female`` / ``male`` (gender-guesser's name dictionary,
-    committed list built by ``build_name_genders.py``)."""
-    text = (
-        resources.files("etl.stages.extract")
-        .joinpath("data", "given_name_genders.tsv")
-        .read_text("utf-8")
-    )
-    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
 
 
 def _genders_by_given_name(persons: list[dict]) -> dict[str, str]:

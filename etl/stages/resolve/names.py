@@ -38,8 +38,12 @@ from etl.reference.places import Place as Place
 from etl.reference.places import country_names as country_names
 from etl.reference.places import exact_key as exact_key
 from etl.reference.places import strip_possessive as strip_possessive
-from etl.reference.word_lists import capitalized_titles, office_words
-from etl.stages.extract.descriptions import given_name_genders, person_nouns
+from etl.reference.word_lists import (
+    capitalized_titles,
+    given_name_genders,
+    office_words,
+    person_nouns,
+)
 from etl.stages.normalize.lexicon import load_lexicon
 
 # P(capitalized mid-sentence) below which a word is never part of a name (casing lexicon).

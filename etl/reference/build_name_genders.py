@@ -1,6 +1,6 @@
 """Build ``data/given_name_genders.tsv``: given names that are a man's or a woman's name.
 
-Run ``python -m etl.stages.extract.build_name_genders`` (needs the ``dev`` extra's
+Run ``python -m etl.reference.build_name_genders`` (needs the ``dev`` extra's
 ``gender-guesser``, whose ``nam_dict.txt`` is Jörg Michael's dictionary of about 45,000 given
 names from 54 countries, GNU FDL). A name is kept, lower-cased, when the dictionary's verdict
 over all countries is ``male`` or ``female``, or mostly one of them (``Mary``: a few

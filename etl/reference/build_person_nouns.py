@@ -1,6 +1,6 @@
 """Build ``data/person_nouns.txt``: nouns whose most frequent WordNet sense is a person.
 
-Run ``python -m etl.stages.extract.build_person_nouns [WORDNET_DIR]`` (default
+Run ``python -m etl.reference.build_person_nouns [WORDNET_DIR]`` (default
 ``/usr/share/wordnet``, Debian package ``wordnet-base``, WordNet 3.0). A noun counts when the first
 synset listed for it in ``index.noun`` (WordNet orders senses by frequency) lies in the
 lexicographer file ``noun.person`` (number 18): ``president``, ``leader``, ``candidate``,
