@@ -157,6 +157,32 @@ def test_a_name_run_on_into_the_adjective_of_a_noun_after_it_ends_before_the_pre
     assert [row["text"] for row in mentions_of(nlp, text)] == ["Scientology"]
 
 
+def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
+    from spacy.tokens import Span
+
+    from etl.stages.extract.mentions import repeated_name_mentions
+
+    text = (
+        "Visitors love York. The walls of York are old. York Minster stands in New York too. "
+        "Court opens at nine. The Court sat."
+    )
+    doc = nlp(text)
+    # spaCy's tags as the model might leave them: York once, Court once
+    york, court = text.index("York"), text.rindex("Court")
+    doc.ents = [
+        doc.char_span(york, york + 4, label="GPE"),
+        doc.char_span(court, court + 5, label="ORG"),
+    ]
+    names = extract_mentions(doc, "doc", [0])
+    added = repeated_name_mentions(doc, "doc", names, names, [0])
+    # the walls of York: a mention; York Minster and New York are longer names; "Court" is a
+    # common word capitalized, never propagated
+    assert [(row["text"], row["label"], row["start_char"]) for row in added] == [
+        ("York", "GPE", text.index("York are"))
+    ]
+    assert all(isinstance(doc.char_span(r["start_char"], r["end_char"]), Span) for r in added)
+
+
 def test_a_weekday_after_a_name_is_the_date_not_part_of_the_name(nlp):
     from spacy.tokens import Span
 

@@ -1,9 +1,11 @@
-"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, and the
-person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
+"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, the
+further occurrences of those names that spaCy left untagged (``repeated_name_mentions``), and
+the person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span
 
@@ -245,6 +247,96 @@ def extract_mentions(
             row = _row(span, ent.label_, doc_id, sentence_starts, to_raw)
             rows.append({**row, "demonym_use": demonym_use(span)})
     return rows
+
+
+# A word capitalized mid-sentence at least this often (casing lexicon) is a name word: alone, it
+# is a name wherever it is written capitalized, and it cannot begin a sentence as a common word.
+_NAME_WORD_CAP = 0.5
+
+
+def _is_name_word(word: str) -> bool:
+    """Whether a word is written capitalized mid-sentence more often than not (or is unknown to
+    the casing lexicon): ``York``, ``Łódź``, ``English``; not ``Court`` or ``Will``."""
+    return load_lexicon().cap_probability.get(word.lower(), 1.0) >= _NAME_WORD_CAP
+
+
+def _capitalized_word(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper()
+
+
+def _runs_on(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` belong to a longer capitalized name: a capitalized word
+    right before (unless it begins the sentence and is a common word: "In York") or after them
+    ("New York", "York Minster" are not "York")."""
+    if start > 0:
+        before = doc[start - 1]
+        if _capitalized_word(before) and not (
+            before.is_sent_start and not _is_name_word(before.text)
+        ):
+            return True
+    return end < len(doc) and _capitalized_word(doc[end])
+
+
+def repeated_name_mentions(
+    doc: Doc,
+    doc_id: str,
+    names: list[dict],
+    covered: list[dict],
+    sentence_starts: list[int],
+    to_raw: RawSpan = identity_span,
+) -> list[dict]:
+    """Mentions of the document's names where spaCy tagged the same words elsewhere but not
+    there (one name, one reading per document: "York" tagged in five sentences of a travel
+    guide and left out in eleven). ``names``: the document's name mention rows; ``covered``:
+    every mention row whose words no new mention may overlap (names, descriptions).
+
+    An occurrence counts when it is written exactly so (case included) on token boundaries,
+    outside every spaCy entity and every covered mention, and is not part of a longer
+    capitalized name (``_runs_on``); a one-word name counts only when it is a name word by the
+    casing lexicon (not "Court" or "Will", common words capitalized as a name now and then). It
+    takes the label spaCy gives that name most often in the document. Longer names are placed
+    first, so "Fort Lee" is found before "Lee"."""
+    labels: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for row in names:
+        span = doc.char_span(row["start_char"], row["end_char"])
+        if span is None or not any(token.is_alpha for token in span):
+            continue
+        words = tuple(token.text for token in span)
+        if len(words) == 1 and (len(words[0]) < 2 or not _is_name_word(words[0])):
+            continue
+        if not _capitalized_word(span[0]):
+            continue
+        labels[words][row["label"]] += 1
+    if not labels:
+        return []
+    taken = bytearray(len(doc))
+    for ent in doc.ents:
+        taken[ent.start : ent.end] = b"\x01" * len(ent)
+    for row in covered:
+        span = doc.char_span(row["start_char"], row["end_char"], alignment_mode="expand")
+        if span is not None:
+            taken[span.start : span.end] = b"\x01" * len(span)
+    first_words = {words[0] for words in labels}
+    starts: dict[str, list[int]] = defaultdict(list)
+    for token in doc:
+        if token.text in first_words:
+            starts[token.text].append(token.i)
+    rows = []
+    for words in sorted(labels, key=lambda words: (-len(words), words)):
+        counts = labels[words]
+        label = min(counts, key=lambda name: (-counts[name], name))
+        width = len(words)
+        for start in starts[words[0]]:
+            end = start + width
+            if end > len(doc) or any(taken[start:end]):
+                continue
+            if tuple(token.text for token in doc[start:end]) != words or _runs_on(doc, start, end):
+                continue
+            taken[start:end] = b"\x01" * width
+            span = doc[start:end]
+            row = _row(span, label, doc_id, sentence_starts, to_raw)
+            rows.append({**row, "demonym_use": demonym_use(span)})
+    return sorted(rows, key=lambda row: row["start_char"])
 
 
 def _is_common_noun_phrase(span: Span) -> bool:
