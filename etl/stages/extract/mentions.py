@@ -254,7 +254,7 @@ def extract_mentions(
 _NAME_WORD_CAP = 0.5
 
 
-def _is_name_word(word: str) -> bool:
+def _usually_capitalized(word: str) -> bool:
     """Whether a word is written capitalized mid-sentence more often than not (or is unknown to
     the casing lexicon): ``York``, ``Łódź``, ``English``; not ``Court`` or ``Will``."""
     return load_lexicon().cap_probability.get(word.lower(), 1.0) >= _NAME_WORD_CAP
@@ -271,7 +271,7 @@ def _runs_on(doc: Doc, start: int, end: int) -> bool:
     if start > 0:
         before = doc[start - 1]
         if _capitalized_word(before) and not (
-            before.is_sent_start and not _is_name_word(before.text)
+            before.is_sent_start and not _usually_capitalized(before.text)
         ):
             return True
     return end < len(doc) and _capitalized_word(doc[end])
@@ -302,7 +302,7 @@ def repeated_name_mentions(
         if span is None or not any(token.is_alpha for token in span):
             continue
         words = tuple(token.text for token in span)
-        if len(words) == 1 and (len(words[0]) < 2 or not _is_name_word(words[0])):
+        if len(words) == 1 and (len(words[0]) < 2 or not _usually_capitalized(words[0])):
             continue
         if not _capitalized_word(span[0]):
             continue
