@@ -4,9 +4,11 @@ the person descriptions that refer to one of them (``etl.stages.extract.descript
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 
+import numpy
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
@@ -296,41 +298,46 @@ def repeated_name_mentions(
     casing lexicon (not "Court" or "Will", common words capitalized as a name now and then). It
     takes the label spaCy gives that name most often in the document. Longer names are placed
     first, so "Fort Lee" is found before "Lee"."""
-    labels: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    # Token ranges and word ids from arrays: a row's span is found by bisecting the tokens'
+    # offsets, and no Token object is made per word of the document.
+    offsets = doc.to_array(IDX).tolist()
+    orths = doc.to_array(ORTH)
+
+    def token_range(row: dict) -> tuple[int, int]:
+        return bisect_left(offsets, row["start_char"]), bisect_left(offsets, row["end_char"])
+
+    labels: dict[tuple[int, ...], Counter] = defaultdict(Counter)
     for row in names:
-        span = doc.char_span(row["start_char"], row["end_char"])
-        if span is None or not any(token.is_alpha for token in span):
+        start, end = token_range(row)
+        if start >= end or not _capitalized_word(doc[start]):
             continue
-        words = tuple(token.text for token in span)
-        if len(words) == 1 and (len(words[0]) < 2 or not _usually_capitalized(words[0])):
+        first = doc[start].text
+        if end - start == 1 and (len(first) < 2 or not _usually_capitalized(first)):
             continue
-        if not _capitalized_word(span[0]):
-            continue
-        labels[words][row["label"]] += 1
+        labels[tuple(orths[start:end].tolist())][row["label"]] += 1
     if not labels:
         return []
     taken = bytearray(len(doc))
     for ent in doc.ents:
         taken[ent.start : ent.end] = b"\x01" * len(ent)
     for row in covered:
-        span = doc.char_span(row["start_char"], row["end_char"], alignment_mode="expand")
-        if span is not None:
-            taken[span.start : span.end] = b"\x01" * len(span)
-    first_words = {words[0] for words in labels}
-    starts: dict[str, list[int]] = defaultdict(list)
-    for token in doc:
-        if token.text in first_words:
-            starts[token.text].append(token.i)
+        start, end = token_range(row)
+        taken[start:end] = b"\x01" * (end - start)
+    first_ids = numpy.fromiter({ids[0] for ids in labels}, dtype=orths.dtype)
+    starts: dict[int, list[int]] = defaultdict(list)
+    for index in numpy.flatnonzero(numpy.isin(orths, first_ids)).tolist():
+        starts[int(orths[index])].append(index)
+    strings = doc.vocab.strings
     rows = []
-    for words in sorted(labels, key=lambda words: (-len(words), words)):
-        counts = labels[words]
+    for ids in sorted(labels, key=lambda ids: (-len(ids), [strings[i] for i in ids])):
+        counts = labels[ids]
         label = min(counts, key=lambda name: (-counts[name], name))
-        width = len(words)
-        for start in starts[words[0]]:
+        width = len(ids)
+        for start in starts[ids[0]]:
             end = start + width
             if end > len(doc) or any(taken[start:end]):
                 continue
-            if tuple(token.text for token in doc[start:end]) != words or _runs_on(doc, start, end):
+            if tuple(orths[start:end].tolist()) != ids or _runs_on(doc, start, end):
                 continue
             taken[start:end] = b"\x01" * width
             span = doc[start:end]
