@@ -164,7 +164,7 @@ def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
 
     text = (
         "Visitors love York. The walls of York are old. York Minster stands in New York too. "
-        "Court opens at nine. The Court sat."
+        "Court opens at nine. The Court sat. A York mother bought a York Q10."
     )
     doc = nlp(text)
     # spaCy's tags as the model might leave them: York once, Court once
@@ -175,8 +175,8 @@ def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
     ]
     names = extract_mentions(doc, "doc", [0])
     added = repeated_name_mentions(doc, "doc", names, names, [0])
-    # the walls of York: a mention; York Minster and New York are longer names; "Court" is a
-    # common word capitalized, never propagated
+    # the walls of York: a mention; York Minster, New York and York Q10 are longer names; "A
+    # York mother" describes a person; "Court" is a common word capitalized, never propagated
     assert [(row["text"], row["label"], row["start_char"]) for row in added] == [
         ("York", "GPE", text.index("York are"))
     ]

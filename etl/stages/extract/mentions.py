@@ -268,15 +268,28 @@ def _capitalized_word(token) -> bool:
 
 def _runs_on(doc: Doc, start: int, end: int) -> bool:
     """Whether the words at ``start:end`` belong to a longer capitalized name: a capitalized word
-    right before (unless it begins the sentence and is a common word: "In York") or after them
-    ("New York", "York Minster" are not "York")."""
+    right before (unless it begins the sentence and is a common word: "In York") or a word
+    beginning with a capital right after them ("New York", "York Minster", "BlackBerry Q10"
+    are not "York" or "BlackBerry")."""
     if start > 0:
         before = doc[start - 1]
         if _capitalized_word(before) and not (
             before.is_sent_start and not _usually_capitalized(before.text)
         ):
             return True
-    return end < len(doc) and _capitalized_word(doc[end])
+    return end < len(doc) and doc[end].text[:1].isupper()
+
+
+def _describes_a_person(span: Span) -> bool:
+    """``Brooklyn`` in "a Brooklyn mother": a name modifying a person noun is part of a
+    description of someone (``descriptions``), not a mention of its own to add."""
+    root = span.root
+    head = root.head
+    return (
+        root.dep_ in {"compound", "amod", "nmod"}
+        and not span.start <= head.i < span.end
+        and is_person_noun(head)
+    )
 
 
 def repeated_name_mentions(
@@ -293,11 +306,12 @@ def repeated_name_mentions(
     every mention row whose words no new mention may overlap (names, descriptions).
 
     An occurrence counts when it is written exactly so (case included) on token boundaries,
-    outside every spaCy entity and every covered mention, and is not part of a longer
-    capitalized name (``_runs_on``); a one-word name counts only when it is a name word by the
-    casing lexicon (not "Court" or "Will", common words capitalized as a name now and then). It
-    takes the label spaCy gives that name most often in the document. Longer names are placed
-    first, so "Fort Lee" is found before "Lee"."""
+    outside every spaCy entity and every covered mention, is not part of a longer capitalized
+    name (``_runs_on``) and does not describe a person (``_describes_a_person``); a one-word
+    name counts only when it is a name word by the casing lexicon (not "Court" or "Will",
+    common words capitalized as a name now and then). It takes the label spaCy gives that name
+    most often in the document. Longer names are placed first, so "Fort Lee" is found before
+    "Lee"."""
     # Token ranges and word ids from arrays: a row's span is found by bisecting the tokens'
     # offsets, and no Token object is made per word of the document.
     offsets = doc.to_array(IDX).tolist()
@@ -339,8 +353,10 @@ def repeated_name_mentions(
                 continue
             if tuple(orths[start:end].tolist()) != ids or _runs_on(doc, start, end):
                 continue
-            taken[start:end] = b"\x01" * width
             span = doc[start:end]
+            if _describes_a_person(span):
+                continue
+            taken[start:end] = b"\x01" * width
             row = _row(span, label, doc_id, sentence_starts, to_raw)
             rows.append({**row, "demonym_use": demonym_use(span)})
     return sorted(rows, key=lambda row: row["start_char"])
