@@ -358,7 +358,7 @@ def repeated_name_mentions(
                 continue
             taken[start:end] = b"\x01" * width
             row = _row(span, label, doc_id, sentence_starts, to_raw)
-            rows.append({**row, "demonym_use": demonym_use(span)})
+            rows.append({**row, "demonym_use": demonym_use(span), "repeated": True})
     return sorted(rows, key=lambda row: row["start_char"])
 
 
@@ -387,6 +387,7 @@ def _row(span: Span, label: str, doc_id: str, sentence_starts: list[int], to_raw
         "label": label,
         "spacy_label": label,
         "antecedent_mention_id": None,
+        "repeated": False,  # repeated_name_mentions marks its own
     }
 
 
