@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from etl import schema
 from etl.ids import stable_id
 from etl.stages.extract.mentions import extract_mentions
 
@@ -27,6 +28,7 @@ def test_rows_follow_the_mentions_schema(nlp):
         assert text[row["start_char"] : row["end_char"]] == row["text"]
         assert row["mention_id"] == stable_id("doc", row["start_char"], row["end_char"])
         assert not row["text"].lower().startswith("the ")
+        assert set(row) == set(schema.MENTIONS.names)
 
 
 def _doc(nlp, words, spaces, pos, ents):
@@ -181,6 +183,9 @@ def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
         ("York", "GPE", text.index("York are"))
     ]
     assert all(isinstance(doc.char_span(r["start_char"], r["end_char"]), Span) for r in added)
+    # marked, so that event clustering can leave them out of its per-document counts
+    assert [row["repeated"] for row in added] == [True]
+    assert names and not any(row["repeated"] for row in names)
 
 
 def test_a_weekday_after_a_name_is_the_date_not_part_of_the_name(nlp):
