@@ -34,7 +34,9 @@ SCHEMA_VERSION = "2"
 # 7: event candidates within a learned date window in every block (night6).
 # 8: within-document grouping of gument7, derived place aliases (alias7), person-name linking of
 #    ecbent7, occurrence events, earlier-mention parties and reversed roles (events7).
-DERIVED_STATE_VERSION = "8"
+# 9: further occurrences of a name spaCy tagged elsewhere are mentions (entity_mentions.repeated),
+#    resolved with the others; documents' salient entities for clustering leave them out.
+DERIVED_STATE_VERSION = "9"
 
 DOCUMENTS = pa.schema(
     [
@@ -123,6 +125,10 @@ MENTIONS = pa.schema(
         # How the sentence uses a demonym mention: country, language, people or attribute
         # (etl.stages.resolve.demonyms); NULL for other mentions.
         ("demonym_use", pa.string()),
+        # A further occurrence of a name spaCy tagged elsewhere in the document but not there
+        # (etl.stages.extract.mentions.repeated_name_mentions): TRUE; FALSE for other mentions
+        # (NULL in rows written before the column existed). Event clustering leaves them out.
+        ("repeated", pa.bool_()),
     ]
 )
 

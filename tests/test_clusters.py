@@ -370,7 +370,7 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
     )
     con.execute(
         "CREATE TABLE entity_mentions "
-        "(doc_id VARCHAR, entity_id VARCHAR, antecedent_mention_id VARCHAR)"
+        "(doc_id VARCHAR, entity_id VARCHAR, antecedent_mention_id VARCHAR, repeated BOOLEAN)"
     )
     escape = "The inmate escaped. Guards found the inmate's handcuffs. " + "x" * 2000 + " zebra"
     con.executemany(
@@ -382,7 +382,13 @@ def test_documents_for_clustering_lists_each_documents_distinctive_opening_words
         ],
     )
     con.execute(
-        "INSERT INTO entity_mentions VALUES ('a', 'E1', NULL), ('a', 'E1', NULL), ('b', 'E1', NULL)"
+        "INSERT INTO entity_mentions VALUES ('a', 'E1', NULL, FALSE), ('a', 'E1', NULL, NULL), "
+        "('b', 'E1', NULL, FALSE)"
+    )
+    # A further, untagged occurrence of a tagged name (repeated) is left out of the counts, and
+    # a document whose only mention of an entity is such an occurrence has no salient entity.
+    con.execute(
+        "INSERT INTO entity_mentions VALUES ('a', 'E1', NULL, TRUE), ('c', 'E1', NULL, TRUE)"
     )
     con.execute("CREATE TABLE entities AS SELECT 'E1' AS entity_id, 2 AS n_documents")
     con.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from etl import schema
 from etl.ids import stable_id
 from etl.stages.extract.mentions import extract_mentions
 
@@ -27,6 +28,7 @@ def test_rows_follow_the_mentions_schema(nlp):
         assert text[row["start_char"] : row["end_char"]] == row["text"]
         assert row["mention_id"] == stable_id("doc", row["start_char"], row["end_char"])
         assert not row["text"].lower().startswith("the ")
+        assert set(row) == set(schema.MENTIONS.names)
 
 
 def _doc(nlp, words, spaces, pos, ents):
@@ -155,6 +157,35 @@ def test_the_ends_of_a_name_are_trimmed_by_their_words(nlp, case):
 def test_a_name_run_on_into_the_adjective_of_a_noun_after_it_ends_before_the_preposition(nlp):
     text = "Her mother had spoken out against Scientology on French television after that."
     assert [row["text"] for row in mentions_of(nlp, text)] == ["Scientology"]
+
+
+def test_untagged_occurrences_of_a_tagged_name_are_mentions_too(nlp):
+    from spacy.tokens import Span
+
+    from etl.stages.extract.mentions import repeated_name_mentions
+
+    text = (
+        "Visitors love York. The walls of York are old. York Minster stands in New York too. "
+        "Court opens at nine. The Court sat. A York mother bought a York Q10."
+    )
+    doc = nlp(text)
+    # spaCy's tags as the model might leave them: York once, Court once
+    york, court = text.index("York"), text.rindex("Court")
+    doc.ents = [
+        doc.char_span(york, york + 4, label="GPE"),
+        doc.char_span(court, court + 5, label="ORG"),
+    ]
+    names = extract_mentions(doc, "doc", [0])
+    added = repeated_name_mentions(doc, "doc", names, names, [0])
+    # the walls of York: a mention; York Minster, New York and York Q10 are longer names; "A
+    # York mother" describes a person; "Court" is a common word capitalized, never propagated
+    assert [(row["text"], row["label"], row["start_char"]) for row in added] == [
+        ("York", "GPE", text.index("York are"))
+    ]
+    assert all(isinstance(doc.char_span(r["start_char"], r["end_char"]), Span) for r in added)
+    # marked, so that event clustering can leave them out of its per-document counts
+    assert [row["repeated"] for row in added] == [True]
+    assert names and not any(row["repeated"] for row in names)
 
 
 def test_a_weekday_after_a_name_is_the_date_not_part_of_the_name(nlp):

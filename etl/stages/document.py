@@ -29,7 +29,11 @@ from etl.stages.anatomy import Anatomy, contains_url, read_anatomy
 from etl.stages.extract.dates import date_spans, extract_date_mentions
 from etl.stages.extract.event_scoring import EventScorer
 from etl.stages.extract.events import EventFinding, extract_event_findings
-from etl.stages.extract.mentions import extract_descriptions, extract_mentions
+from etl.stages.extract.mentions import (
+    extract_descriptions,
+    extract_mentions,
+    repeated_name_mentions,
+)
 from etl.stages.extract.sentences import extract_sentences
 from etl.stages.nlp import (
     ParseFailure,
@@ -149,6 +153,21 @@ def extract_document(
         row
         for row in extract_descriptions(
             doc, doc_id, mentions, sentence_starts, to_raw, description_share
+        )
+        if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
+        and part.kind not in NO_MENTION_KINDS
+    ]
+    # Further occurrences of the names spaCy left untagged join last, so that events and
+    # descriptions read what they read before.
+    mentions += [
+        row
+        for row in repeated_name_mentions(
+            doc,
+            doc_id,
+            [row for row in mentions if row["antecedent_mention_id"] is None],
+            mentions,
+            sentence_starts,
+            to_raw,
         )
         if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
         and part.kind not in NO_MENTION_KINDS

@@ -1,7 +1,9 @@
 -- Each document's publisher and publication date (event clusters count publishers and report
 -- times), its most mentioned resolved entities with their document frequency (events of
 -- documents about the same people and places are more likely one event; clustering keeps the
--- first few; names only: person descriptions would count a person twice), and the words of its
+-- first few; names only: person descriptions would count a person twice; nor the further,
+-- untagged occurrences of a tagged name (repeated), which the clustering model was not fitted
+-- on: with them the per-topic refits of ECB+ chose differently), and the words of its
 -- opening with their counts (term_counts, counted into document_terms beforehand by
 -- document_term_counts.sql) and the 64 most distinctive of them with their document frequency
 -- over every document's words (reports of one event share its particular vocabulary:
@@ -12,7 +14,7 @@
 WITH per_document AS (
     SELECT doc_id, entity_id, count(*) AS n_mentions
     FROM entity_mentions
-    WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL
+    WHERE entity_id IS NOT NULL AND antecedent_mention_id IS NULL AND repeated IS NOT TRUE
       AND ($all OR doc_id IN (SELECT unnest($chunk_ids::VARCHAR[])))
     GROUP BY ALL
 ),

@@ -1,10 +1,14 @@
-"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, and the
-person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
+"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, the
+further occurrences of those names that spaCy left untagged (``repeated_name_mentions``), and
+the person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
 
+import numpy
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc, Span
 
 from etl.ids import stable_id
@@ -247,6 +251,117 @@ def extract_mentions(
     return rows
 
 
+# A word capitalized mid-sentence at least this often (casing lexicon) is a name word: alone, it
+# is a name wherever it is written capitalized, and it cannot begin a sentence as a common word.
+_NAME_WORD_CAP = 0.5
+
+
+def _usually_capitalized(word: str) -> bool:
+    """Whether a word is written capitalized mid-sentence more often than not (or is unknown to
+    the casing lexicon): ``York``, ``Łódź``, ``English``; not ``Court`` or ``Will``."""
+    return load_lexicon().cap_probability.get(word.lower(), 1.0) >= _NAME_WORD_CAP
+
+
+def _capitalized_word(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper()
+
+
+def _runs_on(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` belong to a longer capitalized name: a capitalized word
+    right before (unless it begins the sentence and is a common word: "In York") or a word
+    beginning with a capital right after them ("New York", "York Minster", "BlackBerry Q10"
+    are not "York" or "BlackBerry")."""
+    if start > 0:
+        before = doc[start - 1]
+        if _capitalized_word(before) and not (
+            before.is_sent_start and not _usually_capitalized(before.text)
+        ):
+            return True
+    return end < len(doc) and doc[end].text[:1].isupper()
+
+
+def _describes_a_person(span: Span) -> bool:
+    """``Brooklyn`` in "a Brooklyn mother": a name modifying a person noun is part of a
+    description of someone (``descriptions``), not a mention of its own to add."""
+    root = span.root
+    head = root.head
+    return (
+        root.dep_ in {"compound", "amod", "nmod"}
+        and not span.start <= head.i < span.end
+        and is_person_noun(head)
+    )
+
+
+def repeated_name_mentions(
+    doc: Doc,
+    doc_id: str,
+    names: list[dict],
+    covered: list[dict],
+    sentence_starts: list[int],
+    to_raw: RawSpan = identity_span,
+) -> list[dict]:
+    """Mentions of the document's names where spaCy tagged the same words elsewhere but not
+    there (one name, one reading per document: "York" tagged in five sentences of a travel
+    guide and left out in eleven). ``names``: the document's name mention rows; ``covered``:
+    every mention row whose words no new mention may overlap (names, descriptions).
+
+    An occurrence counts when it is written exactly so (case included) on token boundaries,
+    outside every spaCy entity and every covered mention, is not part of a longer capitalized
+    name (``_runs_on``) and does not describe a person (``_describes_a_person``); a one-word
+    name counts only when it is a name word by the casing lexicon (not "Court" or "Will",
+    common words capitalized as a name now and then). It takes the label spaCy gives that name
+    most often in the document. Longer names are placed first, so "Fort Lee" is found before
+    "Lee"."""
+    # Token ranges and word ids from arrays: a row's span is found by bisecting the tokens'
+    # offsets, and no Token object is made per word of the document.
+    offsets = doc.to_array(IDX).tolist()
+    orths = doc.to_array(ORTH)
+
+    def token_range(row: dict) -> tuple[int, int]:
+        return bisect_left(offsets, row["start_char"]), bisect_left(offsets, row["end_char"])
+
+    labels: dict[tuple[int, ...], Counter] = defaultdict(Counter)
+    for row in names:
+        start, end = token_range(row)
+        if start >= end or not _capitalized_word(doc[start]):
+            continue
+        first = doc[start].text
+        if end - start == 1 and (len(first) < 2 or not _usually_capitalized(first)):
+            continue
+        labels[tuple(orths[start:end].tolist())][row["label"]] += 1
+    if not labels:
+        return []
+    taken = bytearray(len(doc))
+    for ent in doc.ents:
+        taken[ent.start : ent.end] = b"\x01" * len(ent)
+    for row in covered:
+        start, end = token_range(row)
+        taken[start:end] = b"\x01" * (end - start)
+    first_ids = numpy.fromiter({ids[0] for ids in labels}, dtype=orths.dtype)
+    starts: dict[int, list[int]] = defaultdict(list)
+    for index in numpy.flatnonzero(numpy.isin(orths, first_ids)).tolist():
+        starts[int(orths[index])].append(index)
+    strings = doc.vocab.strings
+    rows = []
+    for ids in sorted(labels, key=lambda ids: (-len(ids), [strings[i] for i in ids])):
+        counts = labels[ids]
+        label = min(counts, key=lambda name: (-counts[name], name))
+        width = len(ids)
+        for start in starts[ids[0]]:
+            end = start + width
+            if end > len(doc) or any(taken[start:end]):
+                continue
+            if tuple(orths[start:end].tolist()) != ids or _runs_on(doc, start, end):
+                continue
+            span = doc[start:end]
+            if _describes_a_person(span):
+                continue
+            taken[start:end] = b"\x01" * width
+            row = _row(span, label, doc_id, sentence_starts, to_raw)
+            rows.append({**row, "demonym_use": demonym_use(span), "repeated": True})
+    return sorted(rows, key=lambda row: row["start_char"])
+
+
 def _is_common_noun_phrase(span: Span) -> bool:
     """``a parliamentary Republic``: one capitalized word heading an indefinite noun phrase is a
     common noun whose capital came from casing restoration or a headline, not a name, unless the
@@ -272,6 +387,7 @@ def _row(span: Span, label: str, doc_id: str, sentence_starts: list[int], to_raw
         "label": label,
         "spacy_label": label,
         "antecedent_mention_id": None,
+        "repeated": False,  # repeated_name_mentions marks its own
     }
 
 
