@@ -68,6 +68,12 @@ class ExtractedDocument:
 NO_MENTION_KINDS = frozenset({"url", "boilerplate"})
 
 
+def _may_name(anatomy: Anatomy, mention: dict) -> bool:
+    """Whether a mention row lies inside one part whose words may be names of the story."""
+    part = anatomy.part_of(mention["start_char"], mention["end_char"])
+    return part is not None and part.kind not in NO_MENTION_KINDS
+
+
 def _linked_spans(event: dict, mentions_by_id: dict[str, dict]) -> list[tuple[int, int]]:
     spans = [(event["start_char"], event["end_char"])]
     for key in ("actor_mention_id", "recipient_mention_id"):
@@ -125,8 +131,7 @@ def extract_document(
     mentions = [
         row
         for row in extract_mentions(doc, doc_id, sentence_starts, to_raw)
-        if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
-        and part.kind not in NO_MENTION_KINDS
+        if _may_name(anatomy, row)
         and not contains_url(row["text"])  # a link inside a sentence is no name either
     ]
     mentions_by_id = {row["mention_id"]: row for row in mentions}
@@ -154,8 +159,7 @@ def extract_document(
         for row in extract_descriptions(
             doc, doc_id, mentions, sentence_starts, to_raw, description_share
         )
-        if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
-        and part.kind not in NO_MENTION_KINDS
+        if _may_name(anatomy, row)
     ]
     # Further occurrences of the names spaCy left untagged join last, so that events and
     # descriptions read what they read before.
@@ -169,8 +173,7 @@ def extract_document(
             sentence_starts,
             to_raw,
         )
-        if (part := anatomy.part_of(row["start_char"], row["end_char"])) is not None
-        and part.kind not in NO_MENTION_KINDS
+        if _may_name(anatomy, row)
     ]
     date_mentions = extract_date_mentions(
         doc, doc_id, published_at, sentence_starts, to_raw, events, dates
