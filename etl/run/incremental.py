@@ -356,11 +356,9 @@ def _add_tallies(total: _Mapped, more: _Mapped) -> None:
         kept = total.tallies.setdefault(entity_key, tally)
         if kept is tally:
             continue
-        kept.n_mentions += tally.n_mentions
-        kept.n_documents += tally.n_documents
+        _combine(kept, tally, None)
+        # the later slice's documents come after: a document read next is counted against it
         kept.last_doc_id = tally.last_doc_id
-        for counter in (*_COUNTERS, "aliases"):
-            getattr(kept, counter).update(getattr(tally, counter))
     total.mention_entities.extend(more.mention_entities)
     total.key_rows.extend(more.key_rows)
 
