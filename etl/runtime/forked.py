@@ -128,19 +128,12 @@ def map_forked_in_two_steps(
         firsts = [first_step(one) for one in slices]
         shared = between([message for _, message in firsts])
         return [second_step(state, shared) for state, _ in firsts]
-    context = multiprocessing.get_context("fork")
     return_free_memory()
     gc.freeze()
     children = []
     try:
         for part in slices[1:]:
-            here, there = context.Pipe()
-            child = context.Process(
-                target=_second_step_in_child, args=(first_step, second_step, part, there)
-            )
-            child.start()
-            there.close()
-            children.append((child, here))
+            children.append(_forked_child(_second_step_in_child, first_step, second_step, part))
         state, message = first_step(slices[0])
         messages = [message, *(_received(here) for _, here in children)]
         shared = between(messages)
@@ -152,6 +145,16 @@ def map_forked_in_two_steps(
     finally:
         gc.unfreeze()
         _stop(children)
+
+
+def _forked_child(target: Callable, *args) -> tuple:
+    """A forked child running ``target(*args, connection)``, and this end of its pipe."""
+    context = multiprocessing.get_context("fork")
+    here, there = context.Pipe()
+    child = context.Process(target=target, args=(*args, there))
+    child.start()
+    there.close()
+    return child, here
 
 
 def _received(connection):
@@ -186,17 +189,12 @@ def forked_in_background(
     if processes <= 1 or not slices or not _can_fork():
         yield lambda: [function(one) for one in slices]
         return
-    context = multiprocessing.get_context("fork")
     return_free_memory()
     gc.freeze()
     children = []
     try:
         for part in slices:
-            here, there = context.Pipe()
-            child = context.Process(target=_send_result, args=(function, part, there))
-            child.start()
-            there.close()
-            children.append((child, here))
+            children.append(_forked_child(_send_result, function, part))
     except BaseException:
         _stop(children)
         raise
