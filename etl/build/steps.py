@@ -42,11 +42,18 @@ def casing_model(
     """Build the casing model, phrase table and word lists (etl/stages/normalize/data) from
     cased text statistics in installed packages and WordNet 3.0's names
     (python -m etl.stages.normalize.build_model)."""
+    from etl.stages.extract import build_lexicon
     from etl.stages.normalize import build_model, build_phrases
 
     return BuildStep(
         name="casing-model",
-        inputs=(Path(build_model.__file__), Path(build_phrases.__file__), wordnet),
+        # build_phrases reads WordNet's files with build_lexicon's reader
+        inputs=(
+            Path(build_model.__file__),
+            Path(build_phrases.__file__),
+            Path(build_lexicon.__file__),
+            wordnet,
+        ),
         outputs=(
             build_model.MODEL_FILE,
             build_model.PHRASES_FILE,
@@ -175,6 +182,7 @@ def place_aliases(
     ambiguous ones dropped (etl/reference/data/place_aliases.tsv; python -m
     etl.reference.build_place_aliases)."""
     from etl.reference import build_place_aliases, gazetteers, places
+    from etl.stages.extract import build_lexicon
 
     def build() -> None:
         if build_place_aliases.main([str(wordnet)]) != 0:
@@ -184,6 +192,7 @@ def place_aliases(
         name="place-aliases",
         inputs=(
             Path(build_place_aliases.__file__),
+            Path(build_lexicon.__file__),  # its WordNet reader
             Path(places.__file__),
             Path(gazetteers.__file__),
             build_place_aliases.OUTPUT.parent / "countries_curated.tsv",

@@ -46,7 +46,14 @@ import pycountry
 
 from etl.reference import gazetteers, places
 from etl.reference.build_demonym_cues import hyponym_closure
-from etl.stages.extract.build_lexicon import WORDNET_DIR, WORDNET_NOTICE, Synset, WordNet
+from etl.stages.extract.build_lexicon import (
+    WORDNET_DIR,
+    WORDNET_NOTICE,
+    Synset,
+    WordNet,
+    data_file_lemmas,
+    synset_lemmas,
+)
 
 OUTPUT = Path(__file__).parent / "data" / "place_aliases.tsv"
 COLUMNS = ("alias", "kind", "iso3", "name", "population", "source")
@@ -72,9 +79,7 @@ def _cased_words(data_noun, synset_offset: str) -> list[str]:
     """A noun synset's lemmas as WordNet writes them (the shared reader lower-cases them): the
     offset is the synset's byte offset in ``data.noun``."""
     data_noun.seek(int(synset_offset))
-    fields = data_noun.readline().decode("utf-8").split()
-    count = int(fields[3], 16)
-    return [fields[4 + 2 * i].split("(")[0].replace("_", " ") for i in range(count)]
+    return [word.replace("_", " ") for word in synset_lemmas(data_noun.readline().decode("utf-8"))]
 
 
 def _sense_counts(directory: Path) -> dict[tuple[str, int], int]:
@@ -299,15 +304,9 @@ def is_description(alias: str, lowercase_senses: set[str]) -> bool:
 def common_lemmas(directory: Path) -> set[str]:
     """Single-word lemmas WordNet writes in lower case: common nouns and verbs."""
     common = set()
-    for name in ("data.noun", "data.verb"):
-        for line in (directory / name).read_text(encoding="utf-8").splitlines():
-            if line.startswith(" "):
-                continue
-            fields = line.split()
-            for i in range(int(fields[3], 16)):
-                word = fields[4 + 2 * i].split("(")[0]
-                if word.islower() and "_" not in word:
-                    common.add(word)
+    for suffix in ("noun", "verb"):
+        for lemmas in data_file_lemmas(directory, suffix):
+            common.update(word for word in lemmas if word.islower() and "_" not in word)
     return common
 
 

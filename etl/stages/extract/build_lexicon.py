@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,12 +132,27 @@ class WordNet:
         return found
 
 
+def synset_lemmas(line: str) -> list[str]:
+    """The lemmas of a line of a WordNet data file as WordNet writes them: case kept, words
+    joined by underscores, adjective markers such as "(p)" dropped."""
+    fields = line.split()
+    return [_strip_marker(fields[4 + 2 * i]) for i in range(int(fields[3], 16))]
+
+
+def data_file_lemmas(directory: Path, suffix: str) -> Iterator[list[str]]:
+    """Each synset's ``synset_lemmas`` in the data file ``data.<suffix>`` ("noun", "verb"...)."""
+    with (directory / f"data.{suffix}").open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith(" "):  # the licence header
+                yield synset_lemmas(line)
+
+
 def _parse_synset(line: str, pos: str) -> Synset:
     head, _, gloss = line.partition(" | ")
     fields = head.split()
     lexfile = int(fields[1])
     n_words = int(fields[3], 16)
-    words = [fields[4 + 2 * i].lower() for i in range(n_words)]
+    words = [word.lower() for word in synset_lemmas(head)]
     at = 4 + 2 * n_words
     n_pointers = int(fields[at])
     pointers = []
@@ -146,7 +162,6 @@ def _parse_synset(line: str, pos: str) -> Synset:
         pointers.append(
             (symbol, offset, target_pos, int(source_target[:2], 16), int(source_target[2:], 16))
         )
-    words = [_strip_marker(w) for w in words]
     return Synset(pos, LEXNAMES.get(lexfile, f"lexfile.{lexfile}"), words, pointers, gloss.strip())
 
 

@@ -29,7 +29,8 @@ from collections.abc import Iterable, Mapping
 from itertools import pairwise
 from pathlib import Path
 
-WORDNET_DIR = Path("/usr/share/wordnet")
+from etl.stages.extract.build_lexicon import WORDNET_DIR, data_file_lemmas
+
 # A phrase all of whose content words the casing model capitalizes this often adds nothing.
 MODEL_CAPITALIZES = 0.5
 # Longest lower-case word allowed inside a name besides function words ("de", "van", "al").
@@ -47,17 +48,12 @@ def wordnet_lemmas(directory: Path = WORDNET_DIR) -> tuple[set[str], set[str]]:
     cased: set[str] = set()
     lower: set[str] = set()
     for suffix in WORDNET_POS_FILES:
-        with (directory / f"data.{suffix}").open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith(" "):
-                    continue  # the licence header
-                fields = line.split(" | ")[0].split()
-                for position in range(int(fields[3], 16)):
-                    lemma = fields[4 + 2 * position].split("(")[0]  # "(p)": adjective marker
-                    if lemma == lemma.lower():
-                        lower.add(lemma)
-                    elif suffix == "noun":
-                        cased.add(lemma)
+        for lemmas in data_file_lemmas(directory, suffix):
+            for lemma in lemmas:
+                if lemma == lemma.lower():
+                    lower.add(lemma)
+                elif suffix == "noun":
+                    cased.add(lemma)
     return cased, lower
 
 
