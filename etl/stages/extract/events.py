@@ -119,7 +119,7 @@ VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Dependents that open a clause of their own, with its own place and time.
 CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis"})
 # Where an event noun outside a support or occurrence frame stands for an event of its own:
-# a prepositional object ("during *protests* against X"), a subject or object ("the *fighting*
+# a prepositional object ("during *protests* against X"), a subject ("the *fighting*
 # between X and Y spread"), or the root of a headline.
 NOMINAL_EVENT_DEPS = frozenset({"pobj", "nsubj", "ROOT"})
 
