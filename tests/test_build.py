@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inspect import signature
 from pathlib import Path
 from typing import Annotated
 
@@ -117,3 +118,22 @@ def test_packaged_casing_model_is_up_to_date_with_its_manifest():
 
     step = STEPS["casing-model"]()
     assert is_up_to_date(step, inputs_sha256(step))
+
+
+def test_wordnet_steps_hash_only_the_dictionary_files(tmp_path):
+    """Another machine's WordNet folder may hold more (wordnet-gui's program): the steps that
+    read WordNet must come out the same there, or every packaged build looks stale."""
+    from etl.build.steps import WORDNET_DICTIONARY
+
+    for name in WORDNET_DICTIONARY:
+        (tmp_path / name).write_text(f"{name}\n")
+    readers = [name for name, step in STEPS.items() if "wordnet" in signature(step).parameters]
+    assert {"casing-model", "event-lexicon", "place-aliases"} <= set(readers)
+    before = {name: inputs_sha256(STEPS[name](tmp_path)) for name in readers}
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "wnb").write_text("a program")
+    (tmp_path / "cntlist.rev").write_text("not read")
+    assert {name: inputs_sha256(STEPS[name](tmp_path)) for name in readers} == before
+    (tmp_path / "data.noun").write_text("changed\n")
+    changed = {name: inputs_sha256(STEPS[name](tmp_path)) for name in readers}
+    assert all(changed[name] != before[name] for name in readers)

