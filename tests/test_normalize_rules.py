@@ -267,3 +267,35 @@ def test_evidence_of_a_head_or_title_alone_does_not_carry_over():
         "the court met , the president spoke and babanov left .", evidence, model=None
     )
     assert restored.text == "The court met, the president spoke and Babanov left."
+
+
+@pytest.mark.parametrize("model", [None, "packaged"])
+def test_a_line_after_a_clause_joiner_goes_on_in_lower_case(model):
+    """Degraded text is one sentence per line as its source split it; a source that split at a
+    semicolon leaves a line that continues the sentence."""
+    from etl.stages.normalize import PACKAGED_MODEL
+
+    decision = PACKAGED_MODEL if model else None
+    raw = "we asked about three topics ;\nhealth came first .\nthen came work .\n\nwork ended it ."
+    assert normalize(raw, model=decision).text == (
+        "We asked about three topics;\nhealth came first.\nThen came work.\n\nWork ended it."
+    )
+
+
+@pytest.mark.parametrize("model", [None, "packaged"])
+def test_web_addresses_are_left_as_written(model):
+    """A web address's case is lost in degraded text and mostly lower: no word in it is cased,
+    and it opens no sentence."""
+    from etl.stages.normalize import PACKAGED_MODEL
+
+    decision = PACKAGED_MODEL if model else None
+    raw = (
+        "http://www.example.com/news/indian-navy-foils-attack-in-gulf-of-aden/\n"
+        "new delhi ( reuters ) - india said on friday that its ships had stopped an attack .\n"
+        "the report at www.example.org/india-report was updated on saturday ."
+    )
+    assert normalize(raw, model=decision).text == (
+        "http://www.example.com/news/indian-navy-foils-attack-in-gulf-of-aden/\n"
+        "NEW DELHI (Reuters) - India said on Friday that its ships had stopped an attack.\n"
+        "The report at www.example.org/india-report was updated on Saturday."
+    )

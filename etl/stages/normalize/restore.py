@@ -34,6 +34,9 @@ _WORDLIKE_RE = re.compile(r"\w")
 _DIGITS_RE = re.compile(r"^\d")
 # A web address written as one token ("gawker.com", "cbc.ca"): its stem is cased like a word.
 _DOMAIN_RE = re.compile(r"^(?P<stem>[^\W_][\w-]*)(?P<suffix>\.[a-z]{2,4})$")
+# A web address with its scheme or "www." ("http://cnn.com/2007/us/...", "www.x.org/a-b"): its
+# case is lost and mostly lower, so it is left as written, no word to case nor a sentence opener.
+_WEB_ADDRESS_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)")
 # A social-media handle ("@potus"): the name after the sign is cased like a word.
 HANDLE_SIGN = "@"
 # Plain words whose lexicon-only form is kept per process (``LineRestorer.cached_word_form``).
@@ -51,6 +54,9 @@ _ROMANIZED_SYLLABLE_RE = re.compile(
 NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "?", "!", ")", "]", "}", "...", "%"})
 NO_SPACE_AFTER = frozenset({"(", "[", "{"})
 SENTENCE_END = frozenset({".", "?", "!"})
+# A line ending in one of these is a clause cut off mid-sentence (degraded text is one sentence
+# per line, as its source split it): the next line continues the sentence, in lower case.
+CLAUSE_JOINERS = frozenset({";", ","})
 VOWELS = frozenset("aeiouyàâäéèêëîïôöûüæœ")
 
 # A word is capitalized mid-sentence when the model says so at least this often.
@@ -304,6 +310,7 @@ class LineRestorer:
         joints: list[str],
         overrides: dict[int, str] | None = None,
         pending: list | None = None,
+        opens_sentence: bool = True,
     ) -> list[str]:
         """Cased output for every token of one line (punctuation tokens unchanged).
 
@@ -312,7 +319,8 @@ class LineRestorer:
         are document-level decisions (acronyms and their names) that win over the word model.
         The output is the rules' casing; ``pending``, when given, receives the words the
         learned decision (``casing_model``) is to decide once the whole document is read
-        (``decide_document``), each with the features its line gives it.
+        (``decide_document``), each with the features its line gives it. ``opens_sentence``:
+        False when the line continues the previous line's sentence (``line_opens_sentence``).
         """
         count = len(tokens)
         out = list(tokens)
@@ -321,6 +329,7 @@ class LineRestorer:
         is_word = [
             _is_word(token)
             and joints[index] != "'"
+            and not _WEB_ADDRESS_RE.match(token)
             # A lone letter before an apostrophe is an elision ("l'"), except the pronoun "I'm".
             and (index + 1 >= count or joints[index + 1] != "'" or len(token) > 1 or token == "i")
             for index, token in enumerate(tokens)
@@ -372,7 +381,7 @@ class LineRestorer:
                         fired[position].append(name)
         before_dateline = list(out)
         starts = self._dateline(tokens, out)
-        start_positions = self._sentence_start_positions(tokens, is_word, starts)
+        start_positions = self._sentence_start_positions(tokens, is_word, starts, opens_sentence)
         positional = start_positions
         if out != before_dateline:
             positional = start_positions | {
@@ -998,10 +1007,12 @@ class LineRestorer:
                 return set()
         return set()
 
-    def _sentence_start_positions(self, tokens, is_word, starts: set[int]) -> set[int]:
+    def _sentence_start_positions(
+        self, tokens, is_word, starts: set[int], opens_sentence: bool = True
+    ) -> set[int]:
         """Positions of the words that open a sentence (or follow a dateline)."""
         positions = set()
-        at_start = True
+        at_start = opens_sentence
         for index, token in enumerate(tokens):
             if is_word[index]:
                 if at_start or index in starts:
@@ -1366,7 +1377,13 @@ def restore_text(
     decided = model is not None or traces is not None
     pending_lines: list[list | None] = [[] if decided else None for _ in lines]
     cased_lines = [
-        restorer.case_line(tokens, joints, overrides.get(line_index), pending_lines[line_index])
+        restorer.case_line(
+            tokens,
+            joints,
+            overrides.get(line_index),
+            pending_lines[line_index],
+            line_opens_sentence(lines, line_index),
+        )
         for line_index, ((tokens, _, _), joints) in enumerate(zip(lines, all_joints, strict=True))
     ]
     document_names = {
@@ -1442,6 +1459,15 @@ def _function_word_surname_pairs(
     return pairs
 
 
+def line_opens_sentence(lines, line_index: int) -> bool:
+    """False when the line before ends in a clause joiner (``CLAUSE_JOINERS``): its sentence
+    goes on, so this line's first word is not capitalized for its position."""
+    if line_index == 0:
+        return True
+    previous = lines[line_index - 1][0]
+    return not (previous and previous[-1] in CLAUSE_JOINERS)
+
+
 def _propagate_document_names(
     names: dict, restorer, lines, all_joints, overrides, cased_lines, pending_lines
 ) -> None:
@@ -1465,7 +1491,11 @@ def _propagate_document_names(
         if places:
             line_overrides = {**places, **overrides.get(line_index, {})}
             cased_lines[line_index] = restorer.case_line(
-                tokens, all_joints[line_index], line_overrides, pending_lines[line_index]
+                tokens,
+                all_joints[line_index],
+                line_overrides,
+                pending_lines[line_index],
+                line_opens_sentence(lines, line_index),
             )
 
 
