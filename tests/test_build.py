@@ -113,11 +113,28 @@ def test_every_registered_step_is_a_command_with_declared_outputs():
         assert all(path.exists() for path in step.inputs)
 
 
-def test_packaged_casing_model_is_up_to_date_with_its_manifest():
-    from etl.build.registry import is_up_to_date
+def test_packaged_casing_model_follows_the_repository_sources():
+    """The committed model was built from the committed code (WordNet's files and the package
+    versions are the machine's: another machine may hold another build of them)."""
+    from etl.build.registry import changed_inputs
 
-    step = STEPS["casing-model"]()
-    assert is_up_to_date(step, inputs_sha256(step))
+    assert changed_inputs(STEPS["casing-model"](), repository_only=True) == []
+
+
+def test_a_manifest_names_the_inputs_that_changed(tmp_path):
+    from etl.build.registry import changed_inputs
+
+    make_inputs(tmp_path)
+    step = counting_step(tmp_path, [])
+    run_step(step)
+    assert changed_inputs(step) == []
+    (tmp_path / "in" / "words.txt").write_text("changed")
+    (tmp_path / "in" / "more.txt").write_text("new")
+    assert changed_inputs(step) == ["in/more.txt", "in/words.txt"]
+    # Files outside the repository are the machine's: only a gone one still counts.
+    assert changed_inputs(step, repository_only=True) == []
+    (tmp_path / "in" / "words.txt").unlink()
+    assert changed_inputs(step, repository_only=True) == ["in/words.txt"]
 
 
 def test_wordnet_steps_hash_only_the_dictionary_files(tmp_path):
@@ -137,3 +154,23 @@ def test_wordnet_steps_hash_only_the_dictionary_files(tmp_path):
     (tmp_path / "data.noun").write_text("changed\n")
     changed = {name: inputs_sha256(STEPS[name](tmp_path)) for name in readers}
     assert all(changed[name] != before[name] for name in readers)
+
+
+def test_inputs_hash_the_same_wherever_the_checkout_lies(tmp_path):
+    """CI checks out elsewhere: the hash must not depend on how the repository's path sorts
+    against a machine folder's (it once did, and every packaged build looked stale there)."""
+    machine_file = tmp_path / "m" / "shared.txt"
+    machine_file.parent.mkdir()
+    machine_file.write_text("machine\n")
+    hashes = []
+    for root in ("a", "z"):  # one checkout sorts before the machine folder, one after
+        (tmp_path / root / "in").mkdir(parents=True)
+        (tmp_path / root / "in" / "words.txt").write_text("kazakhstan\n")
+        step = BuildStep(
+            name="toy",
+            inputs=(tmp_path / root / "in", machine_file),
+            outputs=(tmp_path / root / "out.txt",),
+            build=lambda: None,
+        )
+        hashes.append(inputs_sha256(step))
+    assert hashes[0] == hashes[1]

@@ -3,9 +3,10 @@
 A step's **inputs** are files and folders (hashed by content, recursively, outputs excluded)
 and installed distributions (hashed by version: the resources they ship, such as
 spacy-lookups-data's tables, are what a step reads). After a build the step writes a manifest
-beside its first output, ``.<name>.build.json``, holding the inputs' hash and each output's
-hash. The next build of the same step is skipped when the inputs hash the same and every output
-is still the file the manifest names; ``force`` builds regardless.
+beside its first output, ``.<name>.build.json``, holding the inputs' hash, each input file's
+and each output's hash (``changed_inputs`` names what changed since). The next build of the
+same step is skipped when the inputs hash the same and every output is still the file the
+manifest names; ``force`` builds regardless.
 """
 
 from __future__ import annotations
@@ -55,10 +56,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_files(inputs: Iterable[Path], excluded: Iterable[Path]) -> list[Path]:
-    """Every file of the inputs (folders recursively), outputs and manifests left out, sorted."""
+def input_files(inputs: Iterable[Path], excluded: Iterable[Path]) -> dict[str, Path]:
+    """Every file of the inputs (folders recursively), outputs and manifests left out, by its
+    ``display_path`` and sorted by it: the order, like the names, is the same on every checkout
+    (sorting by absolute path put the repository's files before or after the machine's, such as
+    /usr/share/wordnet, depending on where the repository lies)."""
     skip = {path.resolve() for path in excluded}
-    files = set()
+    files = {}
     for entry in inputs:
         candidates = entry.rglob("*") if entry.is_dir() else [entry]
         for path in candidates:
@@ -69,13 +73,19 @@ def input_files(inputs: Iterable[Path], excluded: Iterable[Path]) -> list[Path]:
                 and not path.name.endswith(MANIFEST_SUFFIX)
                 and not any(part in IGNORED_PARTS for part in path.parts)
             ):
-                files.add(resolved)
-    return sorted(files)
+                files[display_path(resolved, entry.resolve())] = resolved
+    return dict(sorted(files.items()))
 
 
-def display_path(path: Path) -> str:
-    """A path as the same on every checkout: relative to the repository when inside it."""
-    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else path.name
+def display_path(path: Path, entry: Path) -> str:
+    """A path as the same on every checkout: relative to the repository when inside it, else
+    relative to the folder holding the input ``entry`` it was found under ("gum_more_dev/x.txt",
+    "data.noun")."""
+    if path.is_relative_to(REPO_ROOT):
+        return str(path.relative_to(REPO_ROOT))
+    if path.is_relative_to(entry.parent):
+        return str(path.relative_to(entry.parent))
+    return path.name  # a link out of its folder
 
 
 def package_version(name: str) -> str:
@@ -85,15 +95,22 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
-def inputs_sha256(step: BuildStep) -> str:
-    """One hash over the inputs' contents (by path relative to the repository), the package
-    versions and the parameters: equal hashes mean the step would build the same outputs."""
+def input_hashes(step: BuildStep) -> dict[str, str]:
+    """Each input file's content hash, by ``display_path``, in the order they are hashed."""
     missing = [path for path in step.inputs if not path.exists()]
     if missing:
         raise FileNotFoundError(f"{step.name}: input {missing[0]} does not exist")
+    files = input_files(step.inputs, step.outputs)
+    return {name: file_sha256(path) for name, path in files.items()}
+
+
+def inputs_sha256(step: BuildStep, hashes: dict[str, str] | None = None) -> str:
+    """One hash over the inputs' contents (by path relative to the repository), the package
+    versions and the parameters: equal hashes mean the step would build the same outputs.
+    ``hashes``: the step's ``input_hashes`` when the caller has them already."""
     digest = hashlib.sha256()
-    for path in input_files(step.inputs, step.outputs):
-        digest.update(f"file {display_path(path)} {file_sha256(path)}\n".encode())
+    for name, content in (input_hashes(step) if hashes is None else hashes).items():
+        digest.update(f"file {name} {content}\n".encode())
     for name in sorted(step.packages):
         digest.update(f"package {name} {package_version(name)}\n".encode())
     for key, value in sorted(step.params.items()):
@@ -118,10 +135,36 @@ def is_up_to_date(step: BuildStep, inputs_hash: str) -> bool:
     )
 
 
-def write_manifest(step: BuildStep, inputs_hash: str) -> None:
+def changed_inputs(step: BuildStep, repository_only: bool = False) -> list[str]:
+    """The inputs (files by ``display_path``, "package NAME") that differ from what the last
+    build recorded, new ones and gone ones included: why a step is stale. ``repository_only``
+    leaves out the machine's files outside the repository (WordNet's dictionary) and the
+    package versions, for checking that the committed outputs follow the committed sources."""
+    manifest = read_manifest(step) or {}
+    recorded, current = manifest.get("inputs", {}), input_hashes(step)
+    changed = [
+        name
+        for name in sorted(recorded.keys() | current.keys())
+        if recorded.get(name) != current.get(name)
+    ]
+    if repository_only:  # a current name outside the repository is the machine's file
+        return [name for name in changed if name not in current or (REPO_ROOT / name).is_file()]
+    packages = manifest.get("packages", {})
+    changed += [
+        f"package {name}"
+        for name in sorted(step.packages)
+        if packages.get(name) != package_version(name)
+    ]
+    return changed
+
+
+def write_manifest(step: BuildStep, hashes: dict[str, str]) -> None:
+    """Record what the outputs were built from: ``hashes`` are the inputs' ``input_hashes``
+    read before the build."""
     manifest = {
         "step": step.name,
-        "inputs_sha256": inputs_hash,
+        "inputs_sha256": inputs_sha256(step, hashes),
+        "inputs": hashes,
         "packages": {name: package_version(name) for name in sorted(step.packages)},
         "params": step.params,
         "outputs": {path.name: file_sha256(path) for path in step.outputs},
@@ -131,12 +174,13 @@ def write_manifest(step: BuildStep, inputs_hash: str) -> None:
 
 def run_step(step: BuildStep, force: bool = False) -> BuildOutcome:
     """Build ``step`` unless its inputs are unchanged since its outputs were built."""
-    inputs_hash = inputs_sha256(step)
+    hashes = input_hashes(step)
+    inputs_hash = inputs_sha256(step, hashes)
     if not force and is_up_to_date(step, inputs_hash):
         return BuildOutcome(step.name, False, inputs_hash, step.outputs)
     step.build()
     missing = [path for path in step.outputs if not path.is_file()]
     if missing:
         raise RuntimeError(f"{step.name}: the build did not write {missing[0]}")
-    write_manifest(step, inputs_hash)
+    write_manifest(step, hashes)
     return BuildOutcome(step.name, True, inputs_hash, step.outputs)
