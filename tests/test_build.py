@@ -102,6 +102,10 @@ def test_build_command_takes_the_steps_typed_options_and_force(tmp_path):
     assert "toy: up to date" in again.output
     forced = runner.invoke(toy_app, ["toy", "--scale", "3", "--force"])
     assert "toy: built" in forced.output and len(calls) == 2
+    assert "changed:" not in forced.output  # forced, nothing changed
+    (tmp_path / "in" / "words.txt").write_text("astana\n")
+    rebuilt = runner.invoke(toy_app, ["toy", "--scale", "3"])
+    assert "toy: built" in rebuilt.output and "changed: in/words.txt" in rebuilt.output
 
 
 def test_every_registered_step_is_a_command_with_declared_outputs():

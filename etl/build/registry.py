@@ -46,6 +46,7 @@ class BuildOutcome:
     built: bool  # False: skipped, nothing changed
     inputs_sha256: str
     outputs: tuple[Path, ...]
+    changed: tuple[str, ...] = ()  # what made a build necessary (``changed_inputs``)
 
 
 def file_sha256(path: Path) -> str:
@@ -178,9 +179,10 @@ def run_step(step: BuildStep, force: bool = False) -> BuildOutcome:
     inputs_hash = inputs_sha256(step, hashes)
     if not force and is_up_to_date(step, inputs_hash):
         return BuildOutcome(step.name, False, inputs_hash, step.outputs)
+    changed = tuple(changed_inputs(step))
     step.build()
     missing = [path for path in step.outputs if not path.is_file()]
     if missing:
         raise RuntimeError(f"{step.name}: the build did not write {missing[0]}")
     write_manifest(step, hashes)
-    return BuildOutcome(step.name, True, inputs_hash, step.outputs)
+    return BuildOutcome(step.name, True, inputs_hash, step.outputs, changed)

@@ -543,6 +543,9 @@ ForceOpt = Annotated[
 ]
 
 
+MAX_CHANGES_SHOWN = 5  # a first build or a changed corpus changes hundreds of files
+
+
 def build_command(describe: Callable[..., BuildStep]) -> Callable[..., None]:
     """A ``newsetl build`` command from a step's typed function: its options, plus ``--force``."""
 
@@ -555,6 +558,10 @@ def build_command(describe: Callable[..., BuildStep]) -> Callable[..., None]:
             raise fail(str(exc)) from None
         if outcome.built:
             typer.echo(f"{outcome.name}: built {', '.join(str(p) for p in outcome.outputs)}")
+            if outcome.changed:
+                shown = ", ".join(outcome.changed[:MAX_CHANGES_SHOWN])
+                more = len(outcome.changed) - MAX_CHANGES_SHOWN
+                typer.echo(f"  changed: {shown}" + (f" and {more} more" if more > 0 else ""))
         else:
             typer.echo(f"{outcome.name}: up to date (inputs {outcome.inputs_sha256[:12]})")
 
