@@ -132,6 +132,7 @@ def event_lexicon(
             data / "plover_lexicon.tsv",
             data / "word_classes.tsv",
             data / "occurrence_verbs.txt",
+            data / "reversal_verbs.txt",
         ),
         build=build,
     )

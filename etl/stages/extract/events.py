@@ -150,6 +150,8 @@ class Lexicon:
     grammar: dict
     # Verbs saying an event came to pass ("took place", "occurred"): occurrence_verbs.txt.
     occurrence_verbs: frozenset[str] = frozenset()
+    # Verbs that lessen, end or void their object ("shortened", "cancelled"): reversal_verbs.txt.
+    reversal_verbs: frozenset[str] = frozenset()
 
 
 def _word_list(path: Path) -> frozenset[str]:
@@ -185,7 +187,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
                 pairs[(parts[0], parts[1], row["pos"])] = trigger
     grammar = json.loads((data_dir / "event_grammar.json").read_text(encoding="utf-8"))
     grammar = {
-        key: value if key == "future_conversion" else frozenset(value)
+        key: value if key == "future_conversion" or isinstance(value, str) else frozenset(value)
         for key, value in grammar.items()
         if key != "_doc"
     }
@@ -197,6 +199,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         evaluative_verbs=_word_list(data_dir / "evaluative_verbs.txt"),
         grammar=grammar,
         occurrence_verbs=_word_list(data_dir / "occurrence_verbs.txt"),
+        reversal_verbs=_word_list(data_dir / "reversal_verbs.txt"),
     )
 
 
@@ -412,6 +415,29 @@ def _stative_participle(token: Token, lexicon: Lexicon) -> Trigger | None:
     return lexicon.words.get((token.lower_, "ADJ"))
 
 
+def _reversed_restriction(verb: Token, lexicon: Lexicon) -> Candidate | None:
+    """A concession stated as lessening a restriction: a verb that lessens, ends or voids what
+    it acts on (``reversal_verbs.txt``, from WordNet) whose object is a restriction named by
+    the lexicon's own words for coercion and sanctions (seed or synonym: "*cancelled*
+    restrictions", "*shortened* the curfew", "the ban was *abolished*"). PLOVER codes easing
+    a restriction as CONCEDE; the restriction noun alone, a verb's object, is no event."""
+    if not _is_verb(verb) or not any(form in lexicon.reversal_verbs for form in verb_lemmas(verb)):
+        return None
+    grammar = lexicon.grammar
+    for obj in _children(verb, {"dobj", "nsubjpass"}):
+        matched = match_trigger(obj, lexicon) if _is_noun(obj) else None
+        if matched is None:
+            continue
+        restriction = matched[0]
+        if restriction.event_type in grammar["restriction_types"] and restriction.source in {
+            "seed",
+            "synonym",
+        }:
+            trigger = Trigger(grammar["restriction_reversal"], None, source="reversal")
+            return Candidate(trigger, sorted([verb, obj], key=lambda t: t.i), verb, "verb")
+    return None
+
+
 def _find_candidates(
     sent: Span, lexicon: Lexicon, kinds: TokenKinds | None = None
 ) -> list[Candidate]:
@@ -443,6 +469,9 @@ def _find_candidates(
             continue
         matched = match_trigger(token, lexicon)
         if matched is None:
+            reversal = _reversed_restriction(token, lexicon)
+            if reversal is not None:
+                found.append(reversal)
             continue
         trigger, tokens = matched
         if _is_verb(token):
