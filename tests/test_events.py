@@ -641,3 +641,26 @@ def test_event_noun_beside_another_event_or_as_an_object_is_none(nlp):
     # a definite one refers to an earlier mention ("the meeting" held the day before)
     definite = _candidates(nlp, "Officials discussed coverage of the meeting by the Kazakh side.")
     assert not [c for c in definite if c.rule == "event_noun"]
+
+
+def test_a_material_act_on_a_thing_in_a_country_is_an_act_on_that_country(nlp):
+    rows = run(nlp, "Rebel gunners fired mortars at warehouses in Chad.")
+    assert [(r["event_type"], r["recipient_text"]) for r in rows] == [("ASSAULT", "Chad")]
+    # a party stays the recipient; a place attached to the verb only says where
+    rows = run(nlp, "Government troops shelled rebels in Chad.")
+    assert [r["recipient_text"] for r in rows] == ["rebels"]
+    rows = run(nlp, "Nazarbaev met Babanov in Almaty.")
+    assert [r["recipient_text"] for r in rows] == ["Babanov"]
+
+
+def test_lessening_a_restriction_is_a_concession(nlp):
+    lexicon = load_event_lexicon()
+    assert {"cancel", "shorten", "abolish"} <= lexicon.reversal_verbs
+    # a verb the lexicon codes itself (a restriction) is no reversal
+    assert not {"restrict", "limit"} & lexicon.reversal_verbs
+    rows = run(nlp, "The military government of Chad cancelled the curfew on Monday.")
+    assert [(r["event_type"], r["trigger_text"]) for r in rows] == [
+        ("CONCEDE", "cancelled the curfew")
+    ]
+    assert rows[0]["actor_text"] == "military government of Chad"
+    assert not run(nlp, "The military government of Chad cancelled the parade on Monday.")

@@ -28,6 +28,10 @@ How a sentence becomes events:
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
+* Lessening a restriction is a concession (PLOVER's CONCEDE): a verb that lessens, ends or
+  voids what it acts on (``reversal_verbs.txt``, from WordNet's verbs of decrease and removal)
+  with a coercion or sanction noun of the lexicon as object ("*cancelled* restrictions",
+  "*shortened* the curfew"), where neither word alone is an event (``_reversed_restriction``).
 * Cooperative actions stated as future ("will provide aid") are intentions: AGREE; material
   conflict stated as future ("would boycott") is THREATEN (PLOVER manual).
 * Actor = subject (agent of a passive), inherited up through xcomp/conj/adjuncts; recipient =
@@ -35,6 +39,8 @@ How a sentence becomes events:
   joint event ("met", "X and Y exchanged accusations") is one row per pair of parties, not two
   mirrored ones. A place named in a location phrase ("the meeting *in Almaty*") is where the
   event happened, never its recipient; a relative clause inside an argument does not name it.
+  A material act on a thing located in a country or city ("fired mortars at warehouses *in
+  Chad*") is an act on that place's people: the place is the recipient (``_owner_place``).
   Pronouns and definite common nouns ("the ministry") are resolved within the document when
   the evidence is clear.
 * An event noun that is the subject of a verb of occurrence ("the meeting *took place*",
