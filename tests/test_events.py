@@ -658,9 +658,9 @@ def test_lessening_a_restriction_is_a_concession(nlp):
     assert {"cancel", "shorten", "abolish"} <= lexicon.reversal_verbs
     # a verb the lexicon codes itself (a restriction) is no reversal
     assert not {"restrict", "limit"} & lexicon.reversal_verbs
-    rows = run(nlp, "The military government of Chad cancelled the curfew on Monday.")
+    rows = run(nlp, "Israel cancelled the restrictions on Palestinian workers on Monday.")
     assert [(r["event_type"], r["trigger_text"]) for r in rows] == [
-        ("CONCEDE", "cancelled the curfew")
+        ("CONCEDE", "cancelled the restrictions")
     ]
-    assert rows[0]["actor_text"] == "military government of Chad"
-    assert not run(nlp, "The military government of Chad cancelled the parade on Monday.")
+    assert (rows[0]["actor_text"], rows[0]["recipient_text"]) == ("Israel", "Palestinian")
+    assert not run(nlp, "Israel cancelled the parade of Palestinian workers on Monday.")
