@@ -664,3 +664,14 @@ def test_lessening_a_restriction_is_a_concession(nlp):
     ]
     assert (rows[0]["actor_text"], rows[0]["recipient_text"]) == ("Israel", "Palestinian")
     assert not run(nlp, "Israel cancelled the parade of Palestinian workers on Monday.")
+
+
+def test_british_spellings_find_the_american_entries(nlp):
+    from etl.stages.extract.events import spelling_variants
+
+    assert spelling_variants("mobilize") == ["mobilise"]
+    assert spelling_variants("mobilization") == ["mobilisation"]
+    lexicon = load_event_lexicon()
+    assert lexicon.words[("recognise", "VERB")] == lexicon.words[("recognize", "VERB")]
+    rows = run(nlp, "The army of Chad mobilised its reserves on Monday.")
+    assert [r["event_type"] for r in rows] == ["MOBILIZE"]

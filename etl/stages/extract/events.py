@@ -5,7 +5,8 @@ Rules read the dependency parse spaCy already made; the words come from data fil
 category seeds expanded through WordNet by ``python -m etl.stages.extract.build_lexicon``:
 synonyms, troponyms, nominalizations), ``word_classes.tsv`` (WordNet class of nouns naming
 people, groups, places and feelings, and of verbs of emotion) and closed word lists. Verbs are
-looked up by spaCy's lemma and, failing that, by the stems regular inflection allows.
+looked up by spaCy's lemma and, failing that, by the stems regular inflection allows; every
+entry is also found by its British spelling ("mobilise", "defence": ``spelling_variants``).
 
 How a sentence becomes events:
 
@@ -160,6 +161,30 @@ class Lexicon:
     reversal_verbs: frozenset[str] = frozenset()
 
 
+# American spellings the lexicon holds (WordNet's) and the British ones news also writes
+# ("mobilised", "recognised", "analysed", "defence", "honour"): suffix, replacement.
+SPELLING_VARIANTS = (
+    ("ization", "isation"),
+    ("izations", "isations"),
+    ("ize", "ise"),
+    ("yze", "yse"),
+    ("ense", "ence"),
+    ("or", "our"),
+)
+
+
+def spelling_variants(lemma: str) -> list[str]:
+    """The British forms of an American spelling of a lexicon word, by its last word's suffix
+    ("mobilize" -> "mobilise", "recognition" none). A variant is only a further lookup key of
+    the same entry: it never replaces a word the lexicon holds itself."""
+    head, _, last = lemma.rpartition(" ")
+    return [
+        f"{head} {last[: -len(us)]}{uk}".strip()
+        for us, uk in SPELLING_VARIANTS
+        if last.endswith(us) and len(last) > len(us) + 2
+    ]
+
+
 def _word_list(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(
@@ -172,6 +197,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Read (once per process) the trigger lexicon and word lists from ``data_dir``."""
     words: dict[tuple[str, str], Trigger] = {}
     pairs: dict[tuple[str, str, str], Trigger] = {}
+    british: list[tuple[list[str], str, Trigger]] = []  # added after every entry of the file
     with (data_dir / "plover_lexicon.tsv").open(encoding="utf-8") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
         for row in rows:
@@ -191,6 +217,13 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
                 words[(parts[0], row["pos"])] = trigger
             else:
                 pairs[(parts[0], parts[1], row["pos"])] = trigger
+            for variant in spelling_variants(row["lemma"].lower()):
+                british.append((variant.split(), row["pos"], trigger))
+    for parts, pos, trigger in british:
+        if len(parts) == 1:
+            words.setdefault((parts[0], pos), trigger)
+        else:
+            pairs.setdefault((parts[0], parts[1], pos), trigger)
     grammar = json.loads((data_dir / "event_grammar.json").read_text(encoding="utf-8"))
     grammar = {
         key: value if key == "future_conversion" or isinstance(value, str) else frozenset(value)
