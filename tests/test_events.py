@@ -675,3 +675,15 @@ def test_british_spellings_find_the_american_entries(nlp):
     assert lexicon.words[("recognise", "VERB")] == lexicon.words[("recognize", "VERB")]
     rows = run(nlp, "The army of Chad mobilised its reserves on Monday.")
     assert [r["event_type"] for r in rows] == ["MOBILIZE"]
+
+
+def test_a_verb_inside_a_name_is_no_trigger(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    text = (
+        "Two Indian warships escorted the tankers through the Internationally Recognized "
+        "Transit Corridor on Monday."
+    )
+    rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+    assert not any(r["event_type"] == "SUPPORT" for r in rows)

@@ -15,6 +15,8 @@ How a sentence becomes events:
   an adjective complement ("is *willing* to"), an accusation noun in an evaluative frame ("the
   ministry *considers* the meeting an *interference*"), or a clause with ``must`` (a demand by
   whoever reports it). Reporting verbs ("said", "told") are never events; what they report can be.
+  A capitalized verb that modifies another word of the same name ("the Internationally
+  *Recognised* Transit Corridor") is part of the name, no trigger (``_inside_a_name``).
 * An event noun completed by a support verb's participle ("the meeting of X with Y *held* in
   Almaty", a reduced "a meeting was held") is an event whose parties are named inside the
   noun's phrase: the possessor or "of" party acts, the "with" party receives
@@ -454,6 +456,24 @@ def _stative_participle(token: Token, lexicon: Lexicon) -> Trigger | None:
     return lexicon.words.get((token.lower_, "ADJ"))
 
 
+def _inside_a_name(token: Token) -> bool:
+    """A capitalized modifier of another word of the same named entity: part of the name
+    ("the Internationally *Recognised* Transit Corridor"), not a clause of its own (a title-case
+    headline's verb heads its clause: "Police Release ID of Man *Killed*")."""
+    head = token.head
+    return (
+        token.is_title
+        and token.dep_ in {"amod", "compound"}
+        and bool(token.ent_type_)
+        and head.ent_type_ == token.ent_type_
+        and head.i != token.i
+        and not any(
+            t.ent_iob_ == "B"
+            for t in token.doc[min(token.i, head.i) + 1 : max(token.i, head.i) + 1]
+        )
+    )
+
+
 def _reversed_restriction(verb: Token, lexicon: Lexicon) -> Candidate | None:
     """A concession stated as lessening a restriction: a verb that lessens, ends or voids what
     it acts on (``reversal_verbs.txt``, from WordNet) whose object is a restriction named by
@@ -506,6 +526,8 @@ def _find_candidates(
         if stative is not None:
             found.append(Candidate(stative, [token], token, "stative"))
             continue
+        if _is_verb(token) and _inside_a_name(token):
+            continue  # "the Internationally *Recognised* Transit Corridor" names a thing
         matched = match_trigger(token, lexicon)
         if matched is None:
             reversal = _reversed_restriction(token, lexicon)
