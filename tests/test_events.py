@@ -643,16 +643,6 @@ def test_event_noun_beside_another_event_or_as_an_object_is_none(nlp):
     assert not [c for c in definite if c.rule == "event_noun"]
 
 
-def test_a_material_act_on_a_thing_in_a_country_is_an_act_on_that_country(nlp):
-    rows = run(nlp, "Rebel gunners fired mortars at warehouses in Chad.")
-    assert [(r["event_type"], r["recipient_text"]) for r in rows] == [("ASSAULT", "Chad")]
-    # a party stays the recipient; a place attached to the verb only says where
-    rows = run(nlp, "Government troops shelled rebels in Chad.")
-    assert [r["recipient_text"] for r in rows] == ["rebels"]
-    rows = run(nlp, "Nazarbaev met Babanov in Almaty.")
-    assert [r["recipient_text"] for r in rows] == ["Babanov"]
-
-
 def test_lessening_a_restriction_is_a_concession(nlp):
     lexicon = load_event_lexicon()
     assert {"cancel", "shorten", "abolish"} <= lexicon.reversal_verbs

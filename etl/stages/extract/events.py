@@ -42,8 +42,6 @@ How a sentence becomes events:
   joint event ("met", "X and Y exchanged accusations") is one row per pair of parties, not two
   mirrored ones. A place named in a location phrase ("the meeting *in Almaty*") is where the
   event happened, never its recipient; a relative clause inside an argument does not name it.
-  A material act on a thing located in a country or city ("fired mortars at warehouses *in
-  Chad*") is an act on that place's people: the place is the recipient (``_owner_place``).
   Pronouns and definite common nouns ("the ministry") are resolved within the document when
   the evidence is clear.
 * An event noun that is the subject of a verb of occurrence ("the meeting *took place*",
@@ -1061,74 +1059,11 @@ def _arguments_of(
     party, so "accepted a *formula* for ending its dispute with its *European* partners" is
     about the partners, "called off a strike after talks with the *government*" too."""
     actor, recipient = _rule_arguments(candidate, lexicon)
-    owner = _owner_place(candidate, recipient, lexicon, classes)
-    if owner is not None:
-        return actor, owner
     if recipient is not None and _is_place(recipient, lexicon.grammar):
         recipient = None
     if recipient is not None and candidate.rule != "evaluative" and _is_thing(recipient, classes):
         recipient = _named_in_content(candidate.clause, actor, lexicon) or recipient
     return actor, recipient
-
-
-def _owner_place(
-    candidate: Candidate,
-    recipient: Token | None,
-    lexicon: Lexicon,
-    classes: dict[tuple[str, str], str],
-) -> Token | None:
-    """The country or city whose property a material act affects, when the act's object is a
-    thing located there ("fired four shell bombs at targets *in Jericho*", "rioted at a jail
-    *in Israel*"): a material act (PLOVER's material cooperation and conflict,
-    ``material_types``) on what lies in a political territory is an act on that territory's
-    people; a verbal act's object is its topic ("discussed the situation in X"). Only when the
-    argument found is no party: nothing, or a facility or object by its most frequent WordNet
-    sense ("bombs", "jail"). The place must modify the affected noun itself, not the verb
-    ("rioted *in Israel*" says where), and the noun must be a plain thing: not a name, a person,
-    a group ("pressure groups in X" are the party) or an event noun ("the meeting *in Almaty*"
-    says where the meeting was)."""
-    grammar = lexicon.grammar
-    if candidate.trigger.event_type not in grammar["material_types"]:
-        return None
-    if recipient is not None and not (
-        recipient.pos_ == "NOUN"
-        and not recipient.ent_type_
-        and not _names_owner(recipient)
-        and classes.get((_lemma(recipient), "NOUN")) in FACILITY_CLASSES
-    ):
-        return None
-    trigger_ids = {t.i for t in candidate.tokens}
-    affected = list(_children(candidate.clause, {"dobj"}))
-    for prep in _children(candidate.clause, {"prep"}):
-        if prep.lower_ in grammar["recipient_preps"]:
-            affected.extend(_children(prep, {"pobj"}))
-    for noun in affected:
-        lemma = _lemma(noun)
-        if (
-            noun.i in trigger_ids
-            or noun.pos_ != "NOUN"
-            or noun.ent_type_
-            or _names_owner(noun)
-            or classes.get((lemma, "NOUN")) in PARTY_CLASSES
-            or lemma in grammar["group_heads"]
-            or (lemma, "NOUN") in lexicon.words
-        ):
-            continue
-        for prep in _children(noun, {"prep"}):
-            if prep.lower_ not in grammar["location_preps"]:
-                continue
-            place = _first_child(prep, {"pobj"})
-            if place is not None and place.ent_type_ == "GPE":
-                return _name_head(place)
-    return None
-
-
-def _names_owner(noun: Token) -> bool:
-    """A name among a noun's own modifiers ("*Palestinian* homes", "*Iraq's* oil") already
-    says whose the thing is."""
-    return any(
-        _is_name_token(left) for left in noun.lefts if left.dep_ in {"amod", "compound", "poss"}
-    )
 
 
 def _is_thing(token: Token, classes: dict[tuple[str, str], str]) -> bool:
