@@ -641,3 +641,39 @@ def test_event_noun_beside_another_event_or_as_an_object_is_none(nlp):
     # a definite one refers to an earlier mention ("the meeting" held the day before)
     definite = _candidates(nlp, "Officials discussed coverage of the meeting by the Kazakh side.")
     assert not [c for c in definite if c.rule == "event_noun"]
+
+
+def test_lessening_a_restriction_is_a_concession(nlp):
+    lexicon = load_event_lexicon()
+    assert {"cancel", "shorten", "abolish"} <= lexicon.reversal_verbs
+    # a verb the lexicon codes itself (a restriction) is no reversal
+    assert not {"restrict", "limit"} & lexicon.reversal_verbs
+    rows = run(nlp, "Israel cancelled the restrictions on Palestinian workers on Monday.")
+    assert [(r["event_type"], r["trigger_text"]) for r in rows] == [
+        ("CONCEDE", "cancelled the restrictions")
+    ]
+    assert (rows[0]["actor_text"], rows[0]["recipient_text"]) == ("Israel", "Palestinian")
+    assert not run(nlp, "Israel cancelled the parade of Palestinian workers on Monday.")
+
+
+def test_british_spellings_find_the_american_entries(nlp):
+    from etl.stages.extract.events import spelling_variants
+
+    assert spelling_variants("mobilize") == ["mobilise"]
+    assert spelling_variants("mobilization") == ["mobilisation"]
+    lexicon = load_event_lexicon()
+    assert lexicon.words[("recognise", "VERB")] == lexicon.words[("recognize", "VERB")]
+    rows = run(nlp, "The army of Chad mobilised its reserves on Monday.")
+    assert [r["event_type"] for r in rows] == ["MOBILIZE"]
+
+
+def test_a_verb_inside_a_name_is_no_trigger(nlp):
+    from etl.stages.document import extract_document
+    from etl.stages.extract.event_scoring import KEEP_ALL
+
+    text = (
+        "Two Indian warships escorted the tankers through the Internationally Recognized "
+        "Transit Corridor on Monday."
+    )
+    rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
+    assert not any(r["event_type"] == "SUPPORT" for r in rows)

@@ -111,18 +111,21 @@ def event_lexicon(
     wordnet: WordNetDir = WORDNET,
 ) -> BuildStep:
     """Derive the PLOVER trigger lexicon and word classes from the category seeds and WordNet
-    3.0 (etl/stages/extract/data; python -m etl.stages.extract.build_lexicon)."""
-    from etl.stages.extract import build_lexicon
+    3.0 (etl/stages/extract/data; python -m etl.stages.extract.build_lexicon, then
+    build_reversal_verbs, which reads the lexicon)."""
+    from etl.stages.extract import build_lexicon, build_reversal_verbs
 
     def build() -> None:
-        if build_lexicon.main([str(wordnet)]) != 0:
-            raise RuntimeError(f"no WordNet 3.0 files under {wordnet}")
+        for module in (build_lexicon, build_reversal_verbs):
+            if module.main([str(wordnet)]) != 0:
+                raise RuntimeError(f"no WordNet 3.0 files under {wordnet}")
 
     data = build_lexicon.DATA_DIR
     return BuildStep(
         name="event-lexicon",
         inputs=(
             Path(build_lexicon.__file__),
+            Path(build_reversal_verbs.__file__),
             data / "plover_categories.tsv",
             data / "reporting_verbs.txt",
             data / "support_verbs.txt",
@@ -132,6 +135,7 @@ def event_lexicon(
             data / "plover_lexicon.tsv",
             data / "word_classes.tsv",
             data / "occurrence_verbs.txt",
+            data / "reversal_verbs.txt",
         ),
         build=build,
     )

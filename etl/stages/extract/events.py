@@ -5,7 +5,8 @@ Rules read the dependency parse spaCy already made; the words come from data fil
 category seeds expanded through WordNet by ``python -m etl.stages.extract.build_lexicon``:
 synonyms, troponyms, nominalizations), ``word_classes.tsv`` (WordNet class of nouns naming
 people, groups, places and feelings, and of verbs of emotion) and closed word lists. Verbs are
-looked up by spaCy's lemma and, failing that, by the stems regular inflection allows.
+looked up by spaCy's lemma and, failing that, by the stems regular inflection allows; every
+entry is also found by its British spelling ("mobilise", "defence": ``spelling_variants``).
 
 How a sentence becomes events:
 
@@ -14,6 +15,8 @@ How a sentence becomes events:
   an adjective complement ("is *willing* to"), an accusation noun in an evaluative frame ("the
   ministry *considers* the meeting an *interference*"), or a clause with ``must`` (a demand by
   whoever reports it). Reporting verbs ("said", "told") are never events; what they report can be.
+  A capitalized verb that modifies another word of the same name ("the Internationally
+  *Recognised* Transit Corridor") is part of the name, no trigger (``_inside_a_name``).
 * An event noun completed by a support verb's participle ("the meeting of X with Y *held* in
   Almaty", a reduced "a meeting was held") is an event whose parties are named inside the
   noun's phrase: the possessor or "of" party acts, the "with" party receives
@@ -28,6 +31,10 @@ How a sentence becomes events:
 * A trigger inside the complement of another trigger ("threatened to *impose* restrictions")
   is part of that event, not an event of its own. Triggers in participial or purpose adjuncts
   ("..., *killing* 156", "to *demand* reforms") count only when the sentence has no other event.
+* Lessening a restriction is a concession (PLOVER's CONCEDE): a verb that lessens, ends or
+  voids what it acts on (``reversal_verbs.txt``, from WordNet's verbs of decrease and removal)
+  with a coercion or sanction noun of the lexicon as object ("*cancelled* restrictions",
+  "*shortened* the curfew"), where neither word alone is an event (``_reversed_restriction``).
 * Cooperative actions stated as future ("will provide aid") are intentions: AGREE; material
   conflict stated as future ("would boycott") is THREATEN (PLOVER manual).
 * Actor = subject (agent of a passive), inherited up through xcomp/conj/adjuncts; recipient =
@@ -150,6 +157,32 @@ class Lexicon:
     grammar: dict
     # Verbs saying an event came to pass ("took place", "occurred"): occurrence_verbs.txt.
     occurrence_verbs: frozenset[str] = frozenset()
+    # Verbs that lessen, end or void their object ("shortened", "cancelled"): reversal_verbs.txt.
+    reversal_verbs: frozenset[str] = frozenset()
+
+
+# American spellings the lexicon holds (WordNet's) and the British ones news also writes
+# ("mobilised", "recognised", "analysed", "defence", "honour"): suffix, replacement.
+SPELLING_VARIANTS = (
+    ("ization", "isation"),
+    ("izations", "isations"),
+    ("ize", "ise"),
+    ("yze", "yse"),
+    ("ense", "ence"),
+    ("or", "our"),
+)
+
+
+def spelling_variants(lemma: str) -> list[str]:
+    """The British forms of an American spelling of a lexicon word, by its last word's suffix
+    ("mobilize" -> "mobilise", "recognition" none). A variant is only a further lookup key of
+    the same entry: it never replaces a word the lexicon holds itself."""
+    head, _, last = lemma.rpartition(" ")
+    return [
+        f"{head} {last[: -len(us)]}{uk}".strip()
+        for us, uk in SPELLING_VARIANTS
+        if last.endswith(us) and len(last) > len(us) + 2
+    ]
 
 
 def _word_list(path: Path) -> frozenset[str]:
@@ -164,6 +197,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
     """Read (once per process) the trigger lexicon and word lists from ``data_dir``."""
     words: dict[tuple[str, str], Trigger] = {}
     pairs: dict[tuple[str, str, str], Trigger] = {}
+    british: list[tuple[list[str], str, Trigger]] = []  # added after every entry of the file
     with (data_dir / "plover_lexicon.tsv").open(encoding="utf-8") as handle:
         rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
         for row in rows:
@@ -183,9 +217,16 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
                 words[(parts[0], row["pos"])] = trigger
             else:
                 pairs[(parts[0], parts[1], row["pos"])] = trigger
+            for variant in spelling_variants(row["lemma"].lower()):
+                british.append((variant.split(), row["pos"], trigger))
+    for parts, pos, trigger in british:
+        if len(parts) == 1:
+            words.setdefault((parts[0], pos), trigger)
+        else:
+            pairs.setdefault((parts[0], parts[1], pos), trigger)
     grammar = json.loads((data_dir / "event_grammar.json").read_text(encoding="utf-8"))
     grammar = {
-        key: value if key == "future_conversion" else frozenset(value)
+        key: value if key == "future_conversion" or isinstance(value, str) else frozenset(value)
         for key, value in grammar.items()
         if key != "_doc"
     }
@@ -197,6 +238,7 @@ def load_event_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         evaluative_verbs=_word_list(data_dir / "evaluative_verbs.txt"),
         grammar=grammar,
         occurrence_verbs=_word_list(data_dir / "occurrence_verbs.txt"),
+        reversal_verbs=_word_list(data_dir / "reversal_verbs.txt"),
     )
 
 
@@ -412,6 +454,47 @@ def _stative_participle(token: Token, lexicon: Lexicon) -> Trigger | None:
     return lexicon.words.get((token.lower_, "ADJ"))
 
 
+def _inside_a_name(token: Token) -> bool:
+    """A capitalized modifier of another word of the same named entity: part of the name
+    ("the Internationally *Recognised* Transit Corridor"), not a clause of its own (a title-case
+    headline's verb heads its clause: "Police Release ID of Man *Killed*")."""
+    head = token.head
+    return (
+        token.is_title
+        and token.dep_ in {"amod", "compound"}
+        and bool(token.ent_type_)
+        and head.ent_type_ == token.ent_type_
+        and head.i != token.i
+        and not any(
+            t.ent_iob_ == "B"
+            for t in token.doc[min(token.i, head.i) + 1 : max(token.i, head.i) + 1]
+        )
+    )
+
+
+def _reversed_restriction(verb: Token, lexicon: Lexicon) -> Candidate | None:
+    """A concession stated as lessening a restriction: a verb that lessens, ends or voids what
+    it acts on (``reversal_verbs.txt``, from WordNet) whose object is a restriction named by
+    the lexicon's own words for coercion and sanctions (seed or synonym: "*cancelled*
+    restrictions", "*shortened* the curfew", "the ban was *abolished*"). PLOVER codes easing
+    a restriction as CONCEDE; the restriction noun alone, a verb's object, is no event."""
+    if not _is_verb(verb) or not any(form in lexicon.reversal_verbs for form in verb_lemmas(verb)):
+        return None
+    grammar = lexicon.grammar
+    for obj in _children(verb, {"dobj", "nsubjpass"}):
+        matched = match_trigger(obj, lexicon) if _is_noun(obj) else None
+        if matched is None:
+            continue
+        restriction = matched[0]
+        if restriction.event_type in grammar["restriction_types"] and restriction.source in {
+            "seed",
+            "synonym",
+        }:
+            trigger = Trigger(grammar["restriction_reversal"], None, source="reversal")
+            return Candidate(trigger, sorted([verb, obj], key=lambda t: t.i), verb, "verb")
+    return None
+
+
 def _find_candidates(
     sent: Span, lexicon: Lexicon, kinds: TokenKinds | None = None
 ) -> list[Candidate]:
@@ -441,8 +524,13 @@ def _find_candidates(
         if stative is not None:
             found.append(Candidate(stative, [token], token, "stative"))
             continue
+        if _is_verb(token) and _inside_a_name(token):
+            continue  # "the Internationally *Recognised* Transit Corridor" names a thing
         matched = match_trigger(token, lexicon)
         if matched is None:
+            reversal = _reversed_restriction(token, lexicon)
+            if reversal is not None:
+                found.append(reversal)
             continue
         trigger, tokens = matched
         if _is_verb(token):
