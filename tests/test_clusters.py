@@ -484,9 +484,9 @@ def test_a_repeated_predicate_counts_by_how_alike_the_two_reports_read():
         pair_features(events[i], events[j], profiles[events[i].doc_id], profiles[events[j].doc_id])
         for i, j in pairs
     ]
-    # Same predicate: the square root of the reports' text similarity (0.96); another text shares
-    # the word but nothing else; another predicate, or the same document, gives nothing.
-    assert [row[at] for row in values] == pytest.approx([0.96**0.5, 0.0, 0.0, 0.0])
+    # Same predicate: the reports' text similarity (0.96); another text shares the word but
+    # nothing else; another predicate, or the same document, gives nothing.
+    assert [row[at] for row in values] == pytest.approx([0.96, 0.0, 0.0, 0.0])
     # The array path the pipeline and the fitter read gives the same values to the bit.
     rows, _, _ = pair_feature_rows(events, pairs, profiles)
     assert rows.tolist() == [list(row) for row in values]

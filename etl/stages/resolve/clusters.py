@@ -577,7 +577,7 @@ def _pair_values(
         0.0 if same_document or gap is None or gap > 1 else overlap,
         # A repeated predicate ("released", "nabbed") is one event's only when the two reports
         # tell the same story: the same act of another instance shares the word, not the text.
-        math.sqrt(text_similarity) if same_trigger and not same_document else 0.0,
+        text_similarity if same_trigger and not same_document else 0.0,
     )
 
 
@@ -903,7 +903,7 @@ def _pair_columns(
         np.where(across, text_similarity, 0.0),
         ~same_trigger & (first_mode >= 0) & (first_mode == codes.mode[second]),
         np.where(across & near, overlap, 0.0),
-        np.where(across & same_trigger, np.sqrt(text_similarity), 0.0),
+        np.where(across & same_trigger, text_similarity, 0.0),
     ]
     first_actor, first_recipient = codes.actor[first], codes.recipient[first]
     one_act = (
