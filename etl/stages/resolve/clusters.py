@@ -16,7 +16,10 @@ similar incident elsewhere only the general one), same trigger predicate (the tr
 lemmatized by the committed table ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``,
 then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the sub-category
 the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the trigger: "opened fire"
-and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE arrest), date agreement
+and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE arrest), the text
+similarity once more where the predicate repeats (``same_trigger_text_similarity``: a prisoner
+"released" this year and another "released" years ago share the word, only one of them the
+story's vocabulary), date agreement
 with its certainty (an ``event_date`` taken from the publication day is only known to within a day:
 reports of yesterday's event are dated today), place agreement and conflict. The weights, the merge
 threshold and the widest date spread of one event are fitted on ECB+ developer topics by
