@@ -36,7 +36,8 @@ SCHEMA_VERSION = "2"
 #    ecbent7, occurrence events, earlier-mention parties and reversed roles (events7).
 # 9: further occurrences of a name spaCy tagged elsewhere are mentions (entity_mentions.repeated),
 #    resolved with the others; documents' salient entities for clustering leave them out.
-DERIVED_STATE_VERSION = "9"
+# 10: event pair feature same_trigger_text_similarity, event coreference model refitted (coref9).
+DERIVED_STATE_VERSION = "10"
 
 DOCUMENTS = pa.schema(
     [

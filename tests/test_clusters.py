@@ -456,3 +456,37 @@ def test_a_directed_act_and_its_reply_are_two_events_however_alike():
     ]
     cluster_of, _ = run(rows)
     assert cluster_of["p1"] == cluster_of["p2"] != cluster_of["r1"]
+
+
+def test_a_repeated_predicate_counts_by_how_alike_the_two_reports_read():
+    from etl.stages.resolve.clusters import DocumentProfile, pair_feature_rows, pair_features
+
+    release = {"prison": 0.6, "inmate": 0.8}
+    profiles = {
+        "first": DocumentProfile(None, None, {}, release),
+        "alike": DocumentProfile(None, None, {}, {"prison": 0.8, "inmate": 0.6}),
+        "other": DocumentProfile(None, None, {}, {"album": 1.0}),
+    }
+
+    def released(event_id, doc_id, trigger="released"):
+        return Event(event_id, doc_id, "RETREAT", None, None, None, trigger_text=trigger)
+
+    events = [
+        released("a", "first"),
+        released("b", "alike"),
+        released("c", "other"),
+        released("d", "alike", "freed"),
+        released("e", "first", "releases"),
+    ]
+    pairs = [(0, 1), (0, 2), (0, 3), (0, 4)]
+    at = FEATURES.index("same_trigger_text_similarity")
+    values = [
+        pair_features(events[i], events[j], profiles[events[i].doc_id], profiles[events[j].doc_id])
+        for i, j in pairs
+    ]
+    # Same predicate: the reports' text similarity (0.96); another text shares the word but
+    # nothing else; another predicate, or the same document, gives nothing.
+    assert [row[at] for row in values] == pytest.approx([0.96, 0.0, 0.0, 0.0])
+    # The array path the pipeline and the fitter read gives the same values to the bit.
+    rows, _, _ = pair_feature_rows(events, pairs, profiles)
+    assert rows.tolist() == [list(row) for row in values]

@@ -16,7 +16,10 @@ similar incident elsewhere only the general one), same trigger predicate (the tr
 lemmatized by the committed table ``data/trigger_lemmas.tsv``, built by ``build_trigger_lemmas``,
 then stemmed: "shot" and "shooting" meet) or, failing that, the same PLOVER mode (the sub-category
 the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the trigger: "opened fire"
-and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE arrest), date agreement
+and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE arrest), the text
+similarity once more where the predicate repeats (``same_trigger_text_similarity``: a prisoner
+"released" this year and another "released" years ago share the word, only one of them the
+story's vocabulary), date agreement
 with its certainty (an ``event_date`` taken from the publication day is only known to within a day:
 reports of yesterday's event are dated today), place agreement and conflict. The weights, the merge
 threshold and the widest date spread of one event are fitted on ECB+ developer topics by
@@ -94,6 +97,7 @@ FEATURES = (
     "text_similarity",
     "same_mode_other_trigger",
     "participant_overlap_same_day",
+    "same_trigger_text_similarity",
 )
 
 _EVENT_COLUMNS = [
@@ -574,6 +578,9 @@ def _pair_values(
         # The same participants on the same day: what tells one event from another of the same
         # people and kind (a product launch every year), which participants alone cannot.
         0.0 if same_document or gap is None or gap > 1 else overlap,
+        # A repeated predicate ("released", "nabbed") is one event's only when the two reports
+        # tell the same story: the same act of another instance shares the word, not the text.
+        text_similarity if same_trigger and not same_document else 0.0,
     )
 
 
@@ -899,6 +906,7 @@ def _pair_columns(
         np.where(across, text_similarity, 0.0),
         ~same_trigger & (first_mode >= 0) & (first_mode == codes.mode[second]),
         np.where(across & near, overlap, 0.0),
+        np.where(across & same_trigger, text_similarity, 0.0),
     ]
     first_actor, first_recipient = codes.actor[first], codes.recipient[first]
     one_act = (
