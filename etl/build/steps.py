@@ -176,6 +176,7 @@ def demonym_heads(
     """Classify the nouns a demonym modifies (language or actor), for deciding when a demonym
     stands for its country (python -m etl.reference.build_demonym_cues)."""
     from etl.reference import build_demonym_cues
+    from etl.stages.extract import build_lexicon
 
     def build() -> None:
         if build_demonym_cues.main([str(wordnet)]) != 0:
@@ -183,7 +184,11 @@ def demonym_heads(
 
     return BuildStep(
         name="demonym-heads",
-        inputs=(Path(build_demonym_cues.__file__), *wordnet_files(wordnet)),
+        inputs=(
+            Path(build_demonym_cues.__file__),
+            Path(build_lexicon.__file__),  # its WordNet reader
+            *wordnet_files(wordnet),
+        ),
         outputs=(build_demonym_cues.OUTPUT,),
         build=build,
     )

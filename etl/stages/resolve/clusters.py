@@ -19,10 +19,10 @@ the trigger lexicon, derived from the PLOVER seeds through WordNet, gives the tr
 and "shot" are both ASSAULT firearms, "nabbed" and "arrested" both COERCE arrest), the text
 similarity once more where the predicate repeats (``same_trigger_text_similarity``: a prisoner
 "released" this year and another "released" years ago share the word, only one of them the
-story's vocabulary), date agreement
-with its certainty (an ``event_date`` taken from the publication day is only known to within a day:
-reports of yesterday's event are dated today), place agreement and conflict. The weights, the merge
-threshold and the widest date spread of one event are fitted on ECB+ developer topics by
+story's vocabulary), date agreement with its certainty (an ``event_date`` taken from the
+publication day is only known to within a day: reports of yesterday's event are dated today),
+place agreement and conflict. The weights, the merge threshold and the widest date spread of
+one event are fitted on ECB+ developer topics by
 ``etl.evaluate.fit_coref`` and committed in ``data/event_coref_model.json``.
 
 Two reports of the same act by the same actor toward the same recipient, each dated to the same
