@@ -136,13 +136,17 @@ def is_up_to_date(step: BuildStep, inputs_hash: str) -> bool:
     )
 
 
-def changed_inputs(step: BuildStep, repository_only: bool = False) -> list[str]:
+def changed_inputs(
+    step: BuildStep, repository_only: bool = False, hashes: dict[str, str] | None = None
+) -> list[str]:
     """The inputs (files by ``display_path``, "package NAME") that differ from what the last
     build recorded, new ones and gone ones included: why a step is stale. ``repository_only``
     leaves out the machine's files outside the repository (WordNet's dictionary) and the
-    package versions, for checking that the committed outputs follow the committed sources."""
+    package versions, for checking that the committed outputs follow the committed sources.
+    ``hashes``: the step's ``input_hashes`` when the caller has them already."""
     manifest = read_manifest(step) or {}
-    recorded, current = manifest.get("inputs", {}), input_hashes(step)
+    recorded = manifest.get("inputs", {})
+    current = input_hashes(step) if hashes is None else hashes
     changed = [
         name
         for name in sorted(recorded.keys() | current.keys())
@@ -179,7 +183,7 @@ def run_step(step: BuildStep, force: bool = False) -> BuildOutcome:
     inputs_hash = inputs_sha256(step, hashes)
     if not force and is_up_to_date(step, inputs_hash):
         return BuildOutcome(step.name, False, inputs_hash, step.outputs)
-    changed = tuple(changed_inputs(step))
+    changed = tuple(changed_inputs(step, hashes=hashes))
     step.build()
     missing = [path for path in step.outputs if not path.is_file()]
     if missing:
