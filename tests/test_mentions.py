@@ -210,3 +210,23 @@ def test_a_preposition_or_lower_case_adjective_before_a_name_is_not_part_of_it(n
     assert _trim_ends(doc, among, among + 2, "NORP").text == "Thais"
     assert _trim_ends(doc, united, united + 2, "GPE").text == "Germany"
     assert _trim_ends(doc, street, street + 2, "FAC").text == "117th Street"
+
+
+def test_a_language_is_a_mention_read_as_the_language_whatever_its_syntax(nlp):
+    # "English" modifying "title" would read as a cultural adjective from syntax alone; the
+    # recognizer's LANGUAGE tag says it is the language, so every mention keys as one entity.
+    from spacy.tokens import Doc
+
+    parsed = nlp("Jespersen wrote on the grammar of English and gave it an English title.")
+    doc = Doc(
+        nlp.vocab,
+        words=[token.text for token in parsed],
+        spaces=[bool(token.whitespace_) for token in parsed],
+        pos=[token.pos_ for token in parsed],
+        heads=[token.head.i for token in parsed],
+        deps=[token.dep_ for token in parsed],
+        ents=["B-LANGUAGE" if token.text == "English" else "O" for token in parsed],
+    )
+    rows = [row for row in extract_mentions(doc, "doc", [0]) if row["text"] == "English"]
+    assert len(rows) == 2
+    assert {(row["label"], row["demonym_use"]) for row in rows} == {("LANGUAGE", "language")}

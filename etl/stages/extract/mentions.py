@@ -20,9 +20,23 @@ from etl.stages.extract.descriptions import description_mentions, is_person_noun
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve.demonyms import demonym_use
 
-# Labels that name a thing; numeric and temporal labels are handled by the date extractor.
+# Labels that name a thing; numeric and temporal labels are handled by the date extractor. A
+# language is named too ("English", "Latin"): resolution keeps it apart from the country and
+# people of the same word (``demonyms``), and events never take it as an argument.
 NAME_LABELS = frozenset(
-    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+    {
+        "PERSON",
+        "NORP",
+        "FAC",
+        "ORG",
+        "GPE",
+        "LOC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
 )
 
 
@@ -247,7 +261,7 @@ def extract_mentions(
             if _is_common_noun_phrase(span):
                 continue
             row = _row(span, ent.label_, doc_id, sentence_starts, to_raw)
-            rows.append({**row, "demonym_use": demonym_use(span)})
+            rows.append({**row, "demonym_use": demonym_use(span, ent.label_)})
     return rows
 
 
@@ -358,7 +372,7 @@ def repeated_name_mentions(
                 continue
             taken[start:end] = b"\x01" * width
             row = _row(span, label, doc_id, sentence_starts, to_raw)
-            rows.append({**row, "demonym_use": demonym_use(span), "repeated": True})
+            rows.append({**row, "demonym_use": demonym_use(span, label), "repeated": True})
     return sorted(rows, key=lambda row: row["start_char"])
 
 
