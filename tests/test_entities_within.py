@@ -96,3 +96,25 @@ def test_initials_and_the_head_word_are_a_short_form_of_the_organisation():
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "GW Bridge", 0)] == ids[("a", "George Washington Bridge", 0)]
     assert ids[("a", "Brooklyn Bridge", 0)] != ids[("a", "George Washington Bridge", 0)]
+
+
+def test_a_titled_name_spacy_did_not_tag_person_joins_the_person_it_names():
+    docs = {
+        "a": (
+            "Lance Ito presided over the trial. Judge Ito denied the motion. "
+            "Lt. Mark Fuhrman testified. Sgt. Fuhrman left. Justice Department officials came.",
+            [
+                ("Lance Ito", "PERSON", 0),
+                ("Judge Ito", "ORG", 0),
+                ("Lt. Mark Fuhrman", "PERSON", 0),
+                ("Sgt. Fuhrman", "PERSON", 0),
+                ("Justice Department", "ORG", 0),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Judge Ito", 0)] == ids[("a", "Lance Ito", 0)]
+    # an abbreviated rank is no given name: "Lt. Mark Fuhrman" is Mark Fuhrman, "Sgt. Fuhrman" him
+    assert ids[("a", "Sgt. Fuhrman", 0)] == ids[("a", "Lt. Mark Fuhrman", 0)]
+    # a title word leading an organisation's name joins no person
+    assert ids[("a", "Justice Department", 0)] not in {ids[("a", "Lance Ito", 0)]}

@@ -655,6 +655,25 @@ def _refers_to_person(short: Group, full: Group) -> bool:
     return holds_name or full.first_start < short.first_start
 
 
+def _persons_referred_to(group: Group, persons_by_word: Mapping[str, list[Group]]) -> list[Group]:
+    """The document's persons a name group can refer to (``_refers_to_person``). A name spaCy
+    did not tag PERSON keeps the title before it (``Judge Ito`` as ORG, ``Professor Chomsky`` as
+    FAC): when it refers to nobody as written, it is read without its title (``strip_titles``),
+    so it joins the person only when the rest is part of that person's name."""
+    candidates = [
+        person
+        for person in persons_by_word.get(group.tokens[0], ())
+        if _refers_to_person(group, person)
+    ]
+    untitled = tuple(strip_titles(list(group.tokens)))
+    if candidates or untitled == group.tokens:
+        return candidates
+    bare = Group(group.doc_id, group.kind, " ".join(untitled), list(group.mentions))
+    return [
+        person for person in persons_by_word.get(untitled[0], ()) if _refers_to_person(bare, person)
+    ]
+
+
 def _attach_shorter_full_names(persons: list[Group]) -> None:
     """A full person name that is a run of a longer one of the same document is that person
     named in part (``Pierre Charles`` beside ``Pierre Charles L'Enfant``): it joins the longer
@@ -820,11 +839,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     for group in names:
         if group.parent is not None:
             continue
-        candidates = [
-            person
-            for person in persons_by_word.get(group.tokens[0], ())
-            if _refers_to_person(group, person)
-        ]
+        candidates = _persons_referred_to(group, persons_by_word)
         if len(group.tokens) == 1:
             group.not_persons = frozenset(
                 person.key for person in candidates if _named_apart(group, person, text)
