@@ -118,3 +118,30 @@ def test_a_titled_name_spacy_did_not_tag_person_joins_the_person_it_names():
     assert ids[("a", "Sgt. Fuhrman", 0)] == ids[("a", "Lt. Mark Fuhrman", 0)]
     # a title word leading an organisation's name joins no person
     assert ids[("a", "Justice Department", 0)] not in {ids[("a", "Lance Ito", 0)]}
+
+
+def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_person_alone():
+    docs = {
+        "a": (
+            "Professor Noam Chomsky spoke.\nNursultan Nazarbayev met him.\n"
+            "Chomsky left.\nNazarbayev smiled.\nMorgan Stanley paid.\nStanley Park opened.",
+            [
+                ("Professor Noam Chomsky", "ORG", 0),
+                ("Nursultan Nazarbayev", "GPE", 0),
+                ("Chomsky", "PERSON", 0),
+                ("Nazarbayev", "PERSON", 0),
+                ("Morgan Stanley", "ORG", 0),
+                ("Stanley Park", "FAC", 0),
+            ],
+        ),
+        "b": ("Noam Chomsky wrote a book.", [("Noam Chomsky", "PERSON", 0)]),
+    }
+    result = resolve(docs)
+    ids = entity_by_text(result, docs)
+    assert ids[("a", "Chomsky", 0)] == ids[("a", "Professor Noam Chomsky", 0)]
+    assert ids[("b", "Noam Chomsky", 0)] == ids[("a", "Chomsky", 0)]
+    assert ids[("a", "Nazarbayev", 0)] == ids[("a", "Nursultan Nazarbayev", 0)]
+    labels = {row["entity_id"]: row["label"] for row in result.entities.to_pylist()}
+    assert labels[ids[("a", "Chomsky", 0)]] == "PERSON"
+    # no lone "Stanley" tagged PERSON: the bank stays an organisation
+    assert labels[ids[("a", "Morgan Stanley", 0)]] == "ORG"

@@ -152,6 +152,7 @@ from etl.stages.resolve.names import (
     country_names,
     exact_key,
     genders_differ,
+    given_name_genders,
     government_cues,
     lookup_place,
     org_words,
@@ -567,6 +568,43 @@ def _without_trailing_phrase(mentions: list[Mention]) -> list[Mention]:
     return trimmed
 
 
+def _with_person_evidence(mentions: list[Mention]) -> list[Mention]:
+    """Names spaCy did not tag PERSON that the document shows to be a person's: a name of two
+    words or more (its title dropped: ``Professor Noam Chomsky`` as ORG) whose first word is a
+    given name by the name dictionary and whose last word the document tags PERSON on its own
+    (``Nursultan Nazarbayev`` as ORG beside ``Nazarbayev`` as PERSON) is read as a PERSON
+    mention. Without the lone PERSON tag a given name opening a name says nothing (``Morgan
+    Stanley``, ``Jack Alter Fort``)."""
+    lone_persons = {
+        mention.key for mention in mentions if mention.label == PERSON and " " not in mention.key
+    }
+    if not lone_persons:
+        return mentions
+    given_names = given_name_genders()
+    read = []
+    for mention in mentions:
+        if mention.label != PERSON and mention.antecedent is None and len(mention.tokens) >= 2:
+            forms = _name_forms(mention.text, PERSON, mention.demonym_use)
+            if forms is not None and _shows_a_person(forms[3], forms[4], lone_persons, given_names):
+                _, label, surface, tokens, key = forms
+                mention = replace(mention, label=label, surface=surface, tokens=tokens, key=key)
+        read.append(mention)
+    return read
+
+
+def _shows_a_person(
+    tokens: tuple[str, ...], key: str, lone_persons: set[str], given_names: Mapping[str, str]
+) -> bool:
+    words = key.split()
+    return (
+        len(words) >= 2
+        and words[0] in given_names
+        and words[-1] in lone_persons
+        and person_name_shaped(tokens)
+        and lookup_place(" ".join(tokens)) is None
+    )
+
+
 def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
     """``S. Japarov``, ``G. W. Bush``: a person's name whatever spaCy's label of it."""
     return (
@@ -800,7 +838,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     mentions = _without_headline_words(
         [mention for mention in mentions if mention.antecedent is None], text
     )
-    mentions = _without_trailing_phrase(mentions)
+    mentions = _with_person_evidence(_without_trailing_phrase(mentions))
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     in_name_order = _name_orders(full_names)
@@ -1282,6 +1320,7 @@ def document_full_person_names(mentions: list[Mention], text: str | None) -> Cou
     names = [mention for mention in mentions if mention.antecedent is None]
     if text is not None:
         names = _without_headline_words(names, text)
+    names = _with_person_evidence(names)
     return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 
 
