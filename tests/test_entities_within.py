@@ -124,7 +124,8 @@ def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_per
     docs = {
         "a": (
             "Professor Noam Chomsky spoke.\nNursultan Nazarbayev met him.\n"
-            "Chomsky left.\nNazarbayev smiled.\nMorgan Stanley paid.\nStanley Park opened.",
+            "Chomsky left.\nNazarbayev smiled.\nMorgan Stanley paid.\nStanley Park opened.\n"
+            "Laci and Conner died.\nConner was her son.",
             [
                 ("Professor Noam Chomsky", "ORG", 0),
                 ("Nursultan Nazarbayev", "GPE", 0),
@@ -132,6 +133,8 @@ def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_per
                 ("Nazarbayev", "PERSON", 0),
                 ("Morgan Stanley", "ORG", 0),
                 ("Stanley Park", "FAC", 0),
+                ("Laci and Conner", "ORG", 0),
+                ("Conner", "PERSON", 1),
             ],
         ),
         "b": ("Noam Chomsky wrote a book.", [("Noam Chomsky", "PERSON", 0)]),
@@ -145,3 +148,29 @@ def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_per
     assert labels[ids[("a", "Chomsky", 0)]] == "PERSON"
     # no lone "Stanley" tagged PERSON: the bank stays an organisation
     assert labels[ids[("a", "Morgan Stanley", 0)]] == "ORG"
+    # two names joined by "and" are no one person's name
+    assert ids[("a", "Laci and Conner", 0)] != ids[("a", "Conner", 1)]
+
+
+def test_an_acronym_joins_the_name_it_spells_whatever_either_label():
+    docs = {
+        "a": (
+            "The Department of Defense said.\nThe DoD denied it.\n"
+            "The Federal Bureau of Investigation came.\nThe FBI left.\n"
+            "The European Union met.\nThe EU agreed.",
+            [
+                ("Department of Defense", "ORG", 0),
+                ("DoD", "ORG", 0),
+                ("Federal Bureau of Investigation", "GPE", 0),
+                ("FBI", "PERSON", 0),
+                ("European Union", "ORG", 0),
+                ("EU", "NORP", 0),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    # initials with the function words (DoD) or without them (FBI, EU)
+    assert ids[("a", "DoD", 0)] == ids[("a", "Department of Defense", 0)]
+    assert ids[("a", "FBI", 0)] == ids[("a", "Federal Bureau of Investigation", 0)]
+    assert ids[("a", "EU", 0)] == ids[("a", "European Union", 0)]
+    assert len({ids[("a", name, 0)] for name in ("DoD", "FBI", "EU")}) == 3

@@ -149,6 +149,7 @@ from etl.stages.resolve.names import (
     NEVER_CAPITALIZED,
     Place,
     acronym,
+    acronym_forms,
     country_names,
     exact_key,
     genders_differ,
@@ -574,7 +575,7 @@ def _with_person_evidence(mentions: list[Mention]) -> list[Mention]:
     given name by the name dictionary and whose last word the document tags PERSON on its own
     (``Nursultan Nazarbayev`` as ORG beside ``Nazarbayev`` as PERSON) is read as a PERSON
     mention. Without the lone PERSON tag a given name opening a name says nothing (``Morgan
-    Stanley``, ``Jack Alter Fort``)."""
+    Stanley``, ``Jack Alter Fort``), nor does it in names joined by ``and`` / ``&``."""
     lone_persons = {
         mention.key for mention in mentions if mention.label == PERSON and " " not in mention.key
     }
@@ -598,6 +599,8 @@ def _shows_a_person(
     words = key.split()
     return (
         len(words) >= 2
+        # two names joined: "Laci and Conner", "Stephen Fry & McFly"
+        and _ORG_HEAD_BREAKS.isdisjoint(token.lower() for token in tokens)
         and words[0] in given_names
         and words[-1] in lone_persons
         and person_name_shaped(tokens)
@@ -761,7 +764,7 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
         return (
-            is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
+            is_short_word and short_tokens[0] in _folded_acronyms(long_tokens)
         ) or _initials_and_head(short_tokens, long_tokens)
     edges = _word_edges(full)
     if edges is not None and not {index, index + len(short_tokens)} <= edges:
@@ -777,6 +780,10 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     of_index = long_tokens.index("of") if "of" in long_tokens else -1
     complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _folded_acronyms(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(translit_key(form) for form in acronym_forms(tokens))
 
 
 def _initials_and_head(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -888,13 +895,20 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     unattached = [
         group
         for group in names
-        if group.parent is None and group.majority_label() not in {PERSON, "NORP", "LANGUAGE"}
+        if group.parent is None
+        and (
+            group.majority_label() not in {PERSON, "NORP", "LANGUAGE"} or _written_as_acronym(group)
+        )
     ]
     organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
     organisations_by_word = _by_word(organisations)
+    # An acronym may spell a name spaCy tagged a place (``FBI`` beside a ``Federal Bureau of
+    # Investigation`` tagged GPE): every longer name is indexed by its initials.
     organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
-    for full in organisations:
-        organisations_by_acronym[translit_key(acronym(full.tokens))].append(full)
+    for full in unattached:
+        if full in organisations or (len(full.tokens) >= 2 and full.majority_label() != PERSON):
+            for initials in _folded_acronyms(full.tokens):
+                organisations_by_acronym[initials].append(full)
     for group in unattached:
         first_word = group.tokens[0]
         pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
@@ -934,6 +948,14 @@ def _name_orders(full_names: dict[str, list[Mention]]) -> dict[tuple[str, ...], 
 
 
 _ACRONYM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9&.-]+$")
+
+
+def _written_as_acronym(group: Group) -> bool:
+    """A one-word name written with two capitals or more in every mention (``FBI``, ``DoD``):
+    an acronym, whatever spaCy's label (PERSON, NORP), so it may join the name it spells."""
+    return len(group.tokens) == 1 and all(
+        _ACRONYM_SHAPE.match(mention.surface) for mention in group.mentions
+    )
 
 
 def _end_before_spaces(text: str, index: int) -> int:

@@ -242,6 +242,13 @@ def acronym(tokens: tuple[str, ...]) -> str:
     return "".join(letters).lower()
 
 
+def acronym_forms(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The initials a multi-word name's acronym may spell: without its function words
+    (``NATO``, ``UN``) or with them (``DoD`` for Department of Defense, ``BoE``)."""
+    every_word = "".join(token if token.isdigit() else token[0] for token in tokens).lower()
+    return frozenset({acronym(tokens), every_word})
+
+
 def lookup_place(text: str) -> Place | None:
     """The place a mention's text names, if any (``Taipei City`` -> ``Taipei``)."""
     return places.lookup_place(text, places.Purpose.ENTITY_RESOLUTION)
