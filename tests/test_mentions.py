@@ -230,3 +230,41 @@ def test_a_language_is_a_mention_read_as_the_language_whatever_its_syntax(nlp):
     rows = [row for row in extract_mentions(doc, "doc", [0]) if row["text"] == "English"]
     assert len(rows) == 2
     assert {(row["label"], row["demonym_use"]) for row in rows} == {("LANGUAGE", "language")}
+
+
+def test_two_names_run_into_one_through_and_are_two_mentions_when_each_is_known_alone(nlp):
+    from spacy.tokens import Doc
+
+    text = (
+        "Andrew Lopez and Jonathan Carrasquillo were charged. Lopez and Carrasquillo pleaded. "
+        "The Globe and Mail reported it to the Fish and Wildlife Service."
+    )
+    parsed = nlp(text)
+    spans = {
+        "Andrew Lopez": "PERSON",
+        "Jonathan Carrasquillo": "PERSON",
+        "Lopez and Carrasquillo": "ORG",
+        "Globe and Mail": "ORG",
+        "Fish and Wildlife Service": "ORG",
+    }
+    tags = ["O"] * len(parsed)
+    for surface, label in spans.items():
+        start = text.index(surface, text.index(".") if surface.startswith("Lopez") else 0)
+        span = parsed.char_span(start, start + len(surface))
+        tags[span.start] = f"B-{label}"
+        for index in range(span.start + 1, span.end):
+            tags[index] = f"I-{label}"
+    doc = Doc(
+        nlp.vocab,
+        words=[token.text for token in parsed],
+        spaces=[bool(token.whitespace_) for token in parsed],
+        pos=[token.pos_ for token in parsed],
+        heads=[token.head.i for token in parsed],
+        deps=[token.dep_ for token in parsed],
+        ents=tags,
+    )
+    rows = {(row["text"], row["label"]) for row in extract_mentions(doc, "doc", [0])}
+    assert {("Lopez", "PERSON"), ("Carrasquillo", "PERSON")} <= rows
+    assert ("Lopez and Carrasquillo", "ORG") not in rows
+    # parts unknown alone, or generic words of one institution's name: one name
+    assert {("Globe and Mail", "ORG"), ("Fish and Wildlife Service", "ORG")} <= rows

@@ -251,18 +251,76 @@ def extract_mentions(
     ``sentence_starts`` are the sorted start offsets of the document's sentences;
     ``to_raw`` maps a normalized span to the raw-text span of the same words.
     """
-    rows = []
+    names: list[tuple[Span, str]] = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
         if ent.label_ == "PERSON":
             ent = _with_given_names(ent)
-        for span in _trim(ent):
-            if _is_common_noun_phrase(span):
-                continue
-            row = _row(span, ent.label_, doc_id, sentence_starts, to_raw)
-            rows.append({**row, "demonym_use": demonym_use(span, ent.label_)})
+        names.extend((span, ent.label_) for span in _trim(ent) if not _is_common_noun_phrase(span))
+    rows = []
+    for span, label in _coordinations_split(names):
+        row = _row(span, label, doc_id, sentence_starts, to_raw)
+        rows.append({**row, "demonym_use": demonym_use(span, label)})
     return rows
+
+
+_COORDINATORS = frozenset({"and", "&"})
+
+
+def _coordinations_split(names: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """Two names the recognizer ran into one through ``and`` / ``&`` (``Lopez and
+    Carrasquillo``, ``Tempe & Mesa``, ``Laci and Conner``) are two mentions when the document
+    knows each part as a name of its own: a name it tags alone, a word of a person's name it
+    tags, or a place of the gazetteer; each part takes the label the document gives it alone
+    (else PERSON for a person's word, GPE for a place). A name that is itself a place
+    (``Trinidad and Tobago``) or whose parts are unknown alone (``Globe and Mail``, ``Fish and
+    Wildlife Service``) stays whole."""
+    labels: dict[str, Counter] = defaultdict(Counter)
+    person_words: set[str] = set()
+    for span, label in names:
+        labels[span.text][label] += 1
+        if label == "PERSON":
+            person_words.update(token.text for token in span if token.is_alpha)
+    result = []
+    for span, label in names:
+        parts = _coordinated_parts(span)
+        part_labels = [_label_alone(part, labels, person_words) for part in parts]
+        if parts and all(part_labels):
+            result.extend(zip(parts, part_labels, strict=True))
+        else:
+            result.append((span, label))
+    return result
+
+
+def _coordinated_parts(span: Span) -> list[Span]:
+    """The two names either side of the one ``and`` / ``&`` of a span without a comma, all of
+    whose words are name words, when the span is no place and the two differ (``Johnson &
+    Johnson``); else none."""
+    joins = [token.i for token in span if token.lower_ in _COORDINATORS]
+    if len(joins) != 1 or any(token.text == "," for token in span):
+        return []
+    first, second = span.doc[span.start : joins[0]], span.doc[joins[0] + 1 : span.end]
+    if not (len(first) and len(second)) or first.text == second.text:
+        return []
+    # every word a name word (casing lexicon): not the generic words of one institution's
+    # name ("U.S. Fish and Wildlife Service", "Office of Management and Budget")
+    words = [token for token in (*first, *second) if token.is_alpha]
+    if not all(token.text[:1].isupper() and _usually_capitalized(token.text) for token in words):
+        return []
+    if lookup_place(span.text, Purpose.ENTITY_RESOLUTION) is not None:
+        return []
+    return [first, second]
+
+
+def _label_alone(part: Span, labels: dict[str, Counter], person_words: set[str]) -> str | None:
+    counts = labels.get(part.text)
+    if counts:
+        return min(counts, key=lambda label: (-counts[label], label))
+    if len(part) == 1 and part.text in person_words:
+        return "PERSON"
+    place = lookup_place(part.text, Purpose.ENTITY_RESOLUTION)
+    return "GPE" if place is not None and place.kind != "demonym" else None
 
 
 # A word capitalized mid-sentence at least this often (casing lexicon) is a name word: alone, it
