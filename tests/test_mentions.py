@@ -268,3 +268,34 @@ def test_two_names_run_into_one_through_and_are_two_mentions_when_each_is_known_
     assert ("Lopez and Carrasquillo", "ORG") not in rows
     # parts unknown alone, or generic words of one institution's name: one name
     assert {("Globe and Mail", "ORG"), ("Fish and Wildlife Service", "ORG")} <= rows
+
+
+def test_a_name_ends_before_a_finite_verb_the_tagger_ran_it_into(nlp):
+    from spacy.tokens import Doc
+
+    words = [
+        "T-Mobile",
+        "USA",
+        "Announces",
+        "BlackBerry",
+        "Q10",
+        "Availability",
+        "in",
+        "Gone",
+        "Is",
+        "Gone",
+    ]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[True] * (len(words) - 1) + [False],
+        pos=["PROPN", "PROPN", "VERB", "PROPN", "PROPN", "NOUN", "ADP", "VERB", "AUX", "VERB"],
+        tags=["NNP", "NNP", "VBZ", "NNP", "NNP", "NN", "IN", "VBN", "VBZ", "VBN"],
+        ents=[
+            *["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O"],
+            *["B-WORK_OF_ART", "I-WORK_OF_ART", "I-WORK_OF_ART"],
+        ],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    # a title of a work keeps its verbs
+    assert texts == ["T-Mobile USA", "Gone Is Gone"]

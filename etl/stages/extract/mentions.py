@@ -189,7 +189,23 @@ def _modifies_from_outside(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+# Finite verbs: a name holds none, so one inside a span is the tagger running the name on into
+# the rest of a headline ("T-Mobile USA Announces BlackBerry Q10 Availability", "Andrew Lopez
+# Confesses") or a sentence ("Herbert Flynn Jr told"); the name ends before it.
+_FINITE_VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD"})
+
+
+def _before_finite_verb(doc: Doc, start: int, end: int, label: str) -> int:
+    if label in _ANY_END_LABELS:
+        return end
+    for index in range(start + 1, end):
+        if doc[index].tag_ in _FINITE_VERB_TAGS:
+            return index
+    return end
+
+
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    end = _before_finite_verb(doc, start, end, label)
     while start < end:
         token = doc[start]
         if prefixed := _prefixed_words(doc, start, end):
