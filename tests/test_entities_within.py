@@ -125,7 +125,8 @@ def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_per
         "a": (
             "Professor Noam Chomsky spoke.\nNursultan Nazarbayev met him.\n"
             "Chomsky left.\nNazarbayev smiled.\nMorgan Stanley paid.\nStanley Park opened.\n"
-            "Laci and Conner died.\nConner was her son.",
+            "Laci and Conner died.\nConner was her son.\n"
+            "Pierre Charles Lenfant drew plans.\nPierre Lenfant was fired.",
             [
                 ("Professor Noam Chomsky", "ORG", 0),
                 ("Nursultan Nazarbayev", "GPE", 0),
@@ -135,6 +136,8 @@ def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_per
                 ("Stanley Park", "FAC", 0),
                 ("Laci and Conner", "ORG", 0),
                 ("Conner", "PERSON", 1),
+                ("Pierre Charles Lenfant", "PERSON", 0),
+                ("Pierre Lenfant", "ORG", 0),
             ],
         ),
         "b": ("Noam Chomsky wrote a book.", [("Noam Chomsky", "PERSON", 0)]),
@@ -148,6 +151,8 @@ def test_a_full_name_not_tagged_person_is_the_person_whose_surname_is_tagged_per
     assert labels[ids[("a", "Chomsky", 0)]] == "PERSON"
     # no lone "Stanley" tagged PERSON: the bank stays an organisation
     assert labels[ids[("a", "Morgan Stanley", 0)]] == "ORG"
+    # a form of a full name the document tags PERSON (the middle name left out)
+    assert ids[("a", "Pierre Lenfant", 0)] == ids[("a", "Pierre Charles Lenfant", 0)]
     # two names joined by "and" are no one person's name
     assert ids[("a", "Laci and Conner", 0)] != ids[("a", "Conner", 1)]
 

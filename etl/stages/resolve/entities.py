@@ -572,21 +572,31 @@ def _without_trailing_phrase(mentions: list[Mention]) -> list[Mention]:
 def _with_person_evidence(mentions: list[Mention]) -> list[Mention]:
     """Names spaCy did not tag PERSON that the document shows to be a person's: a name of two
     words or more (its title dropped: ``Professor Noam Chomsky`` as ORG) whose first word is a
-    given name by the name dictionary and whose last word the document tags PERSON on its own
-    (``Nursultan Nazarbayev`` as ORG beside ``Nazarbayev`` as PERSON) is read as a PERSON
-    mention. Without the lone PERSON tag a given name opening a name says nothing (``Morgan
-    Stanley``, ``Jack Alter Fort``), nor does it in names joined by ``and`` / ``&``."""
-    lone_persons = {
-        mention.key for mention in mentions if mention.label == PERSON and " " not in mention.key
-    }
-    if not lone_persons:
+    given name by the name dictionary and that is either ended by a word the document tags
+    PERSON on its own (``Nursultan Nazarbayev`` as ORG beside ``Nazarbayev`` as PERSON) or a
+    form of a full name the document tags PERSON (``Pierre L'Enfant`` as ORG beside ``Pierre
+    Charles L'Enfant``: ``compatible_names``) is read as a PERSON mention. Without such evidence
+    a given name opening a name says nothing (``Morgan Stanley``, ``Jack Alter Fort``), nor
+    does it in names joined by ``and`` / ``&``."""
+    lone_persons = set()
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        if mention.label == PERSON and mention.antecedent is None:
+            if " " not in mention.key:
+                lone_persons.add(mention.key)
+            elif _is_full_person_name(mention):
+                full = translit_key(mention.key)
+                full_by_surname[name_parts(full)[1]].add(full)
+    if not (lone_persons or full_by_surname):
         return mentions
     given_names = given_name_genders()
     read = []
     for mention in mentions:
         if mention.label != PERSON and mention.antecedent is None and len(mention.tokens) >= 2:
             forms = _name_forms(mention.text, PERSON, mention.demonym_use)
-            if forms is not None and _shows_a_person(forms[3], forms[4], lone_persons, given_names):
+            if forms is not None and _shows_a_person(
+                forms[3], forms[4], given_names, lone_persons, full_by_surname
+            ):
                 _, label, surface, tokens, key = forms
                 mention = replace(mention, label=label, surface=surface, tokens=tokens, key=key)
         read.append(mention)
@@ -594,17 +604,29 @@ def _with_person_evidence(mentions: list[Mention]) -> list[Mention]:
 
 
 def _shows_a_person(
-    tokens: tuple[str, ...], key: str, lone_persons: set[str], given_names: Mapping[str, str]
+    tokens: tuple[str, ...],
+    key: str,
+    given_names: Mapping[str, str],
+    lone_persons: set[str],
+    full_by_surname: Mapping[str, set[str]],
 ) -> bool:
     words = key.split()
-    return (
+    if not (
         len(words) >= 2
         # two names joined: "Laci and Conner", "Stephen Fry & McFly"
         and _ORG_HEAD_BREAKS.isdisjoint(token.lower() for token in tokens)
         and words[0] in given_names
-        and words[-1] in lone_persons
         and person_name_shaped(tokens)
         and lookup_place(" ".join(tokens)) is None
+    ):
+        return False
+    if words[-1] in lone_persons:
+        return True
+    folded = translit_key(key)
+    return any(
+        compatible_names(folded, full)
+        for full in full_by_surname.get(name_parts(folded)[1], ())
+        if full != folded
     )
 
 
