@@ -179,3 +179,22 @@ def test_an_acronym_joins_the_name_it_spells_whatever_either_label():
     assert ids[("a", "FBI", 0)] == ids[("a", "Federal Bureau of Investigation", 0)]
     assert ids[("a", "EU", 0)] == ids[("a", "European Union", 0)]
     assert len({ids[("a", name, 0)] for name in ("DoD", "FBI", "EU")}) == 3
+
+
+def test_a_place_tagged_so_is_no_given_name_of_a_person_but_stays_a_surname():
+    docs = {
+        "a": (
+            "York is old.\nYork Minster is a church.\nWe love York.\n"
+            "George Washington slept here.\nWashington left.",
+            [
+                ("York", "GPE", 0),
+                ("York Minster", "PERSON", 0),
+                ("York", "LOC", 2),
+                ("George Washington", "PERSON", 0),
+                ("Washington", "GPE", 1),
+            ],
+        )
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "York", 0)] == ids[("a", "York", 2)] != ids[("a", "York Minster", 0)]
+    assert ids[("a", "Washington", 1)] == ids[("a", "George Washington", 0)]

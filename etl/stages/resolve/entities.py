@@ -703,6 +703,18 @@ def _named_apart(surname: Group, person: Group, text: str) -> bool:
     return False
 
 
+def _place_not_given_name(word: Group, person: Group) -> bool:
+    """Whether a one-word name is a place rather than the given name opening a person's full
+    name: the gazetteer knows it and spaCy tags it a place in most of its mentions (``York``
+    beside a ``York Minster`` tagged PERSON, ``Paris`` beside ``Paris Hilton``). As the
+    surname it stays the person's (``Washington`` of George Washington)."""
+    return (
+        person.tokens[0] == word.tokens[0] != person.tokens[-1]
+        and word.majority_label() in _PLACE_LABELS
+        and lookup_place(word.mentions[0].surface) is not None
+    )
+
+
 def _refers_to_person(short: Group, full: Group) -> bool:
     """Whether a shorter name can refer to the person named in full: a run of the full name's
     words that holds its first given name or its surname, or its middle names once the full name
@@ -909,7 +921,9 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         candidates = _persons_referred_to(group, persons_by_word)
         if len(group.tokens) == 1:
             group.not_persons = frozenset(
-                person.key for person in candidates if _named_apart(group, person, text)
+                person.key
+                for person in candidates
+                if _named_apart(group, person, text) or _place_not_given_name(group, person)
             )
             candidates = [person for person in candidates if person.key not in group.not_persons]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
