@@ -1,6 +1,8 @@
-"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, the
-further occurrences of those names that spaCy left untagged (``repeated_name_mentions``), and
-the person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
+"""Entity mentions from a parsed Doc: spaCy's entities (languages included) trimmed to the name
+itself (ending before a finite verb the tagger ran it into, two names joined by "and" / "&"
+apart when the document knows each), the further occurrences of those names that spaCy left
+untagged (``repeated_name_mentions``), and the person descriptions that refer to one of them
+(``etl.stages.extract.descriptions``)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,14 @@ first, so input order never matters):
      role nouns (``Producer Moffat``, ``Defendant Scott Peterson``: ``names.is_role_noun``)
      and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
      ``Kazakhstan's Nursultan Nazarbayev`` and ``Mr. Nazarbayev`` name Nursultan Nazarbayev;
-     ``names.strip_titles``);
+     abbreviated ranks too, ``Sgt. Fuhrman``; ``names.strip_titles``); a titled name spaCy did
+     not tag PERSON (``Judge Ito`` as ORG) is read without its title when it refers to no
+     person as written;
+   * a name of two words or more that spaCy did not tag PERSON, opened by a given name (name
+     dictionary), is a person's full name when the document tags its last word PERSON alone
+     (``Professor Noam Chomsky`` as ORG beside ``Chomsky``) or it is a form of a full name the
+     document tags PERSON (``Pierre L'Enfant`` as ORG beside ``Pierre Charles L'Enfant``);
+     never two names joined by ``and`` / ``&`` (``_with_person_evidence``);
    * other mentions group by their folded name (case, accents, punctuation, possessive and
      leading article ignored), whatever spaCy's label; a LOC name ending in a geographic
      feature noun keys without it (``Mediterranean Sea`` / ``the Mediterranean``;
@@ -44,11 +51,13 @@ first, so input order never matters):
      neither that name here nor, across documents, its entity. The shorter reference holds the
      first given name or the surname: a lone middle name written before the full name is
      someone else's (``Chao`` beside ``Rulan Chao Pian``), after it the name the person goes by
-     (``Lula``). A shorter full name of that kind joins the longer one too (``Pierre
-     Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full name when spaCy
-     tags it PERSON in at least half its mentions in the document (or it has a person's shape,
-     below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets Poet'``) absorbs
-     no ``Mets``;
+     (``Lula``). A one-word place that spaCy tags a place in most of its mentions is no given
+     name opening a full name (``York`` beside a ``York Minster`` tagged PERSON); as the surname
+     it is the person's (``Washington``). A shorter full name of that kind joins the longer one
+     too (``Pierre Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full
+     name when spaCy tags it PERSON in at least half its mentions in the document (or it has a
+     person's shape, below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets
+     Poet'``) absorbs no ``Mets``;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
@@ -59,7 +68,10 @@ first, so input order never matters):
      a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
    * a full person name written in both orders is one person (``Higuchi Ichiyō`` / ``Ichiyo
      Higuchi``, whatever spaCy's label of either); an acronym is compared with the folded
-     initials (``NPP`` / ``New People Party``); a name without its last word is a short form
+     initials, with or without the function words (``NPP`` / ``New People Party``, ``DoD`` /
+     ``Department of Defense``), whatever spaCy's label of the acronym written in capitals
+     (``FBI`` as PERSON, ``EU`` as NORP) or of the longer name (a GPE-tagged ``Federal Bureau of
+     Investigation``); a name without its last word is a short form
      when that word is a common noun naming an institution or group by WordNet
      (``Harvard`` / ``Harvard University``; never a place, and a brand is not its product:
      ``Microsoft Update``); one capitalized word in brackets right after an organisation is
