@@ -193,12 +193,14 @@ def _modifies_from_outside(doc: Doc, start: int, end: int) -> bool:
 
 # Finite verbs: a name holds none, so one inside a span is the tagger running the name on into
 # the rest of a headline ("T-Mobile USA Announces BlackBerry Q10 Availability", "Andrew Lopez
-# Confesses") or a sentence ("Herbert Flynn Jr told"); the name ends before it.
+# Confesses") or a sentence ("Herbert Flynn Jr told"); the name ends before it. Titles of works
+# and laws may hold one ("Gone Is Gone", "Don't Ask, Don't Tell").
 _FINITE_VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD"})
+_FINITE_VERB_KEPT = frozenset({"WORK_OF_ART", "LAW"})
 
 
 def _before_finite_verb(doc: Doc, start: int, end: int, label: str) -> int:
-    if label in _ANY_END_LABELS:
+    if label in _FINITE_VERB_KEPT:
         return end
     for index in range(start + 1, end):
         if doc[index].tag_ in _FINITE_VERB_TAGS:
