@@ -223,6 +223,7 @@ def _retagged(nlp, parsed, ents: list[str]):
         pos=[token.pos_ for token in parsed],
         heads=[token.head.i for token in parsed],
         deps=[token.dep_ for token in parsed],
+        lemmas=[token.lemma_ for token in parsed],
         ents=ents,
     )
 
@@ -296,3 +297,40 @@ def test_a_name_ends_before_a_finite_verb_the_tagger_ran_it_into(nlp):
     texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
     # a title of a work keeps its verbs
     assert texts == ["T-Mobile USA", "Gone Is Gone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "nickname", "named"),
+    [
+        (
+            'However, in the mid-1980s, Cleveland earned the nickname the "Comeback City" as '
+            "the urban core experienced a dramatic revitalization.",
+            {"Cleveland": "GPE", "Comeback City": "EVENT"},
+            "Comeback City",
+            "Cleveland",
+        ),
+        (
+            "Hurricane Sandy, dubbed Superstorm Sandy by the press, hit New Jersey.",
+            {"Hurricane Sandy": "EVENT", "Superstorm Sandy": "PERSON", "New Jersey": "GPE"},
+            "Superstorm Sandy",
+            "Hurricane Sandy",
+        ),
+        (
+            "Obama named Hillary Clinton Secretary of State.",
+            {"Obama": "PERSON", "Hillary Clinton": "PERSON", "Secretary of State": "ORG"},
+            "Secretary of State",
+            None,  # an appointment, not a second name
+        ),
+    ],
+)
+def test_a_name_the_sentence_gives_as_another_name_refers_to_it(nlp, text, names, nickname, named):
+    parsed = nlp(text)
+    tags = ["O"] * len(parsed)
+    for surface, label in names.items():
+        span = parsed.char_span(text.index(surface), text.index(surface) + len(surface))
+        tags[span.start : span.end] = [f"B-{label}"] + [f"I-{label}"] * (len(span) - 1)
+    rows = extract_mentions(_retagged(nlp, parsed, tags), "doc", [0])
+    text_of = {row["mention_id"]: row["text"] for row in rows}
+    row = next(row for row in rows if row["text"] == nickname)
+    assert text_of.get(row["antecedent_mention_id"]) == named
+    assert all(other["antecedent_mention_id"] is None for other in rows if other is not row)

@@ -1,8 +1,8 @@
 """Entity mentions from a parsed Doc: spaCy's entities (languages included) trimmed to the name
 itself (ending before a finite verb the tagger ran it into, two names joined by "and" / "&"
-apart when the document knows each), the further occurrences of those names that spaCy left
-untagged (``repeated_name_mentions``), and the person descriptions that refer to one of them
-(``etl.stages.extract.descriptions``)."""
+apart when the document knows each; a nickname the sentence gives a name refers to it), the
+further occurrences of those names that spaCy left untagged (``repeated_name_mentions``), and
+the person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
 
 from __future__ import annotations
 
@@ -278,11 +278,67 @@ def extract_mentions(
         if ent.label_ == "PERSON":
             ent = _with_given_names(ent)
         names.extend((span, ent.label_) for span in _trim(ent) if not _is_common_noun_phrase(span))
-    rows = []
+    rows, spans = [], []
     for span, label in _coordinations_split(names):
         row = _row(span, label, doc_id, sentence_starts, to_raw)
         rows.append({**row, "demonym_use": demonym_use(span, label)})
+        spans.append(span)
+    for nickname, named in _nicknames(spans):
+        rows[nickname]["antecedent_mention_id"] = rows[named]["mention_id"]
     return rows
+
+
+# English constructions that give a name a second name: "X is known as / referred to as Y"
+# (``as`` after these verbs), "X, dubbed Y", "they call X Y" (the second object of these verbs),
+# "X earned the nickname Y" (in apposition to these nouns). Verbs that also appoint ("named
+# Clinton Secretary of State") are left out.
+_KNOWN_AS_VERBS = frozenset({"know", "refer"})
+_NICKNAMING_VERBS = frozenset({"call", "dub", "nickname", "christen"})
+_NICKNAME_NOUNS = frozenset({"nickname", "moniker", "epithet", "sobriquet", "alias", "cognomen"})
+
+
+def _nicknames(spans: list[Span]) -> list[tuple[int, int]]:
+    """(nickname, named) index pairs of ``spans``: a name the sentence gives as another name of
+    a name (``York is known as England's "City of Festivals"``, ``Łódź is jokingly referred to
+    as the "HollyŁódź"``, ``Cleveland earned the nickname the "Comeback City"``, ``Hurricane
+    Sandy, dubbed Superstorm Sandy``). The nickname then refers to the named one
+    (``antecedent_mention_id``) and resolves to its entity."""
+    span_of_token = {token.i: index for index, span in enumerate(spans) for token in span}
+    pairs = []
+    for index, span in enumerate(spans):
+        named = _named_by(span.root)
+        if named is None:
+            continue
+        target = span_of_token.get(named.i)
+        if target is not None and target != index and spans[target].text != span.text:
+            pairs.append((index, target))
+    return pairs
+
+
+def _named_by(word):
+    """The token of the name a nickname headed by ``word`` is given to, if a naming
+    construction links them (see ``_nicknames``)."""
+    head = word.head
+    if word.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_ in _KNOWN_AS_VERBS:
+        return _bearer(head.head, ("nsubjpass",))
+    if word.dep_ == "oprd" and head.lemma_ in _NICKNAMING_VERBS:
+        return _bearer(head, ("nsubjpass", "dobj"))
+    if word.dep_ == "appos" and head.lemma_ in _NICKNAME_NOUNS:
+        verb = head
+        while verb.dep_ not in {"ROOT", "acl"} and verb.pos_ not in {"VERB", "AUX"}:
+            verb = verb.head
+        return _bearer(verb, ("nsubj", "nsubjpass"))
+    if word.dep_ == "appos" and head.dep_ == "dobj" and head.head.lemma_ in _NICKNAMING_VERBS:
+        return head  # "fans call Messina the Mets Poet", parsed as an apposition
+    return None
+
+
+def _bearer(verb, roles: tuple[str, ...]):
+    """The one named by a naming verb: the noun a participle modifies ("X, dubbed Y"), else the
+    verb's argument in one of ``roles``."""
+    if verb.dep_ == "acl":
+        return verb.head
+    return next((child for child in verb.children if child.dep_ in roles), None)
 
 
 _COORDINATORS = frozenset({"and", "&"})

@@ -81,7 +81,9 @@ first, so input order never matters):
      alone (``Freewinds in Bonaire``);
    * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
      ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
-     joins the group of that name; it is no name or alias of the entity.
+     and a nickname the sentence gives a name (``Cleveland earned the nickname the "Comeback
+     City"``, ``etl.stages.extract.mentions``) join the group of that name; neither is a name
+     or alias of the entity.
 
 2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
    other names by the romanization-folded name (``names.translit_key``: ``zh``/``j``, ``kh``/
