@@ -316,6 +316,13 @@ def test_a_name_ends_before_a_finite_verb_the_tagger_ran_it_into(nlp):
             "Hurricane Sandy",
         ),
         (
+            # the named city is tagged in another sentence only
+            'York is old. York is known as England\'s "City of Festivals" as there are many.',
+            {"York": "GPE", "City of Festivals": "WORK_OF_ART"},
+            "City of Festivals",
+            "York",
+        ),
+        (
             "Obama named Hillary Clinton Secretary of State.",
             {"Obama": "PERSON", "Hillary Clinton": "PERSON", "Secretary of State": "ORG"},
             "Secretary of State",

@@ -304,15 +304,26 @@ def _nicknames(spans: list[Span]) -> list[tuple[int, int]]:
     Sandy, dubbed Superstorm Sandy``). The nickname then refers to the named one
     (``antecedent_mention_id``) and resolves to its entity."""
     span_of_token = {token.i: index for index, span in enumerate(spans) for token in span}
+    span_of_text = {span.text: index for index, span in enumerate(spans)}
     pairs = []
     for index, span in enumerate(spans):
         named = _named_by(span.root)
         if named is None:
             continue
         target = span_of_token.get(named.i)
+        if target is None:  # a name spaCy tagged elsewhere in the document but not here
+            target = span_of_text.get(_compound_name(named))
         if target is not None and target != index and spans[target].text != span.text:
             pairs.append((index, target))
     return pairs
+
+
+def _compound_name(word) -> str:
+    """The words of a noun with the compound words before it ("Fort Lee" for "Lee")."""
+    start = word.i
+    while start > 0 and word.doc[start - 1].dep_ == "compound" and word.doc[start - 1].head == word:
+        start -= 1
+    return word.doc[start : word.i + 1].text
 
 
 def _named_by(word):
