@@ -323,6 +323,12 @@ def test_a_name_ends_before_a_finite_verb_the_tagger_ran_it_into(nlp):
             "York",
         ),
         (
+            "Ichiyo Higuchi was a pen name of Japanese author Natsu Higuchi.",
+            {"Ichiyo Higuchi": "PERSON", "Japanese": "NORP", "Natsu Higuchi": "PERSON"},
+            "Natsu Higuchi",
+            "Ichiyo Higuchi",
+        ),
+        (
             "Obama named Hillary Clinton Secretary of State.",
             {"Obama": "PERSON", "Hillary Clinton": "PERSON", "Secretary of State": "ORG"},
             "Secretary of State",

@@ -288,13 +288,17 @@ def extract_mentions(
     return rows
 
 
-# English constructions that give a name a second name: "X is known as / referred to as Y"
-# (``as`` after these verbs), "X, dubbed Y", "they call X Y" (the second object of these verbs),
-# "X earned the nickname Y" (in apposition to these nouns). Verbs that also appoint ("named
-# Clinton Secretary of State") are left out.
-_KNOWN_AS_VERBS = frozenset({"know", "refer"})
+# English constructions that give a name a second name: "X is known as / referred to as Y",
+# "X, self-identified as Y" (``as`` after these verbs), "X, dubbed Y", "they call X Y" (the
+# second object of these verbs), "X earned the nickname Y" (in apposition to these nouns), "X
+# was a pen name of Y" (``of`` after them, or after ``name``, as the predicate of X). Verbs that
+# also appoint ("named Clinton Secretary of State") are left out.
+_KNOWN_AS_VERBS = frozenset({"know", "refer", "identify"})
 _NICKNAMING_VERBS = frozenset({"call", "dub", "nickname", "christen"})
-_NICKNAME_NOUNS = frozenset({"nickname", "moniker", "epithet", "sobriquet", "alias", "cognomen"})
+_NICKNAME_NOUNS = frozenset(
+    {"nickname", "moniker", "epithet", "sobriquet", "alias", "cognomen", "pseudonym"}
+)
+_NAME_OF_NOUNS = _NICKNAME_NOUNS | {"name"}
 
 
 def _nicknames(spans: list[Span]) -> list[tuple[int, int]]:
@@ -332,6 +336,13 @@ def _named_by(word):
     head = word.head
     if word.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_ in _KNOWN_AS_VERBS:
         return _bearer(head.head, ("nsubjpass",))
+    if (
+        word.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lemma_ in _NAME_OF_NOUNS
+        and head.head.dep_ == "attr"
+    ):
+        return _bearer(head.head.head, ("nsubj",))
     if word.dep_ == "oprd" and head.lemma_ in _NICKNAMING_VERBS:
         return _bearer(head, ("nsubjpass", "dobj"))
     if word.dep_ == "appos" and head.lemma_ in _NICKNAME_NOUNS:
@@ -345,10 +356,13 @@ def _named_by(word):
 
 
 def _bearer(verb, roles: tuple[str, ...]):
-    """The one named by a naming verb: the noun a participle modifies ("X, dubbed Y"), else the
-    verb's argument in one of ``roles``."""
-    if verb.dep_ == "acl":
+    """The one named by a naming verb: the noun a participle modifies ("X, dubbed Y", "X,
+    self-identified as Y"), the subject of the clause a participle adds to ("X was ..., also
+    known as Y"), else the verb's argument in one of ``roles``."""
+    if verb.dep_ in {"acl", "amod"}:
         return verb.head
+    if verb.dep_ == "advcl" and verb.tag_ == "VBN":
+        verb, roles = verb.head, ("nsubj", "nsubjpass")
     return next((child for child in verb.children if child.dep_ in roles), None)
 
 
