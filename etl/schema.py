@@ -37,8 +37,9 @@ SCHEMA_VERSION = "2"
 # 9: further occurrences of a name spaCy tagged elsewhere are mentions (entity_mentions.repeated),
 #    resolved with the others; documents' salient entities for clustering leave them out.
 # 10: event pair feature same_trigger_text_similarity, event coreference model refitted (coref9).
-# 11: abbreviated ranks dropped before a person's name, titled names not tagged PERSON joining
-#     the document's person, languages as mentions (ents10).
+# 11: within-document grouping of ents10 (abbreviated ranks dropped, titled and untagged
+#     person names read as the document's persons, acronyms with function words or any label,
+#     a place tagged so no given name; languages, split coordinations and nicknames as mentions).
 DERIVED_STATE_VERSION = "11"
 
 DOCUMENTS = pa.schema(
