@@ -37,7 +37,10 @@ SCHEMA_VERSION = "2"
 # 9: further occurrences of a name spaCy tagged elsewhere are mentions (entity_mentions.repeated),
 #    resolved with the others; documents' salient entities for clustering leave them out.
 # 10: event pair feature same_trigger_text_similarity, event coreference model refitted (coref9).
-DERIVED_STATE_VERSION = "10"
+# 11: within-document grouping of ents10 (abbreviated ranks dropped, titled and untagged
+#     person names read as the document's persons, acronyms with function words or any label,
+#     a place tagged so no given name; languages, split coordinations and nicknames as mentions).
+DERIVED_STATE_VERSION = "11"
 
 DOCUMENTS = pa.schema(
     [

@@ -210,3 +210,140 @@ def test_a_preposition_or_lower_case_adjective_before_a_name_is_not_part_of_it(n
     assert _trim_ends(doc, among, among + 2, "NORP").text == "Thais"
     assert _trim_ends(doc, united, united + 2, "GPE").text == "Germany"
     assert _trim_ends(doc, street, street + 2, "FAC").text == "117th Street"
+
+
+def _retagged(nlp, parsed, ents: list[str]):
+    """A copy of a parsed Doc with the entity tags given (IOB), whatever the model found."""
+    from spacy.tokens import Doc
+
+    return Doc(
+        nlp.vocab,
+        words=[token.text for token in parsed],
+        spaces=[bool(token.whitespace_) for token in parsed],
+        pos=[token.pos_ for token in parsed],
+        heads=[token.head.i for token in parsed],
+        deps=[token.dep_ for token in parsed],
+        lemmas=[token.lemma_ for token in parsed],
+        ents=ents,
+    )
+
+
+def test_a_language_is_a_mention_read_as_the_language_whatever_its_syntax(nlp):
+    # "English" modifying "title" would read as a cultural adjective from syntax alone; the
+    # recognizer's LANGUAGE tag says it is the language, so every mention keys as one entity.
+    parsed = nlp("Jespersen wrote on the grammar of English and gave it an English title.")
+    doc = _retagged(
+        nlp, parsed, ["B-LANGUAGE" if token.text == "English" else "O" for token in parsed]
+    )
+    rows = [row for row in extract_mentions(doc, "doc", [0]) if row["text"] == "English"]
+    assert len(rows) == 2
+    assert {(row["label"], row["demonym_use"]) for row in rows} == {("LANGUAGE", "language")}
+
+
+def test_two_names_run_into_one_through_and_are_two_mentions_when_each_is_known_alone(nlp):
+    text = (
+        "Andrew Lopez and Jonathan Carrasquillo were charged. Lopez and Carrasquillo pleaded. "
+        "The Globe and Mail reported it to the Fish and Wildlife Service."
+    )
+    parsed = nlp(text)
+    spans = {
+        "Andrew Lopez": "PERSON",
+        "Jonathan Carrasquillo": "PERSON",
+        "Lopez and Carrasquillo": "ORG",
+        "Globe and Mail": "ORG",
+        "Fish and Wildlife Service": "ORG",
+    }
+    tags = ["O"] * len(parsed)
+    for surface, label in spans.items():
+        start = text.index(surface, text.index(".") if surface.startswith("Lopez") else 0)
+        span = parsed.char_span(start, start + len(surface))
+        tags[span.start] = f"B-{label}"
+        for index in range(span.start + 1, span.end):
+            tags[index] = f"I-{label}"
+    doc = _retagged(nlp, parsed, tags)
+    rows = {(row["text"], row["label"]) for row in extract_mentions(doc, "doc", [0])}
+    assert {("Lopez", "PERSON"), ("Carrasquillo", "PERSON")} <= rows
+    assert ("Lopez and Carrasquillo", "ORG") not in rows
+    # parts unknown alone, or generic words of one institution's name: one name
+    assert {("Globe and Mail", "ORG"), ("Fish and Wildlife Service", "ORG")} <= rows
+
+
+def test_a_name_ends_before_a_finite_verb_the_tagger_ran_it_into(nlp):
+    from spacy.tokens import Doc
+
+    words = [
+        "T-Mobile",
+        "USA",
+        "Announces",
+        "BlackBerry",
+        "Q10",
+        "Availability",
+        "in",
+        "Gone",
+        "Is",
+        "Gone",
+    ]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[True] * (len(words) - 1) + [False],
+        pos=["PROPN", "PROPN", "VERB", "PROPN", "PROPN", "NOUN", "ADP", "VERB", "AUX", "VERB"],
+        tags=["NNP", "NNP", "VBZ", "NNP", "NNP", "NN", "IN", "VBN", "VBZ", "VBN"],
+        ents=[
+            *["B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", "O"],
+            *["B-WORK_OF_ART", "I-WORK_OF_ART", "I-WORK_OF_ART"],
+        ],
+    )
+    texts = [row["text"] for row in extract_mentions(doc, "doc", [0])]
+    # a title of a work keeps its verbs
+    assert texts == ["T-Mobile USA", "Gone Is Gone"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "nickname", "named"),
+    [
+        (
+            'However, in the mid-1980s, Cleveland earned the nickname the "Comeback City" as '
+            "the urban core experienced a dramatic revitalization.",
+            {"Cleveland": "GPE", "Comeback City": "EVENT"},
+            "Comeback City",
+            "Cleveland",
+        ),
+        (
+            "Hurricane Sandy, dubbed Superstorm Sandy by the press, hit New Jersey.",
+            {"Hurricane Sandy": "EVENT", "Superstorm Sandy": "PERSON", "New Jersey": "GPE"},
+            "Superstorm Sandy",
+            "Hurricane Sandy",
+        ),
+        (
+            # the named city is tagged in another sentence only
+            'York is old. York is known as England\'s "City of Festivals" as there are many.',
+            {"York": "GPE", "City of Festivals": "WORK_OF_ART"},
+            "City of Festivals",
+            "York",
+        ),
+        (
+            "Ichiyo Higuchi was a pen name of Japanese author Natsu Higuchi.",
+            {"Ichiyo Higuchi": "PERSON", "Japanese": "NORP", "Natsu Higuchi": "PERSON"},
+            "Natsu Higuchi",
+            "Ichiyo Higuchi",
+        ),
+        (
+            "Obama named Hillary Clinton Secretary of State.",
+            {"Obama": "PERSON", "Hillary Clinton": "PERSON", "Secretary of State": "ORG"},
+            "Secretary of State",
+            None,  # an appointment, not a second name
+        ),
+    ],
+)
+def test_a_name_the_sentence_gives_as_another_name_refers_to_it(nlp, text, names, nickname, named):
+    parsed = nlp(text)
+    tags = ["O"] * len(parsed)
+    for surface, label in names.items():
+        span = parsed.char_span(text.index(surface), text.index(surface) + len(surface))
+        tags[span.start : span.end] = [f"B-{label}"] + [f"I-{label}"] * (len(span) - 1)
+    rows = extract_mentions(_retagged(nlp, parsed, tags), "doc", [0])
+    text_of = {row["mention_id"]: row["text"] for row in rows}
+    row = next(row for row in rows if row["text"] == nickname)
+    assert text_of.get(row["antecedent_mention_id"]) == named
+    assert all(other["antecedent_mention_id"] is None for other in rows if other is not row)

@@ -1,4 +1,6 @@
-"""Entity mentions from a parsed Doc: spaCy's entities trimmed to the name itself, the
+"""Entity mentions from a parsed Doc: spaCy's entities (languages included) trimmed to the name
+itself (ending before a finite verb the tagger ran it into, two names joined by "and" / "&"
+apart when the document knows each; a nickname the sentence gives a name refers to it), the
 further occurrences of those names that spaCy left untagged (``repeated_name_mentions``), and
 the person descriptions that refer to one of them (``etl.stages.extract.descriptions``)."""
 
@@ -20,9 +22,23 @@ from etl.stages.extract.descriptions import description_mentions, is_person_noun
 from etl.stages.normalize.lexicon import load_lexicon
 from etl.stages.resolve.demonyms import demonym_use
 
-# Labels that name a thing; numeric and temporal labels are handled by the date extractor.
+# Labels that name a thing; numeric and temporal labels are handled by the date extractor. A
+# language is named too ("English", "Latin"): resolution keeps it apart from the country and
+# people of the same word (``demonyms``), and events never take it as an argument.
 NAME_LABELS = frozenset(
-    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+    {
+        "PERSON",
+        "NORP",
+        "FAC",
+        "ORG",
+        "GPE",
+        "LOC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
 )
 
 
@@ -175,7 +191,25 @@ def _modifies_from_outside(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+# Finite verbs: a name holds none, so one inside a span is the tagger running the name on into
+# the rest of a headline ("T-Mobile USA Announces BlackBerry Q10 Availability", "Andrew Lopez
+# Confesses") or a sentence ("Herbert Flynn Jr told"); the name ends before it. Titles of works
+# and laws may hold one ("Gone Is Gone", "Don't Ask, Don't Tell").
+_FINITE_VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD"})
+_FINITE_VERB_KEPT = frozenset({"WORK_OF_ART", "LAW"})
+
+
+def _before_finite_verb(doc: Doc, start: int, end: int, label: str) -> int:
+    if label in _FINITE_VERB_KEPT:
+        return end
+    for index in range(start + 1, end):
+        if doc[index].tag_ in _FINITE_VERB_TAGS:
+            return index
+    return end
+
+
 def _trim_ends(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    end = _before_finite_verb(doc, start, end, label)
     while start < end:
         token = doc[start]
         if prefixed := _prefixed_words(doc, start, end):
@@ -237,18 +271,157 @@ def extract_mentions(
     ``sentence_starts`` are the sorted start offsets of the document's sentences;
     ``to_raw`` maps a normalized span to the raw-text span of the same words.
     """
-    rows = []
+    names: list[tuple[Span, str]] = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
         if ent.label_ == "PERSON":
             ent = _with_given_names(ent)
-        for span in _trim(ent):
-            if _is_common_noun_phrase(span):
-                continue
-            row = _row(span, ent.label_, doc_id, sentence_starts, to_raw)
-            rows.append({**row, "demonym_use": demonym_use(span)})
+        names.extend((span, ent.label_) for span in _trim(ent) if not _is_common_noun_phrase(span))
+    rows, spans = [], []
+    for span, label in _coordinations_split(names):
+        row = _row(span, label, doc_id, sentence_starts, to_raw)
+        rows.append({**row, "demonym_use": demonym_use(span, label)})
+        spans.append(span)
+    for nickname, named in _nicknames(spans):
+        rows[nickname]["antecedent_mention_id"] = rows[named]["mention_id"]
     return rows
+
+
+# English constructions that give a name a second name: "X is known as / referred to as Y",
+# "X, self-identified as Y" (``as`` after these verbs), "X, dubbed Y", "they call X Y" (the
+# second object of these verbs), "X earned the nickname Y" (in apposition to these nouns), "X
+# was a pen name of Y" (``of`` after them, or after ``name``, as the predicate of X). Verbs that
+# also appoint ("named Clinton Secretary of State") are left out.
+_KNOWN_AS_VERBS = frozenset({"know", "refer", "identify"})
+_NICKNAMING_VERBS = frozenset({"call", "dub", "nickname", "christen"})
+_NICKNAME_NOUNS = frozenset(
+    {"nickname", "moniker", "epithet", "sobriquet", "alias", "cognomen", "pseudonym"}
+)
+_NAME_OF_NOUNS = _NICKNAME_NOUNS | {"name"}
+
+
+def _nicknames(spans: list[Span]) -> list[tuple[int, int]]:
+    """(nickname, named) index pairs of ``spans``: a name the sentence gives as another name of
+    a name (``York is known as England's "City of Festivals"``, ``Łódź is jokingly referred to
+    as the "HollyŁódź"``, ``Cleveland earned the nickname the "Comeback City"``, ``Hurricane
+    Sandy, dubbed Superstorm Sandy``). The nickname then refers to the named one
+    (``antecedent_mention_id``) and resolves to its entity."""
+    span_of_token = {token.i: index for index, span in enumerate(spans) for token in span}
+    span_of_text = {span.text: index for index, span in enumerate(spans)}
+    pairs = []
+    for index, span in enumerate(spans):
+        named = _named_by(span.root)
+        if named is None:
+            continue
+        target = span_of_token.get(named.i)
+        if target is None:  # a name spaCy tagged elsewhere in the document but not here
+            target = span_of_text.get(_compound_name(named))
+        if target is not None and target != index and spans[target].text != span.text:
+            pairs.append((index, target))
+    return pairs
+
+
+def _compound_name(word) -> str:
+    """The words of a noun with the compound words before it ("Fort Lee" for "Lee")."""
+    start = word.i
+    while start > 0 and word.doc[start - 1].dep_ == "compound" and word.doc[start - 1].head == word:
+        start -= 1
+    return word.doc[start : word.i + 1].text
+
+
+def _named_by(word):
+    """The token of the name a nickname headed by ``word`` is given to, if a naming
+    construction links them (see ``_nicknames``)."""
+    head = word.head
+    if word.dep_ == "pobj" and head.lower_ == "as" and head.head.lemma_ in _KNOWN_AS_VERBS:
+        return _bearer(head.head, ("nsubjpass",))
+    if (
+        word.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lemma_ in _NAME_OF_NOUNS
+        and head.head.dep_ == "attr"
+    ):
+        return _bearer(head.head.head, ("nsubj",))
+    if word.dep_ == "oprd" and head.lemma_ in _NICKNAMING_VERBS:
+        return _bearer(head, ("nsubjpass", "dobj"))
+    if word.dep_ == "appos" and head.lemma_ in _NICKNAME_NOUNS:
+        verb = head
+        while verb.dep_ not in {"ROOT", "acl"} and verb.pos_ not in {"VERB", "AUX"}:
+            verb = verb.head
+        return _bearer(verb, ("nsubj", "nsubjpass"))
+    if word.dep_ == "appos" and head.dep_ == "dobj" and head.head.lemma_ in _NICKNAMING_VERBS:
+        return head  # "fans call Messina the Mets Poet", parsed as an apposition
+    return None
+
+
+def _bearer(verb, roles: tuple[str, ...]):
+    """The one named by a naming verb: the noun a participle modifies ("X, dubbed Y", "X,
+    self-identified as Y"), the subject of the clause a participle adds to ("X was ..., also
+    known as Y"), else the verb's argument in one of ``roles``."""
+    if verb.dep_ in {"acl", "amod"}:
+        return verb.head
+    if verb.dep_ == "advcl" and verb.tag_ == "VBN":
+        verb, roles = verb.head, ("nsubj", "nsubjpass")
+    return next((child for child in verb.children if child.dep_ in roles), None)
+
+
+_COORDINATORS = frozenset({"and", "&"})
+
+
+def _coordinations_split(names: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """Two names the recognizer ran into one through ``and`` / ``&`` (``Lopez and
+    Carrasquillo``, ``Tempe & Mesa``, ``Laci and Conner``) are two mentions when the document
+    knows each part as a name of its own: a name it tags alone, a word of a person's name it
+    tags, or a place of the gazetteer; each part takes the label the document gives it alone
+    (else PERSON for a person's word, GPE for a place). A name that is itself a place
+    (``Trinidad and Tobago``) or whose parts are unknown alone (``Globe and Mail``, ``Fish and
+    Wildlife Service``) stays whole."""
+    labels: dict[str, Counter] = defaultdict(Counter)
+    person_words: set[str] = set()
+    for span, label in names:
+        labels[span.text][label] += 1
+        if label == "PERSON":
+            person_words.update(token.text for token in span if token.is_alpha)
+    result = []
+    for span, label in names:
+        parts = _coordinated_parts(span)
+        part_labels = [_label_alone(part, labels, person_words) for part in parts]
+        if parts and all(part_labels):
+            result.extend(zip(parts, part_labels, strict=True))
+        else:
+            result.append((span, label))
+    return result
+
+
+def _coordinated_parts(span: Span) -> list[Span]:
+    """The two names either side of the one ``and`` / ``&`` of a span without a comma, all of
+    whose words are name words, when the span is no place and the two differ (``Johnson &
+    Johnson``); else none."""
+    joins = [token.i for token in span if token.lower_ in _COORDINATORS]
+    if len(joins) != 1 or any(token.text == "," for token in span):
+        return []
+    first, second = span.doc[span.start : joins[0]], span.doc[joins[0] + 1 : span.end]
+    if not (len(first) and len(second)) or first.text == second.text:
+        return []
+    # every word a name word (casing lexicon): not the generic words of one institution's
+    # name ("U.S. Fish and Wildlife Service", "Office of Management and Budget")
+    words = [token for token in (*first, *second) if token.is_alpha]
+    if not all(token.text[:1].isupper() and _usually_capitalized(token.text) for token in words):
+        return []
+    if lookup_place(span.text, Purpose.ENTITY_RESOLUTION) is not None:
+        return []
+    return [first, second]
+
+
+def _label_alone(part: Span, labels: dict[str, Counter], person_words: set[str]) -> str | None:
+    counts = labels.get(part.text)
+    if counts:
+        return min(counts, key=lambda label: (-counts[label], label))
+    if len(part) == 1 and part.text in person_words:
+        return "PERSON"
+    place = lookup_place(part.text, Purpose.ENTITY_RESOLUTION)
+    return "GPE" if place is not None and place.kind != "demonym" else None
 
 
 # A word capitalized mid-sentence at least this often (casing lexicon) is a name word: alone, it
@@ -358,7 +531,7 @@ def repeated_name_mentions(
                 continue
             taken[start:end] = b"\x01" * width
             row = _row(span, label, doc_id, sentence_starts, to_raw)
-            rows.append({**row, "demonym_use": demonym_use(span), "repeated": True})
+            rows.append({**row, "demonym_use": demonym_use(span, label), "repeated": True})
     return sorted(rows, key=lambda row: row["start_char"])
 
 

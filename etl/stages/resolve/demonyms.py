@@ -75,11 +75,14 @@ def is_demonym(text: str) -> bool:
     return place is not None and place.kind == "demonym"
 
 
-def demonym_use(span: Span) -> str | None:
+def demonym_use(span: Span, label: str | None = None) -> str | None:
     """``country``, ``language``, ``people`` or ``attribute`` for a mention that is a demonym,
-    None for any other mention (see the module docstring)."""
+    None for any other mention (see the module docstring). ``label``: the recognizer's label of
+    the mention; one it tagged LANGUAGE is the language, whatever the syntax."""
     if not is_demonym(span.text):
         return None
+    if label == "LANGUAGE":
+        return LANGUAGE  # the recognizer read the word as a language ("English", "in Latin")
     word = span.root
     role = word
     while role.dep_ == "conj" and role.head.i != role.i:

@@ -22,7 +22,14 @@ first, so input order never matters):
      role nouns (``Producer Moffat``, ``Defendant Scott Peterson``: ``names.is_role_noun``)
      and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
      ``Kazakhstan's Nursultan Nazarbayev`` and ``Mr. Nazarbayev`` name Nursultan Nazarbayev;
-     ``names.strip_titles``);
+     abbreviated ranks too, ``Sgt. Fuhrman``; ``names.strip_titles``); a titled name spaCy did
+     not tag PERSON (``Judge Ito`` as ORG) is read without its title when it refers to no
+     person as written;
+   * a name of two words or more that spaCy did not tag PERSON, opened by a given name (name
+     dictionary), is a person's full name when the document tags its last word PERSON alone
+     (``Professor Noam Chomsky`` as ORG beside ``Chomsky``) or it is a form of a full name the
+     document tags PERSON (``Pierre L'Enfant`` as ORG beside ``Pierre Charles L'Enfant``);
+     never two names joined by ``and`` / ``&`` (``_with_person_evidence``);
    * other mentions group by their folded name (case, accents, punctuation, possessive and
      leading article ignored), whatever spaCy's label; a LOC name ending in a geographic
      feature noun keys without it (``Mediterranean Sea`` / ``the Mediterranean``;
@@ -44,11 +51,13 @@ first, so input order never matters):
      neither that name here nor, across documents, its entity. The shorter reference holds the
      first given name or the surname: a lone middle name written before the full name is
      someone else's (``Chao`` beside ``Rulan Chao Pian``), after it the name the person goes by
-     (``Lula``). A shorter full name of that kind joins the longer one too (``Pierre
-     Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full name when spaCy
-     tags it PERSON in at least half its mentions in the document (or it has a person's shape,
-     below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets Poet'``) absorbs
-     no ``Mets``;
+     (``Lula``). A one-word place that spaCy tags a place in most of its mentions is no given
+     name opening a full name (``York`` beside a ``York Minster`` tagged PERSON); as the surname
+     it is the person's (``Washington``). A shorter full name of that kind joins the longer one
+     too (``Pierre Charles`` / ``Pierre Charles L'Enfant``). A name counts as a person's full
+     name when spaCy tags it PERSON in at least half its mentions in the document (or it has a
+     person's shape, below): a nickname tagged PERSON once among WORK_OF_ART tags (``the 'Mets
+     Poet'``) absorbs no ``Mets``;
    * an organisation named in full absorbs its short forms: a run of its words that keeps its
      head word (``Supreme Court`` in ``Italian Supreme Court of Cassation``), its ``of``
      complement when that is not a place (``Scientology`` in ``Church of Scientology``), the name
@@ -59,7 +68,10 @@ first, so input order never matters):
      a hyphenated word is no short form (``Microsoft`` of ``Computerworld-Microsoft``);
    * a full person name written in both orders is one person (``Higuchi Ichiyō`` / ``Ichiyo
      Higuchi``, whatever spaCy's label of either); an acronym is compared with the folded
-     initials (``NPP`` / ``New People Party``); a name without its last word is a short form
+     initials, with or without the function words (``NPP`` / ``New People Party``, ``DoD`` /
+     ``Department of Defense``), whatever spaCy's label of the acronym written in capitals
+     (``FBI`` as PERSON, ``EU`` as NORP) or of the longer name (a GPE-tagged ``Federal Bureau of
+     Investigation``); a name without its last word is a short form
      when that word is a common noun naming an institution or group by WordNet
      (``Harvard`` / ``Harvard University``; never a place, and a brand is not its product:
      ``Microsoft Update``); one capitalized word in brackets right after an organisation is
@@ -69,7 +81,9 @@ first, so input order never matters):
      alone (``Freewinds in Bonaire``);
    * a person description ("an Oklahoma man", "the Kazakh leader": a mention whose
      ``antecedent_mention_id`` names the name it refers to, ``etl.stages.extract.descriptions``)
-     joins the group of that name; it is no name or alias of the entity.
+     and a nickname the sentence gives a name (``Cleveland earned the nickname the "Comeback
+     City"``, ``etl.stages.extract.mentions``) join the group of that name; neither is a name
+     or alias of the entity.
 
 2. **Across documents** the groups link by key: countries by ISO code, places by folded name,
    other names by the romanization-folded name (``names.translit_key``: ``zh``/``j``, ``kh``/
@@ -149,9 +163,11 @@ from etl.stages.resolve.names import (
     NEVER_CAPITALIZED,
     Place,
     acronym,
+    acronym_forms,
     country_names,
     exact_key,
     genders_differ,
+    given_name_genders,
     government_cues,
     lookup_place,
     org_words,
@@ -567,6 +583,67 @@ def _without_trailing_phrase(mentions: list[Mention]) -> list[Mention]:
     return trimmed
 
 
+def _with_person_evidence(mentions: list[Mention]) -> list[Mention]:
+    """Names spaCy did not tag PERSON that the document shows to be a person's: a name of two
+    words or more (its title dropped: ``Professor Noam Chomsky`` as ORG) whose first word is a
+    given name by the name dictionary and that is either ended by a word the document tags
+    PERSON on its own (``Nursultan Nazarbayev`` as ORG beside ``Nazarbayev`` as PERSON) or a
+    form of a full name the document tags PERSON (``Pierre L'Enfant`` as ORG beside ``Pierre
+    Charles L'Enfant``: ``compatible_names``) is read as a PERSON mention. Without such evidence
+    a given name opening a name says nothing (``Morgan Stanley``, ``Jack Alter Fort``), nor
+    does it in names joined by ``and`` / ``&``."""
+    lone_persons = set()
+    full_by_surname: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        if mention.label == PERSON and mention.antecedent is None:
+            if " " not in mention.key:
+                lone_persons.add(mention.key)
+            elif _is_full_person_name(mention):
+                full = translit_key(mention.key)
+                full_by_surname[name_parts(full)[1]].add(full)
+    if not (lone_persons or full_by_surname):
+        return mentions
+    given_names = given_name_genders()
+    read = []
+    for mention in mentions:
+        if mention.label != PERSON and mention.antecedent is None and len(mention.tokens) >= 2:
+            forms = _name_forms(mention.text, PERSON, mention.demonym_use)
+            if forms is not None and _shows_a_person(
+                forms[3], forms[4], given_names, lone_persons, full_by_surname
+            ):
+                _, label, surface, tokens, key = forms
+                mention = replace(mention, label=label, surface=surface, tokens=tokens, key=key)
+        read.append(mention)
+    return read
+
+
+def _shows_a_person(
+    tokens: tuple[str, ...],
+    key: str,
+    given_names: Mapping[str, str],
+    lone_persons: set[str],
+    full_by_surname: Mapping[str, set[str]],
+) -> bool:
+    words = key.split()
+    if not (
+        len(words) >= 2
+        # two names joined: "Laci and Conner", "Stephen Fry & McFly"
+        and _ORG_HEAD_BREAKS.isdisjoint(token.lower() for token in tokens)
+        and words[0] in given_names
+        and person_name_shaped(tokens)
+        and lookup_place(" ".join(tokens)) is None
+    ):
+        return False
+    if words[-1] in lone_persons:
+        return True
+    folded = translit_key(key)
+    return any(
+        compatible_names(folded, full)
+        for full in full_by_surname.get(name_parts(folded)[1], ())
+        if full != folded
+    )
+
+
 def _is_initials_and_surname(tokens: tuple[str, ...]) -> bool:
     """``S. Japarov``, ``G. W. Bush``: a person's name whatever spaCy's label of it."""
     return (
@@ -640,6 +717,18 @@ def _named_apart(surname: Group, person: Group, text: str) -> bool:
     return False
 
 
+def _place_not_given_name(word: Group, person: Group) -> bool:
+    """Whether a one-word name is a place rather than the given name opening a person's full
+    name: the gazetteer knows it and spaCy tags it a place in most of its mentions (``York``
+    beside a ``York Minster`` tagged PERSON, ``Paris`` beside ``Paris Hilton``). As the
+    surname it stays the person's (``Washington`` of George Washington)."""
+    return (
+        person.tokens[0] == word.tokens[0] != person.tokens[-1]
+        and word.majority_label() in _PLACE_LABELS
+        and lookup_place(word.mentions[0].surface) is not None
+    )
+
+
 def _refers_to_person(short: Group, full: Group) -> bool:
     """Whether a shorter name can refer to the person named in full: a run of the full name's
     words that holds its first given name or its surname, or its middle names once the full name
@@ -653,6 +742,25 @@ def _refers_to_person(short: Group, full: Group) -> bool:
     surname_index = len(name_parts(full.key)[0])
     holds_name = index == 0 or index <= surname_index < index + len(short.tokens)
     return holds_name or full.first_start < short.first_start
+
+
+def _persons_referred_to(group: Group, persons_by_word: Mapping[str, list[Group]]) -> list[Group]:
+    """The document's persons a name group can refer to (``_refers_to_person``). A name spaCy
+    did not tag PERSON keeps the title before it (``Judge Ito`` as ORG, ``Professor Chomsky`` as
+    FAC): when it refers to nobody as written, it is read without its title (``strip_titles``),
+    so it joins the person only when the rest is part of that person's name."""
+    candidates = [
+        person
+        for person in persons_by_word.get(group.tokens[0], ())
+        if _refers_to_person(group, person)
+    ]
+    untitled = tuple(strip_titles(list(group.tokens)))
+    if candidates or untitled == group.tokens:
+        return candidates
+    bare = Group(group.doc_id, group.kind, " ".join(untitled), list(group.mentions))
+    return [
+        person for person in persons_by_word.get(untitled[0], ()) if _refers_to_person(bare, person)
+    ]
 
 
 def _attach_shorter_full_names(persons: list[Group]) -> None:
@@ -704,7 +812,7 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     if index < 0:
         is_short_word = len(short_tokens) == 1 and 2 <= len(short_tokens[0]) <= 6
         return (
-            is_short_word and translit_key(acronym(long_tokens)) == short_tokens[0]
+            is_short_word and short_tokens[0] in _folded_acronyms(long_tokens)
         ) or _initials_and_head(short_tokens, long_tokens)
     edges = _word_edges(full)
     if edges is not None and not {index, index + len(short_tokens)} <= edges:
@@ -720,6 +828,10 @@ def _org_short_form_of(short: Group, full: Group) -> bool:
     of_index = long_tokens.index("of") if "of" in long_tokens else -1
     complement = long_tokens[of_index + 1 :] if of_index > 0 else ()
     return complement == short_tokens and lookup_place(" ".join(short_tokens)) is None
+
+
+def _folded_acronyms(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(translit_key(form) for form in acronym_forms(tokens))
 
 
 def _initials_and_head(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -781,7 +893,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     mentions = _without_headline_words(
         [mention for mention in mentions if mention.antecedent is None], text
     )
-    mentions = _without_trailing_phrase(mentions)
+    mentions = _with_person_evidence(_without_trailing_phrase(mentions))
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     in_name_order = _name_orders(full_names)
@@ -820,14 +932,12 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     for group in names:
         if group.parent is not None:
             continue
-        candidates = [
-            person
-            for person in persons_by_word.get(group.tokens[0], ())
-            if _refers_to_person(group, person)
-        ]
+        candidates = _persons_referred_to(group, persons_by_word)
         if len(group.tokens) == 1:
             group.not_persons = frozenset(
-                person.key for person in candidates if _named_apart(group, person, text)
+                person.key
+                for person in candidates
+                if _named_apart(group, person, text) or _place_not_given_name(group, person)
             )
             candidates = [person for person in candidates if person.key not in group.not_persons]
         if candidates and (len(group.tokens) < 3 or group.majority_label() == PERSON):
@@ -835,13 +945,20 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
     unattached = [
         group
         for group in names
-        if group.parent is None and group.majority_label() not in {PERSON, "NORP", "LANGUAGE"}
+        if group.parent is None
+        and (
+            group.majority_label() not in {PERSON, "NORP", "LANGUAGE"} or _written_as_acronym(group)
+        )
     ]
     organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
     organisations_by_word = _by_word(organisations)
+    # An acronym may spell a name spaCy tagged a place (``FBI`` beside a ``Federal Bureau of
+    # Investigation`` tagged GPE): every longer name is indexed by its initials.
     organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
-    for full in organisations:
-        organisations_by_acronym[translit_key(acronym(full.tokens))].append(full)
+    for full in unattached:
+        if full in organisations or (len(full.tokens) >= 2 and full.majority_label() != PERSON):
+            for initials in _folded_acronyms(full.tokens):
+                organisations_by_acronym[initials].append(full)
     for group in unattached:
         first_word = group.tokens[0]
         pool = {id(full): full for full in organisations_by_word.get(first_word, ())}
@@ -881,6 +998,14 @@ def _name_orders(full_names: dict[str, list[Mention]]) -> dict[tuple[str, ...], 
 
 
 _ACRONYM_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9&.-]+$")
+
+
+def _written_as_acronym(group: Group) -> bool:
+    """A one-word name written with two capitals or more in every mention (``FBI``, ``DoD``):
+    an acronym, whatever spaCy's label (PERSON, NORP), so it may join the name it spells."""
+    return len(group.tokens) == 1 and all(
+        _ACRONYM_SHAPE.match(mention.surface) for mention in group.mentions
+    )
 
 
 def _end_before_spaces(text: str, index: int) -> int:
@@ -1267,6 +1392,7 @@ def document_full_person_names(mentions: list[Mention], text: str | None) -> Cou
     names = [mention for mention in mentions if mention.antecedent is None]
     if text is not None:
         names = _without_headline_words(names, text)
+    names = _with_person_evidence(names)
     return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 
 

@@ -159,13 +159,18 @@ def strip_titles(tokens: list[str]) -> list[str]:
     ``Doctor Who``) and a country that qualifies them (``Kazakh President Nursultan
     Nazarbayev``, ``Kazakhstan's Nursultan Nazarbayev``, ``Kazakh leader Nazarbayev``); a country
     is dropped only when possessive or followed by such a word, so ``Jordan Henderson`` keeps
-    his given name."""
+    his given name. An abbreviated title or rank (``Sgt.``, ``Lt``, ``Capt.``) is dropped too,
+    unless the whole name is a place (``St. Louis``)."""
     roles = honorifics() | title_words()
+    abbreviations = title_abbreviations() if lookup_place(" ".join(tokens)) is None else ()
     index = 0
     while index < len(tokens) - 1:
         word = strip_possessive(tokens[index])
-        if word.lower().rstrip(",") in roles or (
-            is_role_noun(word.rstrip(",")) and _is_name_word(tokens[index + 1])
+        lowered = word.lower().rstrip(",")
+        if (
+            lowered in roles
+            or lowered.rstrip(".") in abbreviations
+            or (is_role_noun(word.rstrip(",")) and _is_name_word(tokens[index + 1]))
         ):
             index += 1
             continue
@@ -235,6 +240,13 @@ def acronym(tokens: tuple[str, ...]) -> str:
             continue
         letters.append(token if token.isdigit() else token[0])
     return "".join(letters).lower()
+
+
+def acronym_forms(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The initials a multi-word name's acronym may spell: without its function words
+    (``NATO``, ``UN``) or with them (``DoD`` for Department of Defense, ``BoE``)."""
+    every_word = "".join(token if token.isdigit() else token[0] for token in tokens).lower()
+    return frozenset({acronym(tokens), every_word})
 
 
 def lookup_place(text: str) -> Place | None:
