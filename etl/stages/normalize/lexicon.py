@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -19,6 +20,11 @@ CONTEXT_PRIOR = 0.1
 MAX_ACRONYM_BEFORE_TITLE = 4
 # A short word takes its acronym form from context only if it is sometimes capitalized anyway.
 ACRONYM_MIN_CAP = 0.01
+# A name head's share of names is pulled towards one half by this many names each way.
+HEAD_SHARE_PRIOR = 0.5
+# Upper bounds of the name-head share bands (``name_head_band``), and their names.
+HEAD_SHARE_BANDS = (0.25, 0.5, 0.75)
+HEAD_BAND_NAMES = ("low", "mixed", "likely", "strong")
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,9 @@ class CasingLexicon:
     # Short words whose capital form is an acronym and that are capitalized at least
     # ACRONYM_MIN_CAP of the time ("us", "un"): the words context may spell as acronyms.
     short_acronyms: frozenset[str]
+    # common word -> band of how often it ends a name rather than an ordinary compound in broad
+    # sources ("river" strong, "man" low; ``name_heads.tsv``, ``name_head_band``)
+    name_head_bands: dict[str, str]
     # Restorer's cache: plain word -> its form, kind and score from the lexicon alone (filled
     # lazily by ``restore.LineRestorer.cached_word_form``; not part of equality).
     word_form_cache: dict = field(default_factory=dict, compare=False, repr=False)
@@ -178,6 +187,7 @@ def load_lexicon() -> CasingLexicon:
             and cap_probability[word] >= ACRONYM_MIN_CAP
         ),
         context_capital=_context_capital(),
+        name_head_bands=_name_head_bands(),
     )
 
 
@@ -186,6 +196,18 @@ def _context_capital() -> dict[tuple[str, str, str], float]:
     sides, contexts, words, lowers, capitals = _gz_columns("context_casing.tsv.gz", 5)
     shares = map(_smoothed_share, map(int, lowers), map(int, capitals))
     return dict(zip(zip(sides, contexts, words, strict=True), shares, strict=True))
+
+
+def name_head_band(named: int, common: int) -> str:
+    """Band of a word's smoothed share of names among the multi-word lemmas and names it ends
+    (``build_name_heads``): "low", "mixed", "likely" or "strong"."""
+    share = (named + HEAD_SHARE_PRIOR) / (named + common + 2 * HEAD_SHARE_PRIOR)
+    return HEAD_BAND_NAMES[bisect_right(HEAD_SHARE_BANDS, share)]
+
+
+def _name_head_bands() -> dict[str, str]:
+    rows = (line.split("\t") for line in _lines("name_heads.tsv"))
+    return {word: name_head_band(int(named), int(common)) for word, named, common in rows}
 
 
 def phrase_sizes(phrases: dict[str, str]) -> dict[str, tuple[int, ...]]:

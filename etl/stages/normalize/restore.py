@@ -1047,6 +1047,7 @@ class LineRestorer:
             context_features = self._context_features
             pair_share = lex.context_capital.get
         last = len(tokens) - 1
+        own_heads, run_heads = self._name_head_runs(tokens, is_word)
         for index, token in enumerate(tokens):
             known = open_words.get(token)
             if known is None:
@@ -1080,6 +1081,8 @@ class LineRestorer:
                 index,
                 probability,
                 band,
+                own_heads[index],
+                run_heads[index],
             )
             previous = ("prev", tokens[index - 1], is_word[index - 1]) if index else _PREV_EDGE
             following = (
@@ -1097,6 +1100,33 @@ class LineRestorer:
                 )
             pending.append((index, token, log_odds, (previous, following, context)))
         return pending
+
+    def _name_head_runs(self, tokens, is_word) -> tuple[list[str], list[str]]:
+        """Per word of the line: the name-head band of the word itself when it ends a run of
+        two or more content words (no function word or punctuation between), and the band of
+        the word ending its run when a word after it does ("" when none): "sky harbor
+        international airport", "the George Washington bridge"."""
+        count = len(tokens)
+        own, run = [""] * count, [""] * count
+        bands = self.lex.name_head_bands
+        if bands.keys().isdisjoint(tokens):
+            return own, run
+        function_words = self.lex.function_words
+        index = 0
+        while index < count:
+            if not is_word[index] or tokens[index] in function_words:
+                index += 1
+                continue
+            end = index
+            while end + 1 < count and is_word[end + 1] and tokens[end + 1] not in function_words:
+                end += 1
+            head = bands.get(tokens[end], "")
+            if head and end > index:
+                own[end] = head
+                for position in range(index, end):
+                    run[position] = head
+            index = end + 1
+        return own, run
 
     def _open_word(self, token: str) -> tuple | bool:
         """False for a word whose decision is never open (a function word; no lower-case
@@ -1235,11 +1265,14 @@ class LineRestorer:
         index,
         probability,
         band,
+        own_head,
+        run_head,
     ) -> tuple:
         """What this line's decisions say of the word, as a cache key: the word model's and the
         context rules' verdicts on the word and its neighbours, the phrase and corpus evidence.
         Few combinations occur, so their score is cached like a word's (``_context_features``
-        names the features of a key). ``band``: the probability's ``probability_band``."""
+        names the features of a key). ``band``: the probability's ``probability_band``;
+        ``own_head`` / ``run_head``: the name-head bands of ``_name_head_runs``."""
         token = tokens[index]
         evidence_kind = ""
         if token in self._evidence_words:  # most words: the corpus evidence says nothing
@@ -1263,10 +1296,12 @@ class LineRestorer:
                 verdicts.append("start")
             else:
                 verdicts.append("capital" if out[position] != tokens[position] else "lower")
+        ruled_capital = out[index] != token
+        previous_capital = verdicts[0] == "capital"
         return (
             _CONTEXT_KEY,
             base_kinds[index],
-            out[index] != token,
+            ruled_capital,
             tuple(fired[index]),
             index in self._phrase_positions,
             index in overrides,
@@ -1274,13 +1309,16 @@ class LineRestorer:
             band,
             *verdicts,
             index >= 2 and is_word[index - 2] and out[index - 2] != tokens[index - 2],
+            # only where the run already holds a capital (see ``_context_features``)
+            own_head if previous_capital else "",
+            run_head if ruled_capital or previous_capital else "",
         )
 
     @staticmethod
     def _context_features(key: tuple) -> dict[str, float]:
         """The features of a ``_context_key``."""
         _, base_kind, ruled_capital, fired, phrase, document_name, evidence, band, *rest = key
-        previous_verdict, next_verdict, previous2_capital = rest
+        previous_verdict, next_verdict, previous2_capital, own_head, run_head = rest
         features = {f"base={_KIND_NAMES[base_kind]}": 1.0}
         features["rules=capital" if ruled_capital else "rules=lower"] = 1.0
         for rule in fired:
@@ -1299,6 +1337,15 @@ class LineRestorer:
                 features[f"band={band}&{side}.rules={verdict}"] = 1.0
         if previous2_capital:
             features["prev2.rules=capital"] = 1.0
+        # How often the word ending the run of content words names a place, body or event in
+        # broad sources, read only where the run already holds a capital: a head after a
+        # capitalized word ("George Washington bridge"), a word of such a run before its head
+        # ("American revolutionary war"). Read everywhere, or opening settled words of such
+        # runs, it added capitals wrongly as often as rightly (docs/normalization.md).
+        if own_head:
+            features[f"head={own_head}&prev.rules=capital"] = 1.0
+        if run_head:
+            features[f"run_head={run_head}&capital_run"] = 1.0
         return features
 
 

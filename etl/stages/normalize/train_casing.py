@@ -214,23 +214,56 @@ def _ruled_capital(features: dict[str, float]) -> bool:
     return "rules=capital" in features
 
 
-def learn_margins(scored: Iterable[tuple[float, bool, bool]]) -> tuple[float, float]:
-    """(capital margin, lower margin) from (log-odds, the rules capitalized, gold capital) of
-    words scored by weights not fitted on them: each margin of ``MARGIN_GRID`` that gives the
-    highest F1 of the capital decision over these words (the two margins act on disjoint words:
-    those the rules left in lower case and those they capitalized)."""
+def _capital_f1(scored, capital_margin: float, lower_margin: float) -> float:
+    """F1 of the capital decision over (log-odds, the rules capitalized, gold capital) words."""
+    model = CasingModel({}, capital_margin, lower_margin)
+    true = predicted = gold_capitals = 0
+    for item in scored:
+        score, ruled, gold = item[:3]
+        capital = model.decides_capital(score, ruled)
+        predicted += capital
+        gold_capitals += gold
+        true += capital and gold
+    return 2 * true / (predicted + gold_capitals) if predicted + gold_capitals else 0.0
+
+
+def _no_worse_than_best(scored, f1_of, grid) -> float:
+    """The margin of ``grid`` to use: the best pooled F1 (``f1_of(words, margin)``), or, when
+    ``scored`` holds each word's fold (a fourth element), the largest margin (fewest overturns
+    of the rules) whose per-fold F1 falls short of the best margin's by no more than one
+    standard error of that paired difference across folds: a margin chosen on a difference
+    smaller than its noise is chosen by chance (the one-standard-error rule of model selection)."""
+    best = max(grid, key=lambda margin: (f1_of(scored, margin), -margin))
+    folds: dict = defaultdict(list)
+    for item in scored:
+        if len(item) > 3:
+            folds[item[3]].append(item)
+    if len(folds) < 2:
+        return best
+    per_fold = [(words, f1_of(words, best)) for words in folds.values()]
+    chosen = best
+    for margin in grid:
+        if margin <= best:
+            continue
+        shortfalls = np.array([best_f1 - f1_of(words, margin) for words, best_f1 in per_fold])
+        standard_error = shortfalls.std(ddof=1) / np.sqrt(len(shortfalls))
+        if shortfalls.mean() <= standard_error:
+            chosen = margin
+    return chosen
+
+
+def learn_margins(scored: Iterable[tuple]) -> tuple[float, float]:
+    """(capital margin, lower margin) from (log-odds, the rules capitalized, gold capital[,
+    fold]) of words scored by weights not fitted on them: each margin of ``MARGIN_GRID`` by
+    the F1 of the capital decision over these words (``_no_worse_than_best``; the two margins
+    act on disjoint words: those the rules left in lower case and those they capitalized)."""
     scored = list(scored)
-    gold_capitals = sum(1 for _, _, gold in scored if gold)
-
-    def f1(capital_margin: float, lower_margin: float) -> float:
-        model = CasingModel({}, capital_margin, lower_margin)
-        decided = [(model.decides_capital(s, ruled), gold) for s, ruled, gold in scored]
-        true = sum(1 for capital, gold in decided if capital and gold)
-        predicted = sum(1 for capital, _ in decided if capital)
-        return 2 * true / (predicted + gold_capitals) if predicted + gold_capitals else 0.0
-
-    capital_margin = max(MARGIN_GRID, key=lambda margin: (f1(margin, 0.0), -margin))
-    lower_margin = max(MARGIN_GRID, key=lambda margin: (f1(capital_margin, margin), -margin))
+    capital_margin = _no_worse_than_best(
+        scored, lambda words, margin: _capital_f1(words, margin, 0.0), MARGIN_GRID
+    )
+    lower_margin = _no_worse_than_best(
+        scored, lambda words, margin: _capital_f1(words, capital_margin, margin), MARGIN_GRID
+    )
     return capital_margin, lower_margin
 
 
@@ -253,7 +286,7 @@ def fit_casing(
             for example in document
         )
         scored.extend(
-            (fold_model.score(features), _ruled_capital(features), label)
+            (fold_model.score(features), _ruled_capital(features), label, fold)
             for document, held in zip(document_examples, inside, strict=True)
             if held
             for features, label in document
