@@ -677,3 +677,12 @@ def test_a_verb_inside_a_name_is_no_trigger(nlp):
     )
     rows = extract_document(nlp(text), "doc", event_scorer=KEEP_ALL).events
     assert not any(r["event_type"] == "SUPPORT" for r in rows)
+
+
+def test_a_subject_misparsed_as_a_participle_clause_is_the_noun_it_describes(nlp):
+    # the parser reads "The Red Cross working in Yemen" as a clause ("working", subject "Red
+    # Cross") that is the subject of "said": who said it is the Red Cross, not "working"
+    rows = run(
+        nlp, "The Red Cross working in Yemen said both sides must allow food to reach civilians."
+    )
+    assert {row["actor_text"] for row in rows if row["event_type"] == "REQUEST"} == {"Red Cross"}

@@ -907,6 +907,15 @@ def _counted(head: Token | None) -> Token | None:
     return current
 
 
+def _participle_subject(head: Token | None) -> Token | None:
+    """The noun a participle phrase in an argument's place describes: "*The Red Cross*
+    operating in Iraq said ..." is parsed as a clause ("operating", subject "Red Cross") that
+    is the subject of "said"; who said it is the noun. Any other head stays itself."""
+    if head is None or head.tag_ not in {"VBG", "VBN"} or head.dep_ not in SUBJECT_DEPS:
+        return head
+    return _first_child(head, {"nsubj", "nsubjpass"}) or head
+
+
 def _conjuncts(head: Token) -> list[Token]:
     found = [head]
     for child in head.children:
@@ -927,7 +936,7 @@ class ArgumentResolver:
         self.descriptions = DescriptionResolver(doc, mentions.rows)
 
     def resolve(self, head: Token | None) -> list[Argument]:
-        head = _counted(head)
+        head = _counted(_participle_subject(head))
         if head is None or head.ent_type_ in NON_ARGUMENT_ENTS:
             return []
         return [arg for conjunct in _conjuncts(head) if (arg := self._one(conjunct))]
