@@ -40,7 +40,9 @@ SCHEMA_VERSION = "2"
 # 11: within-document grouping of ents10 (abbreviated ranks dropped, titled and untagged
 #     person names read as the document's persons, acronyms with function words or any label,
 #     a place tagged so no given name; languages, split coordinations and nicknames as mentions).
-DERIVED_STATE_VERSION = "11"
+# 12: no role noun is dropped from a headline name; a hyphenated headline word is dropped
+#     around a name when each of its parts would be (ents11).
+DERIVED_STATE_VERSION = "12"
 
 DOCUMENTS = pa.schema(
     [

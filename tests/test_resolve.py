@@ -436,7 +436,13 @@ def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_nam
         "Negotiations for Hunger Games Sequel Continue\nLionsgate wants Hunger Games back.",
         [("Negotiations for Hunger Games Sequel", "ORG", 0), ("Hunger Games", "WORK_OF_ART", 1)],
     )
+    # a role noun is no headline word to drop: "Texas Inmate" describes a person, not Texas
+    docs["e"] = (
+        "Armed and Dangerous Texas Inmate on The Loose\nThe Texas prison system said so.",
+        [("Texas Inmate", "ORG", 0), ("Texas", "GPE", 1)],
+    )
     ids = entity_by_text(resolve(docs), docs)
+    assert ids[("e", "Texas Inmate", 0)] != ids[("e", "Texas", 1)]
     assert ids[("a", "Microsoft Launches", 0)] == ids[("a", "Microsoft", 1)]
     assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
     # a headline may end with an exclamation mark

@@ -39,7 +39,8 @@ first, so input order never matters):
      another);
    * in a headline line (title-cased, no sentence punctuation), words around a name the
      document uses alone that are never capitalized mid-sentence are dropped (``Microsoft
-     Launches``, ``Negotiations for Hunger Games Sequel``);
+     Launches``, ``Negotiations for Hunger Games Sequel``), but never a role noun (``Texas
+     Inmate on The Loose`` describes a person, not Texas);
    * a person named in full (two or more words, label PERSON, shaped as a person's name:
      ``names.person_name_shaped``, so spaCy's "Catching Fire", "Purportedly Simpson", "RCMP Sgt"
      or "Bloomington Sam's Club" is no person) absorbs the shorter references to
@@ -169,6 +170,7 @@ from etl.stages.resolve.names import (
     genders_differ,
     given_name_genders,
     government_cues,
+    is_role_noun,
     lookup_place,
     org_words,
     person_name_shaped,
@@ -536,7 +538,12 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     never_capitalized = load_lexicon().cap_probability
 
     def rest_never_capitalized(words: tuple[str, ...]) -> bool:
-        return all(never_capitalized.get(word.lower(), 1.0) < NEVER_CAPITALIZED for word in words)
+        # a role noun dropped would make a description of a person ("Texas Inmate on the
+        # Loose") the place or name it qualifies
+        return all(
+            never_capitalized.get(word.lower(), 1.0) < NEVER_CAPITALIZED and not is_role_noun(word)
+            for word in words
+        )
 
     trimmed = []
     for mention in mentions:
