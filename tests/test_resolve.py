@@ -441,8 +441,14 @@ def test_a_headline_verb_run_into_a_name_is_dropped_but_a_sentence_keeps_its_nam
         "Armed and Dangerous Texas Inmate on The Loose\nThe Texas prison system said so.",
         [("Texas Inmate", "ORG", 0), ("Texas", "GPE", 1)],
     )
+    # a hyphenated headline word is dropped when each of its parts would be
+    docs["f"] = (
+        "Woman Killed in Queens Hit-Run, Driver Charged\nThe crash happened in Queens.",
+        [("Queens Hit-Run", "ORG", 0), ("Queens", "GPE", 1)],
+    )
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("e", "Texas Inmate", 0)] != ids[("e", "Texas", 1)]
+    assert ids[("f", "Queens Hit-Run", 0)] == ids[("f", "Queens", 1)]
     assert ids[("a", "Microsoft Launches", 0)] == ids[("a", "Microsoft", 1)]
     assert ids[("b", "American Airlines", 0)] != ids[("b", "American", 1)]
     # a headline may end with an exclamation mark

@@ -39,8 +39,9 @@ first, so input order never matters):
      another);
    * in a headline line (title-cased, no sentence punctuation), words around a name the
      document uses alone that are never capitalized mid-sentence are dropped (``Microsoft
-     Launches``, ``Negotiations for Hunger Games Sequel``), but never a role noun (``Texas
-     Inmate on The Loose`` describes a person, not Texas);
+     Launches``, ``Negotiations for Hunger Games Sequel``; a hyphenated word by its parts:
+     ``Queens Hit-Run``), but never a role noun (``Texas Inmate on The Loose`` describes a
+     person, not Texas);
    * a person named in full (two or more words, label PERSON, shaped as a person's name:
      ``names.person_name_shaped``, so spaCy's "Catching Fire", "Purportedly Simpson", "RCMP Sgt"
      or "Bloomington Sam's Club" is no person) absorbs the shorter references to
@@ -540,9 +541,11 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     def rest_never_capitalized(words: tuple[str, ...]) -> bool:
         # a role noun dropped would make a description of a person ("Texas Inmate on the
         # Loose") the place or name it qualifies
+        # a hyphenated word by its parts ("Hit-Run", "Hit-And-Run")
+        parts = [part for word in words for part in word.split("-") if part]
         return all(
-            never_capitalized.get(word.lower(), 1.0) < NEVER_CAPITALIZED and not is_role_noun(word)
-            for word in words
+            never_capitalized.get(part.lower(), 1.0) < NEVER_CAPITALIZED and not is_role_noun(part)
+            for part in parts
         )
 
     trimmed = []
