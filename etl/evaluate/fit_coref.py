@@ -254,30 +254,21 @@ class Labelled:
         labels = self.same.astype(float)
         scores = np.zeros(len(self.pairs))
         for topic in np.unique(pair_topics[rows]):
-            weights = fit_logistic(
-                self.features[rows & (pair_topics != topic)],
-                labels[rows & (pair_topics != topic)],
-                l2,
-            )
             held_out = pair_topics == topic
+            train = rows & ~held_out
+            weights = fit_logistic(self.features[train], labels[train], l2)
             scores[held_out] = weights[0] + self.features[held_out] @ weights[1:]
         return scores
 
     def ridge_strength(self, rows: np.ndarray) -> float:
-        """The ``L2_GRID`` strength with the lowest leave-one-topic-out log loss on ``rows``."""
-        pair_topics = self.topic_of[self.pairs[:, 0]]
-        labels = self.same.astype(float)
+        """The ``L2_GRID`` strength with the lowest leave-one-topic-out log loss on ``rows``
+        (of the ``cross_fitted_scores``)."""
+        labels = self.same[rows]
         losses = {}
         for l2 in L2_GRID:
-            loss = 0.0
-            for topic in np.unique(pair_topics[rows]):
-                test = rows & (pair_topics == topic)
-                train = rows & (pair_topics != topic)
-                weights = fit_logistic(self.features[train], labels[train], l2)
-                score = weights[0] + self.features[test] @ weights[1:]
-                # -log p(label): log(1 + exp(-score)) for positives, log(1 + exp(score)) otherwise
-                loss += float(np.logaddexp(0.0, np.where(labels[test] > 0, -score, score)).sum())
-            losses[l2] = loss
+            score = self.cross_fitted_scores(rows, l2)[rows]
+            # -log p(label): log(1 + exp(-score)) for positives, log(1 + exp(score)) otherwise
+            losses[l2] = float(np.logaddexp(0.0, np.where(labels, -score, score)).sum())
         return min(losses, key=losses.get)
 
     def fit(self, keep: np.ndarray) -> CorefModel:
