@@ -1,4 +1,5 @@
-"""The event-coreference fitter learns its ridge strength from the fitting topics alone."""
+"""The event-coreference fitter learns its ridge strength and its clustering thresholds from
+the fitting topics alone (thresholds on cross-fitted scores)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,21 @@ def test_fit_logistic_shrinks_weights_as_the_ridge_grows():
     labels = (features[:, 0] + rng.normal(scale=0.5, size=200) > 0).astype(float)
     weak, strong = fit_logistic(features, labels, 0.1), fit_logistic(features, labels, 100.0)
     assert abs(strong[1]) < abs(weak[1])
+
+
+def test_cross_fitted_scores_of_a_topic_ignore_its_own_labels():
+    """A topic's pairs are scored by weights fitted on the other topics only: flipping its
+    labels leaves its scores as they were and changes another topic's."""
+    rng = np.random.default_rng(2)
+    topics = np.repeat(np.arange(4), 50)
+    features = rng.normal(size=(len(topics), 2))
+    same = features[:, 0] + rng.normal(scale=0.5, size=len(topics)) > 0
+    rows = np.ones(len(topics), dtype=bool)
+    scores = _labelled(features, same, topics).cross_fitted_scores(rows, 1.0)
+    flipped = same.copy()
+    flipped[topics == 0] = ~flipped[topics == 0]
+    rescored = _labelled(features, flipped, topics).cross_fitted_scores(rows, 1.0)
+    assert np.allclose(scores[topics == 0], rescored[topics == 0])
+    assert not np.allclose(scores[topics == 1], rescored[topics == 1])
+    # Scores are log-odds that rank the held-out pairs by their label.
+    assert scores[same].mean() > scores[~same].mean()
