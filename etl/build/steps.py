@@ -86,7 +86,7 @@ def name_heads(
     (etl/stages/normalize/data/name_heads.tsv; python -m etl.stages.normalize.build_name_heads).
     Build it after casing-model, then casing-weights."""
     from etl.stages.extract import build_lexicon
-    from etl.stages.normalize import build_name_heads, build_phrases
+    from etl.stages.normalize import build_model, build_name_heads, build_phrases, lexicon
 
     return BuildStep(
         name="name-heads",
@@ -94,7 +94,8 @@ def name_heads(
             Path(build_name_heads.__file__),
             Path(build_phrases.__file__),  # its name test and WordNet lemma reader
             Path(build_lexicon.__file__),  # the WordNet file reader
-            build_name_heads.MODEL_FILE,
+            Path(lexicon.__file__),  # the casing model's reader
+            build_model.MODEL_FILE,
             *wordnet_files(wordnet),
         ),
         outputs=(build_name_heads.OUTPUT,),

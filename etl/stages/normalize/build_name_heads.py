@@ -25,16 +25,14 @@ Run: ``python -m etl.stages.normalize.build_name_heads`` (or ``newsetl build nam
 
 from __future__ import annotations
 
-import gzip
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from etl.stages.normalize import build_phrases
+from etl.stages.normalize.lexicon import DATA_DIR, model_table
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 OUTPUT = DATA_DIR / "name_heads.tsv"
-MODEL_FILE = DATA_DIR / "casing_model.tsv.gz"
 # A word must end at least this many distinct names to count as a head at all.
 MIN_NAMED = 2
 # Words the casing model capitalizes this often alone are names already.
@@ -71,9 +69,8 @@ def gazetteer_names() -> list[str]:
 
 
 def _model_probabilities() -> dict[str, float]:
-    with gzip.open(MODEL_FILE, "rt", encoding="utf8") as handle:
-        rows = (line.rstrip("\n").split("\t") for line in handle)
-        return {lower: float(probability) for lower, _, probability in rows}
+    lowers, _, probabilities = model_table()
+    return dict(zip(lowers, map(float, probabilities), strict=True))
 
 
 def name_heads(wordnet: Path = build_phrases.WORDNET_DIR) -> list[tuple[str, int, int]]:

@@ -104,6 +104,12 @@ def _gz_columns(name: str, width: int) -> list[list[str]]:
     return [cells[column::width] for column in range(width)]
 
 
+def model_table() -> list[list[str]]:
+    """The packaged casing model's columns (``build_model.MODEL_FILE``): lower-case words, their
+    mid-sentence forms ("" when the lower case is kept) and capitalization probabilities."""
+    return _gz_columns("casing_model.tsv.gz", 3)
+
+
 def _titles() -> dict[str, tuple[str, ...]]:
     grouped: dict[str, list[str]] = {}
     for title in capitalized_titles():
@@ -115,7 +121,7 @@ def _titles() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> CasingLexicon:
     """Read all packaged data files (about half a second); later calls return the cached lexicon."""
-    lowers, cased, probabilities = _gz_columns("casing_model.tsv.gz", 3)
+    lowers, cased, probabilities = model_table()
     # An empty form means the word has no capitalized form: its form is itself.
     filled = [form or lower for lower, form in zip(lowers, cased, strict=True)]
     forms = dict(zip(lowers, filled, strict=True))
