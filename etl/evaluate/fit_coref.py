@@ -263,25 +263,30 @@ class Labelled:
     def ridge_strength(self, rows: np.ndarray) -> float:
         """The ``L2_GRID`` strength with the lowest leave-one-topic-out log loss on ``rows``
         (of the ``cross_fitted_scores``)."""
+        return self._ridge_choice(rows)[0]
+
+    def _ridge_choice(self, rows: np.ndarray) -> tuple[float, np.ndarray]:
+        """``ridge_strength`` and its ``cross_fitted_scores``, which the fit reads again."""
         labels = self.same[rows]
-        losses = {}
+        losses, scores = {}, {}
         for l2 in L2_GRID:
-            score = self.cross_fitted_scores(rows, l2)[rows]
+            scores[l2] = self.cross_fitted_scores(rows, l2)
+            score = scores[l2][rows]
             # -log p(label): log(1 + exp(-score)) for positives, log(1 + exp(score)) otherwise
             losses[l2] = float(np.logaddexp(0.0, np.where(labels, -score, score)).sum())
-        return min(losses, key=losses.get)
+        l2 = min(losses, key=losses.get)
+        return l2, scores[l2]
 
     def fit(self, keep: np.ndarray) -> CorefModel:
         """Weights, then the (spread, threshold) with the best cross-document F1, on ``keep``."""
         rows = keep[self.pairs[:, 0]] & keep[self.pairs[:, 1]] & self.compared & self.labelled
-        l2 = self.ridge_strength(rows)
+        l2, scores = self._ridge_choice(rows)
         weights = tuple(
             float(w) for w in fit_logistic(self.features[rows], self.same[rows].astype(float), l2)
         )
         # Coordinate search on cross-fitted scores: the threshold at the widest spread with
         # publication days bounding nothing, then the spread at that threshold, then the
         # publication slack.
-        scores = self.cross_fitted_scores(rows, l2)
         best = None
         for threshold in THRESHOLDS:
             best = self._better(best, keep, CorefModel(weights, threshold, max(SPREADS)), scores)
