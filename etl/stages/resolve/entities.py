@@ -539,9 +539,9 @@ def _without_headline_words(mentions: list[Mention], text: str) -> list[Mention]
     never_capitalized = load_lexicon().cap_probability
 
     def rest_never_capitalized(words: tuple[str, ...]) -> bool:
-        # a role noun dropped would make a description of a person ("Texas Inmate on the
-        # Loose") the place or name it qualifies
-        # a hyphenated word by its parts ("Hit-Run", "Hit-And-Run")
+        # A hyphenated word counts by its parts ("Hit-Run", "Hit-And-Run"). A role noun is
+        # never dropped: that would make a description of a person ("Texas Inmate on the
+        # Loose") the place or name it qualifies.
         parts = [part for word in words for part in word.split("-") if part]
         return all(
             never_capitalized.get(part.lower(), 1.0) < NEVER_CAPITALIZED and not is_role_noun(part)

@@ -162,14 +162,15 @@ def strip_titles(tokens: list[str]) -> list[str]:
     his given name. An abbreviated title or rank (``Sgt.``, ``Lt``, ``Capt.``) is dropped too,
     unless the whole name is a place (``St. Louis``)."""
     roles = honorifics() | title_words()
-    abbreviations = title_abbreviations() if lookup_place(" ".join(tokens)) is None else ()
+    abbreviations = title_abbreviations()
     index = 0
     while index < len(tokens) - 1:
         word = strip_possessive(tokens[index])
         lowered = word.lower().rstrip(",")
         if (
             lowered in roles
-            or lowered.rstrip(".") in abbreviations
+            # the gazetteer is asked only once an abbreviation is met (not "St. Louis")
+            or (lowered.rstrip(".") in abbreviations and lookup_place(" ".join(tokens)) is None)
             or (is_role_noun(word.rstrip(",")) and _is_name_word(tokens[index + 1]))
         ):
             index += 1
