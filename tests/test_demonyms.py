@@ -30,6 +30,7 @@ def _use_of(nlp, text: str, word: str) -> str | None:
         ("He spoke German fluently and taught himself some Icelandic.", "German", "language"),
         ("The same concept is denoted in French by chien.", "French", "language"),
         ("Consider a case from American English.", "American", "language"),
+        ("His dissertation was a synopsis of English syntax.", "English", "language"),
         ("About 80,000 Germans left the city in panic.", "Germans", "people"),
         ("The French have always loved their cafes.", "French", "people"),
         ("The Indians say the pirates were from Somalia.", "Indians", "country"),
@@ -61,6 +62,14 @@ def test_head_classes_come_from_wordnet_classes():
     assert heads["language"] == heads["word"] == heads["english"] == "language"
     assert heads["president"] == heads["soldier"] == heads["authority"] == "actor"
     assert not {"city", "cuisine", "pirate", "linguist", "woman"} & set(heads)
+
+
+def test_the_most_frequent_sense_takes_precedence_over_a_later_group_sense():
+    # syntax: first "the grammatical arrangement of words" (WordNet's linguistics domain), only
+    # then "a systematic orderly arrangement" (noun.group); grammar: a branch of linguistics
+    heads = demonym_heads()
+    assert heads["syntax"] == heads["grammar"] == heads["phonology"] == "language"
+    assert heads["side"] == heads["administration"] == heads["embassy"] == "actor"
 
 
 def test_build_reproduces_the_committed_table():

@@ -7,8 +7,9 @@ with France. ``demonym_use`` reads the parse of the mention's word:
 
 * **a modifier of a noun** (``amod`` / ``compound`` / ``nmod``; in a coordination, the first
   conjunct's role): what the noun names decides (``etl/reference/data/demonym_heads.tsv``,
-  derived from WordNet by ``etl.reference.build_demonym_cues``): a language or unit of language
-  (``American English``, ``French word``) -> ``language``; a person acting for a state or a
+  derived from WordNet by ``etl.reference.build_demonym_cues``, by the noun's most frequent
+  sense first): a language, unit of language or its study (``American English``, ``French
+  word``, ``English syntax``) -> ``language``; a person acting for a state or a
   group of persons (``Kyrgyz officials``, ``the Kazakh side``, ``Indian army``) or a person's
   name (``Kazakh Nazarbayev``) -> ``country``, and so is any noun that is the subject or object
   of a PLOVER trigger verb (``an Indian warship foiled the attack``, ``pirates seized a Saudi
