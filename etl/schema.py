@@ -42,7 +42,8 @@ SCHEMA_VERSION = "2"
 #     a place tagged so no given name; languages, split coordinations and nicknames as mentions).
 # 12: no role noun is dropped from a headline name; a hyphenated headline word is dropped
 #     around a name when each of its parts would be (ents11).
-DERIVED_STATE_VERSION = "12"
+# 13: a city tagged ORG / NORP right after a locative word is the place (ents12).
+DERIVED_STATE_VERSION = "13"
 
 DOCUMENTS = pa.schema(
     [

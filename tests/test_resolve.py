@@ -490,6 +490,27 @@ def test_a_city_tagged_org_beside_the_same_city_tagged_gpe_is_the_city():
     assert entity_row(result, ids[("a", "Huntsville", 1)])["label"] == "GPE"
 
 
+def test_a_city_tagged_otherwise_after_a_locative_word_is_the_city_across_documents():
+    docs = {
+        "a": ("The inmate was moved from a unit in Huntsville.", [("Huntsville", "ORG", 0)]),
+        "b": ("Raj Chohan, 59, of Queens, had parked.", [("Queens", "ORG", 0)]),
+        "c": (
+            "Huntsville is in Texas. Queens is in New York.",
+            [("Huntsville", "GPE", 0), ("Queens", "GPE", 0)],
+        ),
+        # no locative word before, an acronym, an owner: spaCy's label stands
+        "d": (
+            "Toyota said. Staff at HCMC met. Many of Lawrence's fans came.",
+            [("Toyota", "ORG", 0), ("HCMC", "ORG", 0), ("Lawrence", "ORG", 0)],
+        ),
+        "e": ("Toyota is in Japan.", [("Toyota", "GPE", 0)]),
+    }
+    ids = entity_by_text(resolve(docs), docs)
+    assert ids[("a", "Huntsville", 0)] == ids[("c", "Huntsville", 0)]
+    assert ids[("b", "Queens", 0)] == ids[("c", "Queens", 0)]
+    assert ids[("d", "Toyota", 0)] != ids[("e", "Toyota", 0)]
+
+
 def test_a_brands_national_arm_is_the_brand_but_generic_words_before_a_country_are_not():
     docs = {
         "a": ("T-Mobile USA, Inc. said.", [("T-Mobile USA, Inc.", "ORG", 0)]),

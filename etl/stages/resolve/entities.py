@@ -18,6 +18,9 @@ first, so input order never matters):
      ``from`` ...) without such a possessive, it is the city (``in Almaty``). Word lists:
      ``data/government_cues.json``;
    * a city that spaCy also tagged ORG or PERSON in the same document is that city;
+   * a city or state spaCy tagged neither a place nor a person is that place where the text
+     names a place: right after a locative word (``a prison unit in Huntsville``, ``Raj Chohan,
+     59, of Queens``; not in capitals, not an owner), so it links to the place across documents;
    * a person's name is compared without the role before it: courtesy titles, words of office,
      role nouns (``Producer Moffat``, ``Defendant Scott Peterson``: ``names.is_role_noun``)
      and a country that qualifies them (``Kazakh President Nursultan Nazarbayev``,
@@ -506,15 +509,31 @@ def _without_feature_word(mention: Mention) -> str | None:
     return translit_key(name_key(rest)) or None
 
 
-def _place_of(mention: Mention) -> Place | None:
+def _place_of(mention: Mention, text: str) -> Place | None:
     """Gazetteer entry of a mention: countries and capitals under any label, other cities and
-    states only under a place label (an ORG ``U.N.`` is not the Indian town of Un)."""
+    states under a place label (an ORG ``U.N.`` is not the Indian town of Un) or, under a label
+    other than PERSON, where the text names a place: right after a locative word (``a prison
+    unit in Huntsville``, ``Raj Chohan, 59, of Queens`` with Huntsville and Queens as ORG)."""
     place = lookup_place(mention.surface)
     if place is not None and place.kind == "demonym":
         return place if demonyms.stands_for_country(mention.demonym_use) else None
     if place is None or place.kind in {"country", "capital"}:
         return place
-    return place if mention.label in _PLACE_LABELS else None
+    if mention.label in _PLACE_LABELS or _written_as_place(mention, text):
+        return place
+    return None
+
+
+def _written_as_place(mention: Mention, text: str) -> bool:
+    """A name spaCy did not tag a place nor a person, written where a place stands: right after
+    a locative word, neither in capitals (an acronym: ``at HCMC``) nor an owner (``of Bush's``)."""
+    if mention.label == PERSON or mention.surface.isupper():
+        return False
+    if strip_possessive(mention.text) != mention.text.strip():
+        return False
+    if _POSSESSIVE_AFTER.match(text[mention.end : mention.end + 60]):
+        return False
+    return _word_before(text, mention.start) in government_cues()["locative_before"]
 
 
 def _is_title_cased_line(text: str, offset: int) -> bool:
@@ -913,7 +932,7 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         if tkey in full_names:
             group_for("person", tkey).mentions.append(mention)
             continue
-        place = _place_of(mention)
+        place = _place_of(mention, text)
         is_person_word = mention.label == PERSON or (
             place is not None and place.kind not in {"country", "demonym"}
         )
