@@ -287,6 +287,32 @@ def test_cosines_by_array_are_each_pairs_cosine_to_the_bit(monkeypatch, cosine_r
     assert cosines(unit_vectors([{}, {}]), np.array([0]), np.array([1])).tolist() == [0.0]
 
 
+@pytest.mark.parametrize("n_keys", [150, 4000])
+def test_cosines_of_vectors_in_one_key_order_are_each_pairs_cosine_to_the_bit(n_keys):
+    """Vectors listing their keys sorted (as stored profiles do) are compared by shared key
+    (few keys: more combinations than lookups, the hash table instead), with the same sums."""
+    from etl.stages.resolve.clusters import _cosine, cosines, unit_vectors
+
+    rng = random.Random(7)
+    vectors = []
+    for _ in range(300):
+        keys = sorted(rng.sample(range(n_keys), rng.choice([0, 1, 2, 7, 40, 64])), key=str)
+        weights = [rng.random() for _ in keys]
+        norm = sum(w * w for w in weights) ** 0.5 or 1.0
+        vectors.append({f"k{key}": w / norm for key, w in zip(keys, weights, strict=True)})
+    unit = unit_vectors(vectors)
+    assert unit.by_key is not None
+    # Every pair both ways round, a vector with itself, pairs asked twice.
+    first = [rng.randrange(len(vectors)) for _ in range(6000)] + [3, 5, 5]
+    second = [rng.randrange(len(vectors)) for _ in range(6000)] + [5, 3, 5]
+    found = cosines(unit, np.array(first), np.array(second))
+    expected = [_cosine(vectors[i], vectors[j]) for i, j in zip(first, second, strict=True)]
+    assert found.tolist() == expected
+    unordered = unit_vectors([{"b": 0.6, "a": 0.8}, {"a": 1.0}])
+    assert unordered.by_key is None
+    assert cosines(unordered, np.array([0]), np.array([1])).tolist() == [0.8]
+
+
 def test_two_steps_keep_each_slices_state_where_it_was_made_and_share_what_between_gives():
     from etl.runtime.forked import map_forked_in_two_steps
 
