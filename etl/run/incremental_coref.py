@@ -50,7 +50,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -64,12 +64,10 @@ from etl.runtime.forked import forked_in_background, map_forked
 from etl.settings import available_cores
 from etl.stages.resolve import clusters as clustering
 from etl.stages.resolve.clusters import (
-    _EMPTY_PROFILE,
     CorefModel,
     DateWindow,
     DocumentProfile,
     Event,
-    _blocking_keys,
     _order,
     average_link,
     candidate_pair_array,
@@ -486,7 +484,7 @@ def _clusters_of(
         best = _fetch(conn, "best_links", event_ids=sorted(position), floor=pair_floor(model))
         best_links = dict(zip(*(best.column(i).to_pylist() for i in range(2)), strict=True))
         profiles = _publications(conn, {event.doc_id for event in ordered})
-        found = average_link(ordered, scores, model)
+        found = average_link(ordered, scores, model, singleton_confidence=False)
         cluster_map, clusters = _cluster_tables(ordered, found, profiles, best_links)
         maps.append(cluster_map)
         tables.append(clusters)
@@ -572,16 +570,26 @@ def _profile_rows(new: NewProfiles) -> tuple[list[dict], list[dict]]:
     return entities, terms
 
 
-def _block_rows(events: Iterable[Event], profiles: dict[str, DocumentProfile]) -> pa.Table:
-    """The ``event_blocks`` rows of ``events``, as columns (a long document has millions)."""
-    names: dict[tuple[str, str], str] = {}  # one string per block, not one per row
-    blocks, event_ids, doc_ids = [], [], []
-    for event in events:
-        for key in sorted(_blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE))):
-            blocks.append(names.get(key) or names.setdefault(key, _block_name(key)))
-            event_ids.append(event.event_id)
-            doc_ids.append(event.doc_id)
-    columns = {"block": blocks, "event_id": event_ids, "doc_id": doc_ids}
+def _block_rows(
+    events: Sequence[Event],
+    profiles: dict[str, DocumentProfile],
+    blocks: dict[tuple[str, str], list[int]] | None = None,
+) -> pa.Table:
+    """The ``event_blocks`` rows of ``events`` (event after event, each one's keys in order), as
+    columns (a long document has millions), from each key's events (``blocks``: their
+    ``clustering.event_blocks``, when the caller has them)."""
+    blocks = clustering.event_blocks(events, profiles) if blocks is None else blocks
+    keys = sorted(blocks)
+    sizes = np.fromiter(map(len, map(blocks.__getitem__, keys)), np.int64, len(keys))
+    key = np.repeat(np.arange(len(keys)), sizes)
+    event = np.fromiter(chain.from_iterable(map(blocks.__getitem__, keys)), np.int64, len(key))
+    order = np.lexsort((key, event))
+    names = pa.array(map(_block_name, keys), pa.string(), size=len(keys))
+    columns = {
+        "block": names.take(key[order]),
+        "event_id": pa.array([e.event_id for e in events], pa.string()).take(event[order]),
+        "doc_id": pa.array([e.doc_id for e in events], pa.string()).take(event[order]),
+    }
     return pa.table(columns, schema=schema.EVENT_BLOCKS.remove_metadata())
 
 
@@ -729,11 +737,13 @@ def full_clustering(
     profiles = stored_profiles(conn, all_docs)
     # Compact all the way (index pairs, an array of probabilities, Arrow columns): one 50 MB
     # document has over 100,000 events and millions of pairs.
-    pairs = candidate_pair_array(events, profiles, candidate_window(model))
+    blocks = clustering.event_blocks(events, profiles)
+    pairs = candidate_pair_array(events, profiles, candidate_window(model), blocks)
     probabilities = score_pairs(events, pairs, profiles, model)
     # Many pairs are clustered in forked children while this process writes them and the blocks.
     with clusters_in_background(events, pairs, probabilities, profiles, model) as clustered:
-        change.blocks = _block_rows(events, profiles)
+        change.blocks = _block_rows(events, profiles, blocks)
+        del blocks
         change.profiles, change.terms = [], []
         pair_table = _index_pair_table(events, pairs, probabilities, pair_floor(model))
         _replace_state(conn, change, stage, pairs=pair_table)

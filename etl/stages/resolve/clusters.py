@@ -730,19 +730,31 @@ def candidate_pairs(
     return list(zip(found[:, 0].tolist(), found[:, 1].tolist(), strict=True))
 
 
+def event_blocks(
+    events: Sequence[Event], profiles: dict[str, DocumentProfile]
+) -> dict[tuple[str, str], list[int]]:
+    """Each blocking key's events (``_blocking_keys``), as their rising indices in ``events``."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, event in enumerate(events):
+        for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
+            blocks[key].append(index)
+    return blocks
+
+
 def candidate_pair_array(
-    events: Sequence[Event], profiles: dict[str, DocumentProfile], window: DateWindow | int
+    events: Sequence[Event],
+    profiles: dict[str, DocumentProfile],
+    window: DateWindow | int,
+    blocks: dict[tuple[str, str], list[int]] | None = None,
 ) -> np.ndarray:
     """Index pairs (i < j), sorted, as an (n, 2) array, of events worth comparing: same type
     family and a shared entity or document, and, when both are dated, dates within ``window``
     (a number: that many days for every pair) in a block small enough to compare fully, within
     ``window.certain`` in a larger one, so a night's events meet only the archive's events of
-    their days and a late report's; an undated event only in a small block."""
+    their days and a late report's; an undated event only in a small block. ``blocks``: their
+    ``event_blocks``, when the caller has them."""
     window = _as_window(window)
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, event in enumerate(events):
-        for key in _blocking_keys(event, profiles.get(event.doc_id, _EMPTY_PROFILE)):
-            blocks[key].append(index)
+    blocks = event_blocks(events, profiles) if blocks is None else blocks
     # Each pair (i, j) as the number i * n + j, every block's pairs found at once by array: a
     # first run has millions of pairs, found again in several of its thousands of blocks.
     n = len(events)
@@ -1159,18 +1171,24 @@ def pair_floor(model: CorefModel) -> float:
 
 
 def average_link(
-    events: Sequence[Event], scores: dict[tuple[int, int], float], model: CorefModel
+    events: Sequence[Event],
+    scores: dict[tuple[int, int], float],
+    model: CorefModel,
+    singleton_confidence: bool = True,
 ) -> list[_Cluster]:
     """Agglomerate events: merge the pair of clusters with the highest mean pair probability
     (unscored pairs, and pairs below ``pair_floor``, count 0) while it reaches the threshold and
-    the dates stay within spread."""
+    the dates stay within spread. A singleton's confidence is 1 minus its best pair's
+    probability; 1.0 without ``singleton_confidence`` (a caller that reads every event's best
+    pair, beyond ``scores`` too, sets it)."""
     floor = pair_floor(model)
     scores = {pair: p for pair, p in scores.items() if p >= floor}
     bounds = [_bounds(event, model) for event in events]
     best_link = [0.0] * len(events)
-    for (i, j), probability in scores.items():
-        best_link[i] = max(best_link[i], probability)
-        best_link[j] = max(best_link[j], probability)
+    if singleton_confidence:
+        for (i, j), probability in scores.items():
+            best_link[i] = max(best_link[i], probability)
+            best_link[j] = max(best_link[j], probability)
     clusters = {i: _Cluster([i], *bounds[i], 1.0) for i in range(len(events))}
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), probability in scores.items():
@@ -1299,7 +1317,9 @@ def clusters_by_component(
                 strict=True,
             )
         )
-        for cluster in average_link([events[i] for i in members], scores, model):
+        for cluster in average_link(
+            [events[i] for i in members], scores, model, singleton_confidence=False
+        ):
             cluster.members = [members[i] for i in cluster.members]
             if len(cluster.members) == 1:
                 cluster.confidence = 1.0 - best_link[cluster.members[0]]
