@@ -55,6 +55,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy.engine import Connection
 
 from etl import schema
@@ -126,29 +127,39 @@ def _is_small(n_events: int) -> bool:
 
 class NewProfiles(NamedTuple):
     """Profiles computed now, and each document's word counts (stored in ``document_terms``:
-    later documents' word frequencies count them)."""
+    later documents' word frequencies count them) as columns doc_id, term, n."""
 
     profiles: dict[str, DocumentProfile]
-    term_counts: dict[str, list[tuple[str, int]]]
+    term_counts: pa.Table
 
 
 def new_profiles(conn: Connection, doc_ids: list[str]) -> NewProfiles:
     """Profiles of documents with the corpus statistics as they are now."""
-    new = NewProfiles({}, {})
+    profiles: dict[str, DocumentProfile] = {}
+    counted = []
     # Their words are counted once, into document_terms, where every profile reads them.
     run_script(conn, "load/document_term_counts.sql", {"doc_ids": doc_ids})
     # A chunk at a time: the words of every document at once overran DuckDB's memory cap.
     for start in range(0, len(doc_ids), PROFILE_CHUNK_DOCUMENTS):
         chunk = doc_ids[start : start + PROFILE_CHUNK_DOCUMENTS]
         inputs = _fetch(conn, "documents_for_clustering", all=False, chunk_ids=chunk)
-        new.profiles.update(document_profiles(inputs))
-        for doc_id, counts in zip(
-            inputs.column("doc_id").to_pylist(),
-            inputs.column("term_counts").to_pylist(),
-            strict=True,
-        ):
-            new.term_counts[doc_id] = [(item["term"], item["n"]) for item in counts or []]
-    return new
+        # The word counts stay columns: a profile reads only the distinctive words.
+        profiles.update(document_profiles(inputs.drop_columns(["term_counts"])))
+        counts = inputs.column("term_counts").combine_chunks()
+        words = counts.flatten()
+        counted.append(
+            pa.table(
+                {
+                    "doc_id": inputs.column("doc_id").take(pc.list_parent_indices(counts)),
+                    "term": words.field("term"),
+                    "n": words.field("n"),
+                }
+            )
+        )
+    columns = pa.schema([("doc_id", pa.string()), ("term", pa.string()), ("n", pa.int64())])
+    if not counted:
+        return NewProfiles(profiles, columns.empty_table())
+    return NewProfiles(profiles, pa.concat_tables([table.cast(columns) for table in counted]))
 
 
 def stored_profiles(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentProfile]:
@@ -555,19 +566,27 @@ def _cluster_tables(
     return cluster_map, pa.Table.from_pylist(rows, schema=schema.EVENT_CLUSTERS)
 
 
-def _profile_rows(new: NewProfiles) -> tuple[list[dict], list[dict]]:
-    """Rows of ``document_profiles`` and ``document_terms`` for freshly computed profiles."""
-    entities = [
-        {"doc_id": doc_id, "entity_id": entity_id, "weight": weight}
+def _profile_rows(new: NewProfiles) -> tuple[pa.Table, pa.Table]:
+    """Rows of ``document_profiles`` and ``document_terms`` for freshly computed profiles (by
+    document, then entity; by document, then its words' order), as columns."""
+    salient = [
+        (doc_id, entity_id, weight)
         for doc_id, profile in sorted(new.profiles.items())
         for entity_id, weight in sorted(profile.salient.items())
     ]
-    terms = [
-        {"doc_id": doc_id, "term": term, "n": n, "weight": new.profiles[doc_id].terms.get(term)}
-        for doc_id, counts in sorted(new.term_counts.items())
-        for term, n in counts
+    entities = pa.table(
+        [list(column) for column in zip(*salient, strict=True)] or [[], [], []],
+        schema=schema.DOCUMENT_PROFILES.remove_metadata(),
+    )
+    counts = new.term_counts.sort_by("doc_id")  # stable: each document's words in order
+    weights = [
+        new.profiles[doc_id].terms.get(term)
+        for doc_id, term in zip(
+            counts.column("doc_id").to_pylist(), counts.column("term").to_pylist(), strict=True
+        )
     ]
-    return entities, terms
+    terms = counts.append_column(pa.field("weight", pa.float64()), pa.array(weights, pa.float64()))
+    return entities, terms.cast(schema.DOCUMENT_TERMS.remove_metadata())
 
 
 def _block_rows(
@@ -612,8 +631,8 @@ class ClusterChange:
     def __init__(self) -> None:
         self.stale_docs: list[str] = []
         self.stale_events: list[str] = []
-        self.profiles: list[dict] = []
-        self.terms: list[dict] = []
+        self.profiles: list[dict] | pa.Table = []
+        self.terms: list[dict] | pa.Table = []
         self.blocks: list[dict] | pa.Table = []
 
 
