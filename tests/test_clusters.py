@@ -490,3 +490,32 @@ def test_a_repeated_predicate_counts_by_how_alike_the_two_reports_read():
     # The array path the pipeline and the fitter read gives the same values to the bit.
     rows, _, _ = pair_feature_rows(events, pairs, profiles)
     assert rows.tolist() == [list(row) for row in values]
+
+
+def test_smallest_members_are_each_components_smallest_node():
+    """The components found by array are those of a union-find, one edge at a time (chains
+    long enough to need many rounds, isolated nodes, repeated edges)."""
+    import random
+
+    import numpy as np
+
+    from etl.stages.resolve.clusters import smallest_members
+
+    rng = random.Random(11)
+    for _ in range(200):
+        n = rng.randint(1, 80)
+        edges = [tuple(rng.sample(range(n), 2)) for _ in range(rng.randint(0, 90)) if n > 1]
+        edges += [(k, k + 1) for k in range(rng.randint(0, n - 1))]  # a chain from 0
+        parent = list(range(n))
+
+        def root(node, parent=parent):
+            while parent[node] != node:
+                node = parent[node]
+            return node
+
+        for i, j in edges:
+            a, b = root(i), root(j)
+            parent[max(a, b)] = min(a, b)
+        first = np.array([i for i, _ in edges], np.int64)
+        second = np.array([j for _, j in edges], np.int64)
+        assert smallest_members(n, first, second).tolist() == [root(k) for k in range(n)]

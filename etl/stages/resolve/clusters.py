@@ -1193,39 +1193,41 @@ def average_link(
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), probability in scores.items():
         links[i][j] = links[j][i] = probability
-    version = dict.fromkeys(clusters, 0)
-    heap = [(-p, i, j, 0, 0) for (i, j), p in scores.items() if p >= model.threshold]
+    # Each cluster's merges so far (-1: merged into another) and size, by its index: a stale
+    # heap entry names an older version.
+    version = [0] * len(events)
+    sizes = [1] * len(events)
+    threshold, heappush = model.threshold, heapq.heappush
+    heap = [(-p, i, j, 0, 0) for (i, j), p in scores.items() if p >= threshold]
     heapq.heapify(heap)
     while heap:
         negative, i, j, version_i, version_j = heapq.heappop(heap)
-        if (
-            i not in clusters
-            or j not in clusters
-            or (version[i], version[j]) != (version_i, version_j)
-        ):
+        if version[i] != version_i or version[j] != version_j:
             continue
         first, second = clusters[i], clusters[j]
         if not _spread_ok(first, second, model.max_date_spread_days):
             continue
-        keep, gone = (i, j) if len(first.members) >= len(second.members) else (j, i)
+        keep, gone = (i, j) if sizes[i] >= sizes[j] else (j, i)
         kept, merged = clusters[keep], clusters.pop(gone)
         kept.members.extend(merged.members)
         kept.latest_start, kept.earliest_end = _joined_bounds(kept, merged)
         kept.confidence = min(kept.confidence, merged.confidence, -negative)
         version[keep] += 1
-        del version[gone]
+        version[gone] = -1
+        sizes[keep] += sizes[gone]
+        kept_links = links[keep]
         for other, total in links.pop(gone).items():
             links[other].pop(gone, None)
             if other != keep:
-                links[keep][other] = links[keep].get(other, 0.0) + total
-                links[other][keep] = links[keep][other]
-        links[keep].pop(gone, None)
-        size = len(kept.members)
-        for other, total in links[keep].items():
-            mean = total / (size * len(clusters[other].members))
-            if mean >= model.threshold:
-                low, high = min(keep, other), max(keep, other)
-                heapq.heappush(heap, (-mean, low, high, version[low], version[high]))
+                kept_links[other] = kept_links.get(other, 0.0) + total
+                links[other][keep] = kept_links[other]
+        kept_links.pop(gone, None)
+        size = sizes[keep]
+        for other, total in kept_links.items():
+            mean = total / (size * sizes[other])
+            if mean >= threshold:
+                low, high = (keep, other) if keep < other else (other, keep)
+                heappush(heap, (-mean, low, high, version[low], version[high]))
     for index, cluster in clusters.items():
         if len(cluster.members) == 1:  # how sure it is that it joins nothing
             cluster.confidence = 1.0 - best_link[index]
@@ -1244,20 +1246,31 @@ def _threshold_components(
 ) -> list[int]:
     """Each event's component (its smallest member) in the graph of pairs at least as probable
     as ``threshold``."""
-    parent = list(range(n_events))
+    strong = index_pair_array(pairs)[probability_array(probabilities) >= threshold]
+    return smallest_members(n_events, strong[:, 0], strong[:, 1]).tolist()
 
-    def root(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
 
-    strong = probability_array(probabilities) >= threshold  # few: most pairs are weak
-    for i, j in index_pair_array(pairs)[strong].tolist():
-        first, second = root(i), root(j)
-        if first != second:
-            parent[max(first, second)] = min(first, second)
-    return [root(node) for node in range(n_events)]
+def smallest_members(n_nodes: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Each node's component's smallest node in the graph of edges (first[k], second[k]), by
+    array: every node takes its neighbours' smallest label, then each label its own label's
+    (pointer jumping), until nothing changes (a first run has hundreds of thousands of strong
+    pairs, slow one at a time)."""
+    label = np.arange(n_nodes)
+    while True:
+        # Every edge pulls both ends down to the smaller of their labels.
+        lower = np.minimum(label[first], label[second])
+        pulled = label.copy()
+        np.minimum.at(pulled, first, lower)
+        np.minimum.at(pulled, second, lower)
+        # A node's label's label is no larger, and in its component: jump until settled.
+        while True:
+            jumped = pulled[pulled]
+            if np.array_equal(jumped, pulled):
+                break
+            pulled = jumped
+        if np.array_equal(pulled, label):
+            return label
+        label = pulled
 
 
 def clusters_by_component(
