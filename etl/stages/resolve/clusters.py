@@ -1088,7 +1088,7 @@ def _compared_blocks(
     ordered = np.argsort(document_pairs, kind="stable")
     # The similarities of every document pair (across documents: within one, none is read),
     # taken at once (a block's pairs meet most documents: ``_cosines_by_shared_keys`` pays
-    # for each), and each pair's document pair (its run in ``ordered``).
+    # for each); a document pair's run of pairs in ``ordered`` starts at ``starts``.
     sorted_documents = document_pairs[ordered]
     starts = np.flatnonzero(np.r_[True, sorted_documents[1:] != sorted_documents[:-1]])
     starts = starts[: len(ordered)]  # none without pairs
@@ -1101,11 +1101,10 @@ def _compared_blocks(
     similarity[across] = cosines(salient, first_document[across], second_document[across])
     text_similarity[across] = cosines(terms, first_document[across], second_document[across])
     del first_document, second_document, across
-    runs = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ordered)]))
     for start in range(0, len(ordered), PAIR_BLOCK):
         block = ordered[start : start + PAIR_BLOCK]
         first, second = index_pairs[block, 0], index_pairs[block, 1]
-        block_runs = runs[start : start + PAIR_BLOCK]
+        block_runs = np.searchsorted(starts, np.arange(start, start + len(block)), "right") - 1
         columns, one_act, reversed_roles = _pair_columns(
             codes, first, second, similarity[block_runs], text_similarity[block_runs]
         )
