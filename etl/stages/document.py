@@ -121,12 +121,13 @@ def extract_document(
     ``event_scorer`` decides which candidate events to keep (default: the fitted one);
     ``description_share`` overrides the learned protagonist share of person descriptions.
     """
-    anatomy = read_anatomy(doc.text, url=url)
+    text = doc.text  # built from a Python Token per token: read once
+    anatomy = read_anatomy(text, url=url)
     if published_at is not None:
         published_source = "metadata"
     else:
         published_at, published_source = anatomy.published_at, anatomy.published_at_source
-    sentences = extract_sentences(doc, doc_id)
+    sentences = extract_sentences(doc, doc_id, text)
     sentence_starts = [row["start_char"] for row in sentences]
     mentions = [
         row
@@ -146,6 +147,7 @@ def extract_document(
             to_raw=to_raw,
             scorer=event_scorer,
             dates=dates,
+            text=text,
         )
         if all(anatomy.is_body(*span) for span in _linked_spans(finding.row, mentions_by_id))
         and not any(

@@ -1678,13 +1678,15 @@ def extract_event_findings(
     data_dir: Path = DATA_DIR,
     scorer: EventScorer | None = None,
     dates: Sequence[Span] | None = None,
+    text: str | None = None,
 ) -> list[EventFinding]:
     """The events of a document that the scorer keeps (default: the fitted
     ``data/event_scorer.tsv``; ``KEEP_ALL`` keeps every candidate, for fitting it).
-    ``dates`` are the document's ``date_spans`` when the caller has them already."""
+    ``dates`` are the document's ``date_spans`` and ``text`` its ``doc.text`` when the caller
+    has them already."""
     if scorer is None:
         scorer = load_scorer(data_dir / "event_scorer.tsv")
-    findings = _all_findings(doc, mentions, doc_id, published_at, to_raw, data_dir, dates)
+    findings = _all_findings(doc, mentions, doc_id, published_at, to_raw, data_dir, dates, text)
     return kept_findings(findings, scorer)
 
 
@@ -1709,6 +1711,7 @@ def _all_findings(
     to_raw: RawSpan,
     data_dir: Path,
     dates: Sequence[Span] | None = None,
+    text: str | None = None,
 ) -> list[EventFinding]:
     lexicon = load_event_lexicon(data_dir)
     calibration = load_confidence(data_dir)
@@ -1723,7 +1726,7 @@ def _all_findings(
     }
     rows: list[EventFinding] = []
     seen_ids: set[str] = set()
-    sentences = [sent for sent, text in sentences_with_text(doc) if text.strip()]
+    sentences = [sent for sent, words in sentences_with_text(doc, text) if words.strip()]
     kinds = TokenKinds.of(doc)
     references = EventReferences(sentences, lexicon, classes, resolver, kinds)
     all_dates = date_spans(doc) if dates is None else dates
