@@ -496,6 +496,7 @@ def test_smallest_members_are_each_components_smallest_node():
     """The components found by array are those of a union-find, one edge at a time (chains
     long enough to need many rounds, isolated nodes, repeated edges)."""
     import random
+    from itertools import pairwise
 
     import numpy as np
 
@@ -506,6 +507,9 @@ def test_smallest_members_are_each_components_smallest_node():
         n = rng.randint(1, 80)
         edges = [tuple(rng.sample(range(n), 2)) for _ in range(rng.randint(0, 90)) if n > 1]
         edges += [(k, k + 1) for k in range(rng.randint(0, n - 1))]  # a chain from 0
+        chain = list(range(n))
+        rng.shuffle(chain)
+        edges += list(pairwise(chain))[: rng.randint(0, n)]  # a chain in any order
         parent = list(range(n))
 
         def root(node, parent=parent):

@@ -1251,16 +1251,18 @@ def _threshold_components(
 
 def smallest_members(n_nodes: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Each node's component's smallest node in the graph of edges (first[k], second[k]), by
-    array: every node takes its neighbours' smallest label, then each label its own label's
-    (pointer jumping), until nothing changes (a first run has hundreds of thousands of strong
-    pairs, slow one at a time)."""
+    array: every node, and the node its label names, takes its neighbours' smallest label, then
+    each label its own label's (pointer jumping), until nothing changes (a first run has
+    hundreds of thousands of strong pairs, slow one at a time). A label is always a node of the
+    same component, so the labels settle on each component's smallest node."""
     label = np.arange(n_nodes)
     while True:
-        # Every edge pulls both ends down to the smaller of their labels.
+        # Every edge pulls both ends, and the nodes their labels name (so that a long chain
+        # of one label follows at once), down to the smaller of their labels.
         lower = np.minimum(label[first], label[second])
         pulled = label.copy()
-        np.minimum.at(pulled, first, lower)
-        np.minimum.at(pulled, second, lower)
+        for ends in (first, second, label[first], label[second]):
+            np.minimum.at(pulled, ends, lower)
         # A node's label's label is no larger, and in its component: jump until settled.
         while True:
             jumped = pulled[pulled]
