@@ -7,6 +7,8 @@ import json
 import math
 from itertools import pairwise
 
+import pytest
+
 from etl.evaluate.normalize import _folds, error_classes, explain_document, without_features
 from etl.stages.normalize import normalize
 from etl.stages.normalize.build_model import context_casing
@@ -137,6 +139,13 @@ def test_folds_leave_out_whole_groups_or_single_documents():
     assert all(len({topics[i].group for i in fold}) == 1 for fold in folds)
     single = [document(f"d{i}", "news") for i in range(4)]
     assert sorted(len(fold) for fold in _folds(single)) == [1, 1, 1, 1]
+    by_document = _folds(topics, by="document")
+    assert len(by_document) == 5
+    assert sorted(i for fold in by_document for i in fold) == list(range(9))
+    # Folds of single documents mix the groups, as new documents of known genres do.
+    assert any(len({topics[i].group for i in fold}) > 1 for fold in by_document)
+    with pytest.raises(ValueError):
+        _folds(topics, by="genre")
 
 
 def test_packaged_weights_load_and_are_finite():

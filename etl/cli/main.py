@@ -427,6 +427,14 @@ def eval_normalize(
             help="With --cross-validate: train without the features whose name contains PART.",
         ),
     ] = None,
+    folds_by: Annotated[
+        str,
+        typer.Option(
+            "--folds-by",
+            metavar="group|document",
+            help="With --cross-validate: hold out whole topics/genres (group) or documents.",
+        ),
+    ] = "group",
 ) -> None:
     """Casing, apostrophes and NER on restored degraded text vs the cased original
     (gum_news_dev, gum_more_dev; ecb_dev: casing only, degraded with the shared tool)."""
@@ -444,7 +452,7 @@ def eval_normalize(
             typer.echo("\n".join(evaluate.explain_document(documents[explain].lower)))
         elif cross_validate:
             figures = evaluate.evaluate_casing_cross_validated(
-                corpus, shared, tuple(without_feature or ())
+                corpus, shared, tuple(without_feature or ()), folds_by
             )
             typer.echo(evaluate.format_cross_validated_report(corpus, figures))
         else:

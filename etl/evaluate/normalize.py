@@ -52,6 +52,8 @@ _NON_WORD_RE = re.compile(r"[\W_]+")
 _APOSTROPHE_RE = re.compile(r"(?<=\w)['’`](?=\w)")
 # Folds of the cross-validated mode: each holds whole topics (ECB+), genres or documents.
 CV_FOLDS = 5
+# What a fold of the cross-validated mode holds whole (``_folds``).
+FOLD_SCHEMES = ("group", "document")
 # Groups of the word statistics' mid-sentence capitalization probability in the error analysis.
 ERROR_BANDS = ((0.05, "common word"), (0.5, "ambiguous"), (float("inf"), "name-like"))
 # Features shown per explained word.
@@ -352,11 +354,15 @@ def _casing_totals(documents, model) -> dict[str, float]:
     return {"documents": float(len(documents)), "words": totals["words"], **_casing_scores(totals)}
 
 
-def _folds(documents) -> list[list[int]]:
-    """Indexes of the documents left out together: one topic or genre each (one document each
-    when the corpus has a single group, as GUM news), in at most ``CV_FOLDS`` folds."""
+def _folds(documents, by: str = "group") -> list[list[int]]:
+    """Indexes of the documents left out together, in at most ``CV_FOLDS`` folds: by
+    ``group``, whole topics or genres (one document each when the corpus has a single group,
+    as GUM news); by ``document``, single documents in name order, so a fold mixes genres (as
+    hidden text of known genres: new documents, not new genres)."""
+    if by not in FOLD_SCHEMES:
+        raise ValueError(f"folds by {by!r}: expected one of {FOLD_SCHEMES}")
     keys = [document.group for document in documents]
-    if len(set(keys)) == 1:
+    if by == "document" or len(set(keys)) == 1:
         keys = [document.doc_id for document in documents]
     ordered = sorted(set(keys))
     fold_of = {key: position % CV_FOLDS for position, key in enumerate(ordered)}
@@ -399,13 +405,14 @@ def without_features(examples, left_out: tuple[str, ...]):
 
 
 def evaluate_casing_cross_validated(
-    corpus: str, shared: Path, left_out: tuple[str, ...] = ()
+    corpus: str, shared: Path, left_out: tuple[str, ...] = (), folds_by: str = "group"
 ) -> dict[str, dict[str, float]]:
     """Casing figures on ``corpus`` with the model trained on everything (``fitted``: the
     training corpora plus this corpus) and with a model trained without each fold's documents
     (``held_out``), the rest of training unchanged; ``packaged`` is the committed model.
     ``left_out``: parts of feature names the fitted and held-out models are trained without
-    (``without_features``), to measure what a group of features adds."""
+    (``without_features``), to measure what a group of features adds. ``folds_by``: what a
+    fold holds whole (``_folds``)."""
     from etl.stages.normalize.train_casing import (
         corpus_examples,
         document_groups,
@@ -422,7 +429,7 @@ def evaluate_casing_cross_validated(
     fitted = fit_casing(pool_examples + own_examples, pool_groups + own_groups)
     held_totals: dict[str, float] = defaultdict(float)
     held_errors: list[tuple] = []
-    for fold in _folds(documents):
+    for fold in _folds(documents, folds_by):
         kept = [index for index in range(len(documents)) if index not in set(fold)]
         model = fit_casing(
             pool_examples + [own_examples[index] for index in kept],
