@@ -257,20 +257,33 @@ class Group:
     iso3: str | None = None
     # for a lone surname: the document's full names it does not name (``_named_apart``)
     not_persons: frozenset[str] = frozenset()
+    # (number of mentions, first start, majority label) when last worked out: grouping asks
+    # each group's label and start many times, and mentions are only ever appended, so the
+    # answers hold while the number of mentions is the same.
+    _summary: tuple[int, int, str] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def tokens(self) -> tuple[str, ...]:
         return tuple(self.key.split())  # the key never changes once the group exists
 
+    def _summarized(self) -> tuple[int, int, str]:
+        summary = self._summary
+        if summary is None or summary[0] != len(self.mentions):
+            mentions = self.mentions
+            counts = Counter(m.label for m in mentions if m.antecedent is None) or Counter(
+                m.label for m in mentions
+            )
+            label = min(counts, key=lambda label: (-counts[label], label))
+            start = min(mention.start for mention in mentions)
+            summary = self._summary = (len(mentions), start, label)
+        return summary
+
     @property
     def first_start(self) -> int:
-        return min(mention.start for mention in self.mentions)
+        return self._summarized()[1]
 
     def majority_label(self) -> str:
-        counts = Counter(m.label for m in self.mentions if m.antecedent is None) or Counter(
-            m.label for m in self.mentions
-        )
-        return min(counts, key=lambda label: (-counts[label], label))
+        return self._summarized()[2]
 
 
 # ----------------------------------------------------------------------------- mentions
@@ -290,6 +303,7 @@ def _surface(text: str) -> str:
     return surface
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """``exact_key`` of a name with an apostrophe inside a word kept in the word (``Ka'Loni``,
     ``L'Enfant``, ``O'Brien`` are one word, not two)."""
@@ -980,12 +994,14 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         )
     ]
     organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
+    organisation_ids = {id(group) for group in organisations}
     organisations_by_word = _by_word(organisations)
     # An acronym may spell a name spaCy tagged a place (``FBI`` beside a ``Federal Bureau of
     # Investigation`` tagged GPE): every longer name is indexed by its initials.
     organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
     for full in unattached:
-        if full in organisations or (len(full.tokens) >= 2 and full.majority_label() != PERSON):
+        named_in_words = len(full.tokens) >= 2 and full.majority_label() != PERSON
+        if id(full) in organisation_ids or named_in_words:
             for initials in _folded_acronyms(full.tokens):
                 organisations_by_acronym[initials].append(full)
     for group in unattached:

@@ -250,6 +250,9 @@ def acronym_forms(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset({acronym(tokens), every_word})
 
 
+# Asked for every mention, often several times (a one-argument cache is cheaper to ask than
+# the gazetteer's, keyed by text and purpose).
+@lru_cache(maxsize=1 << 16)
 def lookup_place(text: str) -> Place | None:
     """The place a mention's text names, if any (``Taipei City`` -> ``Taipei``)."""
     return places.lookup_place(text, places.Purpose.ENTITY_RESOLUTION)
