@@ -184,6 +184,7 @@ from etl.stages.resolve.names import (
     strip_titles,
     title_words,
     translit_key,
+    without_titles,
 )
 
 PERSON = "PERSON"
@@ -270,10 +271,13 @@ class Group:
         summary = self._summary
         if summary is None or summary[0] != len(self.mentions):
             mentions = self.mentions
-            counts = Counter(m.label for m in mentions if m.antecedent is None) or Counter(
+            labels = [m.label for m in mentions if m.antecedent is None] or [
                 m.label for m in mentions
-            )
-            label = min(counts, key=lambda label: (-counts[label], label))
+            ]
+            label = labels[0]
+            if labels.count(label) != len(labels):  # most groups have one label
+                counts = Counter(labels)
+                label = min(counts, key=lambda label: (-counts[label], label))
             start = min(mention.start for mention in mentions)
             summary = self._summary = (len(mentions), start, label)
         return summary
@@ -453,7 +457,13 @@ def _country_of_words(words: list[str]) -> tuple[int, str | None]:
 def _possessive_owner(mention: Mention, text: str) -> str | None:
     """ISO3 of the country whose possessive stands right before the mention (``Kazakhstan's``
     ``Foreign Ministry``), if any."""
-    match = _OWNER_BEFORE.search(text[max(0, mention.start - 60) : mention.start])
+    window = text[max(0, mention.start - 60) : mention.start]
+    # _OWNER_BEFORE ends in a possessive s and spaces: a window not ending so needs no search
+    # (the search tries every start in the window).
+    before_spaces = window.rstrip()
+    if len(before_spaces) == len(window) or not before_spaces.endswith(("'s", "’s", " s")):
+        return None
+    match = _OWNER_BEFORE.search(window)
     if not match:
         return None
     place = lookup_place(match.group(1))
@@ -797,7 +807,7 @@ def _persons_referred_to(group: Group, persons_by_word: Mapping[str, list[Group]
         for person in persons_by_word.get(group.tokens[0], ())
         if _refers_to_person(group, person)
     ]
-    untitled = tuple(strip_titles(list(group.tokens)))
+    untitled = without_titles(group.tokens)
     if candidates or untitled == group.tokens:
         return candidates
     bare = Group(group.doc_id, group.kind, " ".join(untitled), list(group.mentions))

@@ -77,6 +77,7 @@ def _read_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
     """Lowercased words of office that may precede a person's name."""
     return office_words()
@@ -184,6 +185,13 @@ def strip_titles(tokens: list[str]) -> list[str]:
             continue
         break
     return tokens[index:]
+
+
+# A group's words are read without their title once per document that holds the group.
+@lru_cache(maxsize=1 << 16)
+def without_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``strip_titles`` of a name's words, as a tuple."""
+    return tuple(strip_titles(list(tokens)))
 
 
 @lru_cache(maxsize=1)
