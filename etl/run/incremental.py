@@ -56,6 +56,7 @@ from etl.stages.resolve.entities import (
     _group_document,
     _link_person_names,
     document_full_person_names,
+    document_names,
     document_texts,
     full_person_name_keys,
     person_name_blocks,
@@ -137,9 +138,13 @@ def _documents(
     ``with_full_names``, its full person names counted from the same mentions."""
     for mentions, documents in chunks:
         for doc_id, text, doc_mentions in _documents_of_chunk(mentions, documents):
-            groups = _group_document(doc_id, doc_mentions, text)
-            names = document_full_person_names(doc_mentions, text) if with_full_names else None
-            yield _Document(doc_id, text, groups, names or Counter())
+            # the names as the headline reads them, read once for the groups and the full names
+            names = document_names(doc_mentions, text)
+            groups = _group_document(doc_id, doc_mentions, text, names)
+            full_names = (
+                document_full_person_names(doc_mentions, text, names) if with_full_names else None
+            )
+            yield _Document(doc_id, text, groups, full_names or Counter())
 
 
 def _taken_one_by_one(documents: Iterable[_Document]) -> Iterator[_Document]:

@@ -932,8 +932,20 @@ def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
     return index
 
 
-def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Group]:
-    """Local groups of one document's mentions (see module docstring, pass 1)."""
+def document_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """A document's name mentions (descriptions left out) with the headline words around them
+    dropped (``_without_headline_words``): what pass 1 and ``document_full_person_names``
+    start from."""
+    return _without_headline_words(
+        [mention for mention in mentions if mention.antecedent is None], text
+    )
+
+
+def _group_document(
+    doc_id: str, mentions: list[Mention], text: str, names: list[Mention] | None = None
+) -> list[Group]:
+    """Local groups of one document's mentions (see module docstring, pass 1); ``names``: its
+    ``document_names``, when already read."""
     groups: dict[tuple[str, str], Group] = {}
 
     def group_for(kind: str, key: str, iso3: str | None = None) -> Group:
@@ -943,10 +955,9 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         return group
 
     descriptions = [mention for mention in mentions if mention.antecedent is not None]
-    mentions = _without_headline_words(
-        [mention for mention in mentions if mention.antecedent is None], text
-    )
-    mentions = _with_person_evidence(_without_trailing_phrase(mentions))
+    if names is None:
+        names = document_names(mentions, text)
+    mentions = _with_person_evidence(_without_trailing_phrase(names))
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     in_name_order = _name_orders(full_names)
@@ -1440,13 +1451,17 @@ def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None 
     return keys
 
 
-def document_full_person_names(mentions: list[Mention], text: str | None) -> Counter:
+def document_full_person_names(
+    mentions: list[Mention], text: str | None, names: list[Mention] | None = None
+) -> Counter:
     """``full_person_name_keys`` of one document's mentions once made (``_make_mention``;
     descriptions are left out), read beside the document's ``text`` (None: no headline words
-    dropped): a document's mentions grouped in pass 1 give its names without a second read."""
-    names = [mention for mention in mentions if mention.antecedent is None]
-    if text is not None:
-        names = _without_headline_words(names, text)
+    dropped): a document's mentions grouped in pass 1 give its names without a second read
+    (``names``: its ``document_names``, when pass 1 has read them)."""
+    if names is None:
+        names = [mention for mention in mentions if mention.antecedent is None]
+        if text is not None:
+            names = _without_headline_words(names, text)
     names = _with_person_evidence(names)
     return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 
