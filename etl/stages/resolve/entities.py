@@ -216,6 +216,10 @@ _INITIAL = re.compile(r"^[A-Z]\.?$")
 _SURNAME = re.compile(r"^[A-Z][a-z][\w'’-]+$")
 _PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna|uly|kyzy)$")
 _TRAILING_INITIALS = re.compile(r"([A-Z][a-z][\w'’-]+)((?:\s*[A-Z]\.)+)")
+# "between Bishkek and Astana", read from either capital (asked of every capital's mention)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_AND_OTHER_AFTER = re.compile(r"^\s+and\s+([\w-]+)(\s(?-i:[A-Z])[\w-]+)?", re.IGNORECASE)
+_BETWEEN_OTHER_AND_BEFORE = re.compile(r"\bbetween\s+([\w-]+)\s+and\s+$", re.IGNORECASE)
 _OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
@@ -404,15 +408,15 @@ def _is_capital(phrase: str) -> bool:
 def _between_capitals(mention: Mention, text: str) -> bool:
     window_before = text[max(0, mention.start - 60) : mention.start]
     window_after = text[mention.end : mention.end + 60]
-    first = re.search(r"\bbetween\s+$", window_before, re.IGNORECASE)
-    other_after = re.match(r"^\s+and\s+([\w-]+)(\s(?-i:[A-Z])[\w-]+)?", window_after, re.I)
+    first = _BETWEEN_BEFORE.search(window_before)
+    other_after = _AND_OTHER_AFTER.match(window_after)
     if first and other_after:
         one_word, two_words = (
             other_after.group(1),
             other_after.group(1) + (other_after.group(2) or ""),
         )
         return _is_capital(two_words) or _is_capital(one_word)
-    second = re.search(r"\bbetween\s+([\w-]+)\s+and\s+$", window_before, re.IGNORECASE)
+    second = _BETWEEN_OTHER_AND_BEFORE.search(window_before)
     return bool(second and _is_capital(second.group(1)))
 
 
