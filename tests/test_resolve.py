@@ -808,8 +808,8 @@ def test_a_mans_and_a_womans_given_name_spelled_alike_are_two_people():
 
 def test_a_groups_label_and_start_follow_its_mentions_as_they_are_appended() -> None:
     def mention(start: int, label: str, antecedent: str | None = None) -> Mention:
-        end, words = start + 4, ("Kant",)
-        return Mention(f"m{start}", "d", start, end, "Kant", label, "Kant", words, "kant", antecedent)
+        name, end, words = f"m{start}", start + 4, ("Kant",)
+        return Mention(name, "d", start, end, "Kant", label, "Kant", words, "kant", antecedent)
 
     group = Group(doc_id="d", kind="name", key="kant")
     group.mentions.append(mention(30, "ORG"))
