@@ -150,7 +150,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -266,10 +266,12 @@ class Group:
     # each group's label and start many times, and mentions are only ever appended, so the
     # answers hold while the number of mentions is the same.
     _summary: tuple[int, int, str] | None = field(default=None, compare=False, repr=False)
+    # the key's words: the key never changes once the group exists (set at creation: a
+    # cached_property's first read takes a lock in Python 3.11)
+    tokens: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
-    @cached_property
-    def tokens(self) -> tuple[str, ...]:
-        return tuple(self.key.split())  # the key never changes once the group exists
+    def __post_init__(self) -> None:
+        self.tokens = tuple(self.key.split())
 
     def _summarized(self) -> tuple[int, int, str]:
         summary = self._summary
