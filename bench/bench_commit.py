@@ -17,6 +17,11 @@ shared machine) and, with ``--profile``, the top of a cProfile of the commit.
             candidate pairs, or the first 100,000 to 1,000,000 of them, in one process and in
             two, this process's share, the critical path on idle cores, and the fork's cost:
             what ``incremental_coref.MIN_PAIRS_PER_PROCESS`` is set from)
+  group:    python bench/bench_commit.py group WAREHOUSE
+            (a replay's warehouse kept with ``--keep``: entity resolution's grouping of every
+            document and its tallying under the stored person names, in this process, the CPU
+            seconds of each and a digest of the groups' full names, tallies and rows, to compare
+            two versions of the code)
 """
 
 from __future__ import annotations
@@ -294,6 +299,38 @@ def fork_threshold(warehouse: Path, repeat: int = 3) -> None:
         )
 
 
+def group_and_tally(warehouse: Path) -> None:
+    """Print the CPU seconds of grouping and tallying every document (see the docstring)."""
+    from etl.reference.places import place_index
+    from etl.run import incremental
+    from etl.stages.normalize.lexicon import load_lexicon
+    from etl.stages.resolve.entities import NameMatching, PersonNames
+    from etl.storage.warehouse import load
+
+    load_lexicon(), place_index()  # loaded before a run commits (see replay)
+    with load.connect(warehouse) as conn:
+        doc_ids = sorted(conn.exec_driver_sql("select doc_id from documents").scalars())
+        chunks = list(load.documents_for_resolution_of(conn, doc_ids, len(doc_ids)))
+        anchors = {row["key"]: row["anchor"] for row in load.person_names(conn).to_pylist()}
+    persons = PersonNames.from_anchors(anchors, matching=NameMatching.learned())
+    cpu = cpu_seconds()
+    documents = list(incremental._documents(chunks, with_full_names=True))
+    grouped = cpu_seconds()
+    full_names = {document.doc_id: document.full_names for document in documents}
+    mapped = incremental._tally_documents(documents, persons, full_names)
+    tallied = cpu_seconds()
+    digest = hashlib.sha256(repr(sorted(full_names.items())).encode())
+    for entity_key, tally in sorted(mapped.tallies.items()):
+        fields = [(name, getattr(tally, name)) for name in tally.__dataclass_fields__]
+        digest.update(repr((entity_key, fields)).encode())
+    for table in [*mapped.mention_entities, *mapped.key_rows]:
+        digest.update(repr(table.to_pydict()).encode())
+    print(
+        f"{len(full_names)} documents: group {grouped - cpu:.2f} s CPU, "
+        f"tally {tallied - grouped:.2f} s CPU; digest {digest.hexdigest()[:16]}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -308,11 +345,15 @@ def main() -> None:
     again.add_argument("--keep", type=Path, help="Copy the committed warehouse here.")
     threshold = sub.add_parser("fork-threshold")
     threshold.add_argument("warehouse", type=Path)
+    grouping = sub.add_parser("group")
+    grouping.add_argument("warehouse", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.folder, args.n)
     elif args.command == "fork-threshold":
         fork_threshold(args.warehouse)
+    elif args.command == "group":
+        group_and_tally(args.warehouse)
     else:
         replay(args.folder, args.repeat, args.profile, args.digest, args.keep)
 

@@ -124,3 +124,19 @@ def test_rows_are_gathered_a_block_at_a_time_all_in_order() -> None:
     gathered.extend(iter({"mention_id": f"m{k}", "entity_id": "e"} for k in range(3, 14)))
     assert [t.num_rows for t in gathered.tables] == [4, 4, 4]  # never more than a block held
     assert gathered.table().column("mention_id").to_pylist() == [f"m{k}" for k in range(14)]
+
+
+def test_columns_are_gathered_a_block_at_a_time_with_rows_in_order() -> None:
+    table_schema = pa.schema([("mention_id", pa.string()), ("entity_id", pa.string())])
+    gathered = _Columns(table_schema, block_rows=4)
+    gathered.extend_columns(["m0", "m1", "m2"], ["e0", "e1", "e2"])
+    gathered.extend({"mention_id": f"m{k}", "entity_id": f"e{k}"} for k in range(3, 5))
+    gathered.extend_columns([f"m{k}" for k in range(5, 14)], [f"e{k}" for k in range(5, 14)])
+    gathered.extend_columns([], [])
+    assert [t.num_rows for t in gathered.tables] == [4, 4, 4]  # never more than a block held
+    table = gathered.table()
+    assert table.schema == table_schema
+    assert table.to_pydict() == {
+        "mention_id": [f"m{k}" for k in range(14)],
+        "entity_id": [f"e{k}" for k in range(14)],
+    }

@@ -13,6 +13,8 @@ import pytest
 from etl import schema
 from etl.ids import stable_id
 from etl.stages.resolve.entities import (
+    Group,
+    Mention,
     NameMatching,
     canonical_name,
     compatible_names,
@@ -802,3 +804,23 @@ def test_a_mans_and_a_womans_given_name_spelled_alike_are_two_people():
     }
     ids = entity_by_text(resolve(docs), docs)
     assert ids[("a", "Maria Rossi", 0)] != ids[("b", "Mario Rossi", 0)]
+
+
+def test_a_groups_label_and_start_follow_its_mentions_as_they_are_appended() -> None:
+    def mention(start: int, label: str, antecedent: str | None = None) -> Mention:
+        name, end, words = f"m{start}", start + 4, ("Kant",)
+        return Mention(name, "d", start, end, "Kant", label, "Kant", words, "kant", antecedent)
+
+    group = Group(doc_id="d", kind="name", key="kant")
+    group.mentions.append(mention(30, "ORG"))
+    assert (group.majority_label(), group.first_start) == ("ORG", 30)
+    group.mentions.append(mention(20, "PERSON"))
+    # a tie: the label first in order
+    assert (group.majority_label(), group.first_start) == ("ORG", 20)
+    group.mentions.append(mention(40, "PERSON"))
+    assert group.majority_label() == "PERSON"
+    # a description counts only where the group has no name mention
+    group.mentions.extend(mention(start, "GPE", antecedent="m30") for start in (5, 6, 7))
+    assert (group.majority_label(), group.first_start) == ("PERSON", 5)
+    descriptions = Group(doc_id="d", kind="name", key="kant", mentions=[mention(9, "GPE", "x")])
+    assert descriptions.majority_label() == "GPE"

@@ -56,6 +56,7 @@ from etl.stages.resolve.entities import (
     _group_document,
     _link_person_names,
     document_full_person_names,
+    document_names,
     document_texts,
     full_person_name_keys,
     person_name_blocks,
@@ -137,9 +138,13 @@ def _documents(
     ``with_full_names``, its full person names counted from the same mentions."""
     for mentions, documents in chunks:
         for doc_id, text, doc_mentions in _documents_of_chunk(mentions, documents):
-            groups = _group_document(doc_id, doc_mentions, text)
-            names = document_full_person_names(doc_mentions, text) if with_full_names else None
-            yield _Document(doc_id, text, groups, names or Counter())
+            # the names as the headline reads them, read once for the groups and the full names
+            names = document_names(doc_mentions, text)
+            groups = _group_document(doc_id, doc_mentions, text, names)
+            full_names = (
+                document_full_person_names(doc_mentions, text, names) if with_full_names else None
+            )
+            yield _Document(doc_id, text, groups, full_names or Counter())
 
 
 def _taken_one_by_one(documents: Iterable[_Document]) -> Iterator[_Document]:
@@ -153,11 +158,14 @@ def _taken_one_by_one(documents: Iterable[_Document]) -> Iterator[_Document]:
         yield documents.pop()
 
 
-def _key_rows(doc_id: str, groups: list[Group], full_names: set[str]) -> Iterator[dict]:
-    """A document's ``resolution_keys`` rows."""
+def _key_rows(
+    doc_id: str, groups: list[Group], full_names: Iterable[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """A document's ``resolution_keys`` rows, as (doc_id, role, key) columns."""
     roots = {root.key for root in map(_root, groups) if root.kind not in _CORPUS_FREE_KINDS}
-    for role, keys in (("full_name", full_names), ("root", roots)):
-        yield from ({"doc_id": doc_id, "role": role, "key": key} for key in sorted(keys))
+    full_name_keys, root_keys = sorted(full_names), sorted(roots)
+    roles = ["full_name"] * len(full_name_keys) + ["root"] * len(root_keys)
+    return [doc_id] * len(roles), roles, full_name_keys + root_keys
 
 
 def _tally(
@@ -173,7 +181,7 @@ def _tally(
         if tally is None:
             tally = tallies[entity_key] = _EntityTally(stable_id("entity", *entity_key))
         tally.add_group(group, document.text, is_person=entity_key[0] == "person")
-        mention_ids.extend(mention.mention_id for mention in group.mentions)
+        mention_ids.extend([mention.mention_id for mention in group.mentions])
         entity_ids.extend(repeat(tally.entity_id, len(group.mentions)))
     return mention_ids, entity_ids
 
@@ -338,16 +346,14 @@ def _tally_documents(
     mapped = _Columns(schema.MENTION_ENTITIES)
     key_rows = _Columns(schema.RESOLUTION_KEYS)
     for document in _taken_one_by_one(documents):
-        mapped.extend(_mapped_rows(*_tally(document, persons, tallies)))
-        key_rows.extend(_key_rows(document.doc_id, document.groups, full_names[document.doc_id]))
+        mapped.extend_columns(*_tally(document, persons, tallies))
+        key_rows.extend_columns(
+            *_key_rows(document.doc_id, document.groups, full_names[document.doc_id])
+        )
     # The last document's groups (a 50 MB article's 900,000 mentions) go before the tables
     # are built.
     document = documents = None
     return _Mapped(tallies, [mapped.table()], [key_rows.table()])
-
-
-def _mapped_rows(mention_ids: list[str], entity_ids: list[str]) -> Iterator[dict]:
-    return ({"mention_id": m, "entity_id": e} for m, e in zip(mention_ids, entity_ids, strict=True))
 
 
 def _add_tallies(total: _Mapped, more: _Mapped) -> None:
@@ -409,20 +415,37 @@ class _Columns:
 
     def __init__(self, table_schema: pa.Schema, block_rows: int = 65_536) -> None:
         self.schema, self.block_rows = table_schema, block_rows
-        self.rows: list[dict] = []
+        self.columns: list[list] = [[] for _ in table_schema.names]
         self.tables: list[pa.Table] = []
 
     def extend(self, rows: Iterable[dict]) -> None:
         # A block at a time: one document may bring 900,000 rows (a 50 MB article).
         rows = iter(rows)
-        while block := list(islice(rows, self.block_rows - len(self.rows))):
-            self.rows.extend(block)
-            if len(self.rows) >= self.block_rows:
-                self.tables.append(pa.Table.from_pylist(self.rows, schema=self.schema))
-                self.rows = []
+        while block := list(islice(rows, self.block_rows)):
+            self.extend_columns(*([row[name] for row in block] for name in self.schema.names))
+
+    def extend_columns(self, *columns: Sequence) -> None:
+        """Add rows given as one sequence a column (in the schema's order, of one length):
+        no dict a row."""
+        start, n_rows = 0, len(columns[0])
+        while start < n_rows:
+            end = min(n_rows, start + self.block_rows - len(self.columns[0]))
+            for held, column in zip(self.columns, columns, strict=True):
+                held.extend(column[start:end])
+            start = end
+            if len(self.columns[0]) >= self.block_rows:
+                self.tables.append(self._held_table())
+
+    def _held_table(self) -> pa.Table:
+        arrays = [
+            pa.array(column, type=column_type)
+            for column, column_type in zip(self.columns, self.schema.types, strict=True)
+        ]
+        self.columns = [[] for _ in self.schema.names]
+        return pa.Table.from_arrays(arrays, schema=self.schema)
 
     def table(self) -> pa.Table:
-        return pa.concat_tables([*self.tables, pa.Table.from_pylist(self.rows, schema=self.schema)])
+        return pa.concat_tables([*self.tables, self._held_table()])
 
 
 def _name_rows(keys: Iterable[str], anchors: dict[str, str], blocks: dict) -> pa.Table:
@@ -519,7 +542,7 @@ def resolve_change(
     relinked = load.documents_for_resolution_of(conn, scope.relinked_doc_ids, docs_per_chunk)
     for document in _documents(relinked):
         _tally(document, old_persons, subtracted)
-        mapped.extend(_mapped_rows(*_tally(document, new_persons, added)))
+        mapped.extend_columns(*_tally(document, new_persons, added))
     document = None
 
     touched = sorted(added.keys() | subtracted.keys())

@@ -150,7 +150,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -184,6 +184,7 @@ from etl.stages.resolve.names import (
     strip_titles,
     title_words,
     translit_key,
+    without_titles,
 )
 
 PERSON = "PERSON"
@@ -215,6 +216,10 @@ _INITIAL = re.compile(r"^[A-Z]\.?$")
 _SURNAME = re.compile(r"^[A-Z][a-z][\w'’-]+$")
 _PATRONYMIC = re.compile(r"^[A-Z][a-z]+(?:ovich|evich|ovna|evna|ichna|uly|kyzy)$")
 _TRAILING_INITIALS = re.compile(r"([A-Z][a-z][\w'’-]+)((?:\s*[A-Z]\.)+)")
+# "between Bishkek and Astana", read from either capital (asked of every capital's mention)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_AND_OTHER_AFTER = re.compile(r"^\s+and\s+([\w-]+)(\s(?-i:[A-Z])[\w-]+)?", re.IGNORECASE)
+_BETWEEN_OTHER_AND_BEFORE = re.compile(r"\bbetween\s+([\w-]+)\s+and\s+$", re.IGNORECASE)
 _OWNER_BEFORE = re.compile(r"([A-Za-z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s| s)\s+$")
 
 
@@ -257,20 +262,38 @@ class Group:
     iso3: str | None = None
     # for a lone surname: the document's full names it does not name (``_named_apart``)
     not_persons: frozenset[str] = frozenset()
+    # (number of mentions, first start, majority label) when last worked out: grouping asks
+    # each group's label and start many times, and mentions are only ever appended, so the
+    # answers hold while the number of mentions is the same.
+    _summary: tuple[int, int, str] | None = field(default=None, compare=False, repr=False)
+    # the key's words: the key never changes once the group exists (set at creation: a
+    # cached_property's first read takes a lock in Python 3.11)
+    tokens: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
-    @cached_property
-    def tokens(self) -> tuple[str, ...]:
-        return tuple(self.key.split())  # the key never changes once the group exists
+    def __post_init__(self) -> None:
+        self.tokens = tuple(self.key.split())
+
+    def _summarized(self) -> tuple[int, int, str]:
+        summary = self._summary
+        if summary is None or summary[0] != len(self.mentions):
+            mentions = self.mentions
+            labels = [m.label for m in mentions if m.antecedent is None] or [
+                m.label for m in mentions
+            ]
+            label = labels[0]
+            if labels.count(label) != len(labels):  # most groups have one label
+                counts = Counter(labels)
+                label = min(counts, key=lambda label: (-counts[label], label))
+            start = min(mention.start for mention in mentions)
+            summary = self._summary = (len(mentions), start, label)
+        return summary
 
     @property
     def first_start(self) -> int:
-        return min(mention.start for mention in self.mentions)
+        return self._summarized()[1]
 
     def majority_label(self) -> str:
-        counts = Counter(m.label for m in self.mentions if m.antecedent is None) or Counter(
-            m.label for m in self.mentions
-        )
-        return min(counts, key=lambda label: (-counts[label], label))
+        return self._summarized()[2]
 
 
 # ----------------------------------------------------------------------------- mentions
@@ -290,6 +313,7 @@ def _surface(text: str) -> str:
     return surface
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """``exact_key`` of a name with an apostrophe inside a word kept in the word (``Ka'Loni``,
     ``L'Enfant``, ``O'Brien`` are one word, not two)."""
@@ -386,15 +410,15 @@ def _is_capital(phrase: str) -> bool:
 def _between_capitals(mention: Mention, text: str) -> bool:
     window_before = text[max(0, mention.start - 60) : mention.start]
     window_after = text[mention.end : mention.end + 60]
-    first = re.search(r"\bbetween\s+$", window_before, re.IGNORECASE)
-    other_after = re.match(r"^\s+and\s+([\w-]+)(\s(?-i:[A-Z])[\w-]+)?", window_after, re.I)
+    first = _BETWEEN_BEFORE.search(window_before)
+    other_after = _AND_OTHER_AFTER.match(window_after)
     if first and other_after:
         one_word, two_words = (
             other_after.group(1),
             other_after.group(1) + (other_after.group(2) or ""),
         )
         return _is_capital(two_words) or _is_capital(one_word)
-    second = re.search(r"\bbetween\s+([\w-]+)\s+and\s+$", window_before, re.IGNORECASE)
+    second = _BETWEEN_OTHER_AND_BEFORE.search(window_before)
     return bool(second and _is_capital(second.group(1)))
 
 
@@ -439,7 +463,13 @@ def _country_of_words(words: list[str]) -> tuple[int, str | None]:
 def _possessive_owner(mention: Mention, text: str) -> str | None:
     """ISO3 of the country whose possessive stands right before the mention (``Kazakhstan's``
     ``Foreign Ministry``), if any."""
-    match = _OWNER_BEFORE.search(text[max(0, mention.start - 60) : mention.start])
+    window = text[max(0, mention.start - 60) : mention.start]
+    # _OWNER_BEFORE ends in a possessive s and spaces: a window not ending so needs no search
+    # (the search tries every start in the window).
+    before_spaces = window.rstrip()
+    if len(before_spaces) == len(window) or not before_spaces.endswith(("'s", "’s", " s")):
+        return None
+    match = _OWNER_BEFORE.search(window)
     if not match:
         return None
     place = lookup_place(match.group(1))
@@ -783,7 +813,7 @@ def _persons_referred_to(group: Group, persons_by_word: Mapping[str, list[Group]
         for person in persons_by_word.get(group.tokens[0], ())
         if _refers_to_person(group, person)
     ]
-    untitled = tuple(strip_titles(list(group.tokens)))
+    untitled = without_titles(group.tokens)
     if candidates or untitled == group.tokens:
         return candidates
     bare = Group(group.doc_id, group.kind, " ".join(untitled), list(group.mentions))
@@ -908,8 +938,20 @@ def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
     return index
 
 
-def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Group]:
-    """Local groups of one document's mentions (see module docstring, pass 1)."""
+def document_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """A document's name mentions (descriptions left out) with the headline words around them
+    dropped (``_without_headline_words``): what pass 1 and ``document_full_person_names``
+    start from."""
+    return _without_headline_words(
+        [mention for mention in mentions if mention.antecedent is None], text
+    )
+
+
+def _group_document(
+    doc_id: str, mentions: list[Mention], text: str, names: list[Mention] | None = None
+) -> list[Group]:
+    """Local groups of one document's mentions (see module docstring, pass 1); ``names``: its
+    ``document_names``, when already read."""
     groups: dict[tuple[str, str], Group] = {}
 
     def group_for(kind: str, key: str, iso3: str | None = None) -> Group:
@@ -919,10 +961,9 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         return group
 
     descriptions = [mention for mention in mentions if mention.antecedent is not None]
-    mentions = _without_headline_words(
-        [mention for mention in mentions if mention.antecedent is None], text
-    )
-    mentions = _with_person_evidence(_without_trailing_phrase(mentions))
+    if names is None:
+        names = document_names(mentions, text)
+    mentions = _with_person_evidence(_without_trailing_phrase(names))
     full_names = _person_full_names(mentions)
     person_words = {word for key in full_names for word in key.split()}
     in_name_order = _name_orders(full_names)
@@ -980,12 +1021,14 @@ def _group_document(doc_id: str, mentions: list[Mention], text: str) -> list[Gro
         )
     ]
     organisations = [group for group in unattached if group.majority_label() in _ORG_LABELS]
+    organisation_ids = {id(group) for group in organisations}
     organisations_by_word = _by_word(organisations)
     # An acronym may spell a name spaCy tagged a place (``FBI`` beside a ``Federal Bureau of
     # Investigation`` tagged GPE): every longer name is indexed by its initials.
     organisations_by_acronym: dict[str, list[Group]] = defaultdict(list)
     for full in unattached:
-        if full in organisations or (len(full.tokens) >= 2 and full.majority_label() != PERSON):
+        named_in_words = len(full.tokens) >= 2 and full.majority_label() != PERSON
+        if id(full) in organisation_ids or named_in_words:
             for initials in _folded_acronyms(full.tokens):
                 organisations_by_acronym[initials].append(full)
     for group in unattached:
@@ -1414,13 +1457,17 @@ def full_person_name_keys(rows: Iterable[dict], texts: Mapping[str, str] | None 
     return keys
 
 
-def document_full_person_names(mentions: list[Mention], text: str | None) -> Counter:
+def document_full_person_names(
+    mentions: list[Mention], text: str | None, names: list[Mention] | None = None
+) -> Counter:
     """``full_person_name_keys`` of one document's mentions once made (``_make_mention``;
     descriptions are left out), read beside the document's ``text`` (None: no headline words
-    dropped): a document's mentions grouped in pass 1 give its names without a second read."""
-    names = [mention for mention in mentions if mention.antecedent is None]
-    if text is not None:
-        names = _without_headline_words(names, text)
+    dropped): a document's mentions grouped in pass 1 give its names without a second read
+    (``names``: its ``document_names``, when pass 1 has read them)."""
+    if names is None:
+        names = [mention for mention in mentions if mention.antecedent is None]
+        if text is not None:
+            names = _without_headline_words(names, text)
     names = _with_person_evidence(names)
     return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 

@@ -77,6 +77,7 @@ def _read_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
     """Lowercased words of office that may precede a person's name."""
     return office_words()
@@ -186,6 +187,13 @@ def strip_titles(tokens: list[str]) -> list[str]:
     return tokens[index:]
 
 
+# A group's words are read without their title once per document that holds the group.
+@lru_cache(maxsize=1 << 16)
+def without_titles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``strip_titles`` of a name's words, as a tuple."""
+    return tuple(strip_titles(list(tokens)))
+
+
 @lru_cache(maxsize=1)
 def title_abbreviations() -> frozenset[str]:
     """Lowercased abbreviated titles and ranks without their dot (``sgt``, ``capt``, ``gen``,
@@ -250,6 +258,9 @@ def acronym_forms(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset({acronym(tokens), every_word})
 
 
+# Asked for every mention, often several times (a one-argument cache is cheaper to ask than
+# the gazetteer's, keyed by text and purpose).
+@lru_cache(maxsize=1 << 16)
 def lookup_place(text: str) -> Place | None:
     """The place a mention's text names, if any (``Taipei City`` -> ``Taipei``)."""
     return places.lookup_place(text, places.Purpose.ENTITY_RESOLUTION)
