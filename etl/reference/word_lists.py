@@ -30,6 +30,7 @@ def read_word_list(name: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
 def office_words() -> frozenset[str]:
     """Lowercased words of office that may precede a person's name (stripped in resolution)."""
     return frozenset(read_word_list("office_words.txt"))
