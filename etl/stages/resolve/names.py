@@ -77,7 +77,6 @@ def _read_lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
     """Lowercased words of office that may precede a person's name."""
     return office_words()
