@@ -938,13 +938,12 @@ def _by_word(groups: list[Group]) -> dict[str, list[Group]]:
     return index
 
 
-def document_names(mentions: list[Mention], text: str) -> list[Mention]:
+def document_names(mentions: list[Mention], text: str | None) -> list[Mention]:
     """A document's name mentions (descriptions left out) with the headline words around them
-    dropped (``_without_headline_words``): what pass 1 and ``document_full_person_names``
-    start from."""
-    return _without_headline_words(
-        [mention for mention in mentions if mention.antecedent is None], text
-    )
+    dropped (``_without_headline_words``; none without its ``text``): what pass 1 and
+    ``document_full_person_names`` start from."""
+    names = [mention for mention in mentions if mention.antecedent is None]
+    return names if text is None else _without_headline_words(names, text)
 
 
 def _group_document(
@@ -1465,9 +1464,7 @@ def document_full_person_names(
     dropped): a document's mentions grouped in pass 1 give its names without a second read
     (``names``: its ``document_names``, when pass 1 has read them)."""
     if names is None:
-        names = [mention for mention in mentions if mention.antecedent is None]
-        if text is not None:
-            names = _without_headline_words(names, text)
+        names = document_names(mentions, text)
     names = _with_person_evidence(names)
     return Counter(translit_key(mention.key) for mention in names if _is_full_person_name(mention))
 
