@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from typer.testing import CliRunner
 
-from etl.build.registry import BuildStep, inputs_sha256, run_step
+from etl.build.registry import BuildStep, inputs_sha256, repository_inputs, run_step
 from etl.build.steps import STEPS
 from etl.cli.main import app, build_command
 
@@ -114,7 +114,8 @@ def test_every_registered_step_is_a_command_with_declared_outputs():
         assert name in listed
         step = describe()
         assert step.name == name and step.outputs and step.inputs
-        assert all(path.exists() for path in step.inputs)
+        # WordNet's dictionary is the machine's: only a build needs it, not the tests
+        assert all(path.exists() for path in repository_inputs(step))
 
 
 def test_packaged_casing_model_follows_the_repository_sources():
@@ -135,10 +136,32 @@ def test_a_manifest_names_the_inputs_that_changed(tmp_path):
     (tmp_path / "in" / "words.txt").write_text("changed")
     (tmp_path / "in" / "more.txt").write_text("new")
     assert changed_inputs(step) == ["in/more.txt", "in/words.txt"]
-    # Files outside the repository are the machine's: only a gone one still counts.
+    # Files outside the repository are the machine's, changed or gone: a machine without
+    # WordNet checks the committed outputs against the committed sources all the same.
     assert changed_inputs(step, repository_only=True) == []
     (tmp_path / "in" / "words.txt").unlink()
-    assert changed_inputs(step, repository_only=True) == ["in/words.txt"]
+    assert changed_inputs(step, repository_only=True) == []
+
+
+def test_repository_inputs_count_when_changed_or_gone_and_machine_files_never(
+    tmp_path, monkeypatch
+):
+    from etl.build import registry
+
+    repository, machine = tmp_path / "repo", tmp_path / "machine"
+    repository.mkdir()
+    machine.mkdir()
+    make_inputs(repository)
+    (machine / "index.noun").write_text("dictionary\n")
+    step = counting_step(repository, [])
+    step = BuildStep(step.name, (*step.inputs, machine / "index.noun"), step.outputs, step.build)
+    monkeypatch.setattr(registry, "REPO_ROOT", repository.resolve())
+    run_step(step)
+    (machine / "index.noun").unlink()  # a machine without WordNet
+    assert registry.changed_inputs(step, repository_only=True) == []
+    (repository / "in" / "more.txt").write_text("new")
+    (repository / "in" / "words.txt").unlink()
+    assert registry.changed_inputs(step, repository_only=True) == ["in/more.txt", "in/words.txt"]
 
 
 def test_wordnet_steps_hash_only_the_dictionary_files(tmp_path):

@@ -146,14 +146,26 @@ def changed_inputs(
     ``hashes``: the step's ``input_hashes`` when the caller has them already."""
     manifest = read_manifest(step) or {}
     recorded = manifest.get("inputs", {})
+    if repository_only:
+        # The machine's files may be missing (a machine without WordNet runs the tests too):
+        # compare the files under the step's repository inputs only, gone ones included.
+        entries = repository_inputs(step)
+        if hashes is None:
+            files = input_files(entries, step.outputs)
+            hashes = {name: file_sha256(path) for name, path in files.items()}
+        current = {name: content for name, content in hashes.items() if _under(name, entries)}
+        recorded = {name: content for name, content in recorded.items() if _under(name, entries)}
+        return [
+            name
+            for name in sorted(recorded.keys() | current.keys())
+            if recorded.get(name) != current.get(name)
+        ]
     current = input_hashes(step) if hashes is None else hashes
     changed = [
         name
         for name in sorted(recorded.keys() | current.keys())
         if recorded.get(name) != current.get(name)
     ]
-    if repository_only:  # a current name outside the repository is the machine's file
-        return [name for name in changed if name not in current or (REPO_ROOT / name).is_file()]
     packages = manifest.get("packages", {})
     changed += [
         f"package {name}"
@@ -161,6 +173,21 @@ def changed_inputs(
         if packages.get(name) != package_version(name)
     ]
     return changed
+
+
+def repository_inputs(step: BuildStep) -> tuple[Path, ...]:
+    """The step's input files and folders inside the repository (not WordNet's dictionary, not
+    the shared data beside the repository)."""
+    return tuple(path for path in step.inputs if path.resolve().is_relative_to(REPO_ROOT))
+
+
+def _under(name: str, entries: tuple[Path, ...]) -> bool:
+    """Whether a ``display_path`` names a file of one of the repository ``entries``."""
+    for entry in entries:
+        prefix = str(entry.resolve().relative_to(REPO_ROOT))
+        if name == prefix or name.startswith(prefix + "/"):
+            return True
+    return False
 
 
 def write_manifest(step: BuildStep, hashes: dict[str, str]) -> None:
