@@ -96,12 +96,14 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
-def input_hashes(step: BuildStep) -> dict[str, str]:
-    """Each input file's content hash, by ``display_path``, in the order they are hashed."""
-    missing = [path for path in step.inputs if not path.exists()]
+def input_hashes(step: BuildStep, inputs: tuple[Path, ...] | None = None) -> dict[str, str]:
+    """Each input file's content hash, by ``display_path``, in the order they are hashed;
+    ``inputs``: only these of the step's inputs (default: all of them)."""
+    inputs = step.inputs if inputs is None else inputs
+    missing = [path for path in inputs if not path.exists()]
     if missing:
         raise FileNotFoundError(f"{step.name}: input {missing[0]} does not exist")
-    files = input_files(step.inputs, step.outputs)
+    files = input_files(inputs, step.outputs)
     return {name: file_sha256(path) for name, path in files.items()}
 
 
@@ -150,22 +152,19 @@ def changed_inputs(
         # The machine's files may be missing (a machine without WordNet runs the tests too):
         # compare the files under the step's repository inputs only, gone ones included.
         entries = repository_inputs(step)
-        if hashes is None:
-            files = input_files(entries, step.outputs)
-            hashes = {name: file_sha256(path) for name, path in files.items()}
-        current = {name: content for name, content in hashes.items() if _under(name, entries)}
-        recorded = {name: content for name, content in recorded.items() if _under(name, entries)}
-        return [
-            name
-            for name in sorted(recorded.keys() | current.keys())
-            if recorded.get(name) != current.get(name)
-        ]
-    current = input_hashes(step) if hashes is None else hashes
+        prefixes = tuple(str(entry.resolve().relative_to(REPO_ROOT)) for entry in entries)
+        current = input_hashes(step, entries) if hashes is None else hashes
+        current = {name: content for name, content in current.items() if _under(name, prefixes)}
+        recorded = {name: content for name, content in recorded.items() if _under(name, prefixes)}
+    else:
+        current = input_hashes(step) if hashes is None else hashes
     changed = [
         name
         for name in sorted(recorded.keys() | current.keys())
         if recorded.get(name) != current.get(name)
     ]
+    if repository_only:
+        return changed
     packages = manifest.get("packages", {})
     changed += [
         f"package {name}"
@@ -181,13 +180,10 @@ def repository_inputs(step: BuildStep) -> tuple[Path, ...]:
     return tuple(path for path in step.inputs if path.resolve().is_relative_to(REPO_ROOT))
 
 
-def _under(name: str, entries: tuple[Path, ...]) -> bool:
-    """Whether a ``display_path`` names a file of one of the repository ``entries``."""
-    for entry in entries:
-        prefix = str(entry.resolve().relative_to(REPO_ROOT))
-        if name == prefix or name.startswith(prefix + "/"):
-            return True
-    return False
+def _under(name: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a ``display_path`` names a file of one of the repository inputs whose paths
+    relative to the repository are ``prefixes``."""
+    return any(name == prefix or name.startswith(prefix + "/") for prefix in prefixes)
 
 
 def write_manifest(step: BuildStep, hashes: dict[str, str]) -> None:
